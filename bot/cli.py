@@ -1,0 +1,205 @@
+"""The ``youthvoice`` command. Staff commands write to the database; only ``run`` and ``demo``
+talk to a Bot API, and the running bot sends whatever the commands queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bot.settings import Settings, SettingsError, load_settings
+from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
+from storage.base import StorageError
+from storage.sqlite import SqliteStore
+
+T = TypeVar("T")
+# Invite codes avoid look-alike characters (0/O, 1/l/I) so they can be read out loud.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs request URLs, which carry the bot token, at INFO.
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        click.echo(f"youthvoice: {exc}", err=True)
+        sys.exit(2)
+
+
+def with_store(settings: Settings, work: Callable[[SqliteStore], Awaitable[T]]) -> T:
+    async def go() -> T:
+        store = SqliteStore(settings.database)
+        await store.open()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(go())
+    except StorageError as exc:
+        click.echo(f"youthvoice: database problem: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log more detail (never message text).")
+def main(verbose: bool) -> None:
+    """Youth Voice: safe, anonymous check-ins for young people in and leaving care."""
+    setup_logging(verbose)
+
+
+@main.command()
+def run() -> None:
+    """Run the bot (long polling) until Ctrl-C or SIGTERM."""
+    from bot.app import serve
+
+    settings = settings_or_exit()
+    if settings.bot_token is None:
+        click.echo(
+            "youthvoice: YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather", err=True
+        )
+        sys.exit(2)
+    try:
+        asyncio.run(serve(settings))
+    except SurveyError as exc:
+        click.echo(f"youthvoice: {exc}", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--people", default=6, show_default=True, help="How many simulated young people.")
+def demo(people: int) -> None:
+    """Run the emulator and the real bot, let simulated young people answer, print the result."""
+    from bot.demo import run_demo
+
+    asyncio.run(run_demo(people))
+
+
+@main.group()
+def surveys() -> None:
+    """List and check survey files."""
+
+
+@surveys.command("list")
+def surveys_list() -> None:
+    """List the surveys the bot will use."""
+    settings = settings_or_exit()
+    try:
+        found = load_surveys(settings.surveys)
+    except SurveyError as exc:
+        click.echo(f"youthvoice: {exc}", err=True)
+        sys.exit(1)
+    for survey in found.values():
+        click.echo(f"{survey.id:<20} {len(survey.questions):>2} questions  {survey.title}")
+
+
+@surveys.command("check")
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+def surveys_check(folder: Path | None) -> None:
+    """Check every survey file in FOLDER (default: the configured or bundled surveys)."""
+    if folder is None:
+        folder = settings_or_exit().surveys or bundled_dir()
+    problems = check_surveys(folder)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"All surveys in {folder} are fine.")
+
+
+@main.group()
+def cohorts() -> None:
+    """Groups of young people, each with its own invite link."""
+
+
+@cohorts.command("add")
+@click.argument("name")
+def cohorts_add(name: str) -> None:
+    """Create a cohort and print its invite code and link."""
+    settings = settings_or_exit()
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+    async def work(store: SqliteStore) -> tuple[Any, str | None]:
+        if await store.cohort_by_name(name) is not None:
+            click.echo(f"youthvoice: there is already a cohort called '{name}'", err=True)
+            sys.exit(1)
+        today = time.strftime("%Y-%m-%d")
+        return await store.add_cohort(name, code, today), await store.get_meta("bot_username")
+
+    cohort, username = with_store(settings, work)
+    click.echo(f"Cohort '{cohort.name}' created. Invite code: {cohort.invite_code}")
+    bot = username or "<your_bot>"
+    click.echo(f"Invite link: https://t.me/{bot}?start={cohort.invite_code}")
+    if username is None:
+        click.echo("(Run the bot once and the link will show its real name.)")
+
+
+@cohorts.command("list")
+def cohorts_list() -> None:
+    """List cohorts with their invite codes and member counts."""
+    settings = settings_or_exit()
+
+    async def work(store: SqliteStore) -> list[tuple[Any, int]]:
+        return [(c, await store.count_contacts(c.id)) for c in await store.cohorts()]
+
+    rows = with_store(settings, work)
+    if not rows:
+        click.echo("No cohorts yet. Add one with: youthvoice cohorts add NAME")
+    for cohort, members in rows:
+        click.echo(f"{cohort.name:<30} code {cohort.invite_code}  {members} joined")
+
+
+@main.command()
+@click.argument("survey_id")
+@click.option("--cohort", "cohort_name", help="Only this cohort (default: everyone who joined).")
+def checkin(survey_id: str, cohort_name: str | None) -> None:
+    """Open a check-in now and queue an invitation to every member."""
+    from bot.render import invitation
+
+    settings = settings_or_exit()
+    try:
+        survey = load_surveys(settings.surveys).get(survey_id)
+    except SurveyError as exc:
+        click.echo(f"youthvoice: {exc}", err=True)
+        sys.exit(1)
+    if survey is None:
+        click.echo(f"youthvoice: no survey '{survey_id}'; see: youthvoice surveys list", err=True)
+        sys.exit(1)
+
+    async def work(store: SqliteStore) -> tuple[int, int]:
+        cohort_id = None
+        if cohort_name:
+            cohort = await store.cohort_by_name(cohort_name)
+            if cohort is None:
+                click.echo(
+                    f"youthvoice: no cohort '{cohort_name}'; see: youthvoice cohorts list", err=True
+                )
+                sys.exit(1)
+            cohort_id = cohort.id
+        payload = invitation(0, survey.title)
+        created, queued = await store.open_checkin(survey.id, cohort_id, time.time(), None, payload)
+        return created.id, queued
+
+    checkin_id, queued = with_store(settings, work)
+    click.echo(
+        f"Check-in {checkin_id} ({survey.title}) is open. "
+        f"Queued {queued} invitations; the running bot sends them within a few seconds."
+    )

@@ -1,0 +1,124 @@
+"""Runs a check-in for one person: finds their check-in, calls the engine, stores, then renders.
+
+The database is written before anything is sent, in the same transaction as the update id, so
+a repeated update changes nothing and a restart resumes at the same question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import CallbackQuery, Message, Update
+
+from bot import keys
+from bot.render import keyboard, question_buttons, question_text
+from bot.services import Services
+from flows import engine
+from flows.engine import Ask, Confirm, Effect, Event, Finish, Say, State, Toast
+from flows.messages import say
+from storage.base import Checkin, Contact, ContactStatus
+
+
+async def joined_contact(svc: Services, user_id: int) -> Contact | None:
+    contact = await svc.store.contact(user_id)
+    return contact if contact and contact.status is ContactStatus.JOINED else None
+
+
+def _invited(checkin: Checkin, contact: Contact) -> bool:
+    return checkin.cohort_id is None or checkin.cohort_id == contact.cohort_id
+
+
+async def checkin_in_progress(svc: Services, contact: Contact) -> tuple[Checkin, State] | None:
+    """The open check-in this person has started and not finished, if any."""
+    for checkin in await svc.store.open_checkins(svc.now()):
+        if not _invited(checkin, contact):
+            continue
+        progress = await svc.store.progress(keys.link(svc.key, checkin.id, contact.chat_id))
+        if progress is not None and checkin.survey_id in svc.surveys:
+            return checkin, State.from_data(progress.state)
+    return None
+
+
+async def next_checkin(svc: Services, contact: Contact) -> tuple[Checkin | None, bool]:
+    """An open check-in this person has not finished, and whether one exists they finished."""
+    finished_one = False
+    for checkin in await svc.store.open_checkins(svc.now()):
+        if not _invited(checkin, contact) or checkin.survey_id not in svc.surveys:
+            continue
+        if await svc.store.has_finished(
+            checkin.id, keys.link(svc.key, checkin.id, contact.chat_id)
+        ):
+            finished_one = True
+            continue
+        return checkin, finished_one
+    return None, finished_one
+
+
+async def begin(svc: Services, update: Update, checkin: Checkin, contact: Contact) -> None:
+    """Start ``checkin`` for this person, or resume it where they were."""
+    link = keys.link(svc.key, checkin.id, contact.chat_id)
+    survey = svc.surveys[checkin.survey_id]
+    if await svc.store.has_finished(checkin.id, link):
+        await _reply(update, say("already_done", contact.language))
+        return
+    progress = await svc.store.progress(link)
+    if progress is None:
+        state, effects = engine.start(survey)
+    else:
+        state, effects = engine.advance(survey, State.from_data(progress.state), engine.Resume())
+    if await svc.store.save_progress(
+        link, checkin.id, state.to_data(), svc.today(), update.update_id
+    ):
+        await render(update, checkin.id, effects, contact.language)
+
+
+async def step(
+    svc: Services, update: Update, checkin: Checkin, state: State, event: Event, contact: Contact
+) -> None:
+    """Apply one event to a started check-in and show the result."""
+    survey = svc.surveys[checkin.survey_id]
+    new_state, effects = engine.advance(survey, state, event)
+    link = keys.link(svc.key, checkin.id, contact.chat_id)
+    store, uid = svc.store, update.update_id
+    finish = next((e for e in effects if isinstance(e, Finish)), None)
+    if finish is not None:
+        stored = await store.finish_response(link, checkin.id, finish.answers, svc.today(), uid)
+    elif new_state != state:
+        stored = await store.save_progress(link, checkin.id, new_state.to_data(), svc.today(), uid)
+    else:
+        stored = await store.claim_update(uid, svc.now())
+    if stored:
+        await render(update, checkin.id, effects, contact.language)
+
+
+async def render(update: Update, checkin_id: int, effects: Sequence[Effect], lang: str) -> None:
+    """Carry out the engine's effects as Telegram calls, answering any button press once."""
+    query = update.callback_query
+    toast: str | None = None
+    for effect in effects:
+        if isinstance(effect, Toast):
+            toast = say(effect.key, lang)
+        elif isinstance(effect, Confirm) and query is not None:
+            await _confirm(query, say("your_answer", lang, label=effect.label))
+        elif isinstance(effect, Ask):
+            markup = keyboard(question_buttons(effect, checkin_id, lang))
+            if effect.refresh and query is not None:
+                await query.edit_message_reply_markup(reply_markup=markup)
+            else:
+                await _reply(update, question_text(effect, lang), markup)
+        elif isinstance(effect, Say):
+            await _reply(update, say(effect.key, lang, **effect.params))
+    if query is not None:
+        await query.answer(toast)
+
+
+async def _confirm(query: CallbackQuery, line: str) -> None:
+    message = query.message
+    text = message.text if isinstance(message, Message) and message.text else ""
+    await query.edit_message_text(f"{text}\n\n{line}".strip(), reply_markup=None)
+
+
+async def _reply(update: Update, text: str, markup: object = None) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(text, reply_markup=markup)  # type: ignore[arg-type]

@@ -1,0 +1,117 @@
+"""The delivery loop: sends what the outbox holds, paced, and records each result.
+
+At most one claimed batch is in flight; only that batch can repeat after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.render import keyboard
+from storage.base import QueuedMessage, Store
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = 300.0
+
+
+@dataclass
+class Delivery:
+    store: Store
+    bot: Bot
+    rate: float = 30.0
+    chat_gap: float = 1.0
+    clock: Callable[[], float] = time.time
+    idle: float = 0.5
+    last_sent: dict[int, float] = field(default_factory=dict)
+    paused_until: float = 0.0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; a failure in one pass never ends the loop."""
+        requeued = await self.store.requeue_inflight()
+        if requeued:
+            log.warning("%d messages were in flight at the last stop; sending them again", requeued)
+        while not stop.is_set():
+            try:
+                sent = await self.deliver_once()
+            except Exception:
+                log.exception("delivery pass failed")
+                sent = 0
+            if sent == 0:
+                await _wait(stop, self.idle)
+
+    async def deliver_once(self) -> int:
+        """Claim one batch (about a second's worth) of due messages and send them together."""
+        now = self.clock()
+        if now < self.paused_until:
+            await asyncio.sleep(self.paused_until - now)
+            now = self.clock()
+        batch = await self.store.claim_due(now, max(1, int(self.rate)))
+        if not batch:
+            return 0
+        self._forget_old(now)
+        ready = []
+        for message in batch:
+            gap_ends = self.last_sent.get(message.chat_id, -1e18) + self.chat_gap
+            if gap_ends > now:
+                await self.store.retry_later(message.id, gap_ends, "paced")
+            else:
+                self.last_sent[message.chat_id] = now
+                ready.append(message)
+        results = await asyncio.gather(*(self._send(m) for m in ready))
+        sent = [m.id for m, ok in zip(ready, results, strict=True) if ok]
+        if sent:
+            await self.store.mark_sent(sent, self.clock())
+        return len(batch)
+
+    async def _send(self, message: QueuedMessage) -> bool:
+        payload = message.payload
+        try:
+            await self.bot.send_message(
+                message.chat_id,
+                str(payload["text"]),
+                reply_markup=keyboard(payload.get("buttons", [])),
+            )
+            return True
+        except RetryAfter as exc:
+            wait = _seconds(exc.retry_after)
+            self.paused_until = max(self.paused_until, self.clock() + wait)
+            await self.store.retry_later(message.id, self.clock() + wait, "rate limited")
+        except Forbidden:
+            await self.store.mark_unreachable([message.chat_id])
+            await self.store.mark_failed(message.id, "unreachable")
+        except BadRequest as exc:
+            log.warning("a queued message was refused: %s", exc.message)
+            await self.store.mark_failed(message.id, f"refused: {exc.message}")
+        except NetworkError as exc:  # includes TimedOut and 5xx
+            await self._backoff(message, type(exc).__name__)
+        return False
+
+    async def _backoff(self, message: QueuedMessage, error: str) -> None:
+        if message.attempts >= MAX_ATTEMPTS:
+            await self.store.mark_failed(message.id, error)
+            return
+        delay = min(MAX_BACKOFF, 2.0**message.attempts)
+        await self.store.retry_later(message.id, self.clock() + delay, error)
+
+    def _forget_old(self, now: float) -> None:
+        if len(self.last_sent) > 10_000:
+            self.last_sent = {c: t for c, t in self.last_sent.items() if t + self.chat_gap > now}
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -1,0 +1,37 @@
+"""What every handler needs, built once at start-up: settings, the store, surveys, key, clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from telegram.ext import ContextTypes
+
+from bot.settings import Settings
+from flows.survey import Survey
+from storage.base import Store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    surveys: dict[str, Survey]
+    key: bytes
+    clock: Callable[[], float] = time.time
+    greeted_groups: set[int] = field(default_factory=set)
+
+    def now(self) -> float:
+        return self.clock()
+
+    def today(self) -> str:
+        """The local date only: answers never carry a time of day."""
+        return datetime.fromtimestamp(self.clock(), self.settings.zone).date().isoformat()
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    found = context.bot_data["services"]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,135 @@
+"""Settings from ``YOUTHVOICE_*`` environment variables (and ``.env``), validated once at the edge.
+
+A bad value becomes one line naming the variable and what is wrong (see ``load_settings``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from flows.schedule import QuietHours, parse_quiet_hours
+
+PREFIX = "YOUTHVOICE_"
+
+
+class SettingsError(Exception):
+    """One line for the person running the bot: which variable, and what is wrong."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    bot_token: SecretStr | None = Field(
+        default=None, description="The bot's token from @BotFather. Secret; needed by `run`."
+    )
+    api_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL; the token is appended (python-telegram-bot's base_url).",
+    )
+    database: Path = Field(default=Path("youthvoice.db"), description="The SQLite database file.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "HMAC key that keeps answers anonymous. If unset, a key file beside the database is "
+            "created once (mode 0600). Never stored in the database."
+        ),
+    )
+    workers: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        description="Comma-separated Telegram user ids of workers. Empty means nobody.",
+    )
+    leads: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        description="Comma-separated Telegram user ids of leads. Empty means nobody.",
+    )
+    timezone: str = Field(
+        default="Europe/London", description="Time zone for schedules and quiet hours."
+    )
+    surveys: Path | None = Field(
+        default=None, description="Folder of survey YAML files. Default: the bundled surveys."
+    )
+    quiet_hours: str = Field(
+        default="21:00-09:00",
+        description="When the bot starts no conversations (HH:MM-HH:MM, local time), or `off`.",
+    )
+    send_rate: float = Field(
+        default=30.0, gt=0, le=1000, description="Most messages a second the bot sends overall."
+    )
+    chat_gap: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Fewest seconds between two queued messages to one chat.",
+    )
+
+    @field_validator("workers", "leads", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: Any) -> Any:
+        if isinstance(value, int):
+            return frozenset({value})
+        if not isinstance(value, str):
+            return value
+        ids = set()
+        for part in value.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"'{part}' is not a numeric Telegram user id")
+            ids.add(int(part))
+        return frozenset(ids)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}' (try Europe/London)") from exc
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _valid_quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("should start with http:// or https://")
+        return value
+
+    @field_validator("surveys")
+    @classmethod
+    def _folder_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"no folder at {value}")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def quiet(self) -> QuietHours | None:
+        return parse_quiet_hours(self.quiet_hours)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning a validation error into a one-line ``SettingsError``."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{PREFIX}{field.upper()}: {message}") from None

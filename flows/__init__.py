@@ -1,0 +1,1 @@
+"""Conversation and domain logic: pure functions and survey definitions as data."""

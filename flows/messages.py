@@ -1,0 +1,113 @@
+"""Every word the bot says to a young person, keyed by id so a translation can sit beside it.
+
+Written for a 16-year-old on a bad day: short, warm, plain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+ENGLISH: Mapping[str, str] = {
+    "welcome": (
+        "Hi, I'm Youth Voice 👋\n\n"
+        "Every so often I'll ask you a few quick questions about how things are, "
+        "and about the help you get. What you say helps make things better for young people "
+        "in and leaving care. We'll tell you what changes because of it.\n\n"
+        "{privacy}\n\n"
+        "Do you want to join?"
+    ),
+    "privacy": (
+        "🔒 Your privacy\n"
+        "• Your answers are anonymous. Staff only see totals, never who said what.\n"
+        "• We keep your Telegram chat number so we can message you, and the group you joined. "
+        "We never keep your name or username.\n"
+        "• If you tell us something that makes us think you're in danger, "
+        "we'll share ways to get help straight away.\n"
+        "• Type /stop any time to stop messages, or /delete to remove yourself."
+    ),
+    "join_yes": "Yes, I'm in",
+    "join_no": "No thanks",
+    "joined": (
+        "You're in 🎉 Thank you.\n\n"
+        "I'll message you when there's a check-in. Type /help any time to see what I can do."
+    ),
+    "joined_again": "Welcome back 🙂 You're in again. Type /help to see what I can do.",
+    "already_joined": "You're already in 🙂 Type /help to see what I can do.",
+    "bad_code": "That invite link didn't work, but you can still join.",
+    "not_joined": "No problem. I won't message you. If you change your mind, type /start.",
+    "start_first": "Type /start to join first.",
+    "help": (
+        "Here's what I can do:\n"
+        "/checkin - answer the check-in that's open now\n"
+        "/privacy - what we keep and who sees it\n"
+        "/stop - stop all messages from me\n"
+        "/delete - remove yourself from Youth Voice\n"
+        "/help - this list"
+    ),
+    "invitation": (
+        "Hi 👋 There's a new check-in: {title}\n"
+        "It only takes a couple of minutes, and it's anonymous. Tap Start when you're ready."
+    ),
+    "start_button": "Start",
+    "no_checkin": "There's no check-in open right now. I'll message you when there is 🙂",
+    "already_done": "You've already done this check-in. Thank you! 💛",
+    "checkin_closed": "Sorry, that check-in has closed. I'll message you when there's a new one.",
+    "survey_intro": "{title}\n\n{intro}",
+    "survey_thanks": "{thanks}",
+    "welcome_back_survey": "Welcome back. Here's where you were:",
+    "use_buttons": "Please tap one of the buttons to answer 👇",
+    "empty_text": "I didn't get any words there. Type your answer, or tap Skip if you see it.",
+    "too_long": (
+        "That's a lot, thank you for sharing it. I can only take {limit} characters here "
+        "(yours was {length}). Could you make it a bit shorter and send it again?"
+    ),
+    "text_only": "I can only read text and buttons here.",
+    "nothing_to_answer": (
+        "Thanks for your message. I'm not asking anything right now. "
+        "Type /help to see what I can do."
+    ),
+    "edited": (
+        "I saw you changed a message. I keep what you first sent, "
+        "so your answers stay as they were."
+    ),
+    "group": "Hi! I only talk one to one. Tap my name and press Start to talk to me privately.",
+    "stopped": "Okay, I won't send you any more messages. Type /start any time to come back.",
+    "delete_ask": (
+        "This removes you from Youth Voice: your chat number, your group, and any answers "
+        "you haven't finished.\n\n"
+        "Check-ins you already finished can't be removed, because they're anonymous: "
+        "nobody, not even us, can tell which answers were yours.\n\nDelete now?"
+    ),
+    "delete_yes": "Yes, delete me",
+    "delete_no": "No, keep me",
+    "deleted": (
+        "Done. You've been removed. Finished check-ins stay, but nobody can tell they were yours. "
+        "Type /start if you ever want to come back."
+    ),
+    "delete_cancelled": "Okay, nothing was deleted.",
+    "skip": "Skip",
+    "prefer_not": "Prefer not to say",
+    "done": "Done ✔",
+    "yes": "Yes",
+    "no": "No",
+    "progress": "{number} of {total}",
+    "your_answer": "✔ {label}",
+    "text_hint": "Type your answer below (up to {limit} characters).",
+    "button_expired": "This button has expired.",
+    "already_answered": "You've already answered that one.",
+    "pick_one_first": "Pick at least one, or tap Skip.",
+    "already_finished": "You've finished this check-in. Thank you!",
+    "sorry_error": "Sorry, something went wrong on my side. Please try again in a minute.",
+}
+
+CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}
+
+
+def say(key: str, lang: str = "en", **params: Any) -> str:
+    """The text for ``key`` in ``lang`` (English when there is no translation yet)."""
+    catalogue = CATALOGUES.get(lang, ENGLISH)
+    template = catalogue.get(key, ENGLISH[key])
+    if key in ("welcome",) and "privacy" not in params:
+        params = {**params, "privacy": say("privacy", lang)}
+    return template.format(**params)

@@ -1,0 +1,298 @@
+"""Survey definitions: the pydantic models for survey YAML files, and loading and checking them.
+
+A survey file is data a youth worker can edit; every mistake is reported as
+``file: path.inside: what is wrong (and the fix)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+# Ids travel inside Telegram button data (64 bytes at most), so they stay short.
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
+# Answer values that are not option ids. Option ids cannot start with "~".
+SKIPPED = "~skip"
+PREFER_NOT = "~pns"
+YES, NO = "yes", "no"
+MAX_TEXT_CAP = 2000
+
+
+class QuestionType(StrEnum):
+    CHOICE = "choice"
+    MULTI = "multi"
+    SCALE = "scale"
+    YESNO = "yesno"
+    TEXT = "text"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Strict):
+    id: Id
+    label: str = Field(min_length=1, max_length=60)
+
+
+class ScalePoint(_Strict):
+    label: str = Field(min_length=1, max_length=30)
+    emoji: str | None = Field(default=None, max_length=8)
+
+
+def _yaml_scalar_as_text(item: Any) -> Any:
+    if isinstance(item, bool):
+        return YES if item else NO
+    return str(item) if isinstance(item, int) else item
+
+
+class ShowIf(_Strict):
+    """Show a question only when an earlier question's answer is one of ``answer``."""
+
+    question: Id
+    answer: list[str] = Field(min_length=1)
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        # YAML reads a bare `no` as false and `4` as a number, and authors naturally write
+        # `answer: [no]` or `answer: [4, 5]`; turn them back into the values answers are stored as.
+        if not isinstance(value, list):
+            return value
+        return [_yaml_scalar_as_text(item) for item in value]
+
+
+class Question(_Strict):
+    id: Id
+    type: QuestionType
+    text: str = Field(min_length=1, max_length=500)
+    options: list[Option] | None = None
+    scale: list[ScalePoint] | None = None
+    max_length: int | None = Field(default=None, ge=1, le=MAX_TEXT_CAP)
+    optional: bool = False
+    prefer_not_to_say: bool = False
+    show_if: ShowIf | None = None
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Question:
+        needs_options = self.type in (QuestionType.CHOICE, QuestionType.MULTI)
+        if needs_options and not self.options:
+            raise ValueError(f"a '{self.type}' question needs 'options' (a list of id and label)")
+        if not needs_options and self.options is not None:
+            raise ValueError(f"a '{self.type}' question has no 'options'; remove them")
+        if self.type is QuestionType.SCALE and (self.scale is None or len(self.scale) != 5):
+            count = len(self.scale) if self.scale else 0
+            raise ValueError(
+                f"a 'scale' question needs exactly 5 points in 'scale', each with a label "
+                f"(this one has {count})"
+            )
+        if self.type is not QuestionType.SCALE and self.scale is not None:
+            raise ValueError(f"a '{self.type}' question has no 'scale'; remove it")
+        if self.type is not QuestionType.TEXT and self.max_length is not None:
+            raise ValueError("only 'text' questions have 'max_length'")
+        if self.options:
+            ids = [o.id for o in self.options]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"option ids must be different; repeated: {', '.join(dupes)}")
+        return self
+
+    @property
+    def text_cap(self) -> int:
+        return self.max_length or 500
+
+    def allowed_values(self) -> list[str]:
+        """Every button value that answers this question (not counting skip/prefer-not)."""
+        if self.type is QuestionType.SCALE:
+            return ["1", "2", "3", "4", "5"]
+        if self.type is QuestionType.YESNO:
+            return [YES, NO]
+        if self.options:
+            return [o.id for o in self.options]
+        return []
+
+    def label_for(self, value: str) -> str:
+        if self.type is QuestionType.SCALE and self.scale and value.isdigit():
+            point = self.scale[int(value) - 1]
+            return f"{point.emoji} {point.label}" if point.emoji else point.label
+        if self.options:
+            for option in self.options:
+                if option.id == value:
+                    return option.label
+        return {YES: "Yes", NO: "No"}.get(value, value)
+
+
+class Survey(_Strict):
+    schema_version: Literal[1]
+    id: Id
+    title: str = Field(min_length=1, max_length=80)
+    intro: str = Field(min_length=1, max_length=500)
+    thanks: str = Field(min_length=1, max_length=500)
+    questions: list[Question] = Field(min_length=1)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+class SurveyError(Exception):
+    """A survey file is wrong; ``str()`` is one line naming the file, the place and the fix."""
+
+
+def _where(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def _explain(error: Any) -> str:
+    """Say what a pydantic error means, in words for whoever edits the file."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown field '{error['loc'][-1]}'; check the spelling or remove it"
+    if kind == "missing":
+        return "is missing; add it"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{value}' is not a valid id; use lower-case letters, numbers and _, "
+            "starting with a letter, at most 20 characters"
+        )
+    if kind == "string_type":
+        return f'should be words, not {value!r}; put it in quotes, like "Yes"'
+    if kind == "string_too_short":
+        return "is empty; write something here"
+    if kind == "string_too_long":
+        return f"is too long; at most {ctx.get('max_length')} characters"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_references(survey: Survey) -> list[str]:
+    """Cross-question rules pydantic cannot see: unique ids and ``show_if`` targets."""
+    problems: list[str] = []
+    seen: dict[str, Question] = {}
+    for index, question in enumerate(survey.questions):
+        where = f"questions[{index}]"
+        if question.id in seen:
+            problems.append(
+                f"{where}.id: '{question.id}' is used twice; give each question its own id"
+            )
+        rule = question.show_if
+        if rule is not None:
+            target = seen.get(rule.question)
+            if target is None:
+                later = rule.question in {q.id for q in survey.questions}
+                hint = (
+                    " (it must come earlier in the file)"
+                    if later
+                    else _suggest(rule.question, [q.id for q in survey.questions])
+                )
+                problems.append(f"{where}.show_if: no earlier question '{rule.question}'{hint}")
+            elif target.type is QuestionType.TEXT:
+                problems.append(f"{where}.show_if: '{rule.question}' is a text question; "
+                                "branch on a question with buttons")
+            else:
+                allowed = target.allowed_values()
+                for value in rule.answer:
+                    if value not in allowed:
+                        problems.append(
+                            f"{where}.show_if.answer: '{value}' is not an answer to "
+                            f"'{rule.question}'{_suggest(value, allowed)}; "
+                            f"choose from {', '.join(allowed)}"
+                        )
+        seen.setdefault(question.id, question)
+    return problems
+
+
+def parse_survey(text: str, name: str) -> Survey:
+    """Parse one survey file's text; ``name`` is used in error messages."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise SurveyError(f"{name}:{line} is not valid YAML; check indentation and quotes") from exc
+    if not isinstance(data, dict):
+        raise SurveyError(f"{name}: should be a mapping with schema_version, id, title, questions")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        found = "is missing" if version is None else f"is {version!r}"
+        raise SurveyError(
+            f"{name}: schema_version: {found}; this version of Youth Voice reads "
+            f"schema_version: {SCHEMA_VERSION}"
+        )
+    try:
+        survey = Survey.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SurveyError(f"{name}: {_where(first['loc'])}: {_explain(first)}") from exc
+    problems = _check_references(survey)
+    if problems:
+        raise SurveyError(f"{name}: {problems[0]}")
+    return survey
+
+
+def load_survey(path: Path) -> Survey:
+    return parse_survey(path.read_text(encoding="utf-8"), path.name)
+
+
+def bundled_dir() -> Path:
+    return Path(str(resources.files("flows") / "surveys"))
+
+
+def survey_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def load_surveys(folder: Path | None = None) -> dict[str, Survey]:
+    """Load every survey in ``folder`` (default: the bundled ones); the first error stops it."""
+    folder = folder or bundled_dir()
+    surveys: dict[str, Survey] = {}
+    for path in survey_files(folder):
+        survey = load_survey(path)
+        if survey.id in surveys:
+            raise SurveyError(f"{path.name}: id: '{survey.id}' is already used by another file")
+        surveys[survey.id] = survey
+    if not surveys:
+        raise SurveyError(f"{folder}: no survey files (*.yaml) here")
+    return surveys
+
+
+def check_surveys(folder: Path) -> list[str]:
+    """Every problem in every file of ``folder``, one line each; empty means all good."""
+    problems: list[str] = []
+    ids: dict[str, str] = {}
+    files = survey_files(folder)
+    if not files:
+        return [f"{folder}: no survey files (*.yaml) here"]
+    for path in files:
+        try:
+            survey = load_survey(path)
+        except SurveyError as exc:
+            problems.append(str(exc))
+            continue
+        if survey.id in ids:
+            problems.append(f"{path.name}: id: '{survey.id}' is already used by {ids[survey.id]}")
+        ids.setdefault(survey.id, path.name)
+    return problems

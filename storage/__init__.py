@@ -1,0 +1,1 @@
+"""The database: the Store protocol and its backends. The only package that speaks SQL."""

@@ -1,0 +1,188 @@
+"""The storage contract: value types and the async ``Store`` protocol every backend implements.
+
+Only ``storage/`` speaks SQL. Backends translate their own errors into ``StorageError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class StorageError(Exception):
+    """The database failed; the message never contains personal data."""
+
+
+class ContactStatus(StrEnum):
+    JOINED = "joined"
+    STOPPED = "stopped"
+    UNREACHABLE = "unreachable"
+
+
+@dataclass(frozen=True)
+class Cohort:
+    id: int
+    name: str
+    invite_code: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    chat_id: int
+    cohort_id: int | None
+    language: str
+    status: ContactStatus
+
+
+@dataclass(frozen=True)
+class Checkin:
+    id: int
+    survey_id: str
+    cohort_id: int | None
+    opens_at: float
+    closes_at: float | None
+
+    def is_open(self, now: float) -> bool:
+        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An unfinished response: the engine state as JSON-able data."""
+
+    checkin_id: int
+    state: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message the bot starts. ``payload`` is renderer data: ``{"text": ..., "buttons": ...}``."""
+
+    chat_id: int
+    payload: Mapping[str, Any]
+    due_at: float
+    dedupe_key: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    id: int
+    chat_id: int
+    payload: Mapping[str, Any]
+    due_at: float
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts for one check-in: finished responses and, per question, per value."""
+
+    checkin_id: int
+    responses: int
+    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+
+class Store(Protocol):
+    """Everything Youth Voice keeps. Every method is one transaction.
+
+    Methods taking ``update_id`` record it in the same transaction as their change and return
+    ``False`` (changing nothing) when that update was handled before.
+    """
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+
+    async def claim_update(self, update_id: int, now: float) -> bool:
+        """Mark an update handled on its own (for updates that change nothing else)."""
+        ...
+
+    async def get_meta(self, key: str) -> str | None:
+        """A small named value such as the bot's username (never personal data)."""
+        ...
+
+    async def set_meta(self, key: str, value: str) -> None: ...
+
+    # Cohorts and contacts
+    async def add_cohort(self, name: str, invite_code: str, today: str) -> Cohort: ...
+    async def cohorts(self) -> list[Cohort]: ...
+    async def cohort_by_code(self, invite_code: str) -> Cohort | None: ...
+    async def cohort_by_name(self, name: str) -> Cohort | None: ...
+    async def contact(self, chat_id: int) -> Contact | None: ...
+    async def join(
+        self, chat_id: int, cohort_id: int | None, language: str, today: str, update_id: int
+    ) -> bool:
+        """Create or re-join a contact (status joined). A ``None`` cohort keeps the old one."""
+        ...
+
+    async def set_status(self, chat_id: int, status: ContactStatus, update_id: int | None) -> bool:
+        """Change a contact's status; any other status than joined also fails their queued
+        messages, so someone who stopped gets nothing more."""
+        ...
+
+    async def mark_unreachable(self, chat_ids: Sequence[int]) -> None: ...
+    async def count_contacts(self, cohort_id: int | None) -> int:
+        """Joined contacts in a cohort (all joined contacts when ``None``)."""
+        ...
+
+    async def erase_person(self, chat_id: int, links: Sequence[str], update_id: int) -> bool:
+        """Delete the contact, every outbox row for their chat, and progress/participation rows
+        whose link or mark is in ``links``. Finished answers are untouched: nothing links them."""
+        ...
+
+    # Check-ins and answers
+    async def open_checkin(
+        self,
+        survey_id: str,
+        cohort_id: int | None,
+        opens_at: float,
+        closes_at: float | None,
+        invitation: Mapping[str, Any],
+    ) -> tuple[Checkin, int]:
+        """Create a check-in and queue ``invitation`` (a payload) to every joined contact of the
+        cohort, due at ``opens_at``; returns the check-in and how many were queued."""
+        ...
+
+    async def checkin(self, checkin_id: int) -> Checkin | None: ...
+    async def checkins(self) -> list[Checkin]: ...
+    async def open_checkins(self, now: float) -> list[Checkin]: ...
+    async def progress(self, link: str) -> Progress | None: ...
+    async def save_progress(
+        self, link: str, checkin_id: int, state: Mapping[str, Any], today: str, update_id: int
+    ) -> bool: ...
+    async def finish_response(
+        self,
+        link: str,
+        checkin_id: int,
+        answers: Mapping[str, Any],
+        today: str,
+        update_id: int,
+    ) -> bool:
+        """Write ``answers`` (question id -> JSON-able value) under a new random response id,
+        add the participation mark ``link``, and delete the progress row, atomically. Finishing
+        twice with one link raises ``StorageError`` and writes nothing."""
+        ...
+
+    async def has_finished(self, checkin_id: int, mark: str) -> bool: ...
+    async def totals(self, checkin_id: int) -> Totals: ...
+
+    # Outbox
+    async def enqueue(self, messages: Sequence[OutgoingMessage]) -> int:
+        """Queue messages; one whose ``dedupe_key`` is already queued or sent is ignored."""
+        ...
+
+    async def requeue_inflight(self) -> int:
+        """At start-up: messages left 'sending' by a crash go back to 'queued' (they may have
+        reached Telegram, so they are the only ones that can repeat). Returns how many."""
+        ...
+
+    async def claim_due(self, now: float, limit: int) -> list[QueuedMessage]:
+        """Mark up to ``limit`` queued messages due by ``now`` as 'sending' and return them,
+        earliest due first (then by id), attempts incremented."""
+        ...
+
+    async def mark_sent(self, ids: Sequence[int], now: float) -> None: ...
+    async def retry_later(self, message_id: int, due_at: float, error: str) -> None: ...
+    async def mark_failed(self, message_id: int, error: str) -> None: ...
+    async def outbox_counts(self) -> dict[str, int]: ...

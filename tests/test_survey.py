@@ -1,0 +1,357 @@
+"""Unit tests for flows.survey: the bundled surveys load, and every mistake in a survey file
+gives one line naming the file, the place in it and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from flows.survey import (
+    QuestionType,
+    Survey,
+    SurveyError,
+    check_surveys,
+    load_survey,
+    load_surveys,
+    parse_survey,
+)
+
+BUNDLED = {"weekly", "meeting_feedback"}
+
+
+def minimal() -> dict[str, Any]:
+    """A small valid survey: a scale, a yes/no, a choice and a text question."""
+    return {
+        "schema_version": 1,
+        "id": "weekly",
+        "title": "How are things?",
+        "intro": "Hi",
+        "thanks": "Thanks",
+        "questions": [
+            {
+                "id": "mood",
+                "type": "scale",
+                "text": "How are you?",
+                "scale": [{"label": str(n)} for n in range(1, 6)],
+            },
+            {"id": "safe", "type": "yesno", "text": "Do you feel safe?"},
+            {
+                "id": "money",
+                "type": "choice",
+                "text": "How is money?",
+                "options": [{"id": "ok", "label": "OK"}, {"id": "tight", "label": "Tight"}],
+            },
+            {"id": "more", "type": "text", "text": "Anything else?", "optional": True},
+        ],
+    }
+
+
+def survey_text(tweak: Callable[[dict[str, Any]], object] | None = None) -> str:
+    """The minimal survey as YAML, after ``tweak`` has changed it in place."""
+    data = minimal()
+    if tweak is not None:
+        tweak(data)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def error_for(text: str, name: str = "weekly.yaml") -> str:
+    with pytest.raises(SurveyError) as caught:
+        parse_survey(text, name)
+    return str(caught.value)
+
+
+def q(data: dict[str, Any], index: int) -> dict[str, Any]:
+    question: dict[str, Any] = data["questions"][index]
+    return question
+
+
+# --- the bundled surveys ------------------------------------------------------------------
+
+
+def test_bundled_surveys_load() -> None:
+    """Both bundled surveys load from the package, keyed by their ids."""
+    surveys = load_surveys()
+    assert set(surveys) == BUNDLED
+    assert all(isinstance(s, Survey) for s in surveys.values())
+
+
+@pytest.mark.parametrize("survey_id", sorted(BUNDLED))
+def test_bundled_question_ids_are_unique(survey_id: str) -> None:
+    """Answers are keyed on question ids, so no bundled survey repeats one."""
+    ids = [question.id for question in load_surveys()[survey_id].questions]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("survey_id", sorted(BUNDLED))
+def test_bundled_button_labels_fit_a_phone(survey_id: str) -> None:
+    """Scale points and options are phone buttons, so their labels stay at 30 characters."""
+    for question in load_surveys()[survey_id].questions:
+        labels = [p.label for p in question.scale or []] + [o.label for o in question.options or []]
+        assert all(len(label) <= 30 for label in labels), question.id
+
+
+@pytest.mark.parametrize("survey_id", sorted(BUNDLED))
+def test_bundled_every_question_can_be_skipped(survey_id: str) -> None:
+    """The intro says you can skip what you like: each question is optional or prefer-not-to-say."""
+    for question in load_surveys()[survey_id].questions:
+        assert question.optional or question.prefer_not_to_say, question.id
+
+
+def test_weekly_asks_what_would_help_only_if_not_safe() -> None:
+    """The 'what would help you feel safer' follow-up is shown only after a 'no' to feeling safe."""
+    weekly = load_surveys()["weekly"]
+    follow_ups = [question for question in weekly.questions if question.show_if]
+    assert [(f.show_if.question, f.show_if.answer) for f in follow_ups if f.show_if] == [
+        ("safe_home", ["no"])
+    ]
+    assert follow_ups[0].type is QuestionType.TEXT and follow_ups[0].optional
+
+
+def test_check_surveys_passes_the_bundled_folder() -> None:
+    """check_surveys finds nothing wrong with the surveys we ship."""
+    from flows.survey import bundled_dir
+
+    assert check_surveys(bundled_dir()) == []
+
+
+# --- one-line errors for bad survey files -------------------------------------------------
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """A tweak that sets ``questions[i].key`` (as "i.key") or a top-level key to ``value``."""
+
+    def tweak(data: dict[str, Any]) -> None:
+        if "." in path:
+            index, key = path.split(".", 1)
+            q(data, int(index))[key] = value
+        else:
+            data[path] = value
+
+    return tweak
+
+
+def _append(question: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    return lambda data: data["questions"].append(question)
+
+
+ERRORS = [
+    pytest.param(
+        _set("3.show_if", {"question": "mood2", "answer": ["1"]}),
+        "weekly.yaml: questions[3].show_if: no earlier question 'mood2' (did you mean 'mood'?)",
+        id="show_if-missing-question",
+    ),
+    pytest.param(
+        _set("0.show_if", {"question": "safe", "answer": ["yes"]}),
+        "weekly.yaml: questions[0].show_if: no earlier question 'safe' "
+        "(it must come earlier in the file)",
+        id="show_if-later-question",
+    ),
+    pytest.param(
+        _set("1.show_if", {"question": "mood", "answer": ["6"]}),
+        "weekly.yaml: questions[1].show_if.answer: '6' is not an answer to 'mood'; "
+        "choose from 1, 2, 3, 4, 5",
+        id="show_if-answer-out-of-scale",
+    ),
+    pytest.param(
+        _set("3.show_if", {"question": "money", "answer": ["tite"]}),
+        "weekly.yaml: questions[3].show_if.answer: 'tite' is not an answer to 'money' "
+        "(did you mean 'tight'?); choose from ok, tight",
+        id="show_if-answer-typo",
+    ),
+    pytest.param(
+        _append(
+            {
+                "id": "why",
+                "type": "text",
+                "text": "Why?",
+                "show_if": {"question": "more", "answer": ["x"]},
+            }
+        ),
+        "weekly.yaml: questions[4].show_if: 'more' is a text question; "
+        "branch on a question with buttons",
+        id="show_if-on-text",
+    ),
+    pytest.param(
+        _set("3.optinal", True),
+        "weekly.yaml: questions[3].optinal: unknown field 'optinal'; "
+        "check the spelling or remove it",
+        id="unknown-field",
+    ),
+    pytest.param(
+        _set("schema_version", 2),
+        "weekly.yaml: schema_version: is 2; this version of Youth Voice reads schema_version: 1",
+        id="wrong-schema-version",
+    ),
+    pytest.param(
+        lambda data: data.pop("schema_version"),
+        "weekly.yaml: schema_version: is missing; "
+        "this version of Youth Voice reads schema_version: 1",
+        id="missing-schema-version",
+    ),
+    pytest.param(
+        lambda data: q(data, 0)["scale"].pop(),
+        "weekly.yaml: questions[0]: a 'scale' question needs exactly 5 points in 'scale', "
+        "each with a label (this one has 4)",
+        id="scale-with-4-points",
+    ),
+    pytest.param(
+        _set("2.options", []),
+        "weekly.yaml: questions[2]: a 'choice' question needs 'options' (a list of id and label)",
+        id="choice-without-options",
+    ),
+    pytest.param(
+        _set("2.options", [{"id": "ok", "label": "OK"}, {"id": "ok", "label": "Fine"}]),
+        "weekly.yaml: questions[2]: option ids must be different; repeated: ok",
+        id="duplicate-option-ids",
+    ),
+    pytest.param(
+        _set("3.id", "mood"),
+        "weekly.yaml: questions[3].id: 'mood' is used twice; give each question its own id",
+        id="duplicate-question-ids",
+    ),
+    pytest.param(
+        _set("0.id", "Mood!"),
+        "weekly.yaml: questions[0].id: 'Mood!' is not a valid id; use lower-case letters, "
+        "numbers and _, starting with a letter, at most 20 characters",
+        id="bad-question-id",
+    ),
+    pytest.param(
+        _set("id", "Weekly Survey"),
+        "weekly.yaml: id: 'Weekly Survey' is not a valid id; use lower-case letters, "
+        "numbers and _, starting with a letter, at most 20 characters",
+        id="bad-survey-id",
+    ),
+    pytest.param(
+        lambda data: q(data, 1).pop("text"),
+        "weekly.yaml: questions[1].text: is missing; add it",
+        id="missing-text",
+    ),
+    pytest.param(
+        _set("title", ""),
+        "weekly.yaml: title: is empty; write something here",
+        id="empty-title",
+    ),
+    pytest.param(
+        _set("2.options", [{"id": "ok", "label": False}]),
+        "weekly.yaml: questions[2].options[0].label: should be words, not False; "
+        'put it in quotes, like "Yes"',
+        id="label-read-as-boolean",
+    ),
+    pytest.param(
+        _set("1.max_length", 100),
+        "weekly.yaml: questions[1]: only 'text' questions have 'max_length'",
+        id="max_length-on-yesno",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tweak", "expected"), ERRORS)
+def test_bad_survey_gives_one_line_with_file_place_and_fix(
+    tweak: Callable[[dict[str, Any]], object], expected: str
+) -> None:
+    """A broken survey is refused with exactly one readable line: file, place in it, fix."""
+    message = error_for(survey_text(tweak))
+    assert message == expected
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "schema_version: 1\nid: weekly\nquestions: [\n  - id: mood\n",
+            "weekly.yaml: line 4 is not valid YAML; check indentation and quotes",
+            id="unclosed-bracket",
+        ),
+        pytest.param(
+            "schema_version: 1\nid: weekly\n  title: oops\n",
+            "weekly.yaml: line 3 is not valid YAML; check indentation and quotes",
+            id="bad-indent",
+        ),
+        pytest.param(
+            "",
+            "weekly.yaml: should be a mapping with schema_version, id, title, questions",
+            id="empty-file",
+        ),
+        pytest.param(
+            "- mood\n- safe\n",
+            "weekly.yaml: should be a mapping with schema_version, id, title, questions",
+            id="list-not-mapping",
+        ),
+    ],
+)
+def test_unreadable_file_gives_one_line(text: str, expected: str) -> None:
+    """A file that is not YAML, or not a mapping, is refused in one line (with the line number)."""
+    assert error_for(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "answer_yaml", "expected"),
+    [
+        pytest.param("safe", "[no]", ["no"], id="bare-no"),
+        pytest.param("safe", "[yes]", ["yes"], id="bare-yes"),
+        pytest.param("mood", "[4, 5]", ["4", "5"], id="bare-numbers"),
+        pytest.param("mood", '["1"]', ["1"], id="quoted-number"),
+    ],
+)
+def test_show_if_answer_written_without_quotes(
+    target: str, answer_yaml: str, expected: list[str]
+) -> None:
+    """YAML reads bare no/yes as true/false and 4 as a number; show_if still means "no", "4"."""
+    text = survey_text() + (
+        "- id: why\n  type: text\n  text: Why?\n"
+        f"  show_if: {{question: {target}, answer: {answer_yaml}}}\n"
+    )
+    survey = parse_survey(text, "weekly.yaml")
+    rule = survey.questions[-1].show_if
+    assert rule is not None and rule.answer == expected
+
+
+def test_load_survey_names_the_file(tmp_path: Path) -> None:
+    """load_survey reports errors under the file's own name, not its full path."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(survey_text(_set("schema_version", 3)), encoding="utf-8")
+    with pytest.raises(SurveyError, match=r"^mine\.yaml: schema_version: is 3;"):
+        load_survey(path)
+
+
+# --- checking a folder --------------------------------------------------------------------
+
+
+def test_check_surveys_good_folder_is_empty(tmp_path: Path) -> None:
+    """A folder of good surveys gives no problems, and load_surveys loads them all."""
+    (tmp_path / "weekly.yaml").write_text(survey_text(), encoding="utf-8")
+    (tmp_path / "other.yml").write_text(survey_text(_set("id", "other")), encoding="utf-8")
+    assert check_surveys(tmp_path) == []
+    assert set(load_surveys(tmp_path)) == {"weekly", "other"}
+
+
+def test_check_surveys_one_line_per_bad_file(tmp_path: Path) -> None:
+    """Every bad file gets its own line (not just the first); good files add nothing."""
+    (tmp_path / "a.yaml").write_text(survey_text(_set("3.optinal", True)), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("id: [\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(survey_text(_set("id", "good")), encoding="utf-8")
+    assert check_surveys(tmp_path) == [
+        "a.yaml: questions[3].optinal: unknown field 'optinal'; check the spelling or remove it",
+        "b.yaml: line 2 is not valid YAML; check indentation and quotes",
+    ]
+
+
+def test_check_surveys_flags_two_files_with_the_same_id(tmp_path: Path) -> None:
+    """Two files may not share a survey id; the second is named, with the file it clashes with."""
+    (tmp_path / "a.yaml").write_text(survey_text(), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(survey_text(), encoding="utf-8")
+    assert check_surveys(tmp_path) == ["b.yaml: id: 'weekly' is already used by a.yaml"]
+    with pytest.raises(SurveyError, match=r"^b\.yaml: id: 'weekly' is already used"):
+        load_surveys(tmp_path)
+
+
+def test_check_surveys_empty_folder(tmp_path: Path) -> None:
+    """A folder with no survey files is itself a problem, so a wrong path is not silently OK."""
+    assert check_surveys(tmp_path) == [f"{tmp_path}: no survey files (*.yaml) here"]
+    with pytest.raises(SurveyError, match="no survey files"):
+        load_surveys(tmp_path)
