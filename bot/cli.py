@@ -194,8 +194,9 @@ def checkin(survey_id: str, cohort_name: str | None) -> None:
                 )
                 sys.exit(1)
             cohort_id = cohort.id
-        payload = invitation(0, survey.title)
-        created, queued = await store.open_checkin(survey.id, cohort_id, time.time(), None, payload)
+        created, queued = await store.open_checkin(
+            survey.id, cohort_id, time.time(), None, lambda c: invitation(c.id, survey.title)
+        )
         return created.id, queued
 
     checkin_id, queued = with_store(settings, work)

@@ -127,7 +127,18 @@ def is_shown(question: Question, answers: Mapping[str, Value], *, hopeful: bool 
 
 def _progress(survey: Survey, state: State, question: Question) -> tuple[int, int]:
     """("2 of 5"): a branch not yet decided counts, so the total can only shrink."""
-    visible = [q for q in survey.questions if is_shown(q, state.answers, hopeful=True)]
+    visible: list[Question] = []
+    for q in survey.questions:
+        rule = q.show_if
+        # A branch on a question that will never be asked is decided: it is not taken.
+        if (
+            rule
+            and rule.question not in state.answers
+            and not any(v.id == rule.question for v in visible)
+        ):
+            continue
+        if is_shown(q, state.answers, hopeful=True):
+            visible.append(q)
     number = next(i for i, q in enumerate(visible, 1) if q.id == question.id)
     return number, len(visible)
 

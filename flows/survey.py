@@ -210,8 +210,10 @@ def _check_references(survey: Survey) -> list[str]:
                 )
                 problems.append(f"{where}.show_if: no earlier question '{rule.question}'{hint}")
             elif target.type is QuestionType.TEXT:
-                problems.append(f"{where}.show_if: '{rule.question}' is a text question; "
-                                "branch on a question with buttons")
+                problems.append(
+                    f"{where}.show_if: '{rule.question}' is a text question; "
+                    "branch on a question with buttons"
+                )
             else:
                 allowed = target.allowed_values()
                 for value in rule.answer:

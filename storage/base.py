@@ -5,7 +5,7 @@ Only ``storage/`` speaks SQL. Backends translate their own errors into ``Storage
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -138,10 +138,10 @@ class Store(Protocol):
         cohort_id: int | None,
         opens_at: float,
         closes_at: float | None,
-        invitation: Mapping[str, Any],
+        invitation: Callable[[Checkin], Mapping[str, Any]],
     ) -> tuple[Checkin, int]:
-        """Create a check-in and queue ``invitation`` (a payload) to every joined contact of the
-        cohort, due at ``opens_at``; returns the check-in and how many were queued."""
+        """Create a check-in and queue ``invitation(checkin)`` (a payload) to every joined
+        contact of the cohort, due at ``opens_at``; returns the check-in and how many queued."""
         ...
 
     async def checkin(self, checkin_id: int) -> Checkin | None: ...

@@ -12,7 +12,7 @@ import secrets
 import sqlite3
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
@@ -284,7 +284,7 @@ class SqliteStore:
         cohort_id: int | None,
         opens_at: float,
         closes_at: float | None,
-        invitation: Mapping[str, Any],
+        invitation: Callable[[Checkin], Mapping[str, Any]],
     ) -> tuple[Checkin, int]:
         async with self._tx("open_checkin") as db:
             cur = await db.execute(
@@ -298,7 +298,7 @@ class SqliteStore:
                 "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key)"
                 " SELECT chat_id, ?1, ?2, 'checkin:' || ?3 || ':invite:' || chat_id FROM contacts"
                 " WHERE status = 'joined' AND (?4 IS NULL OR cohort_id = ?4)",
-                (json.dumps(invitation), opens_at, checkin.id, cohort_id),
+                (json.dumps(invitation(checkin)), opens_at, checkin.id, cohort_id),
             )
             return checkin, cur.rowcount
 

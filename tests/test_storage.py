@@ -26,7 +26,13 @@ TODAY = "2025-03-01"
 NOW = 1_700_000_000.0
 CHAT = 4242424242
 LINK = "link-5f0c3a"
-INVITE = {"text": "How was your week?", "buttons": [["Start", "start:1"]]}
+INVITE_PAYLOAD = {"text": "How was your week?", "buttons": [[{"text": "Start", "data": "c:1"}]]}
+
+
+def INVITE(checkin: Checkin) -> dict[str, object]:
+    return {**INVITE_PAYLOAD, "checkin": checkin.id}
+
+
 TABLES = ("cohorts", "contacts", "checkins", "progress", "answers", "participation", "outbox")
 
 
@@ -235,7 +241,7 @@ async def test_open_checkin_invites_joined_members_of_the_cohort(store: Store) -
     assert await store.claim_due(NOW - 1, 10) == []
     due = await store.claim_due(NOW, 10)
     assert sorted(m.chat_id for m in due) == [1, 2]
-    assert all(m.payload == INVITE and m.due_at == NOW for m in due)
+    assert all(m.payload == INVITE(checkin) and m.due_at == NOW for m in due)
     keys = await peek(store, "SELECT dedupe_key FROM outbox ORDER BY chat_id")
     assert keys == [(f"checkin:{checkin.id}:invite:1",), (f"checkin:{checkin.id}:invite:2",)]
     _, everyone = await store.open_checkin("weekly", None, NOW, None, INVITE)

@@ -1,0 +1,24 @@
+"""The Youth Voice Bot API emulator: a local Telegram for end-to-end tests, demos and benchmarks.
+
+Start an `Emulator`, point python-telegram-bot at `emulator.base_url`, and talk to the bot as
+simulated people (`emulator.user("Sam")`).
+"""
+
+from __future__ import annotations
+
+from .limits import RateLimits
+from .messages import BotMessage, Button, FileInfo
+from .people import SimGroup, SimUser
+from .server import Emulator
+from .world import Stats
+
+__all__ = [
+    "BotMessage",
+    "Button",
+    "Emulator",
+    "FileInfo",
+    "RateLimits",
+    "SimGroup",
+    "SimUser",
+    "Stats",
+]

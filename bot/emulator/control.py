@@ -1,0 +1,99 @@
+"""A small HTTP control API for the Youth Voice Bot API emulator, for other processes.
+
+POST /_emulator/users {"name"}, POST /_emulator/send {"user_id", "text"},
+POST /_emulator/tap {"user_id", "text"} or {"user_id", "data", "message_id"?},
+GET /_emulator/messages?chat_id=..., GET /_emulator/stats. Answers are {"ok": true, "result"}.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .people import SimUser
+
+if TYPE_CHECKING:
+    from .server import Emulator
+
+JSON = dict[str, Any]
+
+
+class ControlApi:
+    """Lets a separate process add people, speak as them and read the bot's replies."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.users: dict[int, SimUser] = {}
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_post("/_emulator/users", self.add_user)
+        app.router.add_post("/_emulator/send", self.send)
+        app.router.add_post("/_emulator/tap", self.tap)
+        app.router.add_get("/_emulator/messages", self.messages)
+        app.router.add_get("/_emulator/stats", self.stats)
+
+    def _user(self, body: JSON) -> SimUser:
+        try:
+            return self.users[int(body["user_id"])]
+        except (KeyError, TypeError, ValueError):
+            raise web.HTTPBadRequest(text="unknown or missing user_id") from None
+
+    async def add_user(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        name, started = str(body.get("name", "Sam")), bool(body.get("started", True))
+        user = self.emulator.user(name, started=started)
+        self.users[user.id] = user
+        return _ok({"user_id": user.id, "chat_id": user.chat_id})
+
+    async def send(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        return _ok(await self._user(body).send(str(body.get("text", ""))))
+
+    async def tap(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        user = self._user(body)
+        if "data" in body:
+            message_id = body.get("message_id")
+            message_id = int(message_id) if message_id is not None else None
+            return _ok(await user.tap_data(str(body["data"]), message_id))
+        try:
+            return _ok(await user.tap(str(body.get("text", "")), timeout=0))
+        except AssertionError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+
+    async def messages(self, request: web.Request) -> web.Response:
+        try:
+            chat = self.emulator.world.chats.get(int(request.query.get("chat_id", "")))
+        except ValueError:
+            chat = None
+        if chat is None:
+            raise web.HTTPNotFound(text="chat not found")
+        shown = [m.snapshot() for m in chat.messages.values() if m.from_bot and not m.deleted]
+        return _ok([dataclasses.asdict(m) for m in shown])
+
+    async def stats(self, request: web.Request) -> web.Response:
+        counts = self.emulator.stats
+        summary = {
+            "calls": dict(counts.calls),
+            "delivered": counts.delivered,
+            "edits": counts.edits,
+            "too_many_requests": counts.too_many_requests,
+            "send_rate": counts.send_rate(),
+        }
+        return _ok(summary)
+
+
+async def _body(request: web.Request) -> JSON:
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="send a JSON object")
+    return body
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})

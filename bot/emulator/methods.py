@@ -1,0 +1,287 @@
+"""Bot API methods of the Youth Voice Bot API emulator.
+
+Each method reads `Params`, changes the `World` and returns the `result`, or raises `ApiError`
+with Telegram's status and wording.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .limits import RateLimiter
+from .markup import MAX_CAPTION, BadRequest, check_reply_markup, check_text, format_text
+from .messages import FileInfo, StoredMessage
+from .params import ApiError, Params, Upload
+from .world import Chat, World
+
+JSON = dict[str, Any]
+Method = Callable[[Params], Awaitable[Any]]
+
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+HARMLESS = (
+    "close",
+    "logout",
+    "deletewebhook",
+    "setwebhook",
+    "sendchataction",
+    "setmydescription",
+    "setmyshortdescription",
+    "setmyname",
+    "setchatmenubutton",
+)
+
+
+class BotApi:
+    """Dispatches method names (case-insensitive, as Telegram does) to implementations."""
+
+    def __init__(self, world: World, limiter: RateLimiter) -> None:
+        self.world = world
+        self.limiter = limiter
+        self._file_ids = itertools.count(1)
+        self.methods: dict[str, Method] = {
+            "getme": self.get_me,
+            "getupdates": self.get_updates,
+            "getwebhookinfo": self.get_webhook_info,
+            "setmycommands": self.set_my_commands,
+            "getmycommands": self.get_my_commands,
+            "deletemycommands": self.delete_my_commands,
+            "getchat": self.get_chat,
+            "sendmessage": self.send_message,
+            "senddocument": self.send_document,
+            "sendphoto": self.send_photo,
+            "editmessagetext": self.edit_message_text,
+            "editmessagecaption": self.edit_message_caption,
+            "editmessagereplymarkup": self.edit_message_reply_markup,
+            "deletemessage": self.delete_message,
+            "answercallbackquery": self.answer_callback_query,
+        }
+        for name in HARMLESS:
+            self.methods[name] = self.harmless
+
+    async def call(self, method: str, params: Params) -> Any:
+        handler = self.methods.get(method.lower())
+        if handler is None:
+            raise ApiError(404, "Not Found")
+        try:
+            return await handler(params)
+        except BadRequest as exc:
+            raise ApiError(400, str(exc)) from None
+
+    async def harmless(self, params: Params) -> Any:
+        return True
+
+    async def get_me(self, params: Params) -> Any:
+        return dict(self.world.bot)
+
+    async def get_webhook_info(self, params: Params) -> Any:
+        return {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": self.world.pending_updates,
+        }
+
+    async def get_updates(self, params: Params) -> Any:
+        """Long polling: wait up to `timeout` seconds for an update, then hand out a batch."""
+        world = self.world
+        world.confirm(params.integer("offset"))
+        limit = min(100, max(1, params.integer("limit", 100) or 100))
+        timeout = max(0.0, params.number("timeout", 0.0))
+        if timeout > 0:
+            await world.updates_signal.wait_until(
+                lambda: world.pending_updates > 0 or world.closing, timeout
+            )
+        return world.take_updates(limit)
+
+    @staticmethod
+    def _scope_key(params: Params) -> str:
+        scope = params.json("scope") or {"type": "default"}
+        return json.dumps([scope, params.text("language_code", "")], sort_keys=True)
+
+    async def set_my_commands(self, params: Params) -> Any:
+        commands = params.json("commands")
+        if not isinstance(commands, list):
+            raise ApiError(400, "Bad Request: commands must be an array")
+        for command in commands:
+            name = command.get("command", "") if isinstance(command, dict) else ""
+            valid = 1 <= len(name) <= 32 and all(
+                c.islower() or c.isdigit() or c == "_" for c in name
+            )
+            if not valid or not 1 <= len(command.get("description", "")) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        self.world.commands[self._scope_key(params)] = commands
+        return True
+
+    async def get_my_commands(self, params: Params) -> Any:
+        return self.world.commands.get(self._scope_key(params), [])
+
+    async def delete_my_commands(self, params: Params) -> Any:
+        self.world.commands.pop(self._scope_key(params), None)
+        return True
+
+    async def get_chat(self, params: Params) -> Any:
+        return self._chat(params).to_wire()
+
+    def _chat(self, params: Params) -> Chat:
+        chat = self.world.chats.get(params.required_int("chat_id"))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return chat
+
+    def _reachable_chat(self, params: Params) -> Chat:
+        """The target chat, refusing people who blocked the bot, left, or never started it."""
+        chat = self._chat(params)
+        person = chat.person
+        if person is not None:
+            if person.deactivated:
+                raise ApiError(403, "Forbidden: user is deactivated")
+            if person.blocked:
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if not person.started:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        return chat
+
+    def _spend(self, chat: Chat) -> None:
+        retry_after = self.limiter.acquire(chat.id, chat.is_group)
+        if retry_after:
+            self.world.stats.too_many_requests += 1
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
+
+    async def send_message(self, params: Params) -> Any:
+        chat = self._reachable_chat(params)
+        text, entities = format_text(
+            params.text("text", "") or "", params.text("parse_mode"), params.json("entities")
+        )
+        check_text(text)
+        markup = _inline_only(check_reply_markup(params.json("reply_markup")))
+        self._spend(chat)
+        message = self.world.new_message(
+            chat, self.world.bot, text=text, entities=entities, reply_markup=markup
+        )
+        self.world.bot_event(chat, message, "new")
+        return message.to_wire()
+
+    async def send_document(self, params: Params) -> Any:
+        return self._send_file(params, "document", "application/octet-stream")
+
+    async def send_photo(self, params: Params) -> Any:
+        return self._send_file(params, "photo", "image/jpeg")
+
+    def _send_file(self, params: Params, kind: str, default_mime: str) -> JSON:
+        chat = self._reachable_chat(params)
+        source = params.file(kind)
+        caption, entities = self._caption(params)
+        markup = _inline_only(check_reply_markup(params.json("reply_markup")))
+        self._spend(chat)
+        info = self._file_info(source, kind, default_mime)
+        fields: dict[str, Any] = {kind: info}
+        message = self.world.new_message(
+            chat, self.world.bot, text=caption, entities=entities, reply_markup=markup, **fields
+        )
+        self.world.bot_event(chat, message, "new")
+        return message.to_wire()
+
+    def _caption(self, params: Params) -> tuple[str | None, list[JSON]]:
+        raw = params.text("caption")
+        if raw is None:
+            return None, []
+        caption, entities = format_text(
+            raw, params.text("parse_mode"), params.json("caption_entities")
+        )
+        if len(caption) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return caption, entities
+
+    def _file_info(self, source: Upload | str, kind: str, default_mime: str) -> FileInfo:
+        file_id = f"EMU{kind[:3].upper()}{next(self._file_ids):06d}"
+        if isinstance(source, str):
+            return FileInfo(file_id, source.rsplit("/", 1)[-1], 0, default_mime)
+        mime = source.mime_type
+        if not mime or mime == "application/octet-stream":
+            mime = default_mime
+        return FileInfo(file_id, source.filename, source.size, mime)
+
+    def _bot_message(self, params: Params, verb: str) -> tuple[Chat, StoredMessage]:
+        if params.has("inline_message_id"):
+            raise ApiError(400, "Bad Request: inline messages are not emulated")
+        chat = self._reachable_chat(params)
+        message = chat.messages.get(params.required_int("message_id"))
+        if message is None or message.deleted:
+            raise ApiError(400, f"Bad Request: message to {verb} not found")
+        if not message.from_bot:
+            raise ApiError(400, f"Bad Request: message can't be {verb}ed")
+        return chat, message
+
+    def _apply_edit(self, chat: Chat, message: StoredMessage, changes: dict[str, Any]) -> JSON:
+        if all(getattr(message, key) == value for key, value in changes.items()):
+            raise ApiError(400, NOT_MODIFIED)
+        self._spend(chat)
+        for key, value in changes.items():
+            setattr(message, key, value)
+        message.edit_date = int(time.time())
+        self.world.bot_event(chat, message, "edit")
+        return message.to_wire()
+
+    async def edit_message_text(self, params: Params) -> Any:
+        chat, message = self._bot_message(params, "edit")
+        if message.document or message.photo:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
+        text, entities = format_text(
+            params.text("text", "") or "", params.text("parse_mode"), params.json("entities")
+        )
+        check_text(text)
+        markup = _inline_only(check_reply_markup(params.json("reply_markup")))
+        changes = {"text": text, "entities": entities, "reply_markup": markup}
+        return self._apply_edit(chat, message, changes)
+
+    async def edit_message_caption(self, params: Params) -> Any:
+        chat, message = self._bot_message(params, "edit")
+        if not (message.document or message.photo):
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        caption, entities = self._caption(params)
+        markup = _inline_only(check_reply_markup(params.json("reply_markup")))
+        changes = {"text": caption, "entities": entities, "reply_markup": markup}
+        return self._apply_edit(chat, message, changes)
+
+    async def edit_message_reply_markup(self, params: Params) -> Any:
+        chat, message = self._bot_message(params, "edit")
+        markup = _inline_only(check_reply_markup(params.json("reply_markup")))
+        return self._apply_edit(chat, message, {"reply_markup": markup})
+
+    async def delete_message(self, params: Params) -> Any:
+        chat = self._chat(params)
+        message = chat.messages.get(params.required_int("message_id"))
+        if message is None or message.deleted:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        message.deleted = True
+        if message.from_bot:
+            self.world.bot_event(chat, message, "delete")
+        return True
+
+    async def answer_callback_query(self, params: Params) -> Any:
+        record = self.world.callbacks.get(params.text("callback_query_id", "") or "")
+        if record is None or record.answered:
+            raise ApiError(400, QUERY_TOO_OLD)
+        record.answered = True
+        text = params.text("text")
+        if text:
+            self.world.toasts.setdefault(record.user_id, []).append(
+                (text, params.flag("show_alert"))
+            )
+        return True
+
+
+def _inline_only(markup: JSON | None) -> JSON | None:
+    """Telegram echoes only inline keyboards in the sent Message."""
+    return markup if markup is not None and "inline_keyboard" in markup else None

@@ -1,0 +1,218 @@
+"""The HTTP face of the Youth Voice Bot API emulator, and `Emulator`, the object tests hold.
+
+Serves `/bot<TOKEN>/<method>` in Telegram's wire format, plus a small control API under
+`/_emulator/` for driving it from another process.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .control import ControlApi
+from .limits import RateLimiter, RateLimits
+from .methods import BotApi
+from .params import ApiError, Params, Upload
+from .people import SimGroup, SimUser
+from .world import Fault, FaultKind, Stats, World
+
+JSON = dict[str, Any]
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def error_reply(status: int, description: str, parameters: JSON | None = None) -> web.Response:
+    body: JSON = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=status)
+
+
+async def read_params(request: web.Request) -> dict[str, Any]:
+    """Query string, JSON, form or multipart parameters; uploads become `Upload`s."""
+    params: dict[str, Any] = dict(request.query)
+    if request.method != "POST" or not request.can_read_body:
+        return params
+    if request.content_type == "application/json":
+        try:
+            body = await request.json()
+        except ValueError:
+            raise ApiError(400, "Bad Request: can't parse JSON body") from None
+        if isinstance(body, dict):
+            params.update(body)
+        return params
+    for name, value in (await request.post()).items():
+        if isinstance(value, web.FileField):
+            data = value.file.read()
+            params[name] = Upload(value.filename, len(data), value.content_type)
+        else:
+            params[name] = value if isinstance(value, str) else bytes(value).decode()
+    return params
+
+
+def _drop(request: web.Request) -> web.Response:
+    """Cut the connection without an answer, as a flaky network would."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=499)
+
+
+class Emulator:
+    """A local Telegram Bot API with simulated people, Telegram's limits and fault injection."""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        bot_username: str = "youthvoice_bot",
+        bot_name: str = "Youth Voice",
+        rate_limits: bool | RateLimits = True,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.token = token
+        self.host = host
+        self.port = port
+        head = (token or "").split(":", 1)[0]
+        bot: JSON = {
+            "id": int(head) if head.isdigit() else 7_000_000_001,
+            "is_bot": True,
+            "first_name": bot_name,
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.world = World(bot)
+        self.limiter = RateLimiter(None)
+        self.rate_limits = rate_limits
+        self.api = BotApi(self.world, self.limiter)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def rate_limits(self) -> RateLimits | None:
+        """The limits in force, or None when off; set True, False or a `RateLimits`."""
+        return self.limiter.limits
+
+    @rate_limits.setter
+    def rate_limits(self, value: bool | RateLimits | None) -> None:
+        if value is True:
+            value = RateLimits()
+        self.limiter.configure(value or None)
+
+    @property
+    def stats(self) -> Stats:
+        return self.world.stats
+
+    @property
+    def url(self) -> str:
+        """Root URL of the running server, e.g. http://127.0.0.1:PORT."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """What to give python-telegram-bot's `base_url` (it appends the token)."""
+        return f"{self.url}/bot"
+
+    async def start(self) -> None:
+        """Serve on `host`, on a free port unless one was given."""
+        app = web.Application(client_max_size=MAX_UPLOAD)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        ControlApi(self).mount(app)
+        self.world.closing = False
+        runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
+        await runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        await web.SockSite(runner, sock).start()
+        self._runner = runner
+
+    async def stop(self) -> None:
+        """Answer waiting long polls, close connections and stop serving."""
+        self.world.closing = True
+        self.world.updates_signal.notify()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    def user(
+        self,
+        name: str = "Sam",
+        *,
+        username: str | None = None,
+        language_code: str | None = "en",
+        started: bool = True,
+    ) -> SimUser:
+        """A new simulated person; `started=False` means they never pressed Start."""
+        return SimUser(self.world, self.world.add_person(name, username, language_code, started))
+
+    def group(self, title: str, *, kind: str = "supergroup") -> SimGroup:
+        """A new group chat (`supergroup` or `group`)."""
+        return SimGroup(self.world, self.world.add_group(title, kind))
+
+    def repeat_update(self, update_id: int) -> None:
+        """Deliver an update again with the same id and content, as Telegram may."""
+        self.world.repeat_update(update_id)
+
+    def fail_next(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        status: int = 500,
+        drop: bool = False,
+        after_delivery: bool = False,
+    ) -> None:
+        """Make the next `times` calls of `method` fail.
+
+        By default they answer HTTP `status` without doing anything. `drop=True` cuts the
+        connection instead; `after_delivery=True` does the work first, then cuts it (the bot
+        sees a network error though the message went out).
+        """
+        kind: FaultKind = "drop_after" if after_delivery else "drop" if drop else "error"
+        self.world.fail_next(method, times, Fault(kind, status))
+
+    def commands(self) -> list[JSON]:
+        """Commands set with setMyCommands for the default scope."""
+        return self.world.commands.get(json.dumps([{"type": "default"}, ""]), [])
+
+    @property
+    def pending_updates(self) -> int:
+        return self.world.pending_updates
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        if self.token is not None and request.match_info["token"] != self.token:
+            return error_reply(401, "Unauthorized")
+        self.world.stats.calls[method] += 1
+        fault = self.world.pop_fault(method)
+        if fault is not None and fault.kind == "drop":
+            return _drop(request)
+        if fault is not None and fault.kind == "error":
+            self.world.stats.errors[fault.status] += 1
+            return error_reply(fault.status, "Internal Server Error")
+        try:
+            result = await self.api.call(method, Params(await read_params(request)))
+        except ApiError as exc:
+            self.world.stats.errors[exc.status] += 1
+            return error_reply(exc.status, exc.description, exc.parameters)
+        if fault is not None:
+            return _drop(request)
+        return web.json_response({"ok": True, "result": result})

@@ -1,0 +1,137 @@
+"""Shared fixtures: isolated settings, and a running bot talking to the Bot API emulator.
+
+End-to-end tests drive the real Application through python-telegram-bot's HTTP stack;
+they read like a chat: ``await sam.send("/start")``, ``await sam.tap("Yes, I'm in")``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import BotRunner, open_services
+from bot.emulator import Emulator, SimUser
+from bot.render import invitation
+from bot.services import Services
+from bot.settings import Settings
+from storage.base import Checkin, Cohort
+
+TOKEN = "424242:youthvoice-test-token"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees the developer's YOUTHVOICE_* variables or .env file."""
+    for name in list(os.environ):
+        if name.startswith("YOUTHVOICE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    yield
+
+
+class Clock:
+    """Real time plus an offset the test can move forward."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": TOKEN,
+        "database": tmp_path / "youthvoice.db",
+        "quiet_hours": "off",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class Harness:
+    """The emulator plus a running bot on one database, restartable like a real process."""
+
+    emu: Emulator
+    settings: Settings
+    clock: Clock
+    svc: Services | None = None
+    runner: BotRunner | None = None
+
+    async def start(self) -> None:
+        self.svc = await open_services(self.settings, self.clock)
+        self.runner = BotRunner(self.svc, poll_timeout=1, delivery_idle=0.05)
+        await self.runner.start()
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.stop()
+            self.runner = None
+        if self.svc is not None:
+            await self.svc.store.close()
+            self.svc = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    @property
+    def store(self) -> Any:
+        assert self.svc is not None
+        return self.svc.store
+
+    async def cohort(self, name: str, code: str = "FORUM123") -> Cohort:
+        cohort: Cohort = await self.store.add_cohort(name, code, "2026-11-23")
+        return cohort
+
+    async def open_checkin(
+        self,
+        survey_id: str = "weekly",
+        cohort: Cohort | None = None,
+        closes_in: float | None = None,
+    ) -> Checkin:
+        """What ``youthvoice checkin`` does: open now and queue invitations."""
+        assert self.svc is not None
+        title = self.svc.surveys[survey_id].title
+        now = self.clock()
+        closes = now + closes_in if closes_in is not None else None
+        checkin, _ = await self.store.open_checkin(
+            survey_id,
+            cohort.id if cohort else None,
+            now,
+            closes,
+            lambda c: invitation(c.id, title),
+        )
+        return checkin
+
+    async def joined(self, name: str, code: str = "") -> SimUser:
+        """A simulated young person who has pressed Start and joined."""
+        person = self.emu.user(name)
+        await person.send(f"/start {code}".strip())
+        welcome = await person.next_reply()
+        assert "Do you want to join?" in (welcome.text or "")
+        await person.tap("Yes, I'm in")
+        await person.replies(2)  # the keyboard removed, then "You're in"
+        return person
+
+
+@pytest.fixture
+async def yv(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A running bot against a fresh emulator with rate limits off (pacing tests turn them on)."""
+    async with Emulator(token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False) as emu:
+        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
+        await harness.start()
+        try:
+            yield harness
+        finally:
+            await harness.stop()

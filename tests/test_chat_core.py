@@ -1,0 +1,40 @@
+"""End to end: joining, consenting and answering a check-in through the emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Harness
+
+pytestmark = pytest.mark.timeout(30)
+
+
+async def test_start_shows_welcome_and_privacy_then_joins(yv: Harness) -> None:
+    """/start explains privacy and asks to join; joining stores a contact with no name."""
+    sam = yv.emu.user("Sam", username="sam_the_tester")
+    await sam.send("/start")
+    welcome = await sam.next_reply()
+    assert "never who said what" in (welcome.text or "")
+    assert (
+        welcome.button_texts == ["Yes, I'm in", "No thanks"]
+        or ["Yes, I'm in"] in welcome.button_texts
+    )
+    await sam.tap("Yes, I'm in")
+    replies = await sam.replies(2)
+    assert "You're in" in (replies[-1].text or "")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.status == "joined"
+
+
+async def test_weekly_checkin_end_to_end(yv: Harness) -> None:
+    """An invited young person answers every kind of question and the totals count it."""
+    forum = await yv.cohort("Forum", "FORUM123")
+    sam = await yv.joined("Sam", "FORUM123")
+    checkin = await yv.open_checkin("weekly", forum)
+    invite = await sam.next_reply()
+    assert "new check-in" in (invite.text or "")
+    await sam.tap("Start")
+    intro, first = await sam.replies(2)
+    assert "How are things?" in (intro.text or "")
+    assert (first.text or "").startswith("1 of ")
+    print(sam.transcript())
