@@ -81,7 +81,6 @@ async def _start_checkin(
     if not checkin.is_open(svc.now()):
         await _expired(svc, update, query, "checkin_closed")
         return
-    await query.answer()
     await conversation.begin(svc, update, checkin, contact)
 
 

@@ -31,7 +31,8 @@ def setup_logging(verbose: bool = False) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # httpx logs request URLs, which carry the bot token, at INFO.
-    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
+    # aiohttp's access log (the emulator's) would print request paths, which carry it too.
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "telegram.ext.Updater", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -90,6 +91,8 @@ def demo(people: int) -> None:
     """Run the emulator and the real bot, let simulated young people answer, print the result."""
     from bot.demo import run_demo
 
+    # The demo prints its own story; the bot's own logs would drown it.
+    logging.getLogger().setLevel(logging.WARNING)
     asyncio.run(run_demo(people))
 
 

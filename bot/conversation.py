@@ -59,7 +59,8 @@ async def begin(svc: Services, update: Update, checkin: Checkin, contact: Contac
     link = keys.link(svc.key, checkin.id, contact.chat_id)
     survey = svc.surveys[checkin.survey_id]
     if await svc.store.has_finished(checkin.id, link):
-        await _reply(update, say("already_done", contact.language))
+        if await svc.store.claim_update(update.update_id, svc.now()):
+            await render(update, checkin.id, [Say("already_done")], contact.language)
         return
     progress = await svc.store.progress(link)
     if progress is None:

@@ -123,7 +123,7 @@ class Emulator:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         ControlApi(self).mount(app)
         self.world.closing = False
-        runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
+        runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0, access_log=None)
         await runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

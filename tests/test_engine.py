@@ -1,0 +1,441 @@
+"""Unit tests for flows.engine: each event in each place gives exactly the expected state and
+effects, for every question type, branching, bad input, resuming and finishing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flows.engine import (
+    DONE,
+    Ask,
+    Confirm,
+    Effect,
+    Event,
+    Finish,
+    Press,
+    Resume,
+    Say,
+    State,
+    Text,
+    Toast,
+    Unreadable,
+    Value,
+    advance,
+    start,
+)
+from flows.survey import NO, PREFER_NOT, SKIPPED, YES, Question, Survey, load_surveys, parse_survey
+
+# One question of every type; `many` and `words` are optional, only `ok` allows prefer-not.
+KIT = parse_survey(
+    """
+schema_version: 1
+id: kit
+title: Kit
+intro: Hello
+thanks: Bye
+questions:
+  - id: pick
+    type: choice
+    text: Pick a colour
+    options: [{id: red, label: Red}, {id: blue, label: Blue}]
+  - id: many
+    type: multi
+    text: Pick some
+    optional: true
+    options: [{id: a, label: A}, {id: b, label: B}, {id: c, label: C}]
+  - id: rate
+    type: scale
+    text: Rate it
+    scale:
+      - {label: Awful, emoji: "😞"}
+      - {label: Poor}
+      - {label: Fine}
+      - {label: Good, emoji: "🙂"}
+      - {label: Great}
+  - id: ok
+    type: yesno
+    text: OK?
+    prefer_not_to_say: true
+  - id: words
+    type: text
+    text: Anything?
+    optional: true
+""",
+    "t.yaml",
+)
+WEEKLY = load_surveys()["weekly"]
+
+
+def q(survey: Survey, question_id: str) -> Question:
+    """The question with this id (the test fails loudly if it is missing)."""
+    question = survey.question(question_id)
+    assert question is not None
+    return question
+
+
+def at(
+    survey: Survey,
+    question_id: str | None,
+    answers: dict[str, Value] | None = None,
+    picked: tuple[str, ...] = (),
+) -> State:
+    """A state sitting at ``question_id`` with these answers and multi ticks."""
+    return State(survey.id, question_id, answers or {}, picked)
+
+
+def run(survey: Survey, events: list[Event]) -> tuple[State, list[Effect]]:
+    """Start the survey, apply every event, and return the final state and all effects."""
+    state, effects = start(survey)
+    for event in events:
+        state, more = advance(survey, state, event)
+        effects += more
+    return state, effects
+
+
+def test_start_says_intro_then_asks_first_question_with_progress() -> None:
+    """Starting gives the intro, then question 1 as "1 of N" counting undecided branches."""
+    state, effects = start(WEEKLY)
+    assert state == State("weekly", "mood")
+    assert effects == [
+        Say("survey_intro", {"title": WEEKLY.title, "intro": WEEKLY.intro}),
+        Ask(q(WEEKLY, "mood"), 1, 7),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question_id", "value", "label", "next_id", "number"),
+    [
+        ("pick", "blue", "Blue", "many", 2),
+        ("many", SKIPPED, "Skipped", "rate", 3),
+        ("rate", "1", "😞 Awful", "ok", 4),
+        ("rate", "3", "Fine", "ok", 4),
+        ("rate", "4", "🙂 Good", "ok", 4),
+        ("ok", YES, "Yes", "words", 5),
+        ("ok", NO, "No", "words", 5),
+        ("ok", PREFER_NOT, "Prefer not to say", "words", 5),
+    ],
+)
+def test_button_answer_is_recorded_confirmed_and_next_asked(
+    question_id: str, value: str, label: str, next_id: str, number: int
+) -> None:
+    """A valid button stores its value, confirms it by label and asks the next question."""
+    state, effects = advance(KIT, at(KIT, question_id), Press(question_id, value))
+    assert state == at(KIT, next_id, {question_id: value})
+    assert effects == [Confirm(q(KIT, question_id), label), Ask(q(KIT, next_id), number, 5)]
+
+
+def test_text_answer_is_trimmed_and_last_answer_finishes() -> None:
+    """A typed answer is stored trimmed; the last answer yields Finish then the thanks."""
+    before = {"pick": "red", "ok": NO}
+    state, effects = advance(KIT, at(KIT, "words", before), Text("  all good \n"))
+    answers = {**before, "words": "all good"}
+    assert state == at(KIT, None, answers)
+    assert effects == [Finish(answers), Say("survey_thanks", {"thanks": "Bye"})]
+
+
+def test_skipping_the_last_question_finishes_with_skipped() -> None:
+    """Skip on the last (optional) question confirms "Skipped" and finishes."""
+    state, effects = advance(KIT, at(KIT, "words"), Press("words", SKIPPED))
+    assert state.current is None
+    assert effects == [
+        Confirm(q(KIT, "words"), "Skipped"),
+        Finish({"words": SKIPPED}),
+        Say("survey_thanks", {"thanks": "Bye"}),
+    ]
+
+
+def test_multi_ticks_toggle_and_done_stores_them_in_option_order() -> None:
+    """Multi presses tick and untick (refreshing the message); Done stores option order."""
+    many = q(KIT, "many")
+    state = at(KIT, "many")
+    steps = [("c", ("c",)), ("b", ("c", "b")), ("a", ("c", "b", "a")), ("b", ("c", "a"))]
+    for value, picked in steps:
+        state, effects = advance(KIT, state, Press("many", value))
+        assert state == at(KIT, "many", picked=picked)
+        assert effects == [Ask(many, 2, 5, picked, refresh=True)]
+    state, effects = advance(KIT, state, Press("many", DONE))
+    assert state == at(KIT, "rate", {"many": ["a", "c"]})
+    assert effects == [Confirm(many, "A, C"), Ask(q(KIT, "rate"), 3, 5)]
+
+
+def test_multi_done_with_nothing_picked_changes_nothing() -> None:
+    """Done before ticking anything only toasts; the question stays open."""
+    state = at(KIT, "many")
+    assert advance(KIT, state, Press("many", DONE)) == (state, [Toast("pick_one_first")])
+
+
+def test_multi_skip_drops_ticks_and_records_skipped() -> None:
+    """Skip on an optional multi records "~skip" even with ticks showing, and clears them."""
+    state, effects = advance(KIT, at(KIT, "many", picked=("a",)), Press("many", SKIPPED))
+    assert state == at(KIT, "rate", {"many": SKIPPED})
+    assert effects == [Confirm(q(KIT, "many"), "Skipped"), Ask(q(KIT, "rate"), 3, 5)]
+
+
+@pytest.mark.parametrize(
+    ("question_id", "value"),
+    [
+        ("pick", SKIPPED),
+        ("rate", SKIPPED),
+        ("ok", SKIPPED),
+        ("pick", PREFER_NOT),
+        ("many", PREFER_NOT),
+        ("rate", PREFER_NOT),
+        ("words", PREFER_NOT),
+        ("pick", "green"),
+        ("pick", "Red"),
+        ("many", "d"),
+        ("rate", "0"),
+        ("rate", "6"),
+        ("ok", "maybe"),
+        ("ok", "true"),
+        ("words", "hello"),
+        ("pick", DONE),
+        ("rate", DONE),
+    ],
+)
+def test_button_not_offered_on_this_question_is_expired(question_id: str, value: str) -> None:
+    """Skip where not optional, prefer-not where not allowed and forged values change nothing."""
+    state = at(KIT, question_id, {"x": "y"}, picked=("b",) if question_id == "many" else ())
+    assert advance(KIT, state, Press(question_id, value)) == (state, [Toast("button_expired")])
+
+
+@pytest.mark.parametrize(
+    ("press", "key"),
+    [
+        (Press("pick", "red"), "already_answered"),
+        (Press("pick", "blue"), "already_answered"),
+        (Press("nope", "red"), "button_expired"),
+        (Press("words", SKIPPED), "button_expired"),
+    ],
+)
+def test_press_for_another_question_changes_nothing(press: Press, key: str) -> None:
+    """A button from an answered question says so; any other question's button has expired."""
+    state = at(KIT, "rate", {"pick": "red", "many": SKIPPED})
+    assert advance(KIT, state, press) == (state, [Toast(key)])
+
+
+def test_press_for_question_hidden_by_branch_is_expired() -> None:
+    """A button for a question the branch skipped has expired, not "already answered"."""
+    state = at(WEEKLY, "money", {"mood": "3", "safe_home": YES})
+    assert advance(WEEKLY, state, Press("safer", SKIPPED)) == (state, [Toast("button_expired")])
+
+
+@pytest.mark.parametrize(
+    ("question_id", "number", "picked"),
+    [("pick", 1, ()), ("many", 2, ("b", "a")), ("rate", 3, ()), ("ok", 4, ())],
+)
+def test_text_on_a_button_question_asks_again(
+    question_id: str, number: int, picked: tuple[str, ...]
+) -> None:
+    """Typing where buttons are expected says so and re-asks, keeping ticks; state unchanged."""
+    state = at(KIT, question_id, picked=picked)
+    assert advance(KIT, state, Text("red")) == (
+        state,
+        [Say("use_buttons"), Ask(q(KIT, question_id), number, 5, picked)],
+    )
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t  \n"])
+def test_empty_text_is_refused(text: str) -> None:
+    """Blank text on a text question is not stored."""
+    state = at(KIT, "words")
+    assert advance(KIT, state, Text(text)) == (state, [Say("empty_text")])
+
+
+@pytest.mark.parametrize(
+    ("survey", "question_id", "limit", "length"),
+    [
+        (WEEKLY, "anything", 1000, 4000),
+        (WEEKLY, "anything", 1000, 1001),
+        (WEEKLY, "safer", 500, 501),
+        (KIT, "words", 500, 501),
+    ],
+)
+def test_over_long_text_is_refused_with_limit_and_length(
+    survey: Survey, question_id: str, limit: int, length: int
+) -> None:
+    """Text over the question's cap (500 by default) is refused, naming both sizes."""
+    state = at(survey, question_id)
+    assert advance(survey, state, Text("x" * length)) == (
+        state,
+        [Say("too_long", {"limit": limit, "length": length})],
+    )
+
+
+def test_text_exactly_at_the_cap_after_trimming_is_taken() -> None:
+    """The cap counts the trimmed text, so surrounding spaces do not push it over."""
+    text = "y" * 1000
+    state, effects = advance(WEEKLY, at(WEEKLY, "anything"), Text(f"  {text}  "))
+    assert state.current is None
+    assert effects[0] == Finish({"anything": text})
+
+
+@pytest.mark.parametrize(
+    ("event", "key"), [(Unreadable(), "text_only"), (Resume(), "welcome_back_survey")]
+)
+@pytest.mark.parametrize(
+    ("question_id", "number", "picked"),
+    [("many", 2, ("c", "a")), ("rate", 3, ()), ("words", 5, ())],
+)
+def test_unreadable_and_resume_say_why_and_ask_again(
+    event: Event, key: str, question_id: str, number: int, picked: tuple[str, ...]
+) -> None:
+    """A sticker or a resume explains, then shows the current question with its ticks."""
+    state = at(KIT, question_id, {"pick": "red"}, picked)
+    assert advance(KIT, state, event) == (
+        state,
+        [Say(key), Ask(q(KIT, question_id), number, 5, picked)],
+    )
+
+
+@pytest.mark.parametrize(
+    "event",
+    [Text("hello"), Press("words", SKIPPED), Press("pick", "red"), Resume(), Unreadable()],
+)
+def test_any_event_after_finishing_says_already_finished(event: Event) -> None:
+    """Once finished, nothing changes the answers."""
+    state = at(KIT, None, {"pick": "red", "words": "hi"})
+    assert advance(KIT, state, event) == (state, [Say("already_finished")])
+
+
+@pytest.mark.parametrize(
+    ("answer", "next_id", "total"),
+    [(NO, "safer", 7), (YES, "money", 6), (PREFER_NOT, "money", 6)],
+)
+def test_safer_is_asked_only_after_not_safe_at_home(answer: str, next_id: str, total: int) -> None:
+    """`safer` follows safe_home = no; otherwise it is passed and the total drops by one."""
+    state = at(WEEKLY, "safe_home", {"mood": "2"})
+    state, effects = advance(WEEKLY, state, Press("safe_home", answer))
+    assert state.current == next_id
+    assert effects[-1] == Ask(q(WEEKLY, next_id), 3, total)
+
+
+WEEKLY_PATHS = {
+    "unsafe, says why, ticks help": (
+        [
+            Press("mood", "2"),
+            Press("safe_home", NO),
+            Text("A lock on my door"),
+            Press("money", "struggling"),
+            Press("someone", PREFER_NOT),
+            Press("help", "talk"),
+            Press("help", "money"),
+            Press("help", "other"),
+            Press("help", "other"),
+            Press("help", DONE),
+            Text("  thanks  "),
+        ],
+        {
+            "mood": "2",
+            "safe_home": NO,
+            "safer": "A lock on my door",
+            "money": "struggling",
+            "someone": PREFER_NOT,
+            "help": ["money", "talk"],
+            "anything": "thanks",
+        },
+        [(1, 7), (2, 7), (3, 7), (4, 7), (5, 7), (6, 7), (7, 7)],
+    ),
+    "safe, skips what it can": (
+        [
+            Press("mood", SKIPPED),
+            Press("safe_home", YES),
+            Press("money", "ok"),
+            Press("someone", YES),
+            Press("help", SKIPPED),
+            Press("anything", SKIPPED),
+        ],
+        {
+            "mood": SKIPPED,
+            "safe_home": YES,
+            "money": "ok",
+            "someone": YES,
+            "help": SKIPPED,
+            "anything": SKIPPED,
+        },
+        [(1, 7), (2, 7), (3, 6), (4, 6), (5, 6), (6, 6)],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("events", "answers", "progress"), WEEKLY_PATHS.values(), ids=WEEKLY_PATHS.keys()
+)
+def test_weekly_survey_runs_to_the_expected_answers(
+    events: list[Event], answers: dict[str, Value], progress: list[tuple[int, int]]
+) -> None:
+    """A whole weekly check-in gives these answers, counting up and never growing the total."""
+    state, effects = run(WEEKLY, events)
+    assert state == at(WEEKLY, None, answers)
+    assert effects[-2:] == [Finish(answers), Say("survey_thanks", {"thanks": WEEKLY.thanks})]
+    shown = [(e.number, e.total) for e in effects if isinstance(e, Ask) and not e.refresh]
+    assert shown == progress
+    assert [e for e in effects if isinstance(e, Finish)] == [Finish(answers)]
+
+
+CHAIN = parse_survey(
+    """
+schema_version: 1
+id: chain
+title: Chain
+intro: Hello
+thanks: Bye
+questions:
+  - {id: a, type: yesno, text: A}
+  - {id: b, type: yesno, text: B, show_if: {question: a, answer: [yes]}}
+  - {id: c, type: yesno, text: C, show_if: {question: b, answer: [yes]}}
+  - {id: d, type: yesno, text: D}
+""",
+    "t.yaml",
+)
+
+
+@pytest.mark.parametrize(
+    ("events", "progress"),
+    [
+        ([Press("a", NO), Press("d", NO)], [(1, 4), (2, 2)]),
+        ([Press("a", YES), Press("b", NO), Press("d", NO)], [(1, 4), (2, 4), (3, 3)]),
+        (
+            [Press("a", YES), Press("b", YES), Press("c", NO), Press("d", NO)],
+            [(1, 4), (2, 4), (3, 4), (4, 4)],
+        ),
+    ],
+)
+def test_progress_drops_a_branch_that_hangs_on_a_question_never_asked(
+    events: list[Event], progress: list[tuple[int, int]]
+) -> None:
+    """A branch on a skipped branch is not counted, so the last question reads "N of N"."""
+    state, effects = run(CHAIN, events)
+    assert state.current is None
+    assert [(e.number, e.total) for e in effects if isinstance(e, Ask)] == progress
+
+
+def test_state_round_trips_through_json_mid_multi_question() -> None:
+    """Saved and loaded mid-multi, the state is equal and carries on the same way."""
+    state, _ = run(
+        WEEKLY,
+        [
+            Press("mood", "4"),
+            Press("safe_home", YES),
+            Press("money", "tight"),
+            Press("someone", NO),
+            Press("help", "health"),
+            Press("help", "housing"),
+        ],
+    )
+    loaded = State.from_data(json.loads(json.dumps(state.to_data())))
+    assert loaded == state
+    assert loaded.picked == ("health", "housing")
+    after, effects = advance(WEEKLY, loaded, Press("help", DONE))
+    assert after.answers["help"] == ["housing", "health"]
+    assert effects == advance(WEEKLY, state, Press("help", DONE))[1]
+
+
+def test_finished_state_round_trips_through_json_with_list_answers() -> None:
+    """A finished state with a multi answer survives JSON and still refuses more input."""
+    state = at(KIT, None, {"many": ["a", "b"], "words": "hi"})
+    loaded = State.from_data(json.loads(json.dumps(state.to_data())))
+    assert loaded == state
+    assert advance(KIT, loaded, Resume()) == (loaded, [Say("already_finished")])
