@@ -22,8 +22,8 @@ ENGLISH: Mapping[str, str] = {
         "• Your answers are anonymous. Staff only see totals, never who said what.\n"
         "• We keep your Telegram chat number so we can message you, and the group you joined. "
         "We never keep your name or username.\n"
-        "• If you tell us something that makes us think you're in danger, "
-        "we'll share ways to get help straight away.\n"
+        "• If something you tell us makes us worried you're in danger, we may act to keep "
+        "you safe.\n"
         "• Type /stop any time to stop messages, or /delete to remove yourself."
     ),
     "join_yes": "Yes, I'm in",
