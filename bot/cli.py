@@ -17,7 +17,7 @@ import click
 
 from bot.settings import Settings, SettingsError, load_settings
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
-from storage.base import StorageError
+from storage.base import NewCheckin, StorageError
 from storage.sqlite import SqliteStore
 
 T = TypeVar("T")
@@ -198,8 +198,9 @@ def checkin(survey_id: str, cohort_name: str | None) -> None:
                 sys.exit(1)
             cohort_id = cohort.id
         created, queued = await store.open_checkin(
-            survey.id, cohort_id, time.time(), None, lambda c: invitation(c.id, survey.title)
+            NewCheckin(survey.id, cohort_id, time.time()), lambda c: invitation(c.id, survey.title)
         )
+        assert created is not None
         return created.id, queued
 
     checkin_id, queued = with_store(settings, work)

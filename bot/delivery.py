@@ -11,11 +11,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.render import keyboard
+from flows.schedule import QuietHours, release_time
 from storage.base import QueuedMessage, Store
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,8 @@ class Delivery:
     rate: float = 30.0
     chat_gap: float = 1.0
     clock: Callable[[], float] = time.time
+    quiet: QuietHours | None = None
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     idle: float = 0.5
     last_sent: dict[int, float] = field(default_factory=dict)
     paused_until: float = 0.0
@@ -54,7 +59,8 @@ class Delivery:
         if now < self.paused_until:
             await asyncio.sleep(self.paused_until - now)
             now = self.clock()
-        batch = await self.store.claim_due(now, max(1, int(self.rate)))
+        # In quiet hours only urgent messages go; the rest wait, then go out paced as usual.
+        batch = await self.store.claim_due(now, max(1, int(self.rate)), self.is_quiet(now))
         if not batch:
             return 0
         self._forget_old(now)
@@ -71,6 +77,10 @@ class Delivery:
         if sent:
             await self.store.mark_sent(sent, self.clock())
         return len(batch)
+
+    def is_quiet(self, now: float) -> bool:
+        when = datetime.fromtimestamp(now, self.zone)
+        return release_time(when, self.quiet, self.zone) > when
 
     async def _send(self, message: QueuedMessage) -> bool:
         payload = message.payload

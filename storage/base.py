@@ -38,14 +38,65 @@ class Contact:
 
 @dataclass(frozen=True)
 class Checkin:
+    """A survey open to a cohort (or everyone), or to the Going/Maybe of ``meeting_id``."""
+
     id: int
     survey_id: str
     cohort_id: int | None
     opens_at: float
     closes_at: float | None
+    remind_at: float | None = None
+    schedule_id: int | None = None
+    meeting_id: int | None = None
 
     def is_open(self, now: float) -> bool:
         return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+
+
+@dataclass(frozen=True)
+class NewCheckin:
+    """What a check-in is to be; the store gives it an id."""
+
+    survey_id: str
+    cohort_id: int | None
+    opens_at: float
+    closes_at: float | None = None
+    remind_at: float | None = None
+    schedule_id: int | None = None
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Check-ins to open at ``next_at`` and then by the repeat rule ``every`` (a cron spec)."""
+
+    id: int
+    survey_id: str
+    cohort_id: int | None
+    next_at: float | None
+    every: str | None
+    open_for: float | None
+    remind_after: float | None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    title: str
+    starts_at: float
+    place: str | None
+    link: str | None
+    notes: str | None
+    cohort_id: int | None
+    cancelled: bool = False
+    version: int = 1
+
+
+class Rsvp(StrEnum):
+    GOING = "going"
+    MAYBE = "maybe"
+    NO = "no"
 
 
 @dataclass(frozen=True)
@@ -64,6 +115,7 @@ class OutgoingMessage:
     payload: Mapping[str, Any]
     due_at: float
     dedupe_key: str | None = None
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,15 +185,24 @@ class Store(Protocol):
 
     # Check-ins and answers
     async def open_checkin(
-        self,
-        survey_id: str,
-        cohort_id: int | None,
-        opens_at: float,
-        closes_at: float | None,
-        invitation: Callable[[Checkin], Mapping[str, Any]],
-    ) -> tuple[Checkin, int]:
-        """Create a check-in and queue ``invitation(checkin)`` (a payload) to every joined
-        contact of the cohort, due at ``opens_at``; returns the check-in and how many queued."""
+        self, new: NewCheckin, invitation: Callable[[Checkin], Mapping[str, Any]]
+    ) -> tuple[Checkin | None, int]:
+        """Create a check-in and queue ``invitation(checkin)`` to its audience, due at
+        ``opens_at``; returns it and how many were queued. A schedule's check-in for a time it
+        already has is not created again: ``(None, 0)``."""
+        ...
+
+    async def audience(self, checkin: Checkin) -> list[int]:
+        """Chat ids of the joined contacts a check-in is for."""
+        ...
+
+    async def finished_marks(self, checkin_id: int) -> set[str]: ...
+    async def due_reminders(self, now: float) -> list[Checkin]:
+        """Open check-ins whose reminder time has come and that have not been reminded."""
+        ...
+
+    async def queue_reminders(self, checkin_id: int, messages: Sequence[OutgoingMessage]) -> int:
+        """Queue the reminders and mark the check-in reminded, once: a second call queues 0."""
         ...
 
     async def checkin(self, checkin_id: int) -> Checkin | None: ...
@@ -177,12 +238,83 @@ class Store(Protocol):
         reached Telegram, so they are the only ones that can repeat). Returns how many."""
         ...
 
-    async def claim_due(self, now: float, limit: int) -> list[QueuedMessage]:
+    async def claim_due(
+        self, now: float, limit: int, urgent_only: bool = False
+    ) -> list[QueuedMessage]:
         """Mark up to ``limit`` queued messages due by ``now`` as 'sending' and return them,
-        earliest due first (then by id), attempts incremented."""
+        earliest due first (then by id), attempts incremented; only urgent ones if asked."""
         ...
 
     async def mark_sent(self, ids: Sequence[int], now: float) -> None: ...
     async def retry_later(self, message_id: int, due_at: float, error: str) -> None: ...
     async def mark_failed(self, message_id: int, error: str) -> None: ...
     async def outbox_counts(self) -> dict[str, int]: ...
+
+    # Schedules
+    async def add_schedule(
+        self,
+        survey_id: str,
+        cohort_id: int | None,
+        next_at: float,
+        every: str | None,
+        open_for: float | None,
+        remind_after: float | None,
+    ) -> Schedule: ...
+    async def schedules(self) -> list[Schedule]: ...
+    async def cancel_schedule(self, schedule_id: int) -> bool: ...
+    async def due_schedules(self, now: float) -> list[Schedule]: ...
+    async def advance_schedule(self, schedule_id: int, next_at: float | None) -> None:
+        """Set the next opening; ``None`` means the schedule has run its course."""
+        ...
+
+    # Meetings
+    async def add_meeting(
+        self,
+        meeting: Meeting,
+        reminders: Sequence[tuple[str, float]],
+        invitation: Callable[[Meeting], Mapping[str, Any]],
+        now: float,
+    ) -> tuple[Meeting, int]:
+        """Store ``meeting`` (its id is ignored), invite every joined member of its cohort
+        (RSVP rows with no answer yet) and plan its reminders; returns it and how many invited."""
+        ...
+
+    async def meeting(self, meeting_id: int) -> Meeting | None: ...
+    async def meetings(self, since: float) -> list[Meeting]:
+        """Meetings not cancelled that start at or after ``since``, soonest first."""
+        ...
+
+    async def change_meeting(
+        self,
+        meeting: Meeting,
+        reminders: Sequence[tuple[str, float]],
+        notice: Callable[[Meeting], Mapping[str, Any]],
+        now: float,
+    ) -> int:
+        """Save new time/place/link (the version goes up), replace reminders not yet sent,
+        and queue ``notice`` to everyone invited; returns how many notices."""
+        ...
+
+    async def cancel_meeting(
+        self, meeting_id: int, notice: Callable[[Meeting], Mapping[str, Any]], now: float
+    ) -> int: ...
+    async def rsvp(self, meeting_id: int, chat_id: int) -> Rsvp | None: ...
+    async def set_rsvp(
+        self, meeting_id: int, chat_id: int, answer: Rsvp, update_id: int
+    ) -> bool: ...
+
+    async def rsvp_counts(self, meeting_id: int) -> dict[str, int]:
+        """Counts for going, maybe, no and 'none' (invited, no answer yet)."""
+        ...
+
+    async def due_meeting_reminders(self, now: float) -> list[tuple[Meeting, str]]: ...
+    async def queue_meeting_reminder(
+        self,
+        meeting_id: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        urgent: bool,
+        now: float,
+    ) -> int:
+        """Queue ``payload`` to the Going and Maybe, and mark the reminder done, once."""
+        ...

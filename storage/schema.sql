@@ -24,12 +24,59 @@ CREATE TABLE IF NOT EXISTS contacts (
     joined_on TEXT NOT NULL
 );
 
+-- A repeating check-in: the next one opens at next_at. Cancelled schedules are kept, marked.
+CREATE TABLE IF NOT EXISTS schedules (
+    id INTEGER PRIMARY KEY,
+    survey_id TEXT NOT NULL,
+    cohort_id INTEGER REFERENCES cohorts(id),
+    next_at REAL,
+    every TEXT,
+    open_for REAL,
+    remind_after REAL,
+    cancelled INTEGER NOT NULL DEFAULT 0
+);
+
+-- Who a check-in is for: a cohort (or everyone), or the Going/Maybe of a meeting.
 CREATE TABLE IF NOT EXISTS checkins (
     id INTEGER PRIMARY KEY,
     survey_id TEXT NOT NULL,
     cohort_id INTEGER REFERENCES cohorts(id),
     opens_at REAL NOT NULL,
-    closes_at REAL
+    closes_at REAL,
+    remind_at REAL,
+    reminded INTEGER NOT NULL DEFAULT 0,
+    schedule_id INTEGER REFERENCES schedules(id),
+    meeting_id INTEGER REFERENCES meetings(id),
+    UNIQUE (schedule_id, opens_at)
+);
+
+CREATE TABLE IF NOT EXISTS meetings (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    starts_at REAL NOT NULL,
+    place TEXT,
+    link TEXT,
+    notes TEXT,
+    cohort_id INTEGER REFERENCES cohorts(id),
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE IF NOT EXISTS meeting_reminders (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+    kind TEXT NOT NULL,
+    due_at REAL NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (meeting_id, kind)
+);
+
+-- Everyone invited to a meeting, and their answer (NULL until they choose). RSVPs are not
+-- anonymous answers: reminders need to reach the people who said Going or Maybe.
+CREATE TABLE IF NOT EXISTS rsvps (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+    chat_id INTEGER NOT NULL,
+    answer TEXT CHECK (answer IN ('going', 'maybe', 'no')),
+    PRIMARY KEY (meeting_id, chat_id)
 );
 
 -- The only link between a person and an unfinished response: an HMAC of their user id scoped to
@@ -73,8 +120,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     status TEXT NOT NULL DEFAULT 'queued'
         CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
+    -- Urgent messages (the 1-hour meeting reminder) may go out in quiet hours.
+    urgent INTEGER NOT NULL DEFAULT 0,
     dedupe_key TEXT UNIQUE,
     sent_at REAL,
     error TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
+CREATE INDEX IF NOT EXISTS contacts_cohort ON contacts (cohort_id, status);

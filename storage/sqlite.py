@@ -14,6 +14,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
+from dataclasses import astuple
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self
@@ -25,19 +26,31 @@ from storage.base import (
     Cohort,
     Contact,
     ContactStatus,
+    NewCheckin,
     OutgoingMessage,
     Progress,
     QueuedMessage,
     StorageError,
     Totals,
 )
+from storage.plans import PlansMixin
 
 SCHEMA_VERSION = 1
 # Pruning handled update ids scans the table, so it runs once per this many claims.
 _PRUNE_EVERY = 1000
 _KEEP_UPDATES_SECONDS = 7 * 24 * 3600.0
 _OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
-_CHECKIN_COLUMNS = "id, survey_id, cohort_id, opens_at, closes_at"
+_CHECKIN_COLUMNS = (
+    "id, survey_id, cohort_id, opens_at, closes_at, remind_at, schedule_id, meeting_id"
+)
+# The joined contacts a check-in is for: its cohort (everyone when none), or a meeting's
+# Going and Maybe. Parameters: ?1 cohort id, ?2 meeting id.
+AUDIENCE_SQL = (
+    "SELECT c.chat_id FROM contacts c WHERE c.status = 'joined' AND (CASE WHEN ?2 IS NULL"
+    " THEN (?1 IS NULL OR c.cohort_id = ?1) ELSE EXISTS (SELECT 1 FROM rsvps r"
+    " WHERE r.meeting_id = ?2 AND r.chat_id = c.chat_id AND r.answer IN ('going', 'maybe'))"
+    " END)"
+)
 _NEWEST_FIRST = "ORDER BY opens_at DESC, id DESC"
 _PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL")
 
@@ -54,7 +67,7 @@ def _rowid(cursor: aiosqlite.Cursor) -> int:
 
 
 def _checkin(row: Sequence[Any]) -> Checkin:
-    return Checkin(id=row[0], survey_id=row[1], cohort_id=row[2], opens_at=row[3], closes_at=row[4])
+    return Checkin(*row)
 
 
 def _label(value: Any) -> str:
@@ -62,7 +75,20 @@ def _label(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-class SqliteStore:
+async def _insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMessage]) -> int:
+    """Queue messages in the caller's transaction; repeated dedupe keys are ignored."""
+    rows = [
+        (m.chat_id, json.dumps(m.payload), m.due_at, m.dedupe_key, int(m.urgent)) for m in messages
+    ]
+    cur = await db.executemany(
+        "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, urgent)"
+        " VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+    return cur.rowcount
+
+
+class SqliteStore(PlansMixin):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -271,6 +297,7 @@ class SqliteStore:
             await db.execute("DELETE FROM contacts WHERE chat_id = ?", (chat_id,))
             # Sent and failed rows go too: they hold the chat id and nothing else needs them.
             await db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
+            await db.execute("DELETE FROM rsvps WHERE chat_id = ?", (chat_id,))
             marks = [(link,) for link in links]
             await db.executemany("DELETE FROM progress WHERE link = ?", marks)
             await db.executemany("DELETE FROM participation WHERE mark = ?", marks)
@@ -279,28 +306,63 @@ class SqliteStore:
     # Check-ins and answers
 
     async def open_checkin(
-        self,
-        survey_id: str,
-        cohort_id: int | None,
-        opens_at: float,
-        closes_at: float | None,
-        invitation: Callable[[Checkin], Mapping[str, Any]],
-    ) -> tuple[Checkin, int]:
+        self, new: NewCheckin, invitation: Callable[[Checkin], Mapping[str, Any]]
+    ) -> tuple[Checkin | None, int]:
         async with self._tx("open_checkin") as db:
             cur = await db.execute(
-                "INSERT INTO checkins (survey_id, cohort_id, opens_at, closes_at)"
-                " VALUES (?, ?, ?, ?)",
-                (survey_id, cohort_id, opens_at, closes_at),
+                "INSERT OR IGNORE INTO checkins (survey_id, cohort_id, opens_at, closes_at,"
+                " remind_at, schedule_id, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.survey_id,
+                    new.cohort_id,
+                    new.opens_at,
+                    new.closes_at,
+                    new.remind_at,
+                    new.schedule_id,
+                    new.meeting_id,
+                ),
             )
-            checkin = Checkin(_rowid(cur), survey_id, cohort_id, opens_at, closes_at)
-            # One statement for the whole cohort: fast for tens of thousands of contacts.
+            if cur.rowcount != 1:  # this schedule's check-in for this time already exists
+                return None, 0
+            checkin = Checkin(_rowid(cur), *astuple(new))
+            # One statement for the whole audience: fast for tens of thousands of contacts.
             cur = await db.execute(
                 "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key)"
-                " SELECT chat_id, ?1, ?2, 'checkin:' || ?3 || ':invite:' || chat_id FROM contacts"
-                " WHERE status = 'joined' AND (?4 IS NULL OR cohort_id = ?4)",
-                (json.dumps(invitation(checkin)), opens_at, checkin.id, cohort_id),
+                f" SELECT chat_id, ?3, ?4, 'checkin:' || ?5 || ':invite:' || chat_id"
+                f" FROM ({AUDIENCE_SQL})",
+                (
+                    new.cohort_id,
+                    new.meeting_id,
+                    json.dumps(invitation(checkin)),
+                    new.opens_at,
+                    checkin.id,
+                ),
             )
             return checkin, cur.rowcount
+
+    async def audience(self, checkin: Checkin) -> list[int]:
+        rows = await self._all("audience", AUDIENCE_SQL, (checkin.cohort_id, checkin.meeting_id))
+        return [int(row[0]) for row in rows]
+
+    async def finished_marks(self, checkin_id: int) -> set[str]:
+        sql = "SELECT mark FROM participation WHERE checkin_id = ?"
+        return {str(row[0]) for row in await self._all("finished_marks", sql, (checkin_id,))}
+
+    async def due_reminders(self, now: float) -> list[Checkin]:
+        sql = (
+            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE reminded = 0 AND remind_at <= ?1"
+            " AND (closes_at IS NULL OR ?1 < closes_at) ORDER BY remind_at"
+        )
+        return [_checkin(row) for row in await self._all("due_reminders", sql, (now,))]
+
+    async def queue_reminders(self, checkin_id: int, messages: Sequence[OutgoingMessage]) -> int:
+        async with self._tx("queue_reminders") as db:
+            cur = await db.execute(
+                "UPDATE checkins SET reminded = 1 WHERE id = ? AND reminded = 0", (checkin_id,)
+            )
+            if cur.rowcount != 1:
+                return 0
+            return await _insert_outbox(db, messages)
 
     async def checkin(self, checkin_id: int) -> Checkin | None:
         sql = f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?"
@@ -391,26 +453,23 @@ class SqliteStore:
     async def enqueue(self, messages: Sequence[OutgoingMessage]) -> int:
         if not messages:
             return 0
-        rows = [(m.chat_id, json.dumps(m.payload), m.due_at, m.dedupe_key) for m in messages]
         async with self._tx("enqueue") as db:
-            cur = await db.executemany(
-                "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key)"
-                " VALUES (?, ?, ?, ?)",
-                rows,
-            )
-            return cur.rowcount
+            return await _insert_outbox(db, messages)
 
     async def requeue_inflight(self) -> int:
         sql = "UPDATE outbox SET status = 'queued' WHERE status = 'sending'"
         return (await self._write("requeue_inflight", sql)).rowcount
 
-    async def claim_due(self, now: float, limit: int) -> list[QueuedMessage]:
+    async def claim_due(
+        self, now: float, limit: int, urgent_only: bool = False
+    ) -> list[QueuedMessage]:
         async with self._tx("claim_due") as db:
             rows = list(
                 await db.execute_fetchall(
                     "SELECT id, chat_id, payload, due_at, attempts FROM outbox"
-                    " WHERE status = 'queued' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-                    (now, limit),
+                    " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
+                    " ORDER BY due_at, id LIMIT ?",
+                    (now, urgent_only, limit),
                 )
             )
             await db.executemany(

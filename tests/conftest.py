@@ -7,8 +7,10 @@ they read like a chat: ``await sam.send("/start")``, ``await sam.tap("Yes, I'm i
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +19,11 @@ import pytest
 
 from bot.app import BotRunner, open_services
 from bot.emulator import Emulator, SimUser
+from bot.emulator.messages import BotMessage
 from bot.render import invitation
 from bot.services import Services
 from bot.settings import Settings
-from storage.base import Checkin, Cohort
+from storage.base import Checkin, Cohort, NewCheckin
 
 TOKEN = "424242:youthvoice-test-token"
 
@@ -105,13 +108,9 @@ class Harness:
         title = self.svc.surveys[survey_id].title
         now = self.clock()
         closes = now + closes_in if closes_in is not None else None
-        checkin, _ = await self.store.open_checkin(
-            survey_id,
-            cohort.id if cohort else None,
-            now,
-            closes,
-            lambda c: invitation(c.id, title),
-        )
+        new = NewCheckin(survey_id, cohort.id if cohort else None, now, closes)
+        checkin, _ = await self.store.open_checkin(new, lambda c: invitation(c.id, title))
+        assert checkin is not None
         return checkin
 
     async def joined(self, name: str, code: str = "") -> SimUser:
@@ -135,3 +134,37 @@ async def yv(tmp_path: Path) -> AsyncIterator[Harness]:
             yield harness
         finally:
             await harness.stop()
+
+
+def last_update_id(emu: Emulator) -> int:
+    """The id of the newest update the emulator queued (for ``emu.repeat_update``)."""
+    return max(emu.world._history)
+
+
+def db_rows(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows read straight from the database file, as an auditor with sqlite3 would see them."""
+    with closing(sqlite3.connect(database)) as db:
+        return list(db.execute(sql, params).fetchall())
+
+
+async def start_invited(person: SimUser) -> BotMessage:
+    """Wait for the invitation, tap Start; returns the first question (after the intro)."""
+    invite = await person.next_reply()
+    assert "new check-in" in invite.text, person.transcript()
+    await person.tap("Start")
+    _intro, first = await person.replies(2)
+    return first
+
+
+async def finish_weekly(person: SimUser, last_words: str = "Nothing else, thanks") -> None:
+    """From the weekly check-in's first question, answer every question (no branch) to the end."""
+    for label in ["😐 OK", "Yes", "I'm OK", "Yes"]:
+        await person.tap(label)
+        await person.replies(2)  # the answered question edited, then the next one
+    await person.tap("Help with money")
+    await person.next_reply()  # the tick
+    await person.tap("Done ✔")
+    await person.replies(2)
+    await person.send(last_words)
+    thanks = await person.next_reply()
+    assert thanks.text.startswith("Thank you."), person.transcript()

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from storage.base import (
+    NewCheckin,
     Checkin,
     ContactStatus,
     OutgoingMessage,
@@ -68,7 +69,7 @@ async def seed_contacts(store: Store, cohort_id: int, count: int) -> None:
 
 
 async def new_checkin(store: Store, cohort_id: int | None = None) -> Checkin:
-    checkin, _ = await store.open_checkin("weekly", cohort_id, NOW, None, INVITE)
+    checkin, _ = await store.open_checkin(NewCheckin("weekly", cohort_id, NOW, None), INVITE)
     return checkin
 
 
@@ -211,15 +212,15 @@ async def test_erase_person_keeps_answers(store: Store) -> None:
 )
 async def test_open_checkins_by_time(store: Store, now: float, expected: list[str]) -> None:
     """A check-in is open from ``opens_at`` until before ``closes_at``; newest first."""
-    await store.open_checkin("early", None, NOW - 10, None, INVITE)
-    await store.open_checkin("later", None, NOW, NOW + 100, INVITE)
+    await store.open_checkin(NewCheckin("early", None, NOW - 10, None), INVITE)
+    await store.open_checkin(NewCheckin("later", None, NOW, NOW + 100), INVITE)
     assert [c.survey_id for c in await store.open_checkins(now)] == expected
 
 
 async def test_checkins_lists_newest_first(store: Store) -> None:
     """All check-ins come back newest (latest opening) first and one can be fetched by id."""
-    old, _ = await store.open_checkin("a", None, NOW, None, INVITE)
-    new, _ = await store.open_checkin("b", None, NOW + 5, NOW + 9, INVITE)
+    old, _ = await store.open_checkin(NewCheckin("a", None, NOW, None), INVITE)
+    new, _ = await store.open_checkin(NewCheckin("b", None, NOW + 5, NOW + 9), INVITE)
     assert await store.checkins() == [new, old]
     assert await store.checkin(new.id) == Checkin(new.id, "b", None, NOW + 5, NOW + 9)
     assert await store.checkin(new.id + 100) is None
@@ -235,7 +236,7 @@ async def test_open_checkin_invites_joined_members_of_the_cohort(store: Store) -
     await store.set_status(3, ContactStatus.STOPPED, None)
     await store.mark_unreachable([4])
 
-    checkin, queued = await store.open_checkin("weekly", north.id, NOW, None, INVITE)
+    checkin, queued = await store.open_checkin(NewCheckin("weekly", north.id, NOW, None), INVITE)
 
     assert queued == 2
     assert await store.claim_due(NOW - 1, 10) == []
@@ -244,7 +245,7 @@ async def test_open_checkin_invites_joined_members_of_the_cohort(store: Store) -
     assert all(m.payload == INVITE(checkin) and m.due_at == NOW for m in due)
     keys = await peek(store, "SELECT dedupe_key FROM outbox ORDER BY chat_id")
     assert keys == [(f"checkin:{checkin.id}:invite:1",), (f"checkin:{checkin.id}:invite:2",)]
-    _, everyone = await store.open_checkin("weekly", None, NOW, None, INVITE)
+    _, everyone = await store.open_checkin(NewCheckin("weekly", None, NOW, None), INVITE)
     assert everyone == 3
 
 
@@ -253,7 +254,7 @@ async def test_open_checkin_for_ten_thousand_contacts(store: Store) -> None:
     """Opening a check-in for 10,000 contacts queues 10,000 invitations in one quick step."""
     cohort = await store.add_cohort("Everyone", "E1", TODAY)
     await seed_contacts(store, cohort.id, 10_000)
-    _, queued = await store.open_checkin("weekly", cohort.id, NOW, None, INVITE)
+    _, queued = await store.open_checkin(NewCheckin("weekly", cohort.id, NOW, None), INVITE)
     assert queued == 10_000
     assert (await store.outbox_counts())["queued"] == 10_000
 
