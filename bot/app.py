@@ -22,9 +22,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, handlers
+from bot import buttons, handlers, meetings
 from bot.delivery import Delivery
 from bot.keys import load_key
+from bot.planner import Planner
 from bot.services import Services
 from bot.settings import Settings
 from flows.survey import load_surveys
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS = [
     ("checkin", "Answer the check-in that's open"),
+    ("meetings", "Meetings coming up"),
     ("privacy", "What we keep and who sees it"),
     ("help", "What I can do"),
     ("stop", "Stop messages from me"),
@@ -64,6 +66,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("stop", handlers.on_stop),
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
+        ("meetings", meetings.on_meetings),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
@@ -77,7 +80,14 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
 class BotRunner:
     """Starts the bot (polling and delivery) on the current event loop, and stops it cleanly."""
 
-    def __init__(self, svc: Services, *, poll_timeout: float = 10, delivery_idle: float = 0.5):
+    def __init__(
+        self,
+        svc: Services,
+        *,
+        poll_timeout: float = 10,
+        delivery_idle: float = 0.5,
+        planner_tick: float = 2.0,
+    ):
         self.svc = svc
         self.app = build_application(svc)
         self.delivery = Delivery(
@@ -88,26 +98,32 @@ class BotRunner:
             clock=svc.clock,
             idle=delivery_idle,
         )
+        self.planner = Planner(svc, tick=planner_tick)
         self.poll_timeout = poll_timeout
         self._stop = asyncio.Event()
-        self._delivery_task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
         await self.app.initialize()
         await self.app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
+        # So `youthvoice cohorts add` can print a real invite link without calling Telegram.
+        await self.svc.store.set_meta("bot_username", self.app.bot.username)
         await self.app.start()
         assert self.app.updater is not None
         await self.app.updater.start_polling(
             poll_interval=0, timeout=int(self.poll_timeout), allowed_updates=Update.ALL_TYPES
         )
-        self._delivery_task = asyncio.create_task(self.delivery.run(self._stop))
+        self._tasks = [
+            asyncio.create_task(self.delivery.run(self._stop)),
+            asyncio.create_task(self.planner.run(self._stop)),
+        ]
         log.info("Youth Voice is running")
 
     async def stop(self) -> None:
         self._stop.set()
-        if self._delivery_task is not None:
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._delivery_task, timeout=15)
+                await asyncio.wait_for(task, timeout=15)
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:

@@ -9,7 +9,7 @@ import logging
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot import conversation, keys
+from bot import conversation, keys, meetings
 from bot.services import Services, services
 from flows import engine
 from flows.messages import say
@@ -27,14 +27,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _join(svc, update, query, rest)
     elif kind == "n":
         await _decline(svc, update, query)
-    elif kind == "c" and rest.isdigit():
-        await _start_checkin(svc, update, query, int(rest))
+    elif kind == "c" and (checkin_id := _number(rest)) is not None:
+        await _start_checkin(svc, update, query, checkin_id)
     elif kind == "a":
         await _answer(svc, update, query, rest)
+    elif kind == "m":
+        await meetings.on_rsvp(svc, update, query, rest)
     elif kind == "d" and rest in ("yes", "no"):
         await _delete(svc, update, query, rest == "yes")
     else:
         await _expired(svc, update, query)
+
+
+def _number(text: str) -> int | None:
+    """An id from button data, or None: ASCII digits only ("²".isdigit() is true), and short
+    enough for a SQLite integer, so forged data cannot raise."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 async def _expired(
@@ -88,7 +96,8 @@ async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str
     checkin_part, _, rest = data.partition(":")
     question_id, _, value = rest.partition(":")
     contact = await conversation.joined_contact(svc, query.from_user.id)
-    checkin = await svc.store.checkin(int(checkin_part)) if checkin_part.isdigit() else None
+    checkin_id = _number(checkin_part)
+    checkin = await svc.store.checkin(checkin_id) if checkin_id is not None else None
     if contact is None or checkin is None or not checkin.is_open(svc.now()):
         await _expired(svc, update, query)
         return

@@ -9,55 +9,19 @@ import logging
 import secrets
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.cli_plans import register
+from bot.cli_support import settings_or_exit, setup_logging, with_store
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
-from storage.base import NewCheckin, StorageError
 from storage.sqlite import SqliteStore
 
 T = TypeVar("T")
 # Invite codes avoid look-alike characters (0/O, 1/l/I) so they can be read out loud.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs request URLs, which carry the bot token, at INFO.
-    # aiohttp's access log (the emulator's) would print request paths, which carry it too.
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "telegram.ext.Updater", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        click.echo(f"youthvoice: {exc}", err=True)
-        sys.exit(2)
-
-
-def with_store(settings: Settings, work: Callable[[SqliteStore], Awaitable[T]]) -> T:
-    async def go() -> T:
-        store = SqliteStore(settings.database)
-        await store.open()
-        try:
-            return await work(store)
-        finally:
-            await store.close()
-
-    try:
-        return asyncio.run(go())
-    except StorageError as exc:
-        click.echo(f"youthvoice: database problem: {exc}", err=True)
-        sys.exit(1)
 
 
 @click.group()
@@ -170,41 +134,4 @@ def cohorts_list() -> None:
         click.echo(f"{cohort.name:<30} code {cohort.invite_code}  {members} joined")
 
 
-@main.command()
-@click.argument("survey_id")
-@click.option("--cohort", "cohort_name", help="Only this cohort (default: everyone who joined).")
-def checkin(survey_id: str, cohort_name: str | None) -> None:
-    """Open a check-in now and queue an invitation to every member."""
-    from bot.render import invitation
-
-    settings = settings_or_exit()
-    try:
-        survey = load_surveys(settings.surveys).get(survey_id)
-    except SurveyError as exc:
-        click.echo(f"youthvoice: {exc}", err=True)
-        sys.exit(1)
-    if survey is None:
-        click.echo(f"youthvoice: no survey '{survey_id}'; see: youthvoice surveys list", err=True)
-        sys.exit(1)
-
-    async def work(store: SqliteStore) -> tuple[int, int]:
-        cohort_id = None
-        if cohort_name:
-            cohort = await store.cohort_by_name(cohort_name)
-            if cohort is None:
-                click.echo(
-                    f"youthvoice: no cohort '{cohort_name}'; see: youthvoice cohorts list", err=True
-                )
-                sys.exit(1)
-            cohort_id = cohort.id
-        created, queued = await store.open_checkin(
-            NewCheckin(survey.id, cohort_id, time.time()), lambda c: invitation(c.id, survey.title)
-        )
-        assert created is not None
-        return created.id, queued
-
-    checkin_id, queued = with_store(settings, work)
-    click.echo(
-        f"Check-in {checkin_id} ({survey.title}) is open. "
-        f"Queued {queued} invitations; the running bot sends them within a few seconds."
-    )
+register(main)

@@ -16,7 +16,7 @@ from bot.services import Services
 from flows import engine
 from flows.engine import Ask, Confirm, Effect, Event, Finish, Say, State, Toast
 from flows.messages import say
-from storage.base import Checkin, Contact, ContactStatus
+from storage.base import Checkin, Contact, ContactStatus, Rsvp
 
 
 async def joined_contact(svc: Services, user_id: int) -> Contact | None:
@@ -24,14 +24,18 @@ async def joined_contact(svc: Services, user_id: int) -> Contact | None:
     return contact if contact and contact.status is ContactStatus.JOINED else None
 
 
-def _invited(checkin: Checkin, contact: Contact) -> bool:
+async def _invited(svc: Services, checkin: Checkin, contact: Contact) -> bool:
+    """Whether a check-in is for this person: their cohort, or Going/Maybe for its meeting."""
+    if checkin.meeting_id is not None:
+        answer = await svc.store.rsvp(checkin.meeting_id, contact.chat_id)
+        return answer in (Rsvp.GOING, Rsvp.MAYBE)
     return checkin.cohort_id is None or checkin.cohort_id == contact.cohort_id
 
 
 async def checkin_in_progress(svc: Services, contact: Contact) -> tuple[Checkin, State] | None:
     """The open check-in this person has started and not finished, if any."""
     for checkin in await svc.store.open_checkins(svc.now()):
-        if not _invited(checkin, contact):
+        if not await _invited(svc, checkin, contact):
             continue
         progress = await svc.store.progress(keys.link(svc.key, checkin.id, contact.chat_id))
         if progress is not None and checkin.survey_id in svc.surveys:
@@ -43,7 +47,7 @@ async def next_checkin(svc: Services, contact: Contact) -> tuple[Checkin | None,
     """An open check-in this person has not finished, and whether one exists they finished."""
     finished_one = False
     for checkin in await svc.store.open_checkins(svc.now()):
-        if not _invited(checkin, contact) or checkin.survey_id not in svc.surveys:
+        if checkin.survey_id not in svc.surveys or not await _invited(svc, checkin, contact):
             continue
         if await svc.store.has_finished(
             checkin.id, keys.link(svc.key, checkin.id, contact.chat_id)

@@ -36,6 +36,8 @@ class Delivery:
     quiet: QuietHours | None = None
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     idle: float = 0.5
+    # The first retry after a network error or 5xx waits this long; each further one doubles.
+    backoff_base: float = 2.0
     last_sent: dict[int, float] = field(default_factory=dict)
     paused_until: float = 0.0
 
@@ -45,6 +47,12 @@ class Delivery:
         if requeued:
             log.warning("%d messages were in flight at the last stop; sending them again", requeued)
         while not stop.is_set():
+            pause = self.paused_until - self.clock()
+            if pause > 0:
+                # A long 429 pause must not hold up a stop (SIGTERM) until it ends.
+                await _wait(stop, pause)
+                if stop.is_set():
+                    break
             try:
                 sent = await self.deliver_once()
             except Exception:
@@ -72,8 +80,10 @@ class Delivery:
             else:
                 self.last_sent[message.chat_id] = now
                 ready.append(message)
-        results = await asyncio.gather(*(self._send(m) for m in ready))
-        sent = [m.id for m, ok in zip(ready, results, strict=True) if ok]
+        # One send failing in an unforeseen way must not stop the others from being marked
+        # sent: an unmarked message that went out would be sent again after the next restart.
+        results = await asyncio.gather(*(self._send(m) for m in ready), return_exceptions=True)
+        sent = [m.id for m, ok in zip(ready, results, strict=True) if ok is True]
         if sent:
             await self.store.mark_sent(sent, self.clock())
         return len(batch)
@@ -103,13 +113,16 @@ class Delivery:
             await self.store.mark_failed(message.id, f"refused: {exc.message}")
         except NetworkError as exc:  # includes TimedOut and 5xx
             await self._backoff(message, type(exc).__name__)
+        except Exception as exc:  # e.g. ChatMigrated, InvalidToken: retried, not left 'sending'
+            log.exception("sending a queued message failed")
+            await self._backoff(message, type(exc).__name__)
         return False
 
     async def _backoff(self, message: QueuedMessage, error: str) -> None:
         if message.attempts >= MAX_ATTEMPTS:
             await self.store.mark_failed(message.id, error)
             return
-        delay = min(MAX_BACKOFF, 2.0**message.attempts)
+        delay = min(MAX_BACKOFF, self.backoff_base * 2.0 ** (message.attempts - 1))
         await self.store.retry_later(message.id, self.clock() + delay, error)
 
     def _forget_old(self, now: float) -> None:

@@ -13,13 +13,14 @@ import time
 from pathlib import Path
 
 import click
+from pydantic import SecretStr
 
 from bot.app import BotRunner, open_services
 from bot.emulator import BotMessage, Emulator, SimUser
 from bot.render import invitation
 from bot.settings import Settings
 from flows.survey import Survey
-from storage.base import Totals
+from storage.base import NewCheckin, Totals
 
 TOKEN = "123456:demo-token"
 THOUGHTS = [
@@ -95,7 +96,7 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
         async with Emulator(token=TOKEN, bot_username="youthvoice_demo_bot") as emu:
             settings = Settings(
                 _env_file=None,  # type: ignore[call-arg]
-                bot_token=TOKEN,
+                bot_token=SecretStr(TOKEN),
                 api_url=emu.base_url,
                 database=Path(folder) / "demo.db",
                 quiet_hours="off",
@@ -118,12 +119,10 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
                 while await svc.store.count_contacts(cohort.id) < people:
                     await asyncio.sleep(0.1)
                 checkin, queued = await svc.store.open_checkin(
-                    survey.id,
-                    cohort.id,
-                    time.time(),
-                    None,
+                    NewCheckin(survey.id, cohort.id, time.time()),
                     lambda c: invitation(c.id, survey.title),
                 )
+                assert checkin is not None
                 click.echo(f"{people} young people joined; {queued} invitations queued.")
                 await asyncio.gather(*tasks)
                 took = time.monotonic() - started
@@ -133,8 +132,8 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
                 click.echo(crowd[0].transcript())
                 _print_totals(survey, await svc.store.totals(checkin.id))
                 click.echo(
-                    f"\nDone in {took:.1f}s; {emu.stats.too_many_requests} rate-limit replies (429) "
-                    "from the emulator, all retried."
+                    f"\nDone in {took:.1f}s; {emu.stats.too_many_requests} rate-limit replies "
+                    "(429) from the emulator, all retried."
                 )
             finally:
                 await runner.stop()

@@ -7,13 +7,17 @@ checked against the database before anything changes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from flows.engine import DONE, Ask
 from flows.messages import say
+from flows.schedule import format_local
 from flows.survey import NO, PREFER_NOT, SKIPPED, YES, QuestionType
+from storage.base import Meeting
 
 Buttons = list[list[dict[str, str]]]
 
@@ -78,3 +82,67 @@ def invitation(checkin_id: int, title: str, lang: str = "en") -> dict[str, Any]:
         "text": say("invitation", lang, title=title),
         "buttons": [[{"text": say("start_button", lang), "data": f"c:{checkin_id}"}]],
     }
+
+
+def checkin_reminder(checkin_id: int, title: str, lang: str = "en") -> dict[str, Any]:
+    """The one reminder to someone who has not finished an open check-in."""
+    return {
+        "text": say("reminder", lang, title=title),
+        "buttons": [[{"text": say("start_button", lang), "data": f"c:{checkin_id}"}]],
+    }
+
+
+def meeting_details(meeting: Meeting, zone: ZoneInfo, lang: str = "en") -> str:
+    lines = [say("meeting_when", lang, when=format_local(_local(meeting.starts_at, zone), zone))]
+    if meeting.place:
+        lines.append(say("meeting_where", lang, place=meeting.place))
+    if meeting.notes:
+        lines.append(say("meeting_notes", lang, notes=meeting.notes))
+    return "\n".join(lines)
+
+
+def rsvp_buttons(meeting: Meeting, lang: str = "en") -> Buttons:
+    """Going / Maybe / Can't make it (and the online link, when there is one)."""
+    rows: Buttons = [
+        [{"text": say(f"meeting_{answer}", lang), "data": f"m:{meeting.id}:{answer}"}]
+        for answer in ("going", "maybe", "no")
+    ]
+    if meeting.link:
+        rows.append([{"text": say("meeting_online", lang), "url": meeting.link}])
+    return rows
+
+
+def meeting_invitation(meeting: Meeting, zone: ZoneInfo, lang: str = "en") -> dict[str, Any]:
+    details = meeting_details(meeting, zone, lang)
+    return {
+        "text": say("meeting_invite", lang, title=meeting.title, details=details),
+        "buttons": rsvp_buttons(meeting, lang),
+    }
+
+
+def meeting_change(meeting: Meeting, zone: ZoneInfo, lang: str = "en") -> dict[str, Any]:
+    details = meeting_details(meeting, zone, lang)
+    return {
+        "text": say("meeting_changed", lang, title=meeting.title, details=details),
+        "buttons": rsvp_buttons(meeting, lang),
+    }
+
+
+def meeting_cancel(meeting: Meeting, zone: ZoneInfo, lang: str = "en") -> dict[str, Any]:
+    when = format_local(_local(meeting.starts_at, zone), zone)
+    return {"text": say("meeting_cancelled", lang, title=meeting.title, when=when)}
+
+
+def meeting_reminder(
+    meeting: Meeting, kind: str, zone: ZoneInfo, lang: str = "en"
+) -> dict[str, Any]:
+    key = "meeting_reminder_1h" if kind == "1h" else "meeting_reminder_24h"
+    details = meeting_details(meeting, zone, lang)
+    payload: dict[str, Any] = {"text": say(key, lang, title=meeting.title, details=details)}
+    if meeting.link:
+        payload["buttons"] = [[{"text": say("meeting_online", lang), "url": meeting.link}]]
+    return payload
+
+
+def _local(timestamp: float, zone: ZoneInfo) -> datetime:
+    return datetime.fromtimestamp(timestamp, zone)

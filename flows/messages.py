@@ -40,6 +40,7 @@ ENGLISH: Mapping[str, str] = {
     "help": (
         "Here's what I can do:\n"
         "/checkin - answer the check-in that's open now\n"
+        "/meetings - meetings coming up, and your answer\n"
         "/privacy - what we keep and who sees it\n"
         "/stop - stop all messages from me\n"
         "/delete - remove yourself from Youth Voice\n"
@@ -98,6 +99,30 @@ ENGLISH: Mapping[str, str] = {
     "already_answered": "You've already answered that one.",
     "pick_one_first": "Pick at least one, or tap Skip.",
     "already_finished": "You've finished this check-in. Thank you!",
+    "reminder": (
+        "Hi 👋 Just a reminder: the check-in \"{title}\" is still open. "
+        "It only takes a couple of minutes. Tap Start if you'd like to do it."
+    ),
+    "meetings_none": "There are no meetings coming up right now.",
+    "meeting_invite": "📅 You're invited: {title}\n{details}\n\nCan you come?",
+    "meeting_when": "🕕 {when}",
+    "meeting_where": "📍 {place}",
+    "meeting_notes": "📝 {notes}",
+    "meeting_online": "Join online",
+    "meeting_going": "Going ✅",
+    "meeting_maybe": "Maybe 🤔",
+    "meeting_no": "Can't make it",
+    "meeting_your_answer": "You said: {answer}",
+    "meeting_no_answer": "You haven't said yet.",
+    "rsvp_thanks": "Thanks! You can change this until the meeting starts.",
+    "meeting_started": "This meeting has already started.",
+    "meeting_cancelled_toast": "This meeting was cancelled.",
+    "meeting_reminder_24h": "⏰ Reminder: {title} is tomorrow.\n{details}",
+    "meeting_reminder_1h": "⏰ {title} starts in about an hour.\n{details}",
+    "meeting_changed": (
+        "📅 Change to {title}:\n{details}\n\nCan you still come? You can change your answer."
+    ),
+    "meeting_cancelled": "Sorry, {title} ({when}) has been cancelled.",
     "sorry_error": "Sorry, something went wrong on my side. Please try again in a minute.",
 }
 

@@ -77,6 +77,8 @@ def _label(value: Any) -> str:
 
 async def _insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMessage]) -> int:
     """Queue messages in the caller's transaction; repeated dedupe keys are ignored."""
+    if not messages:
+        return 0
     rows = [
         (m.chat_id, json.dumps(m.payload), m.due_at, m.dedupe_key, int(m.urgent)) for m in messages
     ]
@@ -494,6 +496,14 @@ class SqliteStore(PlansMixin):
     async def mark_failed(self, message_id: int, error: str) -> None:
         sql = "UPDATE outbox SET status = 'failed', error = ? WHERE id = ?"
         await self._write("mark_failed", sql, (error, message_id))
+
+    async def outbox_progress(self, dedupe_prefix: str) -> int:
+        sql = (
+            "SELECT count(*) FROM outbox WHERE substr(dedupe_key, 1, length(?1)) = ?1"
+            " AND status IN ('sent', 'failed')"
+        )
+        row = await self._one("outbox_progress", sql, (dedupe_prefix,))
+        return int(row[0])
 
     async def outbox_counts(self) -> dict[str, int]:
         """Messages per status, every status present (zero when none)."""

@@ -1,0 +1,60 @@
+"""Shared pieces of the command line: logging, settings, and running one database task."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import NoReturn, TypeVar
+
+import click
+
+from bot.settings import Settings, SettingsError, load_settings
+from storage.base import StorageError
+from storage.sqlite import SqliteStore
+
+T = TypeVar("T")
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """INFO for everyone; --verbose adds DEBUG for Youth Voice's own packages only, because
+    the libraries' DEBUG records carry update contents, SQL parameters and the token."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for ours in ("bot", "flows", "storage"):
+        logging.getLogger(ours).setLevel(logging.DEBUG if verbose else logging.INFO)
+    # httpx logs request URLs, which carry the bot token, at INFO; aiohttp's access log (the
+    # emulator's) would print request paths, which carry it too.
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "telegram.ext.Updater", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        click.echo(f"youthvoice: {exc}", err=True)
+        sys.exit(2)
+
+
+def with_store(settings: Settings, work: Callable[[SqliteStore], Awaitable[T]]) -> T:
+    async def go() -> T:
+        store = SqliteStore(settings.database)
+        await store.open()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(go())
+    except StorageError as exc:
+        click.echo(f"youthvoice: database problem: {exc}", err=True)
+        sys.exit(1)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"youthvoice: {message}", err=True)
+    sys.exit(1)
