@@ -28,6 +28,7 @@ from bot.keys import load_key
 from bot.planner import Planner
 from bot.services import Services
 from bot.settings import Settings
+from bot.updates import PerPersonUpdateProcessor
 from flows.survey import load_surveys
 from storage.base import Store
 from storage.sqlite import SqliteStore
@@ -53,6 +54,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         .token(token)
         .base_url(settings.api_url)
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=2))
+        .concurrent_updates(PerPersonUpdateProcessor())
         .build()
     )
     app.bot_data["services"] = svc

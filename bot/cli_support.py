@@ -25,6 +25,8 @@ def setup_logging(verbose: bool = False) -> None:
     )
     for ours in ("bot", "flows", "storage"):
         logging.getLogger(ours).setLevel(logging.DEBUG if verbose else logging.INFO)
+    for library in ("telegram", "aiosqlite", "asyncio"):
+        logging.getLogger(library).setLevel(logging.INFO)
     # httpx logs request URLs, which carry the bot token, at INFO; aiohttp's access log (the
     # emulator's) would print request paths, which carry it too.
     for noisy in ("httpx", "httpcore", "aiohttp.access", "telegram.ext.Updater", "apscheduler"):
