@@ -98,6 +98,8 @@ class BotRunner:
             rate=svc.settings.send_rate,
             chat_gap=svc.settings.chat_gap,
             clock=svc.clock,
+            quiet=svc.settings.quiet,
+            zone=svc.settings.zone,
             idle=delivery_idle,
         )
         self.planner = Planner(svc, tick=planner_tick)

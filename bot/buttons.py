@@ -10,9 +10,11 @@ from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from bot import conversation, keys, meetings
+from bot.render import button_id
 from bot.services import Services, services
 from flows import engine
 from flows.messages import say
+from storage.base import ContactStatus
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _join(svc, update, query, rest)
     elif kind == "n":
         await _decline(svc, update, query)
-    elif kind == "c" and (checkin_id := _number(rest)) is not None:
+    elif kind == "c" and (checkin_id := button_id(rest)) is not None:
         await _start_checkin(svc, update, query, checkin_id)
     elif kind == "a":
         await _answer(svc, update, query, rest)
@@ -37,12 +39,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _delete(svc, update, query, rest == "yes")
     else:
         await _expired(svc, update, query)
-
-
-def _number(text: str) -> int | None:
-    """An id from button data, or None: ASCII digits only ("²".isdigit() is true), and short
-    enough for a SQLite integer, so forged data cannot raise."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 async def _expired(
@@ -69,7 +65,15 @@ async def _join(svc: Services, update: Update, query: CallbackQuery, code: str) 
 
 
 async def _decline(svc: Services, update: Update, query: CallbackQuery) -> None:
-    if not await svc.store.claim_update(update.update_id, svc.now()):
+    # "No thanks" on an older welcome after joining: the reply promises no more messages.
+    contact = await svc.store.contact(query.from_user.id)
+    if contact is not None and contact.status is ContactStatus.JOINED:
+        claimed = await svc.store.set_status(
+            contact.chat_id, ContactStatus.STOPPED, update.update_id
+        )
+    else:
+        claimed = await svc.store.claim_update(update.update_id, svc.now())
+    if not claimed:
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
@@ -96,10 +100,13 @@ async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str
     checkin_part, _, rest = data.partition(":")
     question_id, _, value = rest.partition(":")
     contact = await conversation.joined_contact(svc, query.from_user.id)
-    checkin_id = _number(checkin_part)
+    checkin_id = button_id(checkin_part)
     checkin = await svc.store.checkin(checkin_id) if checkin_id is not None else None
-    if contact is None or checkin is None or not checkin.is_open(svc.now()):
+    if contact is None or checkin is None:
         await _expired(svc, update, query)
+        return
+    if not checkin.is_open(svc.now()):
+        await _expired(svc, update, query, "checkin_closed")
         return
     link = keys.link(svc.key, checkin.id, contact.chat_id)
     progress = await svc.store.progress(link)

@@ -364,6 +364,8 @@ def meeting_feedback(meeting_id: int, survey_id: str, open_for_text: str) -> Non
         found = await store.meeting(meeting_id)
         if found is None or found.cancelled:
             fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
+        if any(c.meeting_id == found.id for c in await store.open_checkins(now)):
+            fail(f"a feedback check-in for meeting {meeting_id} is already open")
         new = NewCheckin(
             survey.id, found.cohort_id, now, now + open_for.total_seconds(), meeting_id=found.id
         )

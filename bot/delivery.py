@@ -76,7 +76,7 @@ class Delivery:
         for message in batch:
             gap_ends = self.last_sent.get(message.chat_id, -1e18) + self.chat_gap
             if gap_ends > now:
-                await self.store.retry_later(message.id, gap_ends, "paced")
+                await self.store.retry_later(message.id, gap_ends, "paced", attempted=False)
             else:
                 self.last_sent[message.chat_id] = now
                 ready.append(message)

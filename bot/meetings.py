@@ -6,7 +6,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.conversation import joined_contact
-from bot.render import keyboard, meeting_details, rsvp_buttons
+from bot.render import button_id, keyboard, meeting_details, rsvp_buttons
 from bot.services import Services, services
 from flows.messages import say
 from storage.base import Meeting, Rsvp
@@ -29,7 +29,8 @@ async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str
     """m:<meeting>:<going|maybe|no>: record the answer, changeable until the start."""
     meeting_part, _, answer_part = data.partition(":")
     contact = await joined_contact(svc, query.from_user.id)
-    meeting = await svc.store.meeting(int(meeting_part)) if meeting_part.isdigit() else None
+    number = button_id(meeting_part)
+    meeting = await svc.store.meeting(number) if number is not None else None
     if contact is None or meeting is None or answer_part not in {r.value for r in Rsvp}:
         await _toast(svc, update, query, "button_expired")
         return

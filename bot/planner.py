@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot import keys
 from bot.render import checkin_reminder, invitation, meeting_reminder
 from bot.services import Services
-from flows.schedule import Repeat
+from flows.schedule import Repeat, release_time
 from storage.base import NewCheckin, OutgoingMessage, Schedule
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,10 @@ class Planner:
         for checkin in await self.svc.store.due_reminders(now):
             await self._remind(checkin.id, now)
         for meeting, kind in await self.svc.store.due_meeting_reminders(now):
+            if kind == "24h" and meeting.starts_at - now <= 3600:
+                # The bot was down through the day-before reminder: the hour-before one is due
+                # too, and "is tomorrow" would be wrong. Left undone, it lapses at the start.
+                continue
             payload = meeting_reminder(meeting, kind, self.svc.settings.zone)
             sent = await self.svc.store.queue_meeting_reminder(
                 meeting.id, kind, payload, urgent=kind == "1h", now=now
@@ -87,12 +91,19 @@ class Planner:
         elif when.closes_at is not None and when.closes_at <= now:
             log.warning("schedule %d: a check-in closed before it could be sent", schedule.id)
         else:
+            remind_at = when.remind_at
+            if remind_at is not None and remind_at <= now:
+                # Opened late (the bot was down): the reminder would go out together with the
+                # invitation. Keep the planned gap after the real opening, if still open then.
+                remind_at = now + (remind_at - when.opens_at)
+                if when.closes_at is not None and remind_at >= when.closes_at:
+                    remind_at = None
             new = NewCheckin(
                 survey.id,
                 schedule.cohort_id,
                 when.opens_at,
                 when.closes_at,
-                when.remind_at,
+                remind_at,
                 schedule_id=schedule.id,
             )
             checkin, queued = await store.open_checkin(
@@ -108,6 +119,13 @@ class Planner:
         store = self.svc.store
         checkin = await store.checkin(checkin_id)
         if checkin is None or checkin.survey_id not in self.svc.surveys:
+            return
+        zone, quiet = self.svc.settings.zone, self.svc.settings.quiet
+        goes_at = release_time(datetime.fromtimestamp(now, zone), quiet, zone).timestamp()
+        if checkin.closes_at is not None and goes_at >= checkin.closes_at:
+            # Quiet hours would hold it until the check-in has closed: mark it done, send none.
+            await store.queue_reminders(checkin.id, [])
+            log.info("check-in %d: no reminder, quiet hours last until it closes", checkin.id)
             return
         done = await store.finished_marks(checkin.id)
         payload = checkin_reminder(checkin.id, self.svc.surveys[checkin.survey_id].title)

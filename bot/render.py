@@ -22,6 +22,12 @@ from storage.base import Meeting
 Buttons = list[list[dict[str, str]]]
 
 
+def button_id(text: str) -> int | None:
+    """An id from button data, or None: ASCII digits only ("²".isdigit() is true), and short
+    enough for a SQLite integer, so forged data cannot raise."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def keyboard(buttons: Sequence[Sequence[Mapping[str, str]]]) -> InlineKeyboardMarkup | None:
     """Payload buttons (``{"text", "data"}`` or ``{"text", "url"}``) as a Telegram keyboard."""
     if not buttons:

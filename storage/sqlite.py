@@ -489,9 +489,14 @@ class SqliteStore(PlansMixin):
                 [(now, message_id) for message_id in ids],
             )
 
-    async def retry_later(self, message_id: int, due_at: float, error: str) -> None:
-        sql = "UPDATE outbox SET status = 'queued', due_at = ?, error = ? WHERE id = ?"
-        await self._write("retry_later", sql, (due_at, error, message_id))
+    async def retry_later(
+        self, message_id: int, due_at: float, error: str, attempted: bool = True
+    ) -> None:
+        sql = (
+            "UPDATE outbox SET status = 'queued', due_at = ?, error = ?,"
+            " attempts = attempts - ? WHERE id = ?"
+        )
+        await self._write("retry_later", sql, (due_at, error, int(not attempted), message_id))
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         sql = "UPDATE outbox SET status = 'failed', error = ? WHERE id = ?"

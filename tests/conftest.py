@@ -6,10 +6,12 @@ they read like a chat: ``await sam.send("/start")``, ``await sam.tap("Yes, I'm i
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ from bot.emulator.messages import BotMessage
 from bot.render import invitation
 from bot.services import Services
 from bot.settings import Settings
+from flows.messages import say
 from storage.base import Checkin, Cohort, NewCheckin
 
 TOKEN = "424242:youthvoice-test-token"
@@ -168,3 +171,98 @@ async def finish_weekly(person: SimUser, last_words: str = "Nothing else, thanks
     await person.send(last_words)
     thanks = await person.next_reply()
     assert thanks.text.startswith("Thank you."), person.transcript()
+
+
+# --- Planner-driven tests: schedules, reminders, meetings --------------------------------------
+
+
+@dataclass
+class PlanHarness(Harness):
+    """A Harness whose planner ticks every ``planner_tick`` seconds. The default (an hour) means
+    the planner runs once at start and then only when the test says: ``clock.advance(...)``,
+    then ``await plan()``."""
+
+    planner_tick: float = 3600.0
+
+    async def start(self) -> None:
+        self.svc = await open_services(self.settings, self.clock)
+        self.runner = BotRunner(
+            self.svc, poll_timeout=1, delivery_idle=0.05, planner_tick=self.planner_tick
+        )
+        await self.runner.start()
+
+    async def plan(self, times: int = 1) -> None:
+        """Run the planner's pass ``times`` times, as its loop would on each tick."""
+        assert self.runner is not None
+        for _ in range(times):
+            await self.runner.planner.plan_once()
+
+    def cli_env(self) -> dict[str, str]:
+        """Environment for a ``youthvoice`` command on this bot's database and settings."""
+        return {
+            "YOUTHVOICE_DATABASE": str(self.settings.database),
+            "YOUTHVOICE_QUIET_HOURS": self.settings.quiet_hours,
+            "YOUTHVOICE_TIMEZONE": self.settings.timezone,
+        }
+
+    async def cli(self, *args: str) -> Any:
+        """Run ``youthvoice ARGS`` (click's CliRunner, in a thread: it runs its own loop)."""
+        from click.testing import CliRunner
+
+        from bot.cli import main
+
+        env = self.cli_env()
+        return await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
+
+
+PlanFactory = Callable[..., Awaitable[PlanHarness]]
+
+
+@pytest.fixture
+async def plan_harness(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[PlanFactory]:
+    """Start bots with the test's planner tick and settings:
+    ``yv = await plan_harness(quiet_hours="21:00-09:00", planner_tick=0.1)``."""
+    monkeypatch.chdir(tmp_path)  # no stray .env file for the commands
+    made: list[PlanHarness] = []
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def make(planner_tick: float = 3600.0, **overrides: Any) -> PlanHarness:
+            emu = await stack.enter_async_context(
+                Emulator(token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False)
+            )
+            folder = tmp_path / f"bot{len(made)}"
+            folder.mkdir()
+            settings = make_settings(folder, api_url=emu.base_url, **overrides)
+            harness = PlanHarness(emu, settings, Clock(), planner_tick=planner_tick)
+            stack.push_async_callback(harness.stop)
+            await harness.start()
+            made.append(harness)
+            return harness
+
+        yield make
+
+
+@pytest.fixture
+async def yvp(plan_harness: PlanFactory) -> PlanHarness:
+    """A running bot (quiet hours off) whose planner runs only when the test calls ``plan()``."""
+    return await plan_harness()
+
+
+async def settle(person: SimUser) -> None:
+    """Send /help and wait for its answer: updates are handled in order, so every earlier tap
+    of this person has been handled too (toasts leave nothing in the chat to wait for)."""
+    await person.send("/help")
+    assert (await person.next_reply()).text.startswith("Here's what I can do")
+
+
+async def assert_quiet(person: SimUser) -> None:
+    """Assert the bot sent or edited nothing more in this chat for what it was sent so far.
+
+    Updates are handled one at a time, in order: a /help sent now is answered only after every
+    earlier update, so if the next reply is that answer, nothing else came in between.
+    """
+    await person.send("/help")
+    reply = await person.next_reply()
+    assert reply.text == say("help"), f"expected no reply, got {reply}\n{person.transcript()}"
