@@ -35,6 +35,10 @@ from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
+# Aim a little under the overall limit: at exactly the limit, any jitter in request timing
+# draws a 429, and each 429 pauses every send for a second or more.
+PACE_MARGIN = 0.97
+
 COMMANDS = [
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
@@ -53,7 +57,9 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         Application.builder()
         .token(token)
         .base_url(settings.api_url)
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=2))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.send_rate * PACE_MARGIN, max_retries=2)
+        )
         .concurrent_updates(PerPersonUpdateProcessor())
         .build()
     )

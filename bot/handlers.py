@@ -148,12 +148,15 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a group: one polite line per group, then silence."""
+    """In a group: one polite line per group, ever, then silence (a group id is not personal)."""
     svc = services(context)
     chat = update.effective_chat
-    if chat is None or chat.id in svc.greeted_groups:
+    if chat is None:
         return
-    svc.greeted_groups.add(chat.id)
+    key = f"greeted_group:{chat.id}"
+    if await svc.store.get_meta(key) is not None:
+        return
+    await svc.store.set_meta(key, "1")
     await _reply_once(svc, update, say("group"))
 
 

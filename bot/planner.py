@@ -67,6 +67,10 @@ class Planner:
 
     async def plan_once(self) -> None:
         now = self.svc.now()
+        # Unfinished answers to a closed check-in can never be finished: keep nothing for them.
+        dropped = await self.svc.store.drop_closed_progress(now)
+        if dropped:
+            log.info("deleted %d unfinished responses to closed check-ins", dropped)
         for schedule in await self.svc.store.due_schedules(now):
             await self._open(schedule, now)
         for checkin in await self.svc.store.due_reminders(now):
@@ -119,6 +123,7 @@ class Planner:
         store = self.svc.store
         checkin = await store.checkin(checkin_id)
         if checkin is None or checkin.survey_id not in self.svc.surveys:
+            await store.queue_reminders(checkin_id, [])  # mark it done: nothing to send
             return
         zone, quiet = self.svc.settings.zone, self.svc.settings.quiet
         goes_at = release_time(datetime.fromtimestamp(now, zone), quiet, zone).timestamp()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from telegram.ext import ContextTypes
@@ -21,7 +21,6 @@ class Services:
     surveys: dict[str, Survey]
     key: bytes
     clock: Callable[[], float] = time.time
-    greeted_groups: set[int] = field(default_factory=set)
 
     def now(self) -> float:
         return self.clock()

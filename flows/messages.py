@@ -117,7 +117,7 @@ ENGLISH: Mapping[str, str] = {
     "rsvp_thanks": "Thanks! You can change this until the meeting starts.",
     "meeting_started": "This meeting has already started.",
     "meeting_cancelled_toast": "This meeting was cancelled.",
-    "meeting_reminder_24h": "⏰ Reminder: {title} is tomorrow.\n{details}",
+    "meeting_reminder_24h": "⏰ Don't forget: {title}\n{details}",
     "meeting_reminder_1h": "⏰ {title} starts in about an hour.\n{details}",
     "meeting_changed": (
         "📅 Change to {title}:\n{details}\n\nCan you still come? You can change your answer."

@@ -429,6 +429,13 @@ class SqliteStore(PlansMixin):
             await db.execute("DELETE FROM progress WHERE link = ?", (link,))
             return True
 
+    async def drop_closed_progress(self, now: float) -> int:
+        sql = (
+            "DELETE FROM progress WHERE checkin_id IN"
+            " (SELECT id FROM checkins WHERE closes_at IS NOT NULL AND closes_at <= ?)"
+        )
+        return (await self._write("drop_closed_progress", sql, (now,))).rowcount
+
     async def has_finished(self, checkin_id: int, mark: str) -> bool:
         sql = "SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?"
         return await self._one("has_finished", sql, (checkin_id, mark)) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Harness
+from tests.conftest import Harness, finish_weekly
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -37,4 +37,8 @@ async def test_weekly_checkin_end_to_end(yv: Harness) -> None:
     intro, first = await sam.replies(2)
     assert "How are things?" in (intro.text or "")
     assert (first.text or "").startswith("1 of ")
-    print(sam.transcript())
+    await finish_weekly(sam)
+    totals = await yv.store.totals(checkin.id)
+    assert totals.responses == 1
+    assert totals.counts["mood"] == {"3": 1}
+    assert totals.counts["help"] == {"money": 1}

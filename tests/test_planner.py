@@ -194,3 +194,18 @@ async def test_no_reminder_is_queued_that_quiet_hours_would_hold_past_the_closin
     assert reminders(yv) == []
     [checkin] = db_rows(yv.settings.database, "SELECT reminded FROM checkins")
     assert checkin == (1,)
+
+
+async def test_unfinished_answers_to_a_closed_checkin_are_deleted(yvp: PlanHarness) -> None:
+    """Once a check-in closes, the planner deletes its unfinished responses, and with them
+    the only link between a person and what they had started to say."""
+    ann = await yvp.joined("Ann")
+    await open_with_reminder(yvp, 1 * DAY, 0.5 * DAY)
+    await start_invited(ann)
+    await ann.tap("😐 OK")
+    await ann.replies(2)
+    assert len(db_rows(yvp.settings.database, "SELECT link FROM progress")) == 1
+    yvp.clock.advance(1 * DAY + 60)
+    await yvp.plan()
+    assert db_rows(yvp.settings.database, "SELECT link FROM progress") == []
+    assert db_rows(yvp.settings.database, "SELECT * FROM answers") == []

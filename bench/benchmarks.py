@@ -1,0 +1,299 @@
+"""The four Youth Voice benchmarks. Each starts its own emulator, database and bot process, and
+returns rows for the table: what was measured, the target, and whether it was met.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import crowd
+from bench.procs import ROOT, TOKEN, BotProcess, bot_env, youthvoice_argv
+from bot.emulator import Emulator, RateLimits, SimUser
+
+
+@dataclass
+class Row:
+    bench: str
+    metric: str
+    measured: str
+    target: str = ""
+    ok: bool | None = None  # None: a figure with no target
+
+
+async def outbox_send_rate(messages: int, send_rate: float = 30) -> list[Row]:
+    """5,000 invitations through the real outbox against Telegram's 30 a second overall."""
+    name = "1 outbox"
+    with tempfile.TemporaryDirectory(prefix="yv-bench-outbox-") as folder:
+        path = Path(folder)
+        async with Emulator(token=TOKEN, rate_limits=RateLimits()) as emu:
+            people = crowd.crowd(emu, messages)
+            cohort = await crowd.seed_contacts(path / "yv.db", [p.chat_id for p in people])
+            env = bot_env(emu, path / "yv.db", send_rate=send_rate)
+            async with BotProcess(youthvoice_argv(), env, path, "youthvoice") as bot:
+                await bot.wait_polling(emu)
+                opened = time.monotonic()
+                queued = await crowd.open_weekly(path / "yv.db", cohort)
+                _, took = await crowd.wait_for_news(
+                    emu, people, 1, timeout=messages / 30 * 1.5 + 60
+                )
+                await asyncio.sleep(3)  # late repeats would show up here
+                counts = await crowd.outbox_counts(path / "yv.db")
+            stamps = [t for p in people for t in emu.stats.deliveries.get(p.chat_id, [])]
+            per_chat = [len(emu.stats.deliveries.get(p.chat_id, [])) for p in people]
+            rate = emu.stats.send_rate()
+            too_many = emu.stats.too_many_requests
+    lost = sum(n == 0 for n in per_chat)
+    duplicates = sum(max(0, n - 1) for n in per_chat)
+    first = min(stamps) - opened if stamps else float("nan")
+    share = rate / 30
+    return [
+        Row(
+            name,
+            f"SEND_RATE={send_rate:g}: invitations queued / delivered",
+            f"{queued:,} / {len(stamps):,}",
+        ),
+        Row(
+            name,
+            "achieved rate, share of 30/s",
+            f"{rate:.2f}/s = {share:.3f}",
+            ">= 0.95",
+            share >= 0.95,
+        ),
+        Row(name, "429 Too Many Requests", str(too_many), "reported"),
+        Row(name, "messages lost", str(lost), "0", lost == 0),
+        Row(name, "duplicates", str(duplicates), "0", duplicates == 0),
+        Row(name, "check-in opened -> first / last delivery", f"{first:.2f} s / {took:.1f} s"),
+        Row(name, "outbox rows by status", _counts(counts)),
+    ]
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return " ".join(f"{k}={v}" for k, v in counts.items() if v) or "empty"
+
+
+@dataclass
+class Capacity:
+    updates: int
+    seconds: float
+    bot_cpu: float
+    emu_cpu: float
+    finished: int
+    people: int
+    latencies: list[float]
+    errors: list[str]
+
+    @property
+    def per_second(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.bot_cpu / self.updates if self.updates else float("nan")
+
+
+async def _tap_as_fast(
+    bot: BotProcess, emu: Emulator, people: list[SimUser], seed: int
+) -> Capacity:
+    cpu0, emu0, t0 = bot.cpu_seconds(), time.process_time(), time.monotonic()
+    walks = await crowd.walk_all(people, emu, seed)
+    seconds = time.monotonic() - t0
+    cpu, emu_cpu = bot.cpu_seconds() - cpu0, time.process_time() - emu0
+    return Capacity(
+        updates=sum(w.taps for w in walks),
+        seconds=seconds,
+        bot_cpu=cpu,
+        emu_cpu=emu_cpu,
+        finished=sum(w.finished for w in walks),
+        people=len(people),
+        latencies=[x for w in walks for x in w.latencies],
+        errors=[w.error for w in walks if w.error],
+    )
+
+
+async def _youthvoice_capacity(
+    count: int, seed: int, send_rate: float, profile_to: Path | None
+) -> Capacity:
+    with tempfile.TemporaryDirectory(prefix="yv-bench-inbound-") as folder:
+        path = Path(folder)
+        async with Emulator(token=TOKEN, rate_limits=False) as emu:
+            people = crowd.crowd(emu, count)
+            cohort = await crowd.seed_contacts(path / "yv.db", [p.chat_id for p in people])
+            env = bot_env(emu, path / "yv.db", send_rate=send_rate)
+            argv = youthvoice_argv(profile_to)
+            async with BotProcess(argv, env, path, "youthvoice") as bot:
+                await bot.wait_polling(emu)
+                await crowd.open_weekly(path / "yv.db", cohort)
+                reached, _ = await crowd.wait_for_news(emu, people, 1, timeout=60)
+                if reached < count:
+                    raise RuntimeError(f"only {reached} of {count} invitations arrived")
+                return await _tap_as_fast(bot, emu, people, seed)
+
+
+async def _bare_capacity(count: int, seed: int) -> Capacity:
+    with tempfile.TemporaryDirectory(prefix="yv-bench-bare-") as folder:
+        path = Path(folder)
+        async with Emulator(token=TOKEN, rate_limits=False) as emu:
+            people = crowd.crowd(emu, count)
+            argv = [
+                sys.executable,
+                str(ROOT / "bench" / "bare_bot.py"),
+                "--api-url",
+                emu.base_url,
+                "--token",
+                TOKEN,
+            ]
+            env = bot_env(emu, path / "unused.db", send_rate=30)
+            async with BotProcess(argv, env, path, "bare_bot") as bot:
+                await bot.wait_polling(emu)
+                for person in people:
+                    await person.send("/start")
+                reached, _ = await crowd.wait_for_news(emu, people, 1, timeout=60)
+                if reached < count:
+                    raise RuntimeError(f"only {reached} of {count} first questions arrived")
+                return await _tap_as_fast(bot, emu, people, seed)
+
+
+async def inbound_capacity(
+    count: int, seed: int, send_rate: float, profile_to: Path | None = None
+) -> list[Row]:
+    """Everyone taps as fast as the bot answers; Youth Voice against a bare PTB bot."""
+    name = "2 inbound"
+    yv = await _youthvoice_capacity(count, seed, send_rate, profile_to)
+    bare = await _bare_capacity(count, seed)
+    speed, cpu = yv.per_second / bare.per_second, yv.cpu_ms / bare.cpu_ms
+    rows = [
+        Row(
+            name,
+            f"{count} people, Youth Voice (SEND_RATE={send_rate:g}): updates/s",
+            f"{yv.per_second:.1f} ({yv.updates} taps, {yv.finished}/{count} finished)",
+        ),
+        Row(
+            name,
+            "bare PTB bot: updates/s",
+            f"{bare.per_second:.1f} ({bare.updates} taps, {bare.finished}/{count} finished)",
+        ),
+        Row(name, "Youth Voice / bare updates/s", f"{speed:.2f}x", ">= 0.5x", speed >= 0.5),
+        Row(
+            name,
+            "CPU ms per update, Youth Voice / bare",
+            f"{yv.cpu_ms:.2f} / {bare.cpu_ms:.2f} = {cpu:.2f}x",
+            "<= 2x",
+            cpu <= 2,
+        ),
+        Row(
+            name,
+            "bot process CPU busy, Youth Voice / bare",
+            f"{yv.bot_cpu / yv.seconds:.0%} / {bare.bot_cpu / bare.seconds:.0%}",
+        ),
+        Row(
+            name,
+            "emulator+driver CPU busy, with YV / bare",
+            f"{yv.emu_cpu / yv.seconds:.0%} / {bare.emu_cpu / bare.seconds:.0%}",
+        ),
+        Row(
+            name,
+            "tap -> answer p50 under load, YV / bare",
+            f"{_ms(_pct(yv.latencies, 50))} / {_ms(_pct(bare.latencies, 50))}",
+        ),
+    ]
+    for who, cap in (("Youth Voice", yv), ("bare", bare)):
+        if cap.errors:
+            rows.append(
+                Row(
+                    name, f"{who}: walks that broke off", f"{len(cap.errors)}: {cap.errors[0][:60]}"
+                )
+            )
+    return rows
+
+
+async def latency_at_human_pace(count: int, seed: int) -> list[Row]:
+    """People tapping every 3-5 s with Telegram's limits on: tap to next message, p95."""
+    name = "3 latency"
+    with tempfile.TemporaryDirectory(prefix="yv-bench-latency-") as folder:
+        path = Path(folder)
+        async with Emulator(token=TOKEN, rate_limits=RateLimits()) as emu:
+            people = crowd.crowd(emu, count)
+            cohort = await crowd.seed_contacts(path / "yv.db", [p.chat_id for p in people])
+            env = bot_env(emu, path / "yv.db", send_rate=30)
+            async with BotProcess(youthvoice_argv(), env, path, "youthvoice") as bot:
+                await bot.wait_polling(emu)
+                await crowd.open_weekly(path / "yv.db", cohort)
+                await crowd.wait_for_news(emu, people, 1, timeout=60)
+                before = emu.stats.too_many_requests
+                t0 = time.monotonic()
+                walks = await crowd.walk_all(people, emu, seed, think=(3.0, 5.0), stagger=4.0)
+                seconds = time.monotonic() - t0
+                during = emu.stats.too_many_requests - before
+            total_429 = emu.stats.too_many_requests
+    latencies = [x for w in walks for x in w.latencies]
+    p95 = _pct(latencies, 95)
+    errors = [w.error for w in walks if w.error]
+    rows = [
+        Row(
+            name,
+            f"{count} people, taps / finished / seconds",
+            f"{len(latencies)} / {sum(w.finished for w in walks)} / {seconds:.0f}",
+        ),
+        Row(name, "tap -> next message p95", _ms(p95), "<= 250 ms", p95 <= 0.250),
+        Row(
+            name,
+            "p50 / p99 / max",
+            f"{_ms(_pct(latencies, 50))} / {_ms(_pct(latencies, 99))} / {_ms(max(latencies))}",
+        ),
+        Row(name, "429s while tapping", str(during), "0", during == 0),
+        Row(name, f"429s sending the {count} invitations before", str(total_429 - during)),
+    ]
+    if errors:
+        rows.append(Row(name, "walks that broke off", f"{len(errors)}: {errors[0][:60]}"))
+    return rows
+
+
+async def peak_memory(count: int) -> list[Row]:
+    """Peak resident memory of the bot with ``count`` contacts and a send to all of them."""
+    name = "4 memory"
+    with tempfile.TemporaryDirectory(prefix="yv-bench-memory-") as folder:
+        path = Path(folder)
+        async with Emulator(token=TOKEN, rate_limits=False) as emu:
+            people = crowd.crowd(emu, count)
+            cohort = await crowd.seed_contacts(path / "yv.db", [p.chat_id for p in people])
+            env = bot_env(emu, path / "yv.db", send_rate=1000)
+            async with BotProcess(youthvoice_argv(), env, path, "youthvoice") as bot:
+                await bot.wait_polling(emu)
+                await asyncio.sleep(0.5)
+                idle = bot.memory_kb()
+                await crowd.open_weekly(path / "yv.db", cohort)
+                waiting = asyncio.create_task(
+                    crowd.wait_for_news(emu, people, 1, timeout=count / 50 + 60)
+                )
+                peak_rss = 0
+                while not waiting.done():
+                    peak_rss = max(peak_rss, bot.memory_kb().get("VmRSS", 0))
+                    await asyncio.sleep(0.1)
+                reached, took = waiting.result()
+                memory = bot.memory_kb()
+                counts = await crowd.outbox_counts(path / "yv.db")
+    hwm = memory["VmHWM"] / 1024
+    return [
+        Row(name, f"{count:,} contacts: delivered / seconds", f"{reached:,} / {took:.1f}"),
+        Row(name, "bot RSS idle (after start)", f"{idle['VmRSS'] / 1024:.1f} MB"),
+        Row(name, "bot peak RSS (VmHWM)", f"{hwm:.1f} MB", "reported"),
+        Row(name, "outbox rows by status", _counts(counts)),
+    ]
+
+
+def _pct(values: list[float], q: int) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"

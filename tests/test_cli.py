@@ -1,0 +1,223 @@
+"""The ``youthvoice`` command: surveys, cohorts, opening a check-in, and bad settings."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli import main
+from flows.messages import say
+from flows.survey import bundled_dir
+from tests.conftest import Harness, db_rows
+
+pytestmark = pytest.mark.timeout(30)
+
+YOUTHVOICE = Path(sys.executable).with_name("youthvoice")
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Settings for the command: a fresh database, no quiet hours, no stray .env file."""
+    monkeypatch.chdir(tmp_path)
+    return {
+        "YOUTHVOICE_DATABASE": str(tmp_path / "youthvoice.db"),
+        "YOUTHVOICE_QUIET_HOURS": "off",
+    }
+
+
+def run(env: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def add_cohort(env: dict[str, str], name: str) -> str:
+    """``cohorts add NAME``; returns the invite code it printed."""
+    result = run(env, "cohorts", "add", name)
+    assert result.exit_code == 0, result.output
+    found = re.search(r"Invite code: ([A-Z2-9]{8})\n", result.stdout)
+    assert found, result.stdout
+    return found[1]
+
+
+def test_surveys_list_shows_the_bundled_surveys(env: dict[str, str]) -> None:
+    """``surveys list`` prints each survey's id, question count and title."""
+    result = run(env, "surveys", "list")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any(re.fullmatch(r"weekly\s+7 questions  How are things\?", line) for line in lines)
+    assert any(line.startswith("meeting_feedback ") for line in lines)
+
+
+def test_surveys_check_good_folder(env: dict[str, str]) -> None:
+    """``surveys check`` on the bundled folder says all is fine and exits 0."""
+    result = run(env, "surveys", "check", str(bundled_dir()))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"All surveys in {bundled_dir()} are fine.\n"
+
+
+def test_surveys_check_bad_folder_names_file_and_path(env: dict[str, str], tmp_path: Path) -> None:
+    """A survey with a typo in ``show_if`` fails with exit 1 and a line naming the file and
+    the place in it."""
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    shutil.copy(bundled_dir() / "weekly.yaml", folder / "weekly.yaml")
+    broken = (
+        (folder / "weekly.yaml")
+        .read_text()
+        .replace("show_if: {question: safe_home,", "show_if: {question: safe_hom,")
+    )
+    (folder / "weekly.yaml").write_text(broken)
+    result = run(env, "surveys", "check", str(folder))
+    assert result.exit_code == 1
+    problems = result.stderr.splitlines()
+    assert len(problems) == 1, result.stderr
+    assert problems[0].startswith("weekly.yaml: questions[2].show_if")
+    assert "safe_hom" in problems[0] and "safe_home" in problems[0]
+    assert "are fine" not in result.stdout
+
+
+def test_surveys_check_empty_folder(env: dict[str, str], tmp_path: Path) -> None:
+    """A folder with no survey files is a problem, not 'all fine'."""
+    result = run(env, "surveys", "check", str(tmp_path))
+    assert result.exit_code == 1
+    assert "no survey files" in result.stderr
+
+
+def test_cohorts_add_and_list(env: dict[str, str]) -> None:
+    """``cohorts add`` prints the invite code and t.me link; ``cohorts list`` shows them."""
+    result = run(env, "cohorts", "add", "North Forum")
+    assert result.exit_code == 0, result.output
+    code = re.search(r"Invite code: ([A-Z2-9]{8})", result.stdout)
+    assert code, result.stdout
+    assert f"Invite link: https://t.me/<your_bot>?start={code[1]}\n" in result.stdout
+    listed = run(env, "cohorts", "list")
+    assert listed.exit_code == 0, listed.output
+    assert re.fullmatch(rf"North Forum\s+code {code[1]}  0 joined\n", listed.stdout)
+
+
+def test_cohorts_list_when_empty(env: dict[str, str]) -> None:
+    """With no cohorts, ``cohorts list`` says how to add one."""
+    result = run(env, "cohorts", "list")
+    assert result.exit_code == 0
+    assert "youthvoice cohorts add NAME" in result.stdout
+
+
+def test_cohorts_add_twice_is_refused(env: dict[str, str]) -> None:
+    """A second cohort with the same name is refused with exit 1."""
+    add_cohort(env, "Forum")
+    again = run(env, "cohorts", "add", "Forum")
+    assert again.exit_code == 1
+    assert "already a cohort called 'Forum'" in again.stderr
+
+
+def test_checkin_opens_a_checkin_for_the_cohort(env: dict[str, str]) -> None:
+    """``checkin weekly --cohort NAME`` opens a check-in for that cohort and says how many
+    invitations it queued (none yet: nobody has joined; see the next test for delivery)."""
+    add_cohort(env, "Forum")
+    result = run(env, "checkin", "weekly", "--cohort", "Forum")
+    assert result.exit_code == 0, result.output
+    assert "Check-in 1 (How are things?) is open. Queued 0 invitations" in result.stdout
+    database = Path(env["YOUTHVOICE_DATABASE"])
+    assert db_rows(database, "SELECT survey_id, cohort_id FROM checkins") == [("weekly", 1)]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["checkin", "nope"], "youthvoice: no survey 'nope'; see: youthvoice surveys list\n"),
+        (
+            ["checkin", "weekly", "--cohort", "Nowhere"],
+            "youthvoice: no cohort 'Nowhere'; see: youthvoice cohorts list\n",
+        ),
+    ],
+)
+def test_checkin_unknown_survey_or_cohort(
+    env: dict[str, str], args: list[str], message: str
+) -> None:
+    """An unknown survey or cohort is one line and exit 1, and opens nothing."""
+    result = run(env, *args)
+    assert result.exit_code == 1
+    assert result.stderr == message
+    database = Path(env["YOUTHVOICE_DATABASE"])
+    if database.exists():
+        assert db_rows(database, "SELECT * FROM checkins") == []
+
+
+async def test_running_bot_delivers_what_the_command_queued(yv: Harness) -> None:
+    """The cohort and check-in made by the command reach a young person through the running
+    bot within seconds; someone outside the cohort gets nothing."""
+    env = {"YOUTHVOICE_DATABASE": str(yv.settings.database), "YOUTHVOICE_QUIET_HOURS": "off"}
+    code = await asyncio.to_thread(add_cohort, env, "Forum")
+    sam = await yv.joined("Sam", code)
+    ash = await yv.joined("Ash")
+    result = await asyncio.to_thread(run, env, "checkin", "weekly", "--cohort", "Forum")
+    assert result.exit_code == 0, result.output
+    assert "Queued 1 invitations" in result.stdout
+    invite = await sam.next_reply(timeout=5)
+    assert invite.text == say("invitation", title="How are things?")
+    assert invite.button_texts == ["Start"]
+    await ash.assert_no_reply()
+    listed = await asyncio.to_thread(run, env, "cohorts", "list")
+    assert re.search(rf"Forum\s+code {code}  1 joined", listed.stdout)
+
+
+async def test_invite_link_names_the_bot_once_it_has_run(yv: Harness) -> None:
+    """After the bot has run once on the database, ``cohorts add`` prints its real t.me link."""
+    env = {"YOUTHVOICE_DATABASE": str(yv.settings.database), "YOUTHVOICE_QUIET_HOURS": "off"}
+    result = await asyncio.to_thread(run, env, "cohorts", "add", "Forum")
+    assert result.exit_code == 0, result.output
+    code = re.search(r"Invite code: ([A-Z2-9]{8})", result.stdout)
+    assert code, result.stdout
+    assert f"Invite link: https://t.me/youthvoice_test_bot?start={code[1]}\n" in result.stdout
+    assert "Run the bot once" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("YOUTHVOICE_TIMEZONE", "Mars/Base"),
+        ("YOUTHVOICE_WORKERS", "abc"),
+        ("YOUTHVOICE_QUIET_HOURS", "nonsense"),
+        ("YOUTHVOICE_SEND_RATE", "fast"),
+        ("YOUTHVOICE_SURVEYS", "/no/such/folder"),
+    ],
+)
+def test_bad_setting_exits_2_with_one_line(env: dict[str, str], variable: str, value: str) -> None:
+    """A bad setting stops every command with exit code 2 and one line naming the variable."""
+    result = run({**env, variable: value}, "cohorts", "list")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"youthvoice: {variable}: ")
+
+
+def test_bad_setting_from_the_installed_command(env: dict[str, str]) -> None:
+    """The installed ``youthvoice`` script exits 2 with one stderr line and no traceback."""
+    assert YOUTHVOICE.exists(), f"no console script at {YOUTHVOICE}"
+    done = subprocess.run(
+        [str(YOUTHVOICE), "surveys", "list"],
+        env={**env, "PATH": "/usr/bin:/bin", "YOUTHVOICE_TIMEZONE": "Mars/Base"},
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "youthvoice: YOUTHVOICE_TIMEZONE: unknown time zone 'Mars/Base' (try Europe/London)\n"
+    )
+
+
+def test_run_without_a_token_says_how_to_get_one(env: dict[str, str]) -> None:
+    """``run`` with no token exits 2 and names YOUTHVOICE_BOT_TOKEN."""
+    result = run(env, "run")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("youthvoice: YOUTHVOICE_BOT_TOKEN: is not set")
