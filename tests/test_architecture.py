@@ -28,7 +28,9 @@ def test_imports_go_one_way(package: str) -> None:
     """flows imports none of ours, storage only flows, bot anything; only bot imports telegram."""
     for path in sorted((ROOT / package).rglob("*.py")):
         roots = imported_roots(path)
-        assert (roots & OURS) <= ALLOWED[package], f"{path.relative_to(ROOT)} imports {roots & OURS}"
+        assert (roots & OURS) <= ALLOWED[package], (
+            f"{path.relative_to(ROOT)} imports {roots & OURS}"
+        )
         if package != "bot":
             assert "telegram" not in roots, f"{path.relative_to(ROOT)} imports telegram"
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from storage.base import (
-    NewCheckin,
     Checkin,
     ContactStatus,
+    NewCheckin,
     OutgoingMessage,
     Progress,
     StorageError,
