@@ -1,6 +1,7 @@
 """The delivery loop: sends what the outbox holds, paced, and records each result.
 
-At most one claimed batch is in flight; only that batch can repeat after a crash.
+Each message is marked sent as soon as Telegram accepts it; after a crash only the messages in
+flight at that moment can repeat.
 """
 
 from __future__ import annotations
@@ -80,12 +81,9 @@ class Delivery:
             else:
                 self.last_sent[message.chat_id] = now
                 ready.append(message)
-        # One send failing in an unforeseen way must not stop the others from being marked
-        # sent: an unmarked message that went out would be sent again after the next restart.
-        results = await asyncio.gather(*(self._send(m) for m in ready), return_exceptions=True)
-        sent = [m.id for m, ok in zip(ready, results, strict=True) if ok is True]
-        if sent:
-            await self.store.mark_sent(sent, self.clock())
+        # Each send records its own result, so one failing in an unforeseen way cannot keep the
+        # others from being marked sent.
+        await asyncio.gather(*(self._send(m) for m in ready), return_exceptions=True)
         return len(batch)
 
     def is_quiet(self, now: float) -> bool:
@@ -100,6 +98,9 @@ class Delivery:
                 str(payload["text"]),
                 reply_markup=keyboard(payload.get("buttons", [])),
             )
+            # Marked at once, not with the batch: after a crash only messages whose request
+            # was still in flight (or whose mark had not committed) can go out again.
+            await self.store.mark_sent([message.id], self.clock())
             return True
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
