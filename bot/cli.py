@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.cli_plans import register
+from bot.cli_meetings import meeting
+from bot.cli_plans import checkin, schedules
 from bot.cli_support import settings_or_exit, setup_logging, with_store
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
 from storage.sqlite import SqliteStore
@@ -134,4 +135,5 @@ def cohorts_list() -> None:
         click.echo(f"{cohort.name:<30} code {cohort.invite_code}  {members} joined")
 
 
-register(main)
+for command in (checkin, schedules, meeting):
+    main.add_command(command)

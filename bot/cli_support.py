@@ -6,15 +6,19 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import NoReturn, TypeVar
 
 import click
 
 from bot.settings import Settings, SettingsError, load_settings
+from flows.schedule import format_local
+from flows.survey import Survey, SurveyError, load_surveys
 from storage.base import StorageError
 from storage.sqlite import SqliteStore
 
 T = TypeVar("T")
+LARGE_SEND = 100  # a send to more people than this asks for confirmation first
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -60,3 +64,41 @@ def with_store(settings: Settings, work: Callable[[SqliteStore], Awaitable[T]]) 
 def fail(message: str) -> NoReturn:
     click.echo(f"youthvoice: {message}", err=True)
     sys.exit(1)
+
+
+def parsed(what: str, parse: Callable[[], T]) -> T:
+    """Run a parser, turning its ValueError into one line naming the option."""
+    try:
+        return parse()
+    except ValueError as exc:
+        fail(f"{what}: {exc}")
+
+
+def local(settings: Settings, timestamp: float | None) -> str:
+    if timestamp is None:
+        return "never"
+    return format_local(datetime.fromtimestamp(timestamp, settings.zone), settings.zone)
+
+
+async def cohort_id_for(store: SqliteStore, name: str | None) -> int | None:
+    if not name:
+        return None
+    cohort = await store.cohort_by_name(name)
+    if cohort is None:
+        fail(f"no cohort '{name}'; see: youthvoice cohorts list")
+    return cohort.id
+
+
+def confirm_reach(count: int, when: str, yes: bool) -> None:
+    if count > LARGE_SEND and not yes:
+        click.confirm(f"This will message {count} people ({when}). Go ahead?", abort=True)
+
+
+def load_survey_or_exit(settings: Settings, survey_id: str) -> Survey:
+    try:
+        survey = load_surveys(settings.surveys).get(survey_id)
+    except SurveyError as exc:
+        fail(str(exc))
+    if survey is None:
+        fail(f"no survey '{survey_id}'; see: youthvoice surveys list")
+    return survey

@@ -100,7 +100,7 @@ ENGLISH: Mapping[str, str] = {
     "pick_one_first": "Pick at least one, or tap Skip.",
     "already_finished": "You've finished this check-in. Thank you!",
     "reminder": (
-        "Hi 👋 Just a reminder: the check-in \"{title}\" is still open. "
+        'Hi 👋 Just a reminder: the check-in "{title}" is still open. '
         "It only takes a couple of minutes. Tap Start if you'd like to do it."
     ),
     "meetings_none": "There are no meetings coming up right now.",

@@ -256,6 +256,7 @@ class Store(Protocol):
         """Queue a claimed message again for ``due_at``. ``attempted=False`` (held back by
         pacing, never tried) does not count the claim as an attempt."""
         ...
+
     async def mark_failed(self, message_id: int, error: str) -> None: ...
     async def outbox_progress(self, dedupe_prefix: str) -> int:
         """How many messages whose dedupe key starts with the prefix are sent or failed."""

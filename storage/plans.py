@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiosqlite
 
 from storage.base import Meeting, Rsvp, Schedule, StorageError
+from storage.sqlite_base import SqliteBase
 
 _SCHEDULE_COLUMNS = "id, survey_id, cohort_id, next_at, every, open_for, remind_after, cancelled"
 _MEETING_COLUMNS = "id, title, starts_at, place, link, notes, cohort_id, cancelled, version"
@@ -67,19 +67,8 @@ async def _replace_reminders(
     )
 
 
-class PlansMixin:
+class PlansMixin(SqliteBase):
     """Schedules, meetings and RSVPs; each public method is one transaction."""
-
-    if TYPE_CHECKING:
-
-        def _tx(
-            self, what: str, *, write: bool = True
-        ) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
-        async def _one(self, what: str, sql: str, params: Iterable[Any] = ()) -> Any: ...
-        async def _all(self, what: str, sql: str, params: Iterable[Any] = ()) -> list[Any]: ...
-        async def _claim(
-            self, db: aiosqlite.Connection, update_id: int, now: float | None
-        ) -> bool: ...
 
     # Schedules
 

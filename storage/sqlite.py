@@ -1,25 +1,16 @@
-"""The SQLite backend of the ``Store``: one aiosqlite connection, one transaction per call.
+"""The SQLite backend of the ``Store``: contacts, cohorts, check-ins and anonymous answers.
 
-Several processes (the bot and the CLI) may share one file: WAL, a busy timeout and
-``BEGIN IMMEDIATE`` let their writes queue up instead of failing.
+Outbox and planning tables live in mixins (``storage.outbox``, ``storage.plans``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
-import sqlite3
-import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple
-from importlib import resources
-from pathlib import Path
-from typing import Any, Self
-
-import aiosqlite
+from typing import Any
 
 from storage.base import (
     Checkin,
@@ -29,17 +20,14 @@ from storage.base import (
     NewCheckin,
     OutgoingMessage,
     Progress,
-    QueuedMessage,
-    StorageError,
     Totals,
 )
+from storage.outbox import OutboxMixin, insert_outbox
 from storage.plans import PlansMixin
+from storage.sqlite_base import SCHEMA_VERSION, rowid
 
-SCHEMA_VERSION = 1
-# Pruning handled update ids scans the table, so it runs once per this many claims.
-_PRUNE_EVERY = 1000
-_KEEP_UPDATES_SECONDS = 7 * 24 * 3600.0
-_OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+
 _CHECKIN_COLUMNS = (
     "id, survey_id, cohort_id, opens_at, closes_at, remind_at, schedule_id, meeting_id"
 )
@@ -52,18 +40,6 @@ AUDIENCE_SQL = (
     " END)"
 )
 _NEWEST_FIRST = "ORDER BY opens_at DESC, id DESC"
-_PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL")
-
-
-def _error(what: str, exc: sqlite3.Error) -> StorageError:
-    """An error naming the operation and SQLite's error code only: never a value from a row."""
-    return StorageError(f"{what} failed: {getattr(exc, 'sqlite_errorname', type(exc).__name__)}")
-
-
-def _rowid(cursor: aiosqlite.Cursor) -> int:
-    if cursor.lastrowid is None:
-        raise StorageError("insert returned no row id")
-    return cursor.lastrowid
 
 
 def _checkin(row: Sequence[Any]) -> Checkin:
@@ -75,131 +51,8 @@ def _label(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-async def _insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMessage]) -> int:
-    """Queue messages in the caller's transaction; repeated dedupe keys are ignored."""
-    if not messages:
-        return 0
-    rows = [
-        (m.chat_id, json.dumps(m.payload), m.due_at, m.dedupe_key, int(m.urgent)) for m in messages
-    ]
-    cur = await db.executemany(
-        "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, urgent)"
-        " VALUES (?, ?, ?, ?, ?)",
-        rows,
-    )
-    return cur.rowcount
-
-
-class SqliteStore(PlansMixin):
+class SqliteStore(OutboxMixin, PlansMixin):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests)."""
-
-    def __init__(self, path: str | Path) -> None:
-        self._path = str(path)
-        self._db: aiosqlite.Connection | None = None
-        # aiosqlite runs one connection in one thread: without the lock, coroutines would
-        # interleave inside each other's transactions.
-        self._lock = asyncio.Lock()
-        self._claims = 0
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def open(self) -> None:
-        """Connect, set the per-connection pragmas and create the schema if it is missing."""
-        async with self._lock:
-            if self._db is not None:
-                return
-            try:
-                db = await aiosqlite.connect(self._path, isolation_level=None)
-            except sqlite3.Error as exc:
-                raise _error("open", exc) from exc
-            try:
-                await self._prepare(db)
-            except BaseException as exc:
-                await db.close()
-                if isinstance(exc, sqlite3.Error):
-                    raise _error("open", exc) from exc
-                raise
-            self._db = db
-
-    async def _prepare(self, db: aiosqlite.Connection) -> None:
-        for pragma in _PRAGMAS:
-            await db.execute_fetchall(f"PRAGMA {pragma}")
-        if self._path != ":memory:":
-            await db.execute_fetchall("PRAGMA journal_mode=WAL")
-        schema = resources.files("storage").joinpath("schema.sql").read_text(encoding="utf-8")
-        await db.executescript(
-            f"BEGIN IMMEDIATE;\n{schema}\n"
-            "INSERT OR IGNORE INTO meta (key, value) "
-            f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
-        )
-        async with db.execute("SELECT value FROM meta WHERE key = 'schema_version'") as cur:
-            row = await cur.fetchone()
-        if row is None or row[0] != str(SCHEMA_VERSION):
-            found = "none" if row is None else row[0]
-            raise StorageError(f"database schema version {found}; expected {SCHEMA_VERSION}")
-
-    async def close(self) -> None:
-        """Close the connection once running calls finish (an open one keeps the process alive)."""
-        async with self._lock:
-            db, self._db = self._db, None
-            if db is not None:
-                await db.close()
-
-    @asynccontextmanager
-    async def _tx(self, what: str, *, write: bool = True) -> AsyncIterator[aiosqlite.Connection]:
-        """Run the body as one transaction under the lock, translating database errors."""
-        async with self._lock:
-            db = self._db
-            if db is None:
-                raise StorageError(f"{what} failed: the store is not open")
-            try:
-                # IMMEDIATE takes the write lock up front, so busy_timeout applies; a deferred
-                # read-then-write transaction can fail at once with SQLITE_BUSY.
-                await db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                yield db
-                await db.execute("COMMIT")
-            except BaseException as exc:
-                if db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        await db.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise _error(what, exc) from exc
-                raise
-
-    async def _claim(self, db: aiosqlite.Connection, update_id: int, now: float | None) -> bool:
-        """Record ``update_id`` as handled; False (nothing written) if it already was."""
-        stamp = time.time() if now is None else now
-        cur = await db.execute(
-            "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
-            (update_id, stamp),
-        )
-        if cur.rowcount != 1:
-            return False
-        if self._claims % _PRUNE_EVERY == 0:
-            await db.execute(
-                "DELETE FROM handled_updates WHERE handled_at < ?", (stamp - _KEEP_UPDATES_SECONDS,)
-            )
-        self._claims += 1
-        return True
-
-    async def _one(self, what: str, sql: str, params: Iterable[Any] = ()) -> Any:
-        """The first row of a read-only query, or None."""
-        async with self._tx(what, write=False) as db, db.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
-
-    async def _all(self, what: str, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        async with self._tx(what, write=False) as db:
-            return list(await db.execute_fetchall(sql, tuple(params)))
-
-    async def _write(self, what: str, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
-        """Run one writing statement as its own transaction."""
-        async with self._tx(what) as db:
-            return await db.execute(sql, tuple(params))
 
     async def claim_update(self, update_id: int, now: float) -> bool:
         async with self._tx("claim_update") as db:
@@ -221,7 +74,7 @@ class SqliteStore(PlansMixin):
     async def add_cohort(self, name: str, invite_code: str, today: str) -> Cohort:
         sql = "INSERT INTO cohorts (name, invite_code, created_on) VALUES (?, ?, ?)"
         cur = await self._write("add_cohort", sql, (name, invite_code, today))
-        return Cohort(id=_rowid(cur), name=name, invite_code=invite_code)
+        return Cohort(id=rowid(cur), name=name, invite_code=invite_code)
 
     async def cohorts(self) -> list[Cohort]:
         rows = await self._all("cohorts", "SELECT id, name, invite_code FROM cohorts ORDER BY id")
@@ -326,7 +179,7 @@ class SqliteStore(PlansMixin):
             )
             if cur.rowcount != 1:  # this schedule's check-in for this time already exists
                 return None, 0
-            checkin = Checkin(_rowid(cur), *astuple(new))
+            checkin = Checkin(rowid(cur), *astuple(new))
             # One statement for the whole audience: fast for tens of thousands of contacts.
             cur = await db.execute(
                 "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key)"
@@ -364,7 +217,7 @@ class SqliteStore(PlansMixin):
             )
             if cur.rowcount != 1:
                 return 0
-            return await _insert_outbox(db, messages)
+            return await insert_outbox(db, messages)
 
     async def checkin(self, checkin_id: int) -> Checkin | None:
         sql = f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?"
@@ -456,70 +309,3 @@ class SqliteStore(PlansMixin):
                 counts[question_id][_label(item)] += 1
         responses = 0 if row is None else int(row[0])
         return Totals(checkin_id, responses, {q: dict(c) for q, c in counts.items()})
-
-    # Outbox
-
-    async def enqueue(self, messages: Sequence[OutgoingMessage]) -> int:
-        if not messages:
-            return 0
-        async with self._tx("enqueue") as db:
-            return await _insert_outbox(db, messages)
-
-    async def requeue_inflight(self) -> int:
-        sql = "UPDATE outbox SET status = 'queued' WHERE status = 'sending'"
-        return (await self._write("requeue_inflight", sql)).rowcount
-
-    async def claim_due(
-        self, now: float, limit: int, urgent_only: bool = False
-    ) -> list[QueuedMessage]:
-        async with self._tx("claim_due") as db:
-            rows = list(
-                await db.execute_fetchall(
-                    "SELECT id, chat_id, payload, due_at, attempts FROM outbox"
-                    " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
-                    " ORDER BY due_at, id LIMIT ?",
-                    (now, urgent_only, limit),
-                )
-            )
-            await db.executemany(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
-                [(row[0],) for row in rows],
-            )
-        return [QueuedMessage(r[0], r[1], json.loads(r[2]), r[3], r[4] + 1) for r in rows]
-
-    async def mark_sent(self, ids: Sequence[int], now: float) -> None:
-        if not ids:
-            return
-        async with self._tx("mark_sent") as db:
-            await db.executemany(
-                "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?",
-                [(now, message_id) for message_id in ids],
-            )
-
-    async def retry_later(
-        self, message_id: int, due_at: float, error: str, attempted: bool = True
-    ) -> None:
-        sql = (
-            "UPDATE outbox SET status = 'queued', due_at = ?, error = ?,"
-            " attempts = attempts - ? WHERE id = ?"
-        )
-        await self._write("retry_later", sql, (due_at, error, int(not attempted), message_id))
-
-    async def mark_failed(self, message_id: int, error: str) -> None:
-        sql = "UPDATE outbox SET status = 'failed', error = ? WHERE id = ?"
-        await self._write("mark_failed", sql, (error, message_id))
-
-    async def outbox_progress(self, dedupe_prefix: str) -> int:
-        sql = (
-            "SELECT count(*) FROM outbox WHERE substr(dedupe_key, 1, length(?1)) = ?1"
-            " AND status IN ('sent', 'failed')"
-        )
-        row = await self._one("outbox_progress", sql, (dedupe_prefix,))
-        return int(row[0])
-
-    async def outbox_counts(self) -> dict[str, int]:
-        """Messages per status, every status present (zero when none)."""
-        sql = "SELECT status, count(*) FROM outbox GROUP BY status"
-        counts = dict.fromkeys(_OUTBOX_STATUSES, 0)
-        counts.update({status: int(n) for status, n in await self._all("outbox_counts", sql)})
-        return counts

@@ -332,7 +332,7 @@ async def test_a_meeting_moved_after_its_reminder_reminds_again(yvp: PlanHarness
     await answer(sam, "Going ✅")
     yvp.clock.advance(DAY + 60)
     await yvp.plan()
-    assert (await sam.next_reply()).text.startswith("⏰ Reminder:")
+    assert (await sam.next_reply()).text.startswith("⏰ Don't forget:")
     zone, now = yvp.settings.zone, yvp.clock()
     later = Meeting(meeting.id, TITLE, now + 3 * DAY, "Town hall", None, None, None)
     plan = meeting_reminders(
@@ -346,7 +346,7 @@ async def test_a_meeting_moved_after_its_reminder_reminds_again(yvp: PlanHarness
     yvp.clock.advance(2 * DAY + 60)
     await yvp.plan()
     reminder = await sam.next_reply()
-    assert "📍 Town hall" in reminder.text and reminder.text.startswith("⏰ Reminder:")
+    assert "📍 Town hall" in reminder.text and reminder.text.startswith("⏰ Don't forget:")
 
 
 async def test_meetings_command_lists_upcoming_meetings_with_your_answer(

@@ -1,0 +1,100 @@
+"""SQLite storage for the outbox: messages the bot starts, waiting to be sent or sent.
+
+A mixin of ``SqliteStore``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import aiosqlite
+
+from storage.base import OutgoingMessage, QueuedMessage
+from storage.sqlite_base import SqliteBase
+
+_OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
+
+
+async def insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMessage]) -> int:
+    """Queue messages in the caller's transaction; repeated dedupe keys are ignored."""
+    if not messages:
+        return 0
+    rows = [
+        (m.chat_id, json.dumps(m.payload), m.due_at, m.dedupe_key, int(m.urgent)) for m in messages
+    ]
+    cur = await db.executemany(
+        "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, urgent)"
+        " VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+    return cur.rowcount
+
+
+class OutboxMixin(SqliteBase):
+    """Queueing, claiming and recording sends; each public method is one transaction."""
+
+    async def enqueue(self, messages: Sequence[OutgoingMessage]) -> int:
+        if not messages:
+            return 0
+        async with self._tx("enqueue") as db:
+            return await insert_outbox(db, messages)
+
+    async def requeue_inflight(self) -> int:
+        sql = "UPDATE outbox SET status = 'queued' WHERE status = 'sending'"
+        return (await self._write("requeue_inflight", sql)).rowcount
+
+    async def claim_due(
+        self, now: float, limit: int, urgent_only: bool = False
+    ) -> list[QueuedMessage]:
+        async with self._tx("claim_due") as db:
+            rows = list(
+                await db.execute_fetchall(
+                    "SELECT id, chat_id, payload, due_at, attempts FROM outbox"
+                    " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
+                    " ORDER BY due_at, id LIMIT ?",
+                    (now, urgent_only, limit),
+                )
+            )
+            await db.executemany(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
+                [(row[0],) for row in rows],
+            )
+        return [QueuedMessage(r[0], r[1], json.loads(r[2]), r[3], r[4] + 1) for r in rows]
+
+    async def mark_sent(self, ids: Sequence[int], now: float) -> None:
+        if not ids:
+            return
+        async with self._tx("mark_sent") as db:
+            await db.executemany(
+                "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?",
+                [(now, message_id) for message_id in ids],
+            )
+
+    async def retry_later(
+        self, message_id: int, due_at: float, error: str, attempted: bool = True
+    ) -> None:
+        sql = (
+            "UPDATE outbox SET status = 'queued', due_at = ?, error = ?,"
+            " attempts = attempts - ? WHERE id = ?"
+        )
+        await self._write("retry_later", sql, (due_at, error, int(not attempted), message_id))
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        sql = "UPDATE outbox SET status = 'failed', error = ? WHERE id = ?"
+        await self._write("mark_failed", sql, (error, message_id))
+
+    async def outbox_progress(self, dedupe_prefix: str) -> int:
+        sql = (
+            "SELECT count(*) FROM outbox WHERE substr(dedupe_key, 1, length(?1)) = ?1"
+            " AND status IN ('sent', 'failed')"
+        )
+        row = await self._one("outbox_progress", sql, (dedupe_prefix,))
+        return int(row[0])
+
+    async def outbox_counts(self) -> dict[str, int]:
+        """Messages per status, every status present (zero when none)."""
+        sql = "SELECT status, count(*) FROM outbox GROUP BY status"
+        counts = dict.fromkeys(_OUTBOX_STATUSES, 0)
+        counts.update({status: int(n) for status, n in await self._all("outbox_counts", sql)})
+        return counts

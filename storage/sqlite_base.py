@@ -1,0 +1,151 @@
+"""The shared machinery of the SQLite backend: one aiosqlite connection, one transaction per call.
+
+Several processes (the bot and the CLI) may share one file: WAL, a busy timeout and
+``BEGIN IMMEDIATE`` let their writes queue up instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager, suppress
+from importlib import resources
+from pathlib import Path
+from typing import Any, Self
+
+import aiosqlite
+
+from storage.base import StorageError
+
+SCHEMA_VERSION = 1
+# Pruning handled update ids scans the table, so it runs once per this many claims.
+_PRUNE_EVERY = 1000
+_KEEP_UPDATES_SECONDS = 7 * 24 * 3600.0
+_PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL")
+
+
+def _error(what: str, exc: sqlite3.Error) -> StorageError:
+    """An error naming the operation and SQLite's error code only: never a value from a row."""
+    return StorageError(f"{what} failed: {getattr(exc, 'sqlite_errorname', type(exc).__name__)}")
+
+
+def rowid(cursor: aiosqlite.Cursor) -> int:
+    if cursor.lastrowid is None:
+        raise StorageError("insert returned no row id")
+    return cursor.lastrowid
+
+
+class SqliteBase:
+    """Opening, closing and transactions; the store's mixins build on these helpers."""
+
+    """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = str(path)
+        self._db: aiosqlite.Connection | None = None
+        # aiosqlite runs one connection in one thread: without the lock, coroutines would
+        # interleave inside each other's transactions.
+        self._lock = asyncio.Lock()
+        self._claims = 0
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        """Connect, set the per-connection pragmas and create the schema if it is missing."""
+        async with self._lock:
+            if self._db is not None:
+                return
+            try:
+                db = await aiosqlite.connect(self._path, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise _error("open", exc) from exc
+            try:
+                await self._prepare(db)
+            except BaseException as exc:
+                await db.close()
+                if isinstance(exc, sqlite3.Error):
+                    raise _error("open", exc) from exc
+                raise
+            self._db = db
+
+    async def _prepare(self, db: aiosqlite.Connection) -> None:
+        for pragma in _PRAGMAS:
+            await db.execute_fetchall(f"PRAGMA {pragma}")
+        if self._path != ":memory:":
+            await db.execute_fetchall("PRAGMA journal_mode=WAL")
+        schema = resources.files("storage").joinpath("schema.sql").read_text(encoding="utf-8")
+        await db.executescript(
+            f"BEGIN IMMEDIATE;\n{schema}\n"
+            "INSERT OR IGNORE INTO meta (key, value) "
+            f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
+        )
+        async with db.execute("SELECT value FROM meta WHERE key = 'schema_version'") as cur:
+            row = await cur.fetchone()
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            found = "none" if row is None else row[0]
+            raise StorageError(f"database schema version {found}; expected {SCHEMA_VERSION}")
+
+    async def close(self) -> None:
+        """Close the connection once running calls finish (an open one keeps the process alive)."""
+        async with self._lock:
+            db, self._db = self._db, None
+            if db is not None:
+                await db.close()
+
+    @asynccontextmanager
+    async def _tx(self, what: str, *, write: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the body as one transaction under the lock, translating database errors."""
+        async with self._lock:
+            db = self._db
+            if db is None:
+                raise StorageError(f"{what} failed: the store is not open")
+            try:
+                # IMMEDIATE takes the write lock up front, so busy_timeout applies; a deferred
+                # read-then-write transaction can fail at once with SQLITE_BUSY.
+                await db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                yield db
+                await db.execute("COMMIT")
+            except BaseException as exc:
+                if db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        await db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise _error(what, exc) from exc
+                raise
+
+    async def _claim(self, db: aiosqlite.Connection, update_id: int, now: float | None) -> bool:
+        """Record ``update_id`` as handled; False (nothing written) if it already was."""
+        stamp = time.time() if now is None else now
+        cur = await db.execute(
+            "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
+            (update_id, stamp),
+        )
+        if cur.rowcount != 1:
+            return False
+        if self._claims % _PRUNE_EVERY == 0:
+            await db.execute(
+                "DELETE FROM handled_updates WHERE handled_at < ?", (stamp - _KEEP_UPDATES_SECONDS,)
+            )
+        self._claims += 1
+        return True
+
+    async def _one(self, what: str, sql: str, params: Iterable[Any] = ()) -> Any:
+        """The first row of a read-only query, or None."""
+        async with self._tx(what, write=False) as db, db.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, what: str, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        async with self._tx(what, write=False) as db:
+            return list(await db.execute_fetchall(sql, tuple(params)))
+
+    async def _write(self, what: str, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+        """Run one writing statement as its own transaction."""
+        async with self._tx(what) as db:
+            return await db.execute(sql, tuple(params))
