@@ -95,6 +95,7 @@ class BotRunner:
         poll_timeout: float = 10,
         delivery_idle: float = 0.5,
         planner_tick: float = 2.0,
+        stop_timeout: float = 15,
     ):
         self.svc = svc
         self.app = build_application(svc)
@@ -110,6 +111,7 @@ class BotRunner:
         )
         self.planner = Planner(svc, tick=planner_tick)
         self.poll_timeout = poll_timeout
+        self.stop_timeout = stop_timeout
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -132,8 +134,9 @@ class BotRunner:
     async def stop(self) -> None:
         self._stop.set()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=15)
+            # wait_for cancels a loop that does not finish in time; Telegram must still stop.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=self.stop_timeout)
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
@@ -164,5 +167,7 @@ async def serve(settings: Settings) -> None:
         await runner.start()
         await stop.wait()
     finally:
-        await runner.stop()
-        await svc.store.close()
+        try:
+            await runner.stop()
+        finally:
+            await svc.store.close()

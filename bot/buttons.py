@@ -10,7 +10,8 @@ from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from bot import conversation, keys, meetings
-from bot.render import button_id
+from bot.conversation import toast
+from bot.render import button_id, reply
 from bot.services import Services, services
 from flows import engine
 from flows.messages import say
@@ -38,18 +39,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif kind == "d" and rest in ("yes", "no"):
         await _delete(svc, update, query, rest == "yes")
     else:
-        await _expired(svc, update, query)
-
-
-async def _expired(
-    svc: Services, update: Update, query: CallbackQuery, key: str = "button_expired"
-) -> None:
-    if await svc.store.claim_update(update.update_id, svc.now()):
-        await query.answer(say(key), show_alert=False)
+        await toast(svc, update, query)
 
 
 async def _join(svc: Services, update: Update, query: CallbackQuery, code: str) -> None:
+    # The welcome carries a code only when it was a real one; an unknown code is forged.
     cohort = await svc.store.cohort_by_code(code) if code else None
+    if code and cohort is None:
+        await toast(svc, update, query)
+        return
     user_id = query.from_user.id
     before = await svc.store.contact(user_id)
     if not await svc.store.join(
@@ -59,9 +57,7 @@ async def _join(svc: Services, update: Update, query: CallbackQuery, code: str) 
     log.info("contact joined")
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(say("already_joined" if before else "joined"))
+    await reply(update, say("already_joined" if before else "joined"))
 
 
 async def _decline(svc: Services, update: Update, query: CallbackQuery) -> None:
@@ -77,9 +73,7 @@ async def _decline(svc: Services, update: Update, query: CallbackQuery) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(say("not_joined"))
+    await reply(update, say("not_joined"))
 
 
 async def _start_checkin(
@@ -88,10 +82,13 @@ async def _start_checkin(
     contact = await conversation.joined_contact(svc, query.from_user.id)
     checkin = await svc.store.checkin(checkin_id)
     if contact is None or checkin is None or checkin.survey_id not in svc.surveys:
-        await _expired(svc, update, query, "button_expired" if contact else "start_first")
+        await toast(svc, update, query, "button_expired" if contact else "start_first")
+        return
+    if not await conversation.invited(svc, checkin, contact):
+        await toast(svc, update, query)
         return
     if not checkin.is_open(svc.now()):
-        await _expired(svc, update, query, "checkin_closed")
+        await toast(svc, update, query, "checkin_closed")
         return
     await conversation.begin(svc, update, checkin, contact)
 
@@ -102,17 +99,17 @@ async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str
     contact = await conversation.joined_contact(svc, query.from_user.id)
     checkin_id = button_id(checkin_part)
     checkin = await svc.store.checkin(checkin_id) if checkin_id is not None else None
-    if contact is None or checkin is None:
-        await _expired(svc, update, query)
+    if contact is None or checkin is None or not await conversation.invited(svc, checkin, contact):
+        await toast(svc, update, query)
         return
     if not checkin.is_open(svc.now()):
-        await _expired(svc, update, query, "checkin_closed")
+        await toast(svc, update, query, "checkin_closed")
         return
     link = keys.link(svc.key, checkin.id, contact.chat_id)
     progress = await svc.store.progress(link)
     if progress is None:
         finished = await svc.store.has_finished(checkin.id, link)
-        await _expired(svc, update, query, "already_finished" if finished else "button_expired")
+        await toast(svc, update, query, "already_finished" if finished else "button_expired")
         return
     state = engine.State.from_data(progress.state)
     await conversation.step(svc, update, checkin, state, engine.Press(question_id, value), contact)
@@ -120,17 +117,15 @@ async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str
 
 async def _delete(svc: Services, update: Update, query: CallbackQuery, confirmed: bool) -> None:
     user_id = query.from_user.id
-    chat = update.effective_chat
-    assert chat is not None
     if not confirmed:
         if await svc.store.claim_update(update.update_id, svc.now()):
             await query.answer()
             await query.edit_message_reply_markup(reply_markup=None)
-            await chat.send_message(say("delete_cancelled"))
+            await reply(update, say("delete_cancelled"))
         return
     links = [keys.link(svc.key, c.id, user_id) for c in await svc.store.checkins()]
     if await svc.store.erase_person(user_id, links, update.update_id):
         log.info("contact erased")
         await query.answer()
         await query.edit_message_reply_markup(reply_markup=None)
-        await chat.send_message(say("deleted"))
+        await reply(update, say("deleted"))

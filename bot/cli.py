@@ -10,17 +10,18 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from bot.cli_meetings import meeting
 from bot.cli_plans import checkin, schedules
 from bot.cli_support import settings_or_exit, setup_logging, with_store
+from bot.keys import SecretKeyError
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
+from storage.base import StorageError
 from storage.sqlite import SqliteStore
 
-T = TypeVar("T")
 # Invite codes avoid look-alike characters (0/O, 1/l/I) so they can be read out loud.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -45,9 +46,12 @@ def run() -> None:
         sys.exit(2)
     try:
         asyncio.run(serve(settings))
-    except SurveyError as exc:
+    except (SurveyError, SecretKeyError) as exc:
         click.echo(f"youthvoice: {exc}", err=True)
         sys.exit(2)
+    except StorageError as exc:
+        click.echo(f"youthvoice: database problem: {exc}", err=True)
+        sys.exit(1)
 
 
 @main.command()

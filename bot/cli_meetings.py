@@ -22,7 +22,7 @@ from bot.cli_support import (
 )
 from bot.render import invitation, meeting_cancel, meeting_change, meeting_invitation
 from bot.settings import Settings
-from flows.schedule import meeting_reminders, parse_at, parse_duration
+from flows.schedule import meeting_reminders, parse_at, parse_duration, release_time
 from storage.base import Meeting, NewCheckin
 from storage.sqlite import SqliteStore
 
@@ -37,6 +37,14 @@ def _reminders(settings: Settings, starts_at: float, now: float) -> list[tuple[s
     start = datetime.fromtimestamp(starts_at, zone)
     plan = meeting_reminders(start, settings.quiet, zone, datetime.fromtimestamp(now, zone))
     return [(kind, when.timestamp()) for kind, when in plan]
+
+
+def _urgent(settings: Settings, starts_at: float, now: float) -> bool:
+    """Whether a notice about a meeting starting at ``starts_at`` must go even in quiet hours:
+    held until they end, it would arrive less than an hour before the start, or after it."""
+    zone = settings.zone
+    released = release_time(datetime.fromtimestamp(now, zone), settings.quiet, zone)
+    return starts_at < released.timestamp() + 3600
 
 
 def _future(settings: Settings, at_text: str) -> float:
@@ -143,6 +151,7 @@ def meeting_change_command(
             _reminders(settings, starts_at, now),
             lambda m: meeting_change(m, settings.zone),
             now,
+            urgent=_urgent(settings, min(old.starts_at, starts_at), now),
         )
 
     told = with_store(settings, work)
@@ -154,14 +163,20 @@ def meeting_change_command(
 def meeting_cancel_command(meeting_id: int) -> None:
     """Cancel a meeting and tell everyone invited."""
     settings = settings_or_exit()
-    told = with_store(
-        settings,
-        lambda s: s.cancel_meeting(
-            meeting_id, lambda m: meeting_cancel(m, settings.zone), time.time()
-        ),
-    )
-    if told == 0 and with_store(settings, lambda s: s.meeting(meeting_id)) is None:
-        fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
+    now = time.time()
+
+    async def work(store: SqliteStore) -> int:
+        found = await store.meeting(meeting_id)
+        if found is None:
+            fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
+        return await store.cancel_meeting(
+            meeting_id,
+            lambda m: meeting_cancel(m, settings.zone),
+            now,
+            urgent=_urgent(settings, found.starts_at, now),
+        )
+
+    told = with_store(settings, work)
     click.echo(f"Meeting {meeting_id} cancelled; {told} people will be told.")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from telegram import CallbackQuery, Message, Update
 
 from bot import keys
-from bot.render import keyboard, question_buttons, question_text
+from bot.render import keyboard, question_buttons, question_text, reply
 from bot.services import Services
 from flows import engine
 from flows.engine import Ask, Confirm, Effect, Event, Finish, Say, State, Toast
@@ -24,7 +24,15 @@ async def joined_contact(svc: Services, user_id: int) -> Contact | None:
     return contact if contact and contact.status is ContactStatus.JOINED else None
 
 
-async def _invited(svc: Services, checkin: Checkin, contact: Contact) -> bool:
+async def toast(
+    svc: Services, update: Update, query: CallbackQuery, key: str = "button_expired"
+) -> None:
+    """A pop-up answer to a button press that changes nothing (silent if the update repeats)."""
+    if await svc.store.claim_update(update.update_id, svc.now()):
+        await query.answer(say(key))
+
+
+async def invited(svc: Services, checkin: Checkin, contact: Contact) -> bool:
     """Whether a check-in is for this person: their cohort, or Going/Maybe for its meeting."""
     if checkin.meeting_id is not None:
         answer = await svc.store.rsvp(checkin.meeting_id, contact.chat_id)
@@ -35,7 +43,7 @@ async def _invited(svc: Services, checkin: Checkin, contact: Contact) -> bool:
 async def checkin_in_progress(svc: Services, contact: Contact) -> tuple[Checkin, State] | None:
     """The open check-in this person has started and not finished, if any."""
     for checkin in await svc.store.open_checkins(svc.now()):
-        if not await _invited(svc, checkin, contact):
+        if not await invited(svc, checkin, contact):
             continue
         progress = await svc.store.progress(keys.link(svc.key, checkin.id, contact.chat_id))
         if progress is not None and checkin.survey_id in svc.surveys:
@@ -47,7 +55,7 @@ async def next_checkin(svc: Services, contact: Contact) -> tuple[Checkin | None,
     """An open check-in this person has not finished, and whether one exists they finished."""
     finished_one = False
     for checkin in await svc.store.open_checkins(svc.now()):
-        if checkin.survey_id not in svc.surveys or not await _invited(svc, checkin, contact):
+        if checkin.survey_id not in svc.surveys or not await invited(svc, checkin, contact):
             continue
         if await svc.store.has_finished(
             checkin.id, keys.link(svc.key, checkin.id, contact.chat_id)
@@ -99,10 +107,10 @@ async def step(
 async def render(update: Update, checkin_id: int, effects: Sequence[Effect], lang: str) -> None:
     """Carry out the engine's effects as Telegram calls, answering any button press once."""
     query = update.callback_query
-    toast: str | None = None
+    popup: str | None = None
     for effect in effects:
         if isinstance(effect, Toast):
-            toast = say(effect.key, lang)
+            popup = say(effect.key, lang)
         elif isinstance(effect, Confirm) and query is not None:
             await _confirm(query, say("your_answer", lang, label=effect.label))
         elif isinstance(effect, Ask):
@@ -110,20 +118,14 @@ async def render(update: Update, checkin_id: int, effects: Sequence[Effect], lan
             if effect.refresh and query is not None:
                 await query.edit_message_reply_markup(reply_markup=markup)
             else:
-                await _reply(update, question_text(effect, lang), markup)
+                await reply(update, question_text(effect, lang), markup)
         elif isinstance(effect, Say):
-            await _reply(update, say(effect.key, lang, **effect.params))
+            await reply(update, say(effect.key, lang, **effect.params))
     if query is not None:
-        await query.answer(toast)
+        await query.answer(popup)
 
 
 async def _confirm(query: CallbackQuery, line: str) -> None:
     message = query.message
     text = message.text if isinstance(message, Message) and message.text else ""
     await query.edit_message_text(f"{text}\n\n{line}".strip(), reply_markup=None)
-
-
-async def _reply(update: Update, text: str, markup: object = None) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(text, reply_markup=markup)  # type: ignore[arg-type]

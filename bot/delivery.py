@@ -27,6 +27,10 @@ MAX_ATTEMPTS = 8
 MAX_BACKOFF = 300.0
 
 
+class DeliveryError(Exception):
+    """A pass sent messages but could not record what happened to some of them."""
+
+
 @dataclass
 class Delivery:
     store: Store
@@ -58,16 +62,30 @@ class Delivery:
                 sent = await self.deliver_once()
             except Exception:
                 log.exception("delivery pass failed")
+                await self._requeue_stranded()
                 sent = 0
             if sent == 0:
                 await _wait(stop, self.idle)
 
+    async def _requeue_stranded(self) -> None:
+        """After a failed pass, queue its claimed messages again instead of leaving them
+        'sending' until the next start. Passes run one at a time, so nothing else is in flight."""
+        try:
+            requeued = await self.store.requeue_inflight()
+        except Exception as exc:
+            log.error("could not queue a failed pass's messages again: %s", type(exc).__name__)
+            return
+        if requeued:
+            log.warning("%d messages of a failed pass were queued again", requeued)
+
     async def deliver_once(self) -> int:
-        """Claim one batch (about a second's worth) of due messages and send them together."""
+        """Claim one batch (about a second's worth) of due messages and send them together.
+
+        Raises if the result of a send could not be recorded (``run`` then queues it again).
+        """
         now = self.clock()
         if now < self.paused_until:
-            await asyncio.sleep(self.paused_until - now)
-            now = self.clock()
+            return 0  # rate limited: ``run`` waits out the pause, and a stop can cut it short
         # In quiet hours only urgent messages go; the rest wait, then go out paced as usual.
         batch = await self.store.claim_due(now, max(1, int(self.rate)), self.is_quiet(now))
         if not batch:
@@ -83,7 +101,12 @@ class Delivery:
                 ready.append(message)
         # Each send records its own result, so one failing in an unforeseen way cannot keep the
         # others from being marked sent.
-        await asyncio.gather(*(self._send(m) for m in ready), return_exceptions=True)
+        results = await asyncio.gather(*(self._send(m) for m in ready), return_exceptions=True)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        for exc in failed:
+            log.error("recording the result of a send failed: %s", type(exc).__name__)
+        if failed:
+            raise DeliveryError(f"{len(failed)} of {len(ready)} send results were not recorded")
         return len(batch)
 
     def is_quiet(self, now: float) -> bool:
@@ -98,10 +121,6 @@ class Delivery:
                 str(payload["text"]),
                 reply_markup=keyboard(payload.get("buttons", [])),
             )
-            # Marked at once, not with the batch: after a crash only messages whose request
-            # was still in flight (or whose mark had not committed) can go out again.
-            await self.store.mark_sent([message.id], self.clock())
-            return True
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             self.paused_until = max(self.paused_until, self.clock() + wait)
@@ -117,6 +136,16 @@ class Delivery:
         except Exception as exc:  # e.g. ChatMigrated, InvalidToken: retried, not left 'sending'
             log.exception("sending a queued message failed")
             await self._backoff(message, type(exc).__name__)
+        else:
+            # Marked at once, not with the batch: after a crash only messages whose request
+            # was still in flight (or whose mark had not committed) can go out again.
+            try:
+                await self.store.mark_sent([message.id], self.clock())
+            except Exception as exc:
+                # Telegram has it: never queue it again from here. It stays 'sending', like a
+                # message in flight at a crash, until the next start puts it back in the queue.
+                log.error("a sent message could not be marked sent: %s", type(exc).__name__)
+            return True
         return False
 
     async def _backoff(self, message: QueuedMessage, error: str) -> None:

@@ -76,18 +76,18 @@ async def _take_part(person: SimUser, code: str, rng: random.Random) -> None:
 
 def _print_totals(survey: Survey, totals: Totals, threshold: int = 3) -> None:
     click.echo(f"\nAnonymous totals for '{survey.title}': {totals.responses} finished")
-    click.echo(f"(counts under {threshold} are hidden, as they are in every export)")
+    click.echo(
+        f"(counts under {threshold} are hidden, so nobody can be picked out of a small group)"
+    )
     for question in survey.questions:
         counts = totals.counts.get(question.id, {})
         click.echo(f"\n  {question.text}")
         if question.type == "text":
-            click.echo(f"    {sum(counts.values())} written answers (read them in the export)")
+            click.echo(f"    {sum(counts.values())} written answers (not shown in this demo)")
             continue
         for value, count in sorted(counts.items(), key=lambda kv: -kv[1]):
             shown = str(count) if count >= threshold else f"<{threshold}"
-            click.echo(
-                f"    {question.label_for(value) if value[:1] != '~' else value:<28} {shown}"
-            )
+            click.echo(f"    {question.label_for(value):<28} {shown}")
 
 
 async def run_demo(people: int = 6, seed: int = 7) -> None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import conversation
-from bot.render import keyboard
+from bot.render import keyboard, reply
 from bot.services import Services, services
 from flows import engine
 from flows.messages import say
@@ -26,16 +26,10 @@ def _user_id(update: Update) -> int:
     return user.id
 
 
-async def _send(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(text, reply_markup=markup)
-
-
 async def _reply_once(svc: Services, update: Update, text: str) -> None:
     """A reply that changes nothing else: claim the update first so a repeat stays silent."""
     if await svc.store.claim_update(update.update_id, svc.now()):
-        await _send(update, text)
+        await reply(update, text)
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,6 +38,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id = _user_id(update)
     code = context.args[0] if context.args else ""
     cohort = await svc.store.cohort_by_code(code) if code else None
+    bad_code = say("bad_code") + "\n\n" if code and cohort is None else ""
     contact = await svc.store.contact(user_id)
     if contact is not None:
         cohort_id = cohort.id if cohort else None
@@ -51,17 +46,15 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             user_id, cohort_id, contact.language, svc.today(), update.update_id
         ):
             was_in = contact.status is ContactStatus.JOINED
-            await _send(update, say("already_joined" if was_in else "joined_again"))
+            await reply(update, bad_code + say("already_joined" if was_in else "joined_again"))
         return
-    text = say("welcome")
-    if code and cohort is None:
-        text = say("bad_code") + "\n\n" + text
+    text = bad_code + say("welcome", privacy=say("privacy"))
     buttons = [
         [{"text": say("join_yes"), "data": f"j:{cohort.invite_code if cohort else ''}"}],
         [{"text": say("join_no"), "data": "n"}],
     ]
     if await svc.store.claim_update(update.update_id, svc.now()):
-        await _send(update, text, keyboard(buttons))
+        await reply(update, text, keyboard(buttons))
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,7 +75,7 @@ async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply_once(svc, update, say("stopped"))
     elif await svc.store.set_status(user_id, ContactStatus.STOPPED, update.update_id):
         log.info("contact stopped")
-        await _send(update, say("stopped"))
+        await reply(update, say("stopped"))
 
 
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -93,7 +86,7 @@ async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ]
     svc = services(context)
     if await svc.store.claim_update(update.update_id, svc.now()):
-        await _send(update, say("delete_ask"), keyboard(buttons))
+        await reply(update, say("delete_ask"), keyboard(buttons))
 
 
 async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,15 +117,21 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice notes and the rest: say what the bot can read."""
-    await _survey_event(services(context), update, engine.Unreadable(), "text_only")
+    await _survey_event(services(context), update, engine.Unreadable(), "text_only", "text_only")
 
 
-async def _survey_event(svc: Services, update: Update, event: engine.Event, otherwise: str) -> None:
+async def _survey_event(
+    svc: Services,
+    update: Update,
+    event: engine.Event,
+    otherwise: str,
+    stranger: str = "start_first",
+) -> None:
+    """Hand ``event`` to the started check-in; with none, reply ``otherwise`` (or ``stranger``
+    to someone who has not joined)."""
     contact = await conversation.joined_contact(svc, _user_id(update))
     if contact is None:
-        await _reply_once(
-            svc, update, say("start_first" if otherwise != "text_only" else otherwise)
-        )
+        await _reply_once(svc, update, say(stranger))
         return
     started = await conversation.checkin_in_progress(svc, contact)
     if started is None:

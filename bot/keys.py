@@ -10,9 +10,17 @@ import hmac
 import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+# Shorter keys can be guessed (an empty one makes every pseudonym a plain hash of the user id).
+MIN_KEY_LENGTH = 32
+
+
+class SecretKeyError(Exception):
+    """The key file is unusable; ``str()`` is one line naming the file and the fix."""
 
 
 def key_path(database: Path) -> Path:
@@ -20,27 +28,50 @@ def key_path(database: Path) -> Path:
 
 
 def load_key(secret: str | None, database: Path) -> bytes:
-    """The configured key, or the key file beside ``database``, created once if missing."""
-    if secret:
+    """The configured key (checked by ``Settings``), or the key file beside ``database``,
+    created once if missing."""
+    if secret is not None:
         return secret.encode()
     path = key_path(database)
-    try:
-        return path.read_bytes().strip()
-    except FileNotFoundError:
-        pass
+    if not path.exists() and _create(path):
+        log.warning(
+            "No YOUTHVOICE_SECRET_KEY set: created a key file at %s. Back it up with the "
+            "database, and keep it out of database backups you share.",
+            path,
+        )
+    key = path.read_bytes().strip()
+    if len(key) < MIN_KEY_LENGTH:
+        raise SecretKeyError(
+            f"{path}: the key file is damaged ({len(key)} characters, a key has at least "
+            f"{MIN_KEY_LENGTH}); restore it from your backup (a new key would make everyone's "
+            "earlier check-ins unrecognisable)"
+        )
+    return key
+
+
+def _create(path: Path) -> bool:
+    """Write a new random key to ``path``, all or nothing: a complete, synced 0600 temporary
+    file is linked into place, so a crash never leaves a short key. False if another process
+    made the file first (theirs is then used)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    log.warning(
-        "No YOUTHVOICE_SECRET_KEY set: created a key file at %s. Back it up with the "
-        "database, and keep it out of database backups you share.",
-        path,
-    )
-    return path.read_bytes().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+    finally:
+        os.unlink(temporary)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # so the new name survives a power cut too
+    finally:
+        os.close(folder)
+    return True
 
 
 def link(key: bytes, checkin_id: int, user_id: int) -> str:

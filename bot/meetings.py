@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.conversation import joined_contact
-from bot.render import button_id, keyboard, meeting_details, rsvp_buttons
+from bot.conversation import joined_contact, toast
+from bot.render import button_id, keyboard, meeting_details, reply, rsvp_buttons
 from bot.services import Services, services
 from flows.messages import say
 from storage.base import Meeting, Rsvp
@@ -32,16 +32,16 @@ async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str
     number = button_id(meeting_part)
     meeting = await svc.store.meeting(number) if number is not None else None
     if contact is None or meeting is None or answer_part not in {r.value for r in Rsvp}:
-        await _toast(svc, update, query, "button_expired")
+        await toast(svc, update, query)
         return
     if meeting.cancelled:
-        await _toast(svc, update, query, "meeting_cancelled_toast")
+        await toast(svc, update, query, "meeting_cancelled_toast")
         return
     if meeting.starts_at <= svc.now():
-        await _toast(svc, update, query, "meeting_started")
+        await toast(svc, update, query, "meeting_started")
         return
     if meeting.cohort_id is not None and meeting.cohort_id != contact.cohort_id:
-        await _toast(svc, update, query, "button_expired")
+        await toast(svc, update, query)
         return
     answer = Rsvp(answer_part)
     if not await svc.store.set_rsvp(meeting.id, contact.chat_id, answer, update.update_id):
@@ -54,22 +54,16 @@ async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str
         await query.edit_message_text(card, reply_markup=keyboard(rsvp_buttons(meeting)))
 
 
-async def _toast(svc: Services, update: Update, query: CallbackQuery, key: str) -> None:
-    if await svc.store.claim_update(update.update_id, svc.now()):
-        await query.answer(say(key))
-
-
 async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/meetings: what is coming up, with the person's own answer and buttons to change it."""
     svc = services(context)
     user = update.effective_user
-    chat = update.effective_chat
-    assert user is not None and chat is not None
+    assert user is not None
     contact = await joined_contact(svc, user.id)
     if not await svc.store.claim_update(update.update_id, svc.now()):
         return
     if contact is None:
-        await chat.send_message(say("start_first"))
+        await reply(update, say("start_first"))
         return
     upcoming = [
         m
@@ -77,9 +71,7 @@ async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if m.cohort_id is None or m.cohort_id == contact.cohort_id
     ][:SHOWN]
     if not upcoming:
-        await chat.send_message(say("meetings_none"))
+        await reply(update, say("meetings_none"))
     for meeting in upcoming:
         answer = await svc.store.rsvp(meeting.id, contact.chat_id)
-        await chat.send_message(
-            _card(svc, meeting, answer), reply_markup=keyboard(rsvp_buttons(meeting))
-        )
+        await reply(update, _card(svc, meeting, answer), keyboard(rsvp_buttons(meeting)))

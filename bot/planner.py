@@ -71,6 +71,10 @@ class Planner:
         dropped = await self.svc.store.drop_closed_progress(now)
         if dropped:
             log.info("deleted %d unfinished responses to closed check-ins", dropped)
+        # Sent messages hold chat ids, and a reminder's key tells who had not finished by then.
+        pruned = await self.svc.store.prune_outbox(now)
+        if pruned:
+            log.info("deleted %d sent or failed messages older than a week", pruned)
         for schedule in await self.svc.store.due_schedules(now):
             await self._open(schedule, now)
         for checkin in await self.svc.store.due_reminders(now):
@@ -78,7 +82,8 @@ class Planner:
         for meeting, kind in await self.svc.store.due_meeting_reminders(now):
             if kind == "24h" and meeting.starts_at - now <= 3600:
                 # The bot was down through the day-before reminder: the hour-before one is due
-                # too, and "is tomorrow" would be wrong. Left undone, it lapses at the start.
+                # too, and "is tomorrow" would be wrong. Done, with nobody told.
+                await self.svc.store.skip_meeting_reminder(meeting.id, kind)
                 continue
             payload = meeting_reminder(meeting, kind, self.svc.settings.zone)
             sent = await self.svc.store.queue_meeting_reminder(
@@ -134,8 +139,9 @@ class Planner:
             return
         done = await store.finished_marks(checkin.id)
         payload = checkin_reminder(checkin.id, self.svc.surveys[checkin.survey_id].title)
+        key = f"checkin:{checkin.id}:remind"
         messages = [
-            OutgoingMessage(chat, payload, now, f"checkin:{checkin.id}:remind:{chat}")
+            OutgoingMessage(chat, payload, now, f"{key}:{chat}", expires_at=checkin.closes_at)
             for chat in await store.audience(checkin)
             if keys.link(self.svc.key, checkin.id, chat) not in done
         ]

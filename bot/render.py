@@ -1,4 +1,5 @@
-"""Turns engine effects and outbox payloads into Telegram text and inline keyboards.
+"""Turns engine effects and outbox payloads into Telegram text and inline keyboards, and sends
+plain replies.
 
 Button data is short and untrusted: ``a:<checkin>:<question>:<value>`` and friends, always
 checked against the database before anything changes.
@@ -11,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from flows.engine import DONE, Ask
 from flows.messages import say
@@ -43,6 +44,13 @@ def keyboard(buttons: Sequence[Sequence[Mapping[str, str]]]) -> InlineKeyboardMa
             for row in buttons
         ]
     )
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send a message to the chat the update came from."""
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(text, reply_markup=markup)
 
 
 def question_text(ask: Ask, lang: str = "en") -> str:
@@ -84,16 +92,17 @@ def question_buttons(ask: Ask, checkin_id: int, lang: str = "en") -> Buttons:
 
 def invitation(checkin_id: int, title: str, lang: str = "en") -> dict[str, Any]:
     """The outbox payload inviting someone to a check-in."""
-    return {
-        "text": say("invitation", lang, title=title),
-        "buttons": [[{"text": say("start_button", lang), "data": f"c:{checkin_id}"}]],
-    }
+    return _checkin_message("invitation", checkin_id, title, lang)
 
 
 def checkin_reminder(checkin_id: int, title: str, lang: str = "en") -> dict[str, Any]:
     """The one reminder to someone who has not finished an open check-in."""
+    return _checkin_message("reminder", checkin_id, title, lang)
+
+
+def _checkin_message(key: str, checkin_id: int, title: str, lang: str) -> dict[str, Any]:
     return {
-        "text": say("reminder", lang, title=title),
+        "text": say(key, lang, title=title),
         "buttons": [[{"text": say("start_button", lang), "data": f"c:{checkin_id}"}]],
     }
 
@@ -119,17 +128,18 @@ def rsvp_buttons(meeting: Meeting, lang: str = "en") -> Buttons:
 
 
 def meeting_invitation(meeting: Meeting, zone: ZoneInfo, lang: str = "en") -> dict[str, Any]:
-    details = meeting_details(meeting, zone, lang)
-    return {
-        "text": say("meeting_invite", lang, title=meeting.title, details=details),
-        "buttons": rsvp_buttons(meeting, lang),
-    }
+    return _meeting_message("meeting_invite", meeting, zone, lang)
 
 
 def meeting_change(meeting: Meeting, zone: ZoneInfo, lang: str = "en") -> dict[str, Any]:
+    return _meeting_message("meeting_changed", meeting, zone, lang)
+
+
+def _meeting_message(key: str, meeting: Meeting, zone: ZoneInfo, lang: str) -> dict[str, Any]:
+    """A meeting's details with the RSVP buttons, under the heading ``key``."""
     details = meeting_details(meeting, zone, lang)
     return {
-        "text": say("meeting_changed", lang, title=meeting.title, details=details),
+        "text": say(key, lang, title=meeting.title, details=details),
         "buttons": rsvp_buttons(meeting, lang),
     }
 

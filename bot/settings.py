@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.keys import MIN_KEY_LENGTH
 from flows.schedule import QuietHours, parse_quiet_hours
 
 PREFIX = "YOUTHVOICE_"
@@ -37,8 +38,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None,
         description=(
-            "HMAC key that keeps answers anonymous. If unset, a key file beside the database is "
-            "created once (mode 0600). Never stored in the database."
+            f"HMAC key that keeps answers anonymous, at least {MIN_KEY_LENGTH} characters. If "
+            "unset, a key file beside the database is created once (mode 0600). Never stored "
+            "in the database."
         ),
     )
     workers: Annotated[frozenset[int], NoDecode] = Field(
@@ -85,6 +87,18 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{part}' is not a numeric Telegram user id")
             ids.add(int(part))
         return frozenset(ids)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        length = len(value.get_secret_value()) if value is not None else MIN_KEY_LENGTH
+        if length < MIN_KEY_LENGTH:
+            raise ValueError(
+                f"is {length} characters, too short to keep answers anonymous; use at least "
+                f"{MIN_KEY_LENGTH} random ones, for example from: "
+                "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return value
 
     @field_validator("timezone")
     @classmethod

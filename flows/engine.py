@@ -180,13 +180,7 @@ def _record(
 
 
 def _label(question: Question, value: Value) -> str:
-    if value == SKIPPED:
-        return "Skipped"
-    if value == PREFER_NOT:
-        return "Prefer not to say"
-    if isinstance(value, list):
-        return ", ".join(question.label_for(v) for v in value)
-    return question.label_for(value)
+    return ", ".join(question.label_for(v) for v in (value if isinstance(value, list) else [value]))
 
 
 def _press(

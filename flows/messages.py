@@ -88,6 +88,7 @@ ENGLISH: Mapping[str, str] = {
     ),
     "delete_cancelled": "Okay, nothing was deleted.",
     "skip": "Skip",
+    "skipped": "Skipped",
     "prefer_not": "Prefer not to say",
     "done": "Done ✔",
     "yes": "Yes",
@@ -133,6 +134,4 @@ def say(key: str, lang: str = "en", **params: Any) -> str:
     """The text for ``key`` in ``lang`` (English when there is no translation yet)."""
     catalogue = CATALOGUES.get(lang, ENGLISH)
     template = catalogue.get(key, ENGLISH[key])
-    if key in ("welcome",) and "privacy" not in params:
-        params = {**params, "privacy": say("privacy", lang)}
     return template.format(**params)

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from flows.messages import say
+
 SCHEMA_VERSION = 1
 # Ids travel inside Telegram button data (64 bytes at most), so they stay short.
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
@@ -30,6 +32,8 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
 SKIPPED = "~skip"
 PREFER_NOT = "~pns"
 YES, NO = "yes", "no"
+# Stored values shown in the catalogue's words rather than the survey's.
+WORDS = {YES: "yes", NO: "no", SKIPPED: "skipped", PREFER_NOT: "prefer_not"}
 MAX_TEXT_CAP = 2000
 
 
@@ -126,7 +130,9 @@ class Question(_Strict):
             return [o.id for o in self.options]
         return []
 
-    def label_for(self, value: str) -> str:
+    def label_for(self, value: str, lang: str = "en") -> str:
+        """The words for a stored value: an option, a scale point, yes/no, skipped or
+        prefer not to say."""
         if self.type is QuestionType.SCALE and self.scale and value.isdigit():
             point = self.scale[int(value) - 1]
             return f"{point.emoji} {point.label}" if point.emoji else point.label
@@ -134,7 +140,7 @@ class Question(_Strict):
             for option in self.options:
                 if option.id == value:
                     return option.label
-        return {YES: "Yes", NO: "No"}.get(value, value)
+        return say(WORDS[value], lang) if value in WORDS else value
 
 
 class Survey(_Strict):

@@ -109,13 +109,18 @@ class Progress:
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """A message the bot starts. ``payload`` is renderer data: ``{"text": ..., "buttons": ...}``."""
+    """A message the bot starts. ``payload`` is renderer data: ``{"text": ..., "buttons": ...}``.
+
+    A message still queued at ``expires_at`` (when the check-in closes or the meeting starts)
+    is never sent.
+    """
 
     chat_id: int
     payload: Mapping[str, Any]
     due_at: float
     dedupe_key: str | None = None
     urgent: bool = False
+    expires_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -188,8 +193,8 @@ class Store(Protocol):
         self, new: NewCheckin, invitation: Callable[[Checkin], Mapping[str, Any]]
     ) -> tuple[Checkin | None, int]:
         """Create a check-in and queue ``invitation(checkin)`` to its audience, due at
-        ``opens_at``; returns it and how many were queued. A schedule's check-in for a time it
-        already has is not created again: ``(None, 0)``."""
+        ``opens_at`` and expiring at ``closes_at``; returns it and how many were queued. A
+        schedule's check-in for a time it already has is not created again: ``(None, 0)``."""
         ...
 
     async def audience(self, checkin: Checkin) -> list[int]:
@@ -226,7 +231,8 @@ class Store(Protocol):
         ...
 
     async def drop_closed_progress(self, now: float) -> int:
-        """Delete unfinished responses (and so their links) of check-ins that have closed."""
+        """Delete unfinished responses (and so their links) of check-ins that have closed;
+        returns how many."""
         ...
 
     async def has_finished(self, checkin_id: int, mark: str) -> bool: ...
@@ -246,7 +252,9 @@ class Store(Protocol):
         self, now: float, limit: int, urgent_only: bool = False
     ) -> list[QueuedMessage]:
         """Mark up to ``limit`` queued messages due by ``now`` as 'sending' and return them,
-        earliest due first (then by id), attempts incremented; only urgent ones if asked."""
+        earliest due first (then by id), attempts incremented; only urgent ones if asked.
+        First, in the same transaction, queued messages expired by ``now`` become 'failed'
+        (error 'expired'): they are never returned."""
         ...
 
     async def mark_sent(self, ids: Sequence[int], now: float) -> None: ...
@@ -263,6 +271,10 @@ class Store(Protocol):
         ...
 
     async def outbox_counts(self) -> dict[str, int]: ...
+    async def prune_outbox(self, now: float) -> int:
+        """Delete sent and failed messages due more than a week before ``now`` (they hold chat
+        ids, and reminder keys tell who had not finished); returns how many."""
+        ...
 
     # Schedules
     async def add_schedule(
@@ -290,7 +302,8 @@ class Store(Protocol):
         now: float,
     ) -> tuple[Meeting, int]:
         """Store ``meeting`` (its id is ignored), invite every joined member of its cohort
-        (RSVP rows with no answer yet) and plan its reminders; returns it and how many invited."""
+        (RSVP rows with no answer yet) and plan its reminders; returns it and how many invited.
+        Invitations, like every meeting message, expire when the meeting starts."""
         ...
 
     async def meeting(self, meeting_id: int) -> Meeting | None: ...
@@ -304,14 +317,24 @@ class Store(Protocol):
         reminders: Sequence[tuple[str, float]],
         notice: Callable[[Meeting], Mapping[str, Any]],
         now: float,
+        urgent: bool = False,
     ) -> int:
         """Save new time/place/link (the version goes up), replace reminders not yet sent,
-        and queue ``notice`` to everyone invited; returns how many notices."""
+        and queue ``notice`` to everyone invited who is still joined; returns how many
+        notices. ``urgent`` notices may go out in quiet hours."""
         ...
 
     async def cancel_meeting(
-        self, meeting_id: int, notice: Callable[[Meeting], Mapping[str, Any]], now: float
-    ) -> int: ...
+        self,
+        meeting_id: int,
+        notice: Callable[[Meeting], Mapping[str, Any]],
+        now: float,
+        urgent: bool = False,
+    ) -> int:
+        """Cancel the meeting, drop its reminders and queue ``notice`` as ``change_meeting``
+        does; returns how many notices (0 if it was already cancelled)."""
+        ...
+
     async def rsvp(self, meeting_id: int, chat_id: int) -> Rsvp | None: ...
     async def set_rsvp(
         self, meeting_id: int, chat_id: int, answer: Rsvp, update_id: int
@@ -331,4 +354,9 @@ class Store(Protocol):
         now: float,
     ) -> int:
         """Queue ``payload`` to the Going and Maybe, and mark the reminder done, once."""
+        ...
+
+    async def skip_meeting_reminder(self, meeting_id: int, kind: str) -> bool:
+        """Mark the reminder done without sending it (it would come too late); False if it
+        was done already."""
         ...

@@ -14,6 +14,7 @@ from storage.base import OutgoingMessage, QueuedMessage
 from storage.sqlite_base import SqliteBase
 
 _OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
+_KEEP_DONE_SECONDS = 7 * 24 * 3600.0
 
 
 async def insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMessage]) -> int:
@@ -21,11 +22,12 @@ async def insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMes
     if not messages:
         return 0
     rows = [
-        (m.chat_id, json.dumps(m.payload), m.due_at, m.dedupe_key, int(m.urgent)) for m in messages
+        (m.chat_id, json.dumps(m.payload), m.due_at, m.dedupe_key, int(m.urgent), m.expires_at)
+        for m in messages
     ]
     cur = await db.executemany(
-        "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, urgent)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, urgent, expires_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         rows,
     )
     return cur.rowcount
@@ -48,6 +50,13 @@ class OutboxMixin(SqliteBase):
         self, now: float, limit: int, urgent_only: bool = False
     ) -> list[QueuedMessage]:
         async with self._tx("claim_due") as db:
+            # Too late to be of use: an invitation after the check-in closed, a meeting
+            # reminder after the start.
+            await db.execute(
+                "UPDATE outbox SET status = 'failed', error = 'expired'"
+                " WHERE status = 'queued' AND expires_at <= ?",
+                (now,),
+            )
             rows = list(
                 await db.execute_fetchall(
                     "SELECT id, chat_id, payload, due_at, attempts FROM outbox"
@@ -91,6 +100,10 @@ class OutboxMixin(SqliteBase):
         )
         row = await self._one("outbox_progress", sql, (dedupe_prefix,))
         return int(row[0])
+
+    async def prune_outbox(self, now: float) -> int:
+        sql = "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND due_at < ?"
+        return (await self._write("prune_outbox", sql, (now - _KEEP_DONE_SECONDS,))).rowcount
 
     async def outbox_counts(self) -> dict[str, int]:
         """Messages per status, every status present (zero when none)."""

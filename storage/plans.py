@@ -5,17 +5,22 @@ A mixin of ``SqliteStore``: it uses the store's transaction helpers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import aiosqlite
 
-from storage.base import Meeting, Rsvp, Schedule, StorageError
-from storage.sqlite_base import SqliteBase
+from storage.base import Meeting, OutgoingMessage, Rsvp, Schedule, StorageError
+from storage.outbox import insert_outbox
+from storage.sqlite_base import SqliteBase, rowid
 
 _SCHEDULE_COLUMNS = "id, survey_id, cohort_id, next_at, every, open_for, remind_after, cancelled"
 _MEETING_COLUMNS = "id, title, starts_at, place, link, notes, cohort_id, cancelled, version"
+# Everyone invited to a meeting who can still be told (not stopped, not unreachable).
+_INVITED_SQL = (
+    "SELECT r.chat_id FROM rsvps r JOIN contacts c ON c.chat_id = r.chat_id"
+    " WHERE r.meeting_id = ? AND c.status = 'joined'"
+)
 
 
 def _schedule(row: Sequence[Any]) -> Schedule:
@@ -36,18 +41,28 @@ async def _queue(
     db: aiosqlite.Connection,
     chat_ids: Iterable[int],
     payload: Mapping[str, Any],
-    due_at: float,
+    now: float,
     key: str,
+    meeting: Meeting,
     urgent: bool = False,
 ) -> int:
-    """Queue one payload to many chats in the caller's transaction (dedupe ``key:chat``)."""
-    rows = [(c, json.dumps(payload), due_at, f"{key}:{c}", int(urgent)) for c in chat_ids]
-    cur = await db.executemany(
-        "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, urgent)"
-        " VALUES (?, ?, ?, ?, ?)",
-        rows,
-    )
-    return cur.rowcount
+    """Queue one meeting message to many chats in the caller's transaction (dedupe
+    ``key:chat``); it expires when the meeting starts."""
+    messages = [
+        OutgoingMessage(chat, payload, now, f"{key}:{chat}", urgent, expires_at=meeting.starts_at)
+        for chat in chat_ids
+    ]
+    return await insert_outbox(db, messages)
+
+
+async def _fetch_meeting(db: aiosqlite.Connection, meeting_id: int) -> Meeting:
+    """The meeting, read in the caller's transaction."""
+    sql = f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ?"
+    async with db.execute(sql, (meeting_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        raise StorageError("no such meeting")
+    return _meeting(row)
 
 
 async def _column(db: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> list[int]:
@@ -88,9 +103,7 @@ class PlansMixin(SqliteBase):
                 " remind_after) VALUES (?, ?, ?, ?, ?, ?)",
                 values,
             )
-            if cur.lastrowid is None:
-                raise StorageError("add_schedule returned no row id")
-            return Schedule(cur.lastrowid, *values)
+            return Schedule(rowid(cur), *values)
 
     async def schedules(self) -> list[Schedule]:
         sql = f"SELECT {_SCHEDULE_COLUMNS} FROM schedules ORDER BY id"
@@ -138,10 +151,8 @@ class PlansMixin(SqliteBase):
                     meeting.cohort_id,
                 ),
             )
-            if cur.lastrowid is None:
-                raise StorageError("add_meeting returned no row id")
             stored = Meeting(
-                cur.lastrowid,
+                rowid(cur),
                 *(
                     getattr(meeting, f)
                     for f in ("title", "starts_at", "place", "link", "notes", "cohort_id")
@@ -159,7 +170,7 @@ class PlansMixin(SqliteBase):
             )
             await _replace_reminders(db, stored.id, reminders)
             queued = await _queue(
-                db, invited, invitation(stored), now, f"meeting:{stored.id}:invite"
+                db, invited, invitation(stored), now, f"meeting:{stored.id}:invite", stored
             )
             return stored, queued
 
@@ -181,6 +192,7 @@ class PlansMixin(SqliteBase):
         reminders: Sequence[tuple[str, float]],
         notice: Callable[[Meeting], Mapping[str, Any]],
         now: float,
+        urgent: bool = False,
     ) -> int:
         async with self._tx("change_meeting") as db:
             await db.execute(
@@ -188,22 +200,18 @@ class PlansMixin(SqliteBase):
                 " version = version + 1 WHERE id = ?",
                 (meeting.starts_at, meeting.place, meeting.link, meeting.notes, meeting.id),
             )
-            async with db.execute(
-                f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ?", (meeting.id,)
-            ) as cur:
-                row = await cur.fetchone()
-            if row is None:
-                raise StorageError("change_meeting: no such meeting")
-            changed = _meeting(row)
+            changed = await _fetch_meeting(db, meeting.id)
             await _replace_reminders(db, changed.id, reminders)
-            invited = await _column(
-                db, "SELECT chat_id FROM rsvps WHERE meeting_id = ?", (changed.id,)
-            )
+            invited = await _column(db, _INVITED_SQL, (changed.id,))
             key = f"meeting:{changed.id}:change:{changed.version}"
-            return await _queue(db, invited, notice(changed), now, key)
+            return await _queue(db, invited, notice(changed), now, key, changed, urgent)
 
     async def cancel_meeting(
-        self, meeting_id: int, notice: Callable[[Meeting], Mapping[str, Any]], now: float
+        self,
+        meeting_id: int,
+        notice: Callable[[Meeting], Mapping[str, Any]],
+        now: float,
+        urgent: bool = False,
     ) -> int:
         async with self._tx("cancel_meeting") as db:
             cur = await db.execute(
@@ -212,17 +220,10 @@ class PlansMixin(SqliteBase):
             if cur.rowcount != 1:
                 return 0
             await db.execute("DELETE FROM meeting_reminders WHERE meeting_id = ?", (meeting_id,))
-            async with db.execute(
-                f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ?", (meeting_id,)
-            ) as rows:
-                row = await rows.fetchone()
-            assert row is not None
-            invited = await _column(
-                db, "SELECT chat_id FROM rsvps WHERE meeting_id = ?", (meeting_id,)
-            )
-            return await _queue(
-                db, invited, notice(_meeting(row)), now, f"meeting:{meeting_id}:cancel"
-            )
+            cancelled = await _fetch_meeting(db, meeting_id)
+            invited = await _column(db, _INVITED_SQL, (meeting_id,))
+            key = f"meeting:{meeting_id}:cancel"
+            return await _queue(db, invited, notice(cancelled), now, key, cancelled, urgent)
 
     async def rsvp(self, meeting_id: int, chat_id: int) -> Rsvp | None:
         sql = "SELECT answer FROM rsvps WHERE meeting_id = ? AND chat_id = ?"
@@ -270,19 +271,13 @@ class PlansMixin(SqliteBase):
             if cur.rowcount != 1:
                 return 0
             # A meeting moved after a reminder went out gets that reminder again: key on version.
-            version = await _column(db, "SELECT version FROM meetings WHERE id = ?", (meeting_id,))
+            meeting = await _fetch_meeting(db, meeting_id)
             coming = await _column(
-                db,
-                "SELECT r.chat_id FROM rsvps r JOIN contacts c ON c.chat_id = r.chat_id"
-                " WHERE r.meeting_id = ? AND r.answer IN ('going', 'maybe')"
-                " AND c.status = 'joined'",
-                (meeting_id,),
+                db, _INVITED_SQL + " AND r.answer IN ('going', 'maybe')", (meeting_id,)
             )
-            return await _queue(
-                db,
-                coming,
-                payload,
-                now,
-                f"meeting:{meeting_id}:v{version[0]}:remind:{kind}",
-                urgent,
-            )
+            key = f"meeting:{meeting_id}:v{meeting.version}:remind:{kind}"
+            return await _queue(db, coming, payload, now, key, meeting, urgent)
+
+    async def skip_meeting_reminder(self, meeting_id: int, kind: str) -> bool:
+        sql = "UPDATE meeting_reminders SET done = 1 WHERE meeting_id = ? AND kind = ? AND done = 0"
+        return (await self._write("skip_meeting_reminder", sql, (meeting_id, kind))).rowcount == 1

@@ -124,7 +124,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     urgent INTEGER NOT NULL DEFAULT 0,
     dedupe_key TEXT UNIQUE,
     sent_at REAL,
-    error TEXT
+    error TEXT,
+    -- A message still queued at this time (check-in closed or meeting started) is never sent.
+    expires_at REAL
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
 CREATE INDEX IF NOT EXISTS contacts_cohort ON contacts (cohort_id, status);

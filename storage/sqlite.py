@@ -156,7 +156,8 @@ class SqliteStore(OutboxMixin, PlansMixin):
             marks = [(link,) for link in links]
             await db.executemany("DELETE FROM progress WHERE link = ?", marks)
             await db.executemany("DELETE FROM participation WHERE mark = ?", marks)
-            return True
+        await self._checkpoint()  # no older copy of what was deleted stays in the -wal file
+        return True
 
     # Check-ins and answers
 
@@ -182,8 +183,8 @@ class SqliteStore(OutboxMixin, PlansMixin):
             checkin = Checkin(rowid(cur), *astuple(new))
             # One statement for the whole audience: fast for tens of thousands of contacts.
             cur = await db.execute(
-                "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key)"
-                f" SELECT chat_id, ?3, ?4, 'checkin:' || ?5 || ':invite:' || chat_id"
+                "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, expires_at)"
+                f" SELECT chat_id, ?3, ?4, 'checkin:' || ?5 || ':invite:' || chat_id, ?6"
                 f" FROM ({AUDIENCE_SQL})",
                 (
                     new.cohort_id,
@@ -191,6 +192,7 @@ class SqliteStore(OutboxMixin, PlansMixin):
                     json.dumps(invitation(checkin)),
                     new.opens_at,
                     checkin.id,
+                    new.closes_at,
                 ),
             )
             return checkin, cur.rowcount
@@ -280,14 +282,19 @@ class SqliteStore(OutboxMixin, PlansMixin):
                 "INSERT INTO participation (checkin_id, mark) VALUES (?, ?)", (checkin_id, link)
             )
             await db.execute("DELETE FROM progress WHERE link = ?", (link,))
-            return True
+        # The -wal file still holds the progress row as it was (the link with the answers).
+        await self._checkpoint()
+        return True
 
     async def drop_closed_progress(self, now: float) -> int:
         sql = (
             "DELETE FROM progress WHERE checkin_id IN"
             " (SELECT id FROM checkins WHERE closes_at IS NOT NULL AND closes_at <= ?)"
         )
-        return (await self._write("drop_closed_progress", sql, (now,))).rowcount
+        dropped = (await self._write("drop_closed_progress", sql, (now,))).rowcount
+        if dropped:
+            await self._checkpoint()
+        return dropped
 
     async def has_finished(self, checkin_id: int, mark: str) -> bool:
         sql = "SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?"

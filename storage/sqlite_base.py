@@ -7,6 +7,7 @@ Several processes (the bot and the CLI) may share one file: WAL, a busy timeout 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -19,16 +20,28 @@ import aiosqlite
 
 from storage.base import StorageError
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+# The statement that brings a database from each older version to the next.
+_MIGRATIONS = {1: "ALTER TABLE outbox ADD COLUMN expires_at REAL"}
 # Pruning handled update ids scans the table, so it runs once per this many claims.
 _PRUNE_EVERY = 1000
 _KEEP_UPDATES_SECONDS = 7 * 24 * 3600.0
-_PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL")
+# secure_delete overwrites deleted rows with zeros, so a deleted progress row (a person's link
+# and their unfinished answers) leaves no remnant in the database file.
+_PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL", "secure_delete=ON")
 
 
 def _error(what: str, exc: sqlite3.Error) -> StorageError:
     """An error naming the operation and SQLite's error code only: never a value from a row."""
     return StorageError(f"{what} failed: {getattr(exc, 'sqlite_errorname', type(exc).__name__)}")
+
+
+async def _schema_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("SELECT value FROM meta WHERE key = 'schema_version'") as cur:
+        row = await cur.fetchone()
+    return 0 if row is None else int(row[0])
 
 
 def rowid(cursor: aiosqlite.Cursor) -> int:
@@ -39,8 +52,6 @@ def rowid(cursor: aiosqlite.Cursor) -> int:
 
 class SqliteBase:
     """Opening, closing and transactions; the store's mixins build on these helpers."""
-
-    """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests)."""
 
     def __init__(self, path: str | Path) -> None:
         self._path = str(path)
@@ -86,18 +97,43 @@ class SqliteBase:
             "INSERT OR IGNORE INTO meta (key, value) "
             f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
         )
-        async with db.execute("SELECT value FROM meta WHERE key = 'schema_version'") as cur:
-            row = await cur.fetchone()
-        if row is None or row[0] != str(SCHEMA_VERSION):
-            found = "none" if row is None else row[0]
+        await db.execute("BEGIN IMMEDIATE")
+        found = await _schema_version(db)
+        while found in _MIGRATIONS:
+            await db.execute(_MIGRATIONS[found])
+            found += 1
+            await db.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(found),)
+            )
+        await db.execute("COMMIT")
+        if found != SCHEMA_VERSION:
             raise StorageError(f"database schema version {found}; expected {SCHEMA_VERSION}")
 
     async def close(self) -> None:
         """Close the connection once running calls finish (an open one keeps the process alive)."""
+        await self._checkpoint()
         async with self._lock:
             db, self._db = self._db, None
             if db is not None:
                 await db.close()
+
+    async def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it, outside a transaction.
+
+        Deleted rows are zeroed in the database (secure_delete), but the ``-wal`` file keeps
+        older page images, with the rows still in them, until a checkpoint. If another process
+        is reading, the log cannot be emptied now; a later checkpoint catches up.
+        """
+        async with self._lock:
+            if self._db is None:
+                return
+            try:
+                rows = list(await self._db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+            except sqlite3.Error as exc:
+                log.debug("checkpoint failed: %s", _error("checkpoint", exc))
+                return
+            if rows and rows[0][0]:
+                log.debug("checkpoint not finished: another connection is using the database")
 
     @asynccontextmanager
     async def _tx(self, what: str, *, write: bool = True) -> AsyncIterator[aiosqlite.Connection]:

@@ -92,6 +92,8 @@ class Audit:
     halfway: SimUser
     checkin_id: int
     records: list[logging.LogRecord]
+    # The database file and its -wal as a copy taken while the bot was still running.
+    running_bytes: bytes
 
 
 @pytest.fixture(scope="module")
@@ -109,11 +111,12 @@ def audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
         root.addHandler(handler)
         root.setLevel(logging.DEBUG)
         try:
-            people, halfway, checkin_id = asyncio.run(_audited_run(tmp_path))
+            people, halfway, checkin_id, running = asyncio.run(_audited_run(tmp_path))
         finally:
             root.removeHandler(handler)
             root.setLevel(level)
-    return Audit(tmp_path / "youthvoice.db", people, halfway, checkin_id, handler.records)
+    database = tmp_path / "youthvoice.db"
+    return Audit(database, people, halfway, checkin_id, handler.records, running)
 
 
 class _Keep(logging.Handler):
@@ -125,12 +128,13 @@ class _Keep(logging.Handler):
         self.records.append(record)
 
 
-async def _audited_run(tmp_path: Path) -> tuple[list[SimUser], SimUser, int]:
+async def _audited_run(tmp_path: Path) -> tuple[list[SimUser], SimUser, int, bytes]:
     async with Emulator(token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False) as emu:
         h = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
         await h.start()
         try:
-            return await run_people(h)
+            people, halfway, checkin_id = await run_people(h)
+            return people, halfway, checkin_id, _database_bytes(h.settings.database)
         finally:
             await h.stop()
 
@@ -178,6 +182,21 @@ def test_the_key_is_not_in_the_database_file(audit: Audit) -> None:
     assert key not in blob
     assert key.upper() not in blob
     assert bytes.fromhex(key.decode()) not in blob
+
+
+@pytest.mark.parametrize("when", ["running", "stopped"])
+def test_finished_links_survive_only_as_participation_marks(audit: Audit, when: str) -> None:
+    """Regression: after someone finished, older copies of their progress row (their link
+    with their unfinished answers) stayed in the -wal file, so a copy of the database taken
+    while the bot ran, plus the key, could tie their finished answers to them. Now a
+    finished person's link is in the database file and its -wal exactly once: their
+    participation mark. The halfway person's link is there, so the search does find links."""
+    blob = audit.running_bytes if when == "running" else _database_bytes(audit.database)
+    key = keys.key_path(audit.database).read_bytes().strip()
+    for person in audit.people:
+        link = keys.link(key, audit.checkin_id, person.id).encode()
+        assert blob.count(link) == 1, f"{person.name}'s link is in {blob.count(link)} places"
+    assert keys.link(key, audit.checkin_id, audit.halfway.id).encode() in blob
 
 
 def test_answers_carry_only_ids_value_and_a_date(audit: Audit) -> None:

@@ -384,3 +384,35 @@ async def test_group_is_not_greeted_again_after_a_restart(yv: Harness) -> None:
     await yv.restart()
     await sam.send_in_group(group, "hello again")
     await group.assert_no_reply()
+
+
+async def test_forged_start_for_another_cohorts_checkin_expires(yv: Harness) -> None:
+    """Start and answer buttons for a check-in of a cohort the person is not in get 'This
+    button has expired.': nothing starts and nothing is recorded."""
+    other = await yv.cohort("Other", "OTHER999")
+    await yv.cohort("Forum", "FORUM123")
+    sam = await yv.joined("Sam", "FORUM123")
+    checkin = await yv.open_checkin("weekly", cohort=other)
+    await sam.tap_data(f"c:{checkin.id}")
+    await sam.tap_data(f"a:{checkin.id}:mood:1")
+    await assert_quiet(sam)
+    assert sam.toasts() == [EXPIRED, EXPIRED]
+    assert progress_rows(yv) == []
+    assert answers(yv) == {}
+
+
+async def test_answer_after_moving_to_another_cohort_expires(yv: Harness) -> None:
+    """Someone who started their cohort's check-in and then moved to another cohort (with its
+    invite link) can no longer answer the first one: it is not for them now."""
+    forum = await yv.cohort("Forum", "FORUM123")
+    await yv.cohort("Other", "OTHER999")
+    sam = await yv.joined("Sam", "FORUM123")
+    checkin = await yv.open_checkin("weekly", cohort=forum)
+    await start_invited(sam)
+    before = progress_rows(yv)
+    await sam.send("/start OTHER999")
+    assert (await sam.next_reply()).text == say("already_joined")
+    await sam.tap_data(f"a:{checkin.id}:mood:4")
+    await assert_quiet(sam)
+    assert sam.toasts() == [EXPIRED]
+    assert progress_rows(yv) == before

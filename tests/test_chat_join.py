@@ -19,7 +19,7 @@ async def test_start_welcome_has_privacy_summary_and_two_buttons(yv: Harness) ->
     sam = yv.emu.user("Sam")
     await sam.send("/start")
     welcome = await sam.next_reply()
-    assert welcome.text == say("welcome")
+    assert welcome.text == say("welcome", privacy=say("privacy"))
     assert say("privacy") in welcome.text
     assert welcome.button_texts == JOIN_BUTTONS
     assert await yv.store.contact(sam.id) is None  # nothing is kept until they say yes
@@ -64,7 +64,7 @@ async def test_bad_code_says_so_but_still_offers_to_join(yv: Harness) -> None:
     sam = yv.emu.user("Sam")
     await sam.send("/start NOSUCHCODE")
     welcome = await sam.next_reply()
-    assert welcome.text == say("bad_code") + "\n\n" + say("welcome")
+    assert welcome.text == say("bad_code") + "\n\n" + say("welcome", privacy=say("privacy"))
     assert welcome.button_texts == JOIN_BUTTONS
     await sam.tap("Yes, I'm in")
     _cleared, joined = await sam.replies(2)
@@ -194,3 +194,32 @@ async def test_no_thanks_on_an_older_welcome_after_joining_is_honoured(yv: Harne
     await yv.open_checkin("weekly")
     await ash.next_reply()
     await sam.assert_no_reply(within=0.3)
+
+
+async def test_bad_code_from_someone_already_in_says_the_code_did_not_work(yv: Harness) -> None:
+    """/start WRONG from someone who joined says the link didn't work as well as that they're
+    in, and leaves their cohort as it was."""
+    forum = await yv.cohort("Forum", "FORUM123")
+    sam = await yv.joined("Sam", "FORUM123")
+    await sam.send("/start NOSUCHCODE")
+    reply = await sam.next_reply()
+    assert reply.text == say("bad_code") + "\n\n" + say("already_joined")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.cohort_id == forum.id
+
+
+async def test_forged_join_button_with_an_unknown_code_expires(yv: Harness) -> None:
+    """A join button with a code no cohort has ('j:XXXX') expires and joins nobody; the
+    welcome's own button without a code ('j:') still joins, with no cohort."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    welcome = await sam.next_reply()
+    await sam.tap_data("j:NOSUCHCODE", message_id=welcome.message_id)
+    await assert_quiet(sam)
+    assert sam.toasts() == [say("button_expired")]
+    assert await yv.store.contact(sam.id) is None
+    await sam.tap_data("j:", message_id=welcome.message_id)
+    _cleared, joined = await sam.replies(2)
+    assert joined.text == say("joined")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.cohort_id is None

@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
+from contextlib import closing
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -20,6 +25,7 @@ from tests.conftest import Harness, db_rows
 pytestmark = pytest.mark.timeout(30)
 
 YOUTHVOICE = Path(sys.executable).with_name("youthvoice")
+DAY = 86400.0
 
 
 @pytest.fixture
@@ -221,3 +227,66 @@ def test_run_without_a_token_says_how_to_get_one(env: dict[str, str]) -> None:
     result = run(env, "run")
     assert result.exit_code == 2
     assert result.stderr.startswith("youthvoice: YOUTHVOICE_BOT_TOKEN: is not set")
+
+
+def test_run_with_a_short_secret_key_exits_2_naming_it(env: dict[str, str]) -> None:
+    """A YOUTHVOICE_SECRET_KEY under 32 characters is refused before anything starts."""
+    result = run({**env, "YOUTHVOICE_BOT_TOKEN": "1:x", "YOUTHVOICE_SECRET_KEY": "short"}, "run")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("youthvoice: YOUTHVOICE_SECRET_KEY: is 5 characters")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_run_with_a_damaged_key_file_is_one_line(env: dict[str, str]) -> None:
+    """An empty key file (left by a crash or a bad copy) stops ``run`` with exit 2 and one
+    line naming the file, instead of using an empty HMAC key."""
+    key_file = Path(env["YOUTHVOICE_DATABASE"] + ".key")
+    key_file.write_text("")
+    result = run({**env, "YOUTHVOICE_BOT_TOKEN": "1:x"}, "run")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"youthvoice: {key_file}: the key file is damaged")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def _newer_schema(env: dict[str, str]) -> str:
+    assert run(env, "cohorts", "list").exit_code == 0
+    with closing(sqlite3.connect(env["YOUTHVOICE_DATABASE"])) as db, db:
+        db.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    return "database schema version 999"
+
+
+def _a_folder(env: dict[str, str]) -> str:
+    Path(env["YOUTHVOICE_DATABASE"]).mkdir()
+    return "SQLITE_CANTOPEN"
+
+
+@pytest.mark.parametrize("damage", [_newer_schema, _a_folder])
+def test_run_with_a_database_problem_is_one_line(
+    env: dict[str, str], damage: Callable[[dict[str, str]], str]
+) -> None:
+    """A database ``run`` cannot open (a newer schema, or a folder in its place) is one line,
+    ``youthvoice: database problem: ...``, and exit 1, with no traceback."""
+    says = damage(env)
+    result = run({**env, "YOUTHVOICE_BOT_TOKEN": "1:x"}, "run")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("youthvoice: database problem: ")
+    assert says in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_one_off_checkin_closes_after_a_week_unless_told(env: dict[str, str]) -> None:
+    """A check-in opened now, or once with --at, without --open-for closes after 7 days (so
+    its unfinished answers are dropped then) and the plan says so; --open-for still decides."""
+    database = Path(env["YOUTHVOICE_DATABASE"])
+    result = run(env, "checkin", "weekly")
+    assert result.exit_code == 0, result.output
+    assert "(7 days; change with --open-for)" in result.stdout
+    result = run(env, "checkin", "weekly", "--open-for", "2d")
+    assert result.exit_code == 0, result.output
+    assert "(7 days" not in result.stdout
+    rows = db_rows(database, "SELECT closes_at - opens_at FROM checkins ORDER BY id")
+    assert rows == [(7 * DAY,), (2 * DAY,)]
+    later = (datetime.now(ZoneInfo("Europe/London")) + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    result = run(env, "checkin", "weekly", "--at", later, "--yes")
+    assert result.exit_code == 0, result.output
+    assert db_rows(database, "SELECT open_for FROM schedules") == [(7 * DAY,)]

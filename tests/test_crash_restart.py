@@ -77,7 +77,7 @@ def bot_process(setup: Setup, name: str) -> Iterator[subprocess.Popen[bytes]]:
         YOUTHVOICE_DATABASE=str(setup.database),
         YOUTHVOICE_QUIET_HOURS="off",
         YOUTHVOICE_SEND_RATE=str(SEND_RATE),
-        YOUTHVOICE_SECRET_KEY="crash-test-key",
+        YOUTHVOICE_SECRET_KEY="crash-test-key-" + "x" * 32,
         PTB_TIMEDELTA="true",
     )
     log = setup.folder / f"{name}.log"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
@@ -25,7 +26,7 @@ from bot.app import BotRunner, open_services
 from bot.delivery import MAX_ATTEMPTS, Delivery
 from bot.emulator import Emulator, RateLimits, SimUser
 from flows.schedule import parse_quiet_hours
-from storage.base import ContactStatus, OutgoingMessage
+from storage.base import ContactStatus, OutgoingMessage, StorageError
 from storage.sqlite import SqliteStore
 from tests.conftest import TOKEN, Clock, make_settings
 
@@ -411,3 +412,95 @@ async def test_the_running_bot_holds_messages_in_the_configured_quiet_hours(
         assert runner.delivery.zone == ZoneInfo("Europe/Paris")
     finally:
         await svc.store.close()
+
+
+class FlakyStore(SqliteStore):
+    """A real store whose named methods raise ``StorageError`` (as on a full disk) the first
+    ``times`` they are called: ``FlakyStore(path, mark_sent=1)``."""
+
+    def __init__(self, path: Path, **failures: int) -> None:
+        super().__init__(path)
+        self.failures = failures
+
+    def _fail(self, name: str) -> None:
+        if self.failures.get(name, 0) > 0:
+            self.failures[name] -= 1
+            raise StorageError(f"{name} failed: SQLITE_FULL")
+
+    async def mark_sent(self, ids: Sequence[int], now: float) -> None:
+        self._fail("mark_sent")
+        await super().mark_sent(ids, now)
+
+    async def retry_later(
+        self, message_id: int, due_at: float, error: str, attempted: bool = True
+    ) -> None:
+        self._fail("retry_later")
+        await super().retry_later(message_id, due_at, error, attempted)
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        self._fail("mark_failed")
+        await super().mark_failed(message_id, error)
+
+
+async def test_a_sent_message_whose_mark_fails_is_not_sent_again(
+    emu: Emulator, bot: Bot, database: Path
+) -> None:
+    """Regression: marking sent was inside the send's try, so when the mark failed the
+    catch-all queued a message Telegram had already accepted again: a duplicate without a
+    crash. Now it stays 'sending' (a restart requeues it, like any message in flight)."""
+    people = [emu.user("Sam"), emu.user("Alex")]
+    clock = FakeClock(1_800_000_000.0)
+    async with FlakyStore(database, mark_sent=1) as store:
+        await store.enqueue(messages_for(people, due_at=clock.now))
+        run = delivery(store, bot, clock=clock)
+        assert await run.deliver_once() == 2
+        for _ in range(3):
+            clock.now += 600
+            assert await run.deliver_once() == 0
+    assert emu.stats.calls["sendMessage"] == 2
+    assert_each_once(people)
+    assert sorted(r[2] for r in outbox(database)) == ["sending", "sent"]
+
+
+async def test_a_failed_pass_puts_its_claimed_messages_back_in_the_queue(
+    emu: Emulator, bot: Bot, database: Path
+) -> None:
+    """Regression: when a pass failed after claiming (here pacing could not be recorded),
+    its whole batch stayed 'sending' until the bot restarted; now the loop queues it again."""
+    sam = emu.user("Sam")
+    async with FlakyStore(database, retry_later=1) as store:
+        await store.enqueue(messages_for([sam], each=2))
+        await deliver_all(delivery(store, bot), store, timeout=5)
+    assert_each_once([sam], each=2)
+
+
+async def test_a_send_whose_result_cannot_be_recorded_is_retried_not_stranded(
+    emu: Emulator, bot: Bot, database: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression: an exception from recording one send's result was dropped by ``gather``
+    unseen, and that message stayed 'sending' until a restart. Now it is logged (its type
+    only) and the message is queued again and handled."""
+    sam = emu.user("Sam")
+    caplog.set_level(logging.ERROR, logger="bot.delivery")
+    async with FlakyStore(database, mark_failed=1) as store:
+        await store.enqueue(
+            [OutgoingMessage(999, {"text": "hello"}, Clock()()), *messages_for([sam])]
+        )
+        await deliver_all(delivery(store, bot), store, timeout=5)
+    rows = {r[1]: r[2] for r in outbox(database)}
+    assert rows == {999: "failed", sam.id: "sent"}
+    assert_each_once([sam])
+    assert "recording the result of a send failed: StorageError" in caplog.messages
+
+
+async def test_deliver_once_does_not_sleep_through_a_rate_limit_pause(
+    emu: Emulator, store: SqliteStore, bot: Bot
+) -> None:
+    """Regression: ``deliver_once`` slept out a 429 pause itself, where a stop could not cut
+    it short (``run`` already waits it out, interruptibly); now it claims nothing and returns."""
+    sam = emu.user("Sam")
+    await store.enqueue(messages_for([sam]))
+    run = delivery(store, bot)
+    run.paused_until = run.clock() + 300
+    assert await asyncio.wait_for(run.deliver_once(), timeout=2) == 0
+    assert (await store.outbox_counts())["queued"] == 1

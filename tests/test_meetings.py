@@ -5,7 +5,8 @@ changes and cancellations told to everyone invited, reminders to Going and Maybe
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -425,3 +426,50 @@ async def test_a_late_day_before_reminder_is_dropped_when_the_hour_before_one_is
     details = meeting_details(meeting, yvp.settings.zone)
     assert reminder.text == say("meeting_reminder_1h", title=TITLE, details=details)
     await sam.assert_no_reply(within=1.5)  # longer than the chat gap a second message waits
+
+
+async def test_a_day_before_reminder_skipped_as_too_late_is_marked_done(yvp: PlanHarness) -> None:
+    """Regression: a day-before reminder skipped because the meeting was within the hour was
+    left undone, so every planner tick read it again until the meeting started."""
+    await add_meeting(yvp, 3 * DAY)
+    yvp.clock.advance(3 * DAY - 30 * 60)
+    await yvp.plan()
+    assert await yvp.store.due_meeting_reminders(yvp.clock()) == []
+    done = db_rows(yvp.settings.database, "SELECT kind, done FROM meeting_reminders")
+    assert sorted(done) == [("1h", 1), ("24h", 1)]
+
+
+def quiet_from_now(hours: float) -> str:
+    """Quiet hours from a minute ago to ``hours`` from now, in the default zone (London)."""
+    now = datetime.now(ZoneInfo("Europe/London"))
+    start, end = now - timedelta(minutes=1), now + timedelta(hours=hours)
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+@pytest.mark.parametrize("command", [["cancel"], ["change", "--where", "Town hall"]])
+async def test_a_late_cancellation_or_change_goes_out_in_quiet_hours(
+    plan_harness: PlanFactory, command: list[str]
+) -> None:
+    """Regression: a cancellation (or change) of a meeting two hours away, made in quiet hours
+    that last three more, was held until they ended: after the meeting. Notices about a
+    meeting that starts before quiet hours end (plus an hour) are urgent; others wait."""
+    yv = await plan_harness(quiet_hours=quiet_from_now(3))
+    sam = await yv.joined("Sam")
+    soon = await add_meeting(yv, 2 * HOUR)
+    later = await add_meeting(yv, 3 * DAY, title="Planning day")
+    for meeting in (soon, later):
+        verb, *options = command
+        result = await yv.cli("meeting", verb, str(meeting.id), *options)
+        assert result.exit_code == 0, result.output
+    notice = await sam.next_reply()
+    assert TITLE in notice.text
+    await sam.assert_no_reply()  # the invitations and the later meeting's notice wait
+    rows = db_rows(
+        yv.settings.database,
+        "SELECT dedupe_key, urgent FROM outbox WHERE dedupe_key LIKE ?",
+        f"meeting:%:{command[0]}:%",
+    )
+    assert sorted((key.split(":")[1], urgent) for key, urgent in rows) == [
+        (str(soon.id), 1),
+        (str(later.id), 0),
+    ]

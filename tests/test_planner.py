@@ -3,6 +3,7 @@ have not finished, never after the check-in closed; in quiet hours only urgent m
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -209,3 +210,49 @@ async def test_unfinished_answers_to_a_closed_checkin_are_deleted(yvp: PlanHarne
     await yvp.plan()
     assert db_rows(yvp.settings.database, "SELECT link FROM progress") == []
     assert db_rows(yvp.settings.database, "SELECT * FROM answers") == []
+
+
+async def all_sent(yv: PlanHarness) -> None:
+    """Wait until the delivery loop has recorded every queued message."""
+    for _ in range(200):
+        counts = await yv.store.outbox_counts()
+        if counts["queued"] == counts["sending"] == 0:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"still unsent: {counts}")
+
+
+async def test_reminders_expire_when_the_checkin_closes(yvp: PlanHarness) -> None:
+    """Regression: a reminder queued before the close but held back (quiet hours, a long
+    paced send, the bot down) went out after the check-in had closed. Reminders, like
+    invitations, now expire when the check-in closes."""
+    ben = await yvp.joined("Ben")
+    opened = await open_with_reminder(yvp, 3 * DAY, 1 * DAY)
+    assert (await ben.next_reply()).text == INVITE
+    yvp.clock.advance(1 * DAY + 60)
+    await yvp.plan()
+    assert (await ben.next_reply()).text == REMINDER
+    rows = db_rows(yvp.settings.database, "SELECT dedupe_key, expires_at FROM outbox")
+    assert sorted(rows) == [
+        (f"checkin:1:invite:{ben.id}", opened + 3 * DAY),
+        (f"checkin:1:remind:{ben.id}", opened + 3 * DAY),
+    ]
+
+
+async def test_the_planner_deletes_sent_messages_a_week_old(yvp: PlanHarness) -> None:
+    """Regression: sent messages were kept for ever, with chat ids and reminder keys that
+    tell who had not finished by reminder time. A week after they were due, they go."""
+    ben = await yvp.joined("Ben")
+    await open_with_reminder(yvp, 3 * DAY, 1 * DAY)
+    assert (await ben.next_reply()).text == INVITE
+    yvp.clock.advance(1 * DAY + 60)
+    await yvp.plan()
+    assert (await ben.next_reply()).text == REMINDER
+    await all_sent(yvp)
+    yvp.clock.advance(6 * DAY)
+    await yvp.plan()
+    keys = [key for (key,) in db_rows(yvp.settings.database, "SELECT dedupe_key FROM outbox")]
+    assert keys == [f"checkin:1:remind:{ben.id}"]
+    yvp.clock.advance(1 * DAY + 1)
+    await yvp.plan()
+    assert db_rows(yvp.settings.database, "SELECT * FROM outbox") == []

@@ -107,6 +107,8 @@ def test_comma_separated_ids(
         ("YOUTHVOICE_SEND_RATE", "0", ""),
         ("YOUTHVOICE_CHAT_GAP", "-1", ""),
         ("YOUTHVOICE_SURVEYS", "/no/such/folder", "no folder at /no/such/folder"),
+        ("YOUTHVOICE_SECRET_KEY", "", "is 0 characters"),
+        ("YOUTHVOICE_SECRET_KEY", "x" * 31, "is 31 characters, too short"),
     ],
 )
 def test_bad_value_is_one_line_naming_the_variable(
@@ -125,10 +127,19 @@ def test_bad_value_is_one_line_naming_the_variable(
 
 def test_secrets_are_hidden_in_repr() -> None:
     """The token and key never show in a repr or str of the settings."""
-    settings = Settings(_env_file=None, bot_token="123:topsecret", secret_key="k3y-value")  # type: ignore[call-arg]
+    key = "k3y-value-" + "x" * 32
+    settings = Settings(_env_file=None, bot_token="123:topsecret", secret_key=key)  # type: ignore[call-arg]
     for shown in (repr(settings), str(settings)):
         assert "topsecret" not in shown
         assert "k3y-value" not in shown
+
+
+def test_a_short_secret_key_is_not_shown_in_its_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-line error for a too-short YOUTHVOICE_SECRET_KEY never repeats the key."""
+    monkeypatch.setenv("YOUTHVOICE_SECRET_KEY", "hunter2-secret")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None)
+    assert "hunter2" not in str(caught.value)
 
 
 def test_every_field_has_a_description() -> None:

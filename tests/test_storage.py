@@ -15,13 +15,14 @@ import pytest
 from storage.base import (
     Checkin,
     ContactStatus,
+    Meeting,
     NewCheckin,
     OutgoingMessage,
     Progress,
     StorageError,
     Store,
 )
-from storage.sqlite import SqliteStore
+from storage.sqlite import SCHEMA_VERSION, SqliteStore
 
 TODAY = "2025-03-01"
 NOW = 1_700_000_000.0
@@ -404,6 +405,155 @@ async def test_claim_due_order_and_limit(store: Store) -> None:
     assert await store.claim_due(NOW + 20, 2) == []
 
 
+async def test_expired_messages_are_failed_and_never_claimed(store: Store) -> None:
+    """A message still queued when it expires is failed ('expired') by the claim that finds it,
+    urgent or not, while messages without an expiry or not yet expired are claimed."""
+    await store.enqueue(
+        [
+            OutgoingMessage(1, {}, NOW, expires_at=NOW + 10),
+            OutgoingMessage(2, {}, NOW, urgent=True, expires_at=NOW + 10),
+            OutgoingMessage(3, {}, NOW, expires_at=NOW + 11),
+            OutgoingMessage(4, {}, NOW),
+        ]
+    )
+    assert [m.chat_id for m in await store.claim_due(NOW + 10, 10, urgent_only=True)] == []
+    assert [m.chat_id for m in await store.claim_due(NOW + 10, 10)] == [3, 4]
+    assert await store.outbox_counts() == {"queued": 0, "sending": 2, "sent": 0, "failed": 2}
+    failed = await peek(store, "SELECT chat_id, error FROM outbox WHERE status = 'failed'")
+    assert sorted(failed) == [(1, "expired"), (2, "expired")]
+
+
+async def test_invitations_expire_when_the_checkin_closes(store: Store) -> None:
+    """Regression: invitations still queued when their check-in closed (the bot was down, or
+    quiet hours held them) were sent anyway, to a check-in nobody could answer."""
+    await store.join(CHAT, None, "en", TODAY, 1)
+    await store.open_checkin(NewCheckin("weekly", None, NOW, NOW + 3600), INVITE)
+    await store.open_checkin(NewCheckin("weekly", None, NOW, None), INVITE)
+    assert len(await store.claim_due(NOW + 3600, 10)) == 1
+    assert (await store.outbox_counts())["failed"] == 1
+
+
+async def test_prune_outbox_forgets_sent_and_failed_messages_after_a_week(store: Store) -> None:
+    """Regression: sent and failed messages were kept for ever, with their chat ids and keys
+    such as ``checkin:N:remind:<chat>`` that tell who had not finished by reminder time."""
+    week = 7 * 24 * 3600.0
+    await store.enqueue([OutgoingMessage(n, {}, NOW, f"checkin:1:remind:{n}") for n in (1, 2, 3)])
+    await store.enqueue([OutgoingMessage(4, {}, NOW + 2 * week)])
+    sent, failed, kept = await store.claim_due(NOW, 3)
+    await store.mark_sent([sent.id], NOW)
+    await store.mark_failed(failed.id, "unreachable")
+    await store.retry_later(kept.id, NOW, "429")
+    assert await store.prune_outbox(NOW + week) == 0
+    assert await store.prune_outbox(NOW + week + 1) == 2
+    assert await store.outbox_counts() == {"queued": 2, "sending": 0, "sent": 0, "failed": 0}
+    assert await store.prune_outbox(NOW + 3 * week) == 0
+
+
+FORGET_PROGRESS: dict[str, Callable[[Store, int], Awaitable[object]]] = {
+    "finish_response": lambda s, ck: s.finish_response(LINK, ck, {"note": "FINAL"}, TODAY, 3),
+    "erase_person": lambda s, ck: s.erase_person(CHAT, [LINK], 3),
+    "drop_closed_progress": lambda s, ck: s.drop_closed_progress(NOW + 100),
+}
+
+
+@pytest.mark.parametrize("forget", FORGET_PROGRESS)
+async def test_a_deleted_progress_row_leaves_no_remnant_in_the_file_or_wal(
+    tmp_path: Path, forget: str
+) -> None:
+    """Regression: a progress row deleted at finish (the link with the unfinished answers)
+    stayed readable in older page images in the -wal file until a checkpoint; now deleted
+    rows are zeroed (secure_delete) and the log is emptied after each such delete."""
+    path = tmp_path / "t.db"
+    async with SqliteStore(path) as store:
+        # Some SQLite builds have it on by default, others not: the store must ask for it.
+        assert await peek(store, "PRAGMA secure_delete") == [(1,)]
+        closing, _ = await store.open_checkin(NewCheckin("weekly", None, NOW, NOW + 100), INVITE)
+        assert closing is not None
+        staying = await new_checkin(store)
+        await store.save_progress("link-other", staying.id, {"note": "STILL-GOING"}, TODAY, 1)
+        await store.save_progress(LINK, closing.id, {"note": "HALF-WAY-SECRET"}, TODAY, 2)
+        await FORGET_PROGRESS[forget](store, closing.id)
+        assert await store.progress(LINK) is None
+        wal = Path(f"{path}-wal")
+        blob = path.read_bytes() + wal.read_bytes()
+        assert b"STILL-GOING" in blob  # the search finds what is there
+        assert b"HALF-WAY-SECRET" not in blob
+        marks = 1 if forget == "finish_response" else 0  # the participation mark, by design
+        assert blob.count(LINK.encode()) == marks
+        assert wal.stat().st_size == 0
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+STARTS = NOW + 3 * 24 * 3600.0
+
+
+def NOTICE(meeting: Meeting) -> dict[str, object]:
+    return {"text": f"{meeting.title} v{meeting.version}"}
+
+
+async def meeting_for_three(store: Store) -> Meeting:
+    """A meeting (24h and 1h reminders) for chats 1, 2 and 3, who then all say Going."""
+    for chat in (1, 2, 3):
+        await store.join(chat, None, "en", TODAY, chat)
+    draft = Meeting(0, "Forum", STARTS, "Youth centre", None, None, None)
+    reminders = [("24h", STARTS - 86400), ("1h", STARTS - 3600)]
+    meeting, invited = await store.add_meeting(draft, reminders, NOTICE, NOW)
+    assert invited == 3
+    assert isinstance(store, SqliteStore)
+    async with store._tx("seed") as db:
+        await db.execute("UPDATE rsvps SET answer = 'going'")
+    return meeting
+
+
+async def outbox_rows(store: Store, kind: str) -> list[tuple[Any, ...]]:
+    sql = "SELECT chat_id, urgent, expires_at FROM outbox WHERE dedupe_key LIKE ? ORDER BY 1"
+    return await peek(store, sql, f"meeting:%:{kind}%")
+
+
+@pytest.mark.parametrize("told", ["change", "cancel"])
+async def test_meeting_notices_go_only_to_people_still_joined(store: Store, told: str) -> None:
+    """Regression: change and cancel notices went to everyone ever invited, so people who had
+    said /stop (or could no longer be reached) were written to again."""
+    meeting = await meeting_for_three(store)
+    await store.set_status(2, ContactStatus.STOPPED, None)
+    await store.mark_unreachable([3])
+    if told == "change":
+        moved = Meeting(meeting.id, "Forum", STARTS + 60, "Town hall", None, None, None)
+        assert await store.change_meeting(moved, [], NOTICE, NOW) == 1
+    else:
+        assert await store.cancel_meeting(meeting.id, NOTICE, NOW) == 1
+    assert [row[0] for row in await outbox_rows(store, told)] == [1]
+
+
+async def test_meeting_messages_expire_at_the_start_and_notices_can_be_urgent(
+    store: Store,
+) -> None:
+    """Invitations, reminders, change and cancel notices expire when the meeting starts (the
+    new start, for a change); a change or cancel notice is urgent when asked."""
+    meeting = await meeting_for_three(store)
+    assert await store.queue_meeting_reminder(meeting.id, "24h", {"text": "r"}, False, NOW) == 3
+    moved = Meeting(meeting.id, "Forum", STARTS + 60, "Town hall", None, None, None)
+    assert await store.change_meeting(moved, [], NOTICE, NOW, urgent=True) == 3
+    assert await store.cancel_meeting(meeting.id, NOTICE, NOW, urgent=False) == 3
+    assert await outbox_rows(store, "invite") == [(c, 0, STARTS) for c in (1, 2, 3)]
+    assert await outbox_rows(store, "v1:remind") == [(c, 0, STARTS) for c in (1, 2, 3)]
+    assert await outbox_rows(store, "change") == [(c, 1, STARTS + 60) for c in (1, 2, 3)]
+    assert await outbox_rows(store, "cancel") == [(c, 0, STARTS + 60) for c in (1, 2, 3)]
+    assert await store.claim_due(STARTS + 60, 100) == []
+
+
+async def test_a_skipped_meeting_reminder_is_no_longer_due(store: Store) -> None:
+    """A reminder skipped as too late is done: not due again, and never queued later."""
+    meeting = await meeting_for_three(store)
+    due = await store.due_meeting_reminders(STARTS - 1800)
+    assert [kind for _, kind in due] == ["24h", "1h"]
+    assert await store.skip_meeting_reminder(meeting.id, "24h")
+    assert not await store.skip_meeting_reminder(meeting.id, "24h")
+    assert [kind for _, kind in await store.due_meeting_reminders(STARTS - 1800)] == ["1h"]
+    assert await store.queue_meeting_reminder(meeting.id, "24h", {}, False, NOW) == 0
+
+
 # The SQLite backend itself -------------------------------------------------------------------
 
 
@@ -460,7 +610,25 @@ async def test_reopening_a_file_keeps_data_and_schema_version(tmp_path: Path) ->
         await first.add_cohort("North", "N1", TODAY)
     async with SqliteStore(path) as second:
         assert [c.name for c in await second.cohorts()] == ["North"]
-        assert await peek(second, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+        version = await peek(second, "SELECT value FROM meta WHERE key = 'schema_version'")
+        assert version == [(str(SCHEMA_VERSION),)]
+
+
+async def test_a_version_1_database_gains_the_outbox_expiry_column(tmp_path: Path) -> None:
+    """A database made before messages could expire is brought up to date on opening."""
+    path = tmp_path / "t.db"
+    async with SqliteStore(path) as first:
+        await first.enqueue([OutgoingMessage(1, {"text": "a"}, NOW)])
+    with sqlite3.connect(path) as old:
+        old.execute("ALTER TABLE outbox DROP COLUMN expires_at")
+        old.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    old.close()
+    async with SqliteStore(path) as second:
+        assert await peek(second, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+            (str(SCHEMA_VERSION),)
+        ]
+        await second.enqueue([OutgoingMessage(2, {}, NOW, expires_at=NOW + 1)])
+        assert [m.chat_id for m in await second.claim_due(NOW + 1, 10)] == [1]
 
 
 CLI_JOINS = """

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 import yaml
 
+from flows.messages import say
 from flows.survey import (
+    NO,
+    PREFER_NOT,
+    SKIPPED,
+    YES,
+    Question,
     QuestionType,
     Survey,
     SurveyError,
@@ -355,3 +361,13 @@ def test_check_surveys_empty_folder(tmp_path: Path) -> None:
     assert check_surveys(tmp_path) == [f"{tmp_path}: no survey files (*.yaml) here"]
     with pytest.raises(SurveyError, match="no survey files"):
         load_surveys(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("value", "key"), [(YES, "yes"), (NO, "no"), (SKIPPED, "skipped"), (PREFER_NOT, "prefer_not")]
+)
+def test_label_for_words_come_from_the_message_catalogue(value: str, key: str) -> None:
+    """Yes, No, Skipped and Prefer not to say are the catalogue's words, so a translation
+    covers them; option labels still come from the survey."""
+    question = Question(id="q", type=QuestionType.YESNO, text="Q?", optional=True)
+    assert question.label_for(value) == say(key)
