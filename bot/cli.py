@@ -61,7 +61,8 @@ def demo(people: int) -> None:
     from bot.demo import run_demo
 
     # The demo prints its own story; the bot's own logs would drown it.
-    logging.getLogger().setLevel(logging.WARNING)
+    for name in ("", "bot", "flows", "storage", "telegram", "aiosqlite"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     asyncio.run(run_demo(people))
 
 

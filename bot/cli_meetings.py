@@ -5,15 +5,16 @@ They only write to the database; the running bot sends the invitations and notic
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 import click
 
 from bot.cli_support import (
+    clock,
     cohort_id_for,
     confirm_reach,
     fail,
+    follow_delivery,
     load_survey_or_exit,
     local,
     parsed,
@@ -49,7 +50,7 @@ def _urgent(settings: Settings, starts_at: float, now: float) -> bool:
 
 def _future(settings: Settings, at_text: str) -> float:
     at = parsed("--at", lambda: parse_at(at_text, settings.zone)).timestamp()
-    if at <= time.time():
+    if at <= clock():
         fail(f"--at: {at_text} has already passed")
     return at
 
@@ -67,6 +68,7 @@ def _link(url: str | None) -> str | None:
 @click.option("--link", "url", help="A link to join online.")
 @click.option("--cohort", "cohort_name", help="Only this cohort (default: everyone).")
 @click.option("--notes", help="Anything else to know (food, travel costs paid, ...).")
+@click.option("--dry-run", is_flag=True, help="Say who and when, and queue nothing.")
 @click.option("--yes", is_flag=True, help="Do not ask before a large send.")
 def meeting_add(
     title: str,
@@ -75,28 +77,43 @@ def meeting_add(
     url: str | None,
     cohort_name: str | None,
     notes: str | None,
+    dry_run: bool,
     yes: bool,
 ) -> None:
     """Add a meeting and invite the cohort, with Going / Maybe / Can't make it buttons."""
     settings = settings_or_exit()
-    starts_at, now = _future(settings, at_text), time.time()
+    starts_at, now = _future(settings, at_text), clock()
     draft = Meeting(0, title, starts_at, place, _link(url), notes, None)
 
-    async def work(store: SqliteStore) -> tuple[Meeting, int]:
+    async def reach(store: SqliteStore) -> tuple[int | None, int]:
         cohort_id = await cohort_id_for(store, cohort_name)
-        confirm_reach(await store.count_contacts(cohort_id), "now", yes)
+        return cohort_id, await store.count_contacts(cohort_id)
+
+    cohort_id, count = with_store(settings, reach)
+    who = f"{count} people in {cohort_name}" if cohort_name else f"{count} people (everyone)"
+    reminders = _reminders(settings, starts_at, now)
+    planned = ", ".join(f"{kind} reminder {local(settings, at)}" for kind, at in reminders)
+    click.echo(
+        f"'{title}' on {local(settings, starts_at)}: invitations to {who} now"
+        + (f"; {planned}" if planned else "")
+        + "."
+    )
+    if dry_run:
+        click.echo("Dry run: nothing was queued.")
+        return
+    confirm_reach(count, "now", yes)
+
+    async def work(store: SqliteStore) -> tuple[Meeting, int]:
         return await store.add_meeting(
             Meeting(0, title, starts_at, place, draft.link, notes, cohort_id),
-            _reminders(settings, starts_at, now),
+            reminders,
             lambda m: meeting_invitation(m, settings.zone),
             now,
         )
 
     added, invited = with_store(settings, work)
-    click.echo(
-        f"Meeting {added.id} '{title}' on {local(settings, starts_at)}: "
-        f"{invited} invitations queued."
-    )
+    click.echo(f"Meeting {added.id} saved: {invited} invitations queued.")
+    follow_delivery(settings, f"meeting:{added.id}:invite:", invited)
 
 
 @meeting.command("list")
@@ -105,7 +122,7 @@ def meeting_list() -> None:
     settings = settings_or_exit()
 
     async def work(store: SqliteStore) -> list[tuple[Meeting, dict[str, int]]]:
-        return [(m, await store.rsvp_counts(m.id)) for m in await store.meetings(time.time())]
+        return [(m, await store.rsvp_counts(m.id)) for m in await store.meetings(clock())]
 
     rows = with_store(settings, work)
     if not rows:
@@ -130,7 +147,7 @@ def meeting_change_command(
     settings = settings_or_exit()
     if not (at_text or place or url):
         fail("say what changes: --at, --where or --link")
-    now = time.time()
+    now = clock()
 
     async def work(store: SqliteStore) -> int:
         old = await store.meeting(meeting_id)
@@ -163,7 +180,7 @@ def meeting_change_command(
 def meeting_cancel_command(meeting_id: int) -> None:
     """Cancel a meeting and tell everyone invited."""
     settings = settings_or_exit()
-    now = time.time()
+    now = clock()
 
     async def work(store: SqliteStore) -> int:
         found = await store.meeting(meeting_id)
@@ -189,12 +206,14 @@ def meeting_feedback(meeting_id: int, survey_id: str, open_for_text: str) -> Non
     settings = settings_or_exit()
     survey = load_survey_or_exit(settings, survey_id)
     open_for = parsed("--open-for", lambda: parse_duration(open_for_text))
-    now = time.time()
+    now = clock()
 
     async def work(store: SqliteStore) -> int:
         found = await store.meeting(meeting_id)
         if found is None or found.cancelled:
             fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
+        if found.starts_at > now:
+            fail(f"meeting {meeting_id} has not happened yet; send feedback after it")
         if any(c.meeting_id == found.id for c in await store.open_checkins(now)):
             fail(f"a feedback check-in for meeting {meeting_id} is already open")
         new = NewCheckin(

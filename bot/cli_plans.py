@@ -5,18 +5,17 @@ They only write to the database; the running bot's planner and delivery loop do 
 
 from __future__ import annotations
 
-import sys
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import click
 
 from bot.cli_support import (
-    LARGE_SEND,
+    clock,
     cohort_id_for,
     confirm_reach,
     fail,
+    follow_delivery,
     load_survey_or_exit,
     local,
     parsed,
@@ -34,29 +33,6 @@ from flows.schedule import (
 from flows.survey import Survey
 from storage.base import NewCheckin, Schedule
 from storage.sqlite import SqliteStore
-
-
-def follow_delivery(settings: Settings, prefix: str, total: int) -> None:
-    """A progress bar while the running bot sends, for people at a terminal."""
-    if total <= LARGE_SEND or not sys.stdout.isatty():
-        return
-
-    async def done(store: SqliteStore) -> int:
-        return await store.outbox_progress(prefix)
-
-    with click.progressbar(length=total, label="Sending") as bar:
-        seen, quiet_since = 0, time.monotonic()
-        while seen < total:
-            time.sleep(1)
-            now_done = with_store(settings, done)
-            if now_done > seen:
-                bar.update(now_done - seen)
-                seen, quiet_since = now_done, time.monotonic()
-            elif time.monotonic() - quiet_since > 30:
-                click.echo("\nNothing sent for 30 s: is the bot running (or is it quiet hours)?")
-                click.echo("The messages stay queued and go out when it can send them.")
-                return
-
 
 # A one-off check-in without --open-for closes after this, so its unfinished answers are dropped.
 ONE_OFF_OPEN = timedelta(days=7)
@@ -126,7 +102,7 @@ def _parse(
         parsed("--open-for", lambda: parse_duration(open_for_text)) if open_for_text else None
     )
     remind = parsed("--remind-after", lambda: parse_duration(remind_text)) if remind_text else None
-    now = time.time()
+    now = clock()
     if at is not None and at.timestamp() <= now:
         fail(f"--at: {at_text} has already passed")
     first = at or (every.next_after(datetime.fromtimestamp(now, zone), zone) if every else None)

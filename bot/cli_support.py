@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import NoReturn, TypeVar
@@ -61,6 +62,11 @@ def with_store(settings: Settings, work: Callable[[SqliteStore], Awaitable[T]]) 
         sys.exit(1)
 
 
+def clock() -> float:
+    """Now, for staff commands (tests swap it for their fake clock)."""
+    return time.time()
+
+
 def fail(message: str) -> NoReturn:
     click.echo(f"youthvoice: {message}", err=True)
     sys.exit(1)
@@ -102,3 +108,25 @@ def load_survey_or_exit(settings: Settings, survey_id: str) -> Survey:
     if survey is None:
         fail(f"no survey '{survey_id}'; see: youthvoice surveys list")
     return survey
+
+
+def follow_delivery(settings: Settings, prefix: str, total: int) -> None:
+    """A progress bar while the running bot sends, for people at a terminal."""
+    if total <= LARGE_SEND or not sys.stdout.isatty():
+        return
+
+    async def done(store: SqliteStore) -> int:
+        return await store.outbox_progress(prefix)
+
+    with click.progressbar(length=total, label="Sending") as bar:
+        seen, quiet_since = 0, time.monotonic()
+        while seen < total:
+            time.sleep(1)
+            now_done = with_store(settings, done)
+            if now_done > seen:
+                bar.update(now_done - seen)
+                seen, quiet_since = now_done, time.monotonic()
+            elif time.monotonic() - quiet_since > 30:
+                click.echo("\nNothing sent for 30 s: is the bot running (or is it quiet hours)?")
+                click.echo("The messages stay queued and go out when it can send them.")
+                return

@@ -16,6 +16,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
@@ -212,7 +213,9 @@ class PlanHarness(Harness):
         from bot.cli import main
 
         env = self.cli_env()
-        return await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
+        # Staff commands see the harness's clock, as the running bot does.
+        with patch("bot.cli_meetings.clock", self.clock), patch("bot.cli_plans.clock", self.clock):
+            return await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
 
 
 PlanFactory = Callable[..., Awaitable[PlanHarness]]

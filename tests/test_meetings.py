@@ -473,3 +473,24 @@ async def test_a_late_cancellation_or_change_goes_out_in_quiet_hours(
         (str(soon.id), 1),
         (str(later.id), 0),
     ]
+
+
+async def test_meeting_add_dry_run_says_who_and_when_and_queues_nothing(yvp: PlanHarness) -> None:
+    """``meeting add --dry-run`` names how many people and when, and saves nothing."""
+    await yvp.joined("Sam")
+    at, _ = local_at(yvp, 3 * DAY)
+    result = await yvp.cli("meeting", "add", TITLE, "--at", at, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "invitations to 1 people (everyone) now" in result.stdout
+    assert "24h reminder" in result.stdout and "1h reminder" in result.stdout
+    assert result.stdout.endswith("Dry run: nothing was queued.\n")
+    assert await yvp.store.meetings(0) == []
+
+
+async def test_feedback_waits_until_the_meeting_has_happened(yvp: PlanHarness) -> None:
+    """``meeting feedback`` before the meeting starts is refused and queues nothing."""
+    meeting, _people = await four_answers(yvp, 2 * HOUR)
+    result = await yvp.cli("meeting", "feedback", str(meeting.id))
+    assert result.exit_code == 1
+    assert "has not happened yet" in result.output
+    assert [c for c in await yvp.store.checkins() if c.meeting_id == meeting.id] == []
