@@ -97,7 +97,7 @@ class Delivery:
             if gap_ends > now:
                 await self.store.retry_later(message.id, gap_ends, "paced", attempted=False)
             else:
-                self.last_sent[message.chat_id] = now
+                self.last_sent[message.chat_id] = now  # held for this send; see _send
                 ready.append(message)
         # Each send records its own result, so one failing in an unforeseen way cannot keep the
         # others from being marked sent.
@@ -137,6 +137,9 @@ class Delivery:
             log.exception("sending a queued message failed")
             await self._backoff(message, type(exc).__name__)
         else:
+            # The gap counts from when Telegram took the message, not from the claim: a send
+            # that waited for the rate limiter must not let the next one follow it too closely.
+            self.last_sent[message.chat_id] = self.clock()
             # Marked at once, not with the batch: after a crash only messages whose request
             # was still in flight (or whose mark had not committed) can go out again.
             try:
