@@ -6,9 +6,11 @@ a repeated update changes nothing and a restart resumes at the same question.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
 
 from bot import keys
 from bot.render import keyboard, question_buttons, question_text, reply
@@ -17,6 +19,8 @@ from flows import engine
 from flows.engine import Ask, Confirm, Effect, Event, Finish, Say, State, Toast
 from flows.messages import say
 from storage.base import Checkin, Contact, ContactStatus, Rsvp
+
+log = logging.getLogger(__name__)
 
 
 async def joined_contact(svc: Services, user_id: int) -> Contact | None:
@@ -126,6 +130,11 @@ async def render(update: Update, checkin_id: int, effects: Sequence[Effect], lan
 
 
 async def _confirm(query: CallbackQuery, line: str) -> None:
+    """Show the answer under its question. Only cosmetic: if Telegram will not edit the message
+    (too old, already edited), the answer is stored anyway and the next question still comes."""
     message = query.message
     text = message.text if isinstance(message, Message) and message.text else ""
-    await query.edit_message_text(f"{text}\n\n{line}".strip(), reply_markup=None)
+    try:
+        await query.edit_message_text(f"{text}\n\n{line}".strip(), reply_markup=None)
+    except BadRequest as exc:
+        log.info("could not show an answer on its question: %s", exc.message)

@@ -416,3 +416,17 @@ async def test_answer_after_moving_to_another_cohort_expires(yv: Harness) -> Non
     await assert_quiet(sam)
     assert sam.toasts() == [EXPIRED]
     assert progress_rows(yv) == before
+
+
+async def test_a_question_telegram_will_not_edit_still_moves_on(yv: Harness) -> None:
+    """Marking the answer on its question is cosmetic: if Telegram refuses the edit (too old to
+    edit), the answer is kept and the next question still comes, with no apology."""
+    sam, first, _checkin = await begin(yv)
+    assert first.text == MOOD_Q
+    yv.emu.fail_next("editMessageText", status=400)
+    await sam.tap("😐 OK")
+    question = await sam.next_reply()
+    assert question.text == SAFE_Q
+    await assert_quiet(sam)
+    state = json.loads(str(progress_rows(yv)[0][1]))
+    assert state["answers"] == {"mood": "3"}
