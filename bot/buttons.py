@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot import conversation, keys, meetings
 from bot.conversation import toast
-from bot.render import button_id, reply
+from bot.render import button_id, remove_buttons, reply
 from bot.services import Services, services
 from flows import engine
 from flows.messages import say
@@ -56,8 +56,12 @@ async def _join(svc: Services, update: Update, query: CallbackQuery, code: str) 
         return
     log.info("contact joined")
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await reply(update, say("already_joined" if before else "joined"))
+    await remove_buttons(query)
+    if before is None:
+        await reply(update, say("joined"))
+    else:
+        was_in = before.status is ContactStatus.JOINED
+        await reply(update, say("already_joined" if was_in else "joined_again"))
 
 
 async def _decline(svc: Services, update: Update, query: CallbackQuery) -> None:
@@ -72,7 +76,7 @@ async def _decline(svc: Services, update: Update, query: CallbackQuery) -> None:
     if not claimed:
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     await reply(update, say("not_joined"))
 
 
@@ -120,12 +124,12 @@ async def _delete(svc: Services, update: Update, query: CallbackQuery, confirmed
     if not confirmed:
         if await svc.store.claim_update(update.update_id, svc.now()):
             await query.answer()
-            await query.edit_message_reply_markup(reply_markup=None)
+            await remove_buttons(query)
             await reply(update, say("delete_cancelled"))
         return
     links = [keys.link(svc.key, c.id, user_id) for c in await svc.store.checkins()]
     if await svc.store.erase_person(user_id, links, update.update_id):
         log.info("contact erased")
         await query.answer()
-        await query.edit_message_reply_markup(reply_markup=None)
+        await remove_buttons(query)
         await reply(update, say("deleted"))

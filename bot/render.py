@@ -7,12 +7,14 @@ checked against the database before anything changes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from flows.engine import DONE, Ask
 from flows.messages import say
@@ -27,6 +29,13 @@ def button_id(text: str) -> int | None:
     """An id from button data, or None: ASCII digits only ("²".isdigit() is true), and short
     enough for a SQLite integer, so forged data cannot raise."""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+async def remove_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off a message once used. Cosmetic: if Telegram will not edit it (too
+    old, already without buttons), leave it; the press has been handled."""
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(reply_markup=None)
 
 
 def keyboard(buttons: Sequence[Sequence[Mapping[str, str]]]) -> InlineKeyboardMarkup | None:

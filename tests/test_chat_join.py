@@ -223,3 +223,31 @@ async def test_forged_join_button_with_an_unknown_code_expires(yv: Harness) -> N
     assert joined.text == say("joined")
     contact = await yv.store.contact(sam.id)
     assert contact is not None and contact.cohort_id is None
+
+
+async def test_joining_again_from_an_older_welcome_says_welcome_back(yv: Harness) -> None:
+    """Someone who stopped and taps "Yes, I'm in" on an older welcome is welcomed back."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    await sam.send("/start")
+    await sam.replies(2)
+    await sam.tap("Yes, I'm in")
+    await sam.replies(2)
+    await sam.send("/stop")
+    assert (await sam.next_reply()).text == say("stopped")
+    await sam.tap("Yes, I'm in")
+    replies = await sam.replies(2)
+    assert replies[-1].text == say("joined_again")
+
+
+async def test_joining_works_when_telegram_will_not_remove_the_buttons(yv: Harness) -> None:
+    """Taking the buttons off the welcome is cosmetic: if Telegram refuses, the person is
+    still in and told so, with no apology."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    await sam.next_reply()
+    yv.emu.fail_next("editMessageReplyMarkup", status=400)
+    await sam.tap("Yes, I'm in")
+    assert (await sam.next_reply()).text == say("joined")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.status == "joined"
