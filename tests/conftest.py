@@ -269,3 +269,13 @@ async def assert_quiet(person: SimUser) -> None:
     await person.send("/help")
     reply = await person.next_reply()
     assert reply.text == say("help"), f"expected no reply, got {reply}\n{person.transcript()}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden``: rewrite tests/golden/*.yaml instead of comparing with them."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden survey transcripts in tests/golden from the current bot",
+    )
