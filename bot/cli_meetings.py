@@ -135,65 +135,103 @@ def meeting_list() -> None:
         )
 
 
+def _before_telling(
+    settings: Settings,
+    meeting_id: int,
+    what: str,
+    answers: tuple[str, ...],
+    dry_run: bool,
+    yes: bool,
+) -> Meeting | None:
+    """Say who a notice reaches (counted from the RSVPs), ask before a large one, and return
+    the meeting, or None on --dry-run."""
+
+    async def look(store: SqliteStore) -> tuple[Meeting, dict[str, int]]:
+        found = await store.meeting(meeting_id)
+        if found is None or found.cancelled:
+            fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
+        return found, await store.rsvp_counts(meeting_id)
+
+    found, counts = with_store(settings, look)
+    reach = sum(counts[a] for a in answers)
+    click.echo(
+        f"{what} for '{found.title}' ({local(settings, found.starts_at)}): "
+        f"up to {reach} people, now."
+    )
+    if dry_run:
+        click.echo("Dry run: nothing was queued.")
+        return None
+    confirm_reach(reach, "now", yes)
+    return found
+
+
+EVERYONE_INVITED = ("going", "maybe", "no", "none")
+
+
 @meeting.command("change")
 @click.argument("meeting_id", type=int)
 @click.option("--at", "at_text", help="New start, local time.")
 @click.option("--where", "place", help="New place.")
 @click.option("--link", "url", help="New online link.")
+@click.option("--dry-run", is_flag=True, help="Say who would be told, and change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask before telling many people.")
 def meeting_change_command(
-    meeting_id: int, at_text: str | None, place: str | None, url: str | None
+    meeting_id: int,
+    at_text: str | None,
+    place: str | None,
+    url: str | None,
+    dry_run: bool,
+    yes: bool,
 ) -> None:
     """Change a meeting's time or place and tell everyone invited."""
     settings = settings_or_exit()
     if not (at_text or place or url):
         fail("say what changes: --at, --where or --link")
     now = clock()
-
-    async def work(store: SqliteStore) -> int:
-        old = await store.meeting(meeting_id)
-        if old is None or old.cancelled:
-            fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
-        starts_at = _future(settings, at_text) if at_text else old.starts_at
-        new = Meeting(
-            old.id,
-            old.title,
-            starts_at,
-            place or old.place,
-            _link(url) or old.link,
-            old.notes,
-            old.cohort_id,
-        )
-        return await store.change_meeting(
+    starts_at = _future(settings, at_text) if at_text else None
+    link = _link(url)
+    old = _before_telling(settings, meeting_id, "The change", EVERYONE_INVITED, dry_run, yes)
+    if old is None:
+        return
+    start = starts_at or old.starts_at
+    new = Meeting(
+        old.id, old.title, start, place or old.place, link or old.link, old.notes, old.cohort_id
+    )
+    told = with_store(
+        settings,
+        lambda store: store.change_meeting(
             new,
-            _reminders(settings, starts_at, now),
+            _reminders(settings, start, now),
             lambda m: meeting_change(m, settings.zone),
             now,
-            urgent=_urgent(settings, min(old.starts_at, starts_at), now),
-        )
-
-    told = with_store(settings, work)
+            urgent=_urgent(settings, min(old.starts_at, start), now),
+        ),
+    )
     click.echo(f"Meeting {meeting_id} changed; {told} people will be told.")
 
 
 @meeting.command("cancel")
 @click.argument("meeting_id", type=int)
-def meeting_cancel_command(meeting_id: int) -> None:
+@click.option("--dry-run", is_flag=True, help="Say who would be told, and cancel nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask before telling many people.")
+def meeting_cancel_command(meeting_id: int, dry_run: bool, yes: bool) -> None:
     """Cancel a meeting and tell everyone invited."""
     settings = settings_or_exit()
     now = clock()
-
-    async def work(store: SqliteStore) -> int:
-        found = await store.meeting(meeting_id)
-        if found is None:
-            fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
-        return await store.cancel_meeting(
+    found = _before_telling(
+        settings, meeting_id, "The cancellation", EVERYONE_INVITED, dry_run, yes
+    )
+    if found is None:
+        return
+    told = with_store(
+        settings,
+        lambda store: store.cancel_meeting(
             meeting_id,
             lambda m: meeting_cancel(m, settings.zone),
             now,
             urgent=_urgent(settings, found.starts_at, now),
-        )
-
-    told = with_store(settings, work)
+        ),
+    )
     click.echo(f"Meeting {meeting_id} cancelled; {told} people will be told.")
 
 
@@ -201,19 +239,25 @@ def meeting_cancel_command(meeting_id: int) -> None:
 @click.argument("meeting_id", type=int)
 @click.option("--survey", "survey_id", default="meeting_feedback", show_default=True)
 @click.option("--open-for", "open_for_text", default="3d", show_default=True)
-def meeting_feedback(meeting_id: int, survey_id: str, open_for_text: str) -> None:
+@click.option("--dry-run", is_flag=True, help="Say who would be asked, and queue nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask before a large send.")
+def meeting_feedback(
+    meeting_id: int, survey_id: str, open_for_text: str, dry_run: bool, yes: bool
+) -> None:
     """After a meeting: send the feedback check-in to those who said Going or Maybe."""
     settings = settings_or_exit()
     survey = load_survey_or_exit(settings, survey_id)
     open_for = parsed("--open-for", lambda: parse_duration(open_for_text))
     now = clock()
+    found = _before_telling(
+        settings, meeting_id, "The feedback check-in", ("going", "maybe"), dry_run, yes
+    )
+    if found is None:
+        return
+    if found.starts_at > now:
+        fail(f"meeting {meeting_id} has not happened yet; send feedback after it")
 
     async def work(store: SqliteStore) -> int:
-        found = await store.meeting(meeting_id)
-        if found is None or found.cancelled:
-            fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
-        if found.starts_at > now:
-            fail(f"meeting {meeting_id} has not happened yet; send feedback after it")
         if any(c.meeting_id == found.id for c in await store.open_checkins(now)):
             fail(f"a feedback check-in for meeting {meeting_id} is already open")
         new = NewCheckin(

@@ -75,6 +75,9 @@ def _create(path: Path) -> bool:
 
 
 def link(key: bytes, checkin_id: int, user_id: int) -> str:
-    """A person's pseudonym for one check-in. Without the key it cannot be reversed."""
+    """A person's pseudonym for one check-in. Without the key it cannot be reversed.
+
+    Callers pass the chat id of a private chat, which Telegram makes equal to the user id;
+    the bot answers in private chats only."""
     message = f"checkin:{checkin_id}:user:{user_id}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()

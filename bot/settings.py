@@ -79,12 +79,13 @@ class Settings(BaseSettings):
         if not isinstance(value, str):
             return value
         ids = set()
-        for part in value.replace(";", ",").split(","):
+        for part in value.split(","):
             part = part.strip()
             if not part:
                 continue
-            if not part.lstrip("-").isdigit():
-                raise ValueError(f"'{part}' is not a numeric Telegram user id")
+            # A person's id is a positive number; negative ones are groups and channels.
+            if not (part.isascii() and part.isdigit()) or int(part) == 0:
+                raise ValueError(f"'{part}' is not a Telegram user id (a positive number)")
             ids.add(int(part))
         return frozenset(ids)
 

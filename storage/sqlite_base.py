@@ -50,6 +50,18 @@ def rowid(cursor: aiosqlite.Cursor) -> int:
     return cursor.lastrowid
 
 
+def _check_place(path: str) -> None:
+    """Say plainly why a database file cannot be opened, before aiosqlite tries: a failed
+    connect leaves its worker thread reporting to an event loop that may be gone."""
+    if path == ":memory:":
+        return
+    place = Path(path)
+    if place.is_dir():
+        raise StorageError("open failed: the database path is a folder, not a file")
+    if not place.parent.is_dir():
+        raise StorageError("open failed: the folder for the database does not exist")
+
+
 class SqliteBase:
     """Opening, closing and transactions; the store's mixins build on these helpers."""
 
@@ -73,6 +85,7 @@ class SqliteBase:
         async with self._lock:
             if self._db is not None:
                 return
+            _check_place(self._path)
             try:
                 db = await aiosqlite.connect(self._path, isolation_level=None)
             except sqlite3.Error as exc:

@@ -257,7 +257,7 @@ def _newer_schema(env: dict[str, str]) -> str:
 
 def _a_folder(env: dict[str, str]) -> str:
     Path(env["YOUTHVOICE_DATABASE"]).mkdir()
-    return "SQLITE_CANTOPEN"
+    return "the database path is a folder"
 
 
 @pytest.mark.parametrize("damage", [_newer_schema, _a_folder])

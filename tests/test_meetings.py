@@ -4,8 +4,10 @@ changes and cancellations told to everyone invited, reminders to Going and Maybe
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime, timedelta
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -189,7 +191,7 @@ async def test_meeting_cancel_tells_everyone_invited_and_its_buttons_say_cancell
     await answer(ash, "Can't make it")
     result = await yvp.cli("meeting", "cancel", str(meeting.id))
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Meeting {meeting.id} cancelled; 3 people will be told.\n"
+    assert result.stdout.endswith(f"\nMeeting {meeting.id} cancelled; 3 people will be told.\n")
     when = format_local(
         datetime.fromtimestamp(meeting.starts_at, yvp.settings.zone), yvp.settings.zone
     )
@@ -218,7 +220,7 @@ async def test_meeting_change_where_tells_everyone_invited(yvp: PlanHarness) -> 
     await answer(ash, "Can't make it")
     result = await yvp.cli("meeting", "change", str(meeting.id), "--where", "Town hall")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Meeting {meeting.id} changed; 2 people will be told.\n"
+    assert result.stdout.endswith(f"\nMeeting {meeting.id} changed; 2 people will be told.\n")
     moved = await yvp.store.meeting(meeting.id)
     assert moved is not None and moved.place == "Town hall" and moved.version == 2
     details = meeting_details(moved, yvp.settings.zone)
@@ -393,7 +395,7 @@ async def test_feedback_checkin_goes_only_to_going_and_maybe(yvp: PlanHarness) -
     yvp.clock.advance(3 * HOUR)
     result = await yvp.cli("meeting", "feedback", str(meeting.id))
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Feedback check-in open for 3d; 2 invitations queued.\n"
+    assert result.stdout.endswith("\nFeedback check-in open for 3d; 2 invitations queued.\n")
     for person in (gus, may):
         invite = await person.next_reply()
         assert invite.text == say("invitation", title="How was the meeting?")
@@ -494,3 +496,41 @@ async def test_feedback_waits_until_the_meeting_has_happened(yvp: PlanHarness) -
     assert result.exit_code == 1
     assert "has not happened yet" in result.output
     assert [c for c in await yvp.store.checkins() if c.meeting_id == meeting.id] == []
+
+
+async def test_notices_say_who_first_and_dry_run_changes_nothing(yvp: PlanHarness) -> None:
+    """``meeting change/cancel --dry-run`` say how many would be told and change nothing."""
+    meeting, _people = await four_answers(yvp, 2 * HOUR)
+    moved = await yvp.cli("meeting", "change", str(meeting.id), "--where", "Hall", "--dry-run")
+    assert moved.exit_code == 0, moved.output
+    assert "up to 4 people, now." in moved.stdout
+    assert moved.stdout.endswith("Dry run: nothing was queued.\n")
+    cancelled = await yvp.cli("meeting", "cancel", str(meeting.id), "--dry-run")
+    assert cancelled.exit_code == 0, cancelled.output
+    assert "The cancellation" in cancelled.stdout and "up to 4 people" in cancelled.stdout
+    still = await yvp.store.meeting(meeting.id)
+    assert still is not None and not still.cancelled and still.place == meeting.place
+
+
+async def test_a_large_notice_asks_first_and_no_means_nothing_is_sent(
+    yvp: PlanHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the large-send size the command asks; answering no cancels nothing."""
+    monkeypatch.setattr("bot.cli_support.LARGE_SEND", 2)
+    meeting, _people = await four_answers(yvp, 2 * HOUR)
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    with patch("bot.cli_meetings.clock", yvp.clock):
+        result = await asyncio.to_thread(
+            CliRunner().invoke,
+            main,
+            ["meeting", "cancel", str(meeting.id)],
+            env=yvp.cli_env(),
+            input="n\n",
+        )
+    assert result.exit_code == 1
+    assert "This will message 4 people (now). Go ahead?" in result.output
+    still = await yvp.store.meeting(meeting.id)
+    assert still is not None and not still.cancelled

@@ -673,3 +673,17 @@ async def test_handled_update_ids_are_forgotten_after_a_week(tmp_path: Path) -> 
         assert await store.claim_update(3, NOW + 8 * day)  # a run's first claim prunes
         assert await store.claim_update(1, NOW + 8 * day)
         assert not await store.claim_update(2, NOW + 8 * day)
+
+
+@pytest.mark.parametrize(
+    ("place", "says"),
+    [("folder", "the database path is a folder"), ("missing/x.db", "does not exist")],
+)
+async def test_a_database_that_cannot_be_opened_is_one_clear_error(
+    tmp_path: Path, place: str, says: str
+) -> None:
+    """A folder where the file should be, or a missing folder, is a StorageError in words."""
+    (tmp_path / "folder").mkdir()
+    store = SqliteStore(tmp_path / place)
+    with pytest.raises(StorageError, match=says):
+        await store.open()
