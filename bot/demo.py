@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -100,6 +101,7 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
                 api_url=emu.base_url,
                 database=Path(folder) / "demo.db",
                 quiet_hours="off",
+                secret_key=SecretStr(secrets.token_hex(32)),  # throwaway: the demo is too
             )
             svc = await open_services(settings)
             runner = BotRunner(svc, poll_timeout=1, delivery_idle=0.1)

@@ -232,7 +232,9 @@ class World:
             "message": shown,
             "data": data,
         }
-        chat.transcript.append(f"{person.first_name} taps #{message_id}: {data}")
+        label = _label_for(message, data) if message is not None else None
+        pressed = f"[{label}]" if label else f"#{message_id}: {data}"
+        chat.transcript.append(f"{person.first_name} taps {pressed}")
         self.push_update("callback_query", query)
         return query_id
 
@@ -295,3 +297,13 @@ class World:
     def pop_fault(self, method: str) -> Fault | None:
         queue = self.faults.get(method.lower())
         return queue.popleft() if queue else None
+
+
+def _label_for(message: StoredMessage, data: str) -> str | None:
+    """The text of the button on `message` that carries `data`, for a readable transcript."""
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    for row in rows:
+        for button in row:
+            if button.get("callback_data") == data:
+                return str(button.get("text", ""))
+    return None
