@@ -160,9 +160,12 @@ async def start_invited(person: SimUser) -> BotMessage:
     return first
 
 
-async def finish_weekly(person: SimUser, last_words: str = "Nothing else, thanks") -> None:
-    """From the weekly check-in's first question, answer every question (no branch) to the end."""
-    for label in ["😐 OK", "Yes", "I'm OK", "Yes"]:
+async def finish_weekly(
+    person: SimUser, last_words: str = "Nothing else, thanks", answered: int = 0
+) -> None:
+    """Answer the weekly check-in (no branch) to the end, from the question after the first
+    ``answered`` ones."""
+    for label in ["😐 OK", "Yes", "I'm OK", "Yes"][answered:]:
         await person.tap(label)
         await person.replies(2)  # the answered question edited, then the next one
     await person.tap("Help with money")

@@ -23,7 +23,7 @@ from bot.render import invitation
 from flows.messages import say
 from storage.base import NewCheckin
 from storage.sqlite import SqliteStore
-from tests.conftest import TOKEN, db_rows, last_update_id, start_invited
+from tests.conftest import TOKEN, db_rows, finish_weekly, last_update_id, start_invited
 from tests.test_crash_restart import Setup, bot_process, exited, logs
 
 pytestmark = pytest.mark.timeout(60)
@@ -89,19 +89,6 @@ async def kill(proc: subprocess.Popen[bytes]) -> None:
     assert await exited(proc) == -signal.SIGKILL
 
 
-async def finish_from_someone(sam: SimUser) -> None:
-    """From the fourth question (someone) to the thanks."""
-    await sam.tap("Yes")
-    await sam.replies(2)
-    await sam.tap("Help with money")
-    await sam.next_reply()  # the tick
-    await sam.tap("Done ✔")
-    await sam.replies(2)
-    await sam.send(LAST_WORDS)
-    thanks = await sam.next_reply()
-    assert thanks.text.startswith("Thank you."), sam.transcript()
-
-
 def assert_stored_once(setup: Setup) -> None:
     """Exactly the answers given, each once, under one response id; no progress left."""
     rows = db_rows(setup.database, "SELECT response_id, question_id, value FROM answers")
@@ -131,7 +118,7 @@ async def test_killed_mid_checkin_resumes_at_the_same_question(setup: Setup) -> 
             assert back.text == say("welcome_back_survey"), sam.transcript()
             assert again.text == SOMEONE_Q, sam.transcript()
             assert again.button_texts == ["Yes", "No", "Prefer not to say"], sam.transcript()
-            await finish_from_someone(sam)
+            await finish_weekly(sam, LAST_WORDS, answered=3)
 
     assert_stored_once(setup)
 
@@ -177,6 +164,6 @@ async def test_killed_right_after_a_tap_loses_nothing_and_repeats_nothing(
                 await sam.tap("I'm OK")
                 confirmed, following = await sam.replies(2)
                 assert following.text == SOMEONE_Q, sam.transcript()
-            await finish_from_someone(sam)
+            await finish_weekly(sam, LAST_WORDS, answered=3)
 
     assert_stored_once(setup)
