@@ -155,9 +155,9 @@ async def open_services(settings: Settings, clock: Callable[[], float] = time.ti
     return Services(settings, store, surveys, key, clock)
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, clock: Callable[[], float] = time.time) -> None:
     """``youthvoice run``: poll until SIGINT or SIGTERM, then stop cleanly."""
-    svc = await open_services(settings)
+    svc = await open_services(settings, clock)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -8,7 +8,7 @@ import asyncio
 import logging
 import secrets
 import sys
-import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import click
 
 from bot.cli_meetings import meeting
 from bot.cli_plans import checkin, schedules
-from bot.cli_support import settings_or_exit, setup_logging, with_store
+from bot.cli_support import clock, settings_or_exit, setup_logging, with_store
 from bot.keys import SecretKeyError
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
 from storage.base import StorageError
@@ -45,7 +45,7 @@ def run() -> None:
         )
         sys.exit(2)
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, clock))
     except (SurveyError, SecretKeyError) as exc:
         click.echo(f"youthvoice: {exc}", err=True)
         sys.exit(2)
@@ -114,7 +114,7 @@ def cohorts_add(name: str) -> None:
         if await store.cohort_by_name(name) is not None:
             click.echo(f"youthvoice: there is already a cohort called '{name}'", err=True)
             sys.exit(1)
-        today = time.strftime("%Y-%m-%d")
+        today = datetime.fromtimestamp(clock(), settings.zone).date().isoformat()
         return await store.add_cohort(name, code, today), await store.get_meta("bot_username")
 
     cohort, username = with_store(settings, work)

@@ -14,9 +14,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -42,17 +44,45 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-class Clock:
-    """Real time plus an offset the test can move forward."""
+# Every test clock starts here, so no test depends on the day or the time of day it runs.
+# ``pytest --clock-start 2027-03-27T12:00`` (local London time) moves the whole suite, which
+# CI uses to run the scheduling tests on a clocks-change weekend and in another year.
+DEFAULT_CLOCK_START = "2026-11-23T10:00"  # a Monday morning in London
+LONDON = ZoneInfo("Europe/London")
+_clock_start = datetime.fromisoformat(DEFAULT_CLOCK_START).replace(tzinfo=LONDON).timestamp()
 
-    def __init__(self) -> None:
+
+def clock_start() -> float:
+    """The moment every test clock starts at (a Unix timestamp)."""
+    return _clock_start
+
+
+class Clock:
+    """A fake clock: it starts at ``clock_start()`` and then runs at real speed (so the bot's
+    own waits behave), and a test moves it on (or back) with ``advance``."""
+
+    def __init__(self, start: float | None = None) -> None:
+        self.start = clock_start() if start is None else start
+        self._began = time.monotonic()
         self.offset = 0.0
 
     def __call__(self) -> float:
-        return time.time() + self.offset
+        return self.start + (time.monotonic() - self._began) + self.offset
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+
+@contextlib.contextmanager
+def cli_clock(clock: Callable[[], float]) -> Iterator[None]:
+    """Staff commands read ``clock`` instead of the real time."""
+    with (
+        patch("bot.cli_support.clock", clock),
+        patch("bot.cli_meetings.clock", clock),
+        patch("bot.cli_plans.clock", clock),
+        patch("bot.cli.clock", clock),
+    ):
+        yield
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
@@ -217,7 +247,7 @@ class PlanHarness(Harness):
 
         env = self.cli_env()
         # Staff commands see the harness's clock, as the running bot does.
-        with patch("bot.cli_meetings.clock", self.clock), patch("bot.cli_plans.clock", self.clock):
+        with cli_clock(self.clock):
             return await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
 
 
@@ -275,10 +305,30 @@ async def assert_quiet(person: SimUser) -> None:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--update-golden``: rewrite tests/golden/*.yaml instead of comparing with them."""
+    """``--update-golden``: rewrite tests/golden/*.yaml instead of comparing with them;
+    ``--clock-start``: where every test clock starts (local London time)."""
+    parser.addoption(
+        "--clock-start",
+        default=DEFAULT_CLOCK_START,
+        help="start every test clock at this local London time, e.g. 2027-03-27T12:00",
+    )
     parser.addoption(
         "--update-golden",
         action="store_true",
         default=False,
         help="rewrite the golden survey transcripts in tests/golden from the current bot",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _clock_start
+    text = str(config.getoption("--clock-start"))
+    try:
+        _clock_start = datetime.fromisoformat(text).replace(tzinfo=LONDON).timestamp()
+    except ValueError:
+        raise pytest.UsageError(f"--clock-start: not a date and time: {text!r}") from None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    start = datetime.fromtimestamp(clock_start(), LONDON)
+    return f"test clocks start at {start:%a %d %b %Y %H:%M} (London)"

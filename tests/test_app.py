@@ -49,7 +49,7 @@ async def test_serve_closes_the_database_even_when_stopping_fails(
         async def stop(self) -> None:
             raise RuntimeError("could not stop")
 
-    async def open_services(settings: object) -> Services:
+    async def open_services(settings: object, clock: object) -> Services:
         return Services(make_settings(tmp_path), Store(), {}, b"k" * 32)  # type: ignore[arg-type]
 
     monkeypatch.setattr(app, "open_services", open_services)

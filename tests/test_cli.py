@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from bot.cli import main
 from flows.messages import say
 from flows.survey import bundled_dir
-from tests.conftest import Harness, db_rows
+from tests.conftest import Clock, Harness, cli_clock, clock_start, db_rows
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -39,7 +39,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> Result:
-    return CliRunner().invoke(main, list(args), env=env)
+    with cli_clock(Clock()):
+        return CliRunner().invoke(main, list(args), env=env)
 
 
 def add_cohort(env: dict[str, str], name: str) -> str:
@@ -286,7 +287,8 @@ def test_one_off_checkin_closes_after_a_week_unless_told(env: dict[str, str]) ->
     assert "(7 days" not in result.stdout
     rows = db_rows(database, "SELECT closes_at - opens_at FROM checkins ORDER BY id")
     assert rows == [(7 * DAY,), (2 * DAY,)]
-    later = (datetime.now(ZoneInfo("Europe/London")) + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    start = datetime.fromtimestamp(clock_start(), ZoneInfo("Europe/London"))
+    later = (start + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
     result = run(env, "checkin", "weekly", "--at", later, "--yes")
     assert result.exit_code == 0, result.output
     assert db_rows(database, "SELECT open_for FROM schedules") == [(7 * DAY,)]

@@ -23,7 +23,7 @@ from bot.render import invitation
 from flows.messages import say
 from storage.base import NewCheckin
 from storage.sqlite import SqliteStore
-from tests.conftest import TOKEN, db_rows, finish_weekly, last_update_id, start_invited
+from tests.conftest import TOKEN, clock_start, db_rows, finish_weekly, last_update_id, start_invited
 from tests.test_crash_restart import Setup, bot_process, exited, logs
 
 pytestmark = pytest.mark.timeout(60)
@@ -71,7 +71,7 @@ async def joined_and_invited(setup: Setup) -> SimUser:
     await sam.replies(2)  # the keyboard removed, then "You're in"
     async with SqliteStore(setup.database) as store:
         checkin, queued = await store.open_checkin(
-            NewCheckin("weekly", None, time.time()),
+            NewCheckin("weekly", None, clock_start()),
             lambda c: invitation(c.id, "How are things?"),
         )
         assert checkin is not None and queued == 1

@@ -23,7 +23,7 @@ from bot.emulator import Emulator, SimUser
 from bot.render import invitation
 from storage.base import NewCheckin
 from storage.sqlite import SqliteStore
-from tests.conftest import TOKEN, db_rows
+from tests.conftest import TOKEN, clock_start, db_rows
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -33,7 +33,9 @@ pytestmark = pytest.mark.timeout(60)
 PEOPLE = 1_200
 SEND_RATE = 200  # also the most messages one claimed batch holds: the in-flight bound
 KILL_AT = 0.3
-YOUTHVOICE = Path(sys.executable).with_name("youthvoice")
+# ``youthvoice run`` on the fake clock (tests/run_bot.py), importable from any working folder.
+RUN_BOT = [sys.executable, "-m", "tests.run_bot", str(clock_start())]
+REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -60,7 +62,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
                     [(p.id,) for p in people],
                 )
             checkin, queued = await store.open_checkin(
-                NewCheckin("weekly", None, time.time()),
+                NewCheckin("weekly", None, clock_start()),
                 lambda c: invitation(c.id, "How are things?"),
             )
             assert checkin is not None and queued == PEOPLE
@@ -79,12 +81,11 @@ def bot_process(setup: Setup, name: str) -> Iterator[subprocess.Popen[bytes]]:
         YOUTHVOICE_SEND_RATE=str(SEND_RATE),
         YOUTHVOICE_SECRET_KEY="crash-test-key-" + "x" * 32,
         PTB_TIMEDELTA="true",
+        PYTHONPATH=str(REPO),
     )
     log = setup.folder / f"{name}.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(YOUTHVOICE), "run"], env=env, cwd=setup.folder, stdout=out, stderr=out
-        )
+        proc = subprocess.Popen(RUN_BOT, env=env, cwd=setup.folder, stdout=out, stderr=out)
     try:
         yield proc
     finally:

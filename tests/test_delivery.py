@@ -28,7 +28,7 @@ from bot.emulator import Emulator, RateLimits, SimUser
 from flows.schedule import parse_quiet_hours
 from storage.base import ContactStatus, OutgoingMessage, StorageError
 from storage.sqlite import SqliteStore
-from tests.conftest import TOKEN, Clock, make_settings
+from tests.conftest import TOKEN, Clock, clock_start, make_settings
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -61,7 +61,13 @@ async def bot(emu: Emulator) -> AsyncIterator[Bot]:
 def delivery(store: SqliteStore, bot: Bot, **options: Any) -> Delivery:
     """A delivery loop tuned for tests: short idle, chat gap and backoff (the backoff longer
     than the gap, as with the defaults, so a retry is never also held back by the gap)."""
-    values: dict[str, Any] = {"rate": 30.0, "chat_gap": 0.02, "idle": 0.01, "backoff_base": 0.05}
+    values: dict[str, Any] = {
+        "rate": 30.0,
+        "chat_gap": 0.02,
+        "idle": 0.01,
+        "backoff_base": 0.05,
+        "clock": Clock(),
+    }
     values.update(options)
     return Delivery(store, bot, **values)
 
@@ -72,7 +78,7 @@ def text_for(chat_id: int, n: int) -> str:
 
 def messages_for(people: Sequence[SimUser], each: int = 1, **fields: Any) -> list[OutgoingMessage]:
     """``each`` numbered messages per person, all due now."""
-    now = fields.pop("due_at", Clock()())
+    now = fields.pop("due_at", clock_start())
     return [
         OutgoingMessage(p.id, {"text": text_for(p.id, n)}, now, **fields)
         for n in range(each)
@@ -206,7 +212,9 @@ async def test_a_refused_message_is_failed_and_not_retried(
     not marked unreachable and the others go out."""
     sam = emu.user("Sam")
     assert await store.join(999, None, "en", "2026-11-23", update_id=1)
-    await store.enqueue([OutgoingMessage(999, {"text": "hello"}, Clock()()), *messages_for([sam])])
+    await store.enqueue(
+        [OutgoingMessage(999, {"text": "hello"}, clock_start()), *messages_for([sam])]
+    )
     await deliver_all(delivery(store, bot), store)
     rows = {r[1]: r[2:] for r in outbox(database)}
     assert rows[999] == ("failed", 1, "refused: Chat not found")
@@ -484,7 +492,7 @@ async def test_a_send_whose_result_cannot_be_recorded_is_retried_not_stranded(
     caplog.set_level(logging.ERROR, logger="bot.delivery")
     async with FlakyStore(database, mark_failed=1) as store:
         await store.enqueue(
-            [OutgoingMessage(999, {"text": "hello"}, Clock()()), *messages_for([sam])]
+            [OutgoingMessage(999, {"text": "hello"}, clock_start()), *messages_for([sam])]
         )
         await deliver_all(delivery(store, bot), store, timeout=5)
     rows = {r[1]: r[2] for r in outbox(database)}

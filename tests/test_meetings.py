@@ -18,7 +18,7 @@ from bot.render import meeting_details, meeting_invitation
 from flows.messages import say
 from flows.schedule import format_local, meeting_reminders, parse_at
 from storage.base import Meeting, Rsvp
-from tests.conftest import PlanFactory, PlanHarness, db_rows, settle
+from tests.conftest import PlanFactory, PlanHarness, clock_start, db_rows, settle
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -442,8 +442,9 @@ async def test_a_day_before_reminder_skipped_as_too_late_is_marked_done(yvp: Pla
 
 
 def quiet_from_now(hours: float) -> str:
-    """Quiet hours from a minute ago to ``hours`` from now, in the default zone (London)."""
-    now = datetime.now(ZoneInfo("Europe/London"))
+    """Quiet hours from a minute before the test clocks start to ``hours`` after, in the
+    default zone (London)."""
+    now = datetime.fromtimestamp(clock_start(), ZoneInfo("Europe/London"))
     start, end = now - timedelta(minutes=1), now + timedelta(hours=hours)
     return f"{start:%H:%M}-{end:%H:%M}"
 

@@ -22,6 +22,31 @@ INVITE = say("invitation", title="How are things?")
 MONDAY_6PM = parse_every("mon 18:00").spec
 
 
+def next_monday_6pm(yv: PlanHarness) -> float:
+    """The first Monday 18:00 (local) after the test clock's now."""
+    zone = yv.settings.zone
+    upcoming = parse_every("mon 18:00").next_after(datetime.fromtimestamp(yv.clock(), zone), zone)
+    assert upcoming is not None
+    return upcoming.timestamp()
+
+
+def monday_6pm_before_the_clocks_go_forward(yv: PlanHarness) -> float:
+    """The last Monday 18:00 (local) before the next spring clock change after now, so that
+    the following Monday 18:00 is an hour less than 7 days after it."""
+    zone = yv.settings.zone
+    day = datetime.fromtimestamp(yv.clock(), zone).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    for _ in range(1200):
+        following = day + timedelta(days=1)  # wall-clock arithmetic: noon to noon
+        if following.utcoffset() > day.utcoffset():  # type: ignore[operator]
+            monday = (day - timedelta(days=day.weekday())).replace(hour=18)
+            if monday.timestamp() > yv.clock():  # else the change is too close: next year's
+                return monday.timestamp()
+        day = following
+    raise AssertionError(f"{zone.key} never moves its clocks forward")
+
+
 async def schedule_of(yv: PlanHarness, schedule_id: int) -> Schedule:
     found: list[Schedule] = [s for s in await yv.store.schedules() if s.id == schedule_id]
     assert len(found) == 1
@@ -81,7 +106,7 @@ async def test_open_for_shorter_than_the_repeat_closes_the_checkin_early(
 ) -> None:
     """A Monday 18:00 check-in with ``--open-for 2d`` closes two days after it opened (not at
     the next opening), and ``--remind-after 1d`` reminds a day after it opened."""
-    opens = datetime(2026, 11, 30, 18, 0, tzinfo=yvp.settings.zone).timestamp()
+    opens = next_monday_6pm(yvp)
     yvp.clock.advance(opens - yvp.clock() + 60)
     await yvp.store.add_schedule("weekly", None, opens, MONDAY_6PM, 2 * DAY, 1 * DAY)
     await yvp.plan()
@@ -97,12 +122,13 @@ async def test_weekly_schedule_keeps_6pm_local_when_the_clocks_go_forward(
     """Across the spring clock change a Monday 18:00 check-in still opens at 18:00 local time
     the next week: 7 days less an hour later (and the one before closes then)."""
     zone = yvp.settings.zone
-    opens = datetime(2027, 3, 22, 18, 0, tzinfo=zone).timestamp()  # UK clocks change on 28 Mar
+    opens = monday_6pm_before_the_clocks_go_forward(yvp)
     yvp.clock.advance(opens - yvp.clock() + 60)
     added = await yvp.store.add_schedule("weekly", None, opens, MONDAY_6PM, None, None)
     await yvp.plan()
     next_at = (await schedule_of(yvp, added.id)).next_at
-    assert next_at == datetime(2027, 3, 29, 18, 0, tzinfo=zone).timestamp()
+    week_later = datetime.fromtimestamp(opens, zone) + timedelta(days=7)  # same wall clock
+    assert next_at == week_later.timestamp()
     assert next_at - opens == 7 * DAY - 3600
     [checkin] = await yvp.store.checkins()
     assert checkin.closes_at == next_at

@@ -1,0 +1,25 @@
+"""``youthvoice run`` on the test suite's fake clock, for tests that kill a real bot process:
+``python -m tests.run_bot START`` starts the clock at the Unix time START and runs at real speed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from unittest.mock import patch
+
+from bot import cli
+
+
+def main() -> None:
+    start, began = float(sys.argv[1]), time.monotonic()
+
+    def clock() -> float:
+        return start + (time.monotonic() - began)
+
+    with patch.object(cli, "clock", clock):
+        cli.main(["run"])
+
+
+if __name__ == "__main__":
+    main()
