@@ -16,8 +16,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.actions.notices import invitation
 from bot.emulator import BotMessage, Button, Emulator, SimUser
-from bot.render import invitation
 from flows.survey import load_surveys
 from storage.base import NewCheckin
 from storage.sqlite import SqliteStore

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram.ext import ContextTypes
-
 from bot.settings import Settings
 from flows.survey import Survey
 from storage.base import Store
@@ -28,9 +26,3 @@ class Services:
     def today(self) -> str:
         """The local date only: answers never carry a time of day."""
         return datetime.fromtimestamp(self.clock(), self.settings.zone).date().isoformat()
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    found = context.bot_data["services"]
-    assert isinstance(found, Services)
-    return found

@@ -253,8 +253,10 @@ class Store(Protocol):
     ) -> list[QueuedMessage]:
         """Mark up to ``limit`` queued messages due by ``now`` as 'sending' and return them,
         earliest due first (then by id), attempts incremented; only urgent ones if asked.
-        First, in the same transaction, queued messages expired by ``now`` become 'failed'
-        (error 'expired'): they are never returned."""
+        Only each chat's oldest queued or sending message is claimable, so one person's
+        messages go out one at a time, in the order they were queued. First, in the same
+        transaction, queued messages expired by ``now`` become 'failed' (error 'expired'):
+        they are never returned."""
         ...
 
     async def mark_sent(self, ids: Sequence[int], now: float) -> None: ...

@@ -59,10 +59,15 @@ class OutboxMixin(SqliteBase):
             )
             rows = list(
                 await db.execute_fetchall(
-                    "SELECT id, chat_id, payload, due_at, attempts FROM outbox"
+                    # Only each chat's oldest unsent message, so one person's messages
+                    # arrive in the order they were queued even when pacing holds one back.
+                    "SELECT id, chat_id, payload, due_at, attempts FROM outbox AS o"
                     " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
+                    " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id"
+                    "   AND e.status IN ('queued', 'sending') AND e.id < o.id"
+                    "   AND (e.urgent = 1 OR NOT ?))"
                     " ORDER BY due_at, id LIMIT ?",
-                    (now, urgent_only, limit),
+                    (now, urgent_only, urgent_only, limit),
                 )
             )
             await db.executemany(

@@ -129,4 +129,6 @@ CREATE TABLE IF NOT EXISTS outbox (
     expires_at REAL
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
+-- Finds each chat's oldest unsent message (messages to one person go in order).
+CREATE INDEX IF NOT EXISTS outbox_chat ON outbox (chat_id, id) WHERE status IN ('queued', 'sending');
 CREATE INDEX IF NOT EXISTS contacts_cohort ON contacts (cohort_id, status);

@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import BotRunner, open_services
+from bot.actions.notices import invitation
 from bot.emulator import Emulator, SimUser
 from bot.emulator.messages import BotMessage
-from bot.render import invitation
+from bot.runtime.runner import BotRunner, open_services
 from bot.services import Services
 from bot.settings import Settings
 from flows.messages import say
@@ -77,10 +77,10 @@ class Clock:
 def cli_clock(clock: Callable[[], float]) -> Iterator[None]:
     """Staff commands read ``clock`` instead of the real time."""
     with (
-        patch("bot.cli_support.clock", clock),
-        patch("bot.cli_meetings.clock", clock),
-        patch("bot.cli_plans.clock", clock),
-        patch("bot.cli.clock", clock),
+        patch("bot.cli.support.clock", clock),
+        patch("bot.cli.meetings.clock", clock),
+        patch("bot.cli.plans.clock", clock),
+        patch("bot.cli.commands.clock", clock),
     ):
         yield
 
@@ -305,7 +305,7 @@ async def assert_quiet(person: SimUser) -> None:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--update-golden``: rewrite tests/golden/*.yaml instead of comparing with them;
+    """``--update-golden``: rewrite tests/e2e/golden/*.yaml instead of comparing with them;
     ``--clock-start``: where every test clock starts (local London time)."""
     parser.addoption(
         "--clock-start",
@@ -316,7 +316,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="rewrite the golden survey transcripts in tests/golden from the current bot",
+        help="rewrite the golden survey transcripts in tests/e2e/golden from the current bot",
     )
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from unittest.mock import patch
 
-from bot import cli
+from bot.cli import commands as cli
 
 
 def main() -> None:

@@ -1,0 +1,144 @@
+"""The ``youthvoice`` command. Staff commands write to the database; only ``run`` and ``demo``
+talk to a Bot API, and the running bot sends whatever the commands queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.cli.meetings import meeting
+from bot.cli.plans import checkin, schedules
+from bot.cli.support import clock, settings_or_exit, setup_logging, with_store
+from bot.keys import SecretKeyError
+from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
+from storage.base import StorageError
+from storage.sqlite import SqliteStore
+
+# Invite codes avoid look-alike characters (0/O, 1/l/I) so they can be read out loud.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log more detail (never message text).")
+def main(verbose: bool) -> None:
+    """Youth Voice: safe, anonymous check-ins for young people in and leaving care."""
+    setup_logging(verbose)
+
+
+@main.command()
+def run() -> None:
+    """Run the bot (long polling) until Ctrl-C or SIGTERM."""
+    from bot.runtime.runner import serve
+
+    settings = settings_or_exit()
+    if settings.bot_token is None:
+        click.echo(
+            "youthvoice: YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather", err=True
+        )
+        sys.exit(2)
+    try:
+        asyncio.run(serve(settings, clock))
+    except (SurveyError, SecretKeyError) as exc:
+        click.echo(f"youthvoice: {exc}", err=True)
+        sys.exit(2)
+    except StorageError as exc:
+        click.echo(f"youthvoice: database problem: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--people", default=6, show_default=True, help="How many simulated young people.")
+def demo(people: int) -> None:
+    """Run the emulator and the real bot, let simulated young people answer, print the result."""
+    from bot.cli.demo import run_demo
+
+    # The demo prints its own story; the bot's own logs would drown it.
+    for name in ("", "bot", "flows", "storage", "telegram", "aiosqlite"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    asyncio.run(run_demo(people))
+
+
+@main.group()
+def surveys() -> None:
+    """List and check survey files."""
+
+
+@surveys.command("list")
+def surveys_list() -> None:
+    """List the surveys the bot will use."""
+    settings = settings_or_exit()
+    try:
+        found = load_surveys(settings.surveys)
+    except SurveyError as exc:
+        click.echo(f"youthvoice: {exc}", err=True)
+        sys.exit(1)
+    for survey in found.values():
+        click.echo(f"{survey.id:<20} {len(survey.questions):>2} questions  {survey.title}")
+
+
+@surveys.command("check")
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+def surveys_check(folder: Path | None) -> None:
+    """Check every survey file in FOLDER (default: the configured or bundled surveys)."""
+    if folder is None:
+        folder = settings_or_exit().surveys or bundled_dir()
+    problems = check_surveys(folder)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"All surveys in {folder} are fine.")
+
+
+@main.group()
+def cohorts() -> None:
+    """Groups of young people, each with its own invite link."""
+
+
+@cohorts.command("add")
+@click.argument("name")
+def cohorts_add(name: str) -> None:
+    """Create a cohort and print its invite code and link."""
+    settings = settings_or_exit()
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+    async def work(store: SqliteStore) -> tuple[Any, str | None]:
+        if await store.cohort_by_name(name) is not None:
+            click.echo(f"youthvoice: there is already a cohort called '{name}'", err=True)
+            sys.exit(1)
+        today = datetime.fromtimestamp(clock(), settings.zone).date().isoformat()
+        return await store.add_cohort(name, code, today), await store.get_meta("bot_username")
+
+    cohort, username = with_store(settings, work)
+    click.echo(f"Cohort '{cohort.name}' created. Invite code: {cohort.invite_code}")
+    bot = username or "<your_bot>"
+    click.echo(f"Invite link: https://t.me/{bot}?start={cohort.invite_code}")
+    if username is None:
+        click.echo("(Run the bot once and the link will show its real name.)")
+
+
+@cohorts.command("list")
+def cohorts_list() -> None:
+    """List cohorts with their invite codes and member counts."""
+    settings = settings_or_exit()
+
+    async def work(store: SqliteStore) -> list[tuple[Any, int]]:
+        return [(c, await store.count_contacts(c.id)) for c in await store.cohorts()]
+
+    rows = with_store(settings, work)
+    if not rows:
+        click.echo("No cohorts yet. Add one with: youthvoice cohorts add NAME")
+    for cohort, members in rows:
+        click.echo(f"{cohort.name:<30} code {cohort.invite_code}  {members} joined")
+
+
+for command in (checkin, schedules, meeting):
+    main.add_command(command)

@@ -1,0 +1,201 @@
+"""The delivery loop: sends what the outbox holds, paced, and records each result.
+
+Each message is marked sent as soon as Telegram accepts it; after a crash only the messages in
+flight at that moment can repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from flows.schedule import QuietHours, release_time
+from storage.base import QueuedMessage, Store
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = 300.0
+
+
+class DeliveryError(Exception):
+    """A pass sent messages but could not record what happened to some of them."""
+
+
+Buttons = list[list[dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Telegram took the message."""
+
+
+@dataclass(frozen=True)
+class RateLimited:
+    """Too many messages: send nothing more for ``seconds``."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """The person blocked the bot or deleted their account: final."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Telegram refused this message (chat not found, bad request): final."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The network or Telegram failed (timeout, 5xx, ...): worth trying again later."""
+
+    reason: str
+
+
+Outcome = Sent | RateLimited | Unreachable | Refused | Failed
+
+
+class Sender(Protocol):
+    """Sends one message and says what happened; never raises for Telegram's answers."""
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons) -> Outcome: ...
+
+
+@dataclass
+class Delivery:
+    store: Store
+    sender: Sender
+    rate: float = 30.0
+    chat_gap: float = 1.0
+    clock: Callable[[], float] = time.time
+    quiet: QuietHours | None = None
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    idle: float = 0.5
+    # The first retry after a network error or 5xx waits this long; each further one doubles.
+    backoff_base: float = 2.0
+    last_sent: dict[int, float] = field(default_factory=dict)
+    paused_until: float = 0.0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; a failure in one pass never ends the loop."""
+        requeued = await self.store.requeue_inflight()
+        if requeued:
+            log.warning("%d messages were in flight at the last stop; sending them again", requeued)
+        while not stop.is_set():
+            pause = self.paused_until - self.clock()
+            if pause > 0:
+                # A long 429 pause must not hold up a stop (SIGTERM) until it ends.
+                await _wait(stop, pause)
+                if stop.is_set():
+                    break
+            try:
+                sent = await self.deliver_once()
+            except Exception:
+                log.exception("delivery pass failed")
+                await self._requeue_stranded()
+                sent = 0
+            if sent == 0:
+                await _wait(stop, self.idle)
+
+    async def _requeue_stranded(self) -> None:
+        """After a failed pass, queue its claimed messages again instead of leaving them
+        'sending' until the next start. Passes run one at a time, so nothing else is in flight."""
+        try:
+            requeued = await self.store.requeue_inflight()
+        except Exception as exc:
+            log.error("could not queue a failed pass's messages again: %s", type(exc).__name__)
+            return
+        if requeued:
+            log.warning("%d messages of a failed pass were queued again", requeued)
+
+    async def deliver_once(self) -> int:
+        """Claim one batch (about a second's worth) of due messages and send them together.
+
+        Raises if the result of a send could not be recorded (``run`` then queues it again).
+        """
+        now = self.clock()
+        if now < self.paused_until:
+            return 0  # rate limited: ``run`` waits out the pause, and a stop can cut it short
+        # In quiet hours only urgent messages go; the rest wait, then go out paced as usual.
+        batch = await self.store.claim_due(now, max(1, int(self.rate)), self.is_quiet(now))
+        if not batch:
+            return 0
+        self._forget_old(now)
+        ready = []
+        for message in batch:
+            gap_ends = self.last_sent.get(message.chat_id, -1e18) + self.chat_gap
+            if gap_ends > now:
+                await self.store.retry_later(message.id, gap_ends, "paced", attempted=False)
+            else:
+                self.last_sent[message.chat_id] = now  # held for this send; see _send
+                ready.append(message)
+        # Each send records its own result, so one failing in an unforeseen way cannot keep the
+        # others from being marked sent.
+        results = await asyncio.gather(*(self._send(m) for m in ready), return_exceptions=True)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        for exc in failed:
+            log.error("recording the result of a send failed: %s", type(exc).__name__)
+        if failed:
+            raise DeliveryError(f"{len(failed)} of {len(ready)} send results were not recorded")
+        return len(batch)
+
+    def is_quiet(self, now: float) -> bool:
+        when = datetime.fromtimestamp(now, self.zone)
+        return release_time(when, self.quiet, self.zone) > when
+
+    async def _send(self, message: QueuedMessage) -> bool:
+        payload = message.payload
+        outcome = await self.sender.send(
+            message.chat_id, str(payload["text"]), payload.get("buttons", [])
+        )
+        if isinstance(outcome, RateLimited):
+            self.paused_until = max(self.paused_until, self.clock() + outcome.seconds)
+            await self.store.retry_later(message.id, self.clock() + outcome.seconds, "rate limited")
+        elif isinstance(outcome, Unreachable):
+            await self.store.mark_unreachable([message.chat_id])
+            await self.store.mark_failed(message.id, "unreachable")
+        elif isinstance(outcome, Refused):
+            log.warning("a queued message was refused: %s", outcome.reason)
+            await self.store.mark_failed(message.id, f"refused: {outcome.reason}")
+        elif isinstance(outcome, Failed):
+            await self._backoff(message, outcome.reason)
+        else:
+            # The gap counts from when Telegram took the message, not from the claim: a send
+            # that waited for the rate limiter must not let the next one follow it too closely.
+            self.last_sent[message.chat_id] = self.clock()
+            # Marked at once, not with the batch: after a crash only messages whose request
+            # was still in flight (or whose mark had not committed) can go out again.
+            try:
+                await self.store.mark_sent([message.id], self.clock())
+            except Exception as exc:
+                # Telegram has it: never queue it again from here. It stays 'sending', like a
+                # message in flight at a crash, until the next start puts it back in the queue.
+                log.error("a sent message could not be marked sent: %s", type(exc).__name__)
+            return True
+        return False
+
+    async def _backoff(self, message: QueuedMessage, error: str) -> None:
+        if message.attempts >= MAX_ATTEMPTS:
+            await self.store.mark_failed(message.id, error)
+            return
+        delay = min(MAX_BACKOFF, self.backoff_base * 2.0 ** (message.attempts - 1))
+        await self.store.retry_later(message.id, self.clock() + delay, error)
+
+    def _forget_old(self, now: float) -> None:
+        if len(self.last_sent) > 10_000:
+            self.last_sent = {c: t for c, t in self.last_sent.items() if t + self.chat_gap > now}
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -1,0 +1,149 @@
+"""The planner loop: every few seconds it opens scheduled check-ins and queues due reminders.
+
+Everything it acts on is a row with a due time, so a restart loses nothing, and a change made
+from the command line while the bot runs is noticed on the next tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import keys
+from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
+from bot.services import Services
+from flows.schedule import Repeat, release_time
+from storage.base import NewCheckin, OutgoingMessage, Schedule
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One opening of a schedule: when it opens, closes and reminds, and the next opening."""
+
+    opens_at: float
+    closes_at: float | None
+    remind_at: float | None
+    next_at: float | None
+
+
+def occurrence(schedule: Schedule, zone: ZoneInfo) -> Occurrence:
+    """Work out one opening. A repeating check-in with no --open-for closes when the next opens."""
+    assert schedule.next_at is not None
+    opens = schedule.next_at
+    following = None
+    if schedule.every:
+        after = datetime.fromtimestamp(opens, zone)
+        upcoming = Repeat(schedule.every).next_after(after, zone)
+        following = upcoming.timestamp() if upcoming else None
+    closes = opens + schedule.open_for if schedule.open_for else following
+    if schedule.open_for and following is not None:
+        closes = min(opens + schedule.open_for, following)
+    remind = opens + schedule.remind_after if schedule.remind_after else None
+    if remind is not None and closes is not None and remind >= closes:
+        remind = None
+    return Occurrence(opens, closes, remind, following)
+
+
+class Planner:
+    def __init__(self, svc: Services, tick: float = 2.0):
+        self.svc = svc
+        self.tick = tick
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Plan until ``stop`` is set; one failed pass never ends the loop."""
+        while not stop.is_set():
+            try:
+                await self.plan_once()
+            except Exception:
+                log.exception("planning pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.tick)
+
+    async def plan_once(self) -> None:
+        now = self.svc.now()
+        # Unfinished answers to a closed check-in can never be finished: keep nothing for them.
+        dropped = await self.svc.store.drop_closed_progress(now)
+        if dropped:
+            log.info("deleted %d unfinished responses to closed check-ins", dropped)
+        # Sent messages hold chat ids, and a reminder's key tells who had not finished by then.
+        pruned = await self.svc.store.prune_outbox(now)
+        if pruned:
+            log.info("deleted %d sent or failed messages older than a week", pruned)
+        for schedule in await self.svc.store.due_schedules(now):
+            await self._open(schedule, now)
+        for checkin in await self.svc.store.due_reminders(now):
+            await self._remind(checkin.id, now)
+        for meeting, kind in await self.svc.store.due_meeting_reminders(now):
+            if kind == "24h" and meeting.starts_at - now <= 3600:
+                # The bot was down through the day-before reminder: the hour-before one is due
+                # too, and "is tomorrow" would be wrong. Done, with nobody told.
+                await self.svc.store.skip_meeting_reminder(meeting.id, kind)
+                continue
+            payload = meeting_reminder(meeting, kind, self.svc.settings.zone)
+            sent = await self.svc.store.queue_meeting_reminder(
+                meeting.id, kind, payload, urgent=kind == "1h", now=now
+            )
+            log.info("meeting reminder queued to %d people", sent)
+
+    async def _open(self, schedule: Schedule, now: float) -> None:
+        """Open this schedule's due check-in, unless it already closed while the bot was down."""
+        store, when = self.svc.store, occurrence(schedule, self.svc.settings.zone)
+        survey = self.svc.surveys.get(schedule.survey_id)
+        if survey is None:
+            log.error("schedule %d names a survey that is not loaded; skipping it", schedule.id)
+        elif when.closes_at is not None and when.closes_at <= now:
+            log.warning("schedule %d: a check-in closed before it could be sent", schedule.id)
+        else:
+            remind_at = when.remind_at
+            if remind_at is not None and remind_at <= now:
+                # Opened late (the bot was down): the reminder would go out together with the
+                # invitation. Keep the planned gap after the real opening, if still open then.
+                remind_at = now + (remind_at - when.opens_at)
+                if when.closes_at is not None and remind_at >= when.closes_at:
+                    remind_at = None
+            new = NewCheckin(
+                survey.id,
+                schedule.cohort_id,
+                when.opens_at,
+                when.closes_at,
+                remind_at,
+                schedule_id=schedule.id,
+            )
+            checkin, queued = await store.open_checkin(
+                new, lambda c: invitation(c.id, survey.title)
+            )
+            if checkin is not None:
+                log.info("scheduled check-in %d opened; %d invitations queued", checkin.id, queued)
+        # Even if the check-in existed already (a crash after opening), move on: never twice.
+        await store.advance_schedule(schedule.id, when.next_at)
+
+    async def _remind(self, checkin_id: int, now: float) -> None:
+        """One reminder, only to people in the audience with no finished-mark."""
+        store = self.svc.store
+        checkin = await store.checkin(checkin_id)
+        if checkin is None or checkin.survey_id not in self.svc.surveys:
+            await store.queue_reminders(checkin_id, [])  # mark it done: nothing to send
+            return
+        zone, quiet = self.svc.settings.zone, self.svc.settings.quiet
+        goes_at = release_time(datetime.fromtimestamp(now, zone), quiet, zone).timestamp()
+        if checkin.closes_at is not None and goes_at >= checkin.closes_at:
+            # Quiet hours would hold it until the check-in has closed: mark it done, send none.
+            await store.queue_reminders(checkin.id, [])
+            log.info("check-in %d: no reminder, quiet hours last until it closes", checkin.id)
+            return
+        done = await store.finished_marks(checkin.id)
+        payload = checkin_reminder(checkin.id, self.svc.surveys[checkin.survey_id].title)
+        key = f"checkin:{checkin.id}:remind"
+        messages = [
+            OutgoingMessage(chat, payload, now, f"{key}:{chat}", expires_at=checkin.closes_at)
+            for chat in await store.audience(checkin)
+            if keys.link(self.svc.key, checkin.id, chat) not in done
+        ]
+        queued = await store.queue_reminders(checkin.id, messages)
+        log.info("check-in %d: %d reminders queued", checkin.id, queued)

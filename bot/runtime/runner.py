@@ -1,0 +1,103 @@
+"""Starts and stops the bot: the Telegram application, the delivery loop and the planner.
+
+``BotRunner`` is used the same way by ``youthvoice run``, the demo and the end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Callable
+
+from bot.keys import load_key
+from bot.runtime.delivery import Delivery
+from bot.runtime.planner import Planner
+from bot.services import Services
+from bot.settings import Settings
+from bot.telegram.app import TelegramBot
+from flows.survey import load_surveys
+from storage.base import Store
+from storage.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+
+class BotRunner:
+    """Starts the bot (polling and delivery) on the current event loop, and stops it cleanly."""
+
+    def __init__(
+        self,
+        svc: Services,
+        *,
+        poll_timeout: float = 10,
+        delivery_idle: float = 0.5,
+        planner_tick: float = 2.0,
+        stop_timeout: float = 15,
+    ):
+        self.svc = svc
+        self.telegram = TelegramBot(svc)
+        self.delivery = Delivery(
+            svc.store,
+            self.telegram.sender,
+            rate=svc.settings.send_rate,
+            chat_gap=svc.settings.chat_gap,
+            clock=svc.clock,
+            quiet=svc.settings.quiet,
+            zone=svc.settings.zone,
+            idle=delivery_idle,
+        )
+        self.planner = Planner(svc, tick=planner_tick)
+        self.poll_timeout = poll_timeout
+        self.stop_timeout = stop_timeout
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        username = await self.telegram.start(self.poll_timeout)
+        # So `youthvoice cohorts add` can print a real invite link without calling Telegram.
+        await self.svc.store.set_meta("bot_username", username)
+        self._tasks = [
+            asyncio.create_task(self.delivery.run(self._stop)),
+            asyncio.create_task(self.planner.run(self._stop)),
+        ]
+        log.info("Youth Voice is running")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            # wait_for cancels a loop that does not finish in time; Telegram must still stop.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=self.stop_timeout)
+        await self.telegram.stop()
+        log.info("Youth Voice stopped")
+
+
+async def open_services(settings: Settings, clock: Callable[[], float] = time.time) -> Services:
+    """Load surveys and the key, and open the database."""
+    surveys = load_surveys(settings.surveys)
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    key = load_key(secret, settings.database)
+    store: Store = SqliteStore(settings.database)
+    await store.open()
+    return Services(settings, store, surveys, key, clock)
+
+
+async def serve(settings: Settings, clock: Callable[[], float] = time.time) -> None:
+    """``youthvoice run``: poll until SIGINT or SIGTERM, then stop cleanly."""
+    svc = await open_services(settings, clock)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    runner = BotRunner(svc)
+    try:
+        await runner.start()
+        await stop.wait()
+    finally:
+        try:
+            await runner.stop()
+        finally:
+            await svc.store.close()

@@ -1,0 +1,94 @@
+"""The Telegram side of a running bot: the python-telegram-bot Application with every handler,
+the command menu, polling, and the sender the delivery loop uses."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.services import Services
+from bot.telegram import buttons, handlers, meetings
+from bot.telegram.sender import TelegramSender
+from bot.telegram.updates import PerPersonUpdateProcessor
+
+# Aim a little under the overall limit: at exactly the limit, any jitter in request timing
+# draws a 429, and each 429 pauses every send for a second or more.
+PACE_MARGIN = 0.97
+
+COMMANDS = [
+    ("checkin", "Answer the check-in that's open"),
+    ("meetings", "Meetings coming up"),
+    ("privacy", "What we keep and who sees it"),
+    ("help", "What I can do"),
+    ("stop", "Stop messages from me"),
+    ("delete", "Remove yourself"),
+]
+
+
+def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
+    """The Application with every handler; private chats only, groups get one polite line."""
+    settings = svc.settings
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.api_url)
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.send_rate * PACE_MARGIN, max_retries=2)
+        )
+        .concurrent_updates(PerPersonUpdateProcessor())
+        .build()
+    )
+    app.bot_data["services"] = svc
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.on_group))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED & private, handlers.on_edited))
+    for name, callback in [
+        ("start", handlers.on_start),
+        ("help", handlers.on_help),
+        ("privacy", handlers.on_privacy),
+        ("stop", handlers.on_stop),
+        ("delete", handlers.on_delete),
+        ("checkin", handlers.on_checkin),
+        ("meetings", meetings.on_meetings),
+    ]:
+        app.add_handler(CommandHandler(name, callback, filters=private))
+    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_help))
+    app.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
+    app.add_handler(MessageHandler(private, handlers.on_unreadable))
+    app.add_error_handler(handlers.on_error)
+    return app
+
+
+class TelegramBot:
+    """The Application, started and stopped as the runner needs it."""
+
+    def __init__(self, svc: Services) -> None:
+        self.app = build_application(svc)
+        self.sender = TelegramSender(self.app.bot)
+
+    async def start(self, poll_timeout: float) -> str:
+        """Connect, set the command menu and start polling; returns the bot's username."""
+        await self.app.initialize()
+        await self.app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+        )
+        return str(self.app.bot.username)
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()

@@ -1,0 +1,79 @@
+"""Meetings for young people: RSVP button presses and the /meetings list."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.actions.notices import meeting_details, rsvp_buttons
+from bot.services import Services
+from bot.telegram.context import services
+from bot.telegram.conversation import joined_contact, toast
+from bot.telegram.render import button_id, keyboard, reply
+from flows.messages import say
+from storage.base import Meeting, Rsvp
+
+SHOWN = 5  # at most this many upcoming meetings in /meetings, soonest first
+
+
+def _answer_line(answer: Rsvp | None) -> str:
+    if answer is None:
+        return say("meeting_no_answer")
+    return say("meeting_your_answer", answer=say(f"meeting_{answer.value}"))
+
+
+def _card(svc: Services, meeting: Meeting, answer: Rsvp | None) -> str:
+    details = meeting_details(meeting, svc.settings.zone)
+    return f"📅 {meeting.title}\n{details}\n\n{_answer_line(answer)}"
+
+
+async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str) -> None:
+    """m:<meeting>:<going|maybe|no>: record the answer, changeable until the start."""
+    meeting_part, _, answer_part = data.partition(":")
+    contact = await joined_contact(svc, query.from_user.id)
+    number = button_id(meeting_part)
+    meeting = await svc.store.meeting(number) if number is not None else None
+    if contact is None or meeting is None or answer_part not in {r.value for r in Rsvp}:
+        await toast(svc, update, query)
+        return
+    if meeting.cancelled:
+        await toast(svc, update, query, "meeting_cancelled_toast")
+        return
+    if meeting.starts_at <= svc.now():
+        await toast(svc, update, query, "meeting_started")
+        return
+    if meeting.cohort_id is not None and meeting.cohort_id != contact.cohort_id:
+        await toast(svc, update, query)
+        return
+    answer = Rsvp(answer_part)
+    if not await svc.store.set_rsvp(meeting.id, contact.chat_id, answer, update.update_id):
+        return
+    await query.answer(say("rsvp_thanks"))
+    message = query.message
+    card = _card(svc, meeting, answer)
+    if isinstance(message, Message) and message.text != card:
+        # Keep the buttons so the answer can change until the start.
+        await query.edit_message_text(card, reply_markup=keyboard(rsvp_buttons(meeting)))
+
+
+async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/meetings: what is coming up, with the person's own answer and buttons to change it."""
+    svc = services(context)
+    user = update.effective_user
+    assert user is not None
+    contact = await joined_contact(svc, user.id)
+    if not await svc.store.claim_update(update.update_id, svc.now()):
+        return
+    if contact is None:
+        await reply(update, say("start_first"))
+        return
+    upcoming = [
+        m
+        for m in await svc.store.meetings(svc.now())
+        if m.cohort_id is None or m.cohort_id == contact.cohort_id
+    ][:SHOWN]
+    if not upcoming:
+        await reply(update, say("meetings_none"))
+    for meeting in upcoming:
+        answer = await svc.store.rsvp(meeting.id, contact.chat_id)
+        await reply(update, _card(svc, meeting, answer), keyboard(rsvp_buttons(meeting)))

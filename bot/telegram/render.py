@@ -1,0 +1,94 @@
+"""Turns engine effects and outbox payloads into Telegram text and inline keyboards, and sends
+plain replies.
+
+Button data is short and untrusted: ``a:<checkin>:<question>:<value>`` and friends, always
+checked against the database before anything changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from flows.engine import DONE, Ask
+from flows.messages import say
+from flows.survey import NO, PREFER_NOT, SKIPPED, YES, QuestionType
+
+Buttons = list[list[dict[str, str]]]
+
+
+def button_id(text: str) -> int | None:
+    """An id from button data, or None: ASCII digits only ("²".isdigit() is true), and short
+    enough for a SQLite integer, so forged data cannot raise."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+async def remove_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off a message once used. Cosmetic: if Telegram will not edit it (too
+    old, already without buttons), leave it; the press has been handled."""
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+def keyboard(buttons: Sequence[Sequence[Mapping[str, str]]]) -> InlineKeyboardMarkup | None:
+    """Payload buttons (``{"text", "data"}`` or ``{"text", "url"}``) as a Telegram keyboard."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b["text"], url=b["url"])
+                if "url" in b
+                else InlineKeyboardButton(b["text"], callback_data=b["data"])
+                for b in row
+            ]
+            for row in buttons
+        ]
+    )
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send a message to the chat the update came from."""
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(text, reply_markup=markup)
+
+
+def question_text(ask: Ask, lang: str = "en") -> str:
+    header = say("progress", lang, number=ask.number, total=ask.total)
+    text = f"{header}\n\n{ask.question.text}"
+    if ask.question.type is QuestionType.TEXT:
+        text += "\n\n" + say("text_hint", lang, limit=ask.question.text_cap)
+    return text
+
+
+def question_buttons(ask: Ask, checkin_id: int, lang: str = "en") -> Buttons:
+    """One button a row for easy tapping; yes/no side by side; skip and prefer-not last."""
+    question = ask.question
+
+    def button(text: str, value: str) -> dict[str, str]:
+        return {"text": text, "data": f"a:{checkin_id}:{question.id}:{value}"}
+
+    rows: Buttons = []
+    if question.type is QuestionType.YESNO:
+        rows.append([button(say("yes", lang), YES), button(say("no", lang), NO)])
+    elif question.type is QuestionType.SCALE:
+        rows.extend([button(question.label_for(v), v)] for v in question.allowed_values())
+    elif question.type is QuestionType.CHOICE:
+        rows.extend([button(o.label, o.id)] for o in question.options or [])
+    elif question.type is QuestionType.MULTI:
+        for option in question.options or []:
+            tick = "✅ " if option.id in ask.picked else ""
+            rows.append([button(tick + option.label, option.id)])
+        rows.append([button(say("done", lang), DONE)])
+    extras = []
+    if question.optional:
+        extras.append(button(say("skip", lang), SKIPPED))
+    if question.prefer_not_to_say:
+        extras.append(button(say("prefer_not", lang), PREFER_NOT))
+    if extras:
+        rows.append(extras)
+    return rows

@@ -1,0 +1,253 @@
+"""End to end: joining, declining, invite codes, /stop, /help and /privacy through the emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.actions.notices import invitation
+from flows.messages import say
+from storage.base import ContactStatus, OutgoingMessage
+from tests.conftest import Harness, assert_quiet, db_rows
+
+pytestmark = pytest.mark.timeout(30)
+
+JOIN_BUTTONS = [say("join_yes"), say("join_no")]
+
+
+async def test_start_welcome_has_privacy_summary_and_two_buttons(yv: Harness) -> None:
+    """/start sends exactly the welcome with the privacy summary, with Join and No thanks."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    welcome = await sam.next_reply()
+    assert welcome.text == say("welcome", privacy=say("privacy"))
+    assert say("privacy") in welcome.text
+    assert welcome.button_texts == JOIN_BUTTONS
+    assert await yv.store.contact(sam.id) is None  # nothing is kept until they say yes
+    await assert_quiet(sam)
+
+
+async def test_no_thanks_stores_nothing_and_nothing_more_is_ever_sent(yv: Harness) -> None:
+    """'No thanks' keeps no contact; a check-in opened later invites others but never them."""
+    ash = await yv.joined("Ash")
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    await sam.next_reply()
+    await sam.tap("No thanks")
+    cleared, goodbye = await sam.replies(2)
+    assert cleared.edited and cleared.buttons == []
+    assert goodbye.text == say("not_joined")
+    assert await yv.store.contact(sam.id) is None
+    assert db_rows(yv.settings.database, "SELECT * FROM contacts WHERE chat_id = ?", sam.id) == []
+
+    await yv.open_checkin("weekly")
+    invite = await ash.next_reply()  # the bot is delivering: Ash gets hers...
+    assert invite.button_texts == ["Start"]
+    await sam.assert_no_reply(within=0.3)  # ...and Sam gets nothing
+    outbox = db_rows(yv.settings.database, "SELECT * FROM outbox WHERE chat_id = ?", sam.id)
+    assert outbox == []
+
+
+async def test_start_with_code_joins_that_cohort(yv: Harness) -> None:
+    """/start CODE then 'Yes, I'm in' stores the contact in the cohort with that invite code."""
+    await yv.cohort("Other", "OTHER999")
+    forum = await yv.cohort("Forum", "FORUM123")
+    sam = await yv.joined("Sam", "FORUM123")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None
+    assert contact.cohort_id == forum.id
+    assert contact.status is ContactStatus.JOINED
+
+
+async def test_bad_code_says_so_but_still_offers_to_join(yv: Harness) -> None:
+    """/start WRONG explains the link did not work, still offers to join, and joins no cohort."""
+    await yv.cohort("Forum", "FORUM123")
+    sam = yv.emu.user("Sam")
+    await sam.send("/start NOSUCHCODE")
+    welcome = await sam.next_reply()
+    assert welcome.text == say("bad_code") + "\n\n" + say("welcome", privacy=say("privacy"))
+    assert welcome.button_texts == JOIN_BUTTONS
+    await sam.tap("Yes, I'm in")
+    _cleared, joined = await sam.replies(2)
+    assert joined.text == say("joined")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.cohort_id is None
+
+
+async def test_join_tap_sends_youre_in_and_removes_buttons(yv: Harness) -> None:
+    """Joining removes the Join buttons from the welcome and says 'You're in' once."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    await sam.next_reply()
+    await sam.tap("Yes, I'm in")
+    cleared, joined = await sam.replies(2)
+    assert cleared.edited and cleared.buttons == []
+    assert joined.text == say("joined")
+    await assert_quiet(sam)
+
+
+async def test_start_when_already_joined(yv: Harness) -> None:
+    """/start from someone who already joined says so, with no welcome or buttons."""
+    sam = await yv.joined("Sam")
+    await sam.send("/start")
+    reply = await sam.next_reply()
+    assert reply.text == say("already_joined")
+    assert reply.buttons == []
+    await assert_quiet(sam)
+
+
+async def test_stop_then_start_rejoins(yv: Harness) -> None:
+    """/stop marks the contact stopped; /start afterwards welcomes them back as joined."""
+    sam = await yv.joined("Sam")
+    await sam.send("/stop")
+    assert (await sam.next_reply()).text == say("stopped")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.status is ContactStatus.STOPPED
+    await sam.send("/start")
+    assert (await sam.next_reply()).text == say("joined_again")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.status is ContactStatus.JOINED
+
+
+async def test_stopped_person_gets_no_invitation(yv: Harness) -> None:
+    """Someone who typed /stop is not invited to a check-in opened afterwards."""
+    ash = await yv.joined("Ash")
+    sam = await yv.joined("Sam")
+    await sam.send("/stop")
+    await sam.next_reply()
+    await yv.open_checkin("weekly")
+    await ash.next_reply()
+    await sam.assert_no_reply(within=0.3)
+
+
+async def test_stop_cancels_an_invitation_already_queued(yv: Harness) -> None:
+    """An invitation queued (due later) before /stop is never delivered after it."""
+    sam = await yv.joined("Sam")
+    checkin = await yv.open_checkin("weekly")
+    await sam.next_reply()  # the first invitation went out
+    await yv.store.enqueue(_later_invite(sam.id, checkin.id, yv.clock() + 1))
+    await sam.send("/stop")
+    assert (await sam.next_reply()).text == say("stopped")
+    yv.clock.advance(5)
+    await sam.assert_no_reply(within=0.3)
+    statuses = db_rows(yv.settings.database, "SELECT status FROM outbox WHERE dedupe_key = 'later'")
+    assert statuses == [("failed",)]
+
+
+def _later_invite(chat_id: int, checkin_id: int, due: float) -> list[OutgoingMessage]:
+    return [OutgoingMessage(chat_id, invitation(checkin_id, "Later"), due, "later")]
+
+
+async def test_help_privacy_and_unknown_commands(yv: Harness) -> None:
+    """/help lists the commands and /privacy explains what is kept, joined or not; an unknown
+    command such as /blah gets the help list."""
+    sam = yv.emu.user("Sam")
+    for command, expected in [("/help", "help"), ("/privacy", "privacy"), ("/blah", "help")]:
+        await sam.send(command)
+        assert (await sam.next_reply()).text == say(expected), command
+    ash = await yv.joined("Ash")
+    await ash.send("/privacy")
+    assert (await ash.next_reply()).text == say("privacy")
+
+
+async def test_text_from_someone_not_joined_points_to_start(yv: Harness) -> None:
+    """Text from someone who never joined gets 'Type /start to join first.' and is not kept."""
+    sam = yv.emu.user("Sam")
+    await sam.send("hello?")
+    assert (await sam.next_reply()).text == "Type /start to join first."
+    assert await yv.store.contact(sam.id) is None
+
+
+async def test_checkin_command_from_someone_not_joined(yv: Harness) -> None:
+    """/checkin from someone who never joined points them to /start, even with one open."""
+    await yv.open_checkin("weekly")
+    sam = yv.emu.user("Sam")
+    await sam.send("/checkin")
+    assert (await sam.next_reply()).text == say("start_first")
+
+
+async def test_text_from_joined_person_with_nothing_open(yv: Harness) -> None:
+    """A joined person's chat message with no check-in running gets a gentle pointer."""
+    sam = await yv.joined("Sam")
+    await sam.send("hi there")
+    assert (await sam.next_reply()).text == say("nothing_to_answer")
+
+
+async def test_no_thanks_on_an_older_welcome_after_joining_is_honoured(yv: Harness) -> None:
+    """Two welcomes on screen: 'Yes, I'm in' on one, then 'No thanks' on the other. The bot
+    says it won't message them, so it must not: they are stopped and get no invitation."""
+    ash = await yv.joined("Ash")
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    first = await sam.next_reply()
+    await sam.send("/start")
+    await sam.next_reply()
+    await sam.tap("Yes, I'm in")  # on the newest welcome
+    await sam.replies(2)
+    no_thanks = first.button("No thanks")
+    assert no_thanks is not None
+    await sam.tap_data(no_thanks.data, message_id=first.message_id)
+    cleared, goodbye = await sam.replies(2)
+    assert cleared.message_id == first.message_id and cleared.buttons == []
+    assert goodbye.text == say("not_joined")
+    contact = await yv.store.contact(sam.id)
+    assert contact is None or contact.status is not ContactStatus.JOINED
+    await yv.open_checkin("weekly")
+    await ash.next_reply()
+    await sam.assert_no_reply(within=0.3)
+
+
+async def test_bad_code_from_someone_already_in_says_the_code_did_not_work(yv: Harness) -> None:
+    """/start WRONG from someone who joined says the link didn't work as well as that they're
+    in, and leaves their cohort as it was."""
+    forum = await yv.cohort("Forum", "FORUM123")
+    sam = await yv.joined("Sam", "FORUM123")
+    await sam.send("/start NOSUCHCODE")
+    reply = await sam.next_reply()
+    assert reply.text == say("bad_code") + "\n\n" + say("already_joined")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.cohort_id == forum.id
+
+
+async def test_forged_join_button_with_an_unknown_code_expires(yv: Harness) -> None:
+    """A join button with a code no cohort has ('j:XXXX') expires and joins nobody; the
+    welcome's own button without a code ('j:') still joins, with no cohort."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    welcome = await sam.next_reply()
+    await sam.tap_data("j:NOSUCHCODE", message_id=welcome.message_id)
+    await assert_quiet(sam)
+    assert sam.toasts() == [say("button_expired")]
+    assert await yv.store.contact(sam.id) is None
+    await sam.tap_data("j:", message_id=welcome.message_id)
+    _cleared, joined = await sam.replies(2)
+    assert joined.text == say("joined")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.cohort_id is None
+
+
+async def test_joining_again_from_an_older_welcome_says_welcome_back(yv: Harness) -> None:
+    """Someone who stopped and taps "Yes, I'm in" on an older welcome is welcomed back."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    await sam.send("/start")
+    await sam.replies(2)
+    await sam.tap("Yes, I'm in")
+    await sam.replies(2)
+    await sam.send("/stop")
+    assert (await sam.next_reply()).text == say("stopped")
+    await sam.tap("Yes, I'm in")
+    replies = await sam.replies(2)
+    assert replies[-1].text == say("joined_again")
+
+
+async def test_joining_works_when_telegram_will_not_remove_the_buttons(yv: Harness) -> None:
+    """Taking the buttons off the welcome is cosmetic: if Telegram refuses, the person is
+    still in and told so, with no apology."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    await sam.next_reply()
+    yv.emu.fail_next("editMessageReplyMarkup", status=400)
+    await sam.tap("Yes, I'm in")
+    assert (await sam.next_reply()).text == say("joined")
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.status == "joined"

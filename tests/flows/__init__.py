@@ -1,0 +1,1 @@
+"""Unit tests of the pure logic in ``flows/``: surveys, the engine, time maths."""
