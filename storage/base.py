@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+# The language of anyone the bot has no contact row for (a chat that was never joined).
+DEFAULT_LANGUAGE = "en"
+
 
 class StorageError(Exception):
     """The database failed; the message never contains personal data."""
@@ -109,7 +112,9 @@ class Progress:
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """A message the bot starts. ``payload`` is renderer data: ``{"text": ..., "buttons": ...}``.
+    """A message the bot starts. ``payload`` is data rendered in the reader's language when it
+    is sent: ``{"text": <text>, "buttons": [[{"text": <text>, "data" or "url": ...}]]}``, where
+    a text is as ``flows.texts`` describes (a message key and parameters, or plain words).
 
     A message still queued at ``expires_at`` (when the check-in closes or the meeting starts)
     is never sent.
@@ -125,11 +130,14 @@ class OutgoingMessage:
 
 @dataclass(frozen=True)
 class QueuedMessage:
+    """A claimed message, with its reader's language (rendered in it when sent)."""
+
     id: int
     chat_id: int
     payload: Mapping[str, Any]
     due_at: float
     attempts: int
+    language: str = "en"
 
 
 @dataclass(frozen=True)

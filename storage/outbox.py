@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from storage.base import OutgoingMessage, QueuedMessage
+from storage.base import DEFAULT_LANGUAGE, OutgoingMessage, QueuedMessage
 from storage.sqlite_base import SqliteBase
 
 _OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
@@ -61,7 +61,9 @@ class OutboxMixin(SqliteBase):
                 await db.execute_fetchall(
                     # Only each chat's oldest unsent message, so one person's messages
                     # arrive in the order they were queued even when pacing holds one back.
-                    "SELECT id, chat_id, payload, due_at, attempts FROM outbox AS o"
+                    "SELECT id, chat_id, payload, due_at, attempts,"
+                    " (SELECT language FROM contacts WHERE contacts.chat_id = o.chat_id)"
+                    " FROM outbox AS o"
                     " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
                     " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id"
                     "   AND e.status IN ('queued', 'sending') AND e.id < o.id"
@@ -74,7 +76,10 @@ class OutboxMixin(SqliteBase):
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
                 [(row[0],) for row in rows],
             )
-        return [QueuedMessage(r[0], r[1], json.loads(r[2]), r[3], r[4] + 1) for r in rows]
+        return [
+            QueuedMessage(r[0], r[1], json.loads(r[2]), r[3], r[4] + 1, r[5] or DEFAULT_LANGUAGE)
+            for r in rows
+        ]
 
     async def mark_sent(self, ids: Sequence[int], now: float) -> None:
         if not ids:

@@ -107,7 +107,7 @@ def meeting_add(
         return await store.add_meeting(
             Meeting(0, title, starts_at, place, draft.link, notes, cohort_id),
             reminders,
-            lambda m: meeting_invitation(m, settings.zone),
+            lambda m: meeting_invitation(m),
             now,
         )
 
@@ -202,7 +202,7 @@ def meeting_change_command(
         lambda store: store.change_meeting(
             new,
             _reminders(settings, start, now),
-            lambda m: meeting_change(m, settings.zone),
+            lambda m: meeting_change(m),
             now,
             urgent=_urgent(settings, min(old.starts_at, start), now),
         ),
@@ -227,7 +227,7 @@ def meeting_cancel_command(meeting_id: int, dry_run: bool, yes: bool) -> None:
         settings,
         lambda store: store.cancel_meeting(
             meeting_id,
-            lambda m: meeting_cancel(m, settings.zone),
+            lambda m: meeting_cancel(m),
             now,
             urgent=_urgent(settings, found.starts_at, now),
         ),

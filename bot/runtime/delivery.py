@@ -17,6 +17,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from flows.schedule import QuietHours, release_time
+from flows.texts import render, render_buttons
 from storage.base import QueuedMessage, Store
 
 log = logging.getLogger(__name__)
@@ -154,10 +155,13 @@ class Delivery:
         return release_time(when, self.quiet, self.zone) > when
 
     async def _send(self, message: QueuedMessage) -> bool:
-        payload = message.payload
-        outcome = await self.sender.send(
-            message.chat_id, str(payload["text"]), payload.get("buttons", [])
-        )
+        try:
+            text, buttons = self.words(message)
+        except (KeyError, TypeError, ValueError) as exc:  # a payload this version cannot read
+            log.error("a queued message could not be rendered: %s", type(exc).__name__)
+            await self.store.mark_failed(message.id, "unreadable")
+            return False
+        outcome = await self.sender.send(message.chat_id, text, buttons)
         if isinstance(outcome, RateLimited):
             self.paused_until = max(self.paused_until, self.clock() + outcome.seconds)
             await self.store.retry_later(message.id, self.clock() + outcome.seconds, "rate limited")
@@ -183,6 +187,12 @@ class Delivery:
                 log.error("a sent message could not be marked sent: %s", type(exc).__name__)
             return True
         return False
+
+    def words(self, message: QueuedMessage) -> tuple[str, Buttons]:
+        """The message's text and buttons in its reader's language, rendered now."""
+        payload, lang = message.payload, message.language
+        text = render(payload["text"], lang, self.zone)
+        return text, render_buttons(payload.get("buttons", []), lang, self.zone)
 
     async def _backoff(self, message: QueuedMessage, error: str) -> None:
         if message.attempts >= MAX_ATTEMPTS:

@@ -85,7 +85,7 @@ class Planner:
                 # too, and "is tomorrow" would be wrong. Done, with nobody told.
                 await self.svc.store.skip_meeting_reminder(meeting.id, kind)
                 continue
-            payload = meeting_reminder(meeting, kind, self.svc.settings.zone)
+            payload = meeting_reminder(meeting, kind)
             sent = await self.svc.store.queue_meeting_reminder(
                 meeting.id, kind, payload, urgent=kind == "1h", now=now
             )

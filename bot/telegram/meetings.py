@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.actions.notices import meeting_details, rsvp_buttons
@@ -11,20 +11,25 @@ from bot.telegram.context import services
 from bot.telegram.conversation import joined_contact, toast
 from bot.telegram.render import button_id, keyboard, reply
 from flows.messages import say
+from flows.texts import render, render_buttons
 from storage.base import Meeting, Rsvp
 
 SHOWN = 5  # at most this many upcoming meetings in /meetings, soonest first
 
 
-def _answer_line(answer: Rsvp | None) -> str:
+def _answer_line(answer: Rsvp | None, lang: str) -> str:
     if answer is None:
-        return say("meeting_no_answer")
-    return say("meeting_your_answer", answer=say(f"meeting_{answer.value}"))
+        return say("meeting_no_answer", lang)
+    return say("meeting_your_answer", lang, answer=say(f"meeting_{answer.value}", lang))
 
 
-def _card(svc: Services, meeting: Meeting, answer: Rsvp | None) -> str:
-    details = meeting_details(meeting, svc.settings.zone)
-    return f"📅 {meeting.title}\n{details}\n\n{_answer_line(answer)}"
+def _card(svc: Services, meeting: Meeting, answer: Rsvp | None, lang: str) -> str:
+    details = render(meeting_details(meeting), lang, svc.settings.zone)
+    return f"📅 {meeting.title}\n{details}\n\n{_answer_line(answer, lang)}"
+
+
+def _buttons(svc: Services, meeting: Meeting, lang: str) -> InlineKeyboardMarkup | None:
+    return keyboard(render_buttons(rsvp_buttons(meeting), lang, svc.settings.zone))
 
 
 async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str) -> None:
@@ -48,12 +53,13 @@ async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str
     answer = Rsvp(answer_part)
     if not await svc.store.set_rsvp(meeting.id, contact.chat_id, answer, update.update_id):
         return
-    await query.answer(say("rsvp_thanks"))
+    lang = contact.language
+    await query.answer(say("rsvp_thanks", lang))
     message = query.message
-    card = _card(svc, meeting, answer)
+    card = _card(svc, meeting, answer, lang)
     if isinstance(message, Message) and message.text != card:
         # Keep the buttons so the answer can change until the start.
-        await query.edit_message_text(card, reply_markup=keyboard(rsvp_buttons(meeting)))
+        await query.edit_message_text(card, reply_markup=_buttons(svc, meeting, lang))
 
 
 async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -76,4 +82,5 @@ async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply(update, say("meetings_none"))
     for meeting in upcoming:
         answer = await svc.store.rsvp(meeting.id, contact.chat_id)
-        await reply(update, _card(svc, meeting, answer), keyboard(rsvp_buttons(meeting)))
+        lang = contact.language
+        await reply(update, _card(svc, meeting, answer, lang), _buttons(svc, meeting, lang))

@@ -17,6 +17,7 @@ from bot.emulator import SimUser
 from bot.emulator.messages import BotMessage
 from flows.messages import say
 from flows.schedule import format_local, meeting_reminders, parse_at
+from flows.texts import render
 from storage.base import Meeting, Rsvp
 from tests.conftest import PlanFactory, PlanHarness, clock_start, db_rows, settle
 
@@ -26,6 +27,11 @@ HOUR, DAY = 3600.0, 86400.0
 TITLE = "Forum meeting"
 RSVP_BUTTONS = ["Going ✅", "Maybe 🤔", "Can't make it"]
 LABEL = {"going": "Going ✅", "maybe": "Maybe 🤔", "no": "Can't make it"}
+
+
+def details_of(meeting: Meeting, zone: ZoneInfo) -> str:
+    """A meeting's when / where / notes lines, as an English reader sees them."""
+    return render(meeting_details(meeting), "en", zone)
 
 
 async def add_meeting(
@@ -48,7 +54,7 @@ async def add_meeting(
     meeting, _ = await yv.store.add_meeting(
         Meeting(0, title, starts, place, link, None, cohort_id),
         [(kind, when.timestamp()) for kind, when in plan],
-        lambda m: meeting_invitation(m, zone),
+        lambda m: meeting_invitation(m),
         now,
     )
     assert isinstance(meeting, Meeting)
@@ -62,12 +68,12 @@ def card(yv: PlanHarness, meeting: Meeting, answer: str | None) -> str:
         if answer is None
         else say("meeting_your_answer", answer=LABEL[answer])
     )
-    return f"📅 {meeting.title}\n{meeting_details(meeting, yv.settings.zone)}\n\n{line}"
+    return f"📅 {meeting.title}\n{details_of(meeting, yv.settings.zone)}\n\n{line}"
 
 
 async def invited(person: SimUser, meeting: Meeting, yv: PlanHarness) -> BotMessage:
     invite = await person.next_reply()
-    details = meeting_details(meeting, yv.settings.zone)
+    details = details_of(meeting, yv.settings.zone)
     assert invite.text == say("meeting_invite", title=meeting.title, details=details)
     return invite
 
@@ -223,7 +229,7 @@ async def test_meeting_change_where_tells_everyone_invited(yvp: PlanHarness) -> 
     assert result.stdout.endswith(f"\nMeeting {meeting.id} changed; 2 people will be told.\n")
     moved = await yvp.store.meeting(meeting.id)
     assert moved is not None and moved.place == "Town hall" and moved.version == 2
-    details = meeting_details(moved, yvp.settings.zone)
+    details = details_of(moved, yvp.settings.zone)
     assert "📍 Town hall" in details
     for person in (sam, ash):
         notice = await person.next_reply()
@@ -249,7 +255,7 @@ async def test_reminders_go_to_going_and_maybe_only_once_each(yvp: PlanHarness) 
     """The day-before and hour-before reminders go to Going and Maybe only, each once; those
     who can't make it or never answered hear nothing."""
     meeting, (gus, may, nia, oli) = await four_answers(yvp, 3 * DAY)
-    details = meeting_details(meeting, yvp.settings.zone)
+    details = details_of(meeting, yvp.settings.zone)
     yvp.clock.advance(2 * DAY + 60)
     await yvp.plan()
     for person in (gus, may):
@@ -297,7 +303,7 @@ async def test_the_hour_before_reminder_goes_even_in_quiet_hours(
     await yv.plan()
     reminder = await sam.next_reply()
     assert reminder.text == say(
-        "meeting_reminder_1h", title=TITLE, details=meeting_details(meeting, zone)
+        "meeting_reminder_1h", title=TITLE, details=details_of(meeting, zone)
     )
     await sam.assert_no_reply()
     yv.clock.advance(4 * HOUR)
@@ -316,7 +322,7 @@ async def test_a_moved_meeting_replans_its_reminders(yvp: PlanHarness) -> None:
     assert result.exit_code == 0, result.output
     moved = await yvp.store.meeting(meeting.id)
     assert moved is not None and moved.starts_at == starts
-    details = meeting_details(moved, yvp.settings.zone)
+    details = details_of(moved, yvp.settings.zone)
     assert (await sam.next_reply()).text == say("meeting_changed", title=TITLE, details=details)
     yvp.clock.advance(2 * DAY + 60)
     await yvp.plan()
@@ -425,7 +431,7 @@ async def test_a_late_day_before_reminder_is_dropped_when_the_hour_before_one_is
     yvp.clock.advance(3 * DAY - 30 * 60)
     await yvp.plan(2)
     reminder = await sam.next_reply()
-    details = meeting_details(meeting, yvp.settings.zone)
+    details = details_of(meeting, yvp.settings.zone)
     assert reminder.text == say("meeting_reminder_1h", title=TITLE, details=details)
     await sam.assert_no_reply(within=1.5)  # longer than the chat gap a second message waits
 

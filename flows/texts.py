@@ -1,0 +1,63 @@
+"""Messages as data: a message key and its parameters, kept until the moment of sending and then
+rendered in the reader's language. Queued messages are stored this way, never as finished text.
+
+A text is JSON-able: a plain string (a survey title, a place a worker typed), a message
+``{"key": ..., "params": {...}}`` whose parameters may be texts themselves, a local time
+``{"time": <unix seconds>}``, or ``{"lines": [...]}`` (texts joined one per line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flows.messages import say
+from flows.schedule import format_local
+
+Text = str | Mapping[str, Any]
+Buttons = list[list[dict[str, Any]]]
+
+
+def message(key: str, **params: Any) -> dict[str, Any]:
+    """The message ``key`` with its parameters, to be rendered for its reader."""
+    return {"key": key, "params": params}
+
+
+def local_time(timestamp: float) -> dict[str, Any]:
+    """A moment, shown in the deployment's time zone when rendered."""
+    return {"time": timestamp}
+
+
+def lines(*parts: Text) -> dict[str, Any]:
+    """Texts shown one per line."""
+    return {"lines": list(parts)}
+
+
+def render(text: Text, lang: str, zone: ZoneInfo) -> str:
+    """The words of ``text`` in ``lang``; raises ValueError for data that is not a text."""
+    if isinstance(text, str):
+        return text
+    if "key" in text:
+        params = {name: _param(value, lang, zone) for name, value in text["params"].items()}
+        return say(str(text["key"]), lang, **params)
+    if "time" in text:
+        return format_local(datetime.fromtimestamp(float(text["time"]), zone), zone)
+    if "lines" in text:
+        return "\n".join(render(part, lang, zone) for part in text["lines"])
+    raise ValueError(f"not a text: {sorted(text)}")
+
+
+def render_buttons(
+    buttons: Sequence[Sequence[Mapping[str, Any]]], lang: str, zone: ZoneInfo
+) -> list[list[dict[str, str]]]:
+    """Buttons whose labels are texts, with the labels rendered (data and links kept)."""
+    return [
+        [{**button, "text": render(button["text"], lang, zone)} for button in row]
+        for row in buttons
+    ]
+
+
+def _param(value: Any, lang: str, zone: ZoneInfo) -> Any:
+    return render(value, lang, zone) if isinstance(value, Mapping) else value
