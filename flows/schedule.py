@@ -219,11 +219,13 @@ def meeting_reminders(
     return [(label, when) for label, when in planned if when.astimezone(UTC) > now.astimezone(UTC)]
 
 
-def format_local(when: datetime, tz: ZoneInfo) -> str:
-    """A short friendly form such as "Tue 1 Dec, 6pm" or "Tue 1 Dec, 6:30pm"."""
+def format_local(when: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """A short friendly form such as "Tue 1 Dec, 6pm" or "Tue 1 Dec, 6:30pm", with the year
+    ("Tue 1 Dec 2099, 6pm") when ``now`` is given and falls in another year."""
     local = _in_zone(when, tz)
     hour = local.hour % 12 or 12
     minutes = f":{local.minute:02d}" if local.minute else ""
     suffix = "am" if local.hour < 12 else "pm"
     weekday = _DAYS[local.weekday()].capitalize()
-    return f"{weekday} {local.day} {_MONTHS[local.month - 1]}, {hour}{minutes}{suffix}"
+    year = f" {local.year}" if now is not None and _in_zone(now, tz).year != local.year else ""
+    return f"{weekday} {local.day} {_MONTHS[local.month - 1]}{year}, {hour}{minutes}{suffix}"

@@ -21,6 +21,7 @@ from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner, Result
 
 from bot.actions.notices import invitation
 from bot.emulator import Emulator, SimUser
@@ -83,6 +84,24 @@ def cli_clock(clock: Callable[[], float]) -> Iterator[None]:
         patch("bot.cli.commands.clock", clock),
     ):
         yield
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Settings for a ``youthvoice`` command: a fresh database, no quiet hours, no stray .env."""
+    monkeypatch.chdir(tmp_path)
+    return {
+        "YOUTHVOICE_DATABASE": str(tmp_path / "youthvoice.db"),
+        "YOUTHVOICE_QUIET_HOURS": "off",
+    }
+
+
+def run(env: dict[str, str], *args: str) -> Result:
+    """``youthvoice ARGS`` in this process (click's CliRunner) on a fresh test clock."""
+    from bot.cli import main
+
+    with cli_clock(Clock()):
+        return CliRunner().invoke(main, list(args), env=env)
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

@@ -19,8 +19,7 @@ from bot.cli.plans import checkin, schedules
 from bot.cli.support import clock, settings_or_exit, setup_logging, with_store
 from bot.keys import SecretKeyError
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
-from storage.base import StorageError
-from storage.sqlite import SqliteStore
+from storage.base import StorageError, Store
 
 # Invite codes avoid look-alike characters (0/O, 1/l/I) so they can be read out loud.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -110,7 +109,7 @@ def cohorts_add(name: str) -> None:
     settings = settings_or_exit()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
-    async def work(store: SqliteStore) -> tuple[Any, str | None]:
+    async def work(store: Store) -> tuple[Any, str | None]:
         if await store.cohort_by_name(name) is not None:
             click.echo(f"youthvoice: there is already a cohort called '{name}'", err=True)
             sys.exit(1)
@@ -130,7 +129,7 @@ def cohorts_list() -> None:
     """List cohorts with their invite codes and member counts."""
     settings = settings_or_exit()
 
-    async def work(store: SqliteStore) -> list[tuple[Any, int]]:
+    async def work(store: Store) -> list[tuple[Any, int]]:
         return [(c, await store.count_contacts(c.id)) for c in await store.cohorts()]
 
     rows = with_store(settings, work)

@@ -1,64 +1,45 @@
 """Staff commands for forum meetings: add, list (counts only), change, cancel, feedback.
 
-They only write to the database; the running bot sends the invitations and notices.
+Thin doors onto ``bot.actions.meetings``; the running bot sends the invitations and notices.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 
-from bot.actions.notices import invitation, meeting_cancel, meeting_change, meeting_invitation
+from bot.actions import checkins, meetings
+from bot.actions.meetings import CAME, EVERYONE_INVITED, Clock
 from bot.cli.support import (
+    acted,
     clock,
-    cohort_id_for,
     confirm_reach,
-    fail,
+    count,
     follow_delivery,
     load_survey_or_exit,
     local,
     parsed,
+    people,
     settings_or_exit,
     with_store,
 )
 from bot.settings import Settings
-from flows.schedule import meeting_reminders, parse_at, parse_duration, release_time
-from storage.base import Meeting, NewCheckin
-from storage.sqlite import SqliteStore
+from flows.schedule import parse_duration
+from storage.base import Meeting, Store
+
+
+def _clock(settings: Settings) -> Clock:
+    return Clock(settings.zone, settings.quiet, clock())
+
+
+def _going(settings: Settings, at: Clock) -> str:
+    """When messages queued now really go: now, or when quiet hours end."""
+    released = at.released(at.now)
+    return "now" if released - at.now < 60 else f"at {local(settings, released)}, after quiet hours"
 
 
 @click.group()
 def meeting() -> None:
     """Forum meetings with RSVP buttons and reminders."""
-
-
-def _reminders(settings: Settings, starts_at: float, now: float) -> list[tuple[str, float]]:
-    zone = settings.zone
-    start = datetime.fromtimestamp(starts_at, zone)
-    plan = meeting_reminders(start, settings.quiet, zone, datetime.fromtimestamp(now, zone))
-    return [(kind, when.timestamp()) for kind, when in plan]
-
-
-def _urgent(settings: Settings, starts_at: float, now: float) -> bool:
-    """Whether a notice about a meeting starting at ``starts_at`` must go even in quiet hours:
-    held until they end, it would arrive less than an hour before the start, or after it."""
-    zone = settings.zone
-    released = release_time(datetime.fromtimestamp(now, zone), settings.quiet, zone)
-    return starts_at < released.timestamp() + 3600
-
-
-def _future(settings: Settings, at_text: str) -> float:
-    at = parsed("--at", lambda: parse_at(at_text, settings.zone)).timestamp()
-    if at <= clock():
-        fail(f"--at: {at_text} has already passed")
-    return at
-
-
-def _link(url: str | None) -> str | None:
-    if url is not None and not url.startswith(("https://", "http://")):
-        fail("--link: should start with https://")
-    return url
 
 
 @meeting.command("add")
@@ -82,37 +63,29 @@ def meeting_add(
 ) -> None:
     """Add a meeting and invite the cohort, with Going / Maybe / Can't make it buttons."""
     settings = settings_or_exit()
-    starts_at, now = _future(settings, at_text), clock()
-    draft = Meeting(0, title, starts_at, place, _link(url), notes, None)
+    now = _clock(settings)
+    starts_at = acted(lambda: meetings.start_time(at_text, now))
+    acted(lambda: meetings.draft(title, starts_at, place, url, notes, None))
 
-    async def reach(store: SqliteStore) -> tuple[int | None, int]:
-        cohort_id = await cohort_id_for(store, cohort_name)
-        return cohort_id, await store.count_contacts(cohort_id)
+    async def reach(store: Store) -> tuple[int | None, int]:
+        cohort_id = await checkins.find_cohort(store, cohort_name)
+        return cohort_id, await meetings.reach(store, cohort_id)
 
-    cohort_id, count = with_store(settings, reach)
-    who = f"{count} people in {cohort_name}" if cohort_name else f"{count} people (everyone)"
-    reminders = _reminders(settings, starts_at, now)
-    planned = ", ".join(f"{kind} reminder {local(settings, at)}" for kind, at in reminders)
+    cohort_id, reached = with_store(settings, reach)
+    planned = meetings.draft(title, starts_at, place, url, notes, cohort_id)
+    who = people(reached) + (f" in {cohort_name}" if cohort_name else " (everyone)")
+    reminders = meetings.reminders(starts_at, now)
+    said = ", ".join(f"{kind} reminder {local(settings, at)}" for kind, at in reminders)
     click.echo(
-        f"'{title}' on {local(settings, starts_at)}: invitations to {who} now"
-        + (f"; {planned}" if planned else "")
-        + "."
+        f"'{planned.title}' on {local(settings, starts_at)}: invitations to {who} "
+        f"{_going(settings, now)}" + (f"; {said}" if said else "") + "."
     )
     if dry_run:
         click.echo("Dry run: nothing was queued.")
         return
-    confirm_reach(count, "now", yes)
-
-    async def work(store: SqliteStore) -> tuple[Meeting, int]:
-        return await store.add_meeting(
-            Meeting(0, title, starts_at, place, draft.link, notes, cohort_id),
-            reminders,
-            lambda m: meeting_invitation(m),
-            now,
-        )
-
-    added, invited = with_store(settings, work)
-    click.echo(f"Meeting {added.id} saved: {invited} invitations queued.")
+    confirm_reach(reached, _going(settings, now), yes)
+    added, invited = with_store(settings, lambda store: meetings.add(store, planned, now))
+    click.echo(f"Meeting {added.id} saved: {count(invited, 'invitation')} queued.")
     follow_delivery(settings, f"meeting:{added.id}:invite:", invited)
 
 
@@ -121,7 +94,7 @@ def meeting_list() -> None:
     """Meetings coming up, with RSVP counts (counts only, never names)."""
     settings = settings_or_exit()
 
-    async def work(store: SqliteStore) -> list[tuple[Meeting, dict[str, int]]]:
+    async def work(store: Store) -> list[tuple[Meeting, dict[str, int]]]:
         return [(m, await store.rsvp_counts(m.id)) for m in await store.meetings(clock())]
 
     rows = with_store(settings, work)
@@ -145,27 +118,22 @@ def _before_telling(
 ) -> Meeting | None:
     """Say who a notice reaches (counted from the RSVPs), ask before a large one, and return
     the meeting, or None on --dry-run."""
+    now = _clock(settings)
 
-    async def look(store: SqliteStore) -> tuple[Meeting, dict[str, int]]:
-        found = await store.meeting(meeting_id)
-        if found is None or found.cancelled:
-            fail(f"no meeting {meeting_id}; see: youthvoice meeting list")
-        return found, await store.rsvp_counts(meeting_id)
+    async def look(store: Store) -> tuple[Meeting, int]:
+        found = await meetings.find(store, meeting_id)
+        return found, await meetings.told(store, found, answers)
 
-    found, counts = with_store(settings, look)
-    reach = sum(counts[a] for a in answers)
+    found, reached = with_store(settings, look)
     click.echo(
         f"{what} for '{found.title}' ({local(settings, found.starts_at)}): "
-        f"up to {reach} people, now."
+        f"up to {people(reached)}, {_going(settings, now)}."
     )
     if dry_run:
         click.echo("Dry run: nothing was queued.")
         return None
-    confirm_reach(reach, "now", yes)
+    confirm_reach(reached, _going(settings, now), yes)
     return found
-
-
-EVERYONE_INVITED = ("going", "maybe", "no", "none")
 
 
 @meeting.command("change")
@@ -185,29 +153,16 @@ def meeting_change_command(
 ) -> None:
     """Change a meeting's time or place and tell everyone invited."""
     settings = settings_or_exit()
-    if not (at_text or place or url):
-        fail("say what changes: --at, --where or --link")
-    now = clock()
-    starts_at = _future(settings, at_text) if at_text else None
-    link = _link(url)
+    now = _clock(settings)
+    starts_at = acted(lambda: meetings.start_time(at_text, now)) if at_text else None
+    acted(lambda: meetings.check_change(starts_at, place, url))
     old = _before_telling(settings, meeting_id, "The change", EVERYONE_INVITED, dry_run, yes)
     if old is None:
         return
-    start = starts_at or old.starts_at
-    new = Meeting(
-        old.id, old.title, start, place or old.place, link or old.link, old.notes, old.cohort_id
-    )
     told = with_store(
-        settings,
-        lambda store: store.change_meeting(
-            new,
-            _reminders(settings, start, now),
-            lambda m: meeting_change(m),
-            now,
-            urgent=_urgent(settings, min(old.starts_at, start), now),
-        ),
+        settings, lambda store: meetings.change(store, old, now, starts_at, place, url)
     )
-    click.echo(f"Meeting {meeting_id} changed; {told} people will be told.")
+    click.echo(f"Meeting {meeting_id} changed; {people(told)} will be told.")
 
 
 @meeting.command("cancel")
@@ -217,22 +172,14 @@ def meeting_change_command(
 def meeting_cancel_command(meeting_id: int, dry_run: bool, yes: bool) -> None:
     """Cancel a meeting and tell everyone invited."""
     settings = settings_or_exit()
-    now = clock()
+    now = _clock(settings)
     found = _before_telling(
         settings, meeting_id, "The cancellation", EVERYONE_INVITED, dry_run, yes
     )
     if found is None:
         return
-    told = with_store(
-        settings,
-        lambda store: store.cancel_meeting(
-            meeting_id,
-            lambda m: meeting_cancel(m),
-            now,
-            urgent=_urgent(settings, found.starts_at, now),
-        ),
-    )
-    click.echo(f"Meeting {meeting_id} cancelled; {told} people will be told.")
+    told = with_store(settings, lambda store: meetings.cancel(store, found, now))
+    click.echo(f"Meeting {meeting_id} cancelled; {people(told)} will be told.")
 
 
 @meeting.command("feedback")
@@ -249,22 +196,16 @@ def meeting_feedback(
     survey = load_survey_or_exit(settings, survey_id)
     open_for = parsed("--open-for", lambda: parse_duration(open_for_text))
     now = clock()
-    found = _before_telling(
-        settings, meeting_id, "The feedback check-in", ("going", "maybe"), dry_run, yes
-    )
+
+    async def check(store: Store) -> None:
+        # The dry run makes the same checks as the real send.
+        await meetings.check_feedback(store, await meetings.find(store, meeting_id), now)
+
+    with_store(settings, check)
+    found = _before_telling(settings, meeting_id, "The feedback check-in", CAME, dry_run, yes)
     if found is None:
         return
-    if found.starts_at > now:
-        fail(f"meeting {meeting_id} has not happened yet; send feedback after it")
-
-    async def work(store: SqliteStore) -> int:
-        if any(c.meeting_id == found.id for c in await store.open_checkins(now)):
-            fail(f"a feedback check-in for meeting {meeting_id} is already open")
-        new = NewCheckin(
-            survey.id, found.cohort_id, now, now + open_for.total_seconds(), meeting_id=found.id
-        )
-        _, queued = await store.open_checkin(new, lambda c: invitation(c.id, survey.title))
-        return queued
-
-    queued = with_store(settings, work)
-    click.echo(f"Feedback check-in open for {open_for_text}; {queued} invitations queued.")
+    queued = with_store(
+        settings, lambda store: meetings.ask_feedback(store, found, survey, open_for, now)
+    )
+    click.echo(f"Feedback check-in open for {open_for_text}; {count(queued, 'invitation')} queued.")

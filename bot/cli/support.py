@@ -12,10 +12,11 @@ from typing import NoReturn, TypeVar
 
 import click
 
+from bot.actions.errors import ActionError
 from bot.settings import Settings, SettingsError, load_settings
 from flows.schedule import format_local
 from flows.survey import Survey, SurveyError, load_surveys
-from storage.base import StorageError
+from storage.base import StorageError, Store
 from storage.sqlite import SqliteStore
 
 T = TypeVar("T")
@@ -46,7 +47,9 @@ def settings_or_exit() -> Settings:
         sys.exit(2)
 
 
-def with_store(settings: Settings, work: Callable[[SqliteStore], Awaitable[T]]) -> T:
+def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Run one database task; a refused request (``ActionError``) is one line and exit 1."""
+
     async def go() -> T:
         store = SqliteStore(settings.database)
         await store.open()
@@ -60,6 +63,43 @@ def with_store(settings: Settings, work: Callable[[SqliteStore], Awaitable[T]]) 
     except StorageError as exc:
         click.echo(f"youthvoice: database problem: {exc}", err=True)
         sys.exit(1)
+    except ActionError as exc:
+        refused(exc)
+
+
+# How a use case's field is called on the command line, and where to look for the right value.
+OPTIONS = {"at": "--at", "every": "--every", "open_for": "--open-for"}
+OPTIONS |= {"remind_after": "--remind-after", "cohort": "--cohort", "title": "TITLE"}
+OPTIONS |= {"link": "--link", "where": "--where"}
+HINTS = {
+    "cohort": "see: youthvoice cohorts list",
+    "schedule": "see: youthvoice schedules list",
+    "meeting": "see: youthvoice meeting list",
+}
+
+
+def refused(exc: ActionError) -> NoReturn:
+    """One line for a request a use case refused, in the command line's own words."""
+    option = OPTIONS.get(exc.field)
+    hint = HINTS.get(exc.field) if exc.unknown else None
+    fail((f"{option}: " if option else "") + str(exc) + (f"; {hint}" if hint else ""))
+
+
+def acted(work: Callable[[], T]) -> T:
+    """Run a use case that needs no database; a refusal is one line and exit 1."""
+    try:
+        return work()
+    except ActionError as exc:
+        refused(exc)
+
+
+def count(number: int, thing: str, things: str | None = None) -> str:
+    """ "1 invitation", "2 invitations": a number with its noun, singular or plural."""
+    return f"{number} {thing if number == 1 else (things or thing + 's')}"
+
+
+def people(number: int) -> str:
+    return count(number, "person", "people")
 
 
 def clock() -> float:
@@ -81,18 +121,12 @@ def parsed(what: str, parse: Callable[[], T]) -> T:
 
 
 def local(settings: Settings, timestamp: float | None) -> str:
+    """A time for staff, with the year when it is not this year."""
     if timestamp is None:
         return "never"
-    return format_local(datetime.fromtimestamp(timestamp, settings.zone), settings.zone)
-
-
-async def cohort_id_for(store: SqliteStore, name: str | None) -> int | None:
-    if not name:
-        return None
-    cohort = await store.cohort_by_name(name)
-    if cohort is None:
-        fail(f"no cohort '{name}'; see: youthvoice cohorts list")
-    return cohort.id
+    zone = settings.zone
+    now = datetime.fromtimestamp(clock(), zone)
+    return format_local(datetime.fromtimestamp(timestamp, zone), zone, now)
 
 
 def confirm_reach(count: int, when: str, yes: bool) -> None:
@@ -115,7 +149,7 @@ def follow_delivery(settings: Settings, prefix: str, total: int) -> None:
     if total <= LARGE_SEND or not sys.stdout.isatty():
         return
 
-    async def done(store: SqliteStore) -> int:
+    async def done(store: Store) -> int:
         return await store.outbox_progress(prefix)
 
     with click.progressbar(length=total, label="Sending") as bar:

@@ -9,45 +9,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot import keys
+from bot.actions.checkins import occurrence
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.services import Services
-from flows.schedule import Repeat, release_time
+from flows.schedule import release_time
 from storage.base import NewCheckin, OutgoingMessage, Schedule
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One opening of a schedule: when it opens, closes and reminds, and the next opening."""
-
-    opens_at: float
-    closes_at: float | None
-    remind_at: float | None
-    next_at: float | None
-
-
-def occurrence(schedule: Schedule, zone: ZoneInfo) -> Occurrence:
-    """Work out one opening. A repeating check-in with no --open-for closes when the next opens."""
-    assert schedule.next_at is not None
-    opens = schedule.next_at
-    following = None
-    if schedule.every:
-        after = datetime.fromtimestamp(opens, zone)
-        upcoming = Repeat(schedule.every).next_after(after, zone)
-        following = upcoming.timestamp() if upcoming else None
-    closes = opens + schedule.open_for if schedule.open_for else following
-    if schedule.open_for and following is not None:
-        closes = min(opens + schedule.open_for, following)
-    remind = opens + schedule.remind_after if schedule.remind_after else None
-    if remind is not None and closes is not None and remind >= closes:
-        remind = None
-    return Occurrence(opens, closes, remind, following)
 
 
 class Planner:

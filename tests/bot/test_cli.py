@@ -15,32 +15,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner, Result
 
-from bot.cli import main
 from flows.messages import say
 from flows.survey import bundled_dir
-from tests.conftest import Clock, Harness, cli_clock, clock_start, db_rows
+from tests.conftest import Harness, clock_start, db_rows, run
 
 pytestmark = pytest.mark.timeout(30)
 
 YOUTHVOICE = Path(sys.executable).with_name("youthvoice")
 DAY = 86400.0
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Settings for the command: a fresh database, no quiet hours, no stray .env file."""
-    monkeypatch.chdir(tmp_path)
-    return {
-        "YOUTHVOICE_DATABASE": str(tmp_path / "youthvoice.db"),
-        "YOUTHVOICE_QUIET_HOURS": "off",
-    }
-
-
-def run(env: dict[str, str], *args: str) -> Result:
-    with cli_clock(Clock()):
-        return CliRunner().invoke(main, list(args), env=env)
 
 
 def add_cohort(env: dict[str, str], name: str) -> str:
@@ -140,7 +123,7 @@ def test_checkin_opens_a_checkin_for_the_cohort(env: dict[str, str]) -> None:
         (["checkin", "nope"], "youthvoice: no survey 'nope'; see: youthvoice surveys list\n"),
         (
             ["checkin", "weekly", "--cohort", "Nowhere"],
-            "youthvoice: no cohort 'Nowhere'; see: youthvoice cohorts list\n",
+            "youthvoice: --cohort: no cohort 'Nowhere'; see: youthvoice cohorts list\n",
         ),
     ],
 )
@@ -165,7 +148,7 @@ async def test_running_bot_delivers_what_the_command_queued(yv: Harness) -> None
     ash = await yv.joined("Ash")
     result = await asyncio.to_thread(run, env, "checkin", "weekly", "--cohort", "Forum")
     assert result.exit_code == 0, result.output
-    assert "Queued 1 invitations" in result.stdout
+    assert "Queued 1 invitation;" in result.stdout
     invite = await sam.next_reply(timeout=5)
     assert invite.text == say("invitation", title="How are things?")
     assert invite.button_texts == ["Start"]

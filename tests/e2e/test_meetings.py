@@ -490,7 +490,7 @@ async def test_meeting_add_dry_run_says_who_and_when_and_queues_nothing(yvp: Pla
     at, _ = local_at(yvp, 3 * DAY)
     result = await yvp.cli("meeting", "add", TITLE, "--at", at, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "invitations to 1 people (everyone) now" in result.stdout
+    assert "invitations to 1 person (everyone) now" in result.stdout
     assert "24h reminder" in result.stdout and "1h reminder" in result.stdout
     assert result.stdout.endswith("Dry run: nothing was queued.\n")
     assert await yvp.store.meetings(0) == []

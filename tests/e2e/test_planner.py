@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.actions.checkins import occurrence
 from bot.emulator import SimUser
-from bot.runtime.planner import occurrence
 from flows.messages import say
 from flows.schedule import parse_every
 from storage.base import OutgoingMessage, Schedule

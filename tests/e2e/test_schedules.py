@@ -254,7 +254,7 @@ async def test_checkin_dry_run_says_when_and_saves_nothing(yvp: PlanHarness) -> 
         "--remind-after", "2d", "--dry-run",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "'How are things?' for 1 people (everyone): opens Mon " in result.stdout
+    assert "'How are things?' for 1 person (everyone): opens Mon " in result.stdout
     assert ", 6pm, closes Thu " in result.stdout
     assert "one reminder Wed " in result.stdout
     assert "Dry run: nothing was queued." in result.stdout

@@ -398,3 +398,17 @@ def test_meeting_reminders_keeps_the_1h_one_in_quiet_hours() -> None:
 def test_format_local_is_short_and_friendly(when: datetime, tz: ZoneInfo, want: str) -> None:
     """Day, date and a 12-hour time without leading zeros, shown in the given zone."""
     assert format_local(when, tz) == want
+
+
+def test_format_local_names_the_year_only_when_it_is_not_this_year() -> None:
+    """Regression: a meeting planned for 2099 was confirmed as "Tue 1 Dec" with no year."""
+    tz = ZoneInfo("Europe/London")
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=tz)
+    assert format_local(datetime(2026, 12, 1, 18, 0, tzinfo=tz), tz, now) == "Tue 1 Dec, 6pm"
+    assert format_local(datetime(2099, 12, 1, 18, 0, tzinfo=tz), tz, now) == "Tue 1 Dec 2099, 6pm"
+    # New Year's Eve, 11pm UTC, is already next year in Auckland: the local year counts.
+    auckland = ZoneInfo("Pacific/Auckland")
+    eve = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+    assert format_local(datetime(2027, 1, 2, 9, 0, tzinfo=auckland), auckland, eve) == (
+        "Sat 2 Jan, 9am"
+    )

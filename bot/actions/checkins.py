@@ -1,0 +1,206 @@
+"""Planning check-ins: read a worker's request, refuse impossible plans with a fix, say who it
+reaches and when the messages will really go, then open it now or save its schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.actions.errors import ActionError
+from bot.actions.notices import invitation
+from flows.schedule import QuietHours, Repeat, parse_at, parse_duration, parse_every, release_time
+from flows.survey import Survey
+from storage.base import Checkin, NewCheckin, Schedule, Store
+
+T = TypeVar("T")
+
+# A one-off check-in without an open-for closes after this, so its unfinished answers are dropped.
+ONE_OFF_OPEN = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One opening of a schedule: when it opens, closes and reminds, and the next opening."""
+
+    opens_at: float
+    closes_at: float | None
+    remind_at: float | None
+    next_at: float | None
+
+
+def occurrence(schedule: Schedule, zone: ZoneInfo) -> Occurrence:
+    """Work out one opening. A repeating check-in with no open-for closes when the next opens;
+    one open for longer than the repeat closes then too (plans refuse that, old rows may not)."""
+    assert schedule.next_at is not None
+    opens = schedule.next_at
+    following = None
+    if schedule.every:
+        after = datetime.fromtimestamp(opens, zone)
+        upcoming = Repeat(schedule.every).next_after(after, zone)
+        following = upcoming.timestamp() if upcoming else None
+    closes = opens + schedule.open_for if schedule.open_for else following
+    if schedule.open_for and following is not None:
+        closes = min(opens + schedule.open_for, following)
+    remind = opens + schedule.remind_after if schedule.remind_after else None
+    if remind is not None and closes is not None and remind >= closes:
+        remind = None
+    return Occurrence(opens, closes, remind, following)
+
+
+@dataclass(frozen=True)
+class CheckinRequest:
+    """A check-in as a worker asked for it, in their words; ``None`` means not given."""
+
+    at: str | None = None
+    every: str | None = None
+    open_for: str | None = None
+    remind_after: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckinPlan:
+    """A check-in as it will happen: a draft schedule, its first opening, and when the
+    invitations really go (after quiet hours, if it opens in them)."""
+
+    survey: Survey
+    draft: Schedule
+    when: Occurrence
+    later: bool  # opens at a set time (at or every), so it is saved as a schedule
+    default_close: bool  # closes after ONE_OFF_OPEN because no open-for was given
+    invitations_at: float
+
+
+def plan_checkin(
+    survey: Survey,
+    request: CheckinRequest,
+    zone: ZoneInfo,
+    quiet: QuietHours | None,
+    now: float,
+) -> CheckinPlan:
+    """The plan for ``request``; raises ``ActionError`` naming the field for a bad or
+    impossible one (never quietly changes what was asked)."""
+    at = _read("at", lambda text: parse_at(text, zone), request.at)
+    every = _read("every", parse_every, request.every)
+    open_for = _read("open_for", parse_duration, request.open_for)
+    remind = _read("remind_after", parse_duration, request.remind_after)
+    if at is not None and at.timestamp() <= now:
+        raise ActionError("at", f"{request.at} has already passed")
+    first = at or (every.next_after(datetime.fromtimestamp(now, zone), zone) if every else None)
+    if every is not None and first is None:
+        raise ActionError("every", "that rule never happens")
+    default_close = open_for is None and every is None
+    if default_close:
+        open_for = ONE_OFF_OPEN
+    draft = Schedule(
+        0,
+        survey.id,
+        None,
+        first.timestamp() if first else now,
+        every.spec if every else None,
+        open_for.total_seconds() if open_for else None,
+        remind.total_seconds() if remind else None,
+    )
+    when = occurrence(draft, zone)
+    _refuse_impossible(draft, when, request, zone, quiet)
+    goes = release_time(datetime.fromtimestamp(when.opens_at, zone), quiet, zone).timestamp()
+    return CheckinPlan(survey, draft, when, first is not None, default_close, goes)
+
+
+def _refuse_impossible(
+    draft: Schedule,
+    when: Occurrence,
+    request: CheckinRequest,
+    zone: ZoneInfo,
+    quiet: QuietHours | None,
+) -> None:
+    """Plans the planner would have to shorten, drop or never send are errors with a fix."""
+    gap = None if when.next_at is None else when.next_at - when.opens_at
+    if draft.open_for is not None and gap is not None and draft.open_for > gap:
+        raise ActionError(
+            "open_for",
+            f"{request.open_for} is longer than the time between check-ins "
+            f"({_span(gap)}). Choose {_span(gap)} or less, or leave it out.",
+        )
+    window = None if when.closes_at is None else when.closes_at - when.opens_at
+    if draft.remind_after is not None and window is not None and draft.remind_after >= window:
+        raise ActionError(
+            "remind_after",
+            f"the check-in closes {_span(window)} after it opens, so a reminder after "
+            f"{request.remind_after} would never go. Choose less than {_span(window)}.",
+        )
+    opens = datetime.fromtimestamp(when.opens_at, zone)
+    goes = release_time(opens, quiet, zone)
+    if when.closes_at is not None and goes.timestamp() >= when.closes_at:
+        raise ActionError(
+            "open_for",
+            "the check-in would close before quiet hours end, so nobody could be invited. "
+            "Keep it open for longer, or open it at another time.",
+        )
+
+
+async def find_cohort(store: Store, name: str | None) -> int | None:
+    """The id of the cohort called ``name`` (``None``: everyone); raises for a blank or
+    unknown name."""
+    if name is None:
+        return None
+    if not name.strip():
+        raise ActionError("cohort", "the name is empty; leave --cohort out to mean everyone")
+    cohort = await store.cohort_by_name(name)
+    if cohort is None:
+        raise ActionError("cohort", f"no cohort '{name}'", unknown=True)
+    return cohort.id
+
+
+async def reach(store: Store, cohort_id: int | None) -> int:
+    """How many people a check-in for this cohort (or everyone) would invite now."""
+    return await store.count_contacts(cohort_id)
+
+
+async def open_now(store: Store, plan: CheckinPlan, cohort_id: int | None) -> tuple[Checkin, int]:
+    """Open the check-in now and queue its invitations; returns it and how many were queued."""
+    survey, when = plan.survey, plan.when
+    new = NewCheckin(survey.id, cohort_id, when.opens_at, when.closes_at, when.remind_at)
+    created, queued = await store.open_checkin(new, lambda c: invitation(c.id, survey.title))
+    assert created is not None  # only a schedule's check-in can exist already
+    return created, queued
+
+
+async def save_schedule(store: Store, plan: CheckinPlan, cohort_id: int | None) -> Schedule:
+    """Save the plan as a schedule: the running bot's planner opens it on time."""
+    draft = plan.draft
+    return await store.add_schedule(
+        plan.survey.id,
+        cohort_id,
+        plan.when.opens_at,
+        draft.every,
+        draft.open_for,
+        draft.remind_after,
+    )
+
+
+async def cancel_schedule(store: Store, schedule_id: int) -> None:
+    """Stop a schedule (check-ins it opened stay open); raises if there is no active one."""
+    if not await store.cancel_schedule(schedule_id):
+        raise ActionError("schedule", f"no active schedule {schedule_id}", unknown=True)
+
+
+def _read(field: str, parse: Callable[[str], T], text: str | None) -> T | None:
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ActionError(field, str(exc)) from None
+
+
+def _span(seconds: float) -> str:
+    """A length of time in whole days or hours, as a worker would type it: "7d", "12h"."""
+    days, rest = divmod(round(seconds), 86400)
+    if rest == 0:
+        return f"{days}d"
+    hours, rest = divmod(round(seconds), 3600)
+    return f"{hours}h" if rest == 0 else f"{round(seconds / 60)}m"

@@ -1,0 +1,175 @@
+"""Forum meetings: add one and invite its cohort, change or cancel it and tell everyone
+invited, and after it send the feedback check-in to those who said Going or Maybe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.actions.errors import ActionError
+from bot.actions.notices import invitation, meeting_cancel, meeting_change, meeting_invitation
+from flows.schedule import QuietHours, meeting_reminders, parse_at, release_time
+from flows.survey import Survey
+from storage.base import Meeting, NewCheckin, Store
+
+# Who hears about a change or cancellation: everyone invited, whatever they answered.
+EVERYONE_INVITED = ("going", "maybe", "no", "none")
+# Who is asked for feedback afterwards: only those who said they might come.
+CAME = ("going", "maybe")
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The deployment's time rules a meeting needs: its zone, quiet hours and now."""
+
+    zone: ZoneInfo
+    quiet: QuietHours | None
+    now: float
+
+    def local(self, timestamp: float) -> datetime:
+        return datetime.fromtimestamp(timestamp, self.zone)
+
+    def released(self, timestamp: float) -> float:
+        """When a message queued at ``timestamp`` may go, quiet hours considered."""
+        return release_time(self.local(timestamp), self.quiet, self.zone).timestamp()
+
+
+def start_time(text: str, clock: Clock) -> float:
+    """A meeting's start from the worker's words; raises unless it is a future local time."""
+    try:
+        at = parse_at(text, clock.zone).timestamp()
+    except ValueError as exc:
+        raise ActionError("at", str(exc)) from None
+    if at <= clock.now:
+        raise ActionError("at", f"{text} has already passed")
+    return at
+
+
+def checked_link(url: str | None) -> str | None:
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise ActionError("link", "should start with https://")
+    return url
+
+
+def draft(
+    title: str,
+    starts_at: float,
+    place: str | None,
+    link: str | None,
+    notes: str | None,
+    cohort_id: int | None,
+) -> Meeting:
+    """A meeting to add; raises for a blank title or place, or a link that is not a web link."""
+    if not title.strip():
+        raise ActionError("title", "the meeting needs a title")
+    if place is not None and not place.strip():
+        raise ActionError("where", "the place is empty; leave --where out if there is none")
+    return Meeting(0, title.strip(), starts_at, place, checked_link(link), notes, cohort_id)
+
+
+def reminders(starts_at: float, clock: Clock) -> list[tuple[str, float]]:
+    """The day-before and hour-before reminders still to come, out of quiet hours."""
+    plan = meeting_reminders(
+        clock.local(starts_at), clock.quiet, clock.zone, clock.local(clock.now)
+    )
+    return [(kind, when.timestamp()) for kind, when in plan]
+
+
+def urgent(starts_at: float, clock: Clock) -> bool:
+    """Whether a notice about a meeting starting at ``starts_at`` must go even in quiet hours:
+    held until they end, it would arrive less than an hour before the start, or after it."""
+    return starts_at < clock.released(clock.now) + 3600
+
+
+async def reach(store: Store, cohort_id: int | None) -> int:
+    """How many people a new meeting for this cohort (or everyone) would invite."""
+    return await store.count_contacts(cohort_id)
+
+
+async def add(store: Store, meeting: Meeting, clock: Clock) -> tuple[Meeting, int]:
+    """Store the meeting, invite its cohort and plan its reminders; returns it and how many
+    invitations were queued."""
+    return await store.add_meeting(
+        meeting, reminders(meeting.starts_at, clock), meeting_invitation, clock.now
+    )
+
+
+async def find(store: Store, meeting_id: int) -> Meeting:
+    """A meeting that is still on; raises for an unknown or cancelled one."""
+    found = await store.meeting(meeting_id)
+    if found is None or found.cancelled:
+        raise ActionError("meeting", f"no meeting {meeting_id}", unknown=True)
+    return found
+
+
+async def told(store: Store, meeting: Meeting, answers: tuple[str, ...]) -> int:
+    """How many invited people gave one of ``answers`` ('none': no answer yet)."""
+    counts = await store.rsvp_counts(meeting.id)
+    return sum(counts[answer] for answer in answers)
+
+
+async def change(
+    store: Store,
+    old: Meeting,
+    clock: Clock,
+    starts_at: float | None = None,
+    place: str | None = None,
+    link: str | None = None,
+) -> int:
+    """Change the time, place or link and tell everyone invited; returns how many are told."""
+    check_change(starts_at, place, link)
+    start = starts_at or old.starts_at
+    new = replace(
+        old, starts_at=start, place=place or old.place, link=checked_link(link) or old.link
+    )
+    return await store.change_meeting(
+        new,
+        reminders(start, clock),
+        meeting_change,
+        clock.now,
+        urgent=urgent(min(old.starts_at, start), clock),
+    )
+
+
+def check_change(starts_at: float | None, place: str | None, link: str | None) -> None:
+    """Raises unless a change says what changes, with no blank place or bad link."""
+    if starts_at is None and place is None and link is None:
+        raise ActionError("change", "say what changes: --at, --where or --link")
+    if place is not None and not place.strip():
+        raise ActionError("where", "the place is empty")
+    checked_link(link)
+
+
+async def cancel(store: Store, meeting: Meeting, clock: Clock) -> int:
+    """Cancel it and tell everyone invited; returns how many are told."""
+    return await store.cancel_meeting(
+        meeting.id, meeting_cancel, clock.now, urgent=urgent(meeting.starts_at, clock)
+    )
+
+
+async def check_feedback(store: Store, meeting: Meeting, now: float) -> None:
+    """Raises unless feedback can be asked for now: after the meeting, and not twice at once.
+    A dry run makes the same checks as the real send."""
+    if meeting.starts_at > now:
+        raise ActionError(
+            "feedback", f"meeting {meeting.id} has not happened yet; send feedback after it"
+        )
+    if any(c.meeting_id == meeting.id for c in await store.open_checkins(now)):
+        raise ActionError(
+            "feedback", f"a feedback check-in for meeting {meeting.id} is already open"
+        )
+
+
+async def ask_feedback(
+    store: Store, meeting: Meeting, survey: Survey, open_for: timedelta, now: float
+) -> int:
+    """Open the feedback check-in for those who said Going or Maybe; returns how many are
+    invited."""
+    await check_feedback(store, meeting, now)
+    new = NewCheckin(
+        survey.id, meeting.cohort_id, now, now + open_for.total_seconds(), meeting_id=meeting.id
+    )
+    _, queued = await store.open_checkin(new, lambda c: invitation(c.id, survey.title))
+    return queued

@@ -1,0 +1,173 @@
+"""A command line that never misleads: plans that cannot happen as asked are refused with a
+fix, and every messaging command says when the messages will really go."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cli.support import count, people
+from flows.schedule import format_local
+from tests.conftest import clock_start, db_rows, run
+
+pytestmark = pytest.mark.timeout(30)
+
+LONDON = ZoneInfo("Europe/London")
+START = datetime.fromtimestamp(clock_start(), LONDON)  # where the commands' clock starts
+# Quiet hours from half an hour before the clock starts to an hour after it.
+QUIET_NOW = f"{START - timedelta(minutes=30):%H:%M}-{START + timedelta(hours=1):%H:%M}"
+QUIET_END = format_local(START.replace(second=0, microsecond=0) + timedelta(hours=1), LONDON)
+NEXT_WEEK = f"{START + timedelta(days=8):%Y-%m-%d} 18:00"
+NEXT_WEEK_SAID = format_local(
+    datetime.fromisoformat(NEXT_WEEK).replace(tzinfo=LONDON), LONDON, START
+)
+NO_TITLE = "youthvoice: TITLE: the meeting needs a title"
+
+
+def rows_in(env: dict[str, str], table: str) -> int:
+    """How many rows ``table`` holds; 0 if a refused command never even created the file."""
+    database = Path(env["YOUTHVOICE_DATABASE"])
+    if not database.exists():
+        return 0
+    [(count,)] = db_rows(database, f"SELECT count(*) FROM {table}")
+    return int(count)
+
+
+def one_line_error(result: object, exit_code: int = 1) -> str:
+    """The single stderr line of a refused command (and no traceback)."""
+    assert getattr(result, "exit_code") == exit_code, getattr(result, "output")  # noqa: B009
+    stderr = str(getattr(result, "stderr"))  # noqa: B009
+    assert "Traceback" not in stderr
+    assert len(stderr.splitlines()) == 1, stderr
+    return stderr.strip()
+
+
+def test_checkin_in_quiet_hours_says_the_invitations_wait_until_they_end(
+    env: dict[str, str],
+) -> None:
+    """Regression: in quiet hours the command said "within a few seconds" while nothing went
+    out until they ended. The plan and the confirmation both say when they really go."""
+    result = run({**env, "YOUTHVOICE_QUIET_HOURS": QUIET_NOW}, "checkin", "weekly")
+    assert result.exit_code == 0, result.output
+    assert f"invitations go at {QUIET_END}, when quiet hours end" in result.stdout
+    assert f"the running bot sends them at {QUIET_END}, when quiet hours end" in result.stdout
+    assert "within a few seconds" not in result.stdout
+
+
+def test_a_checkin_open_only_in_quiet_hours_is_refused(env: dict[str, str]) -> None:
+    """Open for 30 minutes inside quiet hours, nobody could ever be invited: an error with a
+    fix, and nothing saved."""
+    result = run(
+        {**env, "YOUTHVOICE_QUIET_HOURS": QUIET_NOW}, "checkin", "weekly", "--open-for", "30m"
+    )
+    line = one_line_error(result)
+    assert line.startswith("youthvoice: --open-for: the check-in would close before quiet hours")
+    assert rows_in(env, "checkins") == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--remind-after", "9d"],
+            "youthvoice: --remind-after: the check-in closes 7d after it opens, so a reminder "
+            "after 9d would never go. Choose less than 7d.",
+        ),
+        (
+            ["--open-for", "2d", "--remind-after", "2d"],
+            "youthvoice: --remind-after: the check-in closes 2d after it opens, so a reminder "
+            "after 2d would never go. Choose less than 2d.",
+        ),
+        (
+            ["--every", "daily 18:00", "--open-for", "2d"],
+            "youthvoice: --open-for: 2d is longer than the time between check-ins (1d). "
+            "Choose 1d or less, or leave it out.",
+        ),
+        (
+            ["--cohort", ""],
+            "youthvoice: --cohort: the name is empty; leave --cohort out to mean everyone",
+        ),
+        (
+            ["--cohort", "   "],
+            "youthvoice: --cohort: the name is empty; leave --cohort out to mean everyone",
+        ),
+    ],
+)
+def test_plans_that_would_be_quietly_changed_are_refused(
+    env: dict[str, str],
+    args: list[str],
+    expected: str,
+) -> None:
+    """Regression: a reminder after the check-in closed was dropped without a word, and an
+    --open-for longer than the repeat was shortened without a word. Now each is one line
+    naming the option and the fix, and nothing is saved."""
+    line = one_line_error(run(env, "checkin", "weekly", *args))
+    assert line == expected
+    assert rows_in(env, "checkins") == rows_in(env, "schedules") == 0
+
+
+def test_dates_carry_the_year_when_it_is_not_this_year(env: dict[str, str]) -> None:
+    """Regression: --at "2099-12-01 18:00" was confirmed as "Tue 1 Dec"."""
+    result = run(env, "checkin", "weekly", "--at", "2099-12-01 18:00", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "opens Tue 1 Dec 2099, 6pm" in result.stdout
+    result = run(env, "checkin", "weekly", "--at", NEXT_WEEK, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"opens {NEXT_WEEK_SAID}," in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["meeting", "add", "", "--at", NEXT_WEEK], NO_TITLE),
+        (["meeting", "add", "  ", "--at", NEXT_WEEK], NO_TITLE),
+        (
+            ["meeting", "add", "Forum", "--at", NEXT_WEEK, "--cohort", ""],
+            "youthvoice: --cohort: the name is empty; leave --cohort out to mean everyone",
+        ),
+        (
+            ["meeting", "add", "Forum", "--at", NEXT_WEEK, "--where", " "],
+            "youthvoice: --where: the place is empty; leave --where out if there is none",
+        ),
+    ],
+)  # fmt: skip
+def test_blank_meeting_titles_places_and_cohorts_are_refused(
+    env: dict[str, str],
+    args: list[str],
+    expected: str,
+) -> None:
+    """A blank title, place or cohort name is one line, and no meeting is saved."""
+    assert one_line_error(run(env, *args)) == expected
+    assert rows_in(env, "meetings") == 0
+
+
+def test_meeting_feedback_dry_run_makes_the_real_checks(env: dict[str, str]) -> None:
+    """Regression: ``meeting feedback ID --dry-run`` before the meeting said who it would ask;
+    the real command refused. Both refuse now."""
+    added = run(env, "meeting", "add", "Forum", "--at", NEXT_WEEK, "--yes")
+    assert added.exit_code == 0, added.output
+    for extra in (["--dry-run"], []):
+        line = one_line_error(run(env, "meeting", "feedback", "1", *extra))
+        assert line == "youthvoice: meeting 1 has not happened yet; send feedback after it"
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (0, ["0 people", "0 invitations"]),
+        (1, ["1 person", "1 invitation"]),
+        (2, ["2 people", "2 invitations"]),
+    ],
+)  # fmt: skip
+def test_counts_read_as_words_people_use(number: int, words: list[str]) -> None:
+    """ "1 person" and "1 invitation", never "1 people" or "1 invitations"."""
+    assert [people(number), count(number, "invitation")] == words
+
+
+def test_the_plan_says_1_person(env: dict[str, str]) -> None:
+    """The plan line counts people in words (the delivery test covers "Queued 1 invitation")."""
+    result = run(env, "checkin", "weekly", "--dry-run")
+    assert "for 0 people (everyone)" in result.stdout
