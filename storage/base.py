@@ -93,7 +93,7 @@ class ContactStore(Protocol):
         self, chat_ids: Sequence[int], cohort_id: int | None, language: str, today: str
     ) -> int:
         """``join`` for many people at once, in one transaction and without update ids (an
-        import, not a chat); returns how many were joined."""
+        import, not a chat); returns ``len(chat_ids)``."""
         ...
 
     async def set_status(self, chat_id: int, status: ContactStatus, update_id: int | None) -> bool:
