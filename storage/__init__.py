@@ -1,1 +1,1 @@
-"""The database: the Store protocol and its backends. The only package that speaks SQL."""
+"""The database: the storage protocols (one per job, combined in ``Store``) and their backends."""

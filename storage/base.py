@@ -1,4 +1,4 @@
-"""The storage contract: value types and the async ``Store`` protocol every backend implements.
+"""The storage contract: narrow async protocols by job, and ``Store``, which combines them.
 
 Only ``storage/`` speaks SQL. Backends translate their own errors into ``StorageError``.
 """
@@ -6,158 +6,59 @@ Only ``storage/`` speaks SQL. Backends translate their own errors into ``Storage
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Protocol
 
-# The language of anyone the bot has no contact row for (a chat that was never joined).
-DEFAULT_LANGUAGE = "en"
+from storage.values import (
+    DEFAULT_LANGUAGE,
+    Checkin,
+    Cohort,
+    Contact,
+    ContactStatus,
+    Meeting,
+    NewCheckin,
+    OutboxEntry,
+    OutgoingMessage,
+    Progress,
+    QueuedMessage,
+    Rsvp,
+    Schedule,
+    StorageError,
+    Totals,
+)
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "Checkin",
+    "CheckinStore",
+    "Cohort",
+    "Contact",
+    "ContactStatus",
+    "ContactStore",
+    "Meeting",
+    "NewCheckin",
+    "OutboxEntry",
+    "OutboxStore",
+    "OutgoingMessage",
+    "PlanStore",
+    "Progress",
+    "QueuedMessage",
+    "Rsvp",
+    "Schedule",
+    "StorageError",
+    "Store",
+    "Totals",
+    "UpdateLog",
+]
 
 
-class StorageError(Exception):
-    """The database failed; the message never contains personal data."""
+class UpdateLog(Protocol):
+    """Which Telegram updates were handled, and a few small named values.
 
-
-class ContactStatus(StrEnum):
-    JOINED = "joined"
-    STOPPED = "stopped"
-    UNREACHABLE = "unreachable"
-
-
-@dataclass(frozen=True)
-class Cohort:
-    id: int
-    name: str
-    invite_code: str
-
-
-@dataclass(frozen=True)
-class Contact:
-    chat_id: int
-    cohort_id: int | None
-    language: str
-    status: ContactStatus
-
-
-@dataclass(frozen=True)
-class Checkin:
-    """A survey open to a cohort (or everyone), or to the Going/Maybe of ``meeting_id``."""
-
-    id: int
-    survey_id: str
-    cohort_id: int | None
-    opens_at: float
-    closes_at: float | None
-    remind_at: float | None = None
-    schedule_id: int | None = None
-    meeting_id: int | None = None
-
-    def is_open(self, now: float) -> bool:
-        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
-
-
-@dataclass(frozen=True)
-class NewCheckin:
-    """What a check-in is to be; the store gives it an id."""
-
-    survey_id: str
-    cohort_id: int | None
-    opens_at: float
-    closes_at: float | None = None
-    remind_at: float | None = None
-    schedule_id: int | None = None
-    meeting_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """Check-ins to open at ``next_at`` and then by the repeat rule ``every`` (a cron spec)."""
-
-    id: int
-    survey_id: str
-    cohort_id: int | None
-    next_at: float | None
-    every: str | None
-    open_for: float | None
-    remind_after: float | None
-    cancelled: bool = False
-
-
-@dataclass(frozen=True)
-class Meeting:
-    id: int
-    title: str
-    starts_at: float
-    place: str | None
-    link: str | None
-    notes: str | None
-    cohort_id: int | None
-    cancelled: bool = False
-    version: int = 1
-
-
-class Rsvp(StrEnum):
-    GOING = "going"
-    MAYBE = "maybe"
-    NO = "no"
-
-
-@dataclass(frozen=True)
-class Progress:
-    """An unfinished response: the engine state as JSON-able data."""
-
-    checkin_id: int
-    state: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """A message the bot starts. ``payload`` is data rendered in the reader's language when it
-    is sent: ``{"text": <text>, "buttons": [[{"text": <text>, "data" or "url": ...}]]}``, where
-    a text is as ``flows.texts`` describes (a message key and parameters, or plain words).
-
-    A message still queued at ``expires_at`` (when the check-in closes or the meeting starts)
-    is never sent.
+    Every method of every protocol here is one transaction. Methods taking ``update_id``
+    record it in the same transaction as their change and return ``False`` (changing
+    nothing at all) when that update was handled before. Handled ids are remembered for at
+    least a week, then forgotten.
     """
-
-    chat_id: int
-    payload: Mapping[str, Any]
-    due_at: float
-    dedupe_key: str | None = None
-    urgent: bool = False
-    expires_at: float | None = None
-
-
-@dataclass(frozen=True)
-class QueuedMessage:
-    """A claimed message, with its reader's language (rendered in it when sent)."""
-
-    id: int
-    chat_id: int
-    payload: Mapping[str, Any]
-    due_at: float
-    attempts: int
-    language: str = "en"
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Counts for one check-in: finished responses and, per question, per value."""
-
-    checkin_id: int
-    responses: int
-    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
-
-
-class Store(Protocol):
-    """Everything Youth Voice keeps. Every method is one transaction.
-
-    Methods taking ``update_id`` record it in the same transaction as their change and return
-    ``False`` (changing nothing) when that update was handled before.
-    """
-
-    async def open(self) -> None: ...
-    async def close(self) -> None: ...
 
     async def claim_update(self, update_id: int, now: float) -> bool:
         """Mark an update handled on its own (for updates that change nothing else)."""
@@ -169,9 +70,18 @@ class Store(Protocol):
 
     async def set_meta(self, key: str, value: str) -> None: ...
 
-    # Cohorts and contacts
-    async def add_cohort(self, name: str, invite_code: str, today: str) -> Cohort: ...
-    async def cohorts(self) -> list[Cohort]: ...
+
+class ContactStore(Protocol):
+    """Cohorts and the people who joined them: status, and erasing a person."""
+
+    async def add_cohort(self, name: str, invite_code: str, today: str) -> Cohort:
+        """A new cohort; a name or invite code already taken raises ``StorageError``."""
+        ...
+
+    async def cohorts(self) -> list[Cohort]:
+        """Every cohort, in the order they were added."""
+        ...
+
     async def cohort_by_code(self, invite_code: str) -> Cohort | None: ...
     async def cohort_by_name(self, name: str) -> Cohort | None: ...
     async def contact(self, chat_id: int) -> Contact | None: ...
@@ -181,35 +91,54 @@ class Store(Protocol):
         """Create or re-join a contact (status joined). A ``None`` cohort keeps the old one."""
         ...
 
-    async def set_status(self, chat_id: int, status: ContactStatus, update_id: int | None) -> bool:
-        """Change a contact's status; any other status than joined also fails their queued
-        messages, so someone who stopped gets nothing more."""
+    async def join_many(
+        self, chat_ids: Sequence[int], cohort_id: int | None, language: str, today: str
+    ) -> int:
+        """``join`` for many people at once, in one transaction and without update ids (an
+        import, not a chat); returns ``len(chat_ids)``."""
         ...
 
-    async def mark_unreachable(self, chat_ids: Sequence[int]) -> None: ...
+    async def set_status(self, chat_id: int, status: ContactStatus, update_id: int | None) -> bool:
+        """Change a contact's status; any other status than joined also fails their queued
+        messages, so someone who stopped gets nothing more. ``update_id=None`` always applies."""
+        ...
+
+    async def mark_unreachable(self, chat_ids: Sequence[int]) -> None:
+        """Set these contacts unreachable and fail their queued messages ('unreachable')."""
+        ...
+
     async def count_contacts(self, cohort_id: int | None) -> int:
         """Joined contacts in a cohort (all joined contacts when ``None``)."""
         ...
 
     async def erase_person(self, chat_id: int, links: Sequence[str], update_id: int) -> bool:
-        """Delete the contact, every outbox row for their chat, and progress/participation rows
-        whose link or mark is in ``links``. Finished answers are untouched: nothing links them."""
+        """Delete the contact, every outbox row for their chat, their RSVPs, and
+        progress/participation rows whose link or mark is in ``links``. Finished answers are
+        untouched: nothing links them. Nothing deleted stays readable in the backend's files."""
         ...
 
-    # Check-ins and answers
+
+class CheckinStore(Protocol):
+    """Check-ins, unfinished responses, finished anonymous answers, marks and totals."""
+
     async def open_checkin(
         self, new: NewCheckin, invitation: Callable[[Checkin], Mapping[str, Any]]
     ) -> tuple[Checkin | None, int]:
         """Create a check-in and queue ``invitation(checkin)`` to its audience, due at
-        ``opens_at`` and expiring at ``closes_at``; returns it and how many were queued. A
-        schedule's check-in for a time it already has is not created again: ``(None, 0)``."""
+        ``opens_at``, expiring at ``closes_at``, with dedupe key
+        ``checkin:<id>:invite:<chat>``; returns it and how many were queued. A schedule's
+        check-in for a time it already has is not created again: ``(None, 0)``."""
         ...
 
     async def audience(self, checkin: Checkin) -> list[int]:
-        """Chat ids of the joined contacts a check-in is for."""
+        """Chat ids of the joined contacts a check-in is for: its cohort (everyone when
+        none), or the Going and Maybe of its meeting."""
         ...
 
-    async def finished_marks(self, checkin_id: int) -> set[str]: ...
+    async def finished_marks(self, checkin_id: int) -> set[str]:
+        """The participation marks of everyone who finished the check-in."""
+        ...
+
     async def due_reminders(self, now: float) -> list[Checkin]:
         """Open check-ins whose reminder time has come and that have not been reminded."""
         ...
@@ -219,12 +148,22 @@ class Store(Protocol):
         ...
 
     async def checkin(self, checkin_id: int) -> Checkin | None: ...
-    async def checkins(self) -> list[Checkin]: ...
-    async def open_checkins(self, now: float) -> list[Checkin]: ...
+    async def checkins(self) -> list[Checkin]:
+        """Every check-in, latest opening first."""
+        ...
+
+    async def open_checkins(self, now: float) -> list[Checkin]:
+        """Check-ins open at ``now`` (from ``opens_at`` until before ``closes_at``), latest
+        opening first."""
+        ...
+
     async def progress(self, link: str) -> Progress | None: ...
     async def save_progress(
         self, link: str, checkin_id: int, state: Mapping[str, Any], today: str, update_id: int
-    ) -> bool: ...
+    ) -> bool:
+        """Save (or replace) the unfinished response under ``link``."""
+        ...
+
     async def finish_response(
         self,
         link: str,
@@ -235,7 +174,7 @@ class Store(Protocol):
     ) -> bool:
         """Write ``answers`` (question id -> JSON-able value) under a new random response id,
         add the participation mark ``link``, and delete the progress row, atomically. Finishing
-        twice with one link raises ``StorageError`` and writes nothing."""
+        twice with one link raises ``StorageError`` and writes nothing (not even the claim)."""
         ...
 
     async def drop_closed_progress(self, now: float) -> int:
@@ -244,11 +183,18 @@ class Store(Protocol):
         ...
 
     async def has_finished(self, checkin_id: int, mark: str) -> bool: ...
-    async def totals(self, checkin_id: int) -> Totals: ...
+    async def totals(self, checkin_id: int) -> Totals:
+        """Finished responses, and per question how often each value was given (the items of
+        a list answer one by one; values other than strings as JSON)."""
+        ...
 
-    # Outbox
+
+class OutboxStore(Protocol):
+    """Messages the bot starts: queued, claimed for sending, then sent, retried or failed."""
+
     async def enqueue(self, messages: Sequence[OutgoingMessage]) -> int:
-        """Queue messages; one whose ``dedupe_key`` is already queued or sent is ignored."""
+        """Queue messages; one whose ``dedupe_key`` is already queued or sent is ignored.
+        Returns how many were queued."""
         ...
 
     async def requeue_inflight(self) -> int:
@@ -267,7 +213,10 @@ class Store(Protocol):
         they are never returned."""
         ...
 
-    async def mark_sent(self, ids: Sequence[int], now: float) -> None: ...
+    async def mark_sent(self, ids: Sequence[int], now: float) -> None:
+        """Record the messages sent at ``now``."""
+        ...
+
     async def retry_later(
         self, message_id: int, due_at: float, error: str, attempted: bool = True
     ) -> None:
@@ -280,13 +229,29 @@ class Store(Protocol):
         """How many messages whose dedupe key starts with the prefix are sent or failed."""
         ...
 
-    async def outbox_counts(self) -> dict[str, int]: ...
+    async def outbox_counts(self) -> dict[str, int]:
+        """Messages per status (queued, sending, sent, failed), every status present."""
+        ...
+
+    async def outbox_entries(self, dedupe_prefix: str | None = None) -> list[OutboxEntry]:
+        """Every message in the outbox (or those whose dedupe key starts with the prefix),
+        in the order they were queued."""
+        ...
+
     async def prune_outbox(self, now: float) -> int:
         """Delete sent and failed messages due more than a week before ``now`` (they hold chat
         ids, and reminder keys tell who had not finished); returns how many."""
         ...
 
-    # Schedules
+
+class PlanStore(Protocol):
+    """What is planned ahead: check-in schedules, meetings, RSVPs and meeting reminders.
+
+    Meeting messages are queued with dedupe keys ``meeting:<id>:invite:<chat>``,
+    ``meeting:<id>:change:<version>:<chat>``, ``meeting:<id>:cancel:<chat>`` and
+    ``meeting:<id>:v<version>:remind:<kind>:<chat>``, and expire when the meeting starts.
+    """
+
     async def add_schedule(
         self,
         survey_id: str,
@@ -297,13 +262,18 @@ class Store(Protocol):
         remind_after: float | None,
     ) -> Schedule: ...
     async def schedules(self) -> list[Schedule]: ...
-    async def cancel_schedule(self, schedule_id: int) -> bool: ...
-    async def due_schedules(self, now: float) -> list[Schedule]: ...
+    async def cancel_schedule(self, schedule_id: int) -> bool:
+        """Cancel the schedule; False if it was already cancelled."""
+        ...
+
+    async def due_schedules(self, now: float) -> list[Schedule]:
+        """Schedules not cancelled whose next opening is due by ``now``, soonest first."""
+        ...
+
     async def advance_schedule(self, schedule_id: int, next_at: float | None) -> None:
         """Set the next opening; ``None`` means the schedule has run its course."""
         ...
 
-    # Meetings
     async def add_meeting(
         self,
         meeting: Meeting,
@@ -354,7 +324,11 @@ class Store(Protocol):
         """Counts for going, maybe, no and 'none' (invited, no answer yet)."""
         ...
 
-    async def due_meeting_reminders(self, now: float) -> list[tuple[Meeting, str]]: ...
+    async def due_meeting_reminders(self, now: float) -> list[tuple[Meeting, str]]:
+        """Reminders not done, due by ``now``, of meetings not cancelled and not yet started,
+        soonest first, as (meeting, kind)."""
+        ...
+
     async def queue_meeting_reminder(
         self,
         meeting_id: int,
@@ -363,10 +337,24 @@ class Store(Protocol):
         urgent: bool,
         now: float,
     ) -> int:
-        """Queue ``payload`` to the Going and Maybe, and mark the reminder done, once."""
+        """Queue ``payload`` to the Going and Maybe who are still joined, and mark the
+        reminder done, once: a reminder already done queues 0."""
         ...
 
     async def skip_meeting_reminder(self, meeting_id: int, kind: str) -> bool:
         """Mark the reminder done without sending it (it would come too late); False if it
         was done already."""
+        ...
+
+
+class Store(UpdateLog, ContactStore, CheckinStore, OutboxStore, PlanStore, Protocol):
+    """Everything Youth Voice keeps: every protocol above, on one database, plus opening and
+    closing. A call on a store that is not open raises ``StorageError``."""
+
+    async def open(self) -> None:
+        """Connect and create the schema if it is missing; opening twice is harmless."""
+        ...
+
+    async def close(self) -> None:
+        """Close once running calls finish (an open connection can keep the process alive)."""
         ...

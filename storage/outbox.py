@@ -1,6 +1,6 @@
 """SQLite storage for the outbox: messages the bot starts, waiting to be sent or sent.
 
-A mixin of ``SqliteStore``.
+A mixin of ``SqliteStore``: the SQLite ``OutboxStore``.
 """
 
 from __future__ import annotations
@@ -10,11 +10,20 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from storage.base import DEFAULT_LANGUAGE, OutgoingMessage, QueuedMessage
+from storage.base import (
+    DEFAULT_LANGUAGE,
+    OutboxEntry,
+    OutboxStore,
+    OutgoingMessage,
+    QueuedMessage,
+)
 from storage.sqlite_base import SqliteBase
 
 _OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
 _KEEP_DONE_SECONDS = 7 * 24 * 3600.0
+_ENTRY_COLUMNS = (
+    "id, chat_id, payload, due_at, status, attempts, dedupe_key, urgent, expires_at, error, sent_at"
+)
 
 
 async def insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMessage]) -> int:
@@ -33,7 +42,7 @@ async def insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMes
     return cur.rowcount
 
 
-class OutboxMixin(SqliteBase):
+class OutboxMixin(SqliteBase, OutboxStore):
     """Queueing, claiming and recording sends; each public method is one transaction."""
 
     async def enqueue(self, messages: Sequence[OutgoingMessage]) -> int:
@@ -121,3 +130,14 @@ class OutboxMixin(SqliteBase):
         counts = dict.fromkeys(_OUTBOX_STATUSES, 0)
         counts.update({status: int(n) for status, n in await self._all("outbox_counts", sql)})
         return counts
+
+    async def outbox_entries(self, dedupe_prefix: str | None = None) -> list[OutboxEntry]:
+        sql = (
+            f"SELECT {_ENTRY_COLUMNS} FROM outbox"
+            " WHERE ?1 IS NULL OR substr(dedupe_key, 1, length(?1)) = ?1 ORDER BY id"
+        )
+        rows = await self._all("outbox_entries", sql, (dedupe_prefix,))
+        return [
+            OutboxEntry(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6], bool(r[7]), *r[8:])
+            for r in rows
+        ]

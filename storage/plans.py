@@ -1,6 +1,6 @@
 """SQLite storage for what is planned ahead: check-in schedules, meetings, RSVPs and reminders.
 
-A mixin of ``SqliteStore``: it uses the store's transaction helpers.
+A mixin of ``SqliteStore``: the SQLite ``PlanStore``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.base import Meeting, OutgoingMessage, Rsvp, Schedule, StorageError
+from storage.base import Meeting, OutgoingMessage, PlanStore, Rsvp, Schedule, StorageError
 from storage.outbox import insert_outbox
 from storage.sqlite_base import SqliteBase, rowid
 
@@ -82,7 +82,7 @@ async def _replace_reminders(
     )
 
 
-class PlansMixin(SqliteBase):
+class PlansMixin(SqliteBase, PlanStore):
     """Schedules, meetings and RSVPs; each public method is one transaction."""
 
     # Schedules

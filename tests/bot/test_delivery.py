@@ -269,9 +269,8 @@ async def test_backoff_doubles_from_backoff_base(
 
 
 async def due_at(store: SqliteStore) -> float:
-    async with store._tx("due", write=False) as db:
-        rows = list(await db.execute_fetchall("SELECT due_at FROM outbox"))
-    return float(rows[0][0])
+    (entry,) = await store.outbox_entries()
+    return entry.due_at
 
 
 async def test_after_max_attempts_a_message_is_failed(

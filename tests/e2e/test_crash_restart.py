@@ -55,12 +55,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
         database = tmp_path / "youthvoice.db"
         async with SqliteStore(database) as store:
             # One transaction: calling join() per person would only test the thread hop.
-            async with store._tx("seed") as db:
-                await db.executemany(
-                    "INSERT INTO contacts (chat_id, cohort_id, language, status, joined_on)"
-                    " VALUES (?, NULL, 'en', 'joined', '2026-11-23')",
-                    [(p.id,) for p in people],
-                )
+            await store.join_many([p.id for p in people], None, "en", "2026-11-23")
             checkin, queued = await store.open_checkin(
                 NewCheckin("weekly", None, clock_start()),
                 lambda c: invitation(c.id, "How are things?"),

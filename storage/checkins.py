@@ -1,0 +1,199 @@
+"""SQLite storage for check-ins and anonymous answers: progress, finishing, marks and totals.
+
+A mixin of ``SqliteStore``: the SQLite ``CheckinStore``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import astuple
+from typing import Any
+
+from storage.base import Checkin, CheckinStore, NewCheckin, OutgoingMessage, Progress, Totals
+from storage.outbox import insert_outbox
+from storage.sqlite_base import SqliteBase, rowid
+
+_CHECKIN_COLUMNS = (
+    "id, survey_id, cohort_id, opens_at, closes_at, remind_at, schedule_id, meeting_id"
+)
+# The joined contacts a check-in is for: its cohort (everyone when none), or a meeting's
+# Going and Maybe. Parameters: ?1 cohort id, ?2 meeting id.
+AUDIENCE_SQL = (
+    "SELECT c.chat_id FROM contacts c WHERE c.status = 'joined' AND (CASE WHEN ?2 IS NULL"
+    " THEN (?1 IS NULL OR c.cohort_id = ?1) ELSE EXISTS (SELECT 1 FROM rsvps r"
+    " WHERE r.meeting_id = ?2 AND r.chat_id = c.chat_id AND r.answer IN ('going', 'maybe'))"
+    " END)"
+)
+_NEWEST_FIRST = "ORDER BY opens_at DESC, id DESC"
+
+
+def _checkin(row: Sequence[Any]) -> Checkin:
+    return Checkin(*row)
+
+
+def _label(value: Any) -> str:
+    """The key a value is counted under: strings as they are, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class CheckinsMixin(SqliteBase, CheckinStore):
+    """Check-ins, progress and answers; each public method is one transaction."""
+
+    async def open_checkin(
+        self, new: NewCheckin, invitation: Callable[[Checkin], Mapping[str, Any]]
+    ) -> tuple[Checkin | None, int]:
+        async with self._tx("open_checkin") as db:
+            cur = await db.execute(
+                "INSERT OR IGNORE INTO checkins (survey_id, cohort_id, opens_at, closes_at,"
+                " remind_at, schedule_id, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.survey_id,
+                    new.cohort_id,
+                    new.opens_at,
+                    new.closes_at,
+                    new.remind_at,
+                    new.schedule_id,
+                    new.meeting_id,
+                ),
+            )
+            if cur.rowcount != 1:  # this schedule's check-in for this time already exists
+                return None, 0
+            checkin = Checkin(rowid(cur), *astuple(new))
+            # One statement for the whole audience: fast for tens of thousands of contacts.
+            cur = await db.execute(
+                "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, expires_at)"
+                f" SELECT chat_id, ?3, ?4, 'checkin:' || ?5 || ':invite:' || chat_id, ?6"
+                f" FROM ({AUDIENCE_SQL})",
+                (
+                    new.cohort_id,
+                    new.meeting_id,
+                    json.dumps(invitation(checkin)),
+                    new.opens_at,
+                    checkin.id,
+                    new.closes_at,
+                ),
+            )
+            return checkin, cur.rowcount
+
+    async def audience(self, checkin: Checkin) -> list[int]:
+        rows = await self._all("audience", AUDIENCE_SQL, (checkin.cohort_id, checkin.meeting_id))
+        return [int(row[0]) for row in rows]
+
+    async def finished_marks(self, checkin_id: int) -> set[str]:
+        sql = "SELECT mark FROM participation WHERE checkin_id = ?"
+        return {str(row[0]) for row in await self._all("finished_marks", sql, (checkin_id,))}
+
+    async def due_reminders(self, now: float) -> list[Checkin]:
+        sql = (
+            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE reminded = 0 AND remind_at <= ?1"
+            " AND (closes_at IS NULL OR ?1 < closes_at) ORDER BY remind_at"
+        )
+        return [_checkin(row) for row in await self._all("due_reminders", sql, (now,))]
+
+    async def queue_reminders(self, checkin_id: int, messages: Sequence[OutgoingMessage]) -> int:
+        async with self._tx("queue_reminders") as db:
+            cur = await db.execute(
+                "UPDATE checkins SET reminded = 1 WHERE id = ? AND reminded = 0", (checkin_id,)
+            )
+            if cur.rowcount != 1:
+                return 0
+            return await insert_outbox(db, messages)
+
+    async def checkin(self, checkin_id: int) -> Checkin | None:
+        sql = f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?"
+        row = await self._one("checkin", sql, (checkin_id,))
+        return None if row is None else _checkin(row)
+
+    async def checkins(self) -> list[Checkin]:
+        sql = f"SELECT {_CHECKIN_COLUMNS} FROM checkins {_NEWEST_FIRST}"
+        return [_checkin(row) for row in await self._all("checkins", sql)]
+
+    async def open_checkins(self, now: float) -> list[Checkin]:
+        sql = (
+            f"SELECT {_CHECKIN_COLUMNS} FROM checkins"
+            f" WHERE opens_at <= ?1 AND (closes_at IS NULL OR ?1 < closes_at) {_NEWEST_FIRST}"
+        )
+        return [_checkin(row) for row in await self._all("open_checkins", sql, (now,))]
+
+    async def progress(self, link: str) -> Progress | None:
+        sql = "SELECT checkin_id, state FROM progress WHERE link = ?"
+        row = await self._one("progress", sql, (link,))
+        return None if row is None else Progress(checkin_id=row[0], state=json.loads(row[1]))
+
+    async def save_progress(
+        self, link: str, checkin_id: int, state: Mapping[str, Any], today: str, update_id: int
+    ) -> bool:
+        async with self._tx("save_progress") as db:
+            if not await self._claim(db, update_id, None):
+                return False
+            await db.execute(
+                "INSERT INTO progress (link, checkin_id, state, updated_on) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (link) DO UPDATE SET checkin_id = excluded.checkin_id,"
+                " state = excluded.state, updated_on = excluded.updated_on",
+                (link, checkin_id, json.dumps(state), today),
+            )
+            return True
+
+    async def finish_response(
+        self,
+        link: str,
+        checkin_id: int,
+        answers: Mapping[str, Any],
+        today: str,
+        update_id: int,
+    ) -> bool:
+        """Write the answers under a fresh random id, mark participation and drop the progress.
+
+        A second finish with the same ``link`` raises ``StorageError`` and writes nothing.
+        """
+        async with self._tx("finish_response") as db:
+            if not await self._claim(db, update_id, None):
+                return False
+            # Made here, never derived from the link: nothing ties answers to a person.
+            response_id = secrets.token_hex(16)
+            await db.executemany(
+                "INSERT INTO answers (response_id, checkin_id, question_id, value, answered_on)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(response_id, checkin_id, q, json.dumps(v), today) for q, v in answers.items()],
+            )
+            await db.execute(
+                "INSERT INTO participation (checkin_id, mark) VALUES (?, ?)", (checkin_id, link)
+            )
+            await db.execute("DELETE FROM progress WHERE link = ?", (link,))
+        # The -wal file still holds the progress row as it was (the link with the answers).
+        await self._checkpoint()
+        return True
+
+    async def drop_closed_progress(self, now: float) -> int:
+        sql = (
+            "DELETE FROM progress WHERE checkin_id IN"
+            " (SELECT id FROM checkins WHERE closes_at IS NOT NULL AND closes_at <= ?)"
+        )
+        dropped = (await self._write("drop_closed_progress", sql, (now,))).rowcount
+        if dropped:
+            await self._checkpoint()
+        return dropped
+
+    async def has_finished(self, checkin_id: int, mark: str) -> bool:
+        sql = "SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?"
+        return await self._one("has_finished", sql, (checkin_id, mark)) is not None
+
+    async def totals(self, checkin_id: int) -> Totals:
+        """Responses, and per question how often each value was given (list items one by one)."""
+        async with self._tx("totals", write=False) as db:
+            rows = await db.execute_fetchall(
+                "SELECT question_id, value FROM answers WHERE checkin_id = ?", (checkin_id,)
+            )
+            sql = "SELECT count(DISTINCT response_id) FROM answers WHERE checkin_id = ?"
+            async with db.execute(sql, (checkin_id,)) as cur:
+                row = await cur.fetchone()
+        counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for question_id, value in rows:
+            decoded = json.loads(value)
+            for item in decoded if isinstance(decoded, list) else [decoded]:
+                counts[question_id][_label(item)] += 1
+        responses = 0 if row is None else int(row[0])
+        return Totals(checkin_id, responses, {q: dict(c) for q, c in counts.items()})

@@ -1,0 +1,115 @@
+"""SQLite storage for cohorts and contacts: joining, status, and erasing a person.
+
+A mixin of ``SqliteStore``: the SQLite ``ContactStore``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storage.base import Cohort, Contact, ContactStatus, ContactStore
+from storage.sqlite_base import SqliteBase, rowid
+
+_UPSERT_CONTACT = (
+    "INSERT INTO contacts (chat_id, cohort_id, language, status, joined_on)"
+    " VALUES (?, ?, ?, 'joined', ?) ON CONFLICT (chat_id) DO UPDATE SET"
+    " cohort_id = coalesce(excluded.cohort_id, contacts.cohort_id),"
+    " language = excluded.language, status = 'joined', joined_on = excluded.joined_on"
+)
+
+
+class ContactsMixin(SqliteBase, ContactStore):
+    """Cohorts and contacts; each public method is one transaction."""
+
+    async def add_cohort(self, name: str, invite_code: str, today: str) -> Cohort:
+        sql = "INSERT INTO cohorts (name, invite_code, created_on) VALUES (?, ?, ?)"
+        cur = await self._write("add_cohort", sql, (name, invite_code, today))
+        return Cohort(id=rowid(cur), name=name, invite_code=invite_code)
+
+    async def cohorts(self) -> list[Cohort]:
+        rows = await self._all("cohorts", "SELECT id, name, invite_code FROM cohorts ORDER BY id")
+        return [Cohort(*row) for row in rows]
+
+    async def cohort_by_code(self, invite_code: str) -> Cohort | None:
+        sql = "SELECT id, name, invite_code FROM cohorts WHERE invite_code = ?"
+        row = await self._one("cohort_by_code", sql, (invite_code,))
+        return None if row is None else Cohort(*row)
+
+    async def cohort_by_name(self, name: str) -> Cohort | None:
+        sql = "SELECT id, name, invite_code FROM cohorts WHERE name = ?"
+        row = await self._one("cohort_by_name", sql, (name,))
+        return None if row is None else Cohort(*row)
+
+    async def contact(self, chat_id: int) -> Contact | None:
+        sql = "SELECT chat_id, cohort_id, language, status FROM contacts WHERE chat_id = ?"
+        row = await self._one("contact", sql, (chat_id,))
+        return None if row is None else Contact(row[0], row[1], row[2], ContactStatus(row[3]))
+
+    async def join(
+        self, chat_id: int, cohort_id: int | None, language: str, today: str, update_id: int
+    ) -> bool:
+        async with self._tx("join") as db:
+            if not await self._claim(db, update_id, None):
+                return False
+            await db.execute(_UPSERT_CONTACT, (chat_id, cohort_id, language, today))
+            return True
+
+    async def join_many(
+        self, chat_ids: Sequence[int], cohort_id: int | None, language: str, today: str
+    ) -> int:
+        rows = [(chat_id, cohort_id, language, today) for chat_id in chat_ids]
+        if not rows:
+            return 0
+        # One executemany: joining one by one would mostly time the thread hand-off.
+        async with self._tx("join_many") as db:
+            await db.executemany(_UPSERT_CONTACT, rows)
+        return len(rows)
+
+    async def set_status(self, chat_id: int, status: ContactStatus, update_id: int | None) -> bool:
+        async with self._tx("set_status") as db:
+            if update_id is not None and not await self._claim(db, update_id, None):
+                return False
+            sql = "UPDATE contacts SET status = ? WHERE chat_id = ?"
+            await db.execute(sql, (ContactStatus(status).value, chat_id))
+            if status is not ContactStatus.JOINED:
+                # Someone who stopped gets nothing more, not even what was already queued.
+                await db.execute(
+                    "UPDATE outbox SET status = 'failed', error = ?"
+                    " WHERE chat_id = ? AND status = 'queued'",
+                    (ContactStatus(status).value, chat_id),
+                )
+            return True
+
+    async def mark_unreachable(self, chat_ids: Sequence[int]) -> None:
+        params = [(chat_id,) for chat_id in chat_ids]
+        async with self._tx("mark_unreachable") as db:
+            await db.executemany(
+                "UPDATE contacts SET status = 'unreachable' WHERE chat_id = ?", params
+            )
+            await db.executemany(
+                "UPDATE outbox SET status = 'failed', error = 'unreachable'"
+                " WHERE chat_id = ? AND status = 'queued'",
+                params,
+            )
+
+    async def count_contacts(self, cohort_id: int | None) -> int:
+        sql = (
+            "SELECT count(*) FROM contacts WHERE status = 'joined'"
+            " AND (?1 IS NULL OR cohort_id = ?1)"
+        )
+        row = await self._one("count_contacts", sql, (cohort_id,))
+        return int(row[0])
+
+    async def erase_person(self, chat_id: int, links: Sequence[str], update_id: int) -> bool:
+        async with self._tx("erase_person") as db:
+            if not await self._claim(db, update_id, None):
+                return False
+            await db.execute("DELETE FROM contacts WHERE chat_id = ?", (chat_id,))
+            # Sent and failed rows go too: they hold the chat id and nothing else needs them.
+            await db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
+            await db.execute("DELETE FROM rsvps WHERE chat_id = ?", (chat_id,))
+            marks = [(link,) for link in links]
+            await db.executemany("DELETE FROM progress WHERE link = ?", marks)
+            await db.executemany("DELETE FROM participation WHERE mark = ?", marks)
+        await self._checkpoint()  # no older copy of what was deleted stays in the -wal file
+        return True

@@ -1,0 +1,167 @@
+"""The values the storage contract passes: frozen dataclasses, enums and ``StorageError``.
+
+Backends build these from their rows; nothing here speaks SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+# The language of anyone the bot has no contact row for (a chat that was never joined).
+DEFAULT_LANGUAGE = "en"
+
+
+class StorageError(Exception):
+    """The database failed; the message never contains personal data."""
+
+
+class ContactStatus(StrEnum):
+    JOINED = "joined"
+    STOPPED = "stopped"
+    UNREACHABLE = "unreachable"
+
+
+@dataclass(frozen=True)
+class Cohort:
+    id: int
+    name: str
+    invite_code: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    chat_id: int
+    cohort_id: int | None
+    language: str
+    status: ContactStatus
+
+
+@dataclass(frozen=True)
+class Checkin:
+    """A survey open to a cohort (or everyone), or to the Going/Maybe of ``meeting_id``."""
+
+    id: int
+    survey_id: str
+    cohort_id: int | None
+    opens_at: float
+    closes_at: float | None
+    remind_at: float | None = None
+    schedule_id: int | None = None
+    meeting_id: int | None = None
+
+    def is_open(self, now: float) -> bool:
+        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+
+
+@dataclass(frozen=True)
+class NewCheckin:
+    """What a check-in is to be; the store gives it an id."""
+
+    survey_id: str
+    cohort_id: int | None
+    opens_at: float
+    closes_at: float | None = None
+    remind_at: float | None = None
+    schedule_id: int | None = None
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Check-ins to open at ``next_at`` and then by the repeat rule ``every`` (a cron spec)."""
+
+    id: int
+    survey_id: str
+    cohort_id: int | None
+    next_at: float | None
+    every: str | None
+    open_for: float | None
+    remind_after: float | None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    title: str
+    starts_at: float
+    place: str | None
+    link: str | None
+    notes: str | None
+    cohort_id: int | None
+    cancelled: bool = False
+    version: int = 1
+
+
+class Rsvp(StrEnum):
+    GOING = "going"
+    MAYBE = "maybe"
+    NO = "no"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An unfinished response: the engine state as JSON-able data."""
+
+    checkin_id: int
+    state: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message the bot starts. ``payload`` is data rendered in the reader's language when it
+    is sent: ``{"text": <text>, "buttons": [[{"text": <text>, "data" or "url": ...}]]}``, where
+    a text is as ``flows.texts`` describes (a message key and parameters, or plain words).
+
+    A message still queued at ``expires_at`` (when the check-in closes or the meeting starts)
+    is never sent.
+    """
+
+    chat_id: int
+    payload: Mapping[str, Any]
+    due_at: float
+    dedupe_key: str | None = None
+    urgent: bool = False
+    expires_at: float | None = None
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """A claimed message, with its reader's language (rendered in it when sent)."""
+
+    id: int
+    chat_id: int
+    payload: Mapping[str, Any]
+    due_at: float
+    attempts: int
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts for one check-in: finished responses and, per question, per value."""
+
+    checkin_id: int
+    responses: int
+    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One outbox message as it stands now, for status views and checks: its state
+    (queued, sending, sent or failed), tries so far, and why it last failed or waited."""
+
+    id: int
+    chat_id: int
+    payload: Mapping[str, Any]
+    due_at: float
+    status: str
+    attempts: int
+    dedupe_key: str | None
+    urgent: bool
+    expires_at: float | None
+    error: str | None
+    sent_at: float | None

@@ -1,0 +1,151 @@
+"""The storage contract for ``CheckinStore``: check-ins, progress, answers and totals.
+
+Every backend in ``conftest.BACKENDS`` must pass it; see conftest.py to add one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from storage.base import (
+    Checkin,
+    ContactStatus,
+    NewCheckin,
+    Progress,
+    StorageError,
+    Store,
+)
+from tests.storage.contract import INVITE, LINK, NOW, TODAY, new_checkin, snapshot
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (NOW - 11, []),
+        (NOW - 1, ["early"]),
+        (NOW, ["later", "early"]),
+        (NOW + 99, ["later", "early"]),
+        (NOW + 100, ["early"]),
+        (NOW + 10**6, ["early"]),
+    ],
+)
+async def test_open_checkins_by_time(store: Store, now: float, expected: list[str]) -> None:
+    """A check-in is open from ``opens_at`` until before ``closes_at``; newest first."""
+    await store.open_checkin(NewCheckin("early", None, NOW - 10, None), INVITE)
+    await store.open_checkin(NewCheckin("later", None, NOW, NOW + 100), INVITE)
+    assert [c.survey_id for c in await store.open_checkins(now)] == expected
+
+
+async def test_checkins_lists_newest_first(store: Store) -> None:
+    """All check-ins come back newest (latest opening) first and one can be fetched by id."""
+    old, _ = await store.open_checkin(NewCheckin("a", None, NOW, None), INVITE)
+    new, _ = await store.open_checkin(NewCheckin("b", None, NOW + 5, NOW + 9), INVITE)
+    assert await store.checkins() == [new, old]
+    assert await store.checkin(new.id) == Checkin(new.id, "b", None, NOW + 5, NOW + 9)
+    assert await store.checkin(new.id + 100) is None
+
+
+async def test_open_checkin_invites_joined_members_of_the_cohort(store: Store) -> None:
+    """Invitations go to joined members of the cohort only, due when the check-in opens."""
+    north = await store.add_cohort("North", "N1", TODAY)
+    south = await store.add_cohort("South", "S1", TODAY)
+    for chat_id, cohort_id in [(1, north.id), (2, north.id), (3, north.id), (4, north.id)]:
+        await store.join(chat_id, cohort_id, "en", TODAY, chat_id)
+    await store.join(5, south.id, "en", TODAY, 5)
+    await store.set_status(3, ContactStatus.STOPPED, None)
+    await store.mark_unreachable([4])
+
+    checkin, queued = await store.open_checkin(NewCheckin("weekly", north.id, NOW, None), INVITE)
+
+    assert queued == 2
+    assert await store.claim_due(NOW - 1, 10) == []
+    due = await store.claim_due(NOW, 10)
+    assert sorted(m.chat_id for m in due) == [1, 2]
+    assert all(m.payload == INVITE(checkin) and m.due_at == NOW for m in due)
+    entries = await store.outbox_entries(f"checkin:{checkin.id}:invite:")
+    assert sorted((e.chat_id, e.dedupe_key, e.expires_at) for e in entries) == [
+        (1, f"checkin:{checkin.id}:invite:1", None),
+        (2, f"checkin:{checkin.id}:invite:2", None),
+    ]
+    _, everyone = await store.open_checkin(NewCheckin("weekly", None, NOW, None), INVITE)
+    assert everyone == 3
+
+
+@pytest.mark.timeout(30)
+async def test_open_checkin_for_ten_thousand_contacts(store: Store) -> None:
+    """Opening a check-in for 10,000 contacts queues 10,000 invitations in one quick step."""
+    cohort = await store.add_cohort("Everyone", "E1", TODAY)
+    await store.join_many(range(1_000_000, 1_010_000), cohort.id, "en", TODAY)
+    _, queued = await store.open_checkin(NewCheckin("weekly", cohort.id, NOW, None), INVITE)
+    assert queued == 10_000
+    assert (await store.outbox_counts())["queued"] == 10_000
+
+
+# Answers -------------------------------------------------------------------------------------
+
+
+async def test_progress_round_trip_and_upsert(store: Store) -> None:
+    """Saved progress comes back decoded; saving again replaces it."""
+    checkin = await new_checkin(store)
+    assert await store.progress(LINK) is None
+    await store.save_progress(LINK, checkin.id, {"step": 1, "answers": {"a": [1]}}, TODAY, 1)
+    assert await store.progress(LINK) == Progress(checkin.id, {"step": 1, "answers": {"a": [1]}})
+    await store.save_progress(LINK, checkin.id, {"step": 2}, TODAY, 2)
+    assert await store.progress(LINK) == Progress(checkin.id, {"step": 2})
+
+
+async def test_finish_response_writes_answers_marks_and_drops_progress(store: Store) -> None:
+    """Finishing writes the answers as one response, adds the participation mark and deletes
+    the progress row."""
+    checkin = await new_checkin(store)
+    await store.save_progress(LINK, checkin.id, {"step": 3}, TODAY, 1)
+    answers = {"mood": "good", "topics": ["school", "housing"], "note": "thanks"}
+
+    assert await store.finish_response(LINK, checkin.id, answers, TODAY, 2)
+
+    assert await store.progress(LINK) is None
+    assert await store.has_finished(checkin.id, LINK)
+    assert not await store.has_finished(checkin.id, "someone-else")
+    assert await store.finished_marks(checkin.id) == {LINK}
+    totals = await store.totals(checkin.id)
+    assert totals.responses == 1 and sorted(totals.counts) == sorted(answers)
+    await store.finish_response("link-2", checkin.id, answers, TODAY, 3)
+    assert (await store.totals(checkin.id)).responses == 2
+    assert await store.finished_marks(checkin.id) == {LINK, "link-2"}
+
+
+async def test_finish_twice_for_one_link_writes_nothing(store: Store) -> None:
+    """A second finish for the same participation mark fails as a whole: no answers, no claim."""
+    checkin = await new_checkin(store)
+    await store.finish_response(LINK, checkin.id, {"mood": "good"}, TODAY, 1)
+    before = await snapshot(store)
+    with pytest.raises(StorageError):
+        await store.finish_response(LINK, checkin.id, {"mood": "bad"}, TODAY, 2)
+    assert await snapshot(store) == before
+    assert await store.claim_update(2, NOW)  # the failed call's update id was not kept
+
+
+async def test_totals_count_each_item_of_multi_answers(store: Store) -> None:
+    """Totals count finished responses, and per question each value, list items one by one."""
+    checkin = await new_checkin(store)
+    other = await new_checkin(store)
+    given: list[dict[str, Any]] = [
+        {"mood": "good", "topics": ["school", "housing"], "age": 17},
+        {"mood": "good", "topics": ["school"], "age": 18},
+        {"mood": "bad", "topics": []},
+    ]
+    for n, answers in enumerate(given):
+        await store.finish_response(f"link-{n}", checkin.id, answers, TODAY, n)
+    await store.finish_response("link-x", other.id, {"mood": "bad"}, TODAY, 99)
+
+    totals = await store.totals(checkin.id)
+
+    assert totals.responses == 3
+    assert totals.counts == {
+        "mood": {"good": 2, "bad": 1},
+        "topics": {"school": 2, "housing": 1},
+        "age": {"17": 1, "18": 1},
+    }
+    assert (await store.totals(other.id + 1)).responses == 0

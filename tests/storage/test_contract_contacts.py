@@ -1,0 +1,102 @@
+"""The storage contract for ``ContactStore``: cohorts, joining, status and erasure.
+
+Every backend in ``conftest.BACKENDS`` must pass it; see conftest.py to add one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.base import ContactStatus, OutgoingMessage, Progress, Store
+from tests.storage.contract import CHAT, LINK, NOW, TODAY, new_checkin
+
+
+async def test_cohorts_are_found_by_code_and_name(store: Store) -> None:
+    """Added cohorts are listed in order and found by invite code or name."""
+    north = await store.add_cohort("North", "N1", TODAY)
+    south = await store.add_cohort("South", "S1", TODAY)
+    assert await store.cohorts() == [north, south]
+    assert await store.cohort_by_code("S1") == south
+    assert await store.cohort_by_name("North") == north
+    assert await store.cohort_by_code("nope") is None
+    assert await store.cohort_by_name("nope") is None
+
+
+async def test_rejoin_without_cohort_keeps_the_old_one(store: Store) -> None:
+    """Re-joining makes a stopped contact joined again; a None cohort keeps the old cohort."""
+    north = await store.add_cohort("North", "N1", TODAY)
+    south = await store.add_cohort("South", "S1", TODAY)
+    assert await store.join(CHAT, north.id, "en", TODAY, 1)
+    await store.set_status(CHAT, ContactStatus.STOPPED, 2)
+    assert await store.join(CHAT, None, "fr", TODAY, 3)
+    contact = await store.contact(CHAT)
+    assert contact is not None
+    assert (contact.cohort_id, contact.language, contact.status) == (north.id, "fr", "joined")
+    assert await store.join(CHAT, south.id, "fr", TODAY, 4)
+    contact = await store.contact(CHAT)
+    assert contact is not None and contact.cohort_id == south.id
+    assert await store.contact(CHAT + 1) is None
+
+
+async def test_count_contacts_counts_joined_members_only(store: Store) -> None:
+    """Stopped and unreachable contacts are not counted; None counts every cohort."""
+    north = await store.add_cohort("North", "N1", TODAY)
+    south = await store.add_cohort("South", "S1", TODAY)
+    for chat_id, cohort_id in [(1, north.id), (2, north.id), (3, north.id), (4, south.id)]:
+        await store.join(chat_id, cohort_id, "en", TODAY, chat_id)
+    await store.set_status(2, ContactStatus.STOPPED, None)
+    await store.mark_unreachable([3])
+    assert await store.count_contacts(north.id) == 1
+    assert await store.count_contacts(south.id) == 1
+    assert await store.count_contacts(None) == 2
+
+
+async def test_mark_unreachable_fails_their_queued_messages(store: Store) -> None:
+    """Unreachable contacts' queued messages fail; other people's stay queued."""
+    await store.join(1, None, "en", TODAY, 1)
+    await store.join(2, None, "en", TODAY, 2)
+    await store.enqueue([OutgoingMessage(1, {"text": "a"}, NOW), OutgoingMessage(2, {}, NOW)])
+    await store.mark_unreachable([1])
+    contact = await store.contact(1)
+    assert contact is not None and contact.status is ContactStatus.UNREACHABLE
+    assert await store.outbox_counts() == {"queued": 1, "sending": 0, "sent": 0, "failed": 1}
+    assert [m.chat_id for m in await store.claim_due(NOW, 10)] == [2]
+
+
+async def test_erase_person_keeps_answers(store: Store) -> None:
+    """Erasing deletes the contact, their queued messages, progress and participation marks, but
+    not the anonymous answers, and nothing of anyone else."""
+    first, second = await new_checkin(store), await new_checkin(store)
+    other_link = "link-other"
+    await store.join(CHAT, None, "en", TODAY, 1)
+    await store.join(CHAT + 1, None, "en", TODAY, 2)
+    await store.finish_response("link-done", first.id, {"mood": "ok"}, TODAY, 3)
+    await store.save_progress(LINK, second.id, {"step": 2}, TODAY, 4)
+    await store.save_progress(other_link, second.id, {"step": 1}, TODAY, 5)
+    await store.enqueue([OutgoingMessage(CHAT, {}, NOW + 60), OutgoingMessage(CHAT + 1, {}, NOW)])
+
+    assert await store.erase_person(CHAT, ["link-done", LINK], 6)
+
+    assert await store.contact(CHAT) is None
+    assert await store.progress(LINK) is None
+    assert not await store.has_finished(first.id, "link-done")
+    assert [m.chat_id for m in await store.claim_due(NOW + 3600, 10)] == [CHAT + 1]
+    assert (await store.totals(first.id)).responses == 1
+    assert await store.progress(other_link) == Progress(second.id, {"step": 1})
+    assert await store.contact(CHAT + 1) is not None
+
+
+@pytest.mark.timeout(30)
+async def test_join_many_joins_or_rejoins_everyone_at_once(store: Store) -> None:
+    """``join_many`` joins new people and re-joins stopped ones, in the given cohort."""
+    north = await store.add_cohort("North", "N1", TODAY)
+    await store.join(1, None, "fr", TODAY, 1)
+    await store.set_status(1, ContactStatus.STOPPED, None)
+    assert await store.join_many([1, 2, 3], north.id, "en", TODAY) == 3
+    assert await store.count_contacts(north.id) == 3
+    contact = await store.contact(1)
+    assert contact is not None
+    assert (contact.cohort_id, contact.language, contact.status) == (north.id, "en", "joined")
+    assert await store.join_many([], north.id, "en", TODAY) == 0
+    assert await store.join_many(range(10, 10_010), None, "en", TODAY) == 10_000
+    assert await store.count_contacts(None) == 10_003

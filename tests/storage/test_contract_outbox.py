@@ -1,0 +1,171 @@
+"""The storage contract for ``OutboxStore``: queueing, claiming, sending, retrying and pruning.
+
+Every backend in ``conftest.BACKENDS`` must pass it; see conftest.py to add one.
+"""
+
+from __future__ import annotations
+
+from storage.base import NewCheckin, OutgoingMessage, Store
+from tests.storage.contract import CHAT, INVITE, NOW, TODAY
+
+
+async def test_outbox_lifecycle(store: Store) -> None:
+    """Queued -> sending (claimed) -> sent, retried later, or failed; counts follow."""
+    await store.enqueue([OutgoingMessage(n, {"text": str(n)}, NOW) for n in (1, 2, 3)])
+    claimed = await store.claim_due(NOW, 10)
+    assert [(m.chat_id, m.attempts, m.payload) for m in claimed] == [
+        (1, 1, {"text": "1"}),
+        (2, 1, {"text": "2"}),
+        (3, 1, {"text": "3"}),
+    ]
+    assert await store.claim_due(NOW, 10) == []
+    await store.mark_sent([claimed[0].id, claimed[1].id], NOW + 1)
+    await store.retry_later(claimed[2].id, NOW + 30, "429")
+    assert await store.outbox_counts() == {"queued": 1, "sending": 0, "sent": 2, "failed": 0}
+    assert await store.claim_due(NOW + 29, 10) == []
+    (again,) = await store.claim_due(NOW + 30, 10)
+    assert (again.id, again.attempts, again.due_at) == (claimed[2].id, 2, NOW + 30)
+    await store.mark_failed(again.id, "403")
+    assert await store.outbox_counts() == {"queued": 0, "sending": 0, "sent": 2, "failed": 1}
+    entries = await store.outbox_entries()
+    assert [(e.chat_id, e.status, e.attempts, e.sent_at, e.error) for e in entries] == [
+        (1, "sent", 1, NOW + 1, None),
+        (2, "sent", 1, NOW + 1, None),
+        (3, "failed", 2, None, "403"),
+    ]
+
+
+async def test_requeue_inflight_returns_sending_messages(store: Store) -> None:
+    """After a crash, messages left 'sending' are queued again; sent ones are not."""
+    await store.enqueue([OutgoingMessage(n, {}, NOW) for n in (1, 2, 3)])
+    first, *rest = await store.claim_due(NOW, 10)
+    await store.mark_sent([first.id], NOW)
+    assert await store.requeue_inflight() == 2
+    assert [m.id for m in await store.claim_due(NOW, 10)] == [m.id for m in rest]
+    assert await store.requeue_inflight() == 2
+    assert await store.requeue_inflight() == 0
+
+
+async def test_enqueue_ignores_a_repeated_dedupe_key(store: Store) -> None:
+    """A message whose dedupe key was queued or sent before is not queued again."""
+    message = OutgoingMessage(1, {"text": "hi"}, NOW, dedupe_key="reminder:1:1")
+    assert await store.enqueue([message]) == 1
+    assert await store.enqueue([message, OutgoingMessage(2, {}, NOW)]) == 1
+    claimed = await store.claim_due(NOW, 10)
+    await store.mark_sent([m.id for m in claimed], NOW)
+    assert await store.enqueue([message]) == 0
+    assert await store.enqueue([OutgoingMessage(1, {}, NOW), OutgoingMessage(1, {}, NOW)]) == 2
+    assert await store.enqueue([]) == 0
+
+
+async def test_claim_due_order_and_limit(store: Store) -> None:
+    """Claims take the earliest due first (then the oldest), up to the limit, never the future."""
+    await store.enqueue(
+        [
+            OutgoingMessage(1, {}, NOW + 20),
+            OutgoingMessage(2, {}, NOW + 10),
+            OutgoingMessage(3, {}, NOW + 10),
+            OutgoingMessage(4, {}, NOW + 999),
+        ]
+    )
+    assert [m.chat_id for m in await store.claim_due(NOW + 20, 2)] == [2, 3]
+    assert [m.chat_id for m in await store.claim_due(NOW + 20, 2)] == [1]
+    assert await store.claim_due(NOW + 20, 2) == []
+
+
+async def test_one_chats_messages_are_claimed_one_at_a_time_in_queue_order(store: Store) -> None:
+    """Regression: pacing held a person's first message back (a later due time) and their
+    second, still due earlier, went out first. Only each chat's oldest unsent message can be
+    claimed; an urgent one in quiet hours is not held behind ordinary ones."""
+    await store.enqueue([OutgoingMessage(1, {"n": n}, NOW) for n in range(3)])
+    await store.enqueue([OutgoingMessage(2, {}, NOW), OutgoingMessage(2, {}, NOW, urgent=True)])
+    first = await store.claim_due(NOW, 10)
+    assert [(m.chat_id, m.payload) for m in first] == [(1, {"n": 0}), (2, {})]
+    assert await store.claim_due(NOW, 10) == []  # each chat's first is still sending
+    held = first[0]
+    await store.retry_later(held.id, NOW + 5, "paced", attempted=False)
+    assert [m.chat_id for m in await store.claim_due(NOW + 1, 10)] == []
+    assert [m.payload for m in await store.claim_due(NOW + 5, 10)] == [{"n": 0}]
+    await store.retry_later(first[1].id, NOW + 99, "paced", attempted=False)
+    urgent = await store.claim_due(NOW + 5, 10, urgent_only=True)
+    assert [(m.chat_id, m.id) for m in urgent] == [(2, first[1].id + 1)]
+
+
+async def test_expired_messages_are_failed_and_never_claimed(store: Store) -> None:
+    """A message still queued when it expires is failed ('expired') by the claim that finds it,
+    urgent or not, while messages without an expiry or not yet expired are claimed."""
+    await store.enqueue(
+        [
+            OutgoingMessage(1, {}, NOW, expires_at=NOW + 10),
+            OutgoingMessage(2, {}, NOW, urgent=True, expires_at=NOW + 10),
+            OutgoingMessage(3, {}, NOW, expires_at=NOW + 11),
+            OutgoingMessage(4, {}, NOW),
+        ]
+    )
+    assert [m.chat_id for m in await store.claim_due(NOW + 10, 10, urgent_only=True)] == []
+    assert [m.chat_id for m in await store.claim_due(NOW + 10, 10)] == [3, 4]
+    assert await store.outbox_counts() == {"queued": 0, "sending": 2, "sent": 0, "failed": 2}
+    failed = [(e.chat_id, e.error) for e in await store.outbox_entries() if e.status == "failed"]
+    assert failed == [(1, "expired"), (2, "expired")]
+
+
+async def test_invitations_expire_when_the_checkin_closes(store: Store) -> None:
+    """Regression: invitations still queued when their check-in closed (the bot was down, or
+    quiet hours held them) were sent anyway, to a check-in nobody could answer."""
+    await store.join(CHAT, None, "en", TODAY, 1)
+    await store.open_checkin(NewCheckin("weekly", None, NOW, NOW + 3600), INVITE)
+    await store.open_checkin(NewCheckin("weekly", None, NOW, None), INVITE)
+    assert len(await store.claim_due(NOW + 3600, 10)) == 1
+    assert (await store.outbox_counts())["failed"] == 1
+
+
+async def test_prune_outbox_forgets_sent_and_failed_messages_after_a_week(store: Store) -> None:
+    """Regression: sent and failed messages were kept for ever, with their chat ids and keys
+    such as ``checkin:N:remind:<chat>`` that tell who had not finished by reminder time."""
+    week = 7 * 24 * 3600.0
+    await store.enqueue([OutgoingMessage(n, {}, NOW, f"checkin:1:remind:{n}") for n in (1, 2, 3)])
+    await store.enqueue([OutgoingMessage(4, {}, NOW + 2 * week)])
+    sent, failed, kept = await store.claim_due(NOW, 3)
+    await store.mark_sent([sent.id], NOW)
+    await store.mark_failed(failed.id, "unreachable")
+    await store.retry_later(kept.id, NOW, "429")
+    assert await store.prune_outbox(NOW + week) == 0
+    assert await store.prune_outbox(NOW + week + 1) == 2
+    assert await store.outbox_counts() == {"queued": 2, "sending": 0, "sent": 0, "failed": 0}
+    assert await store.prune_outbox(NOW + 3 * week) == 0
+
+
+async def test_outbox_entries_show_each_message_as_queued(store: Store) -> None:
+    """Entries show every message in queue order, or those whose dedupe key has a prefix."""
+    await store.enqueue(
+        [
+            OutgoingMessage(2, {"text": "a"}, NOW, "checkin:1:invite:2", expires_at=NOW + 9),
+            OutgoingMessage(1, {"text": "b"}, NOW + 5, "meeting:1:invite:1", urgent=True),
+            OutgoingMessage(3, {}, NOW),
+        ]
+    )
+    first, second, third = await store.outbox_entries()
+    assert (first.chat_id, first.payload, first.due_at, first.expires_at) == (
+        2,
+        {"text": "a"},
+        NOW,
+        NOW + 9,
+    )
+    assert (second.status, second.attempts, second.urgent, second.dedupe_key) == (
+        "queued",
+        0,
+        True,
+        "meeting:1:invite:1",
+    )
+    assert third.dedupe_key is None and not third.urgent
+    assert [e.chat_id for e in await store.outbox_entries("checkin:1:")] == [2]
+    assert await store.outbox_entries("nothing:") == []
+    (claimed,) = await store.claim_due(NOW, 1)
+    await store.retry_later(claimed.id, NOW + 60, "paced")
+    entry = (await store.outbox_entries("checkin:1:"))[0]
+    assert (entry.status, entry.due_at, entry.error, entry.attempts) == (
+        "queued",
+        NOW + 60,
+        "paced",
+        1,
+    )
