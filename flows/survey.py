@@ -130,6 +130,13 @@ class Question(_Strict):
             return [o.id for o in self.options]
         return []
 
+    def in_order(self, values: Iterable[str]) -> list[str]:
+        """Stored answer values in the order the survey defines them (a scale from 1 to 5,
+        options as listed, yes before no), then prefer not to say, skipped, and any others."""
+        known = [*self.allowed_values(), PREFER_NOT, SKIPPED]
+        rank = {value: place for place, value in enumerate(known)}
+        return sorted(values, key=lambda value: (rank.get(value, len(known)), value))
+
     def label_for(self, value: str, lang: str = "en") -> str:
         """The words for a stored value: an option, a scale point, yes/no, skipped or
         prefer not to say."""

@@ -1,5 +1,6 @@
 """The ``youthvoice`` command. Staff commands write to the database; only ``run`` and ``demo``
-talk to a Bot API, and the running bot sends whatever the commands queued.
+talk to a Bot API, and the running bot sends whatever the commands queued. ``emulator`` and
+``chat`` are for trying the bot by hand.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 import click
 
+from bot.cli.chat import chat
+from bot.cli.emulator import emulator
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
 from bot.cli.support import clock, settings_or_exit, setup_logging, with_store
@@ -139,5 +142,5 @@ def cohorts_list() -> None:
         click.echo(f"{cohort.name:<30} code {cohort.invite_code}  {members} joined")
 
 
-for command in (checkin, schedules, meeting):
+for command in (checkin, schedules, meeting, emulator, chat):
     main.add_command(command)

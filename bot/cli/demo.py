@@ -75,7 +75,7 @@ async def _take_part(person: SimUser, code: str, rng: random.Random) -> None:
         message = await _next_new(person)
 
 
-def _print_totals(survey: Survey, totals: Totals, threshold: int = 3) -> None:
+def print_totals(survey: Survey, totals: Totals, threshold: int = 3) -> None:
     click.echo(f"\nAnonymous totals for '{survey.title}': {totals.responses} finished")
     click.echo(
         f"(counts under {threshold} are hidden, so nobody can be picked out of a small group)"
@@ -86,9 +86,25 @@ def _print_totals(survey: Survey, totals: Totals, threshold: int = 3) -> None:
         if question.type == "text":
             click.echo(f"    {sum(counts.values())} written answers (not shown in this demo)")
             continue
-        for value, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+        for value in question.in_order(counts):
+            count = counts[value]
             shown = str(count) if count >= threshold else f"<{threshold}"
             click.echo(f"    {question.label_for(value):<28} {shown}")
+
+
+def delivery_note(took: float, lost: int, slow_downs: int) -> str:
+    """The last line: how long it took and whether every message arrived, in plain words.
+    Being told to slow down is Telegram's normal pacing, so it is only named when it matters."""
+    note = (
+        f"\nDone in {took:.1f}s. The emulator holds the bot to Telegram's real limits\n"
+        "(about one message a second in each chat)"
+    )
+    if not lost:
+        return f"{note}, and every message arrived."
+    return (
+        f"{note}. {lost} message{'s' if lost != 1 else ''} could not be delivered; "
+        f"Telegram's limits asked the bot to slow down {slow_downs} times."
+    )
 
 
 async def run_demo(people: int = 6, seed: int = 7) -> None:
@@ -132,11 +148,9 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
                     "\nOne conversation (names are the emulator's; the bot never stores them):\n"
                 )
                 click.echo(crowd[0].transcript())
-                _print_totals(survey, await svc.store.totals(checkin.id))
-                click.echo(
-                    f"\nDone in {took:.1f}s; {emu.stats.too_many_requests} rate-limit replies "
-                    "(429) from the emulator, all retried."
-                )
+                print_totals(survey, await svc.store.totals(checkin.id))
+                outbox = await svc.store.outbox_counts()
+                click.echo(delivery_note(took, outbox["failed"], emu.stats.too_many_requests))
             finally:
                 await runner.stop()
                 await svc.store.close()

@@ -2,7 +2,9 @@
 
 POST /_emulator/users {"name"}, POST /_emulator/send {"user_id", "text"},
 POST /_emulator/tap {"user_id", "text"} or {"user_id", "data", "message_id"?},
-GET /_emulator/messages?chat_id=..., GET /_emulator/stats. Answers are {"ok": true, "result"}.
+GET /_emulator/messages?chat_id=..., GET /_emulator/events?chat_id=...&after=N&wait=S (what the
+bot did in a chat after the first N events, waiting up to S seconds for one), GET
+/_emulator/stats. Answers are {"ok": true, "result"}.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .people import SimUser
+from .world import Chat
+
+MAX_WAIT = 10.0  # seconds an events request may wait for something to happen
 
 if TYPE_CHECKING:
     from .server import Emulator
@@ -32,6 +37,7 @@ class ControlApi:
         app.router.add_post("/_emulator/send", self.send)
         app.router.add_post("/_emulator/tap", self.tap)
         app.router.add_get("/_emulator/messages", self.messages)
+        app.router.add_get("/_emulator/events", self.events)
         app.router.add_get("/_emulator/stats", self.stats)
 
     def _user(self, body: JSON) -> SimUser:
@@ -63,15 +69,36 @@ class ControlApi:
         except AssertionError as exc:
             raise web.HTTPBadRequest(text=str(exc)) from None
 
-    async def messages(self, request: web.Request) -> web.Response:
+    def _chat(self, request: web.Request) -> Chat:
         try:
             chat = self.emulator.world.chats.get(int(request.query.get("chat_id", "")))
         except ValueError:
             chat = None
         if chat is None:
             raise web.HTTPNotFound(text="chat not found")
+        return chat
+
+    async def messages(self, request: web.Request) -> web.Response:
+        chat = self._chat(request)
         shown = [m.snapshot() for m in chat.messages.values() if m.from_bot and not m.deleted]
         return _ok([dataclasses.asdict(m) for m in shown])
+
+    async def events(self, request: web.Request) -> web.Response:
+        """New messages, edits and deletes by the bot in one chat, in order, after the first
+        `after`; a long poll: with none yet, waits up to `wait` seconds for one.
+
+        Answers {"events": [BotMessage as a dict, with "event": new|edit|delete], "next": N};
+        pass N as `after` next time. A button is a [text, callback data] pair.
+        """
+        chat = self._chat(request)
+        try:
+            after = max(0, int(request.query.get("after", "0")))
+            wait = min(MAX_WAIT, max(0.0, float(request.query.get("wait", "0"))))
+        except ValueError:
+            raise web.HTTPBadRequest(text="after and wait must be numbers") from None
+        await chat.signal.wait_until(lambda: len(chat.events) > after, wait)
+        fresh = chat.events[after:]
+        return _ok({"events": [dataclasses.asdict(m) for m in fresh], "next": after + len(fresh)})
 
     async def stats(self, request: web.Request) -> web.Response:
         counts = self.emulator.stats

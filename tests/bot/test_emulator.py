@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 import pytest
@@ -395,6 +396,37 @@ async def test_control_api_drives_a_user(emu: Emulator, bot: Bot) -> None:
     updates = await bot.get_updates()
     assert updates[-1].callback_query is not None
     assert updates[-1].callback_query.data == "join"
+
+
+async def test_control_events_long_poll_new_messages_and_edits(emu: Emulator, bot: Bot) -> None:
+    """/_emulator/events returns what the bot did after a cursor, waiting for it if need be."""
+    async with aiohttp.ClientSession(base_url=emu.url) as http:
+        async with http.post("/_emulator/users", json={"name": "Remote"}) as response:
+            user_id = (await response.json())["result"]["user_id"]
+
+        async def events(after: int, wait: float) -> dict[str, Any]:
+            params = {"chat_id": user_id, "after": after, "wait": wait}
+            async with http.get("/_emulator/events", params=params) as response:
+                assert response.status == 200
+                result: dict[str, Any] = (await response.json())["result"]
+                return result
+
+        assert await events(0, 0) == {"events": [], "next": 0}
+        waiting = asyncio.create_task(events(0, 5))
+        await asyncio.sleep(0.1)
+        assert not waiting.done()
+        sent = await bot.send_message(user_id, "Welcome", reply_markup=keyboard("Join"))
+        first = await asyncio.wait_for(waiting, 5)
+        await bot.edit_message_text("Welcome back", chat_id=user_id, message_id=sent.message_id)
+        later = await events(first["next"], 5)
+        async with http.get("/_emulator/events", params={"chat_id": 999}) as missing:
+            assert missing.status == 404
+    assert [(e["event"], e["text"], e["buttons"]) for e in first["events"]] == [
+        ("new", "Welcome", [[["Join", "join"]]])
+    ]
+    assert first["next"] == 1
+    assert [(e["event"], e["text"]) for e in later["events"]] == [("edit", "Welcome back")]
+    assert later["next"] == 2
 
 
 async def test_stop_ends_long_polls_and_leaves_nothing_running() -> None:

@@ -371,3 +371,21 @@ def test_label_for_words_come_from_the_message_catalogue(value: str, key: str) -
     covers them; option labels still come from the survey."""
     question = Question(id="q", type=QuestionType.YESNO, text="Q?", optional=True)
     assert question.label_for(value) == say(key)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "values", "ordered"),
+    [
+        ("mood", ["5", "~skip", "1", "3", "~pns", "2"], ["1", "2", "3", "5", "~pns", "~skip"]),
+        ("money", ["struggling", "ok", "tight"], ["ok", "tight", "struggling"]),
+        ("safe_home", ["~skip", "no", "yes"], ["yes", "no", "~skip"]),
+        ("money", ["gone", "tight"], ["tight", "gone"]),  # an option since removed goes last
+    ],
+)
+def test_answer_values_in_the_surveys_own_order(
+    question_id: str, values: list[str], ordered: list[str]
+) -> None:
+    """A scale runs 1 to 5 and options come as listed, whatever the counts or the alphabet."""
+    question = load_surveys()["weekly"].question(question_id)
+    assert question is not None
+    assert question.in_order(values) == ordered
