@@ -358,7 +358,7 @@ def test_check_surveys_flags_two_files_with_the_same_id(tmp_path: Path) -> None:
 
 def test_check_surveys_empty_folder(tmp_path: Path) -> None:
     """A folder with no survey files is itself a problem, so a wrong path is not silently OK."""
-    assert check_surveys(tmp_path) == [f"{tmp_path}: no survey files (*.yaml) here"]
+    assert check_surveys(tmp_path) == [f"{tmp_path}: no survey files (*.yaml or *.yml) here"]
     with pytest.raises(SurveyError, match="no survey files"):
         load_surveys(tmp_path)
 
