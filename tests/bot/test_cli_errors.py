@@ -89,6 +89,23 @@ def test_run_when_telegram_cannot_be_reached(env: dict[str, str]) -> None:
     assert TOKEN not in done.stdout + done.stderr
 
 
+def test_run_when_the_api_url_never_answers(env: dict[str, str]) -> None:
+    """A Bot API URL that accepts the connection but never answers does not hang ``run``: it
+    gives up within the library's timeouts (well under a minute) with exit 1 and one line."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/bot"
+        started = time.monotonic()
+        done = installed({**env, "YOUTHVOICE_BOT_TOKEN": TOKEN, "YOUTHVOICE_API_URL": url}, "run")
+        assert time.monotonic() - started < 40
+    assert done.stderr == (
+        f"youthvoice: could not reach Telegram at {url} (no answer in time); check the "
+        "internet connection, and YOUTHVOICE_API_URL if you set it\n"
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+
+
 @pytest.mark.parametrize("verbose", [[], ["--verbose"]])
 async def test_run_with_a_token_telegram_rejects(env: dict[str, str], verbose: list[str]) -> None:
     """A token the Bot API answers 401 to stops ``run`` with exit 2 and one line pointing to
