@@ -33,13 +33,26 @@ def load_key(secret: str | None, database: Path) -> bytes:
     if secret is not None:
         return secret.encode()
     path = key_path(database)
-    if not path.exists() and _create(path):
+    try:
+        created = not path.exists() and _create(path)
+    except OSError as exc:
+        raise SecretKeyError(
+            f"{path}: cannot write the key file ({_reason(exc)}); make its folder writable "
+            "for this user, or set YOUTHVOICE_SECRET_KEY"
+        ) from exc
+    if created:
         log.warning(
             "No YOUTHVOICE_SECRET_KEY set: created a key file at %s. Back it up with the "
             "database, and keep it out of database backups you share.",
             path,
         )
-    key = path.read_bytes().strip()
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise SecretKeyError(
+            f"{path}: cannot read the key file ({_reason(exc)}); make it a readable file, "
+            "or restore it from your backup"
+        ) from exc
     if len(key) < MIN_KEY_LENGTH:
         raise SecretKeyError(
             f"{path}: the key file is damaged ({len(key)} characters, a key has at least "
@@ -47,6 +60,11 @@ def load_key(secret: str | None, database: Path) -> bytes:
             "earlier check-ins unrecognisable)"
         )
     return key
+
+
+def _reason(exc: OSError) -> str:
+    """The operating system's reason in a few words, without the path it names again."""
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 def _create(path: Path) -> bool:

@@ -240,31 +240,40 @@ def _check_references(survey: Survey) -> list[str]:
     return problems
 
 
-def parse_survey(text: str, name: str) -> Survey:
-    """Parse one survey file's text; ``name`` is used in error messages."""
+def _read(text: str, name: str) -> tuple[Survey | None, list[str]]:
+    """The survey in ``text`` and every problem found in it, one line each (naming ``name``).
+
+    A file that is not YAML, not a mapping or of another schema version is one problem: the
+    rest cannot be read. Otherwise every field error is listed, then, when the fields are
+    right, every cross-question problem."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
-        raise SurveyError(f"{name}:{line} is not valid YAML; check indentation and quotes") from exc
+        return None, [f"{name}:{line} is not valid YAML; check indentation and quotes"]
     if not isinstance(data, dict):
-        raise SurveyError(f"{name}: should be a mapping with schema_version, id, title, questions")
+        return None, [f"{name}: should be a mapping with schema_version, id, title, questions"]
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
         found = "is missing" if version is None else f"is {version!r}"
-        raise SurveyError(
+        return None, [
             f"{name}: schema_version: {found}; this version of Youth Voice reads "
             f"schema_version: {SCHEMA_VERSION}"
-        )
+        ]
     try:
         survey = Survey.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise SurveyError(f"{name}: {_where(first['loc'])}: {_explain(first)}") from exc
-    problems = _check_references(survey)
-    if problems:
-        raise SurveyError(f"{name}: {problems[0]}")
+        return None, [f"{name}: {_where(e['loc'])}: {_explain(e)}" for e in exc.errors()]
+    return survey, [f"{name}: {problem}" for problem in _check_references(survey)]
+
+
+def parse_survey(text: str, name: str) -> Survey:
+    """Parse one survey file's text; ``name`` is used in error messages. The first problem
+    found is raised (``check_surveys`` lists them all)."""
+    survey, problems = _read(text, name)
+    if problems or survey is None:
+        raise SurveyError(problems[0])
     return survey
 
 
@@ -276,8 +285,12 @@ def bundled_dir() -> Path:
     return Path(str(resources.files("flows") / "surveys"))
 
 
+SUFFIXES = (".yaml", ".yml")
+NO_FILES = "no survey files (*.yaml or *.yml) here"
+
+
 def survey_files(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
 
 
 def load_surveys(folder: Path | None = None) -> dict[str, Survey]:
@@ -290,22 +303,34 @@ def load_surveys(folder: Path | None = None) -> dict[str, Survey]:
             raise SurveyError(f"{path.name}: id: '{survey.id}' is already used by another file")
         surveys[survey.id] = survey
     if not surveys:
-        raise SurveyError(f"{folder}: no survey files (*.yaml) here")
+        raise SurveyError(f"{folder}: {NO_FILES}")
     return surveys
 
 
-def check_surveys(folder: Path) -> list[str]:
-    """Every problem in every file of ``folder``, one line each; empty means all good."""
+def check_surveys(place: Path) -> list[str]:
+    """Every problem in the survey file ``place``, or in every survey file of the folder
+    ``place``, one line each; empty means all good."""
+    if place.is_dir():
+        files = survey_files(place)
+        if not files:
+            return [f"{place}: {NO_FILES}"]
+    elif not place.exists():
+        return [f"{place}: no such file or folder"]
+    elif place.suffix not in SUFFIXES:
+        return [f"{place.name}: not a survey file; survey files end in .yaml or .yml"]
+    else:
+        files = [place]
     problems: list[str] = []
     ids: dict[str, str] = {}
-    files = survey_files(folder)
-    if not files:
-        return [f"{folder}: no survey files (*.yaml) here"]
     for path in files:
         try:
-            survey = load_survey(path)
-        except SurveyError as exc:
-            problems.append(str(exc))
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path.name}: cannot be read ({type(exc).__name__})")
+            continue
+        survey, found = _read(text, path.name)
+        problems += found
+        if survey is None:
             continue
         if survey.id in ids:
             problems.append(f"{path.name}: id: '{survey.id}' is already used by {ids[survey.id]}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -33,9 +34,44 @@ _KEEP_UPDATES_SECONDS = 7 * 24 * 3600.0
 _PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL", "secure_delete=ON")
 
 
+class DatabasePlaceError(StorageError):
+    """The database cannot be created or opened where it is configured to be: a setup
+    problem, not a fault in the data. ``problem`` and ``fix`` are each a plain sentence."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(f"{problem}. {fix}")
+        self.problem = problem
+        self.fix = fix
+
+
+# SQLite's error codes in plain words, each with what to do; anything else keeps its code.
+_PLAIN = {
+    "SQLITE_BUSY": "the database is busy (another program is writing to it); try again",
+    "SQLITE_LOCKED": "the database is busy (another program is writing to it); try again",
+    "SQLITE_FULL": "the disk is full; free some space and try again",
+    "SQLITE_CORRUPT": "the database file is damaged; restore it from your backup",
+    "SQLITE_NOTADB": "the file is not a Youth Voice database; check the database path",
+    "SQLITE_IOERR": "the disk reported an error; check the disk and try again",
+    "SQLITE_READONLY": "the database is read-only; make the file and its folder writable",
+    "SQLITE_CANTOPEN": "the database file cannot be opened; check it and its folder exist "
+    "and are writable",
+    "SQLITE_PERM": "permission denied; make the database file and its folder writable",
+}
+
+
+def _plain(exc: sqlite3.Error) -> str:
+    name = str(getattr(exc, "sqlite_errorname", type(exc).__name__))
+    for code, words in _PLAIN.items():
+        # Extended codes (SQLITE_IOERR_WRITE, SQLITE_READONLY_DIRECTORY, ...) share a meaning.
+        if name == code or name.startswith(code + "_"):
+            return words
+    return name
+
+
 def _error(what: str, exc: sqlite3.Error) -> StorageError:
-    """An error naming the operation and SQLite's error code only: never a value from a row."""
-    return StorageError(f"{what} failed: {getattr(exc, 'sqlite_errorname', type(exc).__name__)}")
+    """An error naming the operation and what SQLite's error code means: never a value from
+    a row."""
+    return StorageError(f"{what} failed: {_plain(exc)}")
 
 
 async def _schema_version(db: aiosqlite.Connection) -> int:
@@ -51,15 +87,54 @@ def rowid(cursor: aiosqlite.Cursor) -> int:
 
 
 def _check_place(path: str) -> None:
-    """Say plainly why a database file cannot be opened, before aiosqlite tries: a failed
-    connect leaves its worker thread reporting to an event loop that may be gone."""
+    """Say plainly why a database file cannot be made or opened here, in words and with a fix,
+    before SQLite tries (its own message would be "unable to open database file")."""
     if path == ":memory:":
         return
-    place = Path(path)
+    place = Path(path).absolute()
+    folder = place.parent
     if place.is_dir():
-        raise StorageError("open failed: the database path is a folder, not a file")
-    if not place.parent.is_dir():
-        raise StorageError("open failed: the folder for the database does not exist")
+        raise DatabasePlaceError(
+            f"the database path is a folder, not a file: {place}",
+            f"Add a file name to it (such as {place / 'youthvoice.db'})",
+        )
+    if not folder.exists():
+        raise DatabasePlaceError(
+            f"cannot create the database in {folder}: the folder does not exist", "Create it"
+        )
+    if not folder.is_dir():
+        raise DatabasePlaceError(
+            f"cannot create the database in {folder}: that is a file, not a folder",
+            "Check the path",
+        )
+    # The database needs its folder writable too: SQLite keeps the -wal and -shm files there.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabasePlaceError(
+            f"cannot create the database in {folder}: the folder is not writable",
+            "Make it writable for this user",
+        )
+    if place.exists() and not os.access(place, os.R_OK | os.W_OK):
+        raise DatabasePlaceError(
+            f"cannot open the database {place}: the file is not writable",
+            "Make it writable for this user",
+        )
+
+
+def _probe(path: str) -> None:
+    sqlite3.connect(path).close()
+
+
+def _open_error(path: str, exc: sqlite3.Error) -> StorageError:
+    """Opening failed after the checks: a place SQLite cannot write to (a read-only disk,
+    say) is a setup problem; anything else is a plain database error."""
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")):
+        folder = Path(path).absolute().parent
+        return DatabasePlaceError(
+            f"cannot open or create the database in {folder}: it cannot be written there",
+            "Make the folder and the database file writable for this user",
+        )
+    return _error("open", exc)
 
 
 class SqliteBase:
@@ -87,15 +162,18 @@ class SqliteBase:
                 return
             _check_place(self._path)
             try:
+                # A plain connect first: a failed aiosqlite connect leaves its worker thread
+                # to report to an event loop that may be gone (a traceback at exit).
+                await asyncio.to_thread(_probe, self._path)
                 db = await aiosqlite.connect(self._path, isolation_level=None)
             except sqlite3.Error as exc:
-                raise _error("open", exc) from exc
+                raise _open_error(self._path, exc) from exc
             try:
                 await self._prepare(db)
             except BaseException as exc:
                 await db.close()
                 if isinstance(exc, sqlite3.Error):
-                    raise _error("open", exc) from exc
+                    raise _open_error(self._path, exc) from exc
                 raise
             self._db = db
 

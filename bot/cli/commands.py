@@ -19,7 +19,15 @@ from bot.cli.chat import chat
 from bot.cli.emulator import emulator
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
-from bot.cli.support import clock, settings_or_exit, setup_logging, with_store
+from bot.cli.support import (
+    clock,
+    fail,
+    settings_or_exit,
+    setup_fail,
+    setup_logging,
+    storage_exit,
+    with_store,
+)
 from bot.keys import SecretKeyError
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
 from storage.base import StorageError, Store
@@ -39,21 +47,19 @@ def main(verbose: bool) -> None:
 def run() -> None:
     """Run the bot (long polling) until Ctrl-C or SIGTERM."""
     from bot.runtime.runner import serve
+    from bot.telegram.app import TelegramUnreachable, TokenRejected
 
     settings = settings_or_exit()
     if settings.bot_token is None:
-        click.echo(
-            "youthvoice: YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather", err=True
-        )
-        sys.exit(2)
+        setup_fail("YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather")
     try:
         asyncio.run(serve(settings, clock))
-    except (SurveyError, SecretKeyError) as exc:
-        click.echo(f"youthvoice: {exc}", err=True)
-        sys.exit(2)
+    except (SurveyError, SecretKeyError, TokenRejected) as exc:
+        setup_fail(str(exc))
+    except TelegramUnreachable as exc:
+        fail(str(exc))
     except StorageError as exc:
-        click.echo(f"youthvoice: database problem: {exc}", err=True)
-        sys.exit(1)
+        storage_exit(exc)
 
 
 @main.command()
@@ -80,24 +86,24 @@ def surveys_list() -> None:
     try:
         found = load_surveys(settings.surveys)
     except SurveyError as exc:
-        click.echo(f"youthvoice: {exc}", err=True)
-        sys.exit(1)
+        setup_fail(str(exc))
     for survey in found.values():
         click.echo(f"{survey.id:<20} {len(survey.questions):>2} questions  {survey.title}")
 
 
 @surveys.command("check")
-@click.argument("folder", required=False, type=click.Path(path_type=Path))
-def surveys_check(folder: Path | None) -> None:
-    """Check every survey file in FOLDER (default: the configured or bundled surveys)."""
-    if folder is None:
-        folder = settings_or_exit().surveys or bundled_dir()
-    problems = check_surveys(folder)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def surveys_check(path: Path | None) -> None:
+    """Check the survey file PATH, or every survey file in the folder PATH (default: the
+    configured or bundled surveys), and list every problem found."""
+    if path is None:
+        path = settings_or_exit().surveys or bundled_dir()
+    problems = check_surveys(path)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"All surveys in {folder} are fine.")
+    click.echo(f"All surveys in {path} are fine." if path.is_dir() else f"{path} is fine.")
 
 
 @main.group()
@@ -109,13 +115,15 @@ def cohorts() -> None:
 @click.argument("name")
 def cohorts_add(name: str) -> None:
     """Create a cohort and print its invite code and link."""
+    name = name.strip()
+    if not name:
+        fail('a cohort needs a name; for example: youthvoice cohorts add "North Forum"')
     settings = settings_or_exit()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
     async def work(store: Store) -> tuple[Any, str | None]:
         if await store.cohort_by_name(name) is not None:
-            click.echo(f"youthvoice: there is already a cohort called '{name}'", err=True)
-            sys.exit(1)
+            fail(f"there is already a cohort called '{name}'")
         today = datetime.fromtimestamp(clock(), settings.zone).date().isoformat()
         return await store.add_cohort(name, code, today), await store.get_meta("bot_username")
 

@@ -18,9 +18,11 @@ from flows.schedule import format_local
 from flows.survey import Survey, SurveyError, load_surveys
 from storage.base import StorageError, Store
 from storage.sqlite import SqliteStore
+from storage.sqlite_base import DatabasePlaceError
 
 T = TypeVar("T")
 LARGE_SEND = 100  # a send to more people than this asks for confirmation first
+OURS = ("bot", "flows", "storage")  # Youth Voice's own loggers
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -29,7 +31,7 @@ def setup_logging(verbose: bool = False) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for ours in ("bot", "flows", "storage"):
+    for ours in OURS:
         logging.getLogger(ours).setLevel(logging.DEBUG if verbose else logging.INFO)
     for library in ("telegram", "aiosqlite", "asyncio"):
         logging.getLogger(library).setLevel(logging.INFO)
@@ -37,14 +39,32 @@ def setup_logging(verbose: bool = False) -> None:
     # emulator's) would print request paths, which carry it too.
     for noisy in ("httpx", "httpcore", "aiohttp.access", "telegram.ext.Updater", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, LibraryTracebacks) for f in handler.filters):
+            handler.addFilter(LibraryTracebacks())
+
+
+class LibraryTracebacks(logging.Filter):
+    """Shortens a library's logged traceback to the exception's type on the same line.
+
+    A library's traceback is no help to the person at the terminal, breaks the one-line
+    promise, and its text can carry the bot token (python-telegram-bot's InvalidToken
+    message does)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.name.split(".")[0] not in OURS:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__})"
+            record.args = None
+            record.exc_info = record.exc_text = None
+        return True
 
 
 def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        click.echo(f"youthvoice: {exc}", err=True)
-        sys.exit(2)
+        setup_fail(str(exc))
 
 
 def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
@@ -61,8 +81,7 @@ def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
     try:
         return asyncio.run(go())
     except StorageError as exc:
-        click.echo(f"youthvoice: database problem: {exc}", err=True)
-        sys.exit(1)
+        storage_exit(exc)
     except ActionError as exc:
         refused(exc)
 
@@ -102,14 +121,30 @@ def people(number: int) -> str:
     return count(number, "person", "people")
 
 
+def storage_exit(exc: StorageError) -> NoReturn:
+    """One line for a database problem: exit 2 when the database's place is wrong (a setting
+    to fix), 1 when the database itself failed."""
+    if isinstance(exc, DatabasePlaceError):
+        setup_fail(f"{exc.problem}. {exc.fix} or set YOUTHVOICE_DATABASE")
+    fail(f"database problem: {exc}")
+
+
 def clock() -> float:
     """Now, for staff commands (tests swap it for their fake clock)."""
     return time.time()
 
 
 def fail(message: str) -> NoReturn:
+    """A problem while doing the work: one line, exit 1."""
     click.echo(f"youthvoice: {message}", err=True)
     sys.exit(1)
+
+
+def setup_fail(message: str) -> NoReturn:
+    """Something set up wrong (a setting, the token, the key file, a survey file, where the
+    database lives): one line, exit 2."""
+    click.echo(f"youthvoice: {message}", err=True)
+    sys.exit(2)
 
 
 def parsed(what: str, parse: Callable[[], T]) -> T:
@@ -138,7 +173,7 @@ def load_survey_or_exit(settings: Settings, survey_id: str) -> Survey:
     try:
         survey = load_surveys(settings.surveys).get(survey_id)
     except SurveyError as exc:
-        fail(str(exc))
+        setup_fail(str(exc))
     if survey is None:
         fail(f"no survey '{survey_id}'; see: youthvoice surveys list")
     return survey

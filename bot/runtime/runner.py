@@ -72,32 +72,38 @@ class BotRunner:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(task, timeout=self.stop_timeout)
         await self.telegram.stop()
-        log.info("Youth Voice stopped")
+        if self._tasks:  # it started; after a failed start, the error says enough
+            log.info("Youth Voice stopped")
 
 
 async def open_services(settings: Settings, clock: Callable[[], float] = time.time) -> Services:
-    """Load surveys and the key, and open the database."""
+    """Load surveys, open the database and load the key (in that order: a database folder
+    that cannot be used is reported the same way as by every other command)."""
     surveys = load_surveys(settings.surveys)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    key = load_key(secret, settings.database)
     store: Store = SqliteStore(settings.database)
     await store.open()
+    try:
+        key = load_key(secret, settings.database)
+    except BaseException:
+        await store.close()
+        raise
     return Services(settings, store, surveys, key, clock)
 
 
 async def serve(settings: Settings, clock: Callable[[], float] = time.time) -> None:
     """``youthvoice run``: poll until SIGINT or SIGTERM, then stop cleanly."""
     svc = await open_services(settings, clock)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    runner = BotRunner(svc)
     try:
-        await runner.start()
-        await stop.wait()
-    finally:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        runner = BotRunner(svc)
         try:
-            await runner.stop()
+            await runner.start()
+            await stop.wait()
         finally:
-            await svc.store.close()
+            await runner.stop()
+    finally:
+        await svc.store.close()

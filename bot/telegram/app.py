@@ -3,7 +3,10 @@ the command menu, polling, and the sender the delivery loop uses."""
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import BotCommand, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -14,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.services import Services
+from bot.settings import Settings
 from bot.telegram import buttons, handlers, meetings
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import PerPersonUpdateProcessor
@@ -21,6 +25,22 @@ from bot.telegram.updates import PerPersonUpdateProcessor
 # Aim a little under the overall limit: at exactly the limit, any jitter in request timing
 # draws a 429, and each 429 pauses every send for a second or more.
 PACE_MARGIN = 0.97
+
+# How long connecting to Telegram may take at start-up before `run` gives up and says so.
+CONNECT_LIMIT = 30.0
+
+
+class StartError(Exception):
+    """The bot could not start talking to Telegram; ``str()`` is one line, never the token."""
+
+
+class TokenRejected(StartError):
+    """Telegram does not know the token."""
+
+
+class TelegramUnreachable(StartError):
+    """No answer, or no usable answer, from the Bot API URL."""
+
 
 COMMANDS = [
     ("checkin", "Answer the check-in that's open"),
@@ -72,19 +92,58 @@ class TelegramBot:
     """The Application, started and stopped as the runner needs it."""
 
     def __init__(self, svc: Services) -> None:
+        self.api_url = svc.settings.api_url
+        token = svc.settings.bot_token
+        self.token = token.get_secret_value() if token else ""
         self.app = build_application(svc)
         self.sender = TelegramSender(self.app.bot)
 
     async def start(self, poll_timeout: float) -> str:
-        """Connect, set the command menu and start polling; returns the bot's username."""
-        await self.app.initialize()
-        await self.app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
+        """Connect, set the command menu and start polling; returns the bot's username.
+
+        Raises ``TokenRejected`` or ``TelegramUnreachable`` (one line each, never the token)
+        instead of the library's errors, whose text may carry the token."""
+        try:
+            async with asyncio.timeout(CONNECT_LIMIT):
+                await self.app.initialize()
+                await self.app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
+        except InvalidToken:
+            # The library's message names the token: it is never shown.
+            raise TokenRejected(self._rejected()) from None
+        except (TimeoutError, TimedOut):
+            raise TelegramUnreachable(self._unreachable("no answer in time")) from None
+        except BadRequest as exc:
+            raise TelegramUnreachable(self._unreachable(self._redact(exc.message))) from None
+        except NetworkError:
+            raise TelegramUnreachable(self._unreachable("could not connect")) from None
+        except TelegramError as exc:
+            raise TelegramUnreachable(self._unreachable(self._redact(exc.message))) from None
         await self.app.start()
         assert self.app.updater is not None
         await self.app.updater.start_polling(
             poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
         )
         return str(self.app.bot.username)
+
+    def _rejected(self) -> str:
+        words = (
+            "Telegram rejected the bot token (YOUTHVOICE_BOT_TOKEN); check it, or get a new "
+            "one from @BotFather"
+        )
+        if self.api_url != Settings.model_fields["api_url"].default:
+            # Any web server that is not a Bot API answers 404, which looks the same.
+            words += f"; also check YOUTHVOICE_API_URL ({self.api_url})"
+        return words
+
+    def _unreachable(self, reason: str) -> str:
+        return (
+            f"could not reach Telegram at {self.api_url} ({reason}); check the internet "
+            "connection, and YOUTHVOICE_API_URL if you set it"
+        )
+
+    def _redact(self, text: str) -> str:
+        """A message from the server, with the token (if it ever echoes it) taken out."""
+        return text.replace(self.token, "<token>") if self.token else text
 
     async def stop(self) -> None:
         if self.app.updater is not None and self.app.updater.running:

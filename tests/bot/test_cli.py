@@ -239,17 +239,18 @@ def _newer_schema(env: dict[str, str]) -> str:
     return "database schema version 999"
 
 
-def _a_folder(env: dict[str, str]) -> str:
-    Path(env["YOUTHVOICE_DATABASE"]).mkdir()
-    return "the database path is a folder"
+def _not_a_database(env: dict[str, str]) -> str:
+    Path(env["YOUTHVOICE_DATABASE"]).write_text("a shopping list, not a database\n" * 100)
+    return "the file is not a Youth Voice database; check the database path"
 
 
-@pytest.mark.parametrize("damage", [_newer_schema, _a_folder])
+@pytest.mark.parametrize("damage", [_newer_schema, _not_a_database])
 def test_run_with_a_database_problem_is_one_line(
     env: dict[str, str], damage: Callable[[dict[str, str]], str]
 ) -> None:
-    """A database ``run`` cannot open (a newer schema, or a folder in its place) is one line,
-    ``youthvoice: database problem: ...``, and exit 1, with no traceback."""
+    """A database ``run`` cannot open (a newer schema, or another kind of file) is one line,
+    ``youthvoice: database problem: ...``, and exit 1, with no traceback. (A database in the
+    wrong place is a setup problem: see test_cli_errors.py.)"""
     says = damage(env)
     result = run({**env, "YOUTHVOICE_BOT_TOKEN": "1:x"}, "run")
     assert result.exit_code == 1, result.output

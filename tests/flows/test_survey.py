@@ -356,9 +356,37 @@ def test_check_surveys_flags_two_files_with_the_same_id(tmp_path: Path) -> None:
         load_surveys(tmp_path)
 
 
+def test_check_surveys_lists_every_problem_in_one_file(tmp_path: Path) -> None:
+    """All field errors of a file are listed, not just the first; ``parse_survey`` (what the
+    bot uses) still stops at the first of them."""
+
+    def two_mistakes(data: dict[str, Any]) -> None:
+        data["title"] = ""
+        q(data, 1)["optinal"] = True
+
+    (tmp_path / "a.yml").write_text(survey_text(two_mistakes), encoding="utf-8")
+    assert check_surveys(tmp_path) == [
+        "a.yml: title: is empty; write something here",
+        "a.yml: questions[1].optinal: unknown field 'optinal'; check the spelling or remove it",
+    ]
+    assert error_for(survey_text(two_mistakes), "a.yml") == check_surveys(tmp_path)[0]
+
+
+def test_check_surveys_takes_one_file_and_yml(tmp_path: Path) -> None:
+    """A single .yml or .yaml file can be checked; other files and missing paths are one line."""
+    (tmp_path / "a.yml").write_text(survey_text(), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    assert check_surveys(tmp_path / "a.yml") == []
+    assert load_surveys(tmp_path).keys() == {"weekly"}
+    assert check_surveys(tmp_path / "notes.txt") == [
+        "notes.txt: not a survey file; survey files end in .yaml or .yml"
+    ]
+    assert check_surveys(tmp_path / "b.yaml") == [f"{tmp_path / 'b.yaml'}: no such file or folder"]
+
+
 def test_check_surveys_empty_folder(tmp_path: Path) -> None:
     """A folder with no survey files is itself a problem, so a wrong path is not silently OK."""
-    assert check_surveys(tmp_path) == [f"{tmp_path}: no survey files (*.yaml) here"]
+    assert check_surveys(tmp_path) == [f"{tmp_path}: no survey files (*.yaml or *.yml) here"]
     with pytest.raises(SurveyError, match="no survey files"):
         load_surveys(tmp_path)
 
