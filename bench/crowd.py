@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.actions.notices import invitation
 from bot.emulator import BotMessage, Button, Emulator, SimUser
 from flows.survey import load_surveys
-from storage.base import NewCheckin
+from storage.base import Audience, NewCheckin
 from storage.sqlite import SqliteStore
 
 NOT_CONTENT = ("Skip", "Prefer not to say", "Done ✔")
@@ -50,6 +50,7 @@ async def open_weekly(database: Path, cohort_id: int) -> int:
     async with SqliteStore(database) as store:
         checkin, queued = await store.open_checkin(
             NewCheckin(survey.id, cohort_id, time.time()),
+            Audience(cohort_id=cohort_id),
             lambda c: invitation(c.id, survey.title),
         )
     assert checkin is not None

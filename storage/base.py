@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from storage.values import (
     DEFAULT_LANGUAGE,
+    Audience,
     Checkin,
     Cohort,
     Contact,
@@ -28,6 +29,7 @@ from storage.values import (
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "Audience",
     "Checkin",
     "CheckinStore",
     "Cohort",
@@ -107,8 +109,20 @@ class ContactStore(Protocol):
         """Set these contacts unreachable and fail their queued messages ('unreachable')."""
         ...
 
-    async def count_contacts(self, cohort_id: int | None) -> int:
-        """Joined contacts in a cohort (all joined contacts when ``None``)."""
+    async def contact_counts(self) -> dict[int | None, int]:
+        """How many joined contacts each cohort has (``None``: in no cohort)."""
+        ...
+
+    async def audience(self, who: Audience) -> list[int]:
+        """Chat ids of the joined contacts in ``who``."""
+        ...
+
+    async def count_audience(self, who: Audience) -> int:
+        """How many joined contacts ``who`` holds."""
+        ...
+
+    async def in_audience(self, who: Audience, chat_id: int) -> bool:
+        """Whether this chat is a joined contact in ``who``."""
         ...
 
     async def erase_person(self, chat_id: int, links: Sequence[str], update_id: int) -> bool:
@@ -122,17 +136,15 @@ class CheckinStore(Protocol):
     """Check-ins, unfinished responses, finished anonymous answers, marks and totals."""
 
     async def open_checkin(
-        self, new: NewCheckin, invitation: Callable[[Checkin], Mapping[str, Any]]
+        self,
+        new: NewCheckin,
+        who: Audience,
+        invitation: Callable[[Checkin], Mapping[str, Any]],
     ) -> tuple[Checkin | None, int]:
-        """Create a check-in and queue ``invitation(checkin)`` to its audience, due at
+        """Create a check-in and queue ``invitation(checkin)`` to ``who``, due at
         ``opens_at``, expiring at ``closes_at``, with dedupe key
         ``checkin:<id>:invite:<chat>``; returns it and how many were queued. A schedule's
         check-in for a time it already has is not created again: ``(None, 0)``."""
-        ...
-
-    async def audience(self, checkin: Checkin) -> list[int]:
-        """Chat ids of the joined contacts a check-in is for: its cohort (everyone when
-        none), or the Going and Maybe of its meeting."""
         ...
 
     async def finished_marks(self, checkin_id: int) -> set[str]:
@@ -277,12 +289,13 @@ class PlanStore(Protocol):
     async def add_meeting(
         self,
         meeting: Meeting,
+        who: Audience,
         reminders: Sequence[tuple[str, float]],
         invitation: Callable[[Meeting], Mapping[str, Any]],
         now: float,
     ) -> tuple[Meeting, int]:
-        """Store ``meeting`` (its id is ignored), invite every joined member of its cohort
-        (RSVP rows with no answer yet) and plan its reminders; returns it and how many invited.
+        """Store ``meeting`` (its id is ignored), invite everyone in ``who`` (RSVP rows with
+        no answer yet) and plan its reminders; returns it and how many invited.
         Invitations, like every meeting message, expire when the meeting starts."""
         ...
 
@@ -294,25 +307,27 @@ class PlanStore(Protocol):
     async def change_meeting(
         self,
         meeting: Meeting,
+        who: Audience,
         reminders: Sequence[tuple[str, float]],
         notice: Callable[[Meeting], Mapping[str, Any]],
         now: float,
         urgent: bool = False,
     ) -> int:
         """Save new time/place/link (the version goes up), replace reminders not yet sent,
-        and queue ``notice`` to everyone invited who is still joined; returns how many
+        and queue ``notice`` to everyone in ``who``; returns how many
         notices. ``urgent`` notices may go out in quiet hours."""
         ...
 
     async def cancel_meeting(
         self,
         meeting_id: int,
+        who: Audience,
         notice: Callable[[Meeting], Mapping[str, Any]],
         now: float,
         urgent: bool = False,
     ) -> int:
-        """Cancel the meeting, drop its reminders and queue ``notice`` as ``change_meeting``
-        does; returns how many notices (0 if it was already cancelled)."""
+        """Cancel the meeting, drop its reminders and queue ``notice`` to ``who`` as
+        ``change_meeting`` does; returns how many notices (0 if it was already cancelled)."""
         ...
 
     async def rsvp(self, meeting_id: int, chat_id: int) -> Rsvp | None: ...
@@ -333,11 +348,12 @@ class PlanStore(Protocol):
         self,
         meeting_id: int,
         kind: str,
+        who: Audience,
         payload: Mapping[str, Any],
         urgent: bool,
         now: float,
     ) -> int:
-        """Queue ``payload`` to the Going and Maybe who are still joined, and mark the
+        """Queue ``payload`` to everyone in ``who``, and mark the
         reminder done, once: a reminder already done queues 0."""
         ...
 

@@ -12,20 +12,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple
 from typing import Any
 
-from storage.base import Checkin, CheckinStore, NewCheckin, OutgoingMessage, Progress, Totals
+from storage.audience import audience_sql
+from storage.base import (
+    Audience,
+    Checkin,
+    CheckinStore,
+    NewCheckin,
+    OutgoingMessage,
+    Progress,
+    Totals,
+)
 from storage.outbox import insert_outbox
 from storage.sqlite_base import SqliteBase, rowid
 
 _CHECKIN_COLUMNS = (
     "id, survey_id, cohort_id, opens_at, closes_at, remind_at, schedule_id, meeting_id"
-)
-# The joined contacts a check-in is for: its cohort (everyone when none), or a meeting's
-# Going and Maybe. Parameters: ?1 cohort id, ?2 meeting id.
-AUDIENCE_SQL = (
-    "SELECT c.chat_id FROM contacts c WHERE c.status = 'joined' AND (CASE WHEN ?2 IS NULL"
-    " THEN (?1 IS NULL OR c.cohort_id = ?1) ELSE EXISTS (SELECT 1 FROM rsvps r"
-    " WHERE r.meeting_id = ?2 AND r.chat_id = c.chat_id AND r.answer IN ('going', 'maybe'))"
-    " END)"
 )
 _NEWEST_FIRST = "ORDER BY opens_at DESC, id DESC"
 
@@ -43,7 +44,10 @@ class CheckinsMixin(SqliteBase, CheckinStore):
     """Check-ins, progress and answers; each public method is one transaction."""
 
     async def open_checkin(
-        self, new: NewCheckin, invitation: Callable[[Checkin], Mapping[str, Any]]
+        self,
+        new: NewCheckin,
+        who: Audience,
+        invitation: Callable[[Checkin], Mapping[str, Any]],
     ) -> tuple[Checkin | None, int]:
         async with self._tx("open_checkin") as db:
             cur = await db.execute(
@@ -63,24 +67,14 @@ class CheckinsMixin(SqliteBase, CheckinStore):
                 return None, 0
             checkin = Checkin(rowid(cur), *astuple(new))
             # One statement for the whole audience: fast for tens of thousands of contacts.
+            chats, params = audience_sql(who)
             cur = await db.execute(
                 "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, expires_at)"
-                f" SELECT chat_id, ?3, ?4, 'checkin:' || ?5 || ':invite:' || chat_id, ?6"
-                f" FROM ({AUDIENCE_SQL})",
-                (
-                    new.cohort_id,
-                    new.meeting_id,
-                    json.dumps(invitation(checkin)),
-                    new.opens_at,
-                    checkin.id,
-                    new.closes_at,
-                ),
+                " SELECT chat_id, ?, ?, 'checkin:' || ? || ':invite:' || chat_id, ?"
+                f" FROM ({chats})",
+                (json.dumps(invitation(checkin)), new.opens_at, checkin.id, new.closes_at, *params),
             )
             return checkin, cur.rowcount
-
-    async def audience(self, checkin: Checkin) -> list[int]:
-        rows = await self._all("audience", AUDIENCE_SQL, (checkin.cohort_id, checkin.meeting_id))
-        return [int(row[0]) for row in rows]
 
     async def finished_marks(self, checkin_id: int) -> set[str]:
         sql = "SELECT mark FROM participation WHERE checkin_id = ?"

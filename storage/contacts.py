@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.base import Cohort, Contact, ContactStatus, ContactStore
+from storage.audience import audience_sql
+from storage.base import Audience, Cohort, Contact, ContactStatus, ContactStore
 from storage.sqlite_base import SqliteBase, rowid
 
 _UPSERT_CONTACT = (
@@ -92,13 +93,25 @@ class ContactsMixin(SqliteBase, ContactStore):
                 params,
             )
 
-    async def count_contacts(self, cohort_id: int | None) -> int:
-        sql = (
-            "SELECT count(*) FROM contacts WHERE status = 'joined'"
-            " AND (?1 IS NULL OR cohort_id = ?1)"
-        )
-        row = await self._one("count_contacts", sql, (cohort_id,))
+    async def contact_counts(self) -> dict[int | None, int]:
+        sql = "SELECT cohort_id, count(*) FROM contacts WHERE status = 'joined' GROUP BY 1"
+        return {row[0]: int(row[1]) for row in await self._all("contact_counts", sql, ())}
+
+    async def audience(self, who: Audience) -> list[int]:
+        sql, params = audience_sql(who)
+        return [int(row[0]) for row in await self._all("audience", sql, params)]
+
+    async def count_audience(self, who: Audience) -> int:
+        sql, params = audience_sql(who)
+        row = await self._one("count_audience", f"SELECT count(*) FROM ({sql})", params)
         return int(row[0])
+
+    async def in_audience(self, who: Audience, chat_id: int) -> bool:
+        sql, params = audience_sql(who)
+        found = await self._one(
+            "in_audience", f"SELECT 1 FROM ({sql}) WHERE chat_id = ?", (*params, chat_id)
+        )
+        return found is not None
 
     async def erase_person(self, chat_id: int, links: Sequence[str], update_id: int) -> bool:
         async with self._tx("erase_person") as db:

@@ -10,17 +10,13 @@ from typing import Any
 
 import aiosqlite
 
-from storage.base import Meeting, OutgoingMessage, PlanStore, Rsvp, Schedule, StorageError
+from storage.audience import audience_sql
+from storage.base import Audience, Meeting, OutgoingMessage, PlanStore, Rsvp, Schedule, StorageError
 from storage.outbox import insert_outbox
 from storage.sqlite_base import SqliteBase, rowid
 
 _SCHEDULE_COLUMNS = "id, survey_id, cohort_id, next_at, every, open_for, remind_after, cancelled"
 _MEETING_COLUMNS = "id, title, starts_at, place, link, notes, cohort_id, cancelled, version"
-# Everyone invited to a meeting who can still be told (not stopped, not unreachable).
-_INVITED_SQL = (
-    "SELECT r.chat_id FROM rsvps r JOIN contacts c ON c.chat_id = r.chat_id"
-    " WHERE r.meeting_id = ? AND c.status = 'joined'"
-)
 
 
 def _schedule(row: Sequence[Any]) -> Schedule:
@@ -134,6 +130,7 @@ class PlansMixin(SqliteBase, PlanStore):
     async def add_meeting(
         self,
         meeting: Meeting,
+        who: Audience,
         reminders: Sequence[tuple[str, float]],
         invitation: Callable[[Meeting], Mapping[str, Any]],
         now: float,
@@ -158,12 +155,7 @@ class PlansMixin(SqliteBase, PlanStore):
                     for f in ("title", "starts_at", "place", "link", "notes", "cohort_id")
                 ),
             )
-            invited = await _column(
-                db,
-                "SELECT chat_id FROM contacts WHERE status = 'joined'"
-                " AND (?1 IS NULL OR cohort_id = ?1)",
-                (meeting.cohort_id,),
-            )
+            invited = await _column(db, *audience_sql(who))
             await db.executemany(
                 "INSERT INTO rsvps (meeting_id, chat_id) VALUES (?, ?)",
                 [(stored.id, chat_id) for chat_id in invited],
@@ -189,6 +181,7 @@ class PlansMixin(SqliteBase, PlanStore):
     async def change_meeting(
         self,
         meeting: Meeting,
+        who: Audience,
         reminders: Sequence[tuple[str, float]],
         notice: Callable[[Meeting], Mapping[str, Any]],
         now: float,
@@ -202,13 +195,14 @@ class PlansMixin(SqliteBase, PlanStore):
             )
             changed = await _fetch_meeting(db, meeting.id)
             await _replace_reminders(db, changed.id, reminders)
-            invited = await _column(db, _INVITED_SQL, (changed.id,))
+            invited = await _column(db, *audience_sql(who))
             key = f"meeting:{changed.id}:change:{changed.version}"
             return await _queue(db, invited, notice(changed), now, key, changed, urgent)
 
     async def cancel_meeting(
         self,
         meeting_id: int,
+        who: Audience,
         notice: Callable[[Meeting], Mapping[str, Any]],
         now: float,
         urgent: bool = False,
@@ -221,7 +215,7 @@ class PlansMixin(SqliteBase, PlanStore):
                 return 0
             await db.execute("DELETE FROM meeting_reminders WHERE meeting_id = ?", (meeting_id,))
             cancelled = await _fetch_meeting(db, meeting_id)
-            invited = await _column(db, _INVITED_SQL, (meeting_id,))
+            invited = await _column(db, *audience_sql(who))
             key = f"meeting:{meeting_id}:cancel"
             return await _queue(db, invited, notice(cancelled), now, key, cancelled, urgent)
 
@@ -260,7 +254,13 @@ class PlansMixin(SqliteBase, PlanStore):
         return [(_meeting(row[:9]), str(row[9])) for row in rows]
 
     async def queue_meeting_reminder(
-        self, meeting_id: int, kind: str, payload: Mapping[str, Any], urgent: bool, now: float
+        self,
+        meeting_id: int,
+        kind: str,
+        who: Audience,
+        payload: Mapping[str, Any],
+        urgent: bool,
+        now: float,
     ) -> int:
         async with self._tx("queue_meeting_reminder") as db:
             cur = await db.execute(
@@ -272,9 +272,7 @@ class PlansMixin(SqliteBase, PlanStore):
                 return 0
             # A meeting moved after a reminder went out gets that reminder again: key on version.
             meeting = await _fetch_meeting(db, meeting_id)
-            coming = await _column(
-                db, _INVITED_SQL + " AND r.answer IN ('going', 'maybe')", (meeting_id,)
-            )
+            coming = await _column(db, *audience_sql(who))
             key = f"meeting:{meeting_id}:v{meeting.version}:remind:{kind}"
             return await _queue(db, coming, payload, now, key, meeting, urgent)
 

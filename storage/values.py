@@ -103,6 +103,18 @@ class Rsvp(StrEnum):
 
 
 @dataclass(frozen=True)
+class Audience:
+    """Who something is for, among the people who joined (never anyone who stopped or
+    blocked the bot): everyone (no cohort, no meeting), one cohort, or the people invited to
+    a meeting whose answer is one of ``answers`` ("going", "maybe", "no", or "none" for no
+    answer yet). Built by ``bot.actions.audience``, the only place that decides who."""
+
+    cohort_id: int | None = None
+    meeting_id: int | None = None
+    answers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Progress:
     """An unfinished response: the engine state as JSON-able data."""
 

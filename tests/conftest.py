@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner, Result
 
+from bot.actions import audience
 from bot.actions.notices import invitation
 from bot.emulator import Emulator, SimUser
 from bot.emulator.messages import BotMessage
@@ -162,7 +163,9 @@ class Harness:
         now = self.clock()
         closes = now + closes_in if closes_in is not None else None
         new = NewCheckin(survey_id, cohort.id if cohort else None, now, closes)
-        checkin, _ = await self.store.open_checkin(new, lambda c: invitation(c.id, title))
+        checkin, _ = await self.store.open_checkin(
+            new, audience.of_checkin(new), lambda c: invitation(c.id, title)
+        )
         assert checkin is not None
         return checkin
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.actions import audience
 from bot.actions.errors import ActionError
 from bot.actions.notices import invitation
 from flows.schedule import QuietHours, Repeat, parse_at, parse_duration, parse_every, release_time
@@ -157,14 +158,16 @@ async def find_cohort(store: Store, name: str | None) -> int | None:
 
 async def reach(store: Store, cohort_id: int | None) -> int:
     """How many people a check-in for this cohort (or everyone) would invite now."""
-    return await store.count_contacts(cohort_id)
+    return await store.count_audience(audience.cohort(cohort_id))
 
 
 async def open_now(store: Store, plan: CheckinPlan, cohort_id: int | None) -> tuple[Checkin, int]:
     """Open the check-in now and queue its invitations; returns it and how many were queued."""
     survey, when = plan.survey, plan.when
     new = NewCheckin(survey.id, cohort_id, when.opens_at, when.closes_at, when.remind_at)
-    created, queued = await store.open_checkin(new, lambda c: invitation(c.id, survey.title))
+    created, queued = await store.open_checkin(
+        new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
+    )
     assert created is not None  # only a schedule's check-in can exist already
     return created, queued
 

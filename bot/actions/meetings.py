@@ -8,16 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.actions import audience
 from bot.actions.errors import ActionError
 from bot.actions.notices import invitation, meeting_cancel, meeting_change, meeting_invitation
 from flows.schedule import QuietHours, meeting_reminders, parse_at, release_time
 from flows.survey import Survey
-from storage.base import Meeting, NewCheckin, Store
-
-# Who hears about a change or cancellation: everyone invited, whatever they answered.
-EVERYONE_INVITED = ("going", "maybe", "no", "none")
-# Who is asked for feedback afterwards: only those who said they might come.
-CAME = ("going", "maybe")
+from storage.base import Audience, Meeting, NewCheckin, Store
 
 
 @dataclass(frozen=True)
@@ -85,14 +81,18 @@ def urgent(starts_at: float, clock: Clock) -> bool:
 
 async def reach(store: Store, cohort_id: int | None) -> int:
     """How many people a new meeting for this cohort (or everyone) would invite."""
-    return await store.count_contacts(cohort_id)
+    return await store.count_audience(audience.cohort(cohort_id))
 
 
 async def add(store: Store, meeting: Meeting, clock: Clock) -> tuple[Meeting, int]:
     """Store the meeting, invite its cohort and plan its reminders; returns it and how many
     invitations were queued."""
     return await store.add_meeting(
-        meeting, reminders(meeting.starts_at, clock), meeting_invitation, clock.now
+        meeting,
+        audience.invited_to(meeting),
+        reminders(meeting.starts_at, clock),
+        meeting_invitation,
+        clock.now,
     )
 
 
@@ -104,10 +104,9 @@ async def find(store: Store, meeting_id: int) -> Meeting:
     return found
 
 
-async def told(store: Store, meeting: Meeting, answers: tuple[str, ...]) -> int:
-    """How many invited people gave one of ``answers`` ('none': no answer yet)."""
-    counts = await store.rsvp_counts(meeting.id)
-    return sum(counts[answer] for answer in answers)
+async def told(store: Store, who: Audience) -> int:
+    """How many people a notice or feedback check-in for ``who`` would reach now."""
+    return await store.count_audience(who)
 
 
 async def change(
@@ -126,6 +125,7 @@ async def change(
     )
     return await store.change_meeting(
         new,
+        audience.told_of_changes(old),
         reminders(start, clock),
         meeting_change,
         clock.now,
@@ -145,7 +145,11 @@ def check_change(starts_at: float | None, place: str | None, link: str | None) -
 async def cancel(store: Store, meeting: Meeting, clock: Clock) -> int:
     """Cancel it and tell everyone invited; returns how many are told."""
     return await store.cancel_meeting(
-        meeting.id, meeting_cancel, clock.now, urgent=urgent(meeting.starts_at, clock)
+        meeting.id,
+        audience.told_of_changes(meeting),
+        meeting_cancel,
+        clock.now,
+        urgent=urgent(meeting.starts_at, clock),
     )
 
 
@@ -171,5 +175,6 @@ async def ask_feedback(
     new = NewCheckin(
         survey.id, meeting.cohort_id, now, now + open_for.total_seconds(), meeting_id=meeting.id
     )
-    _, queued = await store.open_checkin(new, lambda c: invitation(c.id, survey.title))
+    who = audience.of_checkin(new)  # the Going and Maybe
+    _, queued = await store.open_checkin(new, who, lambda c: invitation(c.id, survey.title))
     return queued

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
+from bot.actions import cohorts as cohorts_actions
 from bot.cli.chat import chat
 from bot.cli.emulator import emulator
 from bot.cli.meetings import meeting
@@ -22,6 +21,7 @@ from bot.cli.plans import checkin, schedules
 from bot.cli.support import (
     clock,
     fail,
+    people,
     settings_or_exit,
     setup_fail,
     setup_logging,
@@ -30,10 +30,7 @@ from bot.cli.support import (
 )
 from bot.keys import SecretKeyError
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
-from storage.base import StorageError, Store
-
-# Invite codes avoid look-alike characters (0/O, 1/l/I) so they can be read out loud.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+from storage.base import Cohort, StorageError, Store
 
 
 @click.group()
@@ -115,39 +112,37 @@ def cohorts() -> None:
 @click.argument("name")
 def cohorts_add(name: str) -> None:
     """Create a cohort and print its invite code and link."""
-    name = name.strip()
-    if not name:
+    if not name.strip():  # before settings: a blank name needs no database to refuse
         fail('a cohort needs a name; for example: youthvoice cohorts add "North Forum"')
     settings = settings_or_exit()
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    today = datetime.fromtimestamp(clock(), settings.zone).date().isoformat()
 
-    async def work(store: Store) -> tuple[Any, str | None]:
-        if await store.cohort_by_name(name) is not None:
-            fail(f"there is already a cohort called '{name}'")
-        today = datetime.fromtimestamp(clock(), settings.zone).date().isoformat()
-        return await store.add_cohort(name, code, today), await store.get_meta("bot_username")
+    async def work(store: Store) -> tuple[Cohort, str, bool]:
+        cohort, link = await cohorts_actions.add_cohort(store, name, today)
+        return cohort, link, await cohorts_actions.bot_named(store)
 
-    cohort, username = with_store(settings, work)
+    cohort, link, named = with_store(settings, work)
     click.echo(f"Cohort '{cohort.name}' created. Invite code: {cohort.invite_code}")
-    bot = username or "<your_bot>"
-    click.echo(f"Invite link: https://t.me/{bot}?start={cohort.invite_code}")
-    if username is None:
+    click.echo(f"Invite link: {link}")
+    if not named:
         click.echo("(Run the bot once and the link will show its real name.)")
 
 
 @cohorts.command("list")
 def cohorts_list() -> None:
-    """List cohorts with their invite codes and member counts."""
+    """List cohorts with their invite links and how many joined (and anyone in no group)."""
     settings = settings_or_exit()
-
-    async def work(store: Store) -> list[tuple[Any, int]]:
-        return [(c, await store.count_contacts(c.id)) for c in await store.cohorts()]
-
-    rows = with_store(settings, work)
+    rows = with_store(settings, cohorts_actions.summaries)
     if not rows:
         click.echo("No cohorts yet. Add one with: youthvoice cohorts add NAME")
-    for cohort, members in rows:
-        click.echo(f"{cohort.name:<30} code {cohort.invite_code}  {members} joined")
+    for row in rows:
+        if row.cohort is None:
+            click.echo(f"{'(in no group)':<30} {people(row.joined)} joined")
+        else:
+            click.echo(
+                f"{row.cohort.name:<30} {people(row.joined)} joined  "
+                f"code {row.cohort.invite_code}  {row.link}"
+            )
 
 
 for command in (checkin, schedules, meeting, emulator, chat):

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 from pydantic import SecretStr
 
+from bot.actions import audience
 from bot.actions.notices import invitation
 from bot.emulator import BotMessage, Emulator, SimUser
 from bot.runtime.runner import BotRunner, open_services
@@ -134,11 +135,11 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
                     )
                     for p in crowd
                 ]
-                while await svc.store.count_contacts(cohort.id) < people:
+                while await svc.store.count_audience(audience.cohort(cohort.id)) < people:
                     await asyncio.sleep(0.1)
+                new = NewCheckin(survey.id, cohort.id, time.time())
                 checkin, queued = await svc.store.open_checkin(
-                    NewCheckin(survey.id, cohort.id, time.time()),
-                    lambda c: invitation(c.id, survey.title),
+                    new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
                 )
                 assert checkin is not None
                 click.echo(f"{people} young people joined; {queued} invitations queued.")

@@ -5,10 +5,12 @@ Thin doors onto ``bot.actions.meetings``; the running bot sends the invitations 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
-from bot.actions import checkins, meetings
-from bot.actions.meetings import CAME, EVERYONE_INVITED, Clock
+from bot.actions import audience, checkins, meetings
+from bot.actions.meetings import Clock
 from bot.cli.support import (
     acted,
     clock,
@@ -24,7 +26,7 @@ from bot.cli.support import (
 )
 from bot.settings import Settings
 from flows.schedule import parse_duration
-from storage.base import Meeting, Store
+from storage.base import Audience, Meeting, Store
 
 
 def _clock(settings: Settings) -> Clock:
@@ -112,7 +114,7 @@ def _before_telling(
     settings: Settings,
     meeting_id: int,
     what: str,
-    answers: tuple[str, ...],
+    who: Callable[[Meeting], Audience],
     dry_run: bool,
     yes: bool,
 ) -> Meeting | None:
@@ -122,7 +124,7 @@ def _before_telling(
 
     async def look(store: Store) -> tuple[Meeting, int]:
         found = await meetings.find(store, meeting_id)
-        return found, await meetings.told(store, found, answers)
+        return found, await meetings.told(store, who(found))
 
     found, reached = with_store(settings, look)
     click.echo(
@@ -156,7 +158,9 @@ def meeting_change_command(
     now = _clock(settings)
     starts_at = acted(lambda: meetings.start_time(at_text, now)) if at_text else None
     acted(lambda: meetings.check_change(starts_at, place, url))
-    old = _before_telling(settings, meeting_id, "The change", EVERYONE_INVITED, dry_run, yes)
+    old = _before_telling(
+        settings, meeting_id, "The change", audience.told_of_changes, dry_run, yes
+    )
     if old is None:
         return
     told = with_store(
@@ -174,7 +178,7 @@ def meeting_cancel_command(meeting_id: int, dry_run: bool, yes: bool) -> None:
     settings = settings_or_exit()
     now = _clock(settings)
     found = _before_telling(
-        settings, meeting_id, "The cancellation", EVERYONE_INVITED, dry_run, yes
+        settings, meeting_id, "The cancellation", audience.told_of_changes, dry_run, yes
     )
     if found is None:
         return
@@ -202,7 +206,9 @@ def meeting_feedback(
         await meetings.check_feedback(store, await meetings.find(store, meeting_id), now)
 
     with_store(settings, check)
-    found = _before_telling(settings, meeting_id, "The feedback check-in", CAME, dry_run, yes)
+    found = _before_telling(
+        settings, meeting_id, "The feedback check-in", audience.reminded_of, dry_run, yes
+    )
     if found is None:
         return
     queued = with_store(

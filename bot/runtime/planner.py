@@ -12,6 +12,7 @@ import logging
 from datetime import datetime
 
 from bot import keys
+from bot.actions import audience
 from bot.actions.checkins import occurrence
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.services import Services
@@ -58,7 +59,7 @@ class Planner:
                 continue
             payload = meeting_reminder(meeting, kind)
             sent = await self.svc.store.queue_meeting_reminder(
-                meeting.id, kind, payload, urgent=kind == "1h", now=now
+                meeting.id, kind, audience.reminded_of(meeting), payload, kind == "1h", now
             )
             log.info("meeting reminder queued to %d people", sent)
 
@@ -87,7 +88,7 @@ class Planner:
                 schedule_id=schedule.id,
             )
             checkin, queued = await store.open_checkin(
-                new, lambda c: invitation(c.id, survey.title)
+                new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
             )
             if checkin is not None:
                 log.info("scheduled check-in %d opened; %d invitations queued", checkin.id, queued)
@@ -113,7 +114,7 @@ class Planner:
         key = f"checkin:{checkin.id}:remind"
         messages = [
             OutgoingMessage(chat, payload, now, f"{key}:{chat}", expires_at=checkin.closes_at)
-            for chat in await store.audience(checkin)
+            for chat in await store.audience(audience.of_checkin(checkin))
             if keys.link(self.svc.key, checkin.id, chat) not in done
         ]
         queued = await store.queue_reminders(checkin.id, messages)

@@ -13,12 +13,13 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
 from bot import keys
+from bot.actions import audience
 from bot.services import Services
 from bot.telegram.render import keyboard, question_buttons, question_text, reply
 from flows import engine
 from flows.engine import Ask, Confirm, Effect, Event, Finish, Say, State, Toast
 from flows.messages import say
-from storage.base import Checkin, Contact, ContactStatus, Rsvp
+from storage.base import Checkin, Contact, ContactStatus
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,8 @@ async def toast(
 
 
 async def invited(svc: Services, checkin: Checkin, contact: Contact) -> bool:
-    """Whether a check-in is for this person: their cohort, or Going/Maybe for its meeting."""
-    if checkin.meeting_id is not None:
-        answer = await svc.store.rsvp(checkin.meeting_id, contact.chat_id)
-        return answer in (Rsvp.GOING, Rsvp.MAYBE)
-    return checkin.cohort_id is None or checkin.cohort_id == contact.cohort_id
+    """Whether a check-in is for this person (``bot.actions.audience`` decides)."""
+    return await svc.store.in_audience(audience.of_checkin(checkin), contact.chat_id)
 
 
 async def checkin_in_progress(svc: Services, contact: Contact) -> tuple[Checkin, State] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
+from bot.actions import audience
 from bot.actions.notices import meeting_details, rsvp_buttons
 from bot.services import Services
 from bot.telegram.context import services
@@ -47,7 +48,7 @@ async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str
     if meeting.starts_at <= svc.now():
         await toast(svc, update, query, "meeting_started")
         return
-    if meeting.cohort_id is not None and meeting.cohort_id != contact.cohort_id:
+    if not await svc.store.in_audience(audience.invited_to(meeting), contact.chat_id):
         await toast(svc, update, query)
         return
     answer = Rsvp(answer_part)
@@ -76,7 +77,7 @@ async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     upcoming = [
         m
         for m in await svc.store.meetings(svc.now())
-        if m.cohort_id is None or m.cohort_id == contact.cohort_id
+        if await svc.store.in_audience(audience.invited_to(m), contact.chat_id)
     ][:SHOWN]
     if not upcoming:
         await reply(update, say("meetings_none"))

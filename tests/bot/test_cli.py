@@ -88,7 +88,26 @@ def test_cohorts_add_and_list(env: dict[str, str]) -> None:
     assert f"Invite link: https://t.me/<your_bot>?start={code[1]}\n" in result.stdout
     listed = run(env, "cohorts", "list")
     assert listed.exit_code == 0, listed.output
-    assert re.fullmatch(rf"North Forum\s+code {code[1]}  0 joined\n", listed.stdout)
+    link = f"https://t.me/<your_bot>?start={code[1]}"
+    assert re.fullmatch(
+        rf"North Forum\s+0 people joined  code {code[1]}  {re.escape(link)}\n", listed.stdout
+    )
+
+
+async def test_cohorts_list_counts_everyone_with_links(yv: Harness) -> None:
+    """``cohorts list`` shows each cohort's invite link (with the bot's real name once it has
+    run) and how many joined, and counts the people who joined with no group too."""
+    env = {"YOUTHVOICE_DATABASE": str(yv.settings.database), "YOUTHVOICE_QUIET_HOURS": "off"}
+    code = await asyncio.to_thread(add_cohort, env, "Forum")
+    await yv.joined("Sam", code)
+    await yv.joined("Ash")  # no invite code: in no group
+    await yv.joined("Kit")
+    listed = await asyncio.to_thread(run, env, "cohorts", "list")
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.splitlines() == [
+        f"{'Forum':<30} 1 person joined  code {code}  https://t.me/youthvoice_test_bot?start={code}",
+        f"{'(in no group)':<30} 2 people joined",
+    ]
 
 
 def test_cohorts_list_when_empty(env: dict[str, str]) -> None:
@@ -154,7 +173,7 @@ async def test_running_bot_delivers_what_the_command_queued(yv: Harness) -> None
     assert invite.button_texts == ["Start"]
     await ash.assert_no_reply()
     listed = await asyncio.to_thread(run, env, "cohorts", "list")
-    assert re.search(rf"Forum\s+code {code}  1 joined", listed.stdout)
+    assert re.search(rf"Forum\s+1 person joined  code {code}  ", listed.stdout)
 
 
 async def test_invite_link_names_the_bot_once_it_has_run(yv: Harness) -> None:

@@ -21,7 +21,7 @@ import pytest
 from bot.actions.notices import invitation
 from bot.emulator import Emulator, SimUser
 from flows.messages import say
-from storage.base import NewCheckin
+from storage.base import Audience, NewCheckin
 from storage.sqlite import SqliteStore
 from tests.conftest import TOKEN, clock_start, db_rows, finish_weekly, last_update_id, start_invited
 from tests.e2e.test_crash_restart import Setup, bot_process, exited, logs
@@ -72,6 +72,7 @@ async def joined_and_invited(setup: Setup) -> SimUser:
     async with SqliteStore(setup.database) as store:
         checkin, queued = await store.open_checkin(
             NewCheckin("weekly", None, clock_start()),
+            Audience(),
             lambda c: invitation(c.id, "How are things?"),
         )
         assert checkin is not None and queued == 1

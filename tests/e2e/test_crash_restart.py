@@ -21,7 +21,7 @@ import pytest
 
 from bot.actions.notices import invitation
 from bot.emulator import Emulator, SimUser
-from storage.base import NewCheckin
+from storage.base import Audience, NewCheckin
 from storage.sqlite import SqliteStore
 from tests.conftest import TOKEN, clock_start, db_rows
 
@@ -58,6 +58,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
             await store.join_many([p.id for p in people], None, "en", "2026-11-23")
             checkin, queued = await store.open_checkin(
                 NewCheckin("weekly", None, clock_start()),
+                Audience(),
                 lambda c: invitation(c.id, "How are things?"),
             )
             assert checkin is not None and queued == PEOPLE

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.actions import audience
 from bot.actions.notices import meeting_details, meeting_invitation
 from bot.emulator import SimUser
 from bot.emulator.messages import BotMessage
@@ -51,8 +52,10 @@ async def add_meeting(
         zone,
         datetime.fromtimestamp(now, zone),
     )
+    draft = Meeting(0, title, starts, place, link, None, cohort_id)
     meeting, _ = await yv.store.add_meeting(
-        Meeting(0, title, starts, place, link, None, cohort_id),
+        draft,
+        audience.invited_to(draft),
         [(kind, when.timestamp()) for kind, when in plan],
         lambda m: meeting_invitation(m),
         now,
@@ -344,11 +347,17 @@ async def test_a_meeting_moved_after_its_reminder_reminds_again(yvp: PlanHarness
     assert (await sam.next_reply()).text.startswith("⏰ Don't forget:")
     zone, now = yvp.settings.zone, yvp.clock()
     later = Meeting(meeting.id, TITLE, now + 3 * DAY, "Town hall", None, None, None)
-    plan = meeting_reminders(
-        datetime.fromtimestamp(later.starts_at, zone), None, zone, datetime.fromtimestamp(now, zone)
+    start, now_local = (
+        datetime.fromtimestamp(later.starts_at, zone),
+        datetime.fromtimestamp(now, zone),
     )
+    plan = meeting_reminders(start, None, zone, now_local)
     told = await yvp.store.change_meeting(
-        later, [(k, w.timestamp()) for k, w in plan], lambda m: {"text": "moved"}, now
+        later,
+        audience.told_of_changes(later),
+        [(k, w.timestamp()) for k, w in plan],
+        lambda m: {"text": "moved"},
+        now,
     )
     assert told == 1
     assert (await sam.next_reply()).text == "moved"
@@ -371,7 +380,9 @@ async def test_meetings_command_lists_upcoming_meetings_with_your_answer(
     await invited(sam, sooner, yvp)
     gone = await add_meeting(yvp, 12 * HOUR, title="Cancelled thing")
     await invited(sam, gone, yvp)
-    await yvp.store.cancel_meeting(gone.id, lambda m: {"text": "cancelled"}, yvp.clock())
+    await yvp.store.cancel_meeting(
+        gone.id, audience.told_of_changes(gone), lambda m: {"text": "cancelled"}, yvp.clock()
+    )
     assert (await sam.next_reply()).text == "cancelled"
     await sam.send("/meetings")
     first, second = await sam.replies(2)

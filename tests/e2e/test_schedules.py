@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.actions import audience
 from bot.actions.notices import invitation
 from flows.messages import say
 from flows.schedule import parse_every
@@ -185,7 +186,9 @@ async def test_a_checkin_missed_while_the_bot_was_down_is_sent_once(yvp: PlanHar
     assert (checkin.opens_at, checkin.schedule_id) == (due, added.id)
     assert len(invitations(yvp)) == 1
     again = NewCheckin("weekly", None, due, due + DAY, schedule_id=added.id)
-    assert await yvp.store.open_checkin(again, lambda c: invitation(c.id, "x")) == (None, 0)
+    assert await yvp.store.open_checkin(
+        again, audience.of_checkin(again), lambda c: invitation(c.id, "x")
+    ) == (None, 0)
     # The person can still answer it.
     await sam.tap("Start")
     _intro, first = await sam.replies(2)

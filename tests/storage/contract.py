@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.base import Checkin, Meeting, NewCheckin, Rsvp, Store
+from storage.base import Audience, Checkin, Meeting, NewCheckin, Rsvp, Store
 
 TODAY = "2025-03-01"
 NOW = 1_700_000_000.0
@@ -23,7 +23,9 @@ def NOTICE(meeting: Meeting) -> dict[str, object]:
 
 
 async def new_checkin(store: Store, cohort_id: int | None = None) -> Checkin:
-    checkin, _ = await store.open_checkin(NewCheckin("weekly", cohort_id, NOW, None), INVITE)
+    checkin, _ = await store.open_checkin(
+        NewCheckin("weekly", cohort_id, NOW, None), Audience(cohort_id=cohort_id), INVITE
+    )
     assert checkin is not None
     return checkin
 
@@ -37,7 +39,7 @@ async def snapshot(
     return {
         "cohorts": await store.cohorts(),
         "contacts": [await store.contact(chat) for chat in chats],
-        "joined": await store.count_contacts(None),
+        "joined": await store.count_audience(Audience()),
         "checkins": checkins,
         "progress": [await store.progress(link) for link in links],
         "marks": [await store.finished_marks(c.id) for c in checkins],
@@ -46,13 +48,23 @@ async def snapshot(
     }
 
 
+def everyone_invited(meeting: Meeting) -> Audience:
+    """Everyone invited to ``meeting``, whatever they answered."""
+    return Audience(meeting_id=meeting.id, answers=("going", "maybe", "no", "none"))
+
+
+def coming(meeting: Meeting) -> Audience:
+    """Those invited to ``meeting`` who said Going or Maybe."""
+    return Audience(meeting_id=meeting.id, answers=("going", "maybe"))
+
+
 async def meeting_for_three(store: Store) -> Meeting:
     """A meeting (24h and 1h reminders) for chats 1, 2 and 3, who then all say Going."""
     for chat in (1, 2, 3):
         await store.join(chat, None, "en", TODAY, chat)
     draft = Meeting(0, "Forum", STARTS, "Youth centre", None, None, None)
     reminders = [("24h", STARTS - 86400), ("1h", STARTS - 3600)]
-    meeting, invited = await store.add_meeting(draft, reminders, NOTICE, NOW)
+    meeting, invited = await store.add_meeting(draft, Audience(), reminders, NOTICE, NOW)
     assert invited == 3
     for chat in (1, 2, 3):
         assert await store.set_rsvp(meeting.id, chat, Rsvp.GOING, 100 + chat)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from storage.base import (
+    Audience,
     Checkin,
     ContactStatus,
     NewCheckin,
@@ -33,15 +34,15 @@ from tests.storage.contract import INVITE, LINK, NOW, TODAY, new_checkin, snapsh
 )
 async def test_open_checkins_by_time(store: Store, now: float, expected: list[str]) -> None:
     """A check-in is open from ``opens_at`` until before ``closes_at``; newest first."""
-    await store.open_checkin(NewCheckin("early", None, NOW - 10, None), INVITE)
-    await store.open_checkin(NewCheckin("later", None, NOW, NOW + 100), INVITE)
+    await store.open_checkin(NewCheckin("early", None, NOW - 10, None), Audience(), INVITE)
+    await store.open_checkin(NewCheckin("later", None, NOW, NOW + 100), Audience(), INVITE)
     assert [c.survey_id for c in await store.open_checkins(now)] == expected
 
 
 async def test_checkins_lists_newest_first(store: Store) -> None:
     """All check-ins come back newest (latest opening) first and one can be fetched by id."""
-    old, _ = await store.open_checkin(NewCheckin("a", None, NOW, None), INVITE)
-    new, _ = await store.open_checkin(NewCheckin("b", None, NOW + 5, NOW + 9), INVITE)
+    old, _ = await store.open_checkin(NewCheckin("a", None, NOW, None), Audience(), INVITE)
+    new, _ = await store.open_checkin(NewCheckin("b", None, NOW + 5, NOW + 9), Audience(), INVITE)
     assert await store.checkins() == [new, old]
     assert await store.checkin(new.id) == Checkin(new.id, "b", None, NOW + 5, NOW + 9)
     assert await store.checkin(new.id + 100) is None
@@ -57,7 +58,9 @@ async def test_open_checkin_invites_joined_members_of_the_cohort(store: Store) -
     await store.set_status(3, ContactStatus.STOPPED, None)
     await store.mark_unreachable([4])
 
-    checkin, queued = await store.open_checkin(NewCheckin("weekly", north.id, NOW, None), INVITE)
+    checkin, queued = await store.open_checkin(
+        NewCheckin("weekly", north.id, NOW, None), Audience(cohort_id=north.id), INVITE
+    )
 
     assert queued == 2
     assert await store.claim_due(NOW - 1, 10) == []
@@ -69,7 +72,9 @@ async def test_open_checkin_invites_joined_members_of_the_cohort(store: Store) -
         (1, f"checkin:{checkin.id}:invite:1", None),
         (2, f"checkin:{checkin.id}:invite:2", None),
     ]
-    _, everyone = await store.open_checkin(NewCheckin("weekly", None, NOW, None), INVITE)
+    _, everyone = await store.open_checkin(
+        NewCheckin("weekly", None, NOW, None), Audience(), INVITE
+    )
     assert everyone == 3
 
 
@@ -78,7 +83,9 @@ async def test_open_checkin_for_ten_thousand_contacts(store: Store) -> None:
     """Opening a check-in for 10,000 contacts queues 10,000 invitations in one quick step."""
     cohort = await store.add_cohort("Everyone", "E1", TODAY)
     await store.join_many(range(1_000_000, 1_010_000), cohort.id, "en", TODAY)
-    _, queued = await store.open_checkin(NewCheckin("weekly", cohort.id, NOW, None), INVITE)
+    _, queued = await store.open_checkin(
+        NewCheckin("weekly", cohort.id, NOW, None), Audience(cohort_id=cohort.id), INVITE
+    )
     assert queued == 10_000
     assert (await store.outbox_counts())["queued"] == 10_000
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.base import ContactStatus, OutgoingMessage, Progress, Store
+from storage.base import Audience, ContactStatus, Meeting, OutgoingMessage, Progress, Rsvp, Store
 from tests.storage.contract import CHAT, LINK, NOW, TODAY, new_checkin
 
 
@@ -46,9 +46,9 @@ async def test_count_contacts_counts_joined_members_only(store: Store) -> None:
         await store.join(chat_id, cohort_id, "en", TODAY, chat_id)
     await store.set_status(2, ContactStatus.STOPPED, None)
     await store.mark_unreachable([3])
-    assert await store.count_contacts(north.id) == 1
-    assert await store.count_contacts(south.id) == 1
-    assert await store.count_contacts(None) == 2
+    assert await store.count_audience(Audience(cohort_id=north.id)) == 1
+    assert await store.count_audience(Audience(cohort_id=south.id)) == 1
+    assert await store.count_audience(Audience()) == 2
 
 
 async def test_mark_unreachable_fails_their_queued_messages(store: Store) -> None:
@@ -93,10 +93,49 @@ async def test_join_many_joins_or_rejoins_everyone_at_once(store: Store) -> None
     await store.join(1, None, "fr", TODAY, 1)
     await store.set_status(1, ContactStatus.STOPPED, None)
     assert await store.join_many([1, 2, 3], north.id, "en", TODAY) == 3
-    assert await store.count_contacts(north.id) == 3
+    assert await store.count_audience(Audience(cohort_id=north.id)) == 3
     contact = await store.contact(1)
     assert contact is not None
     assert (contact.cohort_id, contact.language, contact.status) == (north.id, "en", "joined")
     assert await store.join_many([], north.id, "en", TODAY) == 0
     assert await store.join_many(range(10, 10_010), None, "en", TODAY) == 10_000
-    assert await store.count_contacts(None) == 10_003
+    assert await store.count_audience(Audience()) == 10_003
+
+
+async def test_each_kind_of_audience_names_joined_people_only(store: Store) -> None:
+    """Everyone, one cohort, and a meeting's invited by answer ("none": no answer yet); the
+    list, the count and the one-person check agree, and nobody who stopped is in any."""
+    north = await store.add_cohort("North", "N1", TODAY)
+    south = await store.add_cohort("South", "S1", TODAY)
+    for chat, cohort in [(1, north.id), (2, north.id), (3, south.id), (4, None), (5, north.id)]:
+        await store.join(chat, cohort, "en", TODAY, chat)
+    await store.set_status(5, ContactStatus.STOPPED, None)
+    draft = Meeting(0, "Forum", 2e9, None, None, None, north.id)
+    meeting, invited = await store.add_meeting(
+        draft, Audience(cohort_id=north.id), [], lambda m: {}, 0
+    )
+    assert invited == 2  # 1 and 2: 5 stopped
+    assert await store.set_rsvp(meeting.id, 1, Rsvp.GOING, 101)
+    cases = {
+        Audience(): [1, 2, 3, 4],
+        Audience(cohort_id=north.id): [1, 2],
+        Audience(cohort_id=south.id): [3],
+        Audience(meeting_id=meeting.id, answers=("going", "maybe")): [1],
+        Audience(meeting_id=meeting.id, answers=("none",)): [2],
+        Audience(meeting_id=meeting.id, answers=("going", "maybe", "no", "none")): [1, 2],
+        Audience(meeting_id=meeting.id, answers=()): [],
+    }
+    for who, chats in cases.items():
+        assert sorted(await store.audience(who)) == chats, who
+        assert await store.count_audience(who) == len(chats), who
+        for chat in range(1, 6):
+            assert await store.in_audience(who, chat) == (chat in chats), (who, chat)
+
+
+async def test_contact_counts_include_people_in_no_group(store: Store) -> None:
+    """Joined people per cohort, with ``None`` for those who joined with no group."""
+    north = await store.add_cohort("North", "N1", TODAY)
+    for chat, cohort in [(1, north.id), (2, None), (3, None), (4, north.id)]:
+        await store.join(chat, cohort, "en", TODAY, chat)
+    await store.set_status(4, ContactStatus.STOPPED, None)
+    assert await store.contact_counts() == {north.id: 1, None: 2}

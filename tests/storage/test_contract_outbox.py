@@ -5,7 +5,7 @@ Every backend in ``conftest.BACKENDS`` must pass it; see conftest.py to add one.
 
 from __future__ import annotations
 
-from storage.base import NewCheckin, OutgoingMessage, Store
+from storage.base import Audience, NewCheckin, OutgoingMessage, Store
 from tests.storage.contract import CHAT, INVITE, NOW, TODAY
 
 
@@ -113,8 +113,8 @@ async def test_invitations_expire_when_the_checkin_closes(store: Store) -> None:
     """Regression: invitations still queued when their check-in closed (the bot was down, or
     quiet hours held them) were sent anyway, to a check-in nobody could answer."""
     await store.join(CHAT, None, "en", TODAY, 1)
-    await store.open_checkin(NewCheckin("weekly", None, NOW, NOW + 3600), INVITE)
-    await store.open_checkin(NewCheckin("weekly", None, NOW, None), INVITE)
+    await store.open_checkin(NewCheckin("weekly", None, NOW, NOW + 3600), Audience(), INVITE)
+    await store.open_checkin(NewCheckin("weekly", None, NOW, None), Audience(), INVITE)
     assert len(await store.claim_due(NOW + 3600, 10)) == 1
     assert (await store.outbox_counts())["failed"] == 1
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from storage.base import ContactStatus, Meeting, Store
-from tests.storage.contract import NOTICE, NOW, STARTS, meeting_for_three
+from tests.storage.contract import NOTICE, NOW, STARTS, coming, everyone_invited, meeting_for_three
 
 
 async def outbox_rows(store: Store, meeting: Meeting, kind: str) -> list[tuple[Any, ...]]:
@@ -28,9 +28,9 @@ async def test_meeting_notices_go_only_to_people_still_joined(store: Store, told
     await store.mark_unreachable([3])
     if told == "change":
         moved = Meeting(meeting.id, "Forum", STARTS + 60, "Town hall", None, None, None)
-        assert await store.change_meeting(moved, [], NOTICE, NOW) == 1
+        assert await store.change_meeting(moved, everyone_invited(meeting), [], NOTICE, NOW) == 1
     else:
-        assert await store.cancel_meeting(meeting.id, NOTICE, NOW) == 1
+        assert await store.cancel_meeting(meeting.id, everyone_invited(meeting), NOTICE, NOW) == 1
     assert [row[0] for row in await outbox_rows(store, meeting, told)] == [1]
 
 
@@ -40,10 +40,21 @@ async def test_meeting_messages_expire_at_the_start_and_notices_can_be_urgent(
     """Invitations, reminders, change and cancel notices expire when the meeting starts (the
     new start, for a change); a change or cancel notice is urgent when asked."""
     meeting = await meeting_for_three(store)
-    assert await store.queue_meeting_reminder(meeting.id, "24h", {"text": "r"}, False, NOW) == 3
+    assert (
+        await store.queue_meeting_reminder(
+            meeting.id, "24h", coming(meeting), {"text": "r"}, False, NOW
+        )
+        == 3
+    )
     moved = Meeting(meeting.id, "Forum", STARTS + 60, "Town hall", None, None, None)
-    assert await store.change_meeting(moved, [], NOTICE, NOW, urgent=True) == 3
-    assert await store.cancel_meeting(meeting.id, NOTICE, NOW, urgent=False) == 3
+    assert (
+        await store.change_meeting(moved, everyone_invited(meeting), [], NOTICE, NOW, urgent=True)
+        == 3
+    )
+    assert (
+        await store.cancel_meeting(meeting.id, everyone_invited(meeting), NOTICE, NOW, urgent=False)
+        == 3
+    )
     assert await outbox_rows(store, meeting, "invite") == [(c, 0, STARTS) for c in (1, 2, 3)]
     assert await outbox_rows(store, meeting, "v1:remind") == [(c, 0, STARTS) for c in (1, 2, 3)]
     assert await outbox_rows(store, meeting, "change") == [(c, 1, STARTS + 60) for c in (1, 2, 3)]
@@ -59,4 +70,6 @@ async def test_a_skipped_meeting_reminder_is_no_longer_due(store: Store) -> None
     assert await store.skip_meeting_reminder(meeting.id, "24h")
     assert not await store.skip_meeting_reminder(meeting.id, "24h")
     assert [kind for _, kind in await store.due_meeting_reminders(STARTS - 1800)] == ["1h"]
-    assert await store.queue_meeting_reminder(meeting.id, "24h", {}, False, NOW) == 0
+    assert (
+        await store.queue_meeting_reminder(meeting.id, "24h", coming(meeting), {}, False, NOW) == 0
+    )

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from storage.base import ContactStatus, StorageError, Store
+from storage.base import Audience, ContactStatus, StorageError, Store
 from tests.storage.conftest import Backend
 from tests.storage.contract import CHAT, LINK, NOW, TODAY, new_checkin, snapshot
 
@@ -81,7 +81,7 @@ async def test_concurrent_calls_on_one_store_do_not_interleave(store: Store) -> 
     """Many coroutines sharing one store each get their own whole transaction."""
     results = await asyncio.gather(*(store.join(n, None, "en", TODAY, n) for n in range(50)))
     assert all(results)
-    assert await store.count_contacts(None) == 50
+    assert await store.count_audience(Audience()) == 50
 
 
 async def test_closed_store_raises_storage_error(backend: Backend) -> None:
@@ -112,7 +112,7 @@ async def test_two_stores_share_one_database(persistent_backend: Backend) -> Non
         joins = [bot.join(n, cohort.id, "en", TODAY, n) for n in range(0, 60, 2)]
         joins += [cli.join(n, cohort.id, "en", TODAY, n) for n in range(1, 60, 2)]
         assert all(await asyncio.gather(*joins))
-        assert await cli.count_contacts(cohort.id) == 60
+        assert await cli.count_audience(Audience(cohort_id=cohort.id)) == 60
         claims = await asyncio.gather(bot.claim_update(999, NOW), cli.claim_update(999, NOW))
         assert sorted(claims) == [False, True]
     finally:

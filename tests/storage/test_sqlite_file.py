@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from storage.base import NewCheckin, OutgoingMessage, StorageError, Store
+from storage.base import Audience, NewCheckin, OutgoingMessage, StorageError, Store
 from storage.sqlite import SCHEMA_VERSION, SqliteStore
 from tests.storage.contract import CHAT, INVITE, LINK, NOW, TODAY, new_checkin
 
@@ -89,7 +89,9 @@ async def test_a_deleted_progress_row_leaves_no_remnant_in_the_file_or_wal(
     async with SqliteStore(path) as store:
         # Some SQLite builds have it on by default, others not: the store must ask for it.
         assert await peek(store, "PRAGMA secure_delete") == [(1,)]
-        closing, _ = await store.open_checkin(NewCheckin("weekly", None, NOW, NOW + 100), INVITE)
+        closing, _ = await store.open_checkin(
+            NewCheckin("weekly", None, NOW, NOW + 100), Audience(), INVITE
+        )
         assert closing is not None
         staying = await new_checkin(store)
         await store.save_progress("link-other", staying.id, {"note": "STILL-GOING"}, TODAY, 1)
@@ -167,7 +169,7 @@ async def test_another_process_writes_at_the_same_time(tmp_path: Path) -> None:
         for n in range(0, 200, 2):
             assert await bot.join(n, None, "en", TODAY, n)
         assert await cli.wait() == 0
-        assert await bot.count_contacts(None) == 200
+        assert await bot.count_audience(Audience()) == 200
 
 
 @pytest.mark.parametrize(
