@@ -215,8 +215,19 @@ class Store(Protocol):
     async def open_checkins(self, now: float) -> list[Checkin]: ...
     async def progress(self, link: str) -> Progress | None: ...
     async def save_progress(
-        self, link: str, checkin_id: int, state: Mapping[str, Any], today: str, update_id: int
-    ) -> bool: ...
+        self,
+        link: str,
+        checkin_id: int,
+        state: Mapping[str, Any],
+        today: str,
+        update_id: int | None,
+    ) -> bool:
+        """Store where someone is in a check-in, claiming ``update_id`` (False, nothing
+        written, if it was already handled). ``None`` claims nothing and only updates a row
+        that still exists: a follow-up write of an update already claimed, which must never
+        bring back progress deleted meanwhile."""
+        ...
+
     async def finish_response(
         self,
         link: str,
