@@ -555,6 +555,23 @@ def test_a_button_on_an_older_copy_of_the_question_points_to_the_newest(
         assert effects[0] == Confirm(q(KIT, "pick"), "Red")
 
 
+@pytest.mark.parametrize(
+    ("press", "toast"),
+    [
+        (Press("pick", "green", 11), "button_expired"),
+        (Press("pick", DONE, 11), "button_expired"),
+        (Press("many", "a", 11), "already_answered"),
+    ],
+)
+def test_forged_or_answered_buttons_on_an_older_copy_keep_their_own_toast(
+    press: Press, toast: str
+) -> None:
+    """Only a real answer on a stale copy points to the newest message; forged values and
+    answered questions say what they always said."""
+    state = State("kit", "pick", {"many": SKIPPED}, message_id=12)
+    assert advance(KIT, state, press) == (state, [Toast(toast)])
+
+
 def test_the_next_question_forgets_the_message_of_the_last() -> None:
     """Moving on clears the remembered message until the bot reports the new one."""
     state, _ = advance(KIT, State("kit", "pick", message_id=12), Press("pick", "red", 12))
