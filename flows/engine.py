@@ -1,29 +1,43 @@
 """The survey engine: ``advance(survey, state, event)`` returns the next state and effects.
 
 It never awaits, reads the clock, sends or touches SQL; the bot carries out its effects.
+
+Progress ("2 of 6") counts the questions everyone is asked. A follow-up that only some answers
+open (a question with ``show_if``) shares the number of the question before it, so the total is
+fixed from the first question and the number never goes back: nothing jumps when a branch is
+taken or passed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flows.survey import PREFER_NOT, SKIPPED, Question, QuestionType, Survey
+from flows.survey import NO, PREFER_NOT, SKIPPED, YES, Question, QuestionType, Survey
 
 # Button values that are not answers of their own.
 DONE = "~done"
 Value = str | list[str]
+# Typed words taken as a yes/no answer, after lower-casing and dropping all but letters.
+TYPED_YESNO = {
+    **dict.fromkeys(["yes", "y", "yeah", "yea", "yep", "yup", "ya", "yes please"], YES),
+    **dict.fromkeys(["no", "n", "nope", "nah", "no thanks"], NO),
+}
 
 
 @dataclass(frozen=True)
 class State:
-    """Where one person is in one survey. ``current`` is None once finished."""
+    """Where one person is in one survey. ``current`` is None once finished. ``message_id`` is
+    the chat message showing the newest copy of the current question, once the bot reports it
+    (see ``shown``); older copies of the question are stale."""
 
     survey_id: str
     current: str | None
     answers: Mapping[str, Value] = field(default_factory=dict)
     picked: tuple[str, ...] = ()
+    message_id: int | None = None
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -31,6 +45,7 @@ class State:
             "current": self.current,
             "answers": dict(self.answers),
             "picked": list(self.picked),
+            "message": self.message_id,
         }
 
     @classmethod
@@ -40,6 +55,7 @@ class State:
             current=data.get("current"),
             answers=dict(data.get("answers", {})),
             picked=tuple(data.get("picked", ())),
+            message_id=data.get("message"),
         )
 
 
@@ -51,8 +67,11 @@ class Text:
 
 @dataclass(frozen=True)
 class Press:
+    """A button under a question; ``message_id`` is the message it was on, when known."""
+
     question_id: str
     value: str
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,21 +90,25 @@ Event = Text | Press | Resume | Unreadable
 # Effects: what the bot should do.
 @dataclass(frozen=True)
 class Ask:
-    """Show a question. ``refresh`` means update the message already showing it (multi ticks)."""
+    """Show a question. ``refresh`` means update the message already showing it (multi ticks).
+    ``replaces`` is an older copy of the same question whose buttons should go."""
 
     question: Question
     number: int
     total: int
     picked: tuple[str, ...] = ()
     refresh: bool = False
+    replaces: int | None = None
 
 
 @dataclass(frozen=True)
 class Confirm:
-    """Show on the question's message which answer was taken, and remove its buttons."""
+    """Show on the question's message which answer was taken, and remove its buttons. For a
+    typed answer there is no pressed message: ``message_id`` is the question's, when known."""
 
     question: Question
     label: str
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,41 +136,42 @@ class Finish:
 Effect = Ask | Confirm | Say | Toast | Finish
 
 
-def is_shown(question: Question, answers: Mapping[str, Value], *, hopeful: bool = False) -> bool:
-    """Whether ``show_if`` lets this question be asked. ``hopeful`` counts unknowns as shown."""
+def is_shown(question: Question, answers: Mapping[str, Value]) -> bool:
+    """Whether ``show_if`` lets this question be asked, given the answers so far."""
     rule = question.show_if
     if rule is None:
         return True
     if rule.question not in answers:
-        return hopeful
+        return False
     given = answers[rule.question]
     chosen = given if isinstance(given, list) else [given]
     return any(value in rule.answer for value in chosen)
 
 
-def _progress(survey: Survey, state: State, question: Question) -> tuple[int, int]:
-    """("2 of 5"): a branch not yet decided counts, so the total can only shrink."""
-    visible: list[Question] = []
-    for q in survey.questions:
-        rule = q.show_if
-        # A branch on a question that will never be asked is decided: it is not taken.
-        if (
-            rule
-            and rule.question not in state.answers
-            and not any(v.id == rule.question for v in visible)
-        ):
-            continue
-        if is_shown(q, state.answers, hopeful=True):
-            visible.append(q)
-    number = next(i for i, q in enumerate(visible, 1) if q.id == question.id)
-    return number, len(visible)
+def _progress(survey: Survey, question: Question) -> tuple[int, int]:
+    """("2 of 6"): see the module docstring. A follow-up keeps the number before it."""
+    main = [q.id for q in survey.questions if q.show_if is None]
+    ids = [q.id for q in survey.questions]
+    before = ids[: ids.index(question.id) + 1]
+    number = sum(1 for i in before if i in main)
+    return max(number, 1), len(main)
 
 
 def _ask(survey: Survey, state: State, *, refresh: bool = False) -> Ask:
     question = survey.question(state.current or "")
     assert question is not None, "state points at a question the survey does not have"
-    number, total = _progress(survey, state, question)
+    number, total = _progress(survey, question)
     return Ask(question, number, total, state.picked, refresh)
+
+
+def _ask_again(survey: Survey, state: State) -> Ask:
+    """Show the current question as a new message; the older copy loses its buttons."""
+    return replace(_ask(survey, state), replaces=state.message_id)
+
+
+def shown(state: State, message_id: int) -> State:
+    """The state once the bot reports which message shows the current question's newest copy."""
+    return replace(state, message_id=message_id)
 
 
 def _next_question(survey: Survey, after: str | None, answers: Mapping[str, Value]) -> str | None:
@@ -173,7 +197,7 @@ def _record(
 ) -> tuple[State, list[Effect]]:
     answers = {**state.answers, question.id: value}
     following = _next_question(survey, question.id, answers)
-    state = replace(state, current=following, answers=answers, picked=())
+    state = replace(state, current=following, answers=answers, picked=(), message_id=None)
     if following is None:
         return state, [Finish(answers), Say("survey_thanks", {"thanks": survey.thanks})]
     return state, [_ask(survey, state)]
@@ -217,17 +241,33 @@ def _toggle(
     return state, [_ask(survey, state, refresh=True)]
 
 
+def typed_yesno(text: str) -> str | None:
+    """ "Yes", "y", "Yeah!", " NOPE " and friends as ``yes`` or ``no``; anything else None."""
+    words = " ".join(re.sub(r"[^a-z]+", " ", text.lower()).split())
+    return TYPED_YESNO.get(words)
+
+
+def _typed(
+    survey: Survey, state: State, question: Question, value: Value
+) -> tuple[State, list[Effect]]:
+    """Record a typed answer; its question's buttons (Skip, Yes/No) go."""
+    after, effects = _record(survey, state, question, value)
+    return after, [Confirm(question, _label(question, value), state.message_id), *effects]
+
+
 def _text(
     survey: Survey, state: State, question: Question, text: str
 ) -> tuple[State, list[Effect]]:
+    if question.type is QuestionType.YESNO and (answer := typed_yesno(text)) is not None:
+        return _typed(survey, state, question, answer)
     if question.type is not QuestionType.TEXT:
-        return state, [Say("use_buttons"), _ask(survey, state)]
+        return state, [Say("use_buttons"), _ask_again(survey, state)]
     cleaned = text.strip()
     if not cleaned:
         return state, [Say("empty_text")]
     if len(cleaned) > question.text_cap:
         return state, [Say("too_long", {"limit": question.text_cap, "length": len(cleaned)})]
-    return _record(survey, state, question, cleaned)
+    return _typed(survey, state, question, cleaned)
 
 
 def advance(survey: Survey, state: State, event: Event) -> tuple[State, list[Effect]]:
@@ -236,12 +276,20 @@ def advance(survey: Survey, state: State, event: Event) -> tuple[State, list[Eff
     if question is None:
         return state, [Say("already_finished")]
     if isinstance(event, Resume):
-        return state, [Say("welcome_back_survey"), _ask(survey, state)]
+        return state, [Say("welcome_back_survey"), _ask_again(survey, state)]
     if isinstance(event, Unreadable):
-        return state, [Say("text_only"), _ask(survey, state)]
+        return state, [Say("text_only"), _ask_again(survey, state)]
     if isinstance(event, Text):
         return _text(survey, state, question, event.text)
     if event.question_id != question.id:
         key = "already_answered" if event.question_id in state.answers else "button_expired"
         return state, [Toast(key)]
-    return _press(survey, state, question, event.value)
+    after, effects = _press(survey, state, question, event.value)
+    stale = (
+        None not in (event.message_id, state.message_id) and event.message_id != state.message_id
+    )
+    if stale and after != state:
+        # A real answer, but on an older copy of the question (shown again since): only the
+        # newest copy answers, so its ticks and the answer always show on the same message.
+        return state, [Toast("use_newest")]
+    return after, effects

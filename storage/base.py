@@ -171,9 +171,17 @@ class CheckinStore(Protocol):
 
     async def progress(self, link: str) -> Progress | None: ...
     async def save_progress(
-        self, link: str, checkin_id: int, state: Mapping[str, Any], today: str, update_id: int
+        self,
+        link: str,
+        checkin_id: int,
+        state: Mapping[str, Any],
+        today: str,
+        update_id: int | None,
     ) -> bool:
-        """Save (or replace) the unfinished response under ``link``."""
+        """Save (or replace) the unfinished response under ``link``, claiming ``update_id``
+        (False, nothing written, if it was already handled). ``None`` claims nothing and only
+        updates a row that still exists: a follow-up write of an update already claimed,
+        which must never bring back progress deleted meanwhile."""
         ...
 
     async def finish_response(

@@ -118,9 +118,23 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         return None if row is None else Progress(checkin_id=row[0], state=json.loads(row[1]))
 
     async def save_progress(
-        self, link: str, checkin_id: int, state: Mapping[str, Any], today: str, update_id: int
+        self,
+        link: str,
+        checkin_id: int,
+        state: Mapping[str, Any],
+        today: str,
+        update_id: int | None,
     ) -> bool:
         async with self._tx("save_progress") as db:
+            if update_id is None:
+                # A follow-up write: never bring back progress deleted meanwhile (finished,
+                # erased, or closed by the planner).
+                cur = await db.execute(
+                    "UPDATE progress SET state = ?, updated_on = ?"
+                    " WHERE link = ? AND checkin_id = ?",
+                    (json.dumps(state), today, link, checkin_id),
+                )
+                return cur.rowcount == 1
             if not await self._claim(db, update_id, None):
                 return False
             await db.execute(

@@ -225,7 +225,8 @@ async def finish_weekly(
     await person.tap("Done ✔")
     await person.replies(2)
     await person.send(last_words)
-    thanks = await person.next_reply()
+    answered, thanks = await person.replies(2)  # the question's Skip removed, then the thanks
+    assert answered.edited and answered.buttons == [], person.transcript()
     assert thanks.text.startswith("Thank you."), person.transcript()
 
 

@@ -70,7 +70,7 @@ async def _take_part(person: SimUser, code: str, rng: random.Random) -> None:
     await person.tap("Start")
     await _next_new(person)  # intro
     message = await _next_new(person)
-    while (message.text or "")[:1].isdigit():  # "2 of 7 ..."
+    while (message.text or "")[:1].isdigit():  # "2 of 6 ..."
         await asyncio.sleep(rng.uniform(1.6, 2.4))  # a person reading, and Telegram's 1/s a chat
         await _answer(person, message, rng)
         message = await _next_new(person)

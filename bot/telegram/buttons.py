@@ -118,7 +118,9 @@ async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str
         await toast(svc, update, query, "already_finished" if finished else "button_expired")
         return
     state = engine.State.from_data(progress.state)
-    await conversation.step(svc, update, checkin, state, engine.Press(question_id, value), contact)
+    message_id = query.message.message_id if query.message is not None else None
+    press = engine.Press(question_id, value, message_id)
+    await conversation.step(svc, update, checkin, state, press, contact)
 
 
 async def _delete(svc: Services, update: Update, query: CallbackQuery, confirmed: bool) -> None:

@@ -6,6 +6,7 @@ a repeated update changes nothing and a restart resumes at the same question.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 
@@ -15,9 +16,10 @@ from telegram.error import BadRequest
 from bot import keys
 from bot.actions import audience
 from bot.services import Services
-from bot.telegram.render import keyboard, question_buttons, question_text, reply
+from bot.telegram.render import keyboard
+from bot.telegram.screen import ClearButtons, MarkPressed, Popup, RedrawPressed, Send, screen
 from flows import engine
-from flows.engine import Ask, Confirm, Effect, Event, Finish, Say, State, Toast
+from flows.engine import Effect, Event, Finish, Say, State
 from flows.messages import say
 from storage.base import Checkin, Contact, ContactStatus
 
@@ -84,7 +86,8 @@ async def begin(svc: Services, update: Update, checkin: Checkin, contact: Contac
     if await svc.store.save_progress(
         link, checkin.id, state.to_data(), svc.today(), update.update_id
     ):
-        await render(update, checkin.id, effects, contact.language)
+        shown = await render(update, checkin.id, effects, contact.language)
+        await _remember(svc, link, checkin.id, state, shown)
 
 
 async def step(
@@ -103,28 +106,49 @@ async def step(
     else:
         stored = await store.claim_update(uid, svc.now())
     if stored:
-        await render(update, checkin.id, effects, contact.language)
+        shown = await render(update, checkin.id, effects, contact.language)
+        await _remember(svc, link, checkin.id, new_state, shown)
 
 
-async def render(update: Update, checkin_id: int, effects: Sequence[Effect], lang: str) -> None:
-    """Carry out the engine's effects as Telegram calls, answering any button press once."""
+async def _remember(
+    svc: Services, link: str, checkin_id: int, state: State, message_id: int | None
+) -> None:
+    """Store which message shows the question now, so older copies are known to be stale.
+    Written after sending (the id comes from Telegram), so it claims no update: the update
+    was claimed with the step it carried."""
+    if message_id is not None and state.current is not None:
+        remembered = engine.shown(state, message_id).to_data()
+        await svc.store.save_progress(link, checkin_id, remembered, svc.today(), None)
+
+
+async def render(
+    update: Update, checkin_id: int, effects: Sequence[Effect], lang: str
+) -> int | None:
+    """Carry out the engine's effects as Telegram calls, answering any button press once.
+    Returns the id of the message showing a question, if one was sent."""
     query = update.callback_query
-    popup: str | None = None
-    for effect in effects:
-        if isinstance(effect, Toast):
-            popup = say(effect.key, lang)
-        elif isinstance(effect, Confirm) and query is not None:
-            await _confirm(query, say("your_answer", lang, label=effect.label))
-        elif isinstance(effect, Ask):
-            markup = keyboard(question_buttons(effect, checkin_id, lang))
-            if effect.refresh and query is not None:
-                await query.edit_message_reply_markup(reply_markup=markup)
-            else:
-                await reply(update, question_text(effect, lang), markup)
-        elif isinstance(effect, Say):
-            await reply(update, say(effect.key, lang, **effect.params))
-    if query is not None:
-        await query.answer(popup)
+    chat = update.effective_chat
+    assert chat is not None
+    question_message: int | None = None
+    for op in screen(effects, checkin_id, lang, pressed=query is not None):
+        if isinstance(op, Send):
+            sent = await chat.send_message(op.text, reply_markup=keyboard(op.buttons))
+            question_message = sent.message_id if op.question else question_message
+        elif isinstance(op, ClearButtons):
+            # Cosmetic: a message too old or already without buttons stays as it is.
+            with contextlib.suppress(BadRequest):
+                await update.get_bot().edit_message_reply_markup(
+                    chat_id=chat.id, message_id=op.message_id
+                )
+        elif query is None:
+            continue
+        elif isinstance(op, MarkPressed):
+            await _confirm(query, op.line)
+        elif isinstance(op, RedrawPressed):
+            await query.edit_message_reply_markup(reply_markup=keyboard(op.buttons))
+        elif isinstance(op, Popup):
+            await query.answer(op.text)
+    return question_message
 
 
 async def _confirm(query: CallbackQuery, line: str) -> None:

@@ -18,13 +18,14 @@ from tests.conftest import (
     assert_quiet,
     db_rows,
     last_update_id,
+    settle,
     start_invited,
 )
 
 pytestmark = pytest.mark.timeout(30)
 
-MOOD_Q = "1 of 7\n\nHow are you feeling this week?"
-SAFE_Q = "2 of 7\n\nDo you feel safe where you live?"
+MOOD_Q = "1 of 6\n\nHow are you feeling this week?"
+SAFE_Q = "2 of 6\n\nDo you feel safe where you live?"
 TEXT_ONLY = "I can only read text and buttons here."
 EXPIRED = "This button has expired."
 MEDIA = ["sticker", "photo", "voice"]
@@ -60,7 +61,7 @@ async def to_safer_question(yv: Harness) -> tuple[SimUser, int]:
     sam, _, checkin_id = await begin(yv)
     await answer(sam, "😐 OK")
     await answer(sam, "No")
-    assert sam.messages()[-1].text.startswith("3 of 7\n\nWhat would help you feel safer?")
+    assert sam.messages()[-1].text.startswith("2 of 6\n\nWhat would help you feel safer?")
     return sam, checkin_id
 
 
@@ -83,10 +84,12 @@ async def finish_from_money(sam: SimUser) -> None:
 async def test_text_where_a_button_is_expected_asks_again(yv: Harness) -> None:
     """Typing on a button question gets a gentle line and the same question again."""
     sam, first, _ = await begin(yv)
+    await settle(sam)
     state_before = progress_rows(yv)
     await sam.send("I'm fine I guess")
-    nudge, again = await sam.replies(2)
+    nudge, older, again = await sam.replies(3)
     assert nudge.text == say("use_buttons")
+    assert older.edited and older.message_id == first.message_id and older.buttons == []
     assert again.text == MOOD_Q
     assert again.button_texts == first.button_texts
     assert progress_rows(yv) == state_before
@@ -98,6 +101,7 @@ async def test_stale_button_from_an_earlier_question_changes_nothing(yv: Harness
     """A press on an already-answered question's button gets a toast; the answer stays."""
     sam, first, checkin_id = await begin(yv)
     await answer(sam, "🙂 Good")
+    await settle(sam)
     state_before = progress_rows(yv)
     await sam.tap_data(f"a:{checkin_id}:mood:1", message_id=first.message_id)
     await assert_quiet(sam)
@@ -106,12 +110,15 @@ async def test_stale_button_from_an_earlier_question_changes_nothing(yv: Harness
 
 
 async def test_stale_copy_of_the_question_after_resume_cannot_answer_twice(yv: Harness) -> None:
-    """After /checkin shows a question again, the older copy's buttons can't answer it again."""
+    """After /checkin shows a question again, the older copy loses its buttons, and its old
+    buttons can't answer it again."""
     sam, _, _ = await begin(yv)
     await answer(sam, "🙂 Good")
     older = sam.messages()[-1]
     await sam.send("/checkin")
-    await sam.replies(2)
+    _, cleared, newest = await sam.replies(3)
+    assert cleared.message_id == older.message_id and cleared.buttons == []
+    assert newest.text == SAFE_Q and newest.button_texts == older.button_texts
     await answer(sam, "Yes")  # on the newest copy
     no = older.button("No")
     assert no is not None
@@ -145,6 +152,7 @@ async def test_forged_or_garbage_button_data_expires(yv: Harness) -> None:
     """Button data the bot never sent gets 'This button has expired.' and changes nothing."""
     sam, _, checkin_id = await begin(yv)
     assert checkin_id == 1
+    await settle(sam)
     state_before = progress_rows(yv)
     for data in FORGED:
         await sam.tap_data(data)
@@ -201,8 +209,9 @@ async def test_media_during_a_checkin_says_text_and_buttons_only(yv: Harness) ->
     sam, _, _ = await begin(yv)
     for kind in MEDIA:
         await _send_media(sam, kind)
-        line, again = await sam.replies(2)
+        line, older, again = await sam.replies(3)
         assert line.text == TEXT_ONLY, kind
+        assert older.edited and older.buttons == [], kind
         assert again.text == MOOD_Q, kind
     assert answers(yv) == {}
 
@@ -231,11 +240,11 @@ async def test_photo_caption_on_a_text_question_is_not_an_answer(yv: Harness) ->
     """A photo with a caption on the free-text question is refused; the caption is not kept."""
     sam, _ = await to_safer_question(yv)
     await sam.send_photo(caption="secret caption")
-    line, again = await sam.replies(2)
+    line, _, again = await sam.replies(3)
     assert line.text == TEXT_ONLY
-    assert again.text.startswith("3 of 7")
+    assert again.text.startswith("2 of 6")
     await sam.send("A lock")
-    await sam.next_reply()
+    await sam.replies(2)
     await finish_from_money(sam)
     assert answers(yv)["safer"] == "A lock"
     assert "secret caption" not in json.dumps(progress_rows(yv))
@@ -251,7 +260,7 @@ async def test_very_long_text_is_refused_kindly_then_a_short_one_is_taken(yv: Ha
     assert answers(yv) == {}
     assert "xxxx" not in json.dumps(progress_rows(yv))
     await sam.send("Sorry, in short: thanks")
-    assert (await sam.next_reply()).text.startswith("Thank you.")
+    assert (await sam.replies(2))[1].text.startswith("Thank you.")
     assert answers(yv)["anything"] == "Sorry, in short: thanks"
 
 
@@ -259,7 +268,7 @@ async def test_text_at_exactly_the_limit_is_taken(yv: Harness) -> None:
     """The 500-character limit on the safer question includes 500 itself."""
     sam, _ = await to_safer_question(yv)
     await sam.send("y" * 500)
-    assert (await sam.next_reply()).text.startswith("4 of 7")
+    assert (await sam.replies(2))[1].text.startswith("3 of 6")
     await finish_from_money(sam)
     assert answers(yv)["safer"] == "y" * 500
 
@@ -268,7 +277,7 @@ async def test_edited_answer_never_changes_what_was_stored(yv: Harness) -> None:
     """Editing a text answer says kindly that the first version is kept; it stays stored."""
     sam, _ = await to_safer_question(yv)
     sent = await sam.send("A lock on my door")
-    await sam.next_reply()  # the money question
+    await sam.replies(2)  # Skip taken off the question, then the money question
     await sam.edit(sent["message_id"], "Actually, nothing")
     kind = await sam.next_reply()
     assert kind.text == say("edited")
@@ -281,7 +290,7 @@ async def test_editing_the_last_answer_after_finishing_changes_nothing(yv: Harne
     """Editing the message that finished the check-in leaves the stored response alone."""
     sam = await to_anything_question(yv)
     sent = await sam.send("my first words")
-    await sam.next_reply()  # thanks
+    await sam.replies(2)  # Skip taken off the question, then thanks
     await sam.edit(sent["message_id"], "my second words")
     assert (await sam.next_reply()).text == say("edited")
     assert answers(yv)["anything"] == "my first words"
@@ -315,7 +324,7 @@ async def test_repeated_multi_toggle_does_not_untick(yv: Harness) -> None:
     await assert_quiet(sam)
     await answer(sam, "Done ✔")
     await sam.send("bye")
-    await sam.next_reply()
+    await sam.replies(2)
     assert answers(yv)["help"] == ["health"]
 
 
@@ -324,7 +333,7 @@ async def test_repeated_text_answer_is_handled_once(yv: Harness) -> None:
     sam, _ = await to_safer_question(yv)
     await sam.send("A lock")
     text_update = last_update_id(yv.emu)
-    await sam.next_reply()
+    await sam.replies(2)
     yv.emu.repeat_update(text_update)
     await assert_quiet(sam)
     await finish_from_money(sam)
@@ -336,7 +345,7 @@ async def test_repeated_finishing_update_stores_one_response(yv: Harness) -> Non
     sam = await to_anything_question(yv)
     await sam.send("the end")
     finishing = last_update_id(yv.emu)
-    await sam.next_reply()
+    await sam.replies(2)
     yv.emu.repeat_update(finishing)
     await assert_quiet(sam)
     rows = db_rows(yv.settings.database, "SELECT count(DISTINCT response_id) FROM answers")
@@ -409,6 +418,7 @@ async def test_answer_after_moving_to_another_cohort_expires(yv: Harness) -> Non
     sam = await yv.joined("Sam", "FORUM123")
     checkin = await yv.open_checkin("weekly", cohort=forum)
     await start_invited(sam)
+    await settle(sam)
     before = progress_rows(yv)
     await sam.send("/start OTHER999")
     assert (await sam.next_reply()).text == say("already_joined")

@@ -62,35 +62,38 @@ async def tap_and_confirm(sam: SimUser, label: str) -> tuple[BotMessage, BotMess
 
 async def test_every_question_type_with_the_safety_branch(yv: Harness) -> None:
     """Scale, yes/no, text, choice, prefer-not, multi (toggle, untoggle, Done) and Skip; 'No'
-    to feeling safe asks the follow-up, numbering is 'N of 7', and the stored answers match."""
+    to feeling safe asks the follow-up, numbering is 'N of 6' (the
+    follow-up shares number 2), and the stored answers match."""
     sam = await yv.joined("Sam")
     checkin = await yv.open_checkin("weekly")
     first = await start_invited(sam)
-    assert first.text == question(1, 7, MOOD)
+    assert first.text == question(1, 6, MOOD)
     assert first.button_texts == MOOD_BUTTONS
 
     confirmed, safe = await tap_and_confirm(sam, "🙂 Good")
-    assert confirmed.text == question(1, 7, MOOD) + "\n\n✔ 🙂 Good"
-    assert safe.text == question(2, 7, SAFE)
+    assert confirmed.text == question(1, 6, MOOD) + "\n\n✔ 🙂 Good"
+    assert safe.text == question(2, 6, SAFE)
     assert [b.text for b in safe.buttons[0]] == ["Yes", "No"]  # side by side
     assert safe.button_texts == YESNO_BUTTONS
 
     confirmed, safer = await tap_and_confirm(sam, "No")
     assert confirmed.text.endswith("\n\n✔ No")
-    assert safer.text == question(3, 7, SAFER, limit=500)
+    assert safer.text == question(2, 6, SAFER, limit=500)
     assert safer.button_texts == ["Skip"]
 
     await sam.send("A lock on my door")
-    money = await sam.next_reply()
-    assert money.text == question(4, 7, MONEY)
+    answered, money = await sam.replies(2)
+    assert answered.message_id == safer.message_id and answered.buttons == []  # Skip has gone
+    assert answered.text == safer.text
+    assert money.text == question(3, 6, MONEY)
     assert money.button_texts == MONEY_BUTTONS
 
     _, someone = await tap_and_confirm(sam, "It's tight")
-    assert someone.text == question(5, 7, SOMEONE)
+    assert someone.text == question(4, 6, SOMEONE)
 
     confirmed, helps = await tap_and_confirm(sam, "Prefer not to say")
     assert confirmed.text.endswith("\n\n✔ Prefer not to say")
-    assert helps.text == question(6, 7, HELP)
+    assert helps.text == question(5, 6, HELP)
     assert helps.button_texts == [*HELP_LABELS, "Done ✔", "Skip"]
 
     await sam.tap("Help with money")
@@ -108,8 +111,8 @@ async def test_every_question_type_with_the_safety_branch(yv: Harness) -> None:
         "✅ Someone to talk to",
     ]
     confirmed, anything = await tap_and_confirm(sam, "Done ✔")
-    assert confirmed.text == question(6, 7, HELP) + "\n\n✔ Help with housing, Someone to talk to"
-    assert anything.text == question(7, 7, ANYTHING, limit=1000)
+    assert confirmed.text == question(5, 6, HELP) + "\n\n✔ Help with housing, Someone to talk to"
+    assert anything.text == question(6, 6, ANYTHING, limit=1000)
     assert anything.button_texts == ["Skip"]
 
     confirmed, thanks = await tap_and_confirm(sam, "Skip")
@@ -131,14 +134,14 @@ async def test_every_question_type_with_the_safety_branch(yv: Harness) -> None:
     assert totals.counts["help"] == {"housing": 1, "talk": 1}
 
 
-async def test_feeling_safe_skips_the_follow_up_and_total_shrinks(yv: Harness) -> None:
-    """'Yes' to feeling safe never shows the safer question; numbering becomes 'N of 6'."""
+async def test_feeling_safe_skips_the_follow_up_and_total_stays(yv: Harness) -> None:
+    """'Yes' to feeling safe never shows the safer question; the total stays 'of 6'."""
     sam = await yv.joined("Sam")
     checkin = await yv.open_checkin("weekly")
     await start_invited(sam)
     confirmed, safe = await tap_and_confirm(sam, "Skip")
     assert confirmed.text.endswith("\n\n✔ Skipped")
-    assert safe.text == question(2, 7, SAFE)
+    assert safe.text == question(2, 6, SAFE)
     _, money = await tap_and_confirm(sam, "Yes")
     assert money.text == question(3, 6, MONEY)
     _, someone = await tap_and_confirm(sam, "I'm struggling")
@@ -148,7 +151,7 @@ async def test_feeling_safe_skips_the_follow_up_and_total_shrinks(yv: Harness) -
     _, anything = await tap_and_confirm(sam, "Skip")
     assert anything.text == question(6, 6, ANYTHING, limit=1000)
     await sam.send("  More trips out please  ")
-    thanks = await sam.next_reply()
+    _, thanks = await sam.replies(2)
     assert thanks.text == THANKS
 
     assert stored(yv, checkin.id) == {
@@ -213,7 +216,7 @@ async def test_checkin_command_starts_an_open_checkin_without_the_invitation(
     await sam.send("/checkin")
     intro, first = await sam.replies(2)
     assert intro.text.startswith("How are things?\n\nHi! This takes about 2 minutes.")
-    assert first.text == question(1, 7, MOOD)
+    assert first.text == question(1, 6, MOOD)
 
 
 async def test_checkin_command_resumes_where_they_were(yv: Harness) -> None:
@@ -223,9 +226,10 @@ async def test_checkin_command_resumes_where_they_were(yv: Harness) -> None:
     await start_invited(sam)
     await tap_and_confirm(sam, "😄 Really good")
     await sam.send("/checkin")
-    back, again = await sam.replies(2)
+    back, older, again = await sam.replies(3)
     assert back.text == say("welcome_back_survey")
-    assert again.text == question(2, 7, SAFE)
+    assert older.edited and older.buttons == []
+    assert again.text == question(2, 6, SAFE)
     assert again.button_texts == YESNO_BUTTONS
     _, money = await tap_and_confirm(sam, "Yes")
     assert money.text == question(3, 6, MONEY)

@@ -115,7 +115,8 @@ async def test_killed_mid_checkin_resumes_at_the_same_question(setup: Setup) -> 
             assert following.text == SOMEONE_Q, sam.transcript()
             # (b) /checkin says welcome back and shows that fourth question again.
             await sam.send("/checkin")
-            back, again = await sam.replies(2)
+            back, older, again = await sam.replies(3)
+            assert older.edited and older.buttons == [], sam.transcript()
             assert back.text == say("welcome_back_survey"), sam.transcript()
             assert again.text == SOMEONE_Q, sam.transcript()
             assert again.button_texts == ["Yes", "No", "Prefer not to say"], sam.transcript()
@@ -157,7 +158,9 @@ async def test_killed_right_after_a_tap_loses_nothing_and_repeats_nothing(
             ):
                 skipped.append(shown.text)
             assert set(skipped) <= {MONEY_Q + "\n\n✔ I'm OK", SOMEONE_Q}, sam.transcript()
-            current = await sam.next_reply()
+            # The older copy loses its buttons, if the bot lived to remember which it was.
+            while (current := await sam.next_reply()).edited:
+                pass
             resumed_at = current.text.partition("\n")[0]
             print(f"\nkilled {moment}: {len(skipped)} unread replies to the tap, then {resumed_at}")
             assert current.text in (MONEY_Q, SOMEONE_Q), sam.transcript()

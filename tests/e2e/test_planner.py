@@ -82,9 +82,10 @@ async def test_someone_halfway_through_still_gets_the_reminder(yvp: PlanHarness)
     await yvp.plan()
     assert (await ben.next_reply()).text == REMINDER
     await ben.tap("Start")
-    back, question = await ben.replies(2)
+    back, older, question = await ben.replies(3)
     assert back.text == say("welcome_back_survey")
-    assert question.text == second.text
+    assert older.message_id == second.message_id and older.buttons == []
+    assert question.text == second.text and question.message_id != second.message_id
 
 
 async def test_no_reminder_once_the_checkin_has_closed(yvp: PlanHarness) -> None:

@@ -114,7 +114,7 @@ async def test_chat_joins_and_answers_a_first_question(
     await chat.expect(r"^How are you feeling this week\?$")
     ok = await chat.expect(r"^   #(\d+)  😐 OK$")
     await chat.type(f"#{ok[1]}")
-    await chat.expect(r"^Bot \(changed an earlier message\): 1 of 7$")
+    await chat.expect(r"^Bot \(changed an earlier message\): 1 of 6$")
     await chat.expect(r"✔ 😐 OK")
     await chat.expect(r"^Do you feel safe where you live\?$")
     await chat.type("/quit")

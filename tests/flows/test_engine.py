@@ -4,6 +4,7 @@ effects, for every question type, branching, bad input, resuming and finishing."
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 
@@ -23,6 +24,7 @@ from flows.engine import (
     Unreadable,
     Value,
     advance,
+    shown,
     start,
 )
 from flows.survey import NO, PREFER_NOT, SKIPPED, YES, Question, Survey, load_surveys, parse_survey
@@ -95,12 +97,12 @@ def run(survey: Survey, events: list[Event]) -> tuple[State, list[Effect]]:
 
 
 def test_start_says_intro_then_asks_first_question_with_progress() -> None:
-    """Starting gives the intro, then question 1 as "1 of N" counting undecided branches."""
+    """Starting gives the intro, then question 1 as "1 of N", N counting no follow-ups."""
     state, effects = start(WEEKLY)
     assert state == State("weekly", "mood")
     assert effects == [
         Say("survey_intro", {"title": WEEKLY.title, "intro": WEEKLY.intro}),
-        Ask(q(WEEKLY, "mood"), 1, 7),
+        Ask(q(WEEKLY, "mood"), 1, 6),
     ]
 
 
@@ -127,12 +129,18 @@ def test_button_answer_is_recorded_confirmed_and_next_asked(
 
 
 def test_text_answer_is_trimmed_and_last_answer_finishes() -> None:
-    """A typed answer is stored trimmed; the last answer yields Finish then the thanks."""
+    """A typed answer is stored trimmed; its question's message loses its Skip button; the last
+    answer yields Finish then the thanks."""
     before = {"pick": "red", "ok": NO}
-    state, effects = advance(KIT, at(KIT, "words", before), Text("  all good \n"))
+    asked = State("kit", "words", before, message_id=41)
+    state, effects = advance(KIT, asked, Text("  all good \n"))
     answers = {**before, "words": "all good"}
     assert state == at(KIT, None, answers)
-    assert effects == [Finish(answers), Say("survey_thanks", {"thanks": "Bye"})]
+    assert effects == [
+        Confirm(q(KIT, "words"), "all good", 41),
+        Finish(answers),
+        Say("survey_thanks", {"thanks": "Bye"}),
+    ]
 
 
 def test_skipping_the_last_question_finishes_with_skipped() -> None:
@@ -269,7 +277,7 @@ def test_text_exactly_at_the_cap_after_trimming_is_taken() -> None:
     text = "y" * 1000
     state, effects = advance(WEEKLY, at(WEEKLY, "anything"), Text(f"  {text}  "))
     assert state.current is None
-    assert effects[0] == Finish({"anything": text})
+    assert effects[1] == Finish({"anything": text})
 
 
 @pytest.mark.parametrize(
@@ -301,15 +309,16 @@ def test_any_event_after_finishing_says_already_finished(event: Event) -> None:
 
 
 @pytest.mark.parametrize(
-    ("answer", "next_id", "total"),
-    [(NO, "safer", 7), (YES, "money", 6), (PREFER_NOT, "money", 6)],
+    ("answer", "next_id", "number"),
+    [(NO, "safer", 2), (YES, "money", 3), (PREFER_NOT, "money", 3)],
 )
-def test_safer_is_asked_only_after_not_safe_at_home(answer: str, next_id: str, total: int) -> None:
-    """`safer` follows safe_home = no; otherwise it is passed and the total drops by one."""
+def test_safer_is_asked_only_after_not_safe_at_home(answer: str, next_id: str, number: int) -> None:
+    """`safer` follows safe_home = no, as a follow-up sharing its number ("2 of 6"); otherwise
+    it is passed. The total stays 6 either way."""
     state = at(WEEKLY, "safe_home", {"mood": "2"})
     state, effects = advance(WEEKLY, state, Press("safe_home", answer))
     assert state.current == next_id
-    assert effects[-1] == Ask(q(WEEKLY, next_id), 3, total)
+    assert effects[-1] == Ask(q(WEEKLY, next_id), number, 6)
 
 
 WEEKLY_PATHS = {
@@ -336,7 +345,7 @@ WEEKLY_PATHS = {
             "help": ["money", "talk"],
             "anything": "thanks",
         },
-        [(1, 7), (2, 7), (3, 7), (4, 7), (5, 7), (6, 7), (7, 7)],
+        [(1, 6), (2, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)],
     ),
     "safe, skips what it can": (
         [
@@ -355,7 +364,7 @@ WEEKLY_PATHS = {
             "help": SKIPPED,
             "anything": SKIPPED,
         },
-        [(1, 7), (2, 7), (3, 6), (4, 6), (5, 6), (6, 6)],
+        [(1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)],
     ),
 }
 
@@ -366,7 +375,7 @@ WEEKLY_PATHS = {
 def test_weekly_survey_runs_to_the_expected_answers(
     events: list[Event], answers: dict[str, Value], progress: list[tuple[int, int]]
 ) -> None:
-    """A whole weekly check-in gives these answers, counting up and never growing the total."""
+    """A whole weekly check-in gives these answers; the total never changes."""
     state, effects = run(WEEKLY, events)
     assert state == at(WEEKLY, None, answers)
     assert effects[-2:] == [Finish(answers), Say("survey_thanks", {"thanks": WEEKLY.thanks})]
@@ -395,18 +404,19 @@ questions:
 @pytest.mark.parametrize(
     ("events", "progress"),
     [
-        ([Press("a", NO), Press("d", NO)], [(1, 4), (2, 2)]),
-        ([Press("a", YES), Press("b", NO), Press("d", NO)], [(1, 4), (2, 4), (3, 3)]),
+        ([Press("a", NO), Press("d", NO)], [(1, 2), (2, 2)]),
+        ([Press("a", YES), Press("b", NO), Press("d", NO)], [(1, 2), (1, 2), (2, 2)]),
         (
             [Press("a", YES), Press("b", YES), Press("c", NO), Press("d", NO)],
-            [(1, 4), (2, 4), (3, 4), (4, 4)],
+            [(1, 2), (1, 2), (1, 2), (2, 2)],
         ),
     ],
 )
-def test_progress_drops_a_branch_that_hangs_on_a_question_never_asked(
+def test_progress_follow_ups_even_chained_share_the_number_before_them(
     events: list[Event], progress: list[tuple[int, int]]
 ) -> None:
-    """A branch on a skipped branch is not counted, so the last question reads "N of N"."""
+    """Follow-ups (even a follow-up of a follow-up) keep the number before them; the total
+    counts only questions everyone is asked, so the last question reads "N of N"."""
     state, effects = run(CHAIN, events)
     assert state.current is None
     assert [(e.number, e.total) for e in effects if isinstance(e, Ask)] == progress
@@ -439,3 +449,139 @@ def test_finished_state_round_trips_through_json_with_list_answers() -> None:
     loaded = State.from_data(json.loads(json.dumps(state.to_data())))
     assert loaded == state
     assert advance(KIT, loaded, Resume()) == (loaded, [Say("already_finished")])
+
+
+def _weekly_paths() -> list[list[Event]]:
+    """Every way through the weekly branch: each safe_home answer, with safer answered by text,
+    by Skip, and the rest skipped or answered."""
+    paths = []
+    for safe in (YES, NO, PREFER_NOT):
+        follow_ups: list[list[Event]] = (
+            [[Text("a lock")], [Press("safer", SKIPPED)]] if safe == NO else [[]]
+        )
+        for follow_up in follow_ups:
+            paths.append(
+                [
+                    Press("mood", SKIPPED),
+                    Press("safe_home", safe),
+                    *follow_up,
+                    Press("money", "ok"),
+                    Text("yeah"),
+                    Press("help", SKIPPED),
+                    Press("anything", SKIPPED),
+                ]
+            )
+    return paths
+
+
+@pytest.mark.parametrize("events", _weekly_paths())
+def test_progress_total_never_changes_and_number_never_goes_back(events: list[Event]) -> None:
+    """On every branch of the weekly check-in, the total stays 6 from the first question, the
+    number goes up by at most one a question and ends at "6 of 6"."""
+    state, effects = run(WEEKLY, events)
+    assert state.current is None
+    shown = [(e.number, e.total) for e in effects if isinstance(e, Ask)]
+    assert {total for _, total in shown} == {6}
+    numbers = [number for number, _ in shown]
+    assert numbers[0] == 1 and numbers[-1] == 6
+    assert all(later - earlier in (0, 1) for earlier, later in pairwise(numbers))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("yes", YES),
+        ("Yes", YES),
+        ("YES!!", YES),
+        ("  y ", YES),
+        ("Yeah 🙂", YES),
+        ("yep.", YES),
+        ("yes please", YES),
+        ("no", NO),
+        ("No.", NO),
+        ("N", NO),
+        ("nope", NO),
+        ("Nah...", NO),
+        ("no thanks", NO),
+    ],
+)
+def test_typed_yes_or_no_answers_a_yesno_question(text: str, value: str) -> None:
+    """Typing yes or no (any case, spaces, punctuation, y/n, yeah, nope) counts as the button;
+    the question's message loses its buttons, as a press would."""
+    asked = State("kit", "ok", {"pick": "red"}, message_id=7)
+    state, effects = advance(KIT, asked, Text(text))
+    assert state == at(KIT, "words", {"pick": "red", "ok": value})
+    label = "Yes" if value == YES else "No"
+    assert effects == [Confirm(q(KIT, "ok"), label, 7), Ask(q(KIT, "words"), 5, 5)]
+
+
+@pytest.mark.parametrize("text", ["maybe", "yes no", "not really", "yess", "🙂", "nothing"])
+def test_other_text_on_a_yesno_question_asks_for_the_buttons(text: str) -> None:
+    """Anything that is not plainly yes or no is not guessed at: the buttons are asked for."""
+    state = State("kit", "ok", message_id=7)
+    assert advance(KIT, state, Text(text)) == (
+        state,
+        [Say("use_buttons"), Ask(q(KIT, "ok"), 4, 5, replaces=7)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "key"),
+    [(Resume(), "welcome_back_survey"), (Unreadable(), "text_only"), (Text("red"), "use_buttons")],
+)
+def test_a_question_shown_again_takes_the_buttons_off_its_older_copy(
+    event: Event, key: str
+) -> None:
+    """Showing the question again names the message with the older copy, whose buttons go."""
+    state = State("kit", "pick", message_id=12)
+    assert advance(KIT, state, event) == (state, [Say(key), Ask(q(KIT, "pick"), 1, 5, replaces=12)])
+
+
+@pytest.mark.parametrize(
+    ("pressed_on", "shown_on", "toast"),
+    [(11, 12, True), (12, 12, False), (None, 12, False), (11, None, False)],
+)
+def test_a_button_on_an_older_copy_of_the_question_points_to_the_newest(
+    pressed_on: int | None, shown_on: int | None, toast: bool
+) -> None:
+    """A press on a stale copy changes nothing and says to use the newest message; on the
+    newest copy (or when either message is unknown) it answers as usual."""
+    state = State("kit", "pick", message_id=shown_on)
+    after, effects = advance(KIT, state, Press("pick", "red", pressed_on))
+    if toast:
+        assert (after, effects) == (state, [Toast("use_newest")])
+    else:
+        assert after == at(KIT, "many", {"pick": "red"})
+        assert effects[0] == Confirm(q(KIT, "pick"), "Red")
+
+
+@pytest.mark.parametrize(
+    ("press", "toast"),
+    [
+        (Press("pick", "green", 11), "button_expired"),
+        (Press("pick", DONE, 11), "button_expired"),
+        (Press("many", "a", 11), "already_answered"),
+    ],
+)
+def test_forged_or_answered_buttons_on_an_older_copy_keep_their_own_toast(
+    press: Press, toast: str
+) -> None:
+    """Only a real answer on a stale copy points to the newest message; forged values and
+    answered questions say what they always said."""
+    state = State("kit", "pick", {"many": SKIPPED}, message_id=12)
+    assert advance(KIT, state, press) == (state, [Toast(toast)])
+
+
+def test_the_next_question_forgets_the_message_of_the_last() -> None:
+    """Moving on clears the remembered message until the bot reports the new one."""
+    state, _ = advance(KIT, State("kit", "pick", message_id=12), Press("pick", "red", 12))
+    assert state.message_id is None
+    assert shown(state, 13) == State("kit", "many", {"pick": "red"}, message_id=13)
+
+
+def test_message_id_round_trips_and_older_saved_states_load_without_one() -> None:
+    """The remembered message survives JSON; a state saved before it existed loads as None."""
+    state = State("kit", "many", {"pick": "red"}, ("a",), message_id=99)
+    assert State.from_data(json.loads(json.dumps(state.to_data()))) == state
+    old = {"survey": "kit", "current": "many", "answers": {}, "picked": []}
+    assert State.from_data(old).message_id is None

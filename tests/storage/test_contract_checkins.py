@@ -156,3 +156,17 @@ async def test_totals_count_each_item_of_multi_answers(store: Store) -> None:
         "age": {"17": 1, "18": 1},
     }
     assert (await store.totals(other.id + 1)).responses == 0
+
+
+async def test_follow_up_progress_write_claims_nothing_and_never_brings_a_row_back(
+    store: Store,
+) -> None:
+    """Saving with no update id (the message id, written after sending) updates the row
+    without a claim, and writes nothing once the row is gone (finished, erased or closed)."""
+    checkin = await new_checkin(store)
+    assert not await store.save_progress(LINK, checkin.id, {"step": 0}, TODAY, None)
+    assert await store.progress(LINK) is None
+    await store.save_progress(LINK, checkin.id, {"step": 1}, TODAY, 1)
+    assert await store.save_progress(LINK, checkin.id, {"step": 1, "message": 5}, TODAY, None)
+    assert await store.progress(LINK) == Progress(checkin.id, {"step": 1, "message": 5})
+    assert await store.save_progress(LINK, checkin.id, {"step": 2}, TODAY, 2)  # 2 is unclaimed

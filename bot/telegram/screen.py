@@ -1,0 +1,79 @@
+"""What the chat should show for the engine's effects, as plain data: the pure half of
+``conversation.render``, so golden transcripts check the bot's own rendering without Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.telegram.render import Buttons, question_buttons, question_text
+from flows.engine import Ask, Confirm, Effect, Say, Toast
+from flows.messages import say
+
+
+@dataclass(frozen=True)
+class Send:
+    """A new message. ``question`` marks the one showing a question, whose id is remembered."""
+
+    text: str
+    buttons: Buttons
+    question: bool = False
+
+
+@dataclass(frozen=True)
+class MarkPressed:
+    """Add ``line`` under the message whose button was pressed, and take its buttons off."""
+
+    line: str
+
+
+@dataclass(frozen=True)
+class RedrawPressed:
+    """New buttons on the message whose button was pressed (multi ticks)."""
+
+    buttons: Buttons
+
+
+@dataclass(frozen=True)
+class ClearButtons:
+    """Take the buttons off an earlier message (an answered or out-of-date question)."""
+
+    message_id: int
+
+
+@dataclass(frozen=True)
+class Popup:
+    """Answer the button press, with a small pop-up when ``text`` is set."""
+
+    text: str | None
+
+
+Op = Send | MarkPressed | RedrawPressed | ClearButtons | Popup
+
+
+def screen(effects: Sequence[Effect], checkin_id: int, lang: str, pressed: bool) -> list[Op]:
+    """The chat operations for ``effects``; ``pressed`` if a button press caused them (it is
+    answered once, last)."""
+    ops: list[Op] = []
+    popup: str | None = None
+    for effect in effects:
+        if isinstance(effect, Toast):
+            popup = say(effect.key, lang)
+        elif isinstance(effect, Confirm) and pressed:
+            ops.append(MarkPressed(say("your_answer", lang, label=effect.label)))
+        elif isinstance(effect, Confirm) and effect.message_id is not None:
+            ops.append(ClearButtons(effect.message_id))
+        elif isinstance(effect, Ask):
+            buttons = question_buttons(effect, checkin_id, lang)
+            if effect.refresh and pressed:
+                ops.append(RedrawPressed(buttons))
+                continue
+            if effect.replaces is not None:
+                ops.append(ClearButtons(effect.replaces))
+            ops.append(Send(question_text(effect, lang), buttons, question=True))
+        elif isinstance(effect, Say):
+            ops.append(Send(say(effect.key, lang, **effect.params), []))
+    if pressed:
+        ops.append(Popup(popup))
+    return ops

@@ -1,0 +1,100 @@
+"""End to end: a question shown again leaves no working buttons on its older copy, typed
+yes/no answers a yes/no question, and a typed answer takes its question's buttons off."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from flows.messages import say
+from tests.conftest import Harness, assert_quiet, db_rows, start_invited
+
+pytestmark = pytest.mark.timeout(30)
+
+SAFE_Q = "2 of 6\n\nDo you feel safe where you live?"
+MONEY_Q = "3 of 6\n\nHow is money for you right now?"
+
+
+def progress_states(yv: Harness) -> list[dict[str, Any]]:
+    rows = db_rows(yv.settings.database, "SELECT state FROM progress")
+    return [json.loads(state) for (state,) in rows]
+
+
+async def test_stale_copy_after_resume_points_to_the_newest_and_records_nothing(
+    yv: Harness,
+) -> None:
+    """After /checkin shows the question again, its older copy loses its buttons; a press that
+    still comes from it (a slow phone) gets a kind pop-up, no apology, and records nothing.
+    The newest copy then answers as usual."""
+    sam = await yv.joined("Sam")
+    await yv.open_checkin("weekly")
+    await start_invited(sam)
+    await sam.tap("😐 OK")
+    _, older = await sam.replies(2)
+    assert older.text == SAFE_Q
+    await sam.send("/checkin")
+    back, cleared, newest = await sam.replies(3)
+    assert back.text == say("welcome_back_survey")
+    assert cleared.message_id == older.message_id and cleared.buttons == []
+    assert newest.text == SAFE_Q and newest.button_texts == older.button_texts
+
+    no = older.button("No")
+    assert no is not None
+    await sam.tap_data(no.data, message_id=older.message_id)
+    await assert_quiet(sam)
+    assert sam.toasts()[-1] == say("use_newest")
+    assert say("sorry_error") not in sam.transcript()
+    assert "safe_home" not in progress_states(yv)[0]["answers"]
+
+    await sam.tap("Yes")
+    confirmed, money = await sam.replies(2)
+    assert confirmed.message_id == newest.message_id and confirmed.text.endswith("✔ Yes")
+    assert money.text == MONEY_Q
+    assert progress_states(yv)[0]["answers"] == {"mood": "3", "safe_home": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "following_text"),
+    [
+        ("YES!", "yes", MONEY_Q),
+        ("y", "yes", MONEY_Q),
+        (" Nope. ", "no", "2 of 6\n\nWhat would help you feel safer?"),
+    ],
+)
+async def test_typed_yes_or_no_answers_a_yes_no_question(
+    yv: Harness, typed: str, stored: str, following_text: str
+) -> None:
+    """Typing yes or no on a yes/no question counts as the button: the question loses its
+    buttons and the next question comes (the follow-up after "no")."""
+    sam = await yv.joined("Sam")
+    await yv.open_checkin("weekly")
+    await start_invited(sam)
+    await sam.tap("😐 OK")
+    _, safe = await sam.replies(2)
+    await sam.send(typed)
+    answered, following = await sam.replies(2)
+    assert answered.message_id == safe.message_id and answered.buttons == []
+    assert following.text.startswith(following_text)
+    assert progress_states(yv)[0]["answers"] == {"mood": "3", "safe_home": stored}
+
+
+async def test_typed_answer_takes_skip_off_the_text_question(yv: Harness) -> None:
+    """Once a text question is answered by typing, its Skip button goes, so nothing on
+    screen offers to skip an answered question."""
+    sam = await yv.joined("Sam")
+    await yv.open_checkin("weekly")
+    await start_invited(sam)
+    await sam.tap("😐 OK")
+    await sam.replies(2)
+    await sam.tap("No")
+    _, safer = await sam.replies(2)
+    assert safer.text.startswith("2 of 6\n\nWhat would help you feel safer?")
+    assert safer.button_texts == ["Skip"]
+    await sam.send("A lock on my door")
+    answered, money = await sam.replies(2)
+    assert answered.message_id == safer.message_id
+    assert answered.text == safer.text and answered.buttons == []
+    assert money.text == MONEY_Q
+    assert [m.message_id for m in sam.messages() if m.button("Skip")] == []
