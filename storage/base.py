@@ -12,6 +12,7 @@ from storage.values import (
     DEFAULT_LANGUAGE,
     Audience,
     Checkin,
+    CheckinView,
     Cohort,
     Contact,
     ContactStatus,
@@ -32,6 +33,7 @@ __all__ = [
     "Audience",
     "Checkin",
     "CheckinStore",
+    "CheckinView",
     "Cohort",
     "Contact",
     "ContactStatus",
@@ -145,6 +147,14 @@ class CheckinStore(Protocol):
         ``opens_at``, expiring at ``closes_at``, with dedupe key
         ``checkin:<id>:invite:<chat>``; returns it and how many were queued. A schedule's
         check-in for a time it already has is not created again: ``(None, 0)``."""
+        ...
+
+    async def checkin_view(
+        self, chat_id: int, checkin_id: int, link: str, who: Callable[[Checkin], Audience]
+    ) -> CheckinView:
+        """Everything a button press in a check-in needs, in one read: the contact, the
+        check-in, whether ``who(checkin)`` includes this chat, the progress under ``link``
+        for this check-in, and whether ``link`` finished it."""
         ...
 
     async def finished_marks(self, checkin_id: int) -> set[str]:

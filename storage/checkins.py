@@ -17,6 +17,9 @@ from storage.base import (
     Audience,
     Checkin,
     CheckinStore,
+    CheckinView,
+    Contact,
+    ContactStatus,
     NewCheckin,
     OutgoingMessage,
     Progress,
@@ -75,6 +78,38 @@ class CheckinsMixin(SqliteBase, CheckinStore):
                 (json.dumps(invitation(checkin)), new.opens_at, checkin.id, new.closes_at, *params),
             )
             return checkin, cur.rowcount
+
+    async def checkin_view(
+        self, chat_id: int, checkin_id: int, link: str, who: Callable[[Checkin], Audience]
+    ) -> CheckinView:
+        async with self._tx("checkin_view", write=False) as db:
+            person = list(
+                await db.execute_fetchall(
+                    "SELECT chat_id, cohort_id, language, status FROM contacts WHERE chat_id = ?",
+                    (chat_id,),
+                )
+            )
+            contact = None
+            if person:
+                chat, cohort_id, language, status = person[0]
+                contact = Contact(chat, cohort_id, language, ContactStatus(status))
+            found = list(
+                await db.execute_fetchall(
+                    f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
+                )
+            )
+            if not found:
+                return CheckinView(contact, None, False, None, False)
+            checkin = _checkin(found[0])
+            chats, params = audience_sql(who(checkin))
+            [(invited, state, finished)] = await db.execute_fetchall(
+                f"SELECT EXISTS (SELECT 1 FROM ({chats}) WHERE chat_id = ?),"
+                " (SELECT state FROM progress WHERE link = ? AND checkin_id = ?),"
+                " EXISTS (SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?)",
+                (*params, chat_id, link, checkin_id, checkin_id, link),
+            )
+        progress = None if state is None else Progress(checkin_id, json.loads(state))
+        return CheckinView(contact, checkin, bool(invited), progress, bool(finished))
 
     async def finished_marks(self, checkin_id: int) -> set[str]:
         sql = "SELECT mark FROM participation WHERE checkin_id = ?"

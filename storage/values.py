@@ -123,6 +123,18 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class CheckinView:
+    """What one person's turn in one check-in needs, read at once: who they are, the
+    check-in, whether it is for them, their unfinished answers, and whether they finished."""
+
+    contact: Contact | None
+    checkin: Checkin | None
+    invited: bool
+    progress: Progress | None
+    finished: bool
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     """A message the bot starts. ``payload`` is data rendered in the reader's language when it
     is sent: ``{"text": <text>, "buttons": [[{"text": <text>, "data" or "url": ...}]]}``, where

@@ -170,3 +170,34 @@ async def test_follow_up_progress_write_claims_nothing_and_never_brings_a_row_ba
     assert await store.save_progress(LINK, checkin.id, {"step": 1, "message": 5}, TODAY, None)
     assert await store.progress(LINK) == Progress(checkin.id, {"step": 1, "message": 5})
     assert await store.save_progress(LINK, checkin.id, {"step": 2}, TODAY, 2)  # 2 is unclaimed
+
+
+async def test_checkin_view_reads_a_whole_turn_at_once(store: Store) -> None:
+    """One read gives the contact, the check-in, whether the audience the caller names for it
+    includes the person, their progress on it and whether they finished it."""
+    north = await store.add_cohort("North", "N1", TODAY)
+    await store.join(1, north.id, "en", TODAY, 1)
+    await store.join(2, None, "en", TODAY, 2)
+    checkin = await new_checkin(store)  # for everyone
+    by_cohort = lambda c: Audience(cohort_id=north.id)  # noqa: E731
+
+    view = await store.checkin_view(1, checkin.id, LINK, by_cohort)
+    assert view.contact is not None and view.contact.cohort_id == north.id
+    assert (view.checkin, view.invited, view.progress, view.finished) == (
+        checkin,
+        True,
+        None,
+        False,
+    )
+    assert not (await store.checkin_view(2, checkin.id, LINK, by_cohort)).invited
+    assert (await store.checkin_view(2, checkin.id, LINK, lambda c: Audience())).invited
+
+    await store.save_progress(LINK, checkin.id, {"step": 1}, TODAY, 10)
+    view = await store.checkin_view(1, checkin.id, LINK, by_cohort)
+    assert view.progress == Progress(checkin.id, {"step": 1})
+    await store.finish_response(LINK, checkin.id, {"q": "a"}, TODAY, 11)
+    view = await store.checkin_view(1, checkin.id, LINK, by_cohort)
+    assert (view.progress, view.finished) == (None, True)
+
+    stranger = await store.checkin_view(99, checkin.id + 1, LINK, by_cohort)
+    assert (stranger.contact, stranger.checkin, stranger.invited) == (None, None, False)
