@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.actions.shown import ShownQuestions
 from bot.settings import Settings
 from flows.survey import Survey
 from storage.base import Store
@@ -19,6 +20,7 @@ class Services:
     surveys: dict[str, Survey]
     key: bytes
     clock: Callable[[], float] = time.time
+    shown: ShownQuestions = field(default_factory=ShownQuestions)
 
     def now(self) -> float:
         return self.clock()

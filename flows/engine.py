@@ -164,9 +164,11 @@ def _ask(survey: Survey, state: State, *, refresh: bool = False) -> Ask:
     return Ask(question, number, total, state.picked, refresh)
 
 
-def _ask_again(survey: Survey, state: State) -> Ask:
-    """Show the current question as a new message; the older copy loses its buttons."""
-    return replace(_ask(survey, state), replaces=state.message_id)
+def _again(survey: Survey, state: State, first: str) -> tuple[State, list[Effect]]:
+    """Say ``first``, then show the current question as a new message: the older copy loses
+    its buttons, and until the bot reports the new copy's message any copy may answer."""
+    ask = replace(_ask(survey, state), replaces=state.message_id)
+    return replace(state, message_id=None), [Say(first), ask]
 
 
 def shown(state: State, message_id: int) -> State:
@@ -261,7 +263,7 @@ def _text(
     if question.type is QuestionType.YESNO and (answer := typed_yesno(text)) is not None:
         return _typed(survey, state, question, answer)
     if question.type is not QuestionType.TEXT:
-        return state, [Say("use_buttons"), _ask_again(survey, state)]
+        return _again(survey, state, "use_buttons")
     cleaned = text.strip()
     if not cleaned:
         return state, [Say("empty_text")]
@@ -276,9 +278,9 @@ def advance(survey: Survey, state: State, event: Event) -> tuple[State, list[Eff
     if question is None:
         return state, [Say("already_finished")]
     if isinstance(event, Resume):
-        return state, [Say("welcome_back_survey"), _ask_again(survey, state)]
+        return _again(survey, state, "welcome_back_survey")
     if isinstance(event, Unreadable):
-        return state, [Say("text_only"), _ask_again(survey, state)]
+        return _again(survey, state, "text_only")
     if isinstance(event, Text):
         return _text(survey, state, question, event.text)
     if event.question_id != question.id:

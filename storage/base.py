@@ -186,12 +186,23 @@ class CheckinStore(Protocol):
         checkin_id: int,
         state: Mapping[str, Any],
         today: str,
-        update_id: int | None,
+        update_id: int,
     ) -> bool:
         """Save (or replace) the unfinished response under ``link``, claiming ``update_id``
-        (False, nothing written, if it was already handled). ``None`` claims nothing and only
-        updates a row that still exists: a follow-up write of an update already claimed,
-        which must never bring back progress deleted meanwhile."""
+        (False, nothing written, if it was already handled)."""
+        ...
+
+    async def progress_many(self, links: Sequence[str]) -> dict[str, Progress]:
+        """The unfinished responses under these links that exist, by link."""
+        ...
+
+    async def refresh_progress(
+        self, states: Mapping[str, tuple[int, Mapping[str, Any]]], today: str
+    ) -> int:
+        """Replace the state of unfinished responses that still exist (link -> (check-in id,
+        state)), claiming no update: details learnt after a turn was written, such as which
+        message shows the question. Never brings back a row deleted meanwhile. Returns how
+        many were updated."""
         ...
 
     async def finish_response(

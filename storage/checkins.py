@@ -158,18 +158,9 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         checkin_id: int,
         state: Mapping[str, Any],
         today: str,
-        update_id: int | None,
+        update_id: int,
     ) -> bool:
         async with self._tx("save_progress") as db:
-            if update_id is None:
-                # A follow-up write: never bring back progress deleted meanwhile (finished,
-                # erased, or closed by the planner).
-                cur = await db.execute(
-                    "UPDATE progress SET state = ?, updated_on = ?"
-                    " WHERE link = ? AND checkin_id = ?",
-                    (json.dumps(state), today, link, checkin_id),
-                )
-                return cur.rowcount == 1
             if not await self._claim(db, update_id, None):
                 return False
             await db.execute(
@@ -179,6 +170,33 @@ class CheckinsMixin(SqliteBase, CheckinStore):
                 (link, checkin_id, json.dumps(state), today),
             )
             return True
+
+    async def progress_many(self, links: Sequence[str]) -> dict[str, Progress]:
+        found: dict[str, Progress] = {}
+        async with self._tx("progress_many", write=False) as db:
+            for start in range(0, len(links), 500):
+                batch = links[start : start + 500]
+                marks = ", ".join("?" for _ in batch)
+                sql = f"SELECT link, checkin_id, state FROM progress WHERE link IN ({marks})"
+                for link, checkin_id, state in await db.execute_fetchall(sql, tuple(batch)):
+                    found[link] = Progress(checkin_id, json.loads(state))
+        return found
+
+    async def refresh_progress(
+        self, states: Mapping[str, tuple[int, Mapping[str, Any]]], today: str
+    ) -> int:
+        rows = [
+            (json.dumps(state), today, link, checkin_id)
+            for link, (checkin_id, state) in states.items()
+        ]
+        if not rows:
+            return 0
+        async with self._tx("refresh_progress") as db:
+            cur = await db.executemany(
+                "UPDATE progress SET state = ?, updated_on = ? WHERE link = ? AND checkin_id = ?",
+                rows,
+            )
+            return cur.rowcount
 
     async def finish_response(
         self,

@@ -12,6 +12,7 @@ import signal
 import time
 from collections.abc import Callable
 
+from bot.actions import checkin
 from bot.keys import load_key
 from bot.runtime.delivery import Delivery
 from bot.runtime.planner import Planner
@@ -19,7 +20,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.telegram.app import TelegramBot
 from flows.survey import load_surveys
-from storage.base import Store
+from storage.base import StorageError, Store
 from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,10 @@ class BotRunner:
                 await asyncio.wait_for(task, timeout=self.stop_timeout)
         await self.telegram.stop()
         if self._tasks:  # it started; after a failed start, the error says enough
+            try:
+                await checkin.keep_shown(self.svc)
+            except StorageError as exc:  # cosmetic: older copies keep their buttons
+                log.warning("could not save which messages show questions: %s", exc)
             log.info("Youth Voice stopped")
 
 

@@ -10,12 +10,12 @@ from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from bot import keys
+from bot.actions import checkin
 from bot.services import Services
 from bot.telegram import conversation, meetings
 from bot.telegram.context import services
 from bot.telegram.conversation import toast
 from bot.telegram.render import button_id, remove_buttons, reply
-from flows import engine
 from flows.messages import say
 from storage.base import ContactStatus
 
@@ -85,42 +85,22 @@ async def _decline(svc: Services, update: Update, query: CallbackQuery) -> None:
 async def _start_checkin(
     svc: Services, update: Update, query: CallbackQuery, checkin_id: int
 ) -> None:
-    contact = await conversation.joined_contact(svc, query.from_user.id)
-    checkin = await svc.store.checkin(checkin_id)
-    if contact is None or checkin is None or checkin.survey_id not in svc.surveys:
-        await toast(svc, update, query, "button_expired" if contact else "start_first")
-        return
-    if not await conversation.invited(svc, checkin, contact):
-        await toast(svc, update, query)
-        return
-    if not checkin.is_open(svc.now()):
-        await toast(svc, update, query, "checkin_closed")
-        return
-    await conversation.begin(svc, update, checkin, contact)
+    outcome = await checkin.start(svc, query.from_user.id, checkin_id, update.update_id)
+    await conversation.show(svc, update, outcome)
 
 
 async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str) -> None:
     checkin_part, _, rest = data.partition(":")
     question_id, _, value = rest.partition(":")
-    contact = await conversation.joined_contact(svc, query.from_user.id)
     checkin_id = button_id(checkin_part)
-    checkin = await svc.store.checkin(checkin_id) if checkin_id is not None else None
-    if contact is None or checkin is None or not await conversation.invited(svc, checkin, contact):
+    if checkin_id is None:
         await toast(svc, update, query)
         return
-    if not checkin.is_open(svc.now()):
-        await toast(svc, update, query, "checkin_closed")
-        return
-    link = keys.link(svc.key, checkin.id, contact.chat_id)
-    progress = await svc.store.progress(link)
-    if progress is None:
-        finished = await svc.store.has_finished(checkin.id, link)
-        await toast(svc, update, query, "already_finished" if finished else "button_expired")
-        return
-    state = engine.State.from_data(progress.state)
     message_id = query.message.message_id if query.message is not None else None
-    press = engine.Press(question_id, value, message_id)
-    await conversation.step(svc, update, checkin, state, press, contact)
+    outcome = await checkin.press(
+        svc, query.from_user.id, checkin_id, question_id, value, message_id, update.update_id
+    )
+    await conversation.show(svc, update, outcome)
 
 
 async def _delete(svc: Services, update: Update, query: CallbackQuery, confirmed: bool) -> None:

@@ -1,7 +1,5 @@
-"""Runs a check-in for one person: finds their check-in, calls the engine, stores, then renders.
-
-The database is written before anything is sent, in the same transaction as the update id, so
-a repeated update changes nothing and a restart resumes at the same question.
+"""Shows a check-in in the chat: carries out what ``bot.actions.checkin`` decided, as Telegram
+calls. The use case has already written (with the update id) before anything is sent here.
 """
 
 from __future__ import annotations
@@ -13,22 +11,14 @@ from collections.abc import Sequence
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
-from bot import keys
-from bot.actions import audience
+from bot.actions.checkin import Notice, Outcome
 from bot.services import Services
-from bot.telegram.render import keyboard
+from bot.telegram.render import keyboard, reply
 from bot.telegram.screen import ClearButtons, MarkPressed, Popup, RedrawPressed, Send, screen
-from flows import engine
-from flows.engine import Effect, Event, Finish, Say, State
+from flows.engine import Effect
 from flows.messages import say
-from storage.base import Checkin, Contact, ContactStatus
 
 log = logging.getLogger(__name__)
-
-
-async def joined_contact(svc: Services, user_id: int) -> Contact | None:
-    contact = await svc.store.contact(user_id)
-    return contact if contact and contact.status is ContactStatus.JOINED else None
 
 
 async def toast(
@@ -39,86 +29,20 @@ async def toast(
         await query.answer(say(key))
 
 
-async def invited(svc: Services, checkin: Checkin, contact: Contact) -> bool:
-    """Whether a check-in is for this person (``bot.actions.audience`` decides)."""
-    return await svc.store.in_audience(audience.of_checkin(checkin), contact.chat_id)
-
-
-async def checkin_in_progress(svc: Services, contact: Contact) -> tuple[Checkin, State] | None:
-    """The open check-in this person has started and not finished, if any."""
-    for checkin in await svc.store.open_checkins(svc.now()):
-        if not await invited(svc, checkin, contact):
-            continue
-        progress = await svc.store.progress(keys.link(svc.key, checkin.id, contact.chat_id))
-        if progress is not None and checkin.survey_id in svc.surveys:
-            return checkin, State.from_data(progress.state)
-    return None
-
-
-async def next_checkin(svc: Services, contact: Contact) -> tuple[Checkin | None, bool]:
-    """An open check-in this person has not finished, and whether one exists they finished."""
-    finished_one = False
-    for checkin in await svc.store.open_checkins(svc.now()):
-        if checkin.survey_id not in svc.surveys or not await invited(svc, checkin, contact):
-            continue
-        if await svc.store.has_finished(
-            checkin.id, keys.link(svc.key, checkin.id, contact.chat_id)
-        ):
-            finished_one = True
-            continue
-        return checkin, finished_one
-    return None, finished_one
-
-
-async def begin(svc: Services, update: Update, checkin: Checkin, contact: Contact) -> None:
-    """Start ``checkin`` for this person, or resume it where they were."""
-    link = keys.link(svc.key, checkin.id, contact.chat_id)
-    survey = svc.surveys[checkin.survey_id]
-    if await svc.store.has_finished(checkin.id, link):
-        if await svc.store.claim_update(update.update_id, svc.now()):
-            await render(update, checkin.id, [Say("already_done")], contact.language)
+async def show(svc: Services, update: Update, outcome: Outcome) -> None:
+    """Carry out what a check-in use case decided, in this chat (nothing for a repeat)."""
+    if outcome is None:
         return
-    progress = await svc.store.progress(link)
-    if progress is None:
-        state, effects = engine.start(survey)
-    else:
-        state, effects = engine.advance(survey, State.from_data(progress.state), engine.Resume())
-    if await svc.store.save_progress(
-        link, checkin.id, state.to_data(), svc.today(), update.update_id
-    ):
-        shown = await render(update, checkin.id, effects, contact.language)
-        await _remember(svc, link, checkin.id, state, shown)
-
-
-async def step(
-    svc: Services, update: Update, checkin: Checkin, state: State, event: Event, contact: Contact
-) -> None:
-    """Apply one event to a started check-in and show the result."""
-    survey = svc.surveys[checkin.survey_id]
-    new_state, effects = engine.advance(survey, state, event)
-    link = keys.link(svc.key, checkin.id, contact.chat_id)
-    store, uid = svc.store, update.update_id
-    finish = next((e for e in effects if isinstance(e, Finish)), None)
-    if finish is not None:
-        stored = await store.finish_response(link, checkin.id, finish.answers, svc.today(), uid)
-    elif new_state != state:
-        stored = await store.save_progress(link, checkin.id, new_state.to_data(), svc.today(), uid)
-    else:
-        stored = await store.claim_update(uid, svc.now())
-    if stored:
-        shown = await render(update, checkin.id, effects, contact.language)
-        await _remember(svc, link, checkin.id, new_state, shown)
-
-
-async def _remember(
-    svc: Services, link: str, checkin_id: int, state: State, message_id: int | None
-) -> None:
-    """Store which message shows the question now, so older copies are known to be stale.
-    Written after sending (the id comes from Telegram), so it claims no update: the update
-    was claimed with the step it carried."""
-    if message_id is not None and state.current is not None:
-        remembered = engine.shown(state, message_id).to_data()
-        await svc.store.save_progress(link, checkin_id, remembered, svc.today(), None)
+    if isinstance(outcome, Notice):
+        text = say(outcome.key, outcome.language)
+        if update.callback_query is not None:
+            await update.callback_query.answer(text)
+        else:
+            await reply(update, text)
+        return
+    shown = await render(update, outcome.checkin_id, outcome.effects, outcome.language)
+    if shown is not None and outcome.question_id is not None:
+        svc.shown.remember(outcome.link, outcome.question_id, shown)
 
 
 async def render(

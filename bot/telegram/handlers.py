@@ -10,6 +10,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.actions import checkin
 from bot.services import Services
 from bot.telegram import conversation
 from bot.telegram.context import services
@@ -93,19 +94,8 @@ async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/checkin: resume the started check-in, or start the open one."""
     svc = services(context)
-    contact = await conversation.joined_contact(svc, _user_id(update))
-    if contact is None:
-        await _reply_once(svc, update, say("start_first"))
-        return
-    started = await conversation.checkin_in_progress(svc, contact)
-    if started is not None:
-        await conversation.begin(svc, update, started[0], contact)
-        return
-    checkin, finished_one = await conversation.next_checkin(svc, contact)
-    if checkin is None:
-        await _reply_once(svc, update, say("already_done" if finished_one else "no_checkin"))
-        return
-    await conversation.begin(svc, update, checkin, contact)
+    outcome = await checkin.carry_on(svc, _user_id(update), update.update_id)
+    await conversation.show(svc, update, outcome)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,33 +103,19 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     message = update.effective_message
     assert message is not None and message.text is not None
-    await _survey_event(svc, update, engine.Text(message.text), "nothing_to_answer")
+    outcome = await checkin.event(
+        svc, _user_id(update), engine.Text(message.text), update.update_id, "nothing_to_answer"
+    )
+    await conversation.show(svc, update, outcome)
 
 
 async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice notes and the rest: say what the bot can read."""
-    await _survey_event(services(context), update, engine.Unreadable(), "text_only", "text_only")
-
-
-async def _survey_event(
-    svc: Services,
-    update: Update,
-    event: engine.Event,
-    otherwise: str,
-    stranger: str = "start_first",
-) -> None:
-    """Hand ``event`` to the started check-in; with none, reply ``otherwise`` (or ``stranger``
-    to someone who has not joined)."""
-    contact = await conversation.joined_contact(svc, _user_id(update))
-    if contact is None:
-        await _reply_once(svc, update, say(stranger))
-        return
-    started = await conversation.checkin_in_progress(svc, contact)
-    if started is None:
-        await _reply_once(svc, update, say(otherwise))
-        return
-    checkin, state = started
-    await conversation.step(svc, update, checkin, state, event, contact)
+    svc = services(context)
+    outcome = await checkin.event(
+        svc, _user_id(update), engine.Unreadable(), update.update_id, "text_only", "text_only"
+    )
+    await conversation.show(svc, update, outcome)
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,10 +6,11 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.actions import audience
+from bot.actions.checkin import joined
 from bot.actions.notices import meeting_details, rsvp_buttons
 from bot.services import Services
 from bot.telegram.context import services
-from bot.telegram.conversation import joined_contact, toast
+from bot.telegram.conversation import toast
 from bot.telegram.render import button_id, keyboard, reply
 from flows.messages import say
 from flows.texts import render, render_buttons
@@ -36,7 +37,7 @@ def _buttons(svc: Services, meeting: Meeting, lang: str) -> InlineKeyboardMarkup
 async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str) -> None:
     """m:<meeting>:<going|maybe|no>: record the answer, changeable until the start."""
     meeting_part, _, answer_part = data.partition(":")
-    contact = await joined_contact(svc, query.from_user.id)
+    contact = await joined(svc, query.from_user.id)
     number = button_id(meeting_part)
     meeting = await svc.store.meeting(number) if number is not None else None
     if contact is None or meeting is None or answer_part not in {r.value for r in Rsvp}:
@@ -68,7 +69,7 @@ async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     svc = services(context)
     user = update.effective_user
     assert user is not None
-    contact = await joined_contact(svc, user.id)
+    contact = await joined(svc, user.id)
     if not await svc.store.claim_update(update.update_id, svc.now()):
         return
     if contact is None:

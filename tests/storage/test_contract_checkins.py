@@ -158,18 +158,22 @@ async def test_totals_count_each_item_of_multi_answers(store: Store) -> None:
     assert (await store.totals(other.id + 1)).responses == 0
 
 
-async def test_follow_up_progress_write_claims_nothing_and_never_brings_a_row_back(
+async def test_refresh_progress_claims_nothing_and_never_brings_a_row_back(
     store: Store,
 ) -> None:
-    """Saving with no update id (the message id, written after sending) updates the row
-    without a claim, and writes nothing once the row is gone (finished, erased or closed)."""
+    """Details learnt after a turn (which message shows the question) replace the state of
+    rows that still exist, claim no update, and write nothing for a row that is gone."""
     checkin = await new_checkin(store)
-    assert not await store.save_progress(LINK, checkin.id, {"step": 0}, TODAY, None)
-    assert await store.progress(LINK) is None
+    other = "f" * 64
     await store.save_progress(LINK, checkin.id, {"step": 1}, TODAY, 1)
-    assert await store.save_progress(LINK, checkin.id, {"step": 1, "message": 5}, TODAY, None)
+    found = await store.progress_many([LINK, other])
+    assert found == {LINK: Progress(checkin.id, {"step": 1})}
+    states = {LINK: (checkin.id, {"step": 1, "message": 5}), other: (checkin.id, {"step": 0})}
+    assert await store.refresh_progress(states, TODAY) == 1
     assert await store.progress(LINK) == Progress(checkin.id, {"step": 1, "message": 5})
+    assert await store.progress(other) is None
     assert await store.save_progress(LINK, checkin.id, {"step": 2}, TODAY, 2)  # 2 is unclaimed
+    assert await store.progress_many([]) == {}
 
 
 async def test_checkin_view_reads_a_whole_turn_at_once(store: Store) -> None:

@@ -1,0 +1,222 @@
+"""Taking part in a check-in, for one person: start it, carry on with it, answer its questions.
+
+The Telegram handlers are doors onto these. Each call decides, writes once (with the update id,
+so a repeated update changes nothing) and returns what to show: a ``Turn`` of engine effects,
+a single ``Notice``, or ``None`` when the update was handled before and nothing is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot import keys
+from bot.actions import audience
+from bot.services import Services
+from flows import engine
+from flows.engine import Effect, Event, Finish, Say, State
+from storage.base import DEFAULT_LANGUAGE, Checkin, CheckinView, Contact, ContactStatus
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Engine effects to show for check-in ``checkin_id``, in ``language``. When a question is
+    shown, the door reports its message with ``svc.shown.remember(link, question_id, ...)``."""
+
+    checkin_id: int
+    effects: list[Effect]
+    language: str
+    link: str
+    question_id: str | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message from the catalogue (a pop-up, for a button press); nothing else changed."""
+
+    key: str
+    language: str
+
+
+Outcome = Turn | Notice | None
+
+
+async def press(
+    svc: Services,
+    chat_id: int,
+    checkin_id: int,
+    question_id: str,
+    value: str,
+    message_id: int | None,
+    update_id: int,
+) -> Outcome:
+    """An answer button under a question: one read, the engine, one write."""
+    link = keys.link(svc.key, checkin_id, chat_id)
+    view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
+    contact, refusal = _usable(svc, view, "button_expired")
+    if refusal is not None or contact is None or view.checkin is None:
+        return await _notice(svc, update_id, refusal or "button_expired", view.contact)
+    if view.progress is None:
+        key = "already_finished" if view.finished else "button_expired"
+        return await _notice(svc, update_id, key, contact)
+    state = svc.shown.apply(link, State.from_data(view.progress.state))
+    event = engine.Press(question_id, value, message_id)
+    return await _step(svc, view.checkin, contact, link, state, event, update_id)
+
+
+async def start(svc: Services, chat_id: int, checkin_id: int, update_id: int) -> Outcome:
+    """The Start button of an invitation or reminder: begin, or carry on where they were."""
+    link = keys.link(svc.key, checkin_id, chat_id)
+    view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
+    contact, refusal = _usable(svc, view, "start_first")
+    if refusal is not None or contact is None or view.checkin is None:
+        return await _notice(svc, update_id, refusal or "button_expired", view.contact)
+    return await _begin(svc, view.checkin, contact, link, view, update_id)
+
+
+async def carry_on(svc: Services, chat_id: int, update_id: int) -> Outcome:
+    """/checkin: the started check-in where they were, else the open one they have not done."""
+    contact = await joined(svc, chat_id)
+    if contact is None:
+        return await _notice(svc, update_id, "start_first", None)
+    finished_one = False
+    for checkin in await _open_for(svc, contact):
+        link = keys.link(svc.key, checkin.id, chat_id)
+        view = await svc.store.checkin_view(chat_id, checkin.id, link, audience.of_checkin)
+        if view.progress is not None:
+            return await _begin(svc, checkin, contact, link, view, update_id)
+    for checkin in await _open_for(svc, contact):
+        link = keys.link(svc.key, checkin.id, chat_id)
+        view = await svc.store.checkin_view(chat_id, checkin.id, link, audience.of_checkin)
+        if view.finished:
+            finished_one = True
+            continue
+        return await _begin(svc, checkin, contact, link, view, update_id)
+    return await _notice(svc, update_id, "already_done" if finished_one else "no_checkin", contact)
+
+
+async def event(
+    svc: Services,
+    chat_id: int,
+    happened: Event,
+    update_id: int,
+    otherwise: str,
+    stranger: str = "start_first",
+) -> Outcome:
+    """Typed text or something unreadable: an answer to the started check-in; with none,
+    the message ``otherwise`` (``stranger`` to someone who has not joined)."""
+    contact = await joined(svc, chat_id)
+    if contact is None:
+        return await _notice(svc, update_id, stranger, None)
+    for checkin in await _open_for(svc, contact):
+        link = keys.link(svc.key, checkin.id, chat_id)
+        view = await svc.store.checkin_view(chat_id, checkin.id, link, audience.of_checkin)
+        if view.progress is not None:
+            state = svc.shown.apply(link, State.from_data(view.progress.state))
+            return await _step(svc, checkin, contact, link, state, happened, update_id)
+    return await _notice(svc, update_id, otherwise, contact)
+
+
+async def keep_shown(svc: Services) -> int:
+    """Save which message shows each person's current question (known only in memory), so
+    that after a clean restart an older copy still loses its buttons when it is shown again.
+    Returns how many were saved."""
+    remembered = svc.shown.items()
+    found = await svc.store.progress_many([link for link, _, _ in remembered])
+    states: dict[str, tuple[int, dict[str, Any]]] = {}
+    for link, question_id, message_id in remembered:
+        progress = found.get(link)
+        if progress is None:
+            continue
+        state = State.from_data(progress.state)
+        if state.current == question_id and state.message_id != message_id:
+            states[link] = (progress.checkin_id, engine.shown(state, message_id).to_data())
+    return await svc.store.refresh_progress(states, svc.today())
+
+
+async def joined(svc: Services, chat_id: int) -> Contact | None:
+    """The contact, if they have joined (not stopped, not unreachable)."""
+    contact = await svc.store.contact(chat_id)
+    return contact if contact and contact.status is ContactStatus.JOINED else None
+
+
+def _usable(svc: Services, view: CheckinView, stranger: str) -> tuple[Contact | None, str | None]:
+    """The joined contact, or why this check-in cannot be used by them now (``stranger`` for
+    someone who has not joined)."""
+    contact = view.contact if view.contact and view.contact.status is ContactStatus.JOINED else None
+    if contact is None:
+        return None, stranger
+    checkin = view.checkin
+    if checkin is None or checkin.survey_id not in svc.surveys or not view.invited:
+        return contact, "button_expired"
+    if not checkin.is_open(svc.now()):
+        return contact, "checkin_closed"
+    return contact, None
+
+
+async def _open_for(svc: Services, contact: Contact) -> list[Checkin]:
+    """Open check-ins whose survey is loaded and that are for this person."""
+    return [
+        checkin
+        for checkin in await svc.store.open_checkins(svc.now())
+        if checkin.survey_id in svc.surveys
+        and await svc.store.in_audience(audience.of_checkin(checkin), contact.chat_id)
+    ]
+
+
+async def _begin(
+    svc: Services,
+    checkin: Checkin,
+    contact: Contact,
+    link: str,
+    view: CheckinView,
+    update_id: int,
+) -> Outcome:
+    """Start the check-in, or show again where they were (the older copy loses its buttons)."""
+    survey = svc.surveys[checkin.survey_id]
+    if view.finished:
+        if not await svc.store.claim_update(update_id, svc.now()):
+            return None
+        return Turn(checkin.id, [Say("already_done")], contact.language, link, None)
+    if view.progress is None:
+        state, effects = engine.start(survey)
+    else:
+        before = svc.shown.apply(link, State.from_data(view.progress.state))
+        state, effects = engine.advance(survey, before, engine.Resume())
+    if not await svc.store.save_progress(link, checkin.id, state.to_data(), svc.today(), update_id):
+        return None
+    return Turn(checkin.id, effects, contact.language, link, state.current)
+
+
+async def _step(
+    svc: Services,
+    checkin: Checkin,
+    contact: Contact,
+    link: str,
+    state: State,
+    happened: Event,
+    update_id: int,
+) -> Outcome:
+    """Apply one event and write the result once, with the update id."""
+    survey = svc.surveys[checkin.survey_id]
+    new_state, effects = engine.advance(survey, state, happened)
+    store, today = svc.store, svc.today()
+    finish = next((e for e in effects if isinstance(e, Finish)), None)
+    if finish is not None:
+        stored = await store.finish_response(link, checkin.id, finish.answers, today, update_id)
+    elif new_state != state:
+        stored = await store.save_progress(link, checkin.id, new_state.to_data(), today, update_id)
+    else:
+        stored = await store.claim_update(update_id, svc.now())
+    if not stored:
+        return None
+    return Turn(checkin.id, effects, contact.language, link, new_state.current)
+
+
+async def _notice(
+    svc: Services, update_id: int, key: str, contact: Contact | None
+) -> Notice | None:
+    """Claim the update and say ``key``; nothing if the update was handled before."""
+    if not await svc.store.claim_update(update_id, svc.now()):
+        return None
+    return Notice(key, contact.language if contact else DEFAULT_LANGUAGE)

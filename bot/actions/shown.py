@@ -1,0 +1,38 @@
+"""Which message shows each person's current question, kept in memory only."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flows import engine
+from flows.engine import State
+
+
+class ShownQuestions:
+    """The newest message showing each person's current question, by their pseudonym.
+
+    Telegram gives the id after the turn's one write, so it is not written then: it is folded
+    into the person's state at their next turn (and saved with it). After a restart the last
+    saved id is used; an older copy of a question can still never answer twice.
+    """
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._shown: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        self._limit = limit
+
+    def remember(self, link: str, question_id: str, message_id: int) -> None:
+        self._shown[link] = (question_id, message_id)
+        self._shown.move_to_end(link)
+        while len(self._shown) > self._limit:
+            self._shown.popitem(last=False)
+
+    def items(self) -> list[tuple[str, str, int]]:
+        """(link, question id, message id) for everyone remembered, oldest first."""
+        return [(link, question, message) for link, (question, message) in self._shown.items()]
+
+    def apply(self, link: str, state: State) -> State:
+        """The state with the newest known message of its current question."""
+        found = self._shown.get(link)
+        if found is None or found[0] != state.current:
+            return state
+        return engine.shown(state, found[1])
