@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import click
 
-from bot.actions import audience, checkins, meetings
+from bot.actions import audience, meetings, plans
 from bot.actions.meetings import Clock
 from bot.cli.support import (
     acted,
@@ -70,7 +70,7 @@ def meeting_add(
     acted(lambda: meetings.draft(title, starts_at, place, url, notes, None))
 
     async def reach(store: Store) -> tuple[int | None, int]:
-        cohort_id = await checkins.find_cohort(store, cohort_name)
+        cohort_id = await plans.find_cohort(store, cohort_name)
         return cohort_id, await meetings.reach(store, cohort_id)
 
     cohort_id, reached = with_store(settings, reach)

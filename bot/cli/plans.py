@@ -1,14 +1,14 @@
 """Staff commands that plan check-ins: open one now or schedule it, list and cancel schedules.
 
-Thin doors onto ``bot.actions.checkins``; the running bot's planner and delivery loop send.
+Thin doors onto ``bot.actions.plans``; the running bot's planner and delivery loop send.
 """
 
 from __future__ import annotations
 
 import click
 
-from bot.actions import checkins
-from bot.actions.checkins import ONE_OFF_OPEN, CheckinPlan, CheckinRequest
+from bot.actions import plans
+from bot.actions.plans import ONE_OFF_OPEN, CheckinPlan, CheckinRequest
 from bot.cli.support import (
     acted,
     clock,
@@ -53,12 +53,12 @@ def checkin(
     survey = load_survey_or_exit(settings, survey_id)
     request = CheckinRequest(at_text, every_text, open_for_text, remind_text)
     plan = acted(
-        lambda: checkins.plan_checkin(survey, request, settings.zone, settings.quiet, clock())
+        lambda: plans.plan_checkin(survey, request, settings.zone, settings.quiet, clock())
     )
 
     async def audience(store: Store) -> tuple[int | None, int]:
-        cohort_id = await checkins.find_cohort(store, cohort_name)
-        return cohort_id, await checkins.reach(store, cohort_id)
+        cohort_id = await plans.find_cohort(store, cohort_name)
+        return cohort_id, await plans.reach(store, cohort_id)
 
     cohort_id, reach = with_store(settings, audience)
     who = people(reach) + (f" in {cohort_name}" if cohort_name else " (everyone)")
@@ -68,10 +68,10 @@ def checkin(
         return
     confirm_reach(reach, _going(settings, plan), yes)
     if plan.later:
-        schedule = with_store(settings, lambda s: checkins.save_schedule(s, plan, cohort_id))
+        schedule = with_store(settings, lambda s: plans.save_schedule(s, plan, cohort_id))
         click.echo(f"Schedule {schedule.id} saved. The running bot opens it on time.")
         return
-    created, queued = with_store(settings, lambda s: checkins.open_now(s, plan, cohort_id))
+    created, queued = with_store(settings, lambda s: plans.open_now(s, plan, cohort_id))
     click.echo(
         f"Check-in {created.id} ({survey.title}) is open. Queued {count(queued, 'invitation')}; "
         f"the running bot sends them {_going(settings, plan)}."
@@ -125,5 +125,5 @@ def schedules_list() -> None:
 def schedules_cancel(schedule_id: int) -> None:
     """Stop a schedule; check-ins it already opened stay open."""
     settings = settings_or_exit()
-    with_store(settings, lambda s: checkins.cancel_schedule(s, schedule_id))
+    with_store(settings, lambda s: plans.cancel_schedule(s, schedule_id))
     click.echo(f"Schedule {schedule_id} cancelled.")

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from bot import keys
 from bot.actions import audience
-from bot.actions.checkins import occurrence
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
+from bot.actions.plans import occurrence
 from bot.services import Services
 from flows.schedule import release_time
 from storage.base import NewCheckin, OutgoingMessage, Schedule

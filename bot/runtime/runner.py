@@ -12,7 +12,7 @@ import signal
 import time
 from collections.abc import Callable
 
-from bot.actions import checkin
+from bot.actions import answering
 from bot.keys import load_key
 from bot.runtime.delivery import Delivery
 from bot.runtime.planner import Planner
@@ -75,7 +75,7 @@ class BotRunner:
         await self.telegram.stop()
         if self._tasks:  # it started; after a failed start, the error says enough
             try:
-                await checkin.keep_shown(self.svc)
+                await answering.keep_shown(self.svc)
             except StorageError as exc:  # cosmetic: older copies keep their buttons
                 log.warning("could not save which messages show questions: %s", exc)
             log.info("Youth Voice stopped")

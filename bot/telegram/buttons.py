@@ -10,7 +10,7 @@ from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from bot import keys
-from bot.actions import checkin
+from bot.actions import answering
 from bot.services import Services
 from bot.telegram import conversation, meetings
 from bot.telegram.context import services
@@ -85,7 +85,7 @@ async def _decline(svc: Services, update: Update, query: CallbackQuery) -> None:
 async def _start_checkin(
     svc: Services, update: Update, query: CallbackQuery, checkin_id: int
 ) -> None:
-    outcome = await checkin.start(svc, query.from_user.id, checkin_id, update.update_id)
+    outcome = await answering.start(svc, query.from_user.id, checkin_id, update.update_id)
     await conversation.show(svc, update, outcome)
 
 
@@ -97,7 +97,7 @@ async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str
         await toast(svc, update, query)
         return
     message_id = query.message.message_id if query.message is not None else None
-    outcome = await checkin.press(
+    outcome = await answering.press(
         svc, query.from_user.id, checkin_id, question_id, value, message_id, update.update_id
     )
     await conversation.show(svc, update, outcome)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
-from bot.actions.checkin import Notice, Outcome
+from bot.actions.answering import Notice, Outcome
 from bot.services import Services
 from bot.telegram.render import keyboard, reply
 from bot.telegram.screen import ClearButtons, MarkPressed, Popup, RedrawPressed, Send, screen

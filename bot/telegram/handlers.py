@@ -10,7 +10,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.actions import checkin
+from bot.actions import answering
 from bot.services import Services
 from bot.telegram import conversation
 from bot.telegram.context import services
@@ -94,7 +94,7 @@ async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/checkin: resume the started check-in, or start the open one."""
     svc = services(context)
-    outcome = await checkin.carry_on(svc, _user_id(update), update.update_id)
+    outcome = await answering.carry_on(svc, _user_id(update), update.update_id)
     await conversation.show(svc, update, outcome)
 
 
@@ -103,7 +103,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     message = update.effective_message
     assert message is not None and message.text is not None
-    outcome = await checkin.event(
+    outcome = await answering.event(
         svc, _user_id(update), engine.Text(message.text), update.update_id, "nothing_to_answer"
     )
     await conversation.show(svc, update, outcome)
@@ -112,7 +112,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice notes and the rest: say what the bot can read."""
     svc = services(context)
-    outcome = await checkin.event(
+    outcome = await answering.event(
         svc, _user_id(update), engine.Unreadable(), update.update_id, "text_only", "text_only"
     )
     await conversation.show(svc, update, outcome)

@@ -6,7 +6,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.actions import audience
-from bot.actions.checkin import joined
+from bot.actions.answering import joined
 from bot.actions.notices import meeting_details, rsvp_buttons
 from bot.services import Services
 from bot.telegram.context import services

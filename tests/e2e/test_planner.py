@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.actions.checkins import occurrence
+from bot.actions.plans import occurrence
 from bot.emulator import SimUser
 from flows.messages import say
 from flows.schedule import parse_every
