@@ -91,8 +91,8 @@ class Capacity:
 
     @property
     def calls_per_update(self) -> str:
-        """Bot API calls the bot made per update, by method (long polls left out)."""
-        made = {m: n for m, n in self.calls.items() if m != "getUpdates" and n}
+        """Bot API calls the bot made per update, by method."""
+        made = {m: n for m, n in self.calls.items() if n}
         return ", ".join(f"{m} {n / self.updates:.2f}" for m, n in sorted(made.items()))
 
     @property

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple
@@ -82,34 +84,32 @@ class CheckinsMixin(SqliteBase, CheckinStore):
     async def checkin_view(
         self, chat_id: int, checkin_id: int, link: str, who: Callable[[Checkin], Audience]
     ) -> CheckinView:
-        async with self._tx("checkin_view", write=False) as db:
-            person = list(
-                await db.execute_fetchall(
-                    "SELECT chat_id, cohort_id, language, status FROM contacts WHERE chat_id = ?",
-                    (chat_id,),
-                )
-            )
+        def read(conn: sqlite3.Connection) -> CheckinView:
+            person = conn.execute(
+                "SELECT chat_id, cohort_id, language, status FROM contacts WHERE chat_id = ?",
+                (chat_id,),
+            ).fetchone()
             contact = None
-            if person:
-                chat, cohort_id, language, status = person[0]
+            if person is not None:
+                chat, cohort_id, language, status = person
                 contact = Contact(chat, cohort_id, language, ContactStatus(status))
-            found = list(
-                await db.execute_fetchall(
-                    f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
-                )
-            )
-            if not found:
+            found = conn.execute(
+                f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
+            ).fetchone()
+            if found is None:
                 return CheckinView(contact, None, False, None, False)
-            checkin = _checkin(found[0])
+            checkin = _checkin(found)
             chats, params = audience_sql(who(checkin))
-            [(invited, state, finished)] = await db.execute_fetchall(
+            invited, state, finished = conn.execute(
                 f"SELECT EXISTS (SELECT 1 FROM ({chats}) WHERE chat_id = ?),"
                 " (SELECT state FROM progress WHERE link = ? AND checkin_id = ?),"
                 " EXISTS (SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?)",
                 (*params, chat_id, link, checkin_id, checkin_id, link),
-            )
-        progress = None if state is None else Progress(checkin_id, json.loads(state))
-        return CheckinView(contact, checkin, bool(invited), progress, bool(finished))
+            ).fetchone()
+            progress = None if state is None else Progress(checkin_id, json.loads(state))
+            return CheckinView(contact, checkin, bool(invited), progress, bool(finished))
+
+        return await self._atomic("checkin_view", read, write=False)
 
     async def finished_marks(self, checkin_id: int) -> set[str]:
         sql = "SELECT mark FROM participation WHERE checkin_id = ?"
@@ -160,16 +160,20 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         today: str,
         update_id: int,
     ) -> bool:
-        async with self._tx("save_progress") as db:
-            if not await self._claim(db, update_id, None):
+        data, now = json.dumps(state), time.time()
+
+        def write(conn: sqlite3.Connection) -> bool:
+            if not self._claim_now(conn, update_id, now):
                 return False
-            await db.execute(
+            conn.execute(
                 "INSERT INTO progress (link, checkin_id, state, updated_on) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (link) DO UPDATE SET checkin_id = excluded.checkin_id,"
                 " state = excluded.state, updated_on = excluded.updated_on",
-                (link, checkin_id, json.dumps(state), today),
+                (link, checkin_id, data, today),
             )
             return True
+
+        return await self._atomic("save_progress", write)
 
     async def progress_many(self, links: Sequence[str]) -> dict[str, Progress]:
         found: dict[str, Progress] = {}

@@ -23,8 +23,9 @@ class SqliteStore(ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, Store):
     """
 
     async def claim_update(self, update_id: int, now: float) -> bool:
-        async with self._tx("claim_update") as db:
-            return await self._claim(db, update_id, now)
+        return await self._atomic(
+            "claim_update", lambda conn: self._claim_now(conn, update_id, now)
+        )
 
     async def get_meta(self, key: str) -> str | None:
         row = await self._one("get_meta", "SELECT value FROM meta WHERE key = ?", (key,))

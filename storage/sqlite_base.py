@@ -11,11 +11,11 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import aiosqlite
 
@@ -28,6 +28,7 @@ SCHEMA_VERSION = 2
 _MIGRATIONS = {1: "ALTER TABLE outbox ADD COLUMN expires_at REAL"}
 # Pruning handled update ids scans the table, so it runs once per this many claims.
 _PRUNE_EVERY = 1000
+T = TypeVar("T")
 _KEEP_UPDATES_SECONDS = 7 * 24 * 3600.0
 # secure_delete overwrites deleted rows with zeros, so a deleted progress row (a person's link
 # and their unfinished answers) leaves no remnant in the database file.
@@ -246,6 +247,52 @@ class SqliteBase:
                 if isinstance(exc, sqlite3.Error):
                     raise _error(what, exc) from exc
                 raise
+
+    async def _atomic(
+        self, what: str, work: Callable[[sqlite3.Connection], T], *, write: bool = True
+    ) -> T:
+        """Run ``work`` as one transaction inside the database thread.
+
+        aiosqlite hands every statement to its thread and back, which wakes the event loop each
+        time; a button press's read and write are the bot's hottest path, so each runs whole in
+        one hand-off. ``Connection._execute`` is aiosqlite's own way to run a function in its
+        thread (private, hence the pinned version in pyproject.toml).
+        """
+        async with self._lock:
+            db = self._db
+            if db is None:
+                raise StorageError(f"{what} failed: the store is not open")
+
+            def transaction(conn: sqlite3.Connection) -> T:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    result = work(conn)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+                return result
+
+            try:
+                ran = db._execute(transaction, db._conn)  # type: ignore[no-untyped-call]
+                return await ran  # type: ignore[no-any-return]
+            except sqlite3.Error as exc:
+                raise _error(what, exc) from exc
+
+    def _claim_now(self, conn: sqlite3.Connection, update_id: int, now: float) -> bool:
+        """``_claim`` inside the database thread (see ``_atomic``)."""
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
+            (update_id, now),
+        )
+        if cur.rowcount != 1:
+            return False
+        if self._claims % _PRUNE_EVERY == 0:
+            conn.execute(
+                "DELETE FROM handled_updates WHERE handled_at < ?", (now - _KEEP_UPDATES_SECONDS,)
+            )
+        self._claims += 1
+        return True
 
     async def _claim(self, db: aiosqlite.Connection, update_id: int, now: float | None) -> bool:
         """Record ``update_id`` as handled; False (nothing written) if it already was."""
