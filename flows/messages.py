@@ -34,7 +34,9 @@ ENGLISH: Mapping[str, str] = {
     ),
     "joined_again": "Welcome back 🙂 You're in again. Type /help to see what I can do.",
     "already_joined": "You're already in 🙂 Type /help to see what I can do.",
-    "bad_code": "That invite link didn't work, but you can still join.",
+    "bad_link": (
+        "That invite link didn't work. Please ask the person who gave it to you for a new one."
+    ),
     "not_joined": "No problem. I won't message you. If you change your mind, type /start.",
     "start_first": "Type /start to join first.",
     "help": (
@@ -131,8 +133,9 @@ ENGLISH: Mapping[str, str] = {
 CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}
 
 
-def say(key: str, lang: str = "en", **params: Any) -> str:
-    """The text for ``key`` in ``lang`` (English when there is no translation yet)."""
+def say(key: str, lang: str, **params: Any) -> str:
+    """The text for ``key`` in ``lang`` (English where there is no translation yet). Every
+    caller names the reader's language: no text is rendered without one."""
     catalogue = CATALOGUES.get(lang, ENGLISH)
     template = catalogue.get(key, ENGLISH[key])
     return template.format(**params)

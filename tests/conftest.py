@@ -324,7 +324,7 @@ async def assert_quiet(person: SimUser) -> None:
     """
     await person.send("/help")
     reply = await person.next_reply()
-    assert reply.text == say("help"), f"expected no reply, got {reply}\n{person.transcript()}"
+    assert reply.text == say("help", "en"), f"expected no reply, got {reply}\n{person.transcript()}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

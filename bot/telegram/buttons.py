@@ -9,15 +9,12 @@ import logging
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot import keys
-from bot.actions import answering
+from bot.actions import answering, people
 from bot.services import Services
 from bot.telegram import conversation, meetings
 from bot.telegram.context import services
 from bot.telegram.conversation import toast
-from bot.telegram.render import button_id, remove_buttons, reply
-from flows.messages import say
-from storage.base import ContactStatus
+from bot.telegram.render import button_id, show
 
 log = logging.getLogger(__name__)
 
@@ -45,41 +42,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _join(svc: Services, update: Update, query: CallbackQuery, code: str) -> None:
-    # The welcome carries a code only when it was a real one; an unknown code is forged.
-    cohort = await svc.store.cohort_by_code(code) if code else None
-    if code and cohort is None:
-        await toast(svc, update, query)
-        return
-    user_id = query.from_user.id
-    before = await svc.store.contact(user_id)
-    if not await svc.store.join(
-        user_id, cohort.id if cohort else None, "en", svc.today(), update.update_id
-    ):
-        return
-    log.info("contact joined")
-    await query.answer()
-    await remove_buttons(query)
-    if before is None:
-        await reply(update, say("joined"))
-    else:
-        was_in = before.status is ContactStatus.JOINED
-        await reply(update, say("already_joined" if was_in else "joined_again"))
+    shown = await people.join(svc, query.from_user.id, code, update.update_id)
+    await show(update, shown, svc.settings.zone)
 
 
 async def _decline(svc: Services, update: Update, query: CallbackQuery) -> None:
-    # "No thanks" on an older welcome after joining: the reply promises no more messages.
-    contact = await svc.store.contact(query.from_user.id)
-    if contact is not None and contact.status is ContactStatus.JOINED:
-        claimed = await svc.store.set_status(
-            contact.chat_id, ContactStatus.STOPPED, update.update_id
-        )
-    else:
-        claimed = await svc.store.claim_update(update.update_id, svc.now())
-    if not claimed:
-        return
-    await query.answer()
-    await remove_buttons(query)
-    await reply(update, say("not_joined"))
+    shown = await people.decline(svc, query.from_user.id, update.update_id)
+    await show(update, shown, svc.settings.zone)
 
 
 async def _start_checkin(
@@ -104,16 +73,5 @@ async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str
 
 
 async def _delete(svc: Services, update: Update, query: CallbackQuery, confirmed: bool) -> None:
-    user_id = query.from_user.id
-    if not confirmed:
-        if await svc.store.claim_update(update.update_id, svc.now()):
-            await query.answer()
-            await remove_buttons(query)
-            await reply(update, say("delete_cancelled"))
-        return
-    links = [keys.link(svc.key, c.id, user_id) for c in await svc.store.checkins()]
-    if await svc.store.erase_person(user_id, links, update.update_id):
-        log.info("contact erased")
-        await query.answer()
-        await remove_buttons(query)
-        await reply(update, say("deleted"))
+    shown = await people.delete(svc, query.from_user.id, confirmed, update.update_id)
+    await show(update, shown, svc.settings.zone)

@@ -17,16 +17,22 @@ from bot.telegram.render import keyboard, reply
 from bot.telegram.screen import ClearButtons, MarkPressed, Popup, RedrawPressed, Send, screen
 from flows.engine import Effect
 from flows.messages import say
+from storage.base import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
 
 
 async def toast(
-    svc: Services, update: Update, query: CallbackQuery, key: str = "button_expired"
+    svc: Services,
+    update: Update,
+    query: CallbackQuery,
+    key: str = "button_expired",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> None:
-    """A pop-up answer to a button press that changes nothing (silent if the update repeats)."""
+    """A pop-up answer to a button press that changes nothing (silent if the update repeats);
+    in ``lang`` when the person is known."""
     if await svc.store.claim_update(update.update_id, svc.now()):
-        await query.answer(say(key))
+        await query.answer(say(key, lang))
 
 
 async def show(svc: Services, update: Update, outcome: Outcome) -> None:

@@ -10,14 +10,13 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.actions import answering
-from bot.services import Services
+from bot.actions import answering, people
 from bot.telegram import conversation
 from bot.telegram.context import services
-from bot.telegram.render import keyboard, reply
+from bot.telegram.render import reply, show
 from flows import engine
 from flows.messages import say
-from storage.base import ContactStatus
+from storage.base import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
 
@@ -28,67 +27,36 @@ def _user_id(update: Update) -> int:
     return user.id
 
 
-async def _reply_once(svc: Services, update: Update, text: str) -> None:
-    """A reply that changes nothing else: claim the update first so a repeat stays silent."""
-    if await svc.store.claim_update(update.update_id, svc.now()):
-        await reply(update, text)
-
-
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start [CODE]: welcome and ask to join, or rejoin someone who stopped."""
     svc = services(context)
-    user_id = _user_id(update)
     code = context.args[0] if context.args else ""
-    cohort = await svc.store.cohort_by_code(code) if code else None
-    bad_code = say("bad_code") + "\n\n" if code and cohort is None else ""
-    contact = await svc.store.contact(user_id)
-    if contact is not None:
-        cohort_id = cohort.id if cohort else None
-        if await svc.store.join(
-            user_id, cohort_id, contact.language, svc.today(), update.update_id
-        ):
-            was_in = contact.status is ContactStatus.JOINED
-            await reply(update, bad_code + say("already_joined" if was_in else "joined_again"))
-        return
-    text = bad_code + say("welcome", privacy=say("privacy"))
-    buttons = [
-        [{"text": say("join_yes"), "data": f"j:{cohort.invite_code if cohort else ''}"}],
-        [{"text": say("join_no"), "data": "n"}],
-    ]
-    if await svc.store.claim_update(update.update_id, svc.now()):
-        await reply(update, text, keyboard(buttons))
+    shown = await people.welcome(svc, _user_id(update), code, update.update_id)
+    await show(update, shown, svc.settings.zone)
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what the bot can do."""
-    await _reply_once(services(context), update, say("help"))
+    await _say_once(update, context, "help")
 
 
 async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/privacy: what is kept and who sees it."""
-    await _reply_once(services(context), update, say("privacy"))
+    await _say_once(update, context, "privacy")
 
 
 async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stop: no more messages until /start."""
     svc = services(context)
-    user_id = _user_id(update)
-    if await svc.store.contact(user_id) is None:
-        await _reply_once(svc, update, say("stopped"))
-    elif await svc.store.set_status(user_id, ContactStatus.STOPPED, update.update_id):
-        log.info("contact stopped")
-        await reply(update, say("stopped"))
+    shown = await people.stop(svc, _user_id(update), update.update_id)
+    await show(update, shown, svc.settings.zone)
 
 
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/delete: explain what is removed and ask to confirm."""
-    buttons = [
-        [{"text": say("delete_yes"), "data": "d:yes"}],
-        [{"text": say("delete_no"), "data": "d:no"}],
-    ]
     svc = services(context)
-    if await svc.store.claim_update(update.update_id, svc.now()):
-        await reply(update, say("delete_ask"), keyboard(buttons))
+    shown = await people.ask_delete(svc, _user_id(update), update.update_id)
+    await show(update, shown, svc.settings.zone)
 
 
 async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,7 +88,14 @@ async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edited message never changes an answer; say so kindly."""
-    await _reply_once(services(context), update, say("edited"))
+    await _say_once(update, context, "edited")
+
+
+async def _say_once(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    """A message that changes nothing, once per update, in the person's language."""
+    svc = services(context)
+    shown = await people.say_once(svc, _user_id(update), key, update.update_id)
+    await show(update, shown, svc.settings.zone)
 
 
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,7 +108,8 @@ async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await svc.store.get_meta(key) is not None:
         return
     await svc.store.set_meta(key, "1")
-    await _reply_once(svc, update, say("group"))
+    if await svc.store.claim_update(update.update_id, svc.now()):
+        await reply(update, say("group", DEFAULT_LANGUAGE))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -150,6 +126,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         and update.effective_chat.type == "private"
     ):
         try:
-            await update.effective_chat.send_message(say("sorry_error"))
+            await update.effective_chat.send_message(say("sorry_error", DEFAULT_LANGUAGE))
         except Exception:
             log.warning("could not send the error apology")

@@ -14,7 +14,7 @@ from bot.telegram.conversation import toast
 from bot.telegram.render import button_id, keyboard, reply
 from flows.messages import say
 from flows.texts import render, render_buttons
-from storage.base import Meeting, Rsvp
+from storage.base import DEFAULT_LANGUAGE, Meeting, Rsvp
 
 SHOWN = 5  # at most this many upcoming meetings in /meetings, soonest first
 
@@ -44,13 +44,13 @@ async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str
         await toast(svc, update, query)
         return
     if meeting.cancelled:
-        await toast(svc, update, query, "meeting_cancelled_toast")
+        await toast(svc, update, query, "meeting_cancelled_toast", contact.language)
         return
     if meeting.starts_at <= svc.now():
-        await toast(svc, update, query, "meeting_started")
+        await toast(svc, update, query, "meeting_started", contact.language)
         return
     if not await svc.store.in_audience(audience.invited_to(meeting), contact.chat_id):
-        await toast(svc, update, query)
+        await toast(svc, update, query, lang=contact.language)
         return
     answer = Rsvp(answer_part)
     if not await svc.store.set_rsvp(meeting.id, contact.chat_id, answer, update.update_id):
@@ -73,7 +73,7 @@ async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not await svc.store.claim_update(update.update_id, svc.now()):
         return
     if contact is None:
-        await reply(update, say("start_first"))
+        await reply(update, say("start_first", DEFAULT_LANGUAGE))
         return
     upcoming = [
         m
@@ -81,7 +81,7 @@ async def on_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if await svc.store.in_audience(audience.invited_to(m), contact.chat_id)
     ][:SHOWN]
     if not upcoming:
-        await reply(update, say("meetings_none"))
+        await reply(update, say("meetings_none", contact.language))
     for meeting in upcoming:
         answer = await svc.store.rsvp(meeting.id, contact.chat_id)
         lang = contact.language

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.actions.people import Shown
 from flows.engine import DONE, Ask
 from flows.messages import say
 from flows.survey import NO, PREFER_NOT, SKIPPED, YES, QuestionType
+from flows.texts import render, render_buttons
 
 Buttons = list[list[dict[str, str]]]
 
@@ -92,3 +95,22 @@ def question_buttons(ask: Ask, checkin_id: int, lang: str = "en") -> Buttons:
     if extras:
         rows.append(extras)
     return rows
+
+
+async def show(update: Update, shown: Shown | None, zone: ZoneInfo) -> None:
+    """Carry out what a joining or leaving use case decided (nothing for a repeated update):
+    a pop-up refusing a press, or the press answered, its buttons taken off, and the
+    messages sent in the person's language."""
+    if shown is None:
+        return
+    query = update.callback_query
+    if shown.popup is not None:
+        if query is not None:
+            await query.answer(say(shown.popup, shown.language))
+        return
+    if query is not None:
+        await query.answer()
+        await remove_buttons(query)
+    for text, buttons in shown.messages:
+        words = render(text, shown.language, zone)
+        await reply(update, words, keyboard(render_buttons(buttons, shown.language, zone)))

@@ -169,7 +169,7 @@ async def test_running_bot_delivers_what_the_command_queued(yv: Harness) -> None
     assert result.exit_code == 0, result.output
     assert "Queued 1 invitation;" in result.stdout
     invite = await sam.next_reply(timeout=5)
-    assert invite.text == say("invitation", title="How are things?")
+    assert invite.text == say("invitation", "en", title="How are things?")
     assert invite.button_texts == ["Start"]
     await ash.assert_no_reply()
     listed = await asyncio.to_thread(run, env, "cohorts", "list")

@@ -88,7 +88,7 @@ async def test_text_where_a_button_is_expected_asks_again(yv: Harness) -> None:
     state_before = progress_rows(yv)
     await sam.send("I'm fine I guess")
     nudge, older, again = await sam.replies(3)
-    assert nudge.text == say("use_buttons")
+    assert nudge.text == say("use_buttons", "en")
     assert older.edited and older.message_id == first.message_id and older.buttons == []
     assert again.text == MOOD_Q
     assert again.button_texts == first.button_texts
@@ -105,7 +105,7 @@ async def test_stale_button_from_an_earlier_question_changes_nothing(yv: Harness
     state_before = progress_rows(yv)
     await sam.tap_data(f"a:{checkin_id}:mood:1", message_id=first.message_id)
     await assert_quiet(sam)
-    assert sam.toasts() == [say("already_answered")]
+    assert sam.toasts() == [say("already_answered", "en")]
     assert progress_rows(yv) == state_before
 
 
@@ -124,7 +124,7 @@ async def test_stale_copy_of_the_question_after_resume_cannot_answer_twice(yv: H
     assert no is not None
     await sam.tap_data(no.data, message_id=older.message_id)
     await assert_quiet(sam)
-    assert sam.toasts()[-1] == say("already_answered")
+    assert sam.toasts()[-1] == say("already_answered", "en")
     await finish_from_money(sam)
     assert answers(yv)["safe_home"] == "yes"
 
@@ -198,7 +198,7 @@ async def test_double_tap_records_one_answer(yv: Harness) -> None:
     assert confirmed.text.endswith("✔ 🙂 Good")
     assert safe.text == SAFE_Q
     await assert_quiet(sam)
-    assert sam.toasts() == [say("already_answered")] * 2
+    assert sam.toasts() == [say("already_answered", "en")] * 2
     await answer(sam, "Yes")
     await finish_from_money(sam)
     assert answers(yv)["mood"] == "4"
@@ -255,7 +255,7 @@ async def test_very_long_text_is_refused_kindly_then_a_short_one_is_taken(yv: Ha
     sam = await to_anything_question(yv)
     await sam.send("x" * 4000)
     refusal = await sam.next_reply()
-    assert refusal.text == say("too_long", limit=1000, length=4000)
+    assert refusal.text == say("too_long", "en", limit=1000, length=4000)
     await assert_quiet(sam)
     assert answers(yv) == {}
     assert "xxxx" not in json.dumps(progress_rows(yv))
@@ -280,7 +280,7 @@ async def test_edited_answer_never_changes_what_was_stored(yv: Harness) -> None:
     await sam.replies(2)  # Skip taken off the question, then the money question
     await sam.edit(sent["message_id"], "Actually, nothing")
     kind = await sam.next_reply()
-    assert kind.text == say("edited")
+    assert kind.text == say("edited", "en")
     await assert_quiet(sam)
     await finish_from_money(sam)
     assert answers(yv)["safer"] == "A lock on my door"
@@ -292,7 +292,7 @@ async def test_editing_the_last_answer_after_finishing_changes_nothing(yv: Harne
     sent = await sam.send("my first words")
     await sam.replies(2)  # Skip taken off the question, then thanks
     await sam.edit(sent["message_id"], "my second words")
-    assert (await sam.next_reply()).text == say("edited")
+    assert (await sam.next_reply()).text == say("edited", "en")
     assert answers(yv)["anything"] == "my first words"
 
 
@@ -374,11 +374,11 @@ async def test_group_chat_gets_one_polite_line_only(yv: Harness) -> None:
     alex = yv.emu.user("Alex")
     await sam.send_in_group(group, "hello bot")
     line = await group.next_reply()
-    assert line.text == say("group")
+    assert line.text == say("group", "en")
     await alex.send_in_group(group, "/start")
     await sam.send_in_group(group, "/checkin")
     await group.assert_no_reply()
-    assert [m.text for m in group.messages()] == [say("group")]
+    assert [m.text for m in group.messages()] == [say("group", "en")]
     await sam.assert_no_reply(within=0)
     await alex.assert_no_reply(within=0)
     assert await yv.store.contact(alex.id) is None
@@ -389,7 +389,7 @@ async def test_group_is_not_greeted_again_after_a_restart(yv: Harness) -> None:
     group = yv.emu.group("Youth forum")
     sam = yv.emu.user("Sam")
     await sam.send_in_group(group, "hello bot")
-    assert (await group.next_reply()).text == say("group")
+    assert (await group.next_reply()).text == say("group", "en")
     await yv.restart()
     await sam.send_in_group(group, "hello again")
     await group.assert_no_reply()
@@ -421,7 +421,7 @@ async def test_answer_after_moving_to_another_cohort_expires(yv: Harness) -> Non
     await settle(sam)
     before = progress_rows(yv)
     await sam.send("/start OTHER999")
-    assert (await sam.next_reply()).text == say("already_joined")
+    assert (await sam.next_reply()).text == say("already_joined", "en")
     await sam.tap_data(f"a:{checkin.id}:mood:4")
     await assert_quiet(sam)
     assert sam.toasts() == [EXPIRED]

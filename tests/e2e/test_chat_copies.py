@@ -36,7 +36,7 @@ async def test_stale_copy_after_resume_points_to_the_newest_and_records_nothing(
     assert older.text == SAFE_Q
     await sam.send("/checkin")
     back, cleared, newest = await sam.replies(3)
-    assert back.text == say("welcome_back_survey")
+    assert back.text == say("welcome_back_survey", "en")
     assert cleared.message_id == older.message_id and cleared.buttons == []
     assert newest.text == SAFE_Q and newest.button_texts == older.button_texts
 
@@ -44,8 +44,8 @@ async def test_stale_copy_after_resume_points_to_the_newest_and_records_nothing(
     assert no is not None
     await sam.tap_data(no.data, message_id=older.message_id)
     await assert_quiet(sam)
-    assert sam.toasts()[-1] == say("use_newest")
-    assert say("sorry_error") not in sam.transcript()
+    assert sam.toasts()[-1] == say("use_newest", "en")
+    assert say("sorry_error", "en") not in sam.transcript()
     assert "safe_home" not in progress_states(yv)[0]["answers"]
 
     await sam.tap("Yes")

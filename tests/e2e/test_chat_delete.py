@@ -48,7 +48,7 @@ async def test_delete_asks_to_confirm(yv: Harness) -> None:
     sam = await yv.joined("Sam")
     await sam.send("/delete")
     ask = await sam.next_reply()
-    assert ask.text == say("delete_ask")
+    assert ask.text == say("delete_ask", "en")
     assert ask.button_texts == ["Yes, delete me", "No, keep me"]
     assert await yv.store.contact(sam.id) is not None
 
@@ -67,7 +67,7 @@ async def test_yes_delete_me_removes_contact_progress_and_marks_not_answers(
     await sam.tap("Yes, delete me")
     cleared, done = await sam.replies(2)
     assert cleared.edited and cleared.buttons == []
-    assert done.text == say("deleted")
+    assert done.text == say("deleted", "en")
     assert "nobody can tell they were yours" in done.text
 
     assert await yv.store.contact(sam.id) is None
@@ -81,9 +81,9 @@ async def test_yes_delete_me_removes_contact_progress_and_marks_not_answers(
     # Sam is now a stranger: buttons still on screen expire, messages point to /start.
     await sam.tap("Yes")
     await assert_quiet(sam)
-    assert sam.toasts()[-1] == say("button_expired")
+    assert sam.toasts()[-1] == say("button_expired", "en")
     await sam.send("hello")
-    assert (await sam.next_reply()).text == say("start_first")
+    assert (await sam.next_reply()).text == say("start_first", "en")
 
 
 async def test_repeated_delete_confirmation_is_handled_once(yv: Harness) -> None:
@@ -107,7 +107,7 @@ async def test_no_keep_me_deletes_nothing(yv: Harness) -> None:
     await sam.tap("No, keep me")
     cleared, kept = await sam.replies(2)
     assert cleared.edited and cleared.buttons == []
-    assert kept.text == say("delete_cancelled")
+    assert kept.text == say("delete_cancelled", "en")
     assert {t: count(yv, t) for t in before} == before
     await sam.tap("Yes")  # the meeting check-in carries on
     confirmed, _ = await sam.replies(2)
@@ -123,5 +123,5 @@ async def test_after_delete_start_is_a_fresh_welcome(yv: Harness) -> None:
     await sam.replies(2)
     await sam.send("/start")
     welcome = await sam.next_reply()
-    assert welcome.text == say("welcome", privacy=say("privacy"))
+    assert welcome.text == say("welcome", "en", privacy=say("privacy", "en"))
     assert welcome.button_texts == ["Yes, I'm in", "No thanks"]

@@ -11,7 +11,7 @@ from tests.conftest import Harness, assert_quiet, db_rows
 
 pytestmark = pytest.mark.timeout(30)
 
-JOIN_BUTTONS = [say("join_yes"), say("join_no")]
+JOIN_BUTTONS = [say("join_yes", "en"), say("join_no", "en")]
 
 
 async def test_start_welcome_has_privacy_summary_and_two_buttons(yv: Harness) -> None:
@@ -19,8 +19,8 @@ async def test_start_welcome_has_privacy_summary_and_two_buttons(yv: Harness) ->
     sam = yv.emu.user("Sam")
     await sam.send("/start")
     welcome = await sam.next_reply()
-    assert welcome.text == say("welcome", privacy=say("privacy"))
-    assert say("privacy") in welcome.text
+    assert welcome.text == say("welcome", "en", privacy=say("privacy", "en"))
+    assert say("privacy", "en") in welcome.text
     assert welcome.button_texts == JOIN_BUTTONS
     assert await yv.store.contact(sam.id) is None  # nothing is kept until they say yes
     await assert_quiet(sam)
@@ -35,7 +35,7 @@ async def test_no_thanks_stores_nothing_and_nothing_more_is_ever_sent(yv: Harnes
     await sam.tap("No thanks")
     cleared, goodbye = await sam.replies(2)
     assert cleared.edited and cleared.buttons == []
-    assert goodbye.text == say("not_joined")
+    assert goodbye.text == say("not_joined", "en")
     assert await yv.store.contact(sam.id) is None
     assert db_rows(yv.settings.database, "SELECT * FROM contacts WHERE chat_id = ?", sam.id) == []
 
@@ -58,19 +58,25 @@ async def test_start_with_code_joins_that_cohort(yv: Harness) -> None:
     assert contact.status is ContactStatus.JOINED
 
 
-async def test_bad_code_says_so_but_still_offers_to_join(yv: Harness) -> None:
-    """/start WRONG explains the link did not work, still offers to join, and joins no cohort."""
-    await yv.cohort("Forum", "FORUM123")
+async def test_a_wrong_invite_link_joins_nobody_and_says_what_to_do(yv: Harness) -> None:
+    """Regression: /start WRONGCODE offered to join and quietly joined into no group. Now the
+    person hears the link did not work and to ask for a new one, with nothing to tap; the
+    right link still works after it."""
+    forum = await yv.cohort("Forum", "FORUM123")
     sam = yv.emu.user("Sam")
     await sam.send("/start NOSUCHCODE")
-    welcome = await sam.next_reply()
-    assert welcome.text == say("bad_code") + "\n\n" + say("welcome", privacy=say("privacy"))
-    assert welcome.button_texts == JOIN_BUTTONS
+    reply = await sam.next_reply()
+    assert reply.text == say("bad_link", "en")
+    assert "ask" in reply.text and reply.buttons == []
+    await assert_quiet(sam)
+    assert await yv.store.contact(sam.id) is None
+    await sam.send("/start FORUM123")
+    assert "Do you want to join?" in (await sam.next_reply()).text
     await sam.tap("Yes, I'm in")
     _cleared, joined = await sam.replies(2)
-    assert joined.text == say("joined")
+    assert joined.text == say("joined", "en")
     contact = await yv.store.contact(sam.id)
-    assert contact is not None and contact.cohort_id is None
+    assert contact is not None and contact.cohort_id == forum.id
 
 
 async def test_join_tap_sends_youre_in_and_removes_buttons(yv: Harness) -> None:
@@ -81,7 +87,7 @@ async def test_join_tap_sends_youre_in_and_removes_buttons(yv: Harness) -> None:
     await sam.tap("Yes, I'm in")
     cleared, joined = await sam.replies(2)
     assert cleared.edited and cleared.buttons == []
-    assert joined.text == say("joined")
+    assert joined.text == say("joined", "en")
     await assert_quiet(sam)
 
 
@@ -90,7 +96,7 @@ async def test_start_when_already_joined(yv: Harness) -> None:
     sam = await yv.joined("Sam")
     await sam.send("/start")
     reply = await sam.next_reply()
-    assert reply.text == say("already_joined")
+    assert reply.text == say("already_joined", "en")
     assert reply.buttons == []
     await assert_quiet(sam)
 
@@ -99,11 +105,11 @@ async def test_stop_then_start_rejoins(yv: Harness) -> None:
     """/stop marks the contact stopped; /start afterwards welcomes them back as joined."""
     sam = await yv.joined("Sam")
     await sam.send("/stop")
-    assert (await sam.next_reply()).text == say("stopped")
+    assert (await sam.next_reply()).text == say("stopped", "en")
     contact = await yv.store.contact(sam.id)
     assert contact is not None and contact.status is ContactStatus.STOPPED
     await sam.send("/start")
-    assert (await sam.next_reply()).text == say("joined_again")
+    assert (await sam.next_reply()).text == say("joined_again", "en")
     contact = await yv.store.contact(sam.id)
     assert contact is not None and contact.status is ContactStatus.JOINED
 
@@ -126,7 +132,7 @@ async def test_stop_cancels_an_invitation_already_queued(yv: Harness) -> None:
     await sam.next_reply()  # the first invitation went out
     await yv.store.enqueue(_later_invite(sam.id, checkin.id, yv.clock() + 1))
     await sam.send("/stop")
-    assert (await sam.next_reply()).text == say("stopped")
+    assert (await sam.next_reply()).text == say("stopped", "en")
     yv.clock.advance(5)
     await sam.assert_no_reply(within=0.3)
     statuses = db_rows(yv.settings.database, "SELECT status FROM outbox WHERE dedupe_key = 'later'")
@@ -143,10 +149,10 @@ async def test_help_privacy_and_unknown_commands(yv: Harness) -> None:
     sam = yv.emu.user("Sam")
     for command, expected in [("/help", "help"), ("/privacy", "privacy"), ("/blah", "help")]:
         await sam.send(command)
-        assert (await sam.next_reply()).text == say(expected), command
+        assert (await sam.next_reply()).text == say(expected, "en"), command
     ash = await yv.joined("Ash")
     await ash.send("/privacy")
-    assert (await ash.next_reply()).text == say("privacy")
+    assert (await ash.next_reply()).text == say("privacy", "en")
 
 
 async def test_text_from_someone_not_joined_points_to_start(yv: Harness) -> None:
@@ -162,14 +168,14 @@ async def test_checkin_command_from_someone_not_joined(yv: Harness) -> None:
     await yv.open_checkin("weekly")
     sam = yv.emu.user("Sam")
     await sam.send("/checkin")
-    assert (await sam.next_reply()).text == say("start_first")
+    assert (await sam.next_reply()).text == say("start_first", "en")
 
 
 async def test_text_from_joined_person_with_nothing_open(yv: Harness) -> None:
     """A joined person's chat message with no check-in running gets a gentle pointer."""
     sam = await yv.joined("Sam")
     await sam.send("hi there")
-    assert (await sam.next_reply()).text == say("nothing_to_answer")
+    assert (await sam.next_reply()).text == say("nothing_to_answer", "en")
 
 
 async def test_no_thanks_on_an_older_welcome_after_joining_is_honoured(yv: Harness) -> None:
@@ -188,7 +194,7 @@ async def test_no_thanks_on_an_older_welcome_after_joining_is_honoured(yv: Harne
     await sam.tap_data(no_thanks.data, message_id=first.message_id)
     cleared, goodbye = await sam.replies(2)
     assert cleared.message_id == first.message_id and cleared.buttons == []
-    assert goodbye.text == say("not_joined")
+    assert goodbye.text == say("not_joined", "en")
     contact = await yv.store.contact(sam.id)
     assert contact is None or contact.status is not ContactStatus.JOINED
     await yv.open_checkin("weekly")
@@ -202,8 +208,8 @@ async def test_bad_code_from_someone_already_in_says_the_code_did_not_work(yv: H
     forum = await yv.cohort("Forum", "FORUM123")
     sam = await yv.joined("Sam", "FORUM123")
     await sam.send("/start NOSUCHCODE")
-    reply = await sam.next_reply()
-    assert reply.text == say("bad_code") + "\n\n" + say("already_joined")
+    bad, still_in = await sam.replies(2)
+    assert (bad.text, still_in.text) == (say("bad_link", "en"), say("already_joined", "en"))
     contact = await yv.store.contact(sam.id)
     assert contact is not None and contact.cohort_id == forum.id
 
@@ -216,11 +222,11 @@ async def test_forged_join_button_with_an_unknown_code_expires(yv: Harness) -> N
     welcome = await sam.next_reply()
     await sam.tap_data("j:NOSUCHCODE", message_id=welcome.message_id)
     await assert_quiet(sam)
-    assert sam.toasts() == [say("button_expired")]
+    assert sam.toasts() == [say("button_expired", "en")]
     assert await yv.store.contact(sam.id) is None
     await sam.tap_data("j:", message_id=welcome.message_id)
     _cleared, joined = await sam.replies(2)
-    assert joined.text == say("joined")
+    assert joined.text == say("joined", "en")
     contact = await yv.store.contact(sam.id)
     assert contact is not None and contact.cohort_id is None
 
@@ -234,10 +240,10 @@ async def test_joining_again_from_an_older_welcome_says_welcome_back(yv: Harness
     await sam.tap("Yes, I'm in")
     await sam.replies(2)
     await sam.send("/stop")
-    assert (await sam.next_reply()).text == say("stopped")
+    assert (await sam.next_reply()).text == say("stopped", "en")
     await sam.tap("Yes, I'm in")
     replies = await sam.replies(2)
-    assert replies[-1].text == say("joined_again")
+    assert replies[-1].text == say("joined_again", "en")
 
 
 async def test_joining_works_when_telegram_will_not_remove_the_buttons(yv: Harness) -> None:
@@ -248,6 +254,6 @@ async def test_joining_works_when_telegram_will_not_remove_the_buttons(yv: Harne
     await sam.next_reply()
     yv.emu.fail_next("editMessageReplyMarkup", status=400)
     await sam.tap("Yes, I'm in")
-    assert (await sam.next_reply()).text == say("joined")
+    assert (await sam.next_reply()).text == say("joined", "en")
     contact = await yv.store.contact(sam.id)
     assert contact is not None and contact.status == "joined"

@@ -70,7 +70,7 @@ async def test_checkin_command_after_restart_shows_the_same_question(yv: Harness
     await sam.send("/checkin")
     back, older, again = await sam.replies(3)
     assert older.edited and older.buttons == []  # the copy from before the restart
-    assert back.text == say("welcome_back_survey")
+    assert back.text == say("welcome_back_survey", "en")
     assert again.text == MONEY_Q
     assert again.button_texts == ["I'm OK", "It's tight", "I'm struggling", "Prefer not to say"]
     for label in ["I'm OK", "Prefer not to say", "Skip", "Skip"]:

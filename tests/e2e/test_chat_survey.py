@@ -38,7 +38,7 @@ THANKS = "Thank you. We read every answer. We will tell you what changes because
 def question(number: int, total: int, text: str, limit: int | None = None) -> str:
     """The exact text of a question message."""
     body = f"{number} of {total}\n\n{text}"
-    return body + (f"\n\n{say('text_hint', limit=limit)}" if limit else "")
+    return body + (f"\n\n{say('text_hint', 'en', limit=limit)}" if limit else "")
 
 
 def stored(yv: Harness, checkin_id: int) -> dict[str, object]:
@@ -194,7 +194,7 @@ async def test_done_with_nothing_picked_asks_to_pick_one(yv: Harness) -> None:
         await tap_and_confirm(sam, label)
     await sam.tap("Done ✔")
     await assert_quiet(sam)
-    assert sam.toasts()[-1] == say("pick_one_first")
+    assert sam.toasts()[-1] == say("pick_one_first", "en")
     await sam.tap("Something else")
     assert (await sam.next_reply()).button_texts[6] == "✅ Something else"
 
@@ -203,7 +203,7 @@ async def test_checkin_command_with_nothing_open(yv: Harness) -> None:
     """/checkin when no check-in is open says so."""
     sam = await yv.joined("Sam")
     await sam.send("/checkin")
-    assert (await sam.next_reply()).text == say("no_checkin")
+    assert (await sam.next_reply()).text == say("no_checkin", "en")
 
 
 async def test_checkin_command_starts_an_open_checkin_without_the_invitation(
@@ -227,7 +227,7 @@ async def test_checkin_command_resumes_where_they_were(yv: Harness) -> None:
     await tap_and_confirm(sam, "😄 Really good")
     await sam.send("/checkin")
     back, older, again = await sam.replies(3)
-    assert back.text == say("welcome_back_survey")
+    assert back.text == say("welcome_back_survey", "en")
     assert older.edited and older.buttons == []
     assert again.text == question(2, 6, SAFE)
     assert again.button_texts == YESNO_BUTTONS
@@ -245,9 +245,9 @@ async def test_same_checkin_twice_says_already_done(yv: Harness) -> None:
     await start_invited(sam)
     await finish_weekly(sam)
     await sam.send("/checkin")
-    assert (await sam.next_reply()).text == say("already_done")
+    assert (await sam.next_reply()).text == say("already_done", "en")
     await sam.tap("Start")
-    assert (await sam.next_reply()).text == say("already_done")
+    assert (await sam.next_reply()).text == say("already_done", "en")
     await assert_quiet(sam)
     assert (await yv.store.totals(checkin.id)).responses == 1
 
@@ -259,7 +259,7 @@ async def test_text_after_finishing_gets_the_gentle_pointer(yv: Harness) -> None
     await start_invited(sam)
     await finish_weekly(sam, "first words")
     await sam.send("one more thing")
-    assert (await sam.next_reply()).text == say("nothing_to_answer")
+    assert (await sam.next_reply()).text == say("nothing_to_answer", "en")
     assert stored(yv, checkin.id)["anything"] == "first words"
 
 
@@ -273,7 +273,7 @@ async def test_checkin_for_another_cohort_is_not_offered(yv: Harness) -> None:
     await ash.next_reply()
     await assert_quiet(sam)
     await sam.send("/checkin")
-    assert (await sam.next_reply()).text == say("no_checkin")
+    assert (await sam.next_reply()).text == say("no_checkin", "en")
 
 
 async def test_closed_checkin_start_button_says_closed(yv: Harness) -> None:
@@ -284,7 +284,7 @@ async def test_closed_checkin_start_button_says_closed(yv: Harness) -> None:
     yv.clock.advance(120)
     await sam.tap("Start")
     await assert_quiet(sam)
-    assert sam.toasts() == [say("checkin_closed")]
+    assert sam.toasts() == [say("checkin_closed", "en")]
     assert db_rows(yv.settings.database, "SELECT * FROM progress") == []
 
 
@@ -296,5 +296,5 @@ async def test_answer_button_after_the_checkin_closed_says_closed(yv: Harness) -
     yv.clock.advance(120)
     await sam.tap("🙂 Good")
     await assert_quiet(sam)
-    assert sam.toasts() == [say("checkin_closed")]
+    assert sam.toasts() == [say("checkin_closed", "en")]
     assert db_rows(yv.settings.database, "SELECT * FROM answers") == []

@@ -117,7 +117,7 @@ async def test_killed_mid_checkin_resumes_at_the_same_question(setup: Setup) -> 
             await sam.send("/checkin")
             back, older, again = await sam.replies(3)
             assert older.edited and older.buttons == [], sam.transcript()
-            assert back.text == say("welcome_back_survey"), sam.transcript()
+            assert back.text == say("welcome_back_survey", "en"), sam.transcript()
             assert again.text == SOMEONE_Q, sam.transcript()
             assert again.button_texts == ["Yes", "No", "Prefer not to say"], sam.transcript()
             await finish_weekly(sam, LAST_WORDS, answered=3)
@@ -154,7 +154,7 @@ async def test_killed_right_after_a_tap_loses_nothing_and_repeats_nothing(
             # Unread replies to the tap (sent before the kill or after the restart) come first.
             skipped: list[str] = []
             while (shown := await sam.next_reply(timeout=STARTUP)).text != say(
-                "welcome_back_survey"
+                "welcome_back_survey", "en"
             ):
                 skipped.append(shown.text)
             assert set(skipped) <= {MONEY_Q + "\n\n✔ I'm OK", SOMEONE_Q}, sam.transcript()

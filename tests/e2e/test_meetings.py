@@ -67,9 +67,9 @@ async def add_meeting(
 def card(yv: PlanHarness, meeting: Meeting, answer: str | None) -> str:
     """The invitation card after an answer, as the bot edits it."""
     line = (
-        say("meeting_no_answer")
+        say("meeting_no_answer", "en")
         if answer is None
-        else say("meeting_your_answer", answer=LABEL[answer])
+        else say("meeting_your_answer", "en", answer=LABEL[answer])
     )
     return f"📅 {meeting.title}\n{details_of(meeting, yv.settings.zone)}\n\n{line}"
 
@@ -77,7 +77,7 @@ def card(yv: PlanHarness, meeting: Meeting, answer: str | None) -> str:
 async def invited(person: SimUser, meeting: Meeting, yv: PlanHarness) -> BotMessage:
     invite = await person.next_reply()
     details = details_of(meeting, yv.settings.zone)
-    assert invite.text == say("meeting_invite", title=meeting.title, details=details)
+    assert invite.text == say("meeting_invite", "en", title=meeting.title, details=details)
     return invite
 
 
@@ -123,7 +123,7 @@ async def test_a_cohort_meeting_invites_only_that_cohort(yvp: PlanHarness) -> No
     await ash.assert_no_reply()
     await ash.tap_data(f"m:{meeting.id}:going")
     await settle(ash)
-    assert ash.toasts() == [say("button_expired")]
+    assert ash.toasts() == [say("button_expired", "en")]
     assert await yvp.store.rsvp(meeting.id, ash.id) is None
 
 
@@ -138,7 +138,7 @@ async def test_going_edits_the_card_and_the_answer_can_change(yvp: PlanHarness) 
     assert going.text == card(yvp, meeting, "going")
     assert going.button_texts == RSVP_BUTTONS
     await settle(sam)
-    assert sam.toasts() == [say("rsvp_thanks")]
+    assert sam.toasts() == [say("rsvp_thanks", "en")]
     assert await yvp.store.rsvp(meeting.id, sam.id) is Rsvp.GOING
     maybe = await answer(sam, "Maybe 🤔")
     assert maybe.text == card(yvp, meeting, "maybe")
@@ -181,7 +181,7 @@ async def test_after_the_start_an_rsvp_tap_changes_nothing(yvp: PlanHarness) -> 
     yvp.clock.advance(2 * HOUR + 60)
     await sam.tap("Can't make it")
     await settle(sam)
-    assert sam.toasts()[-1] == say("meeting_started")
+    assert sam.toasts()[-1] == say("meeting_started", "en")
     [shown] = [m for m in sam.messages() if m.message_id == invite.message_id]
     assert shown.text == card(yvp, meeting, "going")
     assert await yvp.store.rsvp(meeting.id, sam.id) is Rsvp.GOING
@@ -206,16 +206,16 @@ async def test_meeting_cancel_tells_everyone_invited_and_its_buttons_say_cancell
     )
     for person in (sam, ash, cat):
         notice = await person.next_reply()
-        assert notice.text == say("meeting_cancelled", title=TITLE, when=when)
+        assert notice.text == say("meeting_cancelled", "en", title=TITLE, when=when)
         assert notice.button_texts == []
     await sam.tap("Maybe 🤔")
     await settle(sam)
-    assert sam.toasts()[-1] == say("meeting_cancelled_toast")
+    assert sam.toasts()[-1] == say("meeting_cancelled_toast", "en")
     assert await yvp.store.rsvp(meeting.id, sam.id) is Rsvp.GOING
     yvp.clock.advance(3 * DAY - 30 * 60)
     await yvp.plan()
     await sam.send("/meetings")
-    assert (await sam.next_reply()).text == say("meetings_none")
+    assert (await sam.next_reply()).text == say("meetings_none", "en")
     await sam.assert_no_reply()
 
 
@@ -236,7 +236,7 @@ async def test_meeting_change_where_tells_everyone_invited(yvp: PlanHarness) -> 
     assert "📍 Town hall" in details
     for person in (sam, ash):
         notice = await person.next_reply()
-        assert notice.text == say("meeting_changed", title=TITLE, details=details)
+        assert notice.text == say("meeting_changed", "en", title=TITLE, details=details)
         assert notice.button_texts == RSVP_BUTTONS
     going = await answer(sam, "Going ✅")
     assert going.text == card(yvp, moved, "going")
@@ -263,7 +263,7 @@ async def test_reminders_go_to_going_and_maybe_only_once_each(yvp: PlanHarness) 
     await yvp.plan()
     for person in (gus, may):
         reminder = await person.next_reply()
-        assert reminder.text == say("meeting_reminder_24h", title=TITLE, details=details)
+        assert reminder.text == say("meeting_reminder_24h", "en", title=TITLE, details=details)
     await yvp.plan(2)
     for person in (gus, may, nia, oli):
         await person.assert_no_reply()
@@ -271,7 +271,7 @@ async def test_reminders_go_to_going_and_maybe_only_once_each(yvp: PlanHarness) 
     await yvp.plan(2)
     for person in (gus, may):
         reminder = await person.next_reply()
-        assert reminder.text == say("meeting_reminder_1h", title=TITLE, details=details)
+        assert reminder.text == say("meeting_reminder_1h", "en", title=TITLE, details=details)
     for person in (gus, may, nia, oli):
         await person.assert_no_reply()
     urgent = db_rows(
@@ -306,7 +306,7 @@ async def test_the_hour_before_reminder_goes_even_in_quiet_hours(
     await yv.plan()
     reminder = await sam.next_reply()
     assert reminder.text == say(
-        "meeting_reminder_1h", title=TITLE, details=details_of(meeting, zone)
+        "meeting_reminder_1h", "en", title=TITLE, details=details_of(meeting, zone)
     )
     await sam.assert_no_reply()
     yv.clock.advance(4 * HOUR)
@@ -326,14 +326,16 @@ async def test_a_moved_meeting_replans_its_reminders(yvp: PlanHarness) -> None:
     moved = await yvp.store.meeting(meeting.id)
     assert moved is not None and moved.starts_at == starts
     details = details_of(moved, yvp.settings.zone)
-    assert (await sam.next_reply()).text == say("meeting_changed", title=TITLE, details=details)
+    assert (await sam.next_reply()).text == say(
+        "meeting_changed", "en", title=TITLE, details=details
+    )
     yvp.clock.advance(2 * DAY + 60)
     await yvp.plan()
     await sam.assert_no_reply()
     yvp.clock.advance(starts - DAY - yvp.clock() + 60)
     await yvp.plan()
     reminder = await sam.next_reply()
-    assert reminder.text == say("meeting_reminder_24h", title=TITLE, details=details)
+    assert reminder.text == say("meeting_reminder_24h", "en", title=TITLE, details=details)
 
 
 async def test_a_meeting_moved_after_its_reminder_reminds_again(yvp: PlanHarness) -> None:
@@ -398,10 +400,10 @@ async def test_meetings_command_before_joining_and_with_none_coming(yvp: PlanHar
     """/meetings from someone not joined asks them to /start; with none coming it says so."""
     eve = yvp.emu.user("Eve")
     await eve.send("/meetings")
-    assert (await eve.next_reply()).text == say("start_first")
+    assert (await eve.next_reply()).text == say("start_first", "en")
     sam = await yvp.joined("Sam")
     await sam.send("/meetings")
-    assert (await sam.next_reply()).text == say("meetings_none")
+    assert (await sam.next_reply()).text == say("meetings_none", "en")
 
 
 async def test_feedback_checkin_goes_only_to_going_and_maybe(yvp: PlanHarness) -> None:
@@ -415,11 +417,11 @@ async def test_feedback_checkin_goes_only_to_going_and_maybe(yvp: PlanHarness) -
     assert result.stdout.endswith("\nFeedback check-in open for 3d; 2 invitations queued.\n")
     for person in (gus, may):
         invite = await person.next_reply()
-        assert invite.text == say("invitation", title="How was the meeting?")
+        assert invite.text == say("invitation", "en", title="How was the meeting?")
     for person in (nia, oli):
         await person.assert_no_reply()
         await person.send("/checkin")
-        assert (await person.next_reply()).text == say("no_checkin")
+        assert (await person.next_reply()).text == say("no_checkin", "en")
     await gus.tap("Start")
     intro, first = await gus.replies(2)
     assert intro.text.startswith("How was the meeting?")
@@ -443,7 +445,7 @@ async def test_a_late_day_before_reminder_is_dropped_when_the_hour_before_one_is
     await yvp.plan(2)
     reminder = await sam.next_reply()
     details = details_of(meeting, yvp.settings.zone)
-    assert reminder.text == say("meeting_reminder_1h", title=TITLE, details=details)
+    assert reminder.text == say("meeting_reminder_1h", "en", title=TITLE, details=details)
     await sam.assert_no_reply(within=1.5)  # longer than the chat gap a second message waits
 
 

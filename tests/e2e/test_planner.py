@@ -19,8 +19,8 @@ from tests.conftest import PlanFactory, PlanHarness, db_rows, finish_weekly, sta
 pytestmark = pytest.mark.timeout(30)
 
 DAY = 86400.0
-INVITE = say("invitation", title="How are things?")
-REMINDER = say("reminder", title="How are things?")
+INVITE = say("invitation", "en", title="How are things?")
+REMINDER = say("reminder", "en", title="How are things?")
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -52,7 +52,7 @@ async def test_one_reminder_goes_only_to_people_who_have_not_finished(yvp: PlanH
     assert (await ben.next_reply()).text == INVITE
     assert (await cat.next_reply()).text == INVITE
     await cat.send("/stop")
-    assert (await cat.next_reply()).text == say("stopped")
+    assert (await cat.next_reply()).text == say("stopped", "en")
 
     yvp.clock.advance(1 * DAY + 60)
     await yvp.plan()
@@ -83,7 +83,7 @@ async def test_someone_halfway_through_still_gets_the_reminder(yvp: PlanHarness)
     assert (await ben.next_reply()).text == REMINDER
     await ben.tap("Start")
     back, older, question = await ben.replies(3)
-    assert back.text == say("welcome_back_survey")
+    assert back.text == say("welcome_back_survey", "en")
     assert older.message_id == second.message_id and older.buttons == []
     assert question.text == second.text and question.message_id != second.message_id
 
@@ -169,7 +169,7 @@ async def test_in_quiet_hours_invitations_wait_and_urgent_messages_go(
     await queue_urgent(yv, sam, "urgent: starts in an hour")
     assert (await sam.next_reply()).text == "urgent: starts in an hour"
     await sam.send("/help")
-    assert (await sam.next_reply()).text == say("help")
+    assert (await sam.next_reply()).text == say("help", "en")
     await sam.assert_no_reply()
     yv.clock.advance(3 * 3600 + 60)
     assert (await sam.next_reply()).text == INVITE

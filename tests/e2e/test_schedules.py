@@ -19,7 +19,7 @@ from tests.conftest import PlanFactory, PlanHarness, db_rows
 pytestmark = pytest.mark.timeout(30)
 
 DAY = 86400.0
-INVITE = say("invitation", title="How are things?")
+INVITE = say("invitation", "en", title="How are things?")
 MONDAY_6PM = parse_every("mon 18:00").spec
 
 

@@ -1,0 +1,144 @@
+"""Joining and leaving: the welcome, joining a cohort by its invite link, saying no, /stop and
+/delete, and the one-line answers (/help, /privacy). Each writes once with the update id and
+returns what to show, as data the door renders in the person's language; ``None`` means the
+update was handled before and nothing is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot import keys
+from bot.services import Services
+from flows.texts import Buttons, Text, message
+from storage.base import DEFAULT_LANGUAGE, Contact, ContactStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What to show: messages (a text and its buttons, as data), in ``language``. For a
+    button press, ``popup`` (a message key) refuses it and nothing else is shown; otherwise
+    the press is answered and the pressed message loses its buttons."""
+
+    language: str
+    messages: list[tuple[Text, Buttons]] = field(default_factory=list)
+    popup: str | None = None
+
+
+def _said(contact: Contact | None, text: Text, buttons: Buttons | None = None) -> Shown:
+    """One message in the person's language (the default before they join)."""
+    language = contact.language if contact else DEFAULT_LANGUAGE
+    return Shown(language, [(text, buttons or [])])
+
+
+async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Shown | None:
+    """/start [CODE]: the welcome with a join button; welcome back for someone who stopped.
+    A code that matches no cohort joins nobody: the person hears the link did not work."""
+    store = svc.store
+    cohort = await store.cohort_by_code(code) if code else None
+    contact = await store.contact(chat_id)
+    if code and cohort is None:
+        # Never join anyone into no group by a mistyped link: say so, and change nothing.
+        if not await store.claim_update(update_id, svc.now()):
+            return None
+        shown = _said(contact, message("bad_link"))
+        if contact is not None and contact.status is ContactStatus.JOINED:
+            shown.messages.append((message("already_joined"), []))
+        return shown
+    if contact is not None:
+        cohort_id = cohort.id if cohort else None  # None keeps the cohort they had
+        if not await store.join(chat_id, cohort_id, contact.language, svc.today(), update_id):
+            return None
+        was_in = contact.status is ContactStatus.JOINED
+        return _said(contact, message("already_joined" if was_in else "joined_again"))
+    if not await store.claim_update(update_id, svc.now()):
+        return None
+    buttons: Buttons = [
+        [{"text": message("join_yes"), "data": f"j:{cohort.invite_code if cohort else ''}"}],
+        [{"text": message("join_no"), "data": "n"}],
+    ]
+    return _said(None, message("welcome", privacy=message("privacy")), buttons=buttons)
+
+
+async def join(svc: Services, chat_id: int, code: str, update_id: int) -> Shown | None:
+    """The welcome's join button (it carries the cohort's code when the link had one)."""
+    cohort = await svc.store.cohort_by_code(code) if code else None
+    before = await svc.store.contact(chat_id)
+    if code and cohort is None:  # the welcome carries only real codes: this one is forged
+        return await refuse(svc, update_id, "button_expired", before)
+    language = before.language if before else DEFAULT_LANGUAGE
+    cohort_id = cohort.id if cohort else None
+    if not await svc.store.join(chat_id, cohort_id, language, svc.today(), update_id):
+        return None
+    log.info("contact joined")
+    if before is None:
+        return _said(None, message("joined"))
+    was_in = before.status is ContactStatus.JOINED
+    return _said(before, message("already_joined" if was_in else "joined_again"))
+
+
+async def decline(svc: Services, chat_id: int, update_id: int) -> Shown | None:
+    """ "No thanks". On an older welcome after joining, it stops them: the reply promises no
+    more messages."""
+    contact = await svc.store.contact(chat_id)
+    if contact is not None and contact.status is ContactStatus.JOINED:
+        claimed = await svc.store.set_status(chat_id, ContactStatus.STOPPED, update_id)
+    else:
+        claimed = await svc.store.claim_update(update_id, svc.now())
+    return _said(contact, message("not_joined")) if claimed else None
+
+
+async def stop(svc: Services, chat_id: int, update_id: int) -> Shown | None:
+    """/stop: no more messages until /start."""
+    contact = await svc.store.contact(chat_id)
+    if contact is None:
+        claimed = await svc.store.claim_update(update_id, svc.now())
+    else:
+        claimed = await svc.store.set_status(chat_id, ContactStatus.STOPPED, update_id)
+        if claimed:
+            log.info("contact stopped")
+    return _said(contact, message("stopped")) if claimed else None
+
+
+async def ask_delete(svc: Services, chat_id: int, update_id: int) -> Shown | None:
+    """/delete: what is removed, and a button to confirm."""
+    if not await svc.store.claim_update(update_id, svc.now()):
+        return None
+    buttons: Buttons = [
+        [{"text": message("delete_yes"), "data": "d:yes"}],
+        [{"text": message("delete_no"), "data": "d:no"}],
+    ]
+    contact = await svc.store.contact(chat_id)
+    return _said(contact, message("delete_ask"), buttons=buttons)
+
+
+async def delete(svc: Services, chat_id: int, confirmed: bool, update_id: int) -> Shown | None:
+    """The delete buttons: remove the contact and everything that points at them, or not."""
+    contact = await svc.store.contact(chat_id)
+    if not confirmed:
+        claimed = await svc.store.claim_update(update_id, svc.now())
+        return _said(contact, message("delete_cancelled")) if claimed else None
+    links = [keys.link(svc.key, c.id, chat_id) for c in await svc.store.checkins()]
+    if not await svc.store.erase_person(chat_id, links, update_id):
+        return None
+    log.info("contact erased")
+    return _said(contact, message("deleted"))
+
+
+async def say_once(svc: Services, chat_id: int, key: str, update_id: int) -> Shown | None:
+    """A message that changes nothing (/help, /privacy, an edited message): once per update."""
+    if not await svc.store.claim_update(update_id, svc.now()):
+        return None
+    return _said(await svc.store.contact(chat_id), message(key))
+
+
+async def refuse(
+    svc: Services, update_id: int, key: str, contact: Contact | None = None
+) -> Shown | None:
+    """A button press that changes nothing: a pop-up ``key`` (silent if the update repeats)."""
+    if not await svc.store.claim_update(update_id, svc.now()):
+        return None
+    return Shown(contact.language if contact else DEFAULT_LANGUAGE, popup=key)
