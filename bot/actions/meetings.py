@@ -96,6 +96,11 @@ async def add(store: Store, meeting: Meeting, clock: Clock) -> tuple[Meeting, in
     )
 
 
+async def upcoming(store: Store, now: float) -> list[tuple[Meeting, dict[str, int]]]:
+    """Meetings to come, soonest first, each with its RSVP counts (counts only, never who)."""
+    return [(m, await store.rsvp_counts(m.id)) for m in await store.meetings(now)]
+
+
 async def find(store: Store, meeting_id: int) -> Meeting:
     """A meeting that is still on; raises for an unknown or cancelled one."""
     found = await store.meeting(meeting_id)

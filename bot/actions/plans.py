@@ -185,6 +185,11 @@ async def save_schedule(store: Store, plan: CheckinPlan, cohort_id: int | None) 
     )
 
 
+async def schedules(store: Store) -> list[Schedule]:
+    """Every schedule, cancelled ones too, as staff list them."""
+    return await store.schedules()
+
+
 async def cancel_schedule(store: Store, schedule_id: int) -> None:
     """Stop a schedule (check-ins it opened stay open); raises if there is no active one."""
     if not await store.cancel_schedule(schedule_id):

@@ -16,13 +16,13 @@ from pathlib import Path
 import click
 from pydantic import SecretStr
 
-from bot.actions import audience
-from bot.actions.notices import invitation
+from bot.actions import cohorts, plans
+from bot.actions.plans import CheckinRequest
 from bot.emulator import BotMessage, Emulator, SimUser
 from bot.runtime.runner import BotRunner, open_services
 from bot.settings import Settings
 from flows.survey import Survey
-from storage.base import NewCheckin, Totals
+from storage.base import Totals
 
 TOKEN = "123456:demo-token"
 THOUGHTS = [
@@ -125,7 +125,7 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
             await runner.start()
             try:
                 click.echo("Youth Voice demo: the real bot against the built-in Bot API emulator.")
-                cohort = await svc.store.add_cohort("Demo forum", "DEMO2026", "2026-01-01")
+                cohort, _link = await cohorts.add_cohort(svc.store, "Demo forum", svc.today())
                 crowd = [emu.user(f"Young person {i + 1}") for i in range(people)]
                 survey = svc.surveys["weekly"]
                 started = time.monotonic()
@@ -135,13 +135,11 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
                     )
                     for p in crowd
                 ]
-                while await svc.store.count_audience(audience.cohort(cohort.id)) < people:
+                while await plans.reach(svc.store, cohort.id) < people:
                     await asyncio.sleep(0.1)
-                new = NewCheckin(survey.id, cohort.id, time.time())
-                checkin, queued = await svc.store.open_checkin(
-                    new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
-                )
-                assert checkin is not None
+                # What `youthvoice checkin weekly --cohort "Demo forum"` does.
+                plan = plans.plan_checkin(survey, CheckinRequest(), settings.zone, None, svc.now())
+                checkin, queued = await plans.open_now(svc.store, plan, cohort.id)
                 click.echo(f"{people} young people joined; {queued} invitations queued.")
                 await asyncio.gather(*tasks)
                 took = time.monotonic() - started

@@ -96,10 +96,7 @@ def meeting_list() -> None:
     """Meetings coming up, with RSVP counts (counts only, never names)."""
     settings = settings_or_exit()
 
-    async def work(store: Store) -> list[tuple[Meeting, dict[str, int]]]:
-        return [(m, await store.rsvp_counts(m.id)) for m in await store.meetings(clock())]
-
-    rows = with_store(settings, work)
+    rows = with_store(settings, lambda store: meetings.upcoming(store, clock()))
     if not rows:
         click.echo("No meetings coming up. Add one with: youthvoice meeting add TITLE --at ...")
     for m, counts in rows:

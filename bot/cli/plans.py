@@ -111,7 +111,7 @@ def schedules() -> None:
 def schedules_list() -> None:
     """Every schedule, with its next opening."""
     settings = settings_or_exit()
-    rows = with_store(settings, lambda s: s.schedules())
+    rows = with_store(settings, plans.schedules)
     if not rows:
         click.echo("No schedules. Add one with: youthvoice checkin SURVEY --at ... or --every ...")
     for row in rows:
