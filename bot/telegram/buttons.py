@@ -1,5 +1,6 @@
-"""Button presses. Button data comes back from the phone, so it is parsed and checked against
-the database; anything unknown or out of date gets "this button has expired" and changes nothing.
+"""Button presses. Button data comes back from the phone, so it is decoded by
+``bot.actions.button_data`` and checked against the database; anything unknown, forged or out of
+date gets "this button has expired" and changes nothing.
 """
 
 from __future__ import annotations
@@ -10,11 +11,20 @@ from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from bot import keys
+from bot.actions.button_data import (
+    Answer,
+    Decline,
+    Delete,
+    Join,
+    MeetingReply,
+    StartCheckin,
+    decode,
+)
 from bot.services import Services
 from bot.telegram import conversation, meetings
 from bot.telegram.context import services
 from bot.telegram.conversation import toast
-from bot.telegram.render import button_id, remove_buttons, reply
+from bot.telegram.render import remove_buttons, reply
 from flows import engine
 from flows.messages import say
 from storage.base import ContactStatus
@@ -23,25 +33,25 @@ log = logging.getLogger(__name__)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Route a button press by its prefix: join, no thanks, start, answer, delete."""
+    """Route a button press by its decoded kind: join, no thanks, start, answer, RSVP, delete."""
     svc = services(context)
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    kind, _, rest = (query.data or "").partition(":")
-    if kind == "j":
-        await _join(svc, update, query, rest)
-    elif kind == "n":
-        await _decline(svc, update, query)
-    elif kind == "c" and (checkin_id := button_id(rest)) is not None:
-        await _start_checkin(svc, update, query, checkin_id)
-    elif kind == "a":
-        await _answer(svc, update, query, rest)
-    elif kind == "m":
-        await meetings.on_rsvp(svc, update, query, rest)
-    elif kind == "d" and rest in ("yes", "no"):
-        await _delete(svc, update, query, rest == "yes")
-    else:
-        await toast(svc, update, query)
+    match decode(query.data or ""):
+        case Join(code):
+            await _join(svc, update, query, code)
+        case Decline():
+            await _decline(svc, update, query)
+        case StartCheckin(checkin_id):
+            await _start_checkin(svc, update, query, checkin_id)
+        case Answer() as answer:
+            await _answer(svc, update, query, answer)
+        case MeetingReply() as reply_to_meeting:
+            await meetings.on_rsvp(svc, update, query, reply_to_meeting)
+        case Delete(confirmed):
+            await _delete(svc, update, query, confirmed)
+        case None:
+            await toast(svc, update, query)
 
 
 async def _join(svc: Services, update: Update, query: CallbackQuery, code: str) -> None:
@@ -99,12 +109,9 @@ async def _start_checkin(
     await conversation.begin(svc, update, checkin, contact)
 
 
-async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str) -> None:
-    checkin_part, _, rest = data.partition(":")
-    question_id, _, value = rest.partition(":")
+async def _answer(svc: Services, update: Update, query: CallbackQuery, answer: Answer) -> None:
     contact = await conversation.joined_contact(svc, query.from_user.id)
-    checkin_id = button_id(checkin_part)
-    checkin = await svc.store.checkin(checkin_id) if checkin_id is not None else None
+    checkin = await svc.store.checkin(answer.checkin_id)
     if contact is None or checkin is None or not await conversation.invited(svc, checkin, contact):
         await toast(svc, update, query)
         return
@@ -119,7 +126,7 @@ async def _answer(svc: Services, update: Update, query: CallbackQuery, data: str
         return
     state = engine.State.from_data(progress.state)
     message_id = query.message.message_id if query.message is not None else None
-    press = engine.Press(question_id, value, message_id)
+    press = engine.Press(answer.question_id, answer.value, message_id)
     await conversation.step(svc, update, checkin, state, press, contact)
 
 

@@ -10,6 +10,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.actions.button_data import Decline, Delete, Join, encode
 from bot.services import Services
 from bot.telegram import conversation
 from bot.telegram.context import services
@@ -51,8 +52,8 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     text = bad_code + say("welcome", privacy=say("privacy"))
     buttons = [
-        [{"text": say("join_yes"), "data": f"j:{cohort.invite_code if cohort else ''}"}],
-        [{"text": say("join_no"), "data": "n"}],
+        [{"text": say("join_yes"), "data": encode(Join(cohort.invite_code if cohort else ""))}],
+        [{"text": say("join_no"), "data": encode(Decline())}],
     ]
     if await svc.store.claim_update(update.update_id, svc.now()):
         await reply(update, text, keyboard(buttons))
@@ -82,8 +83,8 @@ async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/delete: explain what is removed and ask to confirm."""
     buttons = [
-        [{"text": say("delete_yes"), "data": "d:yes"}],
-        [{"text": say("delete_no"), "data": "d:no"}],
+        [{"text": say("delete_yes"), "data": encode(Delete(confirmed=True))}],
+        [{"text": say("delete_no"), "data": encode(Delete(confirmed=False))}],
     ]
     svc = services(context)
     if await svc.store.claim_update(update.update_id, svc.now()):
