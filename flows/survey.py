@@ -26,8 +26,10 @@ from pydantic import (
 from flows.messages import say
 
 SCHEMA_VERSION = 1
-# Ids travel inside Telegram button data (64 bytes at most), so they stay short.
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
+# Ids travel inside Telegram button data (64 bytes at most), so they stay short: at most 20
+# characters, which bot/actions/button_data.py counts on (its tests check the longest fits).
+ID_PATTERN = r"[a-z][a-z0-9_]{0,19}"
+Id = Annotated[str, Field(pattern=rf"^{ID_PATTERN}$")]
 # Answer values that are not option ids. Option ids cannot start with "~".
 SKIPPED = "~skip"
 PREFER_NOT = "~pns"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.actions.button_data import MeetingReply, StartCheckin, encode
 from flows.texts import Buttons, Text, lines, local_time, message
-from storage.base import Meeting
+from storage.base import Meeting, Rsvp
 
 
 def invitation(checkin_id: int, title: str) -> dict[str, Any]:
@@ -25,7 +26,7 @@ def checkin_reminder(checkin_id: int, title: str) -> dict[str, Any]:
 def _checkin_message(key: str, checkin_id: int, title: str) -> dict[str, Any]:
     return {
         "text": message(key, title=title),
-        "buttons": [[{"text": message("start_button"), "data": f"c:{checkin_id}"}]],
+        "buttons": [[{"text": message("start_button"), "data": encode(StartCheckin(checkin_id))}]],
     }
 
 
@@ -41,10 +42,10 @@ def meeting_details(meeting: Meeting) -> Text:
 
 def rsvp_buttons(meeting: Meeting) -> Buttons:
     """Going / Maybe / Can't make it (and the online link, when there is one)."""
-    rows: Buttons = [
-        [{"text": message(f"meeting_{answer}"), "data": f"m:{meeting.id}:{answer}"}]
-        for answer in ("going", "maybe", "no")
-    ]
+    rows: Buttons = []
+    for answer in Rsvp:
+        data = encode(MeetingReply(meeting.id, answer))
+        rows.append([{"text": message(f"meeting_{answer.value}"), "data": data}])
     if meeting.link:
         rows.append([{"text": message("meeting_online"), "url": meeting.link}])
     return rows

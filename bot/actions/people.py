@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot import keys
+from bot.actions.button_data import Decline, Delete, Join, encode
 from bot.services import Services
 from flows.texts import Buttons, Text, message
 from storage.base import DEFAULT_LANGUAGE, Contact, ContactStatus
@@ -57,8 +58,8 @@ async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Sho
     if not await store.claim_update(update_id, svc.now()):
         return None
     buttons: Buttons = [
-        [{"text": message("join_yes"), "data": f"j:{cohort.invite_code if cohort else ''}"}],
-        [{"text": message("join_no"), "data": "n"}],
+        [{"text": message("join_yes"), "data": encode(Join(cohort.invite_code if cohort else ""))}],
+        [{"text": message("join_no"), "data": encode(Decline())}],
     ]
     return _said(None, message("welcome", privacy=message("privacy")), buttons=buttons)
 
@@ -108,8 +109,8 @@ async def ask_delete(svc: Services, chat_id: int, update_id: int) -> Shown | Non
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     buttons: Buttons = [
-        [{"text": message("delete_yes"), "data": "d:yes"}],
-        [{"text": message("delete_no"), "data": "d:no"}],
+        [{"text": message("delete_yes"), "data": encode(Delete(confirmed=True))}],
+        [{"text": message("delete_no"), "data": encode(Delete(confirmed=False))}],
     ]
     contact = await svc.store.contact(chat_id)
     return _said(contact, message("delete_ask"), buttons=buttons)

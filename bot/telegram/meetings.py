@@ -7,11 +7,12 @@ from telegram.ext import ContextTypes
 
 from bot.actions import audience
 from bot.actions.answering import joined
+from bot.actions.button_data import MeetingReply
 from bot.actions.notices import meeting_details, rsvp_buttons
 from bot.services import Services
 from bot.telegram.context import services
 from bot.telegram.conversation import toast
-from bot.telegram.render import button_id, keyboard, reply
+from bot.telegram.render import keyboard, reply
 from flows.messages import say
 from flows.texts import render, render_buttons
 from storage.base import DEFAULT_LANGUAGE, Meeting, Rsvp
@@ -34,13 +35,11 @@ def _buttons(svc: Services, meeting: Meeting, lang: str) -> InlineKeyboardMarkup
     return keyboard(render_buttons(rsvp_buttons(meeting), lang, svc.settings.zone))
 
 
-async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str) -> None:
-    """m:<meeting>:<going|maybe|no>: record the answer, changeable until the start."""
-    meeting_part, _, answer_part = data.partition(":")
+async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, press: MeetingReply) -> None:
+    """Going / Maybe / Can't make it: record the answer, changeable until the start."""
     contact = await joined(svc, query.from_user.id)
-    number = button_id(meeting_part)
-    meeting = await svc.store.meeting(number) if number is not None else None
-    if contact is None or meeting is None or answer_part not in {r.value for r in Rsvp}:
+    meeting = await svc.store.meeting(press.meeting_id)
+    if contact is None or meeting is None:
         await toast(svc, update, query)
         return
     if meeting.cancelled:
@@ -52,7 +51,7 @@ async def on_rsvp(svc: Services, update: Update, query: CallbackQuery, data: str
     if not await svc.store.in_audience(audience.invited_to(meeting), contact.chat_id):
         await toast(svc, update, query, lang=contact.language)
         return
-    answer = Rsvp(answer_part)
+    answer = press.answer
     if not await svc.store.set_rsvp(meeting.id, contact.chat_id, answer, update.update_id):
         return
     lang = contact.language

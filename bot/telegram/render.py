@@ -1,8 +1,5 @@
 """Turns engine effects and outbox payloads into Telegram text and inline keyboards, and sends
-plain replies.
-
-Button data is short and untrusted: ``a:<checkin>:<question>:<value>`` and friends, always
-checked against the database before anything changes.
+plain replies. Button data is written by ``bot.actions.button_data``.
 """
 
 from __future__ import annotations
@@ -14,6 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.actions.button_data import Answer, encode
 from bot.actions.people import Shown
 from flows.engine import DONE, Ask
 from flows.messages import say
@@ -21,12 +19,6 @@ from flows.survey import NO, PREFER_NOT, SKIPPED, YES, QuestionType
 from flows.texts import render, render_buttons
 
 Buttons = list[list[dict[str, str]]]
-
-
-def button_id(text: str) -> int | None:
-    """An id from button data, or None: ASCII digits only ("²".isdigit() is true), and short
-    enough for a SQLite integer, so forged data cannot raise."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 async def remove_buttons(query: CallbackQuery) -> None:
@@ -73,7 +65,7 @@ def question_buttons(ask: Ask, checkin_id: int, lang: str = "en") -> Buttons:
     question = ask.question
 
     def button(text: str, value: str) -> dict[str, str]:
-        return {"text": text, "data": f"a:{checkin_id}:{question.id}:{value}"}
+        return {"text": text, "data": encode(Answer(checkin_id, question.id, value))}
 
     rows: Buttons = []
     if question.type is QuestionType.YESNO:

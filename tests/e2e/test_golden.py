@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.actions.button_data import Answer, decode
 from bot.telegram.screen import ClearButtons, MarkPressed, Op, Popup, RedrawPressed, Send, screen
 from flows.engine import (
     Event,
@@ -141,7 +142,7 @@ class Chat:
                 if op.question:
                     asked = message_id
                     data = next(iter(self.buttons[message_id].values()), "")
-                    self.question_of[message_id] = data.split(":")[2] if data else "(text)"
+                    self.question_of[message_id] = _answer(data).question_id if data else "(text)"
             elif isinstance(op, ClearButtons):
                 had = bool(self.buttons.get(op.message_id))
                 self.buttons[op.message_id] = {}
@@ -158,6 +159,13 @@ class Chat:
             elif isinstance(op, Popup) and op.text:
                 lines.append(f"(pop-up) {op.text}")
         return lines, asked
+
+
+def _answer(data: str) -> Answer:
+    """A question button's data, read through the bot's codec as the bot reads it."""
+    press = decode(data)
+    assert isinstance(press, Answer), f"not a question button: {data!r}"
+    return press
 
 
 def _event(line: str, state: State, chat: Chat) -> tuple[Event, int | None]:
@@ -179,8 +187,8 @@ def _event(line: str, state: State, chat: Chat) -> tuple[Event, int | None]:
         buttons = chat.buttons[message_id] if verb == "tap" else chat.sent[message_id]
         if rest not in buttons:
             raise ValueError(f"{line!r}: no such button on #{message_id}: {texts!r}")
-        _, _, pressed_question, value = buttons[rest].split(":", 3)
-        return Press(pressed_question, value, message_id), message_id
+        answer = _answer(buttons[rest])
+        return Press(answer.question_id, answer.value, message_id), message_id
     raise ValueError(f"{line!r}: not a script line (see PATHS)")
 
 

@@ -1,0 +1,121 @@
+"""Button data: one typed value for each kind of button the bot sends, and the one codec that
+writes it into Telegram's 64 bytes and reads it back, refusing anything the bot did not write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flows.engine import DONE
+from flows.survey import ID_PATTERN, PREFER_NOT, SKIPPED
+from storage.base import Rsvp
+
+MAX_BYTES = 64  # Telegram's limit on callback_data, in UTF-8 bytes
+VERSION = "1"  # leads all data written now; data without it is from before versions (legacy)
+
+
+@dataclass(frozen=True)
+class Join:
+    """ "Yes, I'm in" on the welcome; ``code`` is the cohort's invite code, "" for none."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Decline:
+    """ "No thanks" on the welcome."""
+
+
+@dataclass(frozen=True)
+class StartCheckin:
+    """Start on an invitation or reminder."""
+
+    checkin_id: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A button under a question: an option id, a scale point, yes/no, skip, prefer not, done."""
+
+    checkin_id: int
+    question_id: str
+    value: str
+
+
+@dataclass(frozen=True)
+class MeetingReply:
+    """Going / Maybe / Can't make it under a meeting."""
+
+    meeting_id: int
+    answer: Rsvp
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Yes or no to "delete everything about me"."""
+
+    confirmed: bool
+
+
+Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete
+
+# The fields, as the bot writes them. Numbers are ASCII digits ("²".isdigit() is true), short
+# enough for a SQLite integer; question ids and values are what survey validation allows.
+_NUMBER = r"[0-9]{1,18}"
+_CODE = r"[A-Za-z0-9_-]{1,32}"  # invite codes, as a t.me/<bot>?start= link carries them
+_SPECIAL = "|".join(re.escape(v) for v in (SKIPPED, PREFER_NOT, DONE))
+_VALUE = rf"{ID_PATTERN}|[0-9]{{1,2}}|{_SPECIAL}"
+_RSVP = "|".join(re.escape(r.value) for r in Rsvp)
+
+# One layout for every version so far: version 1 is the legacy layout under a leading "1", so
+# old buttons still on phones or in the outbox read as the same presses. A later version that
+# changes the layout gets its own table.
+_LAYOUT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
+    (re.compile(rf"j:({_CODE})?"), lambda m: Join(m[1] or "")),
+    (re.compile(r"n"), lambda m: Decline()),
+    (re.compile(rf"c:({_NUMBER})"), lambda m: StartCheckin(int(m[1]))),
+    (
+        re.compile(rf"a:({_NUMBER}):({ID_PATTERN}):({_VALUE})"),
+        lambda m: Answer(int(m[1]), m[2], m[3]),
+    ),
+    (re.compile(rf"m:({_NUMBER}):({_RSVP})"), lambda m: MeetingReply(int(m[1]), Rsvp(m[2]))),
+    (re.compile(r"d:(yes|no)"), lambda m: Delete(m[1] == "yes")),
+]
+
+
+def encode(press: Press) -> str:
+    """The button data for ``press``; ValueError if a field is not one the bot could read
+    back (a negative id, an id that is not a survey id) or the data would not fit."""
+    match press:
+        case Join(code):
+            fields = ["j", code]
+        case Decline():
+            fields = ["n"]
+        case StartCheckin(checkin_id):
+            fields = ["c", str(checkin_id)]
+        case Answer(checkin_id, question_id, value):
+            fields = ["a", str(checkin_id), question_id, value]
+        case MeetingReply(meeting_id, answer):
+            fields = ["m", str(meeting_id), answer.value]
+        case Delete(confirmed):
+            fields = ["d", "yes" if confirmed else "no"]
+    data = VERSION + ":".join(fields)
+    if decode(data) != press:
+        raise ValueError(f"cannot be button data: {press!r}")
+    return data
+
+
+def decode(data: str) -> Press | None:
+    """The press ``data`` stands for, or None for anything unknown, malformed, forged, too
+    long or from an unknown version. Never raises: the data comes back from the phone."""
+    if not isinstance(data, str) or not data.isascii() or len(data) > MAX_BYTES:
+        return None
+    body = data.removeprefix(VERSION)
+    if body[:1].isdigit():
+        return None  # a version this bot does not know
+    for pattern, build in _LAYOUT:
+        if found := pattern.fullmatch(body):
+            return build(found)
+    return None
