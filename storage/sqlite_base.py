@@ -267,10 +267,14 @@ class SqliteBase:
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
                     result = work(conn)
+                    conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    # A failed COMMIT (disk full) can leave the transaction open: end it, or
+                    # every later BEGIN on this shared connection would fail too.
+                    if conn.in_transaction:
+                        with suppress(sqlite3.Error):
+                            conn.execute("ROLLBACK")
                     raise
-                conn.execute("COMMIT")
                 return result
 
             try:

@@ -79,19 +79,14 @@ async def carry_on(svc: Services, chat_id: int, update_id: int) -> Outcome:
     contact = await joined(svc, chat_id)
     if contact is None:
         return await _notice(svc, update_id, "start_first", None)
-    finished_one = False
-    for checkin in await _open_for(svc, contact):
-        link = keys.link(svc.key, checkin.id, chat_id)
-        view = await svc.store.checkin_view(chat_id, checkin.id, link, audience.of_checkin)
-        if view.progress is not None:
+    views = await _open_for(svc, contact)
+    for checkin, link, view in views:
+        if view.progress is not None:  # started: carry on there first
             return await _begin(svc, checkin, contact, link, view, update_id)
-    for checkin in await _open_for(svc, contact):
-        link = keys.link(svc.key, checkin.id, chat_id)
-        view = await svc.store.checkin_view(chat_id, checkin.id, link, audience.of_checkin)
-        if view.finished:
-            finished_one = True
-            continue
-        return await _begin(svc, checkin, contact, link, view, update_id)
+    for checkin, link, view in views:
+        if not view.finished:
+            return await _begin(svc, checkin, contact, link, view, update_id)
+    finished_one = bool(views)
     return await _notice(svc, update_id, "already_done" if finished_one else "no_checkin", contact)
 
 
@@ -108,9 +103,7 @@ async def event(
     contact = await joined(svc, chat_id)
     if contact is None:
         return await _notice(svc, update_id, stranger, None)
-    for checkin in await _open_for(svc, contact):
-        link = keys.link(svc.key, checkin.id, chat_id)
-        view = await svc.store.checkin_view(chat_id, checkin.id, link, audience.of_checkin)
+    for checkin, link, view in await _open_for(svc, contact):
         if view.progress is not None:
             state = svc.shown.apply(link, State.from_data(view.progress.state))
             return await _step(svc, checkin, contact, link, state, happened, update_id)
@@ -154,14 +147,18 @@ def _usable(svc: Services, view: CheckinView, stranger: str) -> tuple[Contact | 
     return contact, None
 
 
-async def _open_for(svc: Services, contact: Contact) -> list[Checkin]:
-    """Open check-ins whose survey is loaded and that are for this person."""
-    return [
-        checkin
-        for checkin in await svc.store.open_checkins(svc.now())
-        if checkin.survey_id in svc.surveys
-        and await svc.store.in_audience(audience.of_checkin(checkin), contact.chat_id)
-    ]
+async def _open_for(svc: Services, contact: Contact) -> list[tuple[Checkin, str, CheckinView]]:
+    """Open check-ins whose survey is loaded and that are for this person, each with the
+    person's pseudonym for it and their view of it (one read each)."""
+    found = []
+    for checkin in await svc.store.open_checkins(svc.now()):
+        if checkin.survey_id not in svc.surveys:
+            continue
+        link = keys.link(svc.key, checkin.id, contact.chat_id)
+        view = await svc.store.checkin_view(contact.chat_id, checkin.id, link, audience.of_checkin)
+        if view.invited:
+            found.append((checkin, link, view))
+    return found
 
 
 async def _begin(

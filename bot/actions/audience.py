@@ -7,16 +7,12 @@ the store turns it into chats (joined contacts only: nobody who stopped or block
 
 from __future__ import annotations
 
-from storage.base import Audience, Checkin, Meeting, NewCheckin, Store
+from storage.base import Audience, Checkin, Meeting, NewCheckin
 
 # Everyone invited to a meeting, whatever they answered ("none": no answer yet).
 EVERYONE_INVITED = ("going", "maybe", "no", "none")
 # The people who said they might come.
 COMING = ("going", "maybe")
-
-
-def everyone() -> Audience:
-    return Audience()
 
 
 def cohort(cohort_id: int | None) -> Audience:
@@ -45,7 +41,3 @@ def told_of_changes(meeting: Meeting) -> Audience:
 def reminded_of(meeting: Meeting) -> Audience:
     """Who is reminded of a meeting, and asked for feedback after it: Going and Maybe."""
     return Audience(meeting_id=meeting.id, answers=COMING)
-
-
-async def includes(store: Store, who: Audience, chat_id: int) -> bool:
-    return await store.in_audience(who, chat_id)

@@ -158,9 +158,17 @@ async def cancel(store: Store, meeting: Meeting, clock: Clock) -> int:
     )
 
 
-async def check_feedback(store: Store, meeting: Meeting, now: float) -> None:
-    """Raises unless feedback can be asked for now: after the meeting, and not twice at once.
-    A dry run makes the same checks as the real send."""
+async def check_feedback(store: Store, meeting: Meeting, open_for: timedelta, clock: Clock) -> None:
+    """Raises unless feedback can be asked for now: after the meeting, not twice at once, and
+    open past the end of quiet hours (or nobody could be asked). A dry run makes the same
+    checks as the real send."""
+    now = clock.now
+    if clock.released(now) >= now + open_for.total_seconds():
+        raise ActionError(
+            "open_for",
+            "the check-in would close before quiet hours end, so nobody could be asked. "
+            "Keep it open for longer.",
+        )
     if meeting.starts_at > now:
         raise ActionError(
             "feedback", f"meeting {meeting.id} has not happened yet; send feedback after it"
@@ -172,11 +180,12 @@ async def check_feedback(store: Store, meeting: Meeting, now: float) -> None:
 
 
 async def ask_feedback(
-    store: Store, meeting: Meeting, survey: Survey, open_for: timedelta, now: float
+    store: Store, meeting: Meeting, survey: Survey, open_for: timedelta, clock: Clock
 ) -> int:
     """Open the feedback check-in for those who said Going or Maybe; returns how many are
     invited."""
-    await check_feedback(store, meeting, now)
+    await check_feedback(store, meeting, open_for, clock)
+    now = clock.now
     new = NewCheckin(
         survey.id, meeting.cohort_id, now, now + open_for.total_seconds(), meeting_id=meeting.id
     )

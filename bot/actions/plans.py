@@ -5,7 +5,7 @@ reaches and when the messages will really go, then open it now or save its sched
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -35,7 +35,8 @@ class Occurrence:
 
 def occurrence(schedule: Schedule, zone: ZoneInfo) -> Occurrence:
     """Work out one opening. A repeating check-in with no open-for closes when the next opens;
-    one open for longer than the repeat closes then too (plans refuse that, old rows may not)."""
+    one open for longer than the repeat closes then too (plans refuse that, except for the hour
+    the clocks go forward)."""
     assert schedule.next_at is not None
     opens = schedule.next_at
     following = None
@@ -106,41 +107,62 @@ def plan_checkin(
         remind.total_seconds() if remind else None,
     )
     when = occurrence(draft, zone)
-    _refuse_impossible(draft, when, request, zone, quiet)
+    _refuse_impossible(draft, request, zone, quiet)
     goes = release_time(datetime.fromtimestamp(when.opens_at, zone), quiet, zone).timestamp()
     return CheckinPlan(survey, draft, when, first is not None, default_close, goes)
 
 
+def _openings(draft: Schedule, zone: ZoneInfo) -> list[Occurrence]:
+    """The plan's openings over the coming year (at most 500): a rule can space them
+    unevenly ("mon,thu 18:00"), and clocks change."""
+    found = [occurrence(draft, zone)]
+    if draft.every:
+        end = found[0].opens_at + 366 * 86400
+        while (after := found[-1].next_at) is not None and after < end and len(found) < 500:
+            found.append(occurrence(replace(draft, next_at=after), zone))
+    return found
+
+
 def _refuse_impossible(
     draft: Schedule,
-    when: Occurrence,
     request: CheckinRequest,
     zone: ZoneInfo,
     quiet: QuietHours | None,
 ) -> None:
-    """Plans the planner would have to shorten, drop or never send are errors with a fix."""
-    gap = None if when.next_at is None else when.next_at - when.opens_at
+    """Plans the planner would have to shorten, drop or never send, at any opening in the
+    coming year, are errors with a fix. Times between openings are counted on the wall clock,
+    so "daily" is always 1d: on the day the clocks change a check-in may close an hour early."""
+    openings = _openings(draft, zone)
+    gaps = [_wall(o.next_at, zone) - _wall(o.opens_at, zone) for o in openings if o.next_at]
+    gap = min(gaps, default=None)
     if draft.open_for is not None and gap is not None and draft.open_for > gap:
         raise ActionError(
             "open_for",
             f"{request.open_for} is longer than the time between check-ins "
             f"({_span(gap)}). Choose {_span(gap)} or less, or leave it out.",
         )
-    window = None if when.closes_at is None else when.closes_at - when.opens_at
+    windows = [w for w in (draft.open_for, gap) if w is not None]
+    window = min(windows, default=None)
     if draft.remind_after is not None and window is not None and draft.remind_after >= window:
         raise ActionError(
             "remind_after",
             f"the check-in closes {_span(window)} after it opens, so a reminder after "
             f"{request.remind_after} would never go. Choose less than {_span(window)}.",
         )
-    opens = datetime.fromtimestamp(when.opens_at, zone)
-    goes = release_time(opens, quiet, zone)
-    if when.closes_at is not None and goes.timestamp() >= when.closes_at:
-        raise ActionError(
-            "open_for",
-            "the check-in would close before quiet hours end, so nobody could be invited. "
-            "Keep it open for longer, or open it at another time.",
-        )
+    for opening in openings:
+        goes = release_time(datetime.fromtimestamp(opening.opens_at, zone), quiet, zone)
+        if opening.closes_at is not None and goes.timestamp() >= opening.closes_at:
+            raise ActionError(
+                "open_for",
+                "the check-in would close before quiet hours end, so nobody could be invited. "
+                "Keep it open for longer, or open it at another time.",
+            )
+
+
+def _wall(timestamp: float, zone: ZoneInfo) -> float:
+    """Seconds on the local wall clock (a day is always 86,400, clocks changing or not)."""
+    local = datetime.fromtimestamp(timestamp, zone).replace(tzinfo=None)
+    return (local - datetime(1970, 1, 1)).total_seconds()
 
 
 async def find_cohort(store: Store, name: str | None) -> int | None:

@@ -33,10 +33,15 @@ def _clock(settings: Settings) -> Clock:
     return Clock(settings.zone, settings.quiet, clock())
 
 
-def _going(settings: Settings, at: Clock) -> str:
-    """When messages queued now really go: now, or when quiet hours end."""
+def _going(settings: Settings, at: Clock, urgent: bool = False) -> str:
+    """When messages queued now really go: now (also in quiet hours when ``urgent``: the
+    meeting is too soon to wait), or when quiet hours end."""
     released = at.released(at.now)
-    return "now" if released - at.now < 60 else f"at {local(settings, released)}, after quiet hours"
+    if released - at.now < 60:
+        return "now"
+    if urgent:
+        return "now, in quiet hours too: the meeting is too soon to wait"
+    return f"at {local(settings, released)}, after quiet hours"
 
 
 @click.group()
@@ -114,9 +119,10 @@ def _before_telling(
     who: Callable[[Meeting], Audience],
     dry_run: bool,
     yes: bool,
+    soon: Callable[[Meeting], float] | None = None,
 ) -> Meeting | None:
-    """Say who a notice reaches (counted from the RSVPs), ask before a large one, and return
-    the meeting, or None on --dry-run."""
+    """Say who a notice reaches and when it goes, ask before a large one, and return the
+    meeting, or None on --dry-run. ``soon`` gives the start that makes a notice urgent."""
     now = _clock(settings)
 
     async def look(store: Store) -> tuple[Meeting, int]:
@@ -124,14 +130,15 @@ def _before_telling(
         return found, await meetings.told(store, who(found))
 
     found, reached = with_store(settings, look)
+    going = _going(settings, now, soon is not None and meetings.urgent(soon(found), now))
     click.echo(
         f"{what} for '{found.title}' ({local(settings, found.starts_at)}): "
-        f"up to {people(reached)}, {_going(settings, now)}."
+        f"up to {people(reached)}, {going}."
     )
     if dry_run:
         click.echo("Dry run: nothing was queued.")
         return None
-    confirm_reach(reached, _going(settings, now), yes)
+    confirm_reach(reached, going, yes)
     return found
 
 
@@ -156,7 +163,13 @@ def meeting_change_command(
     starts_at = acted(lambda: meetings.start_time(at_text, now)) if at_text else None
     acted(lambda: meetings.check_change(starts_at, place, url))
     old = _before_telling(
-        settings, meeting_id, "The change", audience.told_of_changes, dry_run, yes
+        settings,
+        meeting_id,
+        "The change",
+        audience.told_of_changes,
+        dry_run,
+        yes,
+        soon=lambda m: min(m.starts_at, starts_at or m.starts_at),
     )
     if old is None:
         return
@@ -175,7 +188,13 @@ def meeting_cancel_command(meeting_id: int, dry_run: bool, yes: bool) -> None:
     settings = settings_or_exit()
     now = _clock(settings)
     found = _before_telling(
-        settings, meeting_id, "The cancellation", audience.told_of_changes, dry_run, yes
+        settings,
+        meeting_id,
+        "The cancellation",
+        audience.told_of_changes,
+        dry_run,
+        yes,
+        soon=lambda m: m.starts_at,
     )
     if found is None:
         return
@@ -196,11 +215,12 @@ def meeting_feedback(
     settings = settings_or_exit()
     survey = load_survey_or_exit(settings, survey_id)
     open_for = parsed("--open-for", lambda: parse_duration(open_for_text))
-    now = clock()
+    now = _clock(settings)
 
     async def check(store: Store) -> None:
         # The dry run makes the same checks as the real send.
-        await meetings.check_feedback(store, await meetings.find(store, meeting_id), now)
+        found = await meetings.find(store, meeting_id)
+        await meetings.check_feedback(store, found, open_for, now)
 
     with_store(settings, check)
     found = _before_telling(

@@ -86,6 +86,9 @@ class Delivery:
     backoff_base: float = 2.0
     last_sent: dict[int, float] = field(default_factory=dict)
     paused_until: float = 0.0
+    # Sent messages whose "sent" mark could not be saved. They stay 'sending', which holds
+    # back that person's later messages, so the mark is tried again at every pass.
+    unrecorded: set[int] = field(default_factory=set)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failure in one pass never ends the loop."""
@@ -110,7 +113,11 @@ class Delivery:
 
     async def _requeue_stranded(self) -> None:
         """After a failed pass, queue its claimed messages again instead of leaving them
-        'sending' until the next start. Passes run one at a time, so nothing else is in flight."""
+        'sending' until the next start. Passes run one at a time, so nothing else is in flight.
+        Messages Telegram took are never queued again: while their marks cannot be saved,
+        nothing is requeued."""
+        if not await self._record_unrecorded():
+            return
         try:
             requeued = await self.store.requeue_inflight()
         except Exception as exc:
@@ -124,6 +131,7 @@ class Delivery:
 
         Raises if the result of a send could not be recorded (``run`` then queues it again).
         """
+        await self._record_unrecorded()
         now = self.clock()
         if now < self.paused_until:
             return 0  # rate limited: ``run`` waits out the pause, and a stop can cut it short
@@ -182,11 +190,24 @@ class Delivery:
             try:
                 await self.store.mark_sent([message.id], self.clock())
             except Exception as exc:
-                # Telegram has it: never queue it again from here. It stays 'sending', like a
-                # message in flight at a crash, until the next start puts it back in the queue.
+                # Telegram has it: never queue it again from here. The mark is tried again at
+                # the next pass (a crash first leaves it 'sending', like any message in flight).
                 log.error("a sent message could not be marked sent: %s", type(exc).__name__)
+                self.unrecorded.add(message.id)
             return True
         return False
+
+    async def _record_unrecorded(self) -> bool:
+        """Save the "sent" marks that failed before; whether none is left unsaved."""
+        if not self.unrecorded:
+            return True
+        try:
+            await self.store.mark_sent(sorted(self.unrecorded), self.clock())
+        except Exception as exc:
+            log.error("sent messages still could not be marked sent: %s", type(exc).__name__)
+            return False
+        self.unrecorded.clear()
+        return True
 
     def words(self, message: QueuedMessage) -> tuple[str, Buttons]:
         """The message's text and buttons in its reader's language, rendered now."""

@@ -67,6 +67,9 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         # httpcore scans every pooled connection on each request; with people's updates
         # handled side by side the pool grew to ~50. 16 is plenty under the 30/s cap.
         .connection_pool_size(16)
+        # A request may wait for a free connection when Telegram is slow: it must not fail
+        # after 1 s (the default) and lose a reply whose answer is already stored.
+        .pool_timeout(30)
         .build()
     )
     app.bot_data["services"] = svc

@@ -1,4 +1,4 @@
-"""Shows a check-in in the chat: carries out what ``bot.actions.checkin`` decided, as Telegram
+"""Shows a check-in in the chat: carries out what ``bot.actions.answering`` decided, as Telegram
 calls. The use case has already written (with the update id) before anything is sent here.
 """
 

@@ -1,4 +1,5 @@
-"""Telegram handlers: each turns an update into a plain call on the conversation or the store.
+"""Telegram handlers: each turns an update into a plain call on a use case in ``bot/actions``
+and shows what it returns.
 
 Handlers log what kind of thing happened, never message text, names or ids.
 """

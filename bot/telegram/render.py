@@ -52,7 +52,7 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
     await chat.send_message(text, reply_markup=markup)
 
 
-def question_text(ask: Ask, lang: str = "en") -> str:
+def question_text(ask: Ask, lang: str) -> str:
     header = say("progress", lang, number=ask.number, total=ask.total)
     text = f"{header}\n\n{ask.question.text}"
     if ask.question.type is QuestionType.TEXT:
@@ -60,7 +60,7 @@ def question_text(ask: Ask, lang: str = "en") -> str:
     return text
 
 
-def question_buttons(ask: Ask, checkin_id: int, lang: str = "en") -> Buttons:
+def question_buttons(ask: Ask, checkin_id: int, lang: str) -> Buttons:
     """One button a row for easy tapping; yes/no side by side; skip and prefer-not last."""
     question = ask.question
 
@@ -71,7 +71,7 @@ def question_buttons(ask: Ask, checkin_id: int, lang: str = "en") -> Buttons:
     if question.type is QuestionType.YESNO:
         rows.append([button(say("yes", lang), YES), button(say("no", lang), NO)])
     elif question.type is QuestionType.SCALE:
-        rows.extend([button(question.label_for(v), v)] for v in question.allowed_values())
+        rows.extend([button(question.label_for(v, lang), v)] for v in question.allowed_values())
     elif question.type is QuestionType.CHOICE:
         rows.extend([button(o.label, o.id)] for o in question.options or [])
     elif question.type is QuestionType.MULTI:

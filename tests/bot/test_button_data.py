@@ -206,7 +206,7 @@ def test_the_longest_realistic_data_fits() -> None:
     data = encode(Answer(BIGGEST_ID, LONGEST_ID, "o" * 20))
     assert len(data.encode("utf-8")) == 63 <= MAX_BYTES
     question = _longest_survey().questions[0]
-    rows = question_buttons(Ask(question, 1, 1), BIGGEST_ID)
+    rows = question_buttons(Ask(question, 1, 1), BIGGEST_ID, "en")
     values = [decode(b["data"]) for row in rows for b in row]
     assert values == [
         Answer(BIGGEST_ID, LONGEST_ID, v) for v in ["o" * 20, "p" * 20, DONE, SKIPPED, PREFER_NOT]

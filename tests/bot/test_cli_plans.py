@@ -87,6 +87,16 @@ def test_a_checkin_open_only_in_quiet_hours_is_refused(env: dict[str, str]) -> N
             "Choose 1d or less, or leave it out.",
         ),
         (
+            ["--every", "mon,thu 18:00", "--open-for", "4d"],
+            "youthvoice: --open-for: 4d is longer than the time between check-ins (3d). "
+            "Choose 3d or less, or leave it out.",
+        ),
+        (
+            ["--every", "mon,thu 18:00", "--remind-after", "3d12h"],
+            "youthvoice: --remind-after: the check-in closes 3d after it opens, so a reminder "
+            "after 3d12h would never go. Choose less than 3d.",
+        ),
+        (
             ["--cohort", ""],
             "youthvoice: --cohort: the name is empty; leave --cohort out to mean everyone",
         ),
@@ -107,6 +117,14 @@ def test_plans_that_would_be_quietly_changed_are_refused(
     line = one_line_error(run(env, "checkin", "weekly", *args))
     assert line == expected
     assert rows_in(env, "checkins") == rows_in(env, "schedules") == 0
+
+
+def test_a_daily_checkin_open_a_day_is_fine_whatever_the_clocks_do(env: dict[str, str]) -> None:
+    """Regression (review): the gap to the next opening was measured in elapsed time, so on
+    the weekend the clocks go forward "daily 18:00 --open-for 1d" was refused (23h). A day
+    on the wall clock is a day."""
+    result = run(env, "checkin", "weekly", "--every", "daily 18:00", "--open-for", "1d")
+    assert result.exit_code == 0, result.output
 
 
 def test_dates_carry_the_year_when_it_is_not_this_year(env: dict[str, str]) -> None:
@@ -171,3 +189,31 @@ def test_the_plan_says_1_person(env: dict[str, str]) -> None:
     """The plan line counts people in words (the delivery test covers "Queued 1 invitation")."""
     result = run(env, "checkin", "weekly", "--dry-run")
     assert "for 0 people (everyone)" in result.stdout
+
+
+def test_notices_about_a_meeting_soon_say_they_go_at_once_in_quiet_hours(
+    env: dict[str, str],
+) -> None:
+    """Regression (review): in quiet hours a cancellation of a meeting 90 minutes away went
+    at once (it is urgent) while the command said it would wait until quiet hours ended."""
+    quiet = {**env, "YOUTHVOICE_QUIET_HOURS": QUIET_NOW}
+    soon = f"{START + timedelta(minutes=90):%Y-%m-%d %H:%M}"
+    added = run(quiet, "meeting", "add", "Forum", "--at", soon, "--yes")
+    assert added.exit_code == 0, added.output
+    result = run(quiet, "meeting", "cancel", "1", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "now, in quiet hours too: the meeting is too soon to wait" in result.stdout
+    later = run(quiet, "meeting", "add", "Planning", "--at", NEXT_WEEK, "--yes")
+    assert later.exit_code == 0, later.output
+    result = run(quiet, "meeting", "cancel", "2", "--dry-run")
+    assert f"at {QUIET_END}, after quiet hours" in result.stdout
+
+
+def test_feedback_that_would_close_inside_quiet_hours_is_refused(env: dict[str, str]) -> None:
+    """Regression (review): feedback open for 30 minutes inside quiet hours reached nobody;
+    now it is refused with a fix, the dry run too."""
+    quiet = {**env, "YOUTHVOICE_QUIET_HOURS": QUIET_NOW}
+    assert run(quiet, "meeting", "add", "Forum", "--at", NEXT_WEEK, "--yes").exit_code == 0
+    for extra in (["--dry-run"], []):
+        line = one_line_error(run(quiet, "meeting", "feedback", "1", "--open-for", "30m", *extra))
+        assert line.startswith("youthvoice: --open-for: the check-in would close before quiet")

@@ -455,19 +455,25 @@ async def test_a_sent_message_whose_mark_fails_is_not_sent_again(
 ) -> None:
     """Regression: marking sent was inside the send's try, so when the mark failed the
     catch-all queued a message Telegram had already accepted again: a duplicate without a
-    crash. Now it stays 'sending' (a restart requeues it, like any message in flight)."""
+    crash. Now it is never sent again, its mark is saved at the next pass, and (review) the
+    person's later messages are not held back behind it."""
     people = [emu.user("Sam"), emu.user("Alex")]
     clock = FakeClock(1_800_000_000.0)
     async with FlakyStore(database, mark_sent=1) as store:
         await store.enqueue(messages_for(people, due_at=clock.now))
         run = delivery(store, bot, clock=clock)
         assert await run.deliver_once() == 2
+        assert sorted(r[2] for r in outbox(database)) == ["sending", "sent"]
         for _ in range(3):
             clock.now += 600
             assert await run.deliver_once() == 0
-    assert emu.stats.calls["sendMessage"] == 2
-    assert_each_once(people)
-    assert sorted(r[2] for r in outbox(database)) == ["sending", "sent"]
+        assert sorted(r[2] for r in outbox(database)) == ["sent", "sent"]
+        await store.enqueue(
+            [OutgoingMessage(p.id, {"text": text_for(p.id, 1)}, clock.now) for p in people]
+        )
+        assert await run.deliver_once() == 2
+    assert emu.stats.calls["sendMessage"] == 4
+    assert_each_once(people, each=2)
 
 
 async def test_a_failed_pass_puts_its_claimed_messages_back_in_the_queue(
