@@ -20,13 +20,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Shown:
-    """What to show: messages (a text and its buttons, as data), in ``language``. For a
-    button press, ``popup`` (a message key) refuses it and nothing else is shown; otherwise
-    the press is answered and the pressed message loses its buttons."""
+    """What to show: messages (a text and its buttons, as data), in ``language``. A button
+    press is answered with ``popup`` (a message key), if any; the pressed message then shows
+    ``edit`` instead, or, when neither is given, loses its buttons (a popup alone refuses the
+    press and leaves the message as it was)."""
 
     language: str
     messages: list[tuple[Text, Buttons]] = field(default_factory=list)
     popup: str | None = None
+    edit: tuple[Text, Buttons] | None = None
 
 
 def _said(contact: Contact | None, text: Text, buttons: Buttons | None = None) -> Shown:

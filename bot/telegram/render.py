@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.actions.button_data import Answer, encode
@@ -90,19 +90,21 @@ def question_buttons(ask: Ask, checkin_id: int, lang: str) -> Buttons:
 
 
 async def show(update: Update, shown: Shown | None, zone: ZoneInfo) -> None:
-    """Carry out what a joining or leaving use case decided (nothing for a repeated update):
-    a pop-up refusing a press, or the press answered, its buttons taken off, and the
-    messages sent in the person's language."""
+    """Carry out what a use case of ``bot.actions.people`` or ``attending`` decided (nothing
+    for a repeated update), in the person's language: the press answered, the pressed message
+    edited or its buttons taken off (left alone when refused), then the messages sent."""
     if shown is None:
         return
-    query = update.callback_query
-    if shown.popup is not None:
-        if query is not None:
-            await query.answer(say(shown.popup, shown.language))
-        return
+    lang, query = shown.language, update.callback_query
     if query is not None:
-        await query.answer()
-        await remove_buttons(query)
+        await query.answer(say(shown.popup, lang) if shown.popup else None)
+        if shown.edit is not None:
+            edited = render(shown.edit[0], lang, zone)
+            markup = keyboard(render_buttons(shown.edit[1], lang, zone))
+            if not isinstance(query.message, Message) or query.message.text != edited:
+                await query.edit_message_text(edited, reply_markup=markup)
+        elif shown.popup is None:
+            await remove_buttons(query)
     for text, buttons in shown.messages:
-        words = render(text, shown.language, zone)
-        await reply(update, words, keyboard(render_buttons(buttons, shown.language, zone)))
+        words = render(text, lang, zone)
+        await reply(update, words, keyboard(render_buttons(buttons, lang, zone)))
