@@ -17,9 +17,16 @@ pytestmark = pytest.mark.timeout(30)
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime.fromtimestamp(clock_start(), LONDON)  # where the commands' clock starts
+
+
+def after_start(seconds: float) -> datetime:
+    """London time ``seconds`` of real time after the start (clocks changing or not)."""
+    return datetime.fromtimestamp(clock_start() + seconds, LONDON)
+
+
 # Quiet hours from half an hour before the clock starts to an hour after it.
-QUIET_NOW = f"{START - timedelta(minutes=30):%H:%M}-{START + timedelta(hours=1):%H:%M}"
-QUIET_END = format_local(START.replace(second=0, microsecond=0) + timedelta(hours=1), LONDON)
+QUIET_NOW = f"{after_start(-30 * 60):%H:%M}-{after_start(3600):%H:%M}"
+QUIET_END = format_local(after_start(3600).replace(second=0, microsecond=0), LONDON, START)
 NEXT_WEEK = f"{START + timedelta(days=8):%Y-%m-%d} 18:00"
 NEXT_WEEK_SAID = format_local(
     datetime.fromisoformat(NEXT_WEEK).replace(tzinfo=LONDON), LONDON, START
@@ -197,7 +204,7 @@ def test_notices_about_a_meeting_soon_say_they_go_at_once_in_quiet_hours(
     """Regression (review): in quiet hours a cancellation of a meeting 90 minutes away went
     at once (it is urgent) while the command said it would wait until quiet hours ended."""
     quiet = {**env, "YOUTHVOICE_QUIET_HOURS": QUIET_NOW}
-    soon = f"{START + timedelta(minutes=90):%Y-%m-%d %H:%M}"
+    soon = f"{after_start(90 * 60):%Y-%m-%d %H:%M}"
     added = run(quiet, "meeting", "add", "Forum", "--at", soon, "--yes")
     assert added.exit_code == 0, added.output
     result = run(quiet, "meeting", "cancel", "1", "--dry-run")
