@@ -214,20 +214,26 @@ class CheckinsMixin(SqliteBase, CheckinStore):
 
         A second finish with the same ``link`` raises ``StorageError`` and writes nothing.
         """
-        async with self._tx("finish_response") as db:
-            if not await self._claim(db, update_id, None):
+        # Made here, never derived from the link: nothing ties answers to a person.
+        response_id, now = secrets.token_hex(16), time.time()
+        rows = [(response_id, checkin_id, q, json.dumps(v), today) for q, v in answers.items()]
+
+        def write(conn: sqlite3.Connection) -> bool:
+            if not self._claim_now(conn, update_id, now):
                 return False
-            # Made here, never derived from the link: nothing ties answers to a person.
-            response_id = secrets.token_hex(16)
-            await db.executemany(
+            conn.executemany(
                 "INSERT INTO answers (response_id, checkin_id, question_id, value, answered_on)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [(response_id, checkin_id, q, json.dumps(v), today) for q, v in answers.items()],
+                rows,
             )
-            await db.execute(
+            conn.execute(
                 "INSERT INTO participation (checkin_id, mark) VALUES (?, ?)", (checkin_id, link)
             )
-            await db.execute("DELETE FROM progress WHERE link = ?", (link,))
+            conn.execute("DELETE FROM progress WHERE link = ?", (link,))
+            return True
+
+        if not await self._atomic("finish_response", write):
+            return False
         # The -wal file still holds the progress row as it was (the link with the answers).
         await self._checkpoint()
         return True

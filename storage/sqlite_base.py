@@ -299,20 +299,12 @@ class SqliteBase:
         return True
 
     async def _claim(self, db: aiosqlite.Connection, update_id: int, now: float | None) -> bool:
-        """Record ``update_id`` as handled; False (nothing written) if it already was."""
+        """Record ``update_id`` as handled; False (nothing written) if it already was. For a
+        transaction opened with ``_tx``: the same statements as ``_claim_now``, run in the
+        database thread inside it."""
         stamp = time.time() if now is None else now
-        cur = await db.execute(
-            "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
-            (update_id, stamp),
-        )
-        if cur.rowcount != 1:
-            return False
-        if self._claims % _PRUNE_EVERY == 0:
-            await db.execute(
-                "DELETE FROM handled_updates WHERE handled_at < ?", (stamp - _KEEP_UPDATES_SECONDS,)
-            )
-        self._claims += 1
-        return True
+        claimed = db._execute(self._claim_now, db._conn, update_id, stamp)  # type: ignore[no-untyped-call]
+        return bool(await claimed)
 
     async def _one(self, what: str, sql: str, params: Iterable[Any] = ()) -> Any:
         """The first row of a read-only query, or None."""
