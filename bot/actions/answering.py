@@ -2,7 +2,8 @@
 
 The Telegram handlers are doors onto these. Each call decides, writes once (with the update id,
 so a repeated update changes nothing) and returns what to show: a ``Turn`` of engine effects,
-a single ``Notice``, or ``None`` when the update was handled before and nothing is shown.
+a single message (``people.Shown``: a pop-up for a button press), or ``None`` when the update
+was handled before and nothing is shown.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 from bot import keys
 from bot.actions import audience
+from bot.actions.people import Shown, refuse, tell
 from bot.services import Services
 from flows import engine
 from flows.engine import Effect, Event, Finish, Say, State
-from storage.base import DEFAULT_LANGUAGE, Checkin, CheckinView, Contact, ContactStatus
+from storage.base import Checkin, CheckinView, Contact, ContactStatus
 
 
 @dataclass(frozen=True)
@@ -30,15 +32,7 @@ class Turn:
     question_id: str | None
 
 
-@dataclass(frozen=True)
-class Notice:
-    """One message from the catalogue (a pop-up, for a button press); nothing else changed."""
-
-    key: str
-    language: str
-
-
-Outcome = Turn | Notice | None
+Outcome = Turn | Shown | None
 
 
 async def press(
@@ -55,10 +49,10 @@ async def press(
     view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
     contact, refusal = _usable(svc, view, "button_expired")
     if refusal is not None or contact is None or view.checkin is None:
-        return await _notice(svc, update_id, refusal or "button_expired", view.contact)
+        return await refuse(svc, update_id, refusal or "button_expired", view.contact)
     if view.progress is None:
         key = "already_finished" if view.finished else "button_expired"
-        return await _notice(svc, update_id, key, contact)
+        return await refuse(svc, update_id, key, contact)
     state = svc.shown.apply(link, State.from_data(view.progress.state))
     event = engine.Press(question_id, value, message_id)
     return await _step(svc, view.checkin, contact, link, state, event, update_id)
@@ -70,7 +64,7 @@ async def start(svc: Services, chat_id: int, checkin_id: int, update_id: int) ->
     view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
     contact, refusal = _usable(svc, view, "start_first")
     if refusal is not None or contact is None or view.checkin is None:
-        return await _notice(svc, update_id, refusal or "button_expired", view.contact)
+        return await refuse(svc, update_id, refusal or "button_expired", view.contact)
     return await _begin(svc, view.checkin, contact, link, view, update_id)
 
 
@@ -78,7 +72,7 @@ async def carry_on(svc: Services, chat_id: int, update_id: int) -> Outcome:
     """/checkin: the started check-in where they were, else the open one they have not done."""
     contact = await joined(svc, chat_id)
     if contact is None:
-        return await _notice(svc, update_id, "start_first", None)
+        return await tell(svc, update_id, "start_first", None)
     views = await _open_for(svc, contact)
     for checkin, link, view in views:
         if view.progress is not None:  # started: carry on there first
@@ -87,7 +81,7 @@ async def carry_on(svc: Services, chat_id: int, update_id: int) -> Outcome:
         if not view.finished:
             return await _begin(svc, checkin, contact, link, view, update_id)
     finished_one = bool(views)
-    return await _notice(svc, update_id, "already_done" if finished_one else "no_checkin", contact)
+    return await tell(svc, update_id, "already_done" if finished_one else "no_checkin", contact)
 
 
 async def event(
@@ -102,12 +96,12 @@ async def event(
     the message ``otherwise`` (``stranger`` to someone who has not joined)."""
     contact = await joined(svc, chat_id)
     if contact is None:
-        return await _notice(svc, update_id, stranger, None)
+        return await tell(svc, update_id, stranger, None)
     for checkin, link, view in await _open_for(svc, contact):
         if view.progress is not None:
             state = svc.shown.apply(link, State.from_data(view.progress.state))
             return await _step(svc, checkin, contact, link, state, happened, update_id)
-    return await _notice(svc, update_id, otherwise, contact)
+    return await tell(svc, update_id, otherwise, contact)
 
 
 async def keep_shown(svc: Services) -> int:
@@ -208,12 +202,3 @@ async def _step(
     if not stored:
         return None
     return Turn(checkin.id, effects, contact.language, link, new_state.current)
-
-
-async def _notice(
-    svc: Services, update_id: int, key: str, contact: Contact | None
-) -> Notice | None:
-    """Claim the update and say ``key``; nothing if the update was handled before."""
-    if not await svc.store.claim_update(update_id, svc.now()):
-        return None
-    return Notice(key, contact.language if contact else DEFAULT_LANGUAGE)

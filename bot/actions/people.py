@@ -133,9 +133,14 @@ async def delete(svc: Services, chat_id: int, confirmed: bool, update_id: int) -
 
 async def say_once(svc: Services, chat_id: int, key: str, update_id: int) -> Shown | None:
     """A message that changes nothing (/help, /privacy, an edited message): once per update."""
+    return await tell(svc, update_id, key, await svc.store.contact(chat_id))
+
+
+async def tell(svc: Services, update_id: int, key: str, contact: Contact | None) -> Shown | None:
+    """Claim the update and say ``key``, in the contact's language; nothing if it repeats."""
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return _said(await svc.store.contact(chat_id), message(key))
+    return _said(contact, message(key))
 
 
 async def refuse(

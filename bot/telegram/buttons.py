@@ -21,7 +21,6 @@ from bot.actions.button_data import (
 from bot.services import Services
 from bot.telegram import conversation, meetings
 from bot.telegram.context import services
-from bot.telegram.conversation import toast
 from bot.telegram.render import show
 
 
@@ -46,7 +45,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case MeetingReply() as reply_to_meeting:
             await meetings.on_rsvp(svc, update, query, reply_to_meeting)
         case None:
-            await toast(svc, update, query)
+            await show(update, await people.refuse(svc, update_id, "button_expired"), zone)
 
 
 async def _answer(svc: Services, update: Update, query: CallbackQuery, answer: Answer) -> None:

@@ -11,40 +11,23 @@ from collections.abc import Sequence
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
-from bot.actions.answering import Notice, Outcome
+from bot.actions.answering import Outcome
+from bot.actions.people import Shown
 from bot.services import Services
-from bot.telegram.render import keyboard, reply
+from bot.telegram.render import keyboard
+from bot.telegram.render import show as show_said
 from bot.telegram.screen import ClearButtons, MarkPressed, Popup, RedrawPressed, Send, screen
 from flows.engine import Effect
-from flows.messages import say
-from storage.base import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
-
-
-async def toast(
-    svc: Services,
-    update: Update,
-    query: CallbackQuery,
-    key: str = "button_expired",
-    lang: str = DEFAULT_LANGUAGE,
-) -> None:
-    """A pop-up answer to a button press that changes nothing (silent if the update repeats);
-    in ``lang`` when the person is known."""
-    if await svc.store.claim_update(update.update_id, svc.now()):
-        await query.answer(say(key, lang))
 
 
 async def show(svc: Services, update: Update, outcome: Outcome) -> None:
     """Carry out what a check-in use case decided, in this chat (nothing for a repeat)."""
     if outcome is None:
         return
-    if isinstance(outcome, Notice):
-        text = say(outcome.key, outcome.language)
-        if update.callback_query is not None:
-            await update.callback_query.answer(text)
-        else:
-            await reply(update, text)
+    if isinstance(outcome, Shown):
+        await show_said(update, outcome, svc.settings.zone)
         return
     shown = await render(update, outcome.checkin_id, outcome.effects, outcome.language)
     if shown is not None and outcome.question_id is not None:
