@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.actions.shown import ShownQuestions
+from bot.actions.shown import ShownQuestions, ShownReplies
 from bot.settings import Settings
 from flows.survey import Survey
 from storage.base import Store
@@ -21,6 +21,7 @@ class Services:
     key: bytes
     clock: Callable[[], float] = time.time
     shown: ShownQuestions = field(default_factory=ShownQuestions)
+    replies: ShownReplies = field(default_factory=ShownReplies)
 
     def now(self) -> float:
         return self.clock()

@@ -171,6 +171,14 @@ def _again(survey: Survey, state: State, first: str) -> tuple[State, list[Effect
     return replace(state, message_id=None), [Say(first), ask]
 
 
+def reshow(survey: Survey, state: State) -> list[Effect]:
+    """The current question again, as a new message (the older copy, if known, loses its
+    buttons): for a reply that may not have reached the person. Nothing once finished."""
+    if state.current is None or survey.question(state.current) is None:
+        return []
+    return [replace(_ask(survey, state), replaces=state.message_id)]
+
+
 def shown(state: State, message_id: int) -> State:
     """The state once the bot reports which message shows the current question's newest copy."""
     return replace(state, message_id=message_id)
@@ -284,8 +292,13 @@ def advance(survey: Survey, state: State, event: Event) -> tuple[State, list[Eff
     if isinstance(event, Text):
         return _text(survey, state, question, event.text)
     if event.question_id != question.id:
-        key = "already_answered" if event.question_id in state.answers else "button_expired"
-        return state, [Toast(key)]
+        if event.question_id not in state.answers:
+            return state, [Toast("button_expired")]
+        if state.message_id is not None:  # their current question is on screen, just below
+            return state, [Toast("already_answered")]
+        # Not known to be on screen (the reply showing it may have been lost): show it again
+        # rather than leave them at a dead end.
+        return state, [Toast("already_answered"), _ask(survey, state)]
     after, effects = _press(survey, state, question, event.value)
     stale = (
         None not in (event.message_id, state.message_id) and event.message_id != state.message_id

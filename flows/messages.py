@@ -99,7 +99,7 @@ ENGLISH: Mapping[str, str] = {
     "your_answer": "✔ {label}",
     "text_hint": "Type your answer below (up to {limit} characters).",
     "button_expired": "This button has expired.",
-    "already_answered": "You've already answered that one. Type /checkin to carry on.",
+    "already_answered": "You've already answered that one. Your next question is below 👇",
     "use_newest": "Please use the newest message, just below 👇",
     "pick_one_first": "Pick at least one, or tap Skip.",
     "already_finished": "You've finished this check-in. Thank you!",

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from storage.values import (
     DEFAULT_LANGUAGE,
+    NO_CONNECTION,
     Audience,
     Checkin,
     CheckinView,
@@ -22,6 +23,7 @@ from storage.values import (
     OutgoingMessage,
     Progress,
     QueuedMessage,
+    ReplyDue,
     Rsvp,
     Schedule,
     StorageError,
@@ -30,6 +32,7 @@ from storage.values import (
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "NO_CONNECTION",
     "Audience",
     "Checkin",
     "CheckinStore",
@@ -46,6 +49,7 @@ __all__ = [
     "PlanStore",
     "Progress",
     "QueuedMessage",
+    "ReplyDue",
     "Rsvp",
     "Schedule",
     "StorageError",
@@ -187,9 +191,25 @@ class CheckinStore(Protocol):
         state: Mapping[str, Any],
         today: str,
         update_id: int,
+        reply_due: float | None = None,
     ) -> bool:
         """Save (or replace) the unfinished response under ``link``, claiming ``update_id``
-        (False, nothing written, if it was already handled)."""
+        (False, nothing written, if it was already handled). ``reply_due`` marks a reply to
+        this step as not yet shown: see ``replies_due``."""
+        ...
+
+    async def replies_due(self, now: float, limit: int) -> list[ReplyDue]:
+        """Unfinished responses whose reply was due by ``now`` and not cleared: the person
+        may never have seen their next question. Earliest first, at most ``limit``."""
+        ...
+
+    async def clear_replies(self, shown: Sequence[tuple[str, float]]) -> None:
+        """Clear the reply marks (link, due) of replies that reached the person; a mark set
+        again since (another step) is left alone."""
+        ...
+
+    async def put_off_reply(self, link: str, due: float, new_due: float) -> None:
+        """Move the reply mark (link, due) to ``new_due``, if it is still the one set."""
         ...
 
     async def progress_many(self, links: Sequence[str]) -> dict[str, Progress]:
@@ -239,8 +259,17 @@ class OutboxStore(Protocol):
         ...
 
     async def requeue_inflight(self) -> int:
-        """At start-up: messages left 'sending' by a crash go back to 'queued' (they may have
-        reached Telegram, so they are the only ones that can repeat). Returns how many."""
+        """At start-up (or after a failed pass): messages left 'sending' may have reached
+        Telegram, so each counts as one try of unknown outcome (see ``mark_unsure``): queued
+        again after its first, taken as sent (error 'unconfirmed') after its second. Returns
+        how many were left 'sending'."""
+        ...
+
+    async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
+        """A try whose outcome is unknown (a timeout, a connection cut after the request went
+        out): the first time, queue the message again for ``due_at`` with ``error`` and return
+        True; the second time, take it as sent at ``now`` (error 'unconfirmed') and return
+        False, so nobody gets a message more than twice."""
         ...
 
     async def claim_due(
@@ -272,6 +301,11 @@ class OutboxStore(Protocol):
 
     async def outbox_counts(self) -> dict[str, int]:
         """Messages per status (queued, sending, sent, failed), every status present."""
+        ...
+
+    async def outbox_waiting(self) -> int:
+        """Messages not sent yet because their last try could not reach Telegram (their error
+        starts with ``NO_CONNECTION``): they are tried again until they expire."""
         ...
 
     async def outbox_entries(self, dedupe_prefix: str | None = None) -> list[OutboxEntry]:

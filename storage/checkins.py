@@ -25,6 +25,7 @@ from storage.base import (
     NewCheckin,
     OutgoingMessage,
     Progress,
+    ReplyDue,
     Totals,
 )
 from storage.outbox import insert_outbox
@@ -159,6 +160,7 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         state: Mapping[str, Any],
         today: str,
         update_id: int,
+        reply_due: float | None = None,
     ) -> bool:
         data, now = json.dumps(state), time.time()
 
@@ -166,14 +168,36 @@ class CheckinsMixin(SqliteBase, CheckinStore):
             if not self._claim_now(conn, update_id, now):
                 return False
             conn.execute(
-                "INSERT INTO progress (link, checkin_id, state, updated_on) VALUES (?, ?, ?, ?)"
+                "INSERT INTO progress (link, checkin_id, state, updated_on, reply_due)"
+                " VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (link) DO UPDATE SET checkin_id = excluded.checkin_id,"
-                " state = excluded.state, updated_on = excluded.updated_on",
-                (link, checkin_id, data, today),
+                " state = excluded.state, updated_on = excluded.updated_on,"
+                " reply_due = excluded.reply_due",
+                (link, checkin_id, data, today, reply_due),
             )
             return True
 
         return await self._atomic("save_progress", write)
+
+    async def replies_due(self, now: float, limit: int) -> list[ReplyDue]:
+        sql = (
+            "SELECT link, checkin_id, reply_due FROM progress"
+            " WHERE reply_due IS NOT NULL AND reply_due <= ? ORDER BY reply_due LIMIT ?"
+        )
+        return [ReplyDue(*row) for row in await self._all("replies_due", sql, (now, limit))]
+
+    async def clear_replies(self, shown: Sequence[tuple[str, float]]) -> None:
+        if not shown:
+            return
+        async with self._tx("clear_replies") as db:
+            await db.executemany(
+                "UPDATE progress SET reply_due = NULL WHERE link = ? AND reply_due = ?",
+                list(shown),
+            )
+
+    async def put_off_reply(self, link: str, due: float, new_due: float) -> None:
+        sql = "UPDATE progress SET reply_due = ? WHERE link = ? AND reply_due = ?"
+        await self._write("put_off_reply", sql, (new_due, link, due))
 
     async def progress_many(self, links: Sequence[str]) -> dict[str, Progress]:
         found: dict[str, Progress] = {}

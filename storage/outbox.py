@@ -12,6 +12,7 @@ import aiosqlite
 
 from storage.base import (
     DEFAULT_LANGUAGE,
+    NO_CONNECTION,
     OutboxEntry,
     OutboxStore,
     OutgoingMessage,
@@ -52,8 +53,27 @@ class OutboxMixin(SqliteBase, OutboxStore):
             return await insert_outbox(db, messages)
 
     async def requeue_inflight(self) -> int:
-        sql = "UPDATE outbox SET status = 'queued' WHERE status = 'sending'"
+        # Each was perhaps sent: one try of unknown outcome. A second means it is taken as sent.
+        sql = (
+            "UPDATE outbox SET unsure = unsure + 1,"
+            " status = CASE WHEN unsure >= 1 THEN 'sent' ELSE 'queued' END,"
+            " error = CASE WHEN unsure >= 1 THEN 'unconfirmed' ELSE error END"
+            " WHERE status = 'sending'"
+        )
         return (await self._write("requeue_inflight", sql)).rowcount
+
+    async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
+        # SQLite computes every new value from the row as it was before the update.
+        sql = (
+            "UPDATE outbox SET unsure = unsure + 1, due_at = ?,"
+            " status = CASE WHEN unsure >= 1 THEN 'sent' ELSE 'queued' END,"
+            " error = CASE WHEN unsure >= 1 THEN 'unconfirmed' ELSE ? END,"
+            " sent_at = CASE WHEN unsure >= 1 THEN ? ELSE sent_at END"
+            " WHERE id = ? RETURNING status"
+        )
+        async with self._tx("mark_unsure") as db:
+            rows = list(await db.execute_fetchall(sql, (due_at, error, now, message_id)))
+        return bool(rows) and rows[0][0] == "queued"
 
     async def claim_due(
         self, now: float, limit: int, urgent_only: bool = False
@@ -130,6 +150,14 @@ class OutboxMixin(SqliteBase, OutboxStore):
         counts = dict.fromkeys(_OUTBOX_STATUSES, 0)
         counts.update({status: int(n) for status, n in await self._all("outbox_counts", sql)})
         return counts
+
+    async def outbox_waiting(self) -> int:
+        sql = (
+            "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending') AND attempts > 0"
+            " AND substr(error, 1, length(?1)) = ?1"
+        )
+        row = await self._one("outbox_waiting", sql, (NO_CONNECTION,))
+        return int(row[0])
 
     async def outbox_entries(self, dedupe_prefix: str | None = None) -> list[OutboxEntry]:
         sql = (

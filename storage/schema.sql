@@ -85,7 +85,11 @@ CREATE TABLE IF NOT EXISTS progress (
     link TEXT PRIMARY KEY,
     checkin_id INTEGER NOT NULL REFERENCES checkins(id),
     state TEXT NOT NULL,
-    updated_on TEXT NOT NULL
+    updated_on TEXT NOT NULL,
+    -- Set while the reply to this person's last step may not have reached them: by then the
+    -- delivery loop shows them their current question again. Cleared once the reply went.
+    -- (Its index is made in storage/sqlite_base.py, after older databases gain the column.)
+    reply_due REAL
 ) WITHOUT ROWID;
 
 -- Finished answers: a random response id, the check-in, question, value and the date only.
@@ -126,7 +130,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     sent_at REAL,
     error TEXT,
     -- A message still queued at this time (check-in closed or meeting started) is never sent.
-    expires_at REAL
+    expires_at REAL,
+    -- Tries whose outcome was unknown (a timeout, a cut connection, a crash mid-send): after
+    -- two, the message is taken as sent, so nobody gets it more than twice.
+    unsure INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
 -- Finds each chat's oldest unsent message (messages to one person go in order).

@@ -23,9 +23,20 @@ from storage.base import StorageError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
-# The statement that brings a database from each older version to the next.
-_MIGRATIONS = {1: "ALTER TABLE outbox ADD COLUMN expires_at REAL"}
+SCHEMA_VERSION = 3
+# The statements that bring a database from each older version to the next.
+_MIGRATIONS = {
+    1: ("ALTER TABLE outbox ADD COLUMN expires_at REAL",),
+    2: (
+        "ALTER TABLE outbox ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE progress ADD COLUMN reply_due REAL",
+    ),
+}
+# Indexes on columns that older databases gain only by migrating: made once they have them.
+_LATE_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS progress_reply_due ON progress (reply_due)"
+    " WHERE reply_due IS NOT NULL",
+)
 # Pruning handled update ids scans the table, so it runs once per this many claims.
 _PRUNE_EVERY = 1000
 T = TypeVar("T")
@@ -192,11 +203,14 @@ class SqliteBase:
         await db.execute("BEGIN IMMEDIATE")
         found = await _schema_version(db)
         while found in _MIGRATIONS:
-            await db.execute(_MIGRATIONS[found])
+            for statement in _MIGRATIONS[found]:
+                await db.execute(statement)
             found += 1
             await db.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(found),)
             )
+        for statement in _LATE_INDEXES:
+            await db.execute(statement)
         await db.execute("COMMIT")
         if found != SCHEMA_VERSION:
             raise StorageError(f"database schema version {found}; expected {SCHEMA_VERSION}")

@@ -12,6 +12,9 @@ from typing import Any
 
 # The language of anyone the bot has no contact row for (a chat that was never joined).
 DEFAULT_LANGUAGE = "en"
+# How an outbox error starts when the last try could not reach Telegram (a network error, a
+# 5xx, no answer in time): such messages are waiting for Telegram, not refused.
+NO_CONNECTION = "no connection"
 
 
 class StorageError(Exception):
@@ -120,6 +123,15 @@ class Progress:
 
     checkin_id: int
     state: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ReplyDue:
+    """A step whose reply may not have reached the person: ``due`` also names the mark."""
+
+    link: str
+    checkin_id: int
+    due: float
 
 
 @dataclass(frozen=True)

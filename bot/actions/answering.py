@@ -19,17 +19,24 @@ from flows import engine
 from flows.engine import Effect, Event, Finish, Say, State
 from storage.base import Checkin, CheckinView, Contact, ContactStatus
 
+# How long the reply to a step has to reach the person before the delivery loop takes it as
+# lost and shows them their question again (see ``bot.actions.replies``).
+REPLY_GRACE = 30.0
+
 
 @dataclass(frozen=True)
 class Turn:
     """Engine effects to show for check-in ``checkin_id``, in ``language``. When a question is
-    shown, the door reports its message with ``svc.shown.remember(link, question_id, ...)``."""
+    shown, the door reports its message with ``svc.shown.remember(link, question_id, ...)``.
+    ``reply_due`` is set when the step was saved with a reply mark: the door reports the reply
+    shown (``replies.shown``) or failed (``replies.failed``)."""
 
     checkin_id: int
     effects: list[Effect]
     language: str
     link: str
     question_id: str | None
+    reply_due: float | None = None
 
 
 Outcome = Turn | Shown | None
@@ -174,9 +181,11 @@ async def _begin(
     else:
         before = svc.shown.apply(link, State.from_data(view.progress.state))
         state, effects = engine.advance(survey, before, engine.Resume())
-    if not await svc.store.save_progress(link, checkin.id, state.to_data(), svc.today(), update_id):
+    due = _reply_due(svc, state)
+    data, today = state.to_data(), svc.today()
+    if not await svc.store.save_progress(link, checkin.id, data, today, update_id, due):
         return None
-    return Turn(checkin.id, effects, contact.language, link, state.current)
+    return Turn(checkin.id, effects, contact.language, link, state.current, due)
 
 
 async def _step(
@@ -191,14 +200,21 @@ async def _step(
     """Apply one event and write the result once, with the update id."""
     survey = svc.surveys[checkin.survey_id]
     new_state, effects = engine.advance(survey, state, happened)
-    store, today = svc.store, svc.today()
+    store, today, due = svc.store, svc.today(), None
     finish = next((e for e in effects if isinstance(e, Finish)), None)
     if finish is not None:
         stored = await store.finish_response(link, checkin.id, finish.answers, today, update_id)
     elif new_state != state:
-        stored = await store.save_progress(link, checkin.id, new_state.to_data(), today, update_id)
+        due = _reply_due(svc, new_state)
+        data = new_state.to_data()
+        stored = await store.save_progress(link, checkin.id, data, today, update_id, due)
     else:
         stored = await store.claim_update(update_id, svc.now())
     if not stored:
         return None
-    return Turn(checkin.id, effects, contact.language, link, new_state.current)
+    return Turn(checkin.id, effects, contact.language, link, new_state.current, due)
+
+
+def _reply_due(svc: Services, state: State) -> float | None:
+    """When a reply showing ``state``'s question is taken as lost (None: no question)."""
+    return svc.now() + REPLY_GRACE if state.current is not None else None

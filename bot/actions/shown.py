@@ -36,3 +36,25 @@ class ShownQuestions:
         if found is None or found[0] != state.current:
             return state
         return engine.shown(state, found[1])
+
+
+class ShownReplies:
+    """Replies that reached their person since the last delivery pass, as the (link, due)
+    marks set when their step was saved. The delivery loop clears them in the database in one
+    write a pass, not one a tap; after a crash, a mark not cleared yet only shows someone their
+    question once more."""
+
+    def __init__(self) -> None:
+        self._marks: list[tuple[str, float]] = []
+
+    def add(self, link: str, due: float) -> None:
+        self._marks.append((link, due))
+
+    def take(self) -> list[tuple[str, float]]:
+        """Every mark added since the last take, emptying the list."""
+        marks, self._marks = self._marks, []
+        return marks
+
+    def put_back(self, marks: list[tuple[str, float]]) -> None:
+        """Marks whose clearing failed: cleared at the next pass."""
+        self._marks[:0] = marks

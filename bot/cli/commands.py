@@ -18,6 +18,7 @@ from bot.cli.chat import chat
 from bot.cli.emulator import emulator
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
+from bot.cli.status import status
 from bot.cli.support import (
     clock,
     fail,
@@ -145,5 +146,5 @@ def cohorts_list() -> None:
             )
 
 
-for command in (checkin, schedules, meeting, emulator, chat):
+for command in (checkin, schedules, meeting, status, emulator, chat):
     main.add_command(command)

@@ -1,7 +1,11 @@
 """The delivery loop: sends what the outbox holds, paced, and records each result.
 
-Each message is marked sent as soon as Telegram accepts it; after a crash only the messages in
-flight at that moment can repeat.
+A message is tried until Telegram takes it, or until it no longer matters (its check-in closed,
+its meeting started); only Telegram's final answers (blocked, chat not found, bad request) end
+it sooner. It is marked sent as soon as Telegram takes it. A try whose outcome is unknown (no
+answer in time, a connection cut after the request went out, a crash mid-send) may have
+reached the person: it is tried once more, never again, so nobody gets a message three times.
+Each pass first shows anyone whose reply was lost their current question (``Recovery``).
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from zoneinfo import ZoneInfo
 
 from flows.schedule import QuietHours, release_time
 from flows.texts import render, render_buttons
-from storage.base import QueuedMessage, Store
+from storage.base import NO_CONNECTION, QueuedMessage, Store
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
-MAX_BACKOFF = 300.0
+# Retries after network errors and 5xx double from ``backoff_base`` up to this: once Telegram
+# is back, every waiting message goes within about a minute.
+MAX_BACKOFF = 60.0
+# A message whose first try had an unknown outcome is tried again after this pause.
+UNSURE_PAUSE = 15.0
 
 
 class DeliveryError(Exception):
@@ -34,7 +41,9 @@ Buttons = list[list[dict[str, str]]]
 
 @dataclass(frozen=True)
 class Sent:
-    """Telegram took the message."""
+    """Telegram took the message (``message_id``: the one showing a question, if any)."""
+
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,18 +67,32 @@ class Refused:
 
 @dataclass(frozen=True)
 class Failed:
-    """The network or Telegram failed (timeout, 5xx, ...): worth trying again later."""
+    """The message surely did not get through (no connection, a 5xx): try again later."""
 
     reason: str
 
 
-Outcome = Sent | RateLimited | Unreachable | Refused | Failed
+@dataclass(frozen=True)
+class Unknown:
+    """No answer (a timeout, a connection cut after the request went out): perhaps sent."""
+
+    reason: str
+
+
+Outcome = Sent | RateLimited | Unreachable | Refused | Failed | Unknown
 
 
 class Sender(Protocol):
-    """Sends one message and says what happened; never raises for Telegram's answers."""
+    """Sends one outbox message, after any reply waiting for Telegram's limit, and says what
+    happened; never raises for Telegram's answers."""
 
     async def send(self, chat_id: int, text: str, buttons: Buttons) -> Outcome: ...
+
+
+class Recovery(Protocol):
+    """Shows the people whose reply was lost their current question; how many it tried."""
+
+    async def run_once(self) -> int: ...
 
 
 @dataclass
@@ -86,15 +109,21 @@ class Delivery:
     backoff_base: float = 2.0
     last_sent: dict[int, float] = field(default_factory=dict)
     paused_until: float = 0.0
+    # A try of unknown outcome is tried again after this pause.
+    unsure_pause: float = UNSURE_PAUSE
     # Sent messages whose "sent" mark could not be saved. They stay 'sending', which holds
     # back that person's later messages, so the mark is tried again at every pass.
     unrecorded: set[int] = field(default_factory=set)
+    recovery: Recovery | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failure in one pass never ends the loop."""
         requeued = await self.store.requeue_inflight()
         if requeued:
-            log.warning("%d messages were in flight at the last stop; sending them again", requeued)
+            log.warning(
+                "%d messages were in flight at the last stop; each is tried once more at most",
+                requeued,
+            )
         while not stop.is_set():
             pause = self.paused_until - self.clock()
             if pause > 0:
@@ -124,7 +153,7 @@ class Delivery:
             log.error("could not queue a failed pass's messages again: %s", type(exc).__name__)
             return
         if requeued:
-            log.warning("%d messages of a failed pass were queued again", requeued)
+            log.warning("%d messages of a failed pass are tried once more at most", requeued)
 
     async def deliver_once(self) -> int:
         """Claim one batch (about a second's worth) of due messages and send them together.
@@ -132,13 +161,14 @@ class Delivery:
         Raises if the result of a send could not be recorded (``run`` then queues it again).
         """
         await self._record_unrecorded()
+        recovered = await self._recover()
         now = self.clock()
         if now < self.paused_until:
-            return 0  # rate limited: ``run`` waits out the pause, and a stop can cut it short
+            return recovered  # rate limited: ``run`` waits out the pause (a stop cuts it short)
         # In quiet hours only urgent messages go; the rest wait, then go out paced as usual.
         batch = await self.store.claim_due(now, max(1, int(self.rate)), self.is_quiet(now))
         if not batch:
-            return 0
+            return recovered
         self._forget_old(now)
         ready = []
         for message in batch:
@@ -156,7 +186,17 @@ class Delivery:
             log.error("recording the result of a send failed: %s", type(exc).__name__)
         if failed:
             raise DeliveryError(f"{len(failed)} of {len(ready)} send results were not recorded")
-        return len(batch)
+        return recovered + len(batch)
+
+    async def _recover(self) -> int:
+        """Lost replies first: they go before any bulk message, in quiet hours too."""
+        if self.recovery is None:
+            return 0
+        try:
+            return await self.recovery.run_once()
+        except Exception as exc:
+            log.error("showing lost replies again failed: %s", type(exc).__name__)
+            return 0
 
     def is_quiet(self, now: float) -> bool:
         when = datetime.fromtimestamp(now, self.zone)
@@ -180,7 +220,11 @@ class Delivery:
             log.warning("a queued message was refused: %s", outcome.reason)
             await self.store.mark_failed(message.id, f"refused: {outcome.reason}")
         elif isinstance(outcome, Failed):
-            await self._backoff(message, outcome.reason)
+            await self._backoff(message, f"{NO_CONNECTION}: {outcome.reason}")
+        elif isinstance(outcome, Unknown):
+            due, error = self.clock() + self.unsure_pause, f"{NO_CONNECTION}: {outcome.reason}"
+            if not await self.store.mark_unsure(message.id, due, error, self.clock()):
+                log.warning("a message had no answer twice; taken as sent, never tried again")
         else:
             # The gap counts from when Telegram took the message, not from the claim: a send
             # that waited for the rate limiter must not let the next one follow it too closely.
@@ -216,10 +260,10 @@ class Delivery:
         return text, render_buttons(payload.get("buttons", []), lang, self.zone)
 
     async def _backoff(self, message: QueuedMessage, error: str) -> None:
-        if message.attempts >= MAX_ATTEMPTS:
-            await self.store.mark_failed(message.id, error)
-            return
-        delay = min(MAX_BACKOFF, self.backoff_base * 2.0 ** (message.attempts - 1))
+        """Try again later, however many tries it took: the message goes once Telegram is back,
+        unless it expires first (``claim_due`` fails it then)."""
+        exponent = min(message.attempts - 1, 16)  # 2**16 seconds is far beyond the cap
+        delay = min(MAX_BACKOFF, self.backoff_base * 2.0**exponent)
         await self.store.retry_later(message.id, self.clock() + delay, error)
 
     def _forget_old(self, now: float) -> None:

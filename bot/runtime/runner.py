@@ -16,6 +16,7 @@ from bot.actions import answering
 from bot.keys import load_key
 from bot.runtime.delivery import Delivery
 from bot.runtime.planner import Planner
+from bot.runtime.replies import ReplyRecovery
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram.app import TelegramBot
@@ -49,6 +50,7 @@ class BotRunner:
             quiet=svc.settings.quiet,
             zone=svc.settings.zone,
             idle=delivery_idle,
+            recovery=ReplyRecovery(svc, self.telegram.sender),
         )
         self.planner = Planner(svc, tick=planner_tick)
         self.poll_timeout = poll_timeout

@@ -8,7 +8,6 @@ import asyncio
 from telegram import BotCommand, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -19,6 +18,7 @@ from telegram.ext import (
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram import buttons, handlers, meetings
+from bot.telegram.pacing import Pacer
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import PerPersonUpdateProcessor
 
@@ -28,6 +28,11 @@ PACE_MARGIN = 0.97
 
 # How long connecting to Telegram may take at start-up before `run` gives up and says so.
 CONNECT_LIMIT = 30.0
+
+# How long a call may wait for Telegram's answer. A call with no answer may still have been
+# carried out, so it is tried at most once more: long enough that a slow link rarely gets
+# there, short enough that a person is not kept waiting long when Telegram is down.
+READ_TIMEOUT = 15.0
 
 
 class StartError(Exception):
@@ -60,9 +65,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         Application.builder()
         .token(token)
         .base_url(settings.api_url)
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.send_rate * PACE_MARGIN, max_retries=2)
-        )
+        .rate_limiter(Pacer(settings.send_rate * PACE_MARGIN))
         .concurrent_updates(PerPersonUpdateProcessor())
         # httpcore scans every pooled connection on each request; with people's updates
         # handled side by side the pool grew to ~50. 16 is plenty under the 30/s cap.
@@ -70,6 +73,8 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         # A request may wait for a free connection when Telegram is slow: it must not fail
         # after 1 s (the default) and lose a reply whose answer is already stored.
         .pool_timeout(30)
+        .read_timeout(READ_TIMEOUT)
+        .write_timeout(READ_TIMEOUT)
         .build()
     )
     app.bot_data["services"] = svc

@@ -1,13 +1,19 @@
-"""Sends one outbox message through python-telegram-bot and says what happened, in the delivery
-loop's own terms (sent, rate limited, unreachable, refused, failed)."""
+"""Sends for the delivery loop through python-telegram-bot, and says what happened in the loop's
+own terms: sent, rate limited, unreachable, refused, failed (surely not sent) or unknown
+(perhaps sent: no answer in time, or the connection was cut after the request went out).
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+import httpx
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 
+from bot.actions.answering import Turn
 from bot.runtime.delivery import (
     Buttons,
     Failed,
@@ -15,34 +21,67 @@ from bot.runtime.delivery import (
     RateLimited,
     Refused,
     Sent,
+    Unknown,
     Unreachable,
 )
+from bot.telegram.pacing import BULK, seconds_of
 from bot.telegram.render import keyboard
+from bot.telegram.screen import Send, screen
 
 log = logging.getLogger(__name__)
+
+# The request never left this machine: nothing can have reached Telegram.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+        # Only a bot with a rate limiter takes rate_limit_args (the Application's always has).
+        limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
+        self._bulk: dict[str, Any] = {"rate_limit_args": BULK} if limited else {}
 
     async def send(self, chat_id: int, text: str, buttons: Buttons) -> Outcome:
+        """One outbox message, after any reply waiting for Telegram's overall limit."""
         try:
-            await self.bot.send_message(chat_id, text, reply_markup=keyboard(buttons))
-        except RetryAfter as exc:
-            return RateLimited(_seconds(exc.retry_after))
-        except Forbidden:
-            return Unreachable()
-        except BadRequest as exc:
-            return Refused(exc.message)
-        except NetworkError as exc:  # includes TimedOut and 5xx
-            return Failed(type(exc).__name__)
-        except Exception as exc:  # e.g. ChatMigrated, InvalidToken: retried, never lost
-            log.exception("sending a queued message failed")
-            return Failed(type(exc).__name__)
-        return Sent()
+            message = await self.bot.send_message(
+                chat_id, text, reply_markup=keyboard(buttons), **self._bulk
+            )
+        except Exception as exc:
+            return outcome_of(exc)
+        return Sent(message.message_id)
+
+    async def show_turn(self, chat_id: int, turn: Turn) -> Outcome:
+        """A check-in turn's messages as a reply (ahead of bulk sends); stops at the first
+        that does not get through. ``Sent.message_id`` is the message showing the question."""
+        question: int | None = None
+        for op in screen(turn.effects, turn.checkin_id, turn.language, pressed=False):
+            if not isinstance(op, Send):
+                continue  # taking buttons off an older copy is cosmetic: not worth a call here
+            try:
+                sent = await self.bot.send_message(
+                    chat_id, op.text, reply_markup=keyboard(op.buttons)
+                )
+            except Exception as exc:
+                return outcome_of(exc)
+            question = sent.message_id if op.question else question
+        return Sent(question)
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+def outcome_of(exc: Exception) -> Outcome:
+    """What a failed call means for the message it carried."""
+    if isinstance(exc, RetryAfter):
+        return RateLimited(seconds_of(exc.retry_after))
+    if isinstance(exc, Forbidden):
+        return Unreachable()
+    if isinstance(exc, BadRequest):
+        return Refused(exc.message)
+    if isinstance(exc, NetworkError):  # includes TimedOut and Telegram's 5xx
+        if isinstance(exc.__cause__, _NOT_SENT):
+            return Failed(type(exc.__cause__).__name__)
+        if isinstance(exc, TimedOut) or isinstance(exc.__cause__, httpx.TransportError):
+            return Unknown(type(exc.__cause__ or exc).__name__)
+        return Failed(type(exc).__name__)  # Telegram answered with an error: not sent
+    # ChatMigrated, InvalidToken, ...: kept and tried again, never lost.
+    log.error("sending a message failed: %s", type(exc).__name__)
+    return Failed(type(exc).__name__)

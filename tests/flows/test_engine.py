@@ -4,6 +4,7 @@ effects, for every question type, branching, bad input, resuming and finishing."
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from itertools import pairwise
 
 import pytest
@@ -24,6 +25,7 @@ from flows.engine import (
     Unreadable,
     Value,
     advance,
+    reshow,
     shown,
     start,
 )
@@ -209,19 +211,32 @@ def test_button_not_offered_on_this_question_is_expired(question_id: str, value:
     assert advance(KIT, state, Press(question_id, value)) == (state, [Toast("button_expired")])
 
 
-@pytest.mark.parametrize(
-    ("press", "key"),
-    [
-        (Press("pick", "red"), "already_answered"),
-        (Press("pick", "blue"), "already_answered"),
-        (Press("nope", "red"), "button_expired"),
-        (Press("words", SKIPPED), "button_expired"),
-    ],
-)
-def test_press_for_another_question_changes_nothing(press: Press, key: str) -> None:
-    """A button from an answered question says so; any other question's button has expired."""
+@pytest.mark.parametrize("press", [Press("nope", "red"), Press("words", SKIPPED)])
+def test_press_for_a_question_not_answered_or_asked_has_expired(press: Press) -> None:
     state = at(KIT, "rate", {"pick": "red", "many": SKIPPED})
-    assert advance(KIT, state, press) == (state, [Toast(key)])
+    assert advance(KIT, state, press) == (state, [Toast("button_expired")])
+
+
+@pytest.mark.parametrize("press", [Press("pick", "red"), Press("pick", "blue", 11)])
+def test_press_on_an_answered_question_points_to_the_current_one(press: Press) -> None:
+    """The answer stands. When the current question is known to be on screen, a pop-up points
+    to it; when not (the reply showing it may have been lost), it comes again: no dead end."""
+    state = at(KIT, "rate", {"pick": "red", "many": SKIPPED})
+    on_screen = replace(state, message_id=12)
+    assert advance(KIT, on_screen, press) == (on_screen, [Toast("already_answered")])
+    after, effects = advance(KIT, state, press)
+    assert after == state
+    assert effects[0] == Toast("already_answered")
+    (ask,) = effects[1:]
+    assert isinstance(ask, Ask) and ask.question == q(KIT, "rate") and ask.replaces is None
+
+
+def test_reshow_gives_the_current_question_and_nothing_once_finished() -> None:
+    state = replace(at(KIT, "many", {"pick": "red"}, picked=("a",)), message_id=5)
+    (ask,) = reshow(KIT, state)
+    assert isinstance(ask, Ask)
+    assert (ask.question, ask.picked, ask.replaces) == (q(KIT, "many"), ("a",), 5)
+    assert reshow(KIT, replace(state, current=None)) == []
 
 
 def test_press_for_question_hidden_by_branch_is_expired() -> None:

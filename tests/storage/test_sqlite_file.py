@@ -123,13 +123,20 @@ async def test_the_schema_version_is_recorded_once(tmp_path: Path) -> None:
         assert version == [(str(SCHEMA_VERSION),)]
 
 
-async def test_a_version_1_database_gains_the_outbox_expiry_column(tmp_path: Path) -> None:
-    """A database made before messages could expire is brought up to date on opening."""
+async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: Path) -> None:
+    """A database made before messages could expire (version 1), and so before unsure sends
+    and reply marks (version 3), gains every later column on opening, its rows kept."""
     path = tmp_path / "t.db"
     async with SqliteStore(path) as first:
         await first.enqueue([OutgoingMessage(1, {"text": "a"}, NOW)])
     with sqlite3.connect(path) as old:
         old.execute("ALTER TABLE outbox DROP COLUMN expires_at")
+        old.execute("ALTER TABLE outbox DROP COLUMN unsure")
+        old.execute("DROP TABLE progress")
+        old.execute(
+            "CREATE TABLE progress (link TEXT PRIMARY KEY, checkin_id INTEGER NOT NULL,"
+            " state TEXT NOT NULL, updated_on TEXT NOT NULL) WITHOUT ROWID"
+        )
         old.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     old.close()
     async with SqliteStore(path) as second:
@@ -138,6 +145,8 @@ async def test_a_version_1_database_gains_the_outbox_expiry_column(tmp_path: Pat
         ]
         await second.enqueue([OutgoingMessage(2, {}, NOW, expires_at=NOW + 1)])
         assert [m.chat_id for m in await second.claim_due(NOW + 1, 10)] == [1]
+        assert await second.requeue_inflight() == 1  # uses the unsure column
+        assert await second.replies_due(NOW, 10) == []  # and the reply marks
 
 
 CLI_JOINS = """
