@@ -6,6 +6,7 @@ simulated people (`emulator.user("Sam")`).
 
 from __future__ import annotations
 
+from .faults import FAULT_KINDS, MALFORMED_KINDS, Fault, FaultKind, FaultWindow
 from .limits import RateLimits
 from .messages import BotMessage, Button, FileInfo
 from .people import SimGroup, SimUser
@@ -13,9 +14,14 @@ from .server import Emulator
 from .world import Stats
 
 __all__ = [
+    "FAULT_KINDS",
+    "MALFORMED_KINDS",
     "BotMessage",
     "Button",
     "Emulator",
+    "Fault",
+    "FaultKind",
+    "FaultWindow",
     "FileInfo",
     "RateLimits",
     "SimGroup",

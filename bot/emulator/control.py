@@ -4,7 +4,9 @@ POST /_emulator/users {"name"}, POST /_emulator/send {"user_id", "text"},
 POST /_emulator/tap {"user_id", "text"} or {"user_id", "data", "message_id"?},
 GET /_emulator/messages?chat_id=..., GET /_emulator/events?chat_id=...&after=N&wait=S (what the
 bot did in a chat after the first N events, waiting up to S seconds for one), GET
-/_emulator/stats. Answers are {"ok": true, "result"}.
+/_emulator/stats; faults: POST /_emulator/faults {"kind", "methods"?, "seconds"?, "start"?,
+"status"?, "delay"?}, GET and DELETE /_emulator/faults, POST /_emulator/malformed {"kind"}.
+Answers are {"ok": true, "result"}.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ class ControlApi:
         app.router.add_get("/_emulator/messages", self.messages)
         app.router.add_get("/_emulator/events", self.events)
         app.router.add_get("/_emulator/stats", self.stats)
+        app.router.add_post("/_emulator/faults", self.add_fault)
+        app.router.add_get("/_emulator/faults", self.list_faults)
+        app.router.add_delete("/_emulator/faults", self.clear_faults)
+        app.router.add_post("/_emulator/malformed", self.malformed)
 
     def _user(self, body: JSON) -> SimUser:
         try:
@@ -108,8 +114,40 @@ class ControlApi:
             "edits": counts.edits,
             "too_many_requests": counts.too_many_requests,
             "send_rate": counts.send_rate(),
+            "fault_hits": dict(counts.fault_hits),
+            "late_answers": counts.late_answers,
         }
         return _ok(summary)
+
+    async def add_fault(self, request: web.Request) -> web.Response:
+        """Switch a fault window on, as `Emulator.fault` does; answers the window."""
+        body = await _body(request)
+        try:
+            window = self.emulator.fault(
+                body.get("kind", ""),
+                body.get("methods", ["sendMessage"]),
+                _number(body, "seconds", 15.0),
+                _number(body, "start", None),
+                status=int(body.get("status", 500)),
+                delay=_number(body, "delay", 0.0) or 0.0,
+            )
+        except (TypeError, ValueError) as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return _ok(window.to_json())
+
+    async def list_faults(self, request: web.Request) -> web.Response:
+        return _ok([window.to_json() for window in self.emulator.faults.windows()])
+
+    async def clear_faults(self, request: web.Request) -> web.Response:
+        return _ok({"ended": self.emulator.clear_faults()})
+
+    async def malformed(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            update_id = self.emulator.push_malformed(str(body.get("kind", "")))
+        except ValueError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return _ok({"update_id": update_id})
 
 
 async def _body(request: web.Request) -> JSON:
@@ -120,6 +158,16 @@ async def _body(request: web.Request) -> JSON:
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(text="send a JSON object")
     return body
+
+
+def _number(body: JSON, name: str, default: float | None) -> float | None:
+    """A number field of a JSON body; null stands for None."""
+    value = body.get(name, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} must be a number")
+    return float(value)
 
 
 def _ok(result: Any) -> web.Response:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,43 +27,50 @@ NOT_MODIFIED = (
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 HARMLESS = (
     "close",
-    "logout",
-    "deletewebhook",
-    "setwebhook",
-    "sendchataction",
-    "setmydescription",
-    "setmyshortdescription",
-    "setmyname",
-    "setchatmenubutton",
+    "logOut",
+    "deleteWebhook",
+    "setWebhook",
+    "sendChatAction",
+    "setMyDescription",
+    "setMyShortDescription",
+    "setMyName",
+    "setChatMenuButton",
 )
+# Bot API method names (as Telegram spells them) and the BotApi method that serves each.
+IMPLEMENTED = {
+    "getMe": "get_me",
+    "getUpdates": "get_updates",
+    "getWebhookInfo": "get_webhook_info",
+    "setMyCommands": "set_my_commands",
+    "getMyCommands": "get_my_commands",
+    "deleteMyCommands": "delete_my_commands",
+    "getChat": "get_chat",
+    "sendMessage": "send_message",
+    "sendDocument": "send_document",
+    "sendPhoto": "send_photo",
+    "editMessageText": "edit_message_text",
+    "editMessageCaption": "edit_message_caption",
+    "editMessageReplyMarkup": "edit_message_reply_markup",
+    "deleteMessage": "delete_message",
+    "answerCallbackQuery": "answer_callback_query",
+} | dict.fromkeys(HARMLESS, "harmless")
+METHOD_NAMES = tuple(IMPLEMENTED)
 
 
 class BotApi:
     """Dispatches method names (case-insensitive, as Telegram does) to implementations."""
 
-    def __init__(self, world: World, limiter: RateLimiter) -> None:
+    def __init__(
+        self, world: World, limiter: RateLimiter, callback_answer_limit: float | None = 15.0
+    ) -> None:
         self.world = world
         self.limiter = limiter
+        # Telegram refuses an answer to a button press older than this (None: any age).
+        self.callback_answer_limit = callback_answer_limit
         self._file_ids = itertools.count(1)
         self.methods: dict[str, Method] = {
-            "getme": self.get_me,
-            "getupdates": self.get_updates,
-            "getwebhookinfo": self.get_webhook_info,
-            "setmycommands": self.set_my_commands,
-            "getmycommands": self.get_my_commands,
-            "deletemycommands": self.delete_my_commands,
-            "getchat": self.get_chat,
-            "sendmessage": self.send_message,
-            "senddocument": self.send_document,
-            "sendphoto": self.send_photo,
-            "editmessagetext": self.edit_message_text,
-            "editmessagecaption": self.edit_message_caption,
-            "editmessagereplymarkup": self.edit_message_reply_markup,
-            "deletemessage": self.delete_message,
-            "answercallbackquery": self.answer_callback_query,
+            name.lower(): getattr(self, attribute) for name, attribute in IMPLEMENTED.items()
         }
-        for name in HARMLESS:
-            self.methods[name] = self.harmless
 
     async def call(self, method: str, params: Params) -> Any:
         handler = self.methods.get(method.lower())
@@ -229,7 +235,7 @@ class BotApi:
         self._spend(chat)
         for key, value in changes.items():
             setattr(message, key, value)
-        message.edit_date = int(time.time())
+        message.edit_date = int(self.world.clock())
         self.world.bot_event(chat, message, "edit")
         return message.to_wire()
 
@@ -270,10 +276,18 @@ class BotApi:
         return True
 
     async def answer_callback_query(self, params: Params) -> Any:
+        """Answer a press once, and only while it is fresh: like Telegram, a press answered
+        later than `callback_answer_limit` seconds (emulator clock) is "too old"."""
         record = self.world.callbacks.get(params.text("callback_query_id", "") or "")
-        if record is None or record.answered:
+        if record is None or record.answered_at is not None:
             raise ApiError(400, QUERY_TOO_OLD)
-        record.answered = True
+        record.answered_at = self.world.clock()
+        delay = record.answered_at - record.pressed_at
+        self.world.stats.press_answer_delays.append(delay)
+        limit = self.callback_answer_limit
+        if limit is not None and delay > limit:
+            self.world.stats.late_answers += 1
+            raise ApiError(400, QUERY_TOO_OLD)
         text = params.text("text")
         if text:
             self.world.toasts.setdefault(record.user_id, []).append(

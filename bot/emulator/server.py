@@ -6,19 +6,23 @@ Serves `/bot<TOKEN>/<method>` in Telegram's wire format, plus a small control AP
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+import time
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
 from .control import ControlApi
+from .faults import Fault, FaultKind, Faults, FaultWindow, malformed_update
 from .limits import RateLimiter, RateLimits
 from .methods import BotApi
 from .params import ApiError, Params, Upload
 from .people import SimGroup, SimUser
-from .world import Fault, FaultKind, Stats, World
+from .world import Stats, World
 
 JSON = dict[str, Any]
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -61,7 +65,13 @@ def _drop(request: web.Request) -> web.Response:
 
 
 class Emulator:
-    """A local Telegram Bot API with simulated people, Telegram's limits and fault injection."""
+    """A local Telegram Bot API with simulated people, Telegram's limits and fault injection.
+
+    `clock` is the emulator's now (seconds): message dates, fault windows and the age of a
+    button press go by it, so a test can pass a fake one. The rate limits keep their own
+    monotonic clock. `callback_answer_limit` is how old a press may be when the bot answers it
+    (None: any age).
+    """
 
     def __init__(
         self,
@@ -72,6 +82,8 @@ class Emulator:
         rate_limits: bool | RateLimits = True,
         host: str = "127.0.0.1",
         port: int = 0,
+        clock: Callable[[], float] = time.time,
+        callback_answer_limit: float | None = 15.0,
     ) -> None:
         self.token = token
         self.host = host
@@ -86,10 +98,12 @@ class Emulator:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
-        self.world = World(bot)
+        self.clock = clock
+        self.world = World(bot, clock)
         self.limiter = RateLimiter(None)
         self.rate_limits = rate_limits
-        self.api = BotApi(self.world, self.limiter)
+        self.api = BotApi(self.world, self.limiter, callback_answer_limit)
+        self.faults = Faults(clock)
         self._runner: web.AppRunner | None = None
 
     @property
@@ -102,6 +116,15 @@ class Emulator:
         if value is True:
             value = RateLimits()
         self.limiter.configure(value or None)
+
+    @property
+    def callback_answer_limit(self) -> float | None:
+        """Seconds the bot has to answer a button press before Telegram calls it too old."""
+        return self.api.callback_answer_limit
+
+    @callback_answer_limit.setter
+    def callback_answer_limit(self, seconds: float | None) -> None:
+        self.api.callback_answer_limit = seconds
 
     @property
     def stats(self) -> Stats:
@@ -180,14 +203,51 @@ class Emulator:
         drop: bool = False,
         after_delivery: bool = False,
     ) -> None:
-        """Make the next `times` calls of `method` fail.
+        """Make the next `times` calls of `method` fail (before any fault window applies).
 
         By default they answer HTTP `status` without doing anything. `drop=True` cuts the
         connection instead; `after_delivery=True` does the work first, then cuts it (the bot
         sees a network error though the message went out).
         """
         kind: FaultKind = "drop_after" if after_delivery else "drop" if drop else "error"
-        self.world.fail_next(method, times, Fault(kind, status))
+        self.faults.fail_next(method, times, Fault(kind, status))
+
+    def fault(
+        self,
+        kind: FaultKind,
+        methods: str | Iterable[str] = ("sendMessage",),
+        seconds: float | None = 15.0,
+        start: float | None = None,
+        *,
+        status: int = 500,
+        delay: float = 0.0,
+    ) -> FaultWindow:
+        """Fail every call of `methods` ("*": all of them, getUpdates too) from `start`
+        (emulator clock; default now) for `seconds` (None: until ended); `.end()` stops it.
+
+        Kinds: "error" answers HTTP `status` and does nothing; "drop" cuts the connection
+        before doing anything; "drop_after" does the work, then cuts it; "slow" does the work,
+        then waits `delay` real seconds before answering, so a client that times out first
+        cannot know the call took effect. Windows may overlap: the newest one covering a call
+        decides. ValueError for an unknown kind or method, or a value that makes no sense.
+        """
+        return self.faults.open(Fault(kind, status, delay), methods, seconds, start)
+
+    def clear_faults(self) -> int:
+        """Switch every fault off (windows and `fail_next`); returns how many windows ended."""
+        return self.faults.clear()
+
+    def push_malformed(self, kind: str) -> int:
+        """Queue an update python-telegram-bot cannot parse; returns its update id.
+
+        Kinds (`bot.emulator.MALFORMED_KINDS`): "message_string" (a message that is a string),
+        "chat_member_missing_fields", "poll_missing_fields".
+        """
+        return self.world.push_payload(malformed_update(kind))
+
+    def push_raw(self, fields: JSON) -> int:
+        """Queue an update made of `fields` exactly as given, under the next update id."""
+        return self.world.push_payload(fields)
 
     def commands(self) -> list[JSON]:
         """Commands set with setMyCommands for the default scope."""
@@ -202,17 +262,22 @@ class Emulator:
         if self.token is not None and request.match_info["token"] != self.token:
             return error_reply(401, "Unauthorized")
         self.world.stats.calls[method] += 1
-        fault = self.world.pop_fault(method)
-        if fault is not None and fault.kind == "drop":
-            return _drop(request)
-        if fault is not None and fault.kind == "error":
-            self.world.stats.errors[fault.status] += 1
-            return error_reply(fault.status, "Internal Server Error")
+        fault = self.faults.take(method)
+        if fault is not None:
+            self.world.stats.fault_hits[fault.kind] += 1
+            if fault.kind == "drop":
+                return _drop(request)
+            if fault.kind == "error":
+                self.world.stats.errors[fault.status] += 1
+                return error_reply(fault.status, fault.description)
         try:
             result = await self.api.call(method, Params(await read_params(request)))
+            reply = web.json_response({"ok": True, "result": result})
         except ApiError as exc:
             self.world.stats.errors[exc.status] += 1
-            return error_reply(exc.status, exc.description, exc.parameters)
-        if fault is not None:
+            reply = error_reply(exc.status, exc.description, exc.parameters)
+        if fault is not None and fault.kind == "slow":
+            await asyncio.sleep(fault.delay)
+        if fault is not None and fault.kind == "drop_after":
             return _drop(request)
-        return web.json_response({"ok": True, "result": result})
+        return reply

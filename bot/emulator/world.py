@@ -9,16 +9,15 @@ import asyncio
 import copy
 import itertools
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from .markup import command_entities
 from .messages import BotMessage, EventKind, StoredMessage
 
 JSON = dict[str, Any]
-FaultKind = Literal["error", "drop", "drop_after"]
 
 
 class Signal:
@@ -96,19 +95,13 @@ class Chat:
 
 @dataclass
 class CallbackRecord:
-    """A button press waiting for (or given) an answerCallbackQuery."""
+    """A button press waiting for (or given) an answerCallbackQuery; times by the emulator's
+    clock."""
 
     user_id: int
     chat_id: int
-    answered: bool = False
-
-
-@dataclass
-class Fault:
-    """An injected failure for one call: an HTTP error, or a dropped connection."""
-
-    kind: FaultKind = "error"
-    status: int = 500
+    pressed_at: float
+    answered_at: float | None = None
 
 
 @dataclass
@@ -121,7 +114,14 @@ class QueuedUpdate:
 
 @dataclass
 class Stats:
-    """Counters for tests and benchmarks."""
+    """Counters for tests and benchmarks.
+
+    `deliveries` holds, per chat, the `time.monotonic()` moment of each new bot message (the
+    rate limiter's clock, so `send_rate` is real messages a second). `press_answer_delays` are
+    seconds by the emulator's clock from a button press to the bot's first answer to it, late
+    ones (`late_answers`, refused as too old) included. `fault_hits` counts the calls each kind
+    of injected fault failed.
+    """
 
     calls: Counter[str] = field(default_factory=Counter)
     delivered: int = 0
@@ -130,6 +130,9 @@ class Stats:
     too_many_requests: int = 0
     errors: Counter[int] = field(default_factory=Counter)
     deliveries: dict[int, list[float]] = field(default_factory=dict)
+    press_answer_delays: list[float] = field(default_factory=list)
+    late_answers: int = 0
+    fault_hits: Counter[str] = field(default_factory=Counter)
 
     def send_rate(self, chat_id: int | None = None) -> float:
         """Achieved messages a second, first to last delivery (one chat, or all chats)."""
@@ -145,14 +148,14 @@ class Stats:
 class World:
     """All emulator state. Methods are sync; the HTTP layer and test helpers share it."""
 
-    def __init__(self, bot: JSON) -> None:
+    def __init__(self, bot: JSON, clock: Callable[[], float] = time.time) -> None:
         self.bot = bot
+        self.clock = clock  # the emulator's now: message dates, press ages
         self.people: dict[int, Person] = {}
         self.chats: dict[int, Chat] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
         self.toasts: dict[int, list[tuple[str, bool]]] = {}
         self.commands: dict[str, list[JSON]] = {}
-        self.faults: dict[str, deque[Fault]] = {}
         self.stats = Stats()
         self.updates_signal = Signal()
         self.closing = False
@@ -181,7 +184,7 @@ class World:
     def new_message(self, chat: Chat, sender: JSON, **fields: Any) -> StoredMessage:
         """Store a message in `chat` from `sender` (a user or the bot)."""
         message = StoredMessage(
-            chat.next_message_id, chat.to_wire(), sender, int(time.time()), **fields
+            chat.next_message_id, chat.to_wire(), sender, int(self.clock()), **fields
         )
         chat.next_message_id += 1
         chat.messages[message.message_id] = message
@@ -209,7 +212,7 @@ class World:
         if message is None or message.sender.get("id") != person.id:
             raise AssertionError(f"{person.first_name} has no message #{message_id} to edit")
         message.text, message.entities = text, command_entities(text)
-        message.edit_date = int(time.time())
+        message.edit_date = int(self.clock())
         chat.transcript.append(f"{person.first_name} (edited #{message_id}): {text}")
         wire = message.to_wire()
         self.push_update("edited_message", wire)
@@ -218,7 +221,7 @@ class World:
     def user_taps(self, person: Person, chat: Chat, message_id: int, data: str) -> str:
         """Queue a callback query for a press on `message_id`; returns the query id."""
         query_id = f"{person.id}{next(self._callback_ids):08d}"
-        self.callbacks[query_id] = CallbackRecord(person.id, chat.id)
+        self.callbacks[query_id] = CallbackRecord(person.id, chat.id, self.clock())
         message = chat.messages.get(message_id)
         shown: JSON
         if message is None or message.deleted:
@@ -253,8 +256,13 @@ class World:
         chat.signal.notify()
 
     def push_update(self, kind: str, obj: JSON) -> int:
+        return self.push_payload({kind: obj})
+
+    def push_payload(self, fields: JSON) -> int:
+        """Queue an update made of `fields` (anything, even what Telegram never sends) under
+        the next update id; returns the id."""
         update_id = next(self._update_ids)
-        payload = {"update_id": update_id, kind: obj}
+        payload = {"update_id": update_id, **fields}
         self._history[update_id] = payload
         self._queue.append(QueuedUpdate(update_id, payload))
         self.updates_signal.notify()
@@ -290,13 +298,6 @@ class World:
     @property
     def pending_updates(self) -> int:
         return len(self._queue)
-
-    def fail_next(self, method: str, times: int, fault: Fault) -> None:
-        self.faults.setdefault(method.lower(), deque()).extend(fault for _ in range(times))
-
-    def pop_fault(self, method: str) -> Fault | None:
-        queue = self.faults.get(method.lower())
-        return queue.popleft() if queue else None
 
 
 def _label_for(message: StoredMessage, data: str) -> str | None:
