@@ -279,7 +279,7 @@ async def test_a_message_is_tried_until_telegram_takes_it_however_many_tries_tha
     sam = emu.user("Sam")
     await store.enqueue(messages_for([sam]))
     emu.fail_next("sendMessage", times=12, status=500)
-    await deliver_all(delivery(store, bot, backoff_base=0.001), store)
+    await deliver_all(delivery(store, bot, backoff_base=0.0001), store)
     assert [r[2:4] for r in outbox(database)] == [("sent", 13)]
     assert texts(sam) == [text_for(sam.id, 0)]
 
