@@ -28,11 +28,12 @@ def shown(svc: Services, turn: Turn) -> None:
         svc.replies.add(turn.link, turn.reply_due)
 
 
-async def failed(svc: Services, turn: Turn) -> None:
+async def failed(svc: Services, chat_id: int, turn: Turn) -> None:
     """The turn's reply did not get through: make its mark due now, so the delivery loop tries
     again at its next pass (if even that write fails, the mark still comes due in time)."""
     if turn.reply_due is None:
         return
+    svc.replies.failed(turn.link, chat_id)
     try:
         await svc.store.put_off_reply(turn.link, turn.reply_due, svc.now())
     except StorageError as exc:
@@ -50,19 +51,24 @@ class Lost:
 async def lost(svc: Services, mark: ReplyDue) -> Lost | None:
     """The person behind a reply mark and their current question; None when there is nothing
     to show any more (the check-in closed or its survey is gone, they finished, or they left).
-    The chat is found by trying the pseudonym of each person the check-in is for."""
+    The chat is the one whose reply failed in this run, or (after a restart) found by trying the
+    pseudonym of each person the check-in is for."""
     store = svc.store
     checkin = await store.checkin(mark.checkin_id)
     if checkin is None or checkin.survey_id not in svc.surveys or not checkin.is_open(svc.now()):
         return None
-    chat_id = next(
-        (
-            chat
-            for chat in await store.audience(audience.of_checkin(checkin))
-            if keys.link(svc.key, checkin.id, chat) == mark.link
-        ),
-        None,
-    )
+    chat_id = svc.replies.chat_of(mark.link)
+    if chat_id is None:
+        chat_id = next(
+            (
+                chat
+                for chat in await store.audience(audience.of_checkin(checkin))
+                if keys.link(svc.key, checkin.id, chat) == mark.link
+            ),
+            None,
+        )
+    elif not await store.in_audience(audience.of_checkin(checkin), chat_id):
+        return None  # they stopped or left since
     progress = await store.progress(mark.link)
     if chat_id is None or progress is None:
         return None

@@ -44,11 +44,25 @@ class ShownReplies:
     write a pass, not one a tap; after a crash, a mark not cleared yet only shows someone their
     question once more."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 10_000) -> None:
         self._marks: list[tuple[str, float]] = []
+        # Whose reply failed, by pseudonym, so showing it again needs no search (after a
+        # restart the delivery loop finds the person by trying the check-in's audience).
+        self._chats: OrderedDict[str, int] = OrderedDict()
+        self._limit = limit
 
     def add(self, link: str, due: float) -> None:
         self._marks.append((link, due))
+        self._chats.pop(link, None)
+
+    def failed(self, link: str, chat_id: int) -> None:
+        self._chats[link] = chat_id
+        while len(self._chats) > self._limit:
+            self._chats.popitem(last=False)
+
+    def chat_of(self, link: str) -> int | None:
+        """The chat whose reply under this pseudonym failed in this run, if known."""
+        return self._chats.get(link)
 
     def take(self) -> list[tuple[str, float]]:
         """Every mark added since the last take, emptying the list."""

@@ -29,7 +29,7 @@ class ReplyRecovery:
     svc: Services
     sender: TurnSender
     # A lost reply that still cannot get through is tried again this much later.
-    retry: float = 5.0
+    retry: float = 2.0
     batch: int = 20
 
     async def run_once(self) -> int:

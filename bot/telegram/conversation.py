@@ -34,7 +34,8 @@ async def show(svc: Services, update: Update, outcome: Outcome) -> None:
         shown = await render(update, outcome.checkin_id, outcome.effects, outcome.language)
     except TelegramError as exc:
         log.warning("a reply did not get through (%s); it will be shown again", type(exc).__name__)
-        await replies.failed(svc, outcome)
+        assert update.effective_chat is not None  # render needs one too
+        await replies.failed(svc, update.effective_chat.id, outcome)
         return
     replies.shown(svc, outcome)
     if shown is not None and outcome.question_id is not None:
