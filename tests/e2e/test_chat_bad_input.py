@@ -384,6 +384,18 @@ async def test_group_chat_gets_one_polite_line_only(yv: Harness) -> None:
     assert await yv.store.contact(alex.id) is None
 
 
+async def test_two_people_writing_in_a_new_group_at_once_get_one_greeting(yv: Harness) -> None:
+    """Two group messages handled side by side (different people) still get one polite line:
+    the greeting is claimed in the database, not checked and then set."""
+    group = yv.emu.group("Youth forum")
+    sam, alex = yv.emu.user("Sam"), yv.emu.user("Alex")
+    await sam.send_in_group(group, "hello bot")
+    await alex.send_in_group(group, "hi")
+    assert (await group.next_reply()).text == say("group", "en")
+    await group.assert_no_reply()
+    assert [m.text for m in group.messages()] == [say("group", "en")]
+
+
 async def test_group_is_not_greeted_again_after_a_restart(yv: Harness) -> None:
     """The one polite line per group is remembered in the database, not just in memory."""
     group = yv.emu.group("Youth forum")
