@@ -75,6 +75,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     app.bot_data["services"] = svc
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.on_group))
+    app.add_handler(MessageHandler(private & ~filters.USER, handlers.on_no_sender))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED & private, handlers.on_edited))
     for name, callback in [
         ("start", handlers.on_start),

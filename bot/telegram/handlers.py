@@ -107,6 +107,11 @@ async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await show(update, await people.greet_group(svc, chat.id), svc.settings.zone)
 
 
+async def on_no_sender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A private message without a sender: there is no one to answer as, so nothing is done."""
+    log.debug("ignored a private message without a sender")
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure's type only, and tell the person something went wrong."""
     error = context.error
