@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram import buttons, handlers, meetings
+from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import PerPersonUpdateProcessor
 
@@ -70,6 +71,8 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         # A request may wait for a free connection when Telegram is slow: it must not fail
         # after 1 s (the default) and lose a reply whose answer is already stored.
         .pool_timeout(30)
+        # An update the library cannot read is skipped instead of stalling polling.
+        .get_updates_request(SkippingRequest())
         .build()
     )
     app.bot_data["services"] = svc
