@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 from bot.actions.answering import Outcome
 from bot.actions.people import Shown
 from bot.services import Services
-from bot.telegram.render import keyboard
+from bot.telegram.render import Buttons, keyboard
 from bot.telegram.render import show as show_said
 from bot.telegram.screen import ClearButtons, MarkPressed, Popup, RedrawPressed, Send, screen
 from flows.engine import Effect
@@ -58,7 +58,7 @@ async def render(
         elif isinstance(op, MarkPressed):
             await _confirm(query, op.line)
         elif isinstance(op, RedrawPressed):
-            await query.edit_message_reply_markup(reply_markup=keyboard(op.buttons))
+            await _redraw(query, op.buttons)
         elif isinstance(op, Popup):
             await query.answer(op.text)
     return question_message
@@ -73,3 +73,13 @@ async def _confirm(query: CallbackQuery, line: str) -> None:
         await query.edit_message_text(f"{text}\n\n{line}".strip(), reply_markup=None)
     except BadRequest as exc:
         log.info("could not show an answer on its question: %s", exc.message)
+
+
+async def _redraw(query: CallbackQuery, buttons: Buttons) -> None:
+    """Show the ticks on the pressed question. Only cosmetic, like ``_confirm``: the tick is
+    stored whatever Telegram says, and "message is not modified" means it already shows them
+    (it fell behind when an earlier redraw was refused)."""
+    try:
+        await query.edit_message_reply_markup(reply_markup=keyboard(buttons))
+    except BadRequest as exc:
+        log.info("could not redraw a question's ticks: %s", exc.message)
