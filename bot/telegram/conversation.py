@@ -29,9 +29,10 @@ async def show(svc: Services, update: Update, outcome: Outcome) -> None:
     if isinstance(outcome, Shown):
         await show_said(update, outcome, svc.settings.zone)
         return
+    sent_at = svc.now()  # read before sending, so never later than the person sees it
     shown = await render(update, outcome.checkin_id, outcome.effects, outcome.language)
     if shown is not None and outcome.question_id is not None:
-        svc.shown.remember(outcome.link, outcome.question_id, shown)
+        svc.shown.remember(outcome.link, outcome.question_id, shown, sent_at)
 
 
 async def render(
