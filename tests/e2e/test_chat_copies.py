@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.emulator import SimUser
+from bot.emulator.messages import BotMessage
 from flows.messages import say
 from tests.conftest import Harness, assert_quiet, db_rows, start_invited
 
@@ -22,6 +23,17 @@ MONEY_Q = "3 of 6\n\nHow is money for you right now?"
 def progress_states(yv: Harness) -> list[dict[str, Any]]:
     rows = db_rows(yv.settings.database, "SELECT state FROM progress")
     return [json.loads(state) for (state,) in rows]
+
+
+async def tap_older_copy(sam: SimUser, older: BotMessage, label: str) -> None:
+    """Press ``label`` on an older copy of a question (a slow phone still shows its buttons):
+    it gets the kind pop-up pointing to the newest copy, and nothing else."""
+    button = older.button(label)
+    assert button is not None
+    await sam.tap_data(button.data, message_id=older.message_id)
+    await assert_quiet(sam)
+    assert sam.toasts()[-1] == say("use_newest", "en")
+    assert say("sorry_error", "en") not in sam.transcript()
 
 
 async def test_stale_copy_after_resume_points_to_the_newest_and_records_nothing(
@@ -42,12 +54,7 @@ async def test_stale_copy_after_resume_points_to_the_newest_and_records_nothing(
     assert cleared.message_id == older.message_id and cleared.buttons == []
     assert newest.text == SAFE_Q and newest.button_texts == older.button_texts
 
-    no = older.button("No")
-    assert no is not None
-    await sam.tap_data(no.data, message_id=older.message_id)
-    await assert_quiet(sam)
-    assert sam.toasts()[-1] == say("use_newest", "en")
-    assert say("sorry_error", "en") not in sam.transcript()
+    await tap_older_copy(sam, older, "No")
     assert "safe_home" not in progress_states(yv)[0]["answers"]
 
     await sam.tap("Yes")
@@ -130,12 +137,7 @@ async def test_ticking_an_older_copy_of_a_multi_question_points_to_the_newest(
     _, cleared, newest = await sam.replies(3)
     assert cleared.message_id == older.message_id and cleared.buttons == []
     caplog.set_level(logging.INFO)
-    housing = older.button("Help with housing")
-    assert housing is not None
-    await sam.tap_data(housing.data, message_id=older.message_id)
-    await assert_quiet(sam)
-    assert sam.toasts()[-1] == say("use_newest", "en")
-    assert say("sorry_error", "en") not in sam.transcript()
+    await tap_older_copy(sam, older, "Help with housing")
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert progress_states(yv)[0]["picked"] == ["money"]
     await sam.tap("Help with housing")
