@@ -101,6 +101,7 @@ ENGLISH: Mapping[str, str] = {
     "button_expired": "This button has expired.",
     "already_answered": "You've already answered that one. Your next question is below 👇",
     "use_newest": "Please use the newest message, just below 👇",
+    "question_below": "Your question is just below 👇",
     "pick_one_first": "Pick at least one, or tap Skip.",
     "already_finished": "You've finished this check-in. Thank you!",
     "reminder": (

@@ -78,6 +78,11 @@ class UpdateLog(Protocol):
 
     async def set_meta(self, key: str, value: str) -> None: ...
 
+    async def claim_meta(self, key: str, value: str) -> bool:
+        """Set ``key`` to ``value`` only if it has no value yet; ``True`` if this call set it.
+        Of several calls at once, exactly one wins (for things done once, ever)."""
+        ...
+
 
 class ContactStore(Protocol):
     """Cohorts and the people who joined them: status, and erasing a person."""

@@ -37,3 +37,8 @@ class SqliteStore(ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, Store):
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
         )
         await self._write("set_meta", sql, (key, value))
+
+    async def claim_meta(self, key: str, value: str) -> bool:
+        sql = "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)"
+        cursor = await self._write("claim_meta", sql, (key, value))
+        return cursor.rowcount == 1

@@ -41,6 +41,11 @@ class Turn:
 
 Outcome = Turn | Shown | None
 
+# A Start pressed again within this many seconds of its question being shown is a double tap:
+# the question is still just below, so nothing new is sent. Later (or when the bot does not
+# know when it was shown, after a restart) Start shows the question again.
+DOUBLE_TAP_SECONDS = 30.0
+
 
 async def press(
     svc: Services,
@@ -66,12 +71,18 @@ async def press(
 
 
 async def start(svc: Services, chat_id: int, checkin_id: int, update_id: int) -> Outcome:
-    """The Start button of an invitation or reminder: begin, or carry on where they were."""
+    """The Start button of an invitation or reminder: begin, or carry on where they were (a
+    second press right after the question was shown only points to it)."""
     link = keys.link(svc.key, checkin_id, chat_id)
     view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
     contact, refusal = _usable(svc, view, "start_first")
     if refusal is not None or contact is None or view.checkin is None:
         return await refuse(svc, update_id, refusal or "button_expired", view.contact)
+    if view.progress is not None:
+        current = State.from_data(view.progress.state).current
+        shown_at = svc.shown.shown_at(link, current)
+        if shown_at is not None and svc.now() - shown_at < DOUBLE_TAP_SECONDS:
+            return await refuse(svc, update_id, "question_below", contact)
     return await _begin(svc, view.checkin, contact, link, view, update_id)
 
 

@@ -1,7 +1,7 @@
 """Joining and leaving: the welcome, joining a cohort by its invite link, saying no, /stop and
-/delete, and the one-line answers (/help, /privacy). Each writes once with the update id and
-returns what to show, as data the door renders in the person's language; ``None`` means the
-update was handled before and nothing is shown.
+/delete, the one-line answers (/help, /privacy) and a group's one line (once per group). Each
+writes once (with the update id) and returns what to show, as data the door renders in the
+person's language; ``None`` means the update was handled before and nothing is shown.
 """
 
 from __future__ import annotations
@@ -129,6 +129,15 @@ async def delete(svc: Services, chat_id: int, confirmed: bool, update_id: int) -
         return None
     log.info("contact erased")
     return _said(contact, message("deleted"))
+
+
+async def greet_group(svc: Services, group_id: int) -> Shown | None:
+    """A message in a group: one polite line per group, ever, then silence. The greeting is
+    claimed in the database, so two people writing at once still get one line; a group id is
+    not personal."""
+    if not await svc.store.claim_meta(f"greeted_group:{group_id}", "1"):
+        return None
+    return _said(None, message("group"))
 
 
 async def say_once(svc: Services, chat_id: int, key: str, update_id: int) -> Shown | None:

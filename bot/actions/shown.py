@@ -1,4 +1,4 @@
-"""Which message shows each person's current question, kept in memory only."""
+"""Which message shows each person's current question, and when it was shown; in memory only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from flows.engine import State
 
 
 class ShownQuestions:
-    """The newest message showing each person's current question, by their pseudonym.
+    """The newest message showing each person's current question, by their pseudonym, and when
+    it was sent (so a second Start right after it can be told from a later one).
 
     Telegram gives the id after the turn's one write, so it is not written then: it is folded
     into the person's state at their next turn (and saved with it). After a restart the last
@@ -17,18 +18,24 @@ class ShownQuestions:
     """
 
     def __init__(self, limit: int = 50_000) -> None:
-        self._shown: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        self._shown: OrderedDict[str, tuple[str, int, float]] = OrderedDict()
         self._limit = limit
 
-    def remember(self, link: str, question_id: str, message_id: int) -> None:
-        self._shown[link] = (question_id, message_id)
+    def remember(self, link: str, question_id: str, message_id: int, at: float) -> None:
+        """``message_id`` now shows ``question_id``; it was sent at ``at`` (``svc.now()``)."""
+        self._shown[link] = (question_id, message_id, at)
         self._shown.move_to_end(link)
         while len(self._shown) > self._limit:
             self._shown.popitem(last=False)
 
     def items(self) -> list[tuple[str, str, int]]:
         """(link, question id, message id) for everyone remembered, oldest first."""
-        return [(link, question, message) for link, (question, message) in self._shown.items()]
+        return [(link, question, message) for link, (question, message, _) in self._shown.items()]
+
+    def shown_at(self, link: str, question_id: str | None) -> float | None:
+        """When the newest copy of ``question_id`` was shown to this person, if known."""
+        found = self._shown.get(link)
+        return found[2] if found is not None and found[0] == question_id else None
 
     def apply(self, link: str, state: State) -> State:
         """The state with the newest known message of its current question."""

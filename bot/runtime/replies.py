@@ -56,7 +56,9 @@ class ReplyRecovery:
         if found is not None and isinstance(outcome, Sent):
             turn = found.turn
             if outcome.message_id is not None and turn.question_id is not None:
-                self.svc.shown.remember(turn.link, turn.question_id, outcome.message_id)
+                self.svc.shown.remember(
+                    turn.link, turn.question_id, outcome.message_id, self.svc.now()
+                )
             log.info("a lost reply was shown again")
         # Shown, nothing left to show, or final (blocked, refused); or no answer, so perhaps
         # shown: never tried a third time.

@@ -19,6 +19,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.telegram import buttons, handlers, meetings
 from bot.telegram.pacing import Pacer
+from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import PerPersonUpdateProcessor
 
@@ -75,11 +76,14 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         .pool_timeout(30)
         .read_timeout(READ_TIMEOUT)
         .write_timeout(READ_TIMEOUT)
+        # An update the library cannot read is skipped instead of stalling polling.
+        .get_updates_request(SkippingRequest())
         .build()
     )
     app.bot_data["services"] = svc
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.on_group))
+    app.add_handler(MessageHandler(private & ~filters.USER, handlers.on_no_sender))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED & private, handlers.on_edited))
     for name, callback in [
         ("start", handlers.on_start),

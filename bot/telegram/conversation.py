@@ -30,6 +30,7 @@ async def show(svc: Services, update: Update, outcome: Outcome) -> None:
     if isinstance(outcome, Shown):
         await show_said(update, outcome, svc.settings.zone)
         return
+    sent_at = svc.now()  # read before sending, so never later than the person sees it
     try:
         shown = await render(update, outcome.checkin_id, outcome.effects, outcome.language)
     except TelegramError as exc:
@@ -39,7 +40,7 @@ async def show(svc: Services, update: Update, outcome: Outcome) -> None:
         return
     replies.shown(svc, outcome)
     if shown is not None and outcome.question_id is not None:
-        svc.shown.remember(outcome.link, outcome.question_id, shown)
+        svc.shown.remember(outcome.link, outcome.question_id, shown, sent_at)
 
 
 async def render(
@@ -72,6 +73,8 @@ async def render(
         elif isinstance(op, MarkPressed):
             await _confirm(query, op.line)
         elif isinstance(op, RedrawPressed):
+            # "Message is not modified" means it already shows the ticks (it fell behind when
+            # an earlier redraw was refused): the tick is stored either way.
             await _cosmetic(query.edit_message_reply_markup(reply_markup=keyboard(op.buttons)))
     return question_message
 

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot.actions import answering, people
 from bot.telegram import conversation
 from bot.telegram.context import services
-from bot.telegram.render import reply, show
+from bot.telegram.render import show
 from flows import engine
 from flows.messages import say
 from storage.base import DEFAULT_LANGUAGE
@@ -100,17 +100,16 @@ async def _say_once(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str
 
 
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a group: one polite line per group, ever, then silence (a group id is not personal)."""
+    """In a group: one polite line per group, ever, then silence."""
     svc = services(context)
     chat = update.effective_chat
-    if chat is None:
-        return
-    key = f"greeted_group:{chat.id}"
-    if await svc.store.get_meta(key) is not None:
-        return
-    await svc.store.set_meta(key, "1")
-    if await svc.store.claim_update(update.update_id, svc.now()):
-        await reply(update, say("group", DEFAULT_LANGUAGE))
+    if chat is not None:
+        await show(update, await people.greet_group(svc, chat.id), svc.settings.zone)
+
+
+async def on_no_sender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A private message without a sender: there is no one to answer as, so nothing is done."""
+    log.debug("ignored a private message without a sender")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -204,6 +204,56 @@ async def test_double_tap_records_one_answer(yv: Harness) -> None:
     assert answers(yv)["mood"] == "4"
 
 
+async def test_double_tapped_start_shows_the_first_question_once(yv: Harness) -> None:
+    """Start pressed twice quickly (two updates) shows the intro and the first question once;
+    the second press is answered with a pop-up pointing to it, and nothing else is sent."""
+    sam = await yv.joined("Sam")
+    await yv.open_checkin("weekly")
+    invite = await sam.next_reply()
+    start = invite.button("Start")
+    assert start is not None
+    first_press = await sam.tap("Start")
+    second_press = await sam.tap_data(start.data, message_id=invite.message_id)
+    intro, first = await sam.replies(2)
+    assert intro.text.startswith("How are things?")
+    assert first.text == MOOD_Q
+    await assert_quiet(sam)
+    assert sam.toasts() == [say("question_below", "en")]
+    assert yv.emu.world.callbacks[first_press].answered
+    assert yv.emu.world.callbacks[second_press].answered
+    assert say("sorry_error", "en") not in sam.transcript()
+    await answer(sam, "🙂 Good")
+    assert sam.messages()[-1].text == SAFE_Q
+
+
+async def shown_again(sam: SimUser, first: BotMessage) -> None:
+    """The bot welcomes the person back, takes the buttons off ``first`` and shows the first
+    question again, with no pop-up."""
+    back, cleared, again = await sam.replies(3)
+    assert back.text == say("welcome_back_survey", "en")
+    assert cleared.message_id == first.message_id and cleared.buttons == []
+    assert again.text == MOOD_Q
+    assert sam.toasts() == []
+
+
+async def test_start_pressed_again_later_shows_the_question_again(yv: Harness) -> None:
+    """Start pressed again well after the question was shown (it may have scrolled away)
+    shows it again, and the older copy loses its buttons."""
+    sam, first, _ = await begin(yv)
+    yv.clock.advance(31)
+    await sam.tap("Start")
+    await shown_again(sam, first)
+
+
+async def test_start_after_a_restart_shows_the_question_again(yv: Harness) -> None:
+    """After a restart the bot does not know when the question was shown (it may be gone from
+    the chat), so even a quick Start shows it again."""
+    sam, first, _ = await begin(yv)
+    await yv.restart()
+    await sam.tap("Start")
+    await shown_again(sam, first)
+
+
 async def test_media_during_a_checkin_says_text_and_buttons_only(yv: Harness) -> None:
     """A sticker, photo or voice note mid check-in gets the plain line and the question again."""
     sam, _, _ = await begin(yv)
@@ -382,6 +432,18 @@ async def test_group_chat_gets_one_polite_line_only(yv: Harness) -> None:
     await sam.assert_no_reply(within=0)
     await alex.assert_no_reply(within=0)
     assert await yv.store.contact(alex.id) is None
+
+
+async def test_two_people_writing_in_a_new_group_at_once_get_one_greeting(yv: Harness) -> None:
+    """Two group messages handled side by side (different people) still get one polite line:
+    the greeting is claimed in the database, not checked and then set."""
+    group = yv.emu.group("Youth forum")
+    sam, alex = yv.emu.user("Sam"), yv.emu.user("Alex")
+    await sam.send_in_group(group, "hello bot")
+    await alex.send_in_group(group, "hi")
+    assert (await group.next_reply()).text == say("group", "en")
+    await group.assert_no_reply()
+    assert [m.text for m in group.messages()] == [say("group", "en")]
 
 
 async def test_group_is_not_greeted_again_after_a_restart(yv: Harness) -> None:

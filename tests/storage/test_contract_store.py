@@ -65,6 +65,26 @@ async def test_meta_values_round_trip(store: Store) -> None:
     assert await store.get_meta("bot_username") == "youthvoice2_bot"
 
 
+async def test_claim_meta_sets_a_value_only_once(store: Store) -> None:
+    """``claim_meta`` sets a value that has none and says so; it never overwrites one, whoever
+    set it."""
+    assert await store.claim_meta("greeted_group:-100", "1") is True
+    assert await store.claim_meta("greeted_group:-100", "2") is False
+    assert await store.get_meta("greeted_group:-100") == "1"
+    await store.set_meta("bot_username", "youthvoice_bot")
+    assert await store.claim_meta("bot_username", "other_bot") is False
+    assert await store.get_meta("bot_username") == "youthvoice_bot"
+
+
+async def test_concurrent_claims_of_one_meta_key_have_one_winner(store: Store) -> None:
+    """Of many claims of one key at once, exactly one wins, and its value is the one kept."""
+    claims = await asyncio.gather(
+        *(store.claim_meta("greeted_group:-7", str(n)) for n in range(20))
+    )
+    assert claims.count(True) == 1
+    assert await store.get_meta("greeted_group:-7") == str(claims.index(True))
+
+
 async def test_constraint_violation_raises_storage_error(store: Store) -> None:
     """Database errors surface as StorageError (the driver's error chained as its cause),
     without the offending value in the message, and the call changes nothing."""
@@ -115,6 +135,8 @@ async def test_two_stores_share_one_database(persistent_backend: Backend) -> Non
         assert await cli.count_audience(Audience(cohort_id=cohort.id)) == 60
         claims = await asyncio.gather(bot.claim_update(999, NOW), cli.claim_update(999, NOW))
         assert sorted(claims) == [False, True]
+        metas = await asyncio.gather(bot.claim_meta("once", "bot"), cli.claim_meta("once", "cli"))
+        assert sorted(metas) == [False, True]
     finally:
         await bot.close()
         await cli.close()
