@@ -16,6 +16,7 @@ import click
 from bot.actions import cohorts as cohorts_actions
 from bot.cli.chat import chat
 from bot.cli.emulator import emulator
+from bot.cli.faults import FaultSpec, fault_option
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
 from bot.cli.status import status
@@ -29,6 +30,7 @@ from bot.cli.support import (
     storage_exit,
     with_store,
 )
+from bot.emulator import MALFORMED_KINDS
 from bot.keys import SecretKeyError
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
 from storage.base import Cohort, StorageError, Store
@@ -62,14 +64,23 @@ def run() -> None:
 
 @main.command()
 @click.option("--people", default=6, show_default=True, help="How many simulated young people.")
-def demo(people: int) -> None:
+@fault_option
+@click.option(
+    "--malformed",
+    multiple=True,
+    type=click.Choice(MALFORMED_KINDS),
+    help="Have the pretend Telegram send the bot an update it cannot read (repeatable).",
+)
+def demo(people: int, faults: tuple[FaultSpec, ...], malformed: tuple[str, ...]) -> None:
     """Run the emulator and the real bot, let simulated young people answer, print the result."""
     from bot.cli.demo import run_demo
 
-    # The demo prints its own story; the bot's own logs would drown it.
-    for name in ("", "bot", "flows", "storage", "telegram", "aiosqlite"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    asyncio.run(run_demo(people))
+    # The demo prints its own story; the bot's own logs would drown it, and with faults on
+    # its errors are the faults' doing.
+    level = logging.CRITICAL + 1 if faults or malformed else logging.WARNING
+    for name in ("", "bot", "flows", "storage", "telegram", "telegram.ext.Updater", "aiosqlite"):
+        logging.getLogger(name).setLevel(level)
+    asyncio.run(run_demo(people, faults=faults, malformed=malformed))
 
 
 @main.group()

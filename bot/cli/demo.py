@@ -1,7 +1,8 @@
 """``youthvoice demo``: the emulator and the real bot, with simulated young people, no network.
 
 A few people join, answer the weekly check-in at a human pace, and the demo prints one
-conversation and the anonymous totals.
+conversation and the anonymous totals. With faults switched on (``--fault``) the people do what
+people do when an app goes quiet or says sorry: wait a little and try again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import random
 import secrets
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -18,62 +20,18 @@ from pydantic import SecretStr
 
 from bot.actions import cohorts, plans
 from bot.actions.plans import CheckinRequest
-from bot.emulator import BotMessage, Emulator, SimUser
+from bot.cli.faults import FaultSpec
+from bot.cli.participant import Participant, Walk
+from bot.emulator import Emulator
 from bot.runtime.runner import BotRunner, open_services
+from bot.services import Services
 from bot.settings import Settings
 from flows.survey import Survey
 from storage.base import Totals
 
 TOKEN = "123456:demo-token"
-THOUGHTS = [
-    "More help with bills please",
-    "My worker is great",
-    "Could we meet somewhere other than the office?",
-    "Nothing else, thanks",
-]
-
-
-async def _next_new(person: SimUser) -> BotMessage:
-    """The next new message from the bot, passing over edits of older ones."""
-    while True:
-        reply = await person.next_reply(timeout=20)
-        if reply.event == "new":
-            return reply
-
-
-async def _answer(person: SimUser, question: BotMessage, rng: random.Random) -> None:
-    texts = question.button_texts
-    if "Type your answer" in (question.text or ""):
-        if "Skip" in texts and rng.random() < 0.4:
-            await person.tap("Skip")
-        else:
-            await person.send(rng.choice(THOUGHTS))
-        return
-    choices = [t for t in texts if t not in ("Skip", "Prefer not to say", "Done ✔")]
-    if "Done ✔" in texts:
-        for label in rng.sample(choices, k=min(len(choices), rng.randint(1, 2))):
-            await person.tap(label)
-            await asyncio.sleep(0.3)
-        await person.tap("Done ✔")
-        return
-    # Lean towards the first answers so the totals show a pattern worth reading.
-    weights = [len(choices) - i for i in range(len(choices))]
-    await person.tap(rng.choices(choices, weights=weights)[0])
-
-
-async def _take_part(person: SimUser, code: str, rng: random.Random) -> None:
-    await person.send(f"/start {code}")
-    await _next_new(person)
-    await person.tap("Yes, I'm in")
-    await _next_new(person)
-    await _next_new(person)  # the invitation
-    await person.tap("Start")
-    await _next_new(person)  # intro
-    message = await _next_new(person)
-    while (message.text or "")[:1].isdigit():  # "2 of 6 ..."
-        await asyncio.sleep(rng.uniform(1.6, 2.4))  # a person reading, and Telegram's 1/s a chat
-        await _answer(person, message, rng)
-        message = await _next_new(person)
+JOIN_TIME = 30.0  # seconds the demo waits for everyone to join, plus the longest fault
+WALK_TIME = 90.0  # seconds a person keeps at it before giving up, plus the longest fault
 
 
 def print_totals(survey: Survey, totals: Totals, threshold: int = 3) -> None:
@@ -93,6 +51,34 @@ def print_totals(survey: Survey, totals: Totals, threshold: int = 3) -> None:
             click.echo(f"    {question.label_for(value):<28} {shown}")
 
 
+def fault_note(hits: Mapping[str, int], malformed: int, walks: Sequence[Walk]) -> str:
+    """What the faults did, and how the young people got on, in plain words."""
+    lines = []
+    if hits:
+        failed = sum(hits.values())
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(hits.items()))
+        lines.append(f"The pretend Telegram failed {_count(failed, 'call')} on purpose ({kinds}).")
+    if malformed:
+        lines.append(f"It sent the bot {_count(malformed, 'update')} it cannot read.")
+    retries = sum(walk.retries for walk in walks)
+    if retries:
+        lines.append(
+            "When the bot went quiet or said sorry, the young people tried again, "
+            f"{_count(retries, 'time')} in all."
+        )
+    finished = sum(walk.finished for walk in walks)
+    if finished < len(walks):
+        gave_up = len(walks) - finished
+        lines.append(f"{finished} of {len(walks)} finished the check-in; {gave_up} gave up.")
+    else:
+        lines.append("Every one of them finished the check-in.")
+    return "\n" + "\n".join(lines)
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'s' if number != 1 else ''}"
+
+
 def delivery_note(took: float, lost: int, slow_downs: int) -> str:
     """The last line: how long it took and whether every message arrived, in plain words.
     Being told to slow down is Telegram's normal pacing, so it is only named when it matters."""
@@ -108,8 +94,23 @@ def delivery_note(took: float, lost: int, slow_downs: int) -> str:
     )
 
 
-async def run_demo(people: int = 6, seed: int = 7) -> None:
+async def _joined(svc: Services, cohort_id: int, people: int, until: float) -> int:
+    """How many joined the cohort, once all `people` have or `until` (monotonic) has passed."""
+    joined = await plans.reach(svc.store, cohort_id)
+    while joined < people and time.monotonic() < until:
+        await asyncio.sleep(0.1)
+        joined = await plans.reach(svc.store, cohort_id)
+    return joined
+
+
+async def run_demo(
+    people: int = 6,
+    seed: int = 7,
+    faults: Sequence[FaultSpec] = (),
+    malformed: Sequence[str] = (),
+) -> None:
     rng = random.Random(seed)
+    longest = max((spec.seconds for spec in faults), default=0.0)
     with tempfile.TemporaryDirectory(prefix="youthvoice-demo-") as folder:
         async with Emulator(token=TOKEN, bot_username="youthvoice_demo_bot") as emu:
             settings = Settings(
@@ -125,31 +126,49 @@ async def run_demo(people: int = 6, seed: int = 7) -> None:
             await runner.start()
             try:
                 click.echo("Youth Voice demo: the real bot against the built-in Bot API emulator.")
+                for spec in faults:
+                    spec.switch_on(emu)
+                    click.echo(f"Fault switched on: {spec}.")
+                for kind in malformed:
+                    emu.push_malformed(kind)
+                    click.echo(f"A malformed update ({kind}) is waiting for the bot.")
                 cohort, _link = await cohorts.add_cohort(svc.store, "Demo forum", svc.today())
-                crowd = [emu.user(f"Young person {i + 1}") for i in range(people)]
                 survey = svc.surveys["weekly"]
                 started = time.monotonic()
-                tasks = [
-                    asyncio.create_task(
-                        _take_part(p, cohort.invite_code, random.Random(rng.random()))
+                crowd = [
+                    Participant(
+                        emu.user(f"Young person {i + 1}"),
+                        cohort.invite_code,
+                        survey.thanks,
+                        random.Random(rng.random()),
+                        started + WALK_TIME + longest,
                     )
-                    for p in crowd
+                    for i in range(people)
                 ]
-                while await plans.reach(svc.store, cohort.id) < people:
-                    await asyncio.sleep(0.1)
+                tasks = [asyncio.create_task(p.take_part()) for p in crowd]
+                joined = await _joined(svc, cohort.id, people, started + JOIN_TIME + longest)
                 # What `youthvoice checkin weekly --cohort "Demo forum"` does.
                 plan = plans.plan_checkin(survey, CheckinRequest(), settings.zone, None, svc.now())
                 checkin, queued = await plans.open_now(svc.store, plan, cohort.id)
-                click.echo(f"{people} young people joined; {queued} invitations queued.")
-                await asyncio.gather(*tasks)
+                who = f"{people}" if joined == people else f"{joined} of {people}"
+                click.echo(f"{who} young people joined; {queued} invitations queued.")
+                walks = await asyncio.gather(*tasks)
                 took = time.monotonic() - started
+                # With faults on, show someone who met them.
+                shown = max(range(people), key=lambda i: walks[i].retries)
                 click.echo(
                     "\nOne conversation (names are the emulator's; the bot never stores them):\n"
                 )
-                click.echo(crowd[0].transcript())
+                click.echo(crowd[shown].person.transcript())
                 print_totals(survey, await svc.store.totals(checkin.id))
+                if faults or malformed:
+                    click.echo(fault_note(emu.stats.fault_hits, len(malformed), walks))
                 outbox = await svc.store.outbox_counts()
                 click.echo(delivery_note(took, outbox["failed"], emu.stats.too_many_requests))
             finally:
-                await runner.stop()
-                await svc.store.close()
+                try:
+                    await runner.stop()
+                except Exception as exc:  # part of the story, in one line, not a traceback
+                    click.echo(f"\nThe bot did not stop cleanly: {type(exc).__name__}.")
+                finally:
+                    await svc.store.close()

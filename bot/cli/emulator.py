@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import Sequence
 
 import click
 
+from bot.cli.faults import FaultSpec, fault_option
 from bot.emulator import Emulator
 
 DEFAULT_PORT = 8081
@@ -24,17 +26,18 @@ LOCAL_TOKEN = "123456:local-emulator"
     show_default=True,
     help="Port to listen on, on 127.0.0.1 only (0 picks a free one).",
 )
-def emulator(port: int) -> None:
+@fault_option
+def emulator(port: int, faults: tuple[FaultSpec, ...]) -> None:
     """Run a pretend Telegram on this computer, to try the bot by hand (Ctrl-C stops it)."""
     try:
-        asyncio.run(serve_emulator(port))
+        asyncio.run(serve_emulator(port, faults))
     except OSError as exc:
         click.echo(f"youthvoice: could not listen on 127.0.0.1:{port}: {exc.strerror}", err=True)
         sys.exit(1)
 
 
-async def serve_emulator(port: int) -> None:
-    """Serve until SIGINT or SIGTERM, then stop cleanly."""
+async def serve_emulator(port: int, faults: Sequence[FaultSpec] = ()) -> None:
+    """Serve until SIGINT or SIGTERM, then stop cleanly; `faults` are on from the start."""
     emu = Emulator(token=LOCAL_TOKEN, bot_username="youthvoice_local_bot", port=port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -54,8 +57,13 @@ async def serve_emulator(port: int) -> None:
                 "\n"
                 "In a third terminal, chat with the bot as a young person:\n"
                 f"  youthvoice chat{url_flag}\n"
-                "\n"
-                "Press Ctrl-C here to stop the emulator."
+            )
+            for spec in faults:
+                spec.switch_on(emu)
+                click.echo(f"Fault switched on now: {spec}.")
+            click.echo(
+                f"Faults can be switched on and off at {emu.url}/_emulator/faults (see the "
+                "README).\n\nPress Ctrl-C here to stop the emulator."
             )
             await stop.wait()
         finally:

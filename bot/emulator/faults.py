@@ -51,6 +51,14 @@ MALFORMED: dict[str, JSON] = {
 MALFORMED_KINDS = tuple(MALFORMED)
 
 
+def fault_kind(name: str) -> FaultKind:
+    """`name` as a fault kind; ValueError naming the kinds if it is none of them."""
+    for kind in FAULT_KINDS:
+        if kind == name:
+            return kind
+    raise ValueError(f"no fault {name!r}; choose one of {', '.join(FAULT_KINDS)}")
+
+
 def malformed_update(kind: str) -> JSON:
     """The fields of a malformed update of `kind` (one of MALFORMED_KINDS), without its id."""
     if kind not in MALFORMED:
@@ -70,8 +78,7 @@ class Fault:
     delay: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.kind not in FAULT_KINDS:
-            raise ValueError(f"no fault {self.kind!r}; choose one of {', '.join(FAULT_KINDS)}")
+        fault_kind(self.kind)
         if self.kind == "error" and not 400 <= self.status <= 599:
             raise ValueError(f"an error fault answers 400 to 599, not {self.status}")
         if self.kind == "slow" and not 0 < self.delay < math.inf:

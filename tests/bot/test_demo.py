@@ -1,13 +1,21 @@
-"""What ``youthvoice demo`` prints at the end: anonymous totals in the survey's own order, and
-a closing line that only talks about problems when messages were really lost."""
+"""What ``youthvoice demo`` prints at the end: anonymous totals in the survey's own order, a
+closing line that only talks about problems when messages were really lost, what faults did;
+and the demo's simulated young person, who tries again when the pretend Telegram fails."""
 
 from __future__ import annotations
 
+import asyncio
+import random
+import time
+
 import pytest
 
-from bot.cli.demo import delivery_note, print_totals
+from bot.actions import plans
+from bot.cli.demo import delivery_note, fault_note, print_totals
+from bot.cli.participant import Pace, Participant, Walk
 from flows.survey import load_surveys
 from storage.base import Totals
+from tests.conftest import Harness
 
 
 def test_totals_list_scale_and_choice_answers_in_the_surveys_order(
@@ -56,3 +64,51 @@ def test_closing_line_names_lost_messages() -> None:
     assert "slow down 16 times" in note
     assert "every message arrived" not in note
     assert "1 message could not" in delivery_note(20.0, lost=1, slow_downs=0)
+
+
+def test_fault_note_counts_failed_calls_retries_and_who_finished() -> None:
+    """Failed calls by kind, malformed updates, the people's retries, and who gave up."""
+    walks = [Walk(finished=True, retries=2), Walk(finished=False, retries=1)]
+    note = fault_note({"error": 3, "drop_after": 1}, 1, walks)
+    assert note.splitlines() == [
+        "",
+        "The pretend Telegram failed 4 calls on purpose (drop_after 1, error 3).",
+        "It sent the bot 1 update it cannot read.",
+        "When the bot went quiet or said sorry, the young people tried again, 3 times in all.",
+        "1 of 2 finished the check-in; 1 gave up.",
+    ]
+    calm = fault_note({"slow": 1}, 0, [Walk(finished=True)])
+    assert calm.splitlines()[1:] == [
+        "The pretend Telegram failed 1 call on purpose (slow 1).",
+        "Every one of them finished the check-in.",
+    ]
+
+
+FAST = Pace(reading=(0.0, 0.05), pause=(0.2, 0.3), quiet=1.0, invitation=5.0)
+
+
+@pytest.mark.timeout(60)
+async def test_the_demo_person_tries_again_after_a_fault_and_finishes(yv: Harness) -> None:
+    """Every sendMessage refused until the bot's welcome and its apology have failed: the
+    person hears nothing, asks again, joins once the fault is over, and answers the whole
+    check-in."""
+    cohort = await yv.cohort("Demo forum")
+    window = yv.emu.fault("error", ["sendMessage"], seconds=None)
+    thanks = load_surveys()["weekly"].thanks
+    until = time.monotonic() + 40
+    person = Participant(
+        yv.emu.user("Sam"), cohort.invite_code, thanks, random.Random(3), until, FAST
+    )
+    walking = asyncio.create_task(person.take_part())
+    async with asyncio.timeout(10):
+        while window.hits < 2:
+            await asyncio.sleep(0.05)
+    window.end()
+    async with asyncio.timeout(20):
+        while await plans.reach(yv.store, cohort.id) < 1:
+            await asyncio.sleep(0.05)
+    checkin = await yv.open_checkin(cohort=cohort)
+    walk = await asyncio.wait_for(walking, 40)
+    assert walk.finished, person.person.transcript()
+    assert walk.retries >= 1
+    assert (await yv.store.totals(checkin.id)).responses == 1

@@ -149,3 +149,18 @@ async def test_emulator_stops_on_ctrl_c(terminals: list[Terminal]) -> None:
     out = await emulator.rest(timeout=10)
     assert "Emulator stopped." in out and "Traceback" not in out
     assert emulator.proc.returncode == 0
+
+
+async def test_emulator_switches_on_the_faults_it_is_given(terminals: list[Terminal]) -> None:
+    """--fault is on from the start: the emulator says so, and its control API lists it."""
+    emulator = await Terminal.open("emulator", "--port", "0", "--fault", "error:sendMessage:60:503")
+    terminals.append(emulator)
+    url = (await emulator.expect(r"running at (http://127\.0\.0\.1:\d+)$"))[1]
+    await emulator.expect(
+        r"^Fault switched on now: sendMessage: answers HTTP 503 and does nothing, for 60s\.$"
+    )
+    async with aiohttp.ClientSession() as http, http.get(f"{url}/_emulator/faults") as reply:
+        (window,) = (await reply.json())["result"]
+    assert (window["kind"], window["status"], window["methods"]) == ("error", 503, ["sendmessage"])
+    emulator.proc.send_signal(signal.SIGTERM)
+    assert "Emulator stopped." in await emulator.rest(timeout=10)
