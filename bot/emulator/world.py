@@ -103,6 +103,10 @@ class CallbackRecord:
     pressed_at: float
     answered_at: float | None = None
 
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
 
 @dataclass
 class QueuedUpdate:
