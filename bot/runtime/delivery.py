@@ -139,6 +139,9 @@ class Delivery:
                 sent = 0
             if sent == 0:
                 await _wait(stop, self.idle)
+        # Marks that could not be saved during the run: one more try, so that what Telegram
+        # took is not counted as in flight (and perhaps sent again) at the next start.
+        await self._record_unrecorded()
 
     async def _requeue_stranded(self) -> None:
         """After a failed pass, queue its claimed messages again instead of leaving them

@@ -538,6 +538,30 @@ async def test_a_sent_message_whose_mark_fails_is_not_sent_again(
     assert_each_once(people, each=2)
 
 
+async def test_sent_marks_that_could_not_be_saved_are_saved_at_stop_and_not_sent_again(
+    emu: Emulator, bot: Bot, database: Path
+) -> None:
+    """Review (issue 12): with the disk failing until the bot stopped, messages Telegram took
+    stayed 'sending' and went out again at the next start. The loop saves them as it stops."""
+    sam = emu.user("Sam")
+    async with FlakyStore(database, mark_sent=10**6) as store:
+        await store.enqueue(messages_for([sam]))
+        stop = asyncio.Event()
+        task = asyncio.create_task(delivery(store, bot).run(stop))
+        for _ in range(200):
+            if emu.stats.delivered:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # a few more passes, each failing to save the mark
+        assert [r[2] for r in outbox(database)] == ["sending"]
+        stop.set()
+        store.failures["mark_sent"] = 0  # the disk is back as the loop stops
+        await asyncio.wait_for(task, timeout=10)
+        assert [r[2] for r in outbox(database)] == ["sent"]
+        await deliver_all(delivery(store, bot), store, timeout=5)  # the next start
+    assert emu.stats.delivered == 1
+
+
 async def test_a_failed_pass_puts_its_claimed_messages_back_in_the_queue(
     emu: Emulator, bot: Bot, database: Path
 ) -> None:
