@@ -22,11 +22,13 @@ def status() -> None:
         f"Waiting to go: {_messages(found.queued + found.sending)}. "
         f"Sent in the last week: {found.sent}. Not delivered: {found.failed}."
     )
-    if found.waiting_for_telegram:
+    waiting = found.waiting_for_telegram
+    if waiting:
+        they, their = ("It", "its") if waiting == 1 else ("They", "their")
         click.echo(
-            f"{_messages(found.waiting_for_telegram)} could not reach Telegram on the last try. "
-            "They will go by themselves once Telegram can be reached (unless their check-in "
-            "closes or their meeting starts first). Check the bot is running and online."
+            f"{_messages(waiting)} could not reach Telegram on the last try. {they} will go "
+            f"by themselves once Telegram can be reached (unless {their} check-in closes or "
+            f"{their} meeting starts first). Check the bot is running and online."
         )
     if found.failed:
         click.echo(

@@ -53,5 +53,5 @@ def test_status_says_when_messages_wait_for_telegram(env: dict[str, str]) -> Non
     lines = result.output.splitlines()
     assert lines[0] == "Waiting to go: 3 messages. Sent in the last week: 1. Not delivered: 1."
     assert lines[1].startswith("2 messages could not reach Telegram on the last try.")
-    assert "go by themselves once Telegram can be reached" in lines[1]
+    assert "They will go by themselves once Telegram can be reached" in lines[1]
     assert lines[2].startswith("Not delivered means the person blocked the bot")
