@@ -26,6 +26,10 @@ ENGLISH: Mapping[str, str] = {
         "you safe.\n"
         "• Type /stop any time to stop messages, or /delete to remove yourself."
     ),
+    "slow_down": (
+        "Whoa, that's a lot of messages at once 🙂 I'll skip some for a little while. "
+        "Wait a moment, then carry on."
+    ),
     "join_yes": "Yes, I'm in",
     "join_no": "No thanks",
     "joined": (

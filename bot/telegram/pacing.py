@@ -27,14 +27,15 @@ class Pacer(BaseRateLimiter[str]):
     time, so a reply never queues behind more than one of them. Answers to button presses and
     calls to no chat (``getUpdates``) are not counted, as Telegram does not count them.
 
-    A 429 pauses every counted request for its ``retry_after``; a reply is tried again up to
-    ``retries`` times, a bulk send is handed back to the outbox, which keeps it queued."""
+    A 429 pauses the requests to its chat for its ``retry_after`` (one person's flood must not
+    hold up everyone's replies); a reply is then tried again, up to ``retries`` times, and a
+    bulk send is handed back to the outbox, which pauses all of its sends."""
 
     def __init__(self, rate: float, retries: int = 2) -> None:
         self.gap = 1.0 / rate
         self.retries = retries
         self._next = 0.0  # the event loop time at which the next counted request may start
-        self._paused_until = 0.0
+        self._paused: dict[int | str, float] = {}  # chat: event loop time its pause ends
         self._bulk = asyncio.Lock()
 
     async def initialize(self) -> None:
@@ -52,28 +53,39 @@ class Pacer(BaseRateLimiter[str]):
         data: dict[str, Any],
         rate_limit_args: str | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        if data.get("chat_id") is None:
+        chat = data.get("chat_id")
+        if chat is None:
             return await callback(*args, **kwargs)
         bulk = rate_limit_args == BULK
         tries = 0
         while True:
+            await self._wait_for(chat)
             await (self._bulk_turn() if bulk else self._reply_turn())
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                self._pause(seconds_of(exc.retry_after))
+                loop_now = asyncio.get_running_loop().time()
+                until = loop_now + seconds_of(exc.retry_after)
+                self._paused[chat] = max(self._paused.get(chat, 0.0), until)
                 if bulk or tries >= self.retries:
                     raise
                 tries += 1
-                log.info("Telegram asked to slow down; trying a reply again (%s)", endpoint)
+                log.info("Telegram asked to slow down in one chat; trying a reply again")
 
-    def _pause(self, seconds: float) -> None:
-        until = asyncio.get_running_loop().time() + seconds
-        self._paused_until = max(self._paused_until, until)
+    async def _wait_for(self, chat: int | str) -> None:
+        """Wait out a pause Telegram asked for in this chat."""
+        until = self._paused.get(chat)
+        if until is None:
+            return
+        left = until - asyncio.get_running_loop().time()
+        if left > 0:
+            await asyncio.sleep(left)
+        if self._paused.get(chat) == until:
+            del self._paused[chat]
 
     async def _reply_turn(self) -> None:
         now = asyncio.get_running_loop().time()
-        start = max(now, self._next, self._paused_until)
+        start = max(now, self._next)
         self._next = start + self.gap
         if start > now:
             await asyncio.sleep(start - now)
@@ -83,11 +95,10 @@ class Pacer(BaseRateLimiter[str]):
         async with self._bulk:
             while True:
                 now = loop.time()
-                start = max(self._next, self._paused_until)
-                if start <= now:
+                if self._next <= now:
                     self._next = now + self.gap
                     return
-                await asyncio.sleep(start - now)
+                await asyncio.sleep(self._next - now)
 
 
 def seconds_of(value: object) -> float:

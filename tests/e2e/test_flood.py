@@ -1,0 +1,56 @@
+"""End to end: one person sending a flood gets one kind note and their extra messages are
+dropped unread; everyone else is answered as quickly as ever."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import Emulator
+from bot.telegram.updates import BURST
+from flows.messages import say
+from tests.conftest import TOKEN, Clock, Harness, make_settings
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+async def yv(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A running bot; the emulator holds it to Telegram's limits (about 1 a second a chat)."""
+    async with Emulator(token=TOKEN, rate_limits=True) as emu:
+        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
+        await harness.start()
+        try:
+            yield harness
+        finally:
+            await harness.stop()
+
+
+async def test_a_flood_from_one_person_does_not_hold_up_anyone_else(yv: Harness) -> None:
+    flooder, pat = yv.emu.user("Flood"), await yv.joined("Pat")
+    for _ in range(300):
+        await flooder.send("/start")
+    began = time.monotonic()
+    await pat.send("/help")
+    reply = await pat.next_reply(timeout=10)
+    waited = time.monotonic() - began
+    assert reply.text == say("help", "en")
+    assert waited < 2.0, f"Pat waited {waited:.1f}s behind someone else's flood"
+    # The flooder's share of welcomes, and the note, at Telegram's pace of about 1 a second.
+    await flooder.wait_for(BURST + 1, timeout=45)
+    await flooder.assert_no_reply(within=2.0)
+    texts = [m.text for m in flooder.messages()]
+    assert texts.count(say("slow_down", "en")) == 1
+    assert len(texts) < 60, "most of the flood was dropped unread"
+
+
+async def test_someone_tapping_quickly_through_a_question_is_not_slowed(yv: Harness) -> None:
+    """A burst of ordinary use (ten quick messages) is well inside anyone's share."""
+    sam = await yv.joined("Sam")
+    for n in range(10):
+        await sam.send(f"hello {n}")
+    await sam.replies(10, timeout=20)
+    assert say("slow_down", "en") not in sam.transcript()
