@@ -5,7 +5,6 @@ returns rows for the table: what was measured, the target, and whether it was me
 from __future__ import annotations
 
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
@@ -13,41 +12,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import crowd
-from bench.procs import ROOT, TOKEN, BotProcess, bot_env, youthvoice_argv
-from bot.emulator import Emulator, RateLimits, SimUser
-
-
-@dataclass
-class Row:
-    bench: str
-    metric: str
-    measured: str
-    target: str = ""
-    ok: bool | None = None  # None: a figure with no target
+from bench.figures import Row, by_status, ms, pct
+from bench.procs import ROOT, TOKEN, BotProcess, bot_env
+from bench.scene import scene
+from bot.emulator import Emulator, SimUser
 
 
 async def outbox_send_rate(messages: int, send_rate: float = 30) -> list[Row]:
     """5,000 invitations through the real outbox against Telegram's 30 a second overall."""
     name = "1 outbox"
-    with tempfile.TemporaryDirectory(prefix="yv-bench-outbox-") as folder:
-        path = Path(folder)
-        async with Emulator(token=TOKEN, rate_limits=RateLimits()) as emu:
-            people = crowd.crowd(emu, messages)
-            cohort = await crowd.seed_contacts(path / "yv.db", [p.chat_id for p in people])
-            env = bot_env(emu, path / "yv.db", send_rate=send_rate)
-            async with BotProcess(youthvoice_argv(), env, path, "youthvoice") as bot:
-                await bot.wait_polling(emu)
-                opened = time.monotonic()
-                queued = await crowd.open_weekly(path / "yv.db", cohort)
-                _, took = await crowd.wait_for_news(
-                    emu, people, 1, timeout=messages / 30 * 1.5 + 60
-                )
-                await asyncio.sleep(3)  # late repeats would show up here
-                counts = await crowd.outbox_counts(path / "yv.db")
-            stamps = [t for p in people for t in emu.stats.deliveries.get(p.chat_id, [])]
-            per_chat = [len(emu.stats.deliveries.get(p.chat_id, [])) for p in people]
-            rate = emu.stats.send_rate()
-            too_many = emu.stats.too_many_requests
+    async with scene("outbox", messages, rate_limits=True, send_rate=send_rate) as on:
+        emu, people = on.emu, on.people
+        opened = time.monotonic()
+        queued = await crowd.open_weekly(on.database, on.cohort)
+        _, took = await crowd.wait_for_news(emu, people, 1, timeout=messages / 30 * 1.5 + 60)
+        await asyncio.sleep(3)  # late repeats would show up here
+        counts = await crowd.outbox_counts(on.database)
+    stamps = [t for p in people for t in emu.stats.deliveries.get(p.chat_id, [])]
+    per_chat = [len(emu.stats.deliveries.get(p.chat_id, [])) for p in people]
+    rate = emu.stats.send_rate()
+    too_many = emu.stats.too_many_requests
     lost = sum(n == 0 for n in per_chat)
     duplicates = sum(max(0, n - 1) for n in per_chat)
     first = min(stamps) - opened if stamps else float("nan")
@@ -69,12 +53,8 @@ async def outbox_send_rate(messages: int, send_rate: float = 30) -> list[Row]:
         Row(name, "messages lost", str(lost), "0", lost == 0),
         Row(name, "duplicates", str(duplicates), "0", duplicates == 0),
         Row(name, "check-in opened -> first / last delivery", f"{first:.2f} s / {took:.1f} s"),
-        Row(name, "outbox rows by status", _counts(counts)),
+        Row(name, "outbox rows by status", by_status(counts)),
     ]
-
-
-def _counts(counts: dict[str, int]) -> str:
-    return " ".join(f"{k}={v}" for k, v in counts.items() if v) or "empty"
 
 
 @dataclass
@@ -128,20 +108,14 @@ async def _tap_as_fast(
 async def _youthvoice_capacity(
     count: int, seed: int, send_rate: float, profile_to: Path | None
 ) -> Capacity:
-    with tempfile.TemporaryDirectory(prefix="yv-bench-inbound-") as folder:
-        path = Path(folder)
-        async with Emulator(token=TOKEN, rate_limits=False) as emu:
-            people = crowd.crowd(emu, count)
-            cohort = await crowd.seed_contacts(path / "yv.db", [p.chat_id for p in people])
-            env = bot_env(emu, path / "yv.db", send_rate=send_rate)
-            argv = youthvoice_argv(profile_to)
-            async with BotProcess(argv, env, path, "youthvoice") as bot:
-                await bot.wait_polling(emu)
-                await crowd.open_weekly(path / "yv.db", cohort)
-                reached, _ = await crowd.wait_for_news(emu, people, 1, timeout=60)
-                if reached < count:
-                    raise RuntimeError(f"only {reached} of {count} invitations arrived")
-                return await _tap_as_fast(bot, emu, people, seed)
+    async with scene(
+        "inbound", count, rate_limits=False, send_rate=send_rate, profile_to=profile_to
+    ) as on:
+        await crowd.open_weekly(on.database, on.cohort)
+        reached, _ = await crowd.wait_for_news(on.emu, on.people, 1, timeout=60)
+        if reached < count:
+            raise RuntimeError(f"only {reached} of {count} invitations arrived")
+        return await _tap_as_fast(on.bot, on.emu, on.people, seed)
 
 
 async def _bare_capacity(count: int, seed: int) -> Capacity:
@@ -210,7 +184,7 @@ async def inbound_capacity(
         Row(
             name,
             "tap -> answer p50 under load, YV / bare",
-            f"{_ms(_pct(yv.latencies, 50))} / {_ms(_pct(bare.latencies, 50))}",
+            f"{ms(pct(yv.latencies, 50))} / {ms(pct(bare.latencies, 50))}",
         ),
     ]
     for who, cap in (("Youth Voice", yv), ("bare", bare)):
@@ -226,24 +200,18 @@ async def inbound_capacity(
 async def latency_at_human_pace(count: int, seed: int) -> list[Row]:
     """People tapping every 3-5 s with Telegram's limits on: tap to next message, p95."""
     name = "3 latency"
-    with tempfile.TemporaryDirectory(prefix="yv-bench-latency-") as folder:
-        path = Path(folder)
-        async with Emulator(token=TOKEN, rate_limits=RateLimits()) as emu:
-            people = crowd.crowd(emu, count)
-            cohort = await crowd.seed_contacts(path / "yv.db", [p.chat_id for p in people])
-            env = bot_env(emu, path / "yv.db", send_rate=30)
-            async with BotProcess(youthvoice_argv(), env, path, "youthvoice") as bot:
-                await bot.wait_polling(emu)
-                await crowd.open_weekly(path / "yv.db", cohort)
-                await crowd.wait_for_news(emu, people, 1, timeout=60)
-                before = emu.stats.too_many_requests
-                t0 = time.monotonic()
-                walks = await crowd.walk_all(people, emu, seed, think=(3.0, 5.0), stagger=4.0)
-                seconds = time.monotonic() - t0
-                during = emu.stats.too_many_requests - before
-            total_429 = emu.stats.too_many_requests
+    async with scene("latency", count, rate_limits=True, send_rate=30) as on:
+        emu, people = on.emu, on.people
+        await crowd.open_weekly(on.database, on.cohort)
+        await crowd.wait_for_news(emu, people, 1, timeout=60)
+        before = emu.stats.too_many_requests
+        t0 = time.monotonic()
+        walks = await crowd.walk_all(people, emu, seed, think=(3.0, 5.0), stagger=4.0)
+        seconds = time.monotonic() - t0
+        during = emu.stats.too_many_requests - before
+    total_429 = emu.stats.too_many_requests
     latencies = [x for w in walks for x in w.latencies]
-    p95 = _pct(latencies, 95)
+    p95 = pct(latencies, 95)
     errors = [w.error for w in walks if w.error]
     rows = [
         Row(
@@ -251,11 +219,11 @@ async def latency_at_human_pace(count: int, seed: int) -> list[Row]:
             f"{count} people, taps / finished / seconds",
             f"{len(latencies)} / {sum(w.finished for w in walks)} / {seconds:.0f}",
         ),
-        Row(name, "tap -> next message p95", _ms(p95), "<= 250 ms", p95 <= 0.250),
+        Row(name, "tap -> next message p95", ms(p95), "<= 250 ms", p95 <= 0.250),
         Row(
             name,
             "p50 / p99 / max",
-            f"{_ms(_pct(latencies, 50))} / {_ms(_pct(latencies, 99))} / {_ms(max(latencies))}",
+            f"{ms(pct(latencies, 50))} / {ms(pct(latencies, 99))} / {ms(max(latencies))}",
         ),
         Row(name, "429s while tapping", str(during), "0", during == 0),
         Row(name, f"429s sending the {count} invitations before", str(total_429 - during)),
@@ -268,43 +236,24 @@ async def latency_at_human_pace(count: int, seed: int) -> list[Row]:
 async def peak_memory(count: int) -> list[Row]:
     """Peak resident memory of the bot with ``count`` contacts and a send to all of them."""
     name = "4 memory"
-    with tempfile.TemporaryDirectory(prefix="yv-bench-memory-") as folder:
-        path = Path(folder)
-        async with Emulator(token=TOKEN, rate_limits=False) as emu:
-            people = crowd.crowd(emu, count)
-            cohort = await crowd.seed_contacts(path / "yv.db", [p.chat_id for p in people])
-            env = bot_env(emu, path / "yv.db", send_rate=1000)
-            async with BotProcess(youthvoice_argv(), env, path, "youthvoice") as bot:
-                await bot.wait_polling(emu)
-                await asyncio.sleep(0.5)
-                idle = bot.memory_kb()
-                await crowd.open_weekly(path / "yv.db", cohort)
-                waiting = asyncio.create_task(
-                    crowd.wait_for_news(emu, people, 1, timeout=count / 50 + 60)
-                )
-                peak_rss = 0
-                while not waiting.done():
-                    peak_rss = max(peak_rss, bot.memory_kb().get("VmRSS", 0))
-                    await asyncio.sleep(0.1)
-                reached, took = waiting.result()
-                memory = bot.memory_kb()
-                counts = await crowd.outbox_counts(path / "yv.db")
+    async with scene("memory", count, rate_limits=False, send_rate=1000) as on:
+        await asyncio.sleep(0.5)
+        idle = on.bot.memory_kb()
+        await crowd.open_weekly(on.database, on.cohort)
+        waiting = asyncio.create_task(
+            crowd.wait_for_news(on.emu, on.people, 1, timeout=count / 50 + 60)
+        )
+        peak_rss = 0
+        while not waiting.done():
+            peak_rss = max(peak_rss, on.bot.memory_kb().get("VmRSS", 0))
+            await asyncio.sleep(0.1)
+        reached, took = waiting.result()
+        memory = on.bot.memory_kb()
+        counts = await crowd.outbox_counts(on.database)
     hwm = memory["VmHWM"] / 1024
     return [
         Row(name, f"{count:,} contacts: delivered / seconds", f"{reached:,} / {took:.1f}"),
         Row(name, "bot RSS idle (after start)", f"{idle['VmRSS'] / 1024:.1f} MB"),
         Row(name, "bot peak RSS (VmHWM)", f"{hwm:.1f} MB", "reported"),
-        Row(name, "outbox rows by status", _counts(counts)),
+        Row(name, "outbox rows by status", by_status(counts)),
     ]
-
-
-def _pct(values: list[float], q: int) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms"

@@ -12,6 +12,7 @@ import asyncio
 import random
 import sqlite3
 import time
+from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,17 @@ async def outbox_counts(database: Path) -> dict[str, int]:
         return await store.outbox_counts()
 
 
+async def wait_settled(database: Path, timeout: float) -> dict[str, int]:
+    """Wait until the outbox has nothing queued or sending (or ``timeout`` seconds pass);
+    returns its counts then."""
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = await outbox_counts(database)
+        if counts["queued"] == counts["sending"] == 0 or time.monotonic() > deadline:
+            return counts
+        await asyncio.sleep(0.5)
+
+
 def crowd(emu: Emulator, count: int) -> list[SimUser]:
     return [emu.user(f"Young person {i + 1}") for i in range(count)]
 
@@ -79,14 +91,23 @@ async def wait_for_news(
         await asyncio.sleep(0.1)
 
 
+def copies(emu: Emulator, people: list[SimUser]) -> Counter[int]:
+    """How many people got 0, 1, 2, ... new bot messages."""
+    return Counter(len(emu.stats.deliveries.get(p.chat_id, [])) for p in people)
+
+
 @dataclass
 class Walk:
     """What one person's walk through a check-in measured."""
 
-    taps: int = 0
+    tapped: list[float] = field(default_factory=list)  # time.monotonic() of each tap
     latencies: list[float] = field(default_factory=list)
     finished: bool = False
     error: str | None = None
+
+    @property
+    def taps(self) -> int:
+        return len(self.tapped)
 
 
 class Reader:
@@ -130,7 +151,7 @@ async def walk(
             await asyncio.sleep(rng.uniform(*think))
         tapped = time.monotonic()
         await person.tap_data(button.data, message.message_id)
-        result.taps += 1
+        result.tapped.append(tapped)
         reply, stamp = await reader.next(answer_kind, timeout)
         result.latencies.append(stamp - tapped)
         return reply

@@ -1,8 +1,10 @@
 """Run the Youth Voice benchmarks and print one table: target, measured, PASS or MISS.
 
-    python bench/run.py                 # all four, full size (about 5 minutes)
-    python bench/run.py --quick         # smaller and faster
+    python bench/run.py                 # all six, full size (about 9 minutes)
+    python bench/run.py --quick         # smaller and faster (about 5 minutes)
     python bench/run.py --only outbox   # one benchmark (repeat --only for more)
+
+busy takes about 3 minutes even with --quick: its people take 10 to 25 s over each tap.
 
 Figures, not tests: a MISS never fails anything. Everything talks only to 127.0.0.1, and every
 bot process and emulator is stopped at the end, on Ctrl-C too.
@@ -22,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import benchmarks
-from bench.benchmarks import Row
+from bench import benchmarks, delivery
+from bench.figures import Row
 
-NAMES = ("outbox", "inbound", "latency", "memory")
+NAMES = ("outbox", "inbound", "latency", "memory", "busy", "faults")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -33,7 +35,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Youth Voice benchmarks (figures, not tests).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, about 2 minutes")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, about 5 minutes")
     parser.add_argument("--only", action="append", choices=NAMES, help="run only this one")
     parser.add_argument("--messages", type=int, help="outbox: invitations (5000; quick 600)")
     parser.add_argument(
@@ -56,6 +58,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--profile",
         type=Path,
         help="inbound: run Youth Voice under cProfile, write the profile here, print the top",
+    )
+    parser.add_argument("--busy-contacts", type=int, help="busy: people invited (2000; quick 500)")
+    parser.add_argument(
+        "--answerers", type=int, help="busy: of them, people answering (200; quick 50)"
+    )
+    parser.add_argument("--fault-people", type=int, help="faults: people sent to (300; quick 100)")
+    parser.add_argument(
+        "--fault-seconds",
+        type=float,
+        action="append",
+        help="faults: seconds of connections cut after the work, one send each (15 and 60)",
     )
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
@@ -116,8 +129,18 @@ async def run(args: argparse.Namespace) -> list[Row]:
                 )
             elif name == "latency":
                 found = await benchmarks.latency_at_human_pace(args.pace_people, args.seed)
-            else:
+            elif name == "memory":
                 found = await benchmarks.peak_memory(args.contacts or (2000 if quick else 10000))
+            elif name == "busy":
+                found = await delivery.presses_during_a_send(
+                    args.busy_contacts or (500 if quick else 2000),
+                    args.answerers or (50 if quick else 200),
+                    args.seed,
+                )
+            else:
+                found = await delivery.copies_when_cut(
+                    args.fault_people or (100 if quick else 300), args.fault_seconds or [15, 60]
+                )
         except Exception as exc:  # one broken benchmark must not hide the others' figures
             found = [Row(name, "failed", f"{type(exc).__name__}: {str(exc)[:200]}", "", False)]
         print(f"  {name} took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
