@@ -19,22 +19,29 @@ log = logging.getLogger(__name__)
 
 # Pass as ``rate_limit_args`` on a call that may wait for every reply (the outbox's sends).
 BULK = "bulk"
+# Requests that may go at once after a quiet spell. Small next to Telegram's 30 a second, so a
+# burst and the steady rate together stay inside what Telegram allows in any one second.
+BURST = 10.0
 
 
 class Pacer(BaseRateLimiter[str]):
-    """At most ``rate`` requests a second to chats, spaced evenly. A reply takes the next free
-    slot at once; a bulk send takes a slot only when it is free now, one bulk send waiting at a
-    time, so a reply never queues behind more than one of them. Answers to button presses and
-    calls to no chat (``getUpdates``) are not counted, as Telegram does not count them.
+    """At most ``rate`` requests a second to chats, with bursts of up to ``burst`` after a
+    quiet spell: a token bucket. A reply takes the next token at once, reserving one ahead if
+    none is left; a bulk send takes a token only when one is there and no reply is waiting,
+    one bulk send waiting at a time, so a reply never queues behind more than one of them.
+    Answers to button presses and calls to no chat (``getUpdates``) are not counted, as
+    Telegram does not count them.
 
     A 429 pauses the requests to its chat for its ``retry_after`` (one person's flood must not
     hold up everyone's replies); a reply is then tried again, up to ``retries`` times, and a
     bulk send is handed back to the outbox, which pauses all of its sends."""
 
-    def __init__(self, rate: float, retries: int = 2) -> None:
-        self.gap = 1.0 / rate
+    def __init__(self, rate: float, burst: float = BURST, retries: int = 2) -> None:
+        self.rate = rate
+        self.burst = burst
         self.retries = retries
-        self._next = 0.0  # the event loop time at which the next counted request may start
+        self._tokens = burst  # below zero: replies have reserved tokens still to come
+        self._stamp: float | None = None  # the event loop time of the last refill
         self._paused: dict[int | str, float] = {}  # chat: event loop time its pause ends
         self._bulk = asyncio.Lock()
 
@@ -83,22 +90,26 @@ class Pacer(BaseRateLimiter[str]):
         if self._paused.get(chat) == until:
             del self._paused[chat]
 
-    async def _reply_turn(self) -> None:
+    def _refill(self) -> None:
         now = asyncio.get_running_loop().time()
-        start = max(now, self._next)
-        self._next = start + self.gap
-        if start > now:
-            await asyncio.sleep(start - now)
+        if self._stamp is not None:
+            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    async def _reply_turn(self) -> None:
+        self._refill()
+        self._tokens -= 1.0
+        if self._tokens < 0:
+            await asyncio.sleep(-self._tokens / self.rate)
 
     async def _bulk_turn(self) -> None:
-        loop = asyncio.get_running_loop()
         async with self._bulk:
             while True:
-                now = loop.time()
-                if self._next <= now:
-                    self._next = now + self.gap
+                self._refill()
+                if self._tokens >= 1.0:
+                    self._tokens -= 1.0
                     return
-                await asyncio.sleep(self._next - now)
+                await asyncio.sleep((1.0 - self._tokens) / self.rate)
 
 
 def seconds_of(value: object) -> float:

@@ -40,7 +40,7 @@ async def send(pacer: Pacer, calls: Calls, name: str, chat: int | None, bulk: bo
 
 
 async def test_a_reply_goes_before_bulk_sends_already_waiting() -> None:
-    pacer, calls = Pacer(rate=20), Calls()
+    pacer, calls = Pacer(rate=20, burst=1), Calls()
     bulk = [
         asyncio.create_task(send(pacer, calls, f"bulk{n}", 100 + n, bulk=True)) for n in range(6)
     ]
@@ -51,7 +51,7 @@ async def test_a_reply_goes_before_bulk_sends_already_waiting() -> None:
 
 
 async def test_answers_to_presses_are_not_paced() -> None:
-    pacer, calls = Pacer(rate=1), Calls()
+    pacer, calls = Pacer(rate=1, burst=1), Calls()
     await send(pacer, calls, "first", 1)
     loop = asyncio.get_running_loop()
     began = loop.time()
@@ -68,6 +68,28 @@ async def test_a_429_in_one_chat_holds_up_only_that_chat() -> None:
     assert calls.order == ["to someone else"]
     await asyncio.wait_for(slow, timeout=3)  # tried again after retry_after
     assert calls.order == ["to someone else", "to the flooded chat"]
+
+
+async def test_a_quiet_spell_allows_a_small_burst_then_the_steady_rate() -> None:
+    pacer, calls = Pacer(rate=10, burst=3), Calls()
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    for n in range(3):
+        await send(pacer, calls, f"burst{n}", n)
+    assert loop.time() - began < 0.05
+    for n in range(3):
+        await send(pacer, calls, f"steady{n}", n)
+    assert loop.time() - began == pytest.approx(0.3, abs=0.08)
+
+
+async def test_bulk_sends_keep_the_full_rate_when_they_wake_late() -> None:
+    """A bulk send that wakes late loses no time: tokens build up meanwhile (up to the burst)."""
+    pacer, calls = Pacer(rate=50, burst=2), Calls()
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    for n in range(50):
+        await send(pacer, calls, f"bulk{n}", n, bulk=True)
+    assert loop.time() - began < 1.0 + 0.1
 
 
 async def test_a_bulk_send_hands_a_429_back_to_the_outbox() -> None:
