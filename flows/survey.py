@@ -6,7 +6,6 @@ A survey file is data a youth worker can edit; every mistake is reported as
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from enum import StrEnum
 from importlib import resources
@@ -23,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from flows.datafile import explain, suggest, where, yaml_problem
 from flows.messages import say
 
 SCHEMA_VERSION = 1
@@ -168,41 +168,6 @@ class SurveyError(Exception):
     """A survey file is wrong; ``str()`` is one line naming the file, the place and the fix."""
 
 
-def _where(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
-
-
-def _explain(error: Any) -> str:
-    """Say what a pydantic error means, in words for whoever edits the file."""
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    if kind == "extra_forbidden":
-        return f"unknown field '{error['loc'][-1]}'; check the spelling or remove it"
-    if kind == "missing":
-        return "is missing; add it"
-    if kind == "string_pattern_mismatch":
-        return (
-            f"'{value}' is not a valid id; use lower-case letters, numbers and _, "
-            "starting with a letter, at most 20 characters"
-        )
-    if kind == "string_type":
-        return f'should be words, not {value!r}; put it in quotes, like "Yes"'
-    if kind == "string_too_short":
-        return "is empty; write something here"
-    if kind == "string_too_long":
-        return f"is too long; at most {ctx.get('max_length')} characters"
-    if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
-    return str(error["msg"]).removeprefix("Value error, ")
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _check_references(survey: Survey) -> list[str]:
     """Cross-question rules pydantic cannot see: unique ids and ``show_if`` targets."""
     problems: list[str] = []
@@ -221,7 +186,7 @@ def _check_references(survey: Survey) -> list[str]:
                 hint = (
                     " (it must come earlier in the file)"
                     if later
-                    else _suggest(rule.question, [q.id for q in survey.questions])
+                    else suggest(rule.question, [q.id for q in survey.questions])
                 )
                 problems.append(f"{where}.show_if: no earlier question '{rule.question}'{hint}")
             elif target.type is QuestionType.TEXT:
@@ -235,7 +200,7 @@ def _check_references(survey: Survey) -> list[str]:
                     if value not in allowed:
                         problems.append(
                             f"{where}.show_if.answer: '{value}' is not an answer to "
-                            f"'{rule.question}'{_suggest(value, allowed)}; "
+                            f"'{rule.question}'{suggest(value, allowed)}; "
                             f"choose from {', '.join(allowed)}"
                         )
         seen.setdefault(question.id, question)
@@ -251,9 +216,7 @@ def _read(text: str, name: str) -> tuple[Survey | None, list[str]]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        return None, [f"{name}:{line} is not valid YAML; check indentation and quotes"]
+        return None, [yaml_problem(exc, name)]
     if not isinstance(data, dict):
         return None, [f"{name}: should be a mapping with schema_version, id, title, questions"]
     version = data.get("schema_version")
@@ -266,7 +229,7 @@ def _read(text: str, name: str) -> tuple[Survey | None, list[str]]:
     try:
         survey = Survey.model_validate(data)
     except ValidationError as exc:
-        return None, [f"{name}: {_where(e['loc'])}: {_explain(e)}" for e in exc.errors()]
+        return None, [f"{name}: {where(e['loc'])}: {explain(e)}" for e in exc.errors()]
     return survey, [f"{name}: {problem}" for problem in _check_references(survey)]
 
 
