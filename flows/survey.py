@@ -67,20 +67,21 @@ def _yaml_scalar_as_text(item: Any) -> Any:
     return str(item) if isinstance(item, int) else item
 
 
+def _answers_as_text(value: Any) -> Any:
+    # YAML reads a bare `no` as false and `4` as a number, and authors naturally write
+    # `answer: [no]` or `answer: [4, 5]`; turn them back into the values answers are stored as.
+    if not isinstance(value, list):
+        return value
+    return [_yaml_scalar_as_text(item) for item in value]
+
+
 class ShowIf(_Strict):
     """Show a question only when an earlier question's answer is one of ``answer``."""
 
     question: Id
     answer: list[str] = Field(min_length=1)
 
-    @field_validator("answer", mode="before")
-    @classmethod
-    def _as_text(cls, value: Any) -> Any:
-        # YAML reads a bare `no` as false and `4` as a number, and authors naturally write
-        # `answer: [no]` or `answer: [4, 5]`; turn them back into the values answers are stored as.
-        if not isinstance(value, list):
-            return value
-        return [_yaml_scalar_as_text(item) for item in value]
+    _as_text = field_validator("answer", mode="before")(_answers_as_text)
 
 
 class Question(_Strict):
@@ -93,6 +94,15 @@ class Question(_Strict):
     optional: bool = False
     prefer_not_to_say: bool = False
     show_if: ShowIf | None = None
+    # Answers that bring the support contacts at once, before the next question (written like
+    # show_if's answers: `support_if: [no]`).
+    support_if: list[str] | None = Field(default=None, min_length=1)
+
+    @field_validator("support_if", mode="before")
+    @classmethod
+    def _support_as_text(cls, value: Any) -> Any:
+        # One answer may be written on its own: `support_if: no`.
+        return _answers_as_text([value] if isinstance(value, str | int) else value)
 
     @model_validator(mode="after")
     def _fits_type(self) -> Question:
@@ -116,7 +126,28 @@ class Question(_Strict):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"option ids must be different; repeated: {', '.join(dupes)}")
+        if self.support_if is not None:
+            self._check_support_if(self.support_if)
         return self
+
+    def _check_support_if(self, values: list[str]) -> None:
+        if self.type is QuestionType.TEXT:
+            raise ValueError(
+                "a 'text' question has no 'support_if' (typed words are checked for risk "
+                "anyway); remove it"
+            )
+        allowed = self.allowed_values()
+        for value in values:
+            if value not in allowed:
+                raise ValueError(
+                    f"support_if: '{value}' is not an answer to this question"
+                    f"{suggest(value, allowed)}; choose from {', '.join(allowed)}"
+                )
+
+    def brings_support(self, value: str | list[str]) -> bool:
+        """Whether this answer (a list for a multi question) is one that ``support_if`` names."""
+        chosen = value if isinstance(value, list) else [value]
+        return any(item in (self.support_if or ()) for item in chosen)
 
     @property
     def text_cap(self) -> int:
