@@ -127,13 +127,22 @@ class Toast:
 
 
 @dataclass(frozen=True)
+class Support:
+    """Show the support contacts now (``flows.safety.support_message``). From the engine: an
+    answer its question's ``support_if`` names, just recorded; the gentle wording. ``urgent``
+    is for a message with signs of risk (``flows.safety``), which the bot checks itself."""
+
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
 class Finish:
     """The response is complete: store these answers anonymously."""
 
     answers: Mapping[str, Value]
 
 
-Effect = Ask | Confirm | Say | Toast | Finish
+Effect = Ask | Confirm | Say | Toast | Support | Finish
 
 
 def is_shown(question: Question, answers: Mapping[str, Value]) -> bool:
@@ -208,9 +217,11 @@ def _record(
     answers = {**state.answers, question.id: value}
     following = _next_question(survey, question.id, answers)
     state = replace(state, current=following, answers=answers, picked=(), message_id=None)
+    # The support line comes at once: after the answer is taken, before anything else is asked.
+    support: list[Effect] = [Support()] if question.brings_support(value) else []
     if following is None:
-        return state, [Finish(answers), Say("survey_thanks", {"thanks": survey.thanks})]
-    return state, [_ask(survey, state)]
+        return state, [Finish(answers), *support, Say("survey_thanks", {"thanks": survey.thanks})]
+    return state, [*support, _ask(survey, state)]
 
 
 def _label(question: Question, value: Value) -> str:

@@ -133,6 +133,21 @@ ENGLISH: Mapping[str, str] = {
     ),
     "meeting_cancelled": "Sorry, {title} ({when}) has been cancelled.",
     "sorry_error": "Sorry, something went wrong on my side. Please try again in a minute.",
+    # The safety net (flows.safety): sent at once, before anything else. The contact lines
+    # follow; no promise here that anyone else will read what was said.
+    "support_urgent": (
+        "I'm really glad you told me. You don't have to deal with this on your own. "
+        "I'm only a bot, but these people can help you right now:"
+    ),
+    "support_gentle": (
+        "Thank you for telling me. If you'd like to talk to someone about it, "
+        "these people are there for you:"
+    ),
+    "support_call": "call {number}",
+    "support_text": "text {text}",
+    "support_or": "{first} or {second}",
+    "support_line": "• {name}: {how}",
+    "support_line_about": "• {name}: {how} ({about})",
 }
 
 CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}

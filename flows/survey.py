@@ -6,7 +6,6 @@ A survey file is data a youth worker can edit; every mistake is reported as
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from enum import StrEnum
 from importlib import resources
@@ -23,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from flows.datafile import explain, suggest, where, yaml_problem
 from flows.messages import say
 
 SCHEMA_VERSION = 1
@@ -67,20 +67,21 @@ def _yaml_scalar_as_text(item: Any) -> Any:
     return str(item) if isinstance(item, int) else item
 
 
+def _answers_as_text(value: Any) -> Any:
+    # YAML reads a bare `no` as false and `4` as a number, and authors naturally write
+    # `answer: [no]` or `answer: [4, 5]`; turn them back into the values answers are stored as.
+    if not isinstance(value, list):
+        return value
+    return [_yaml_scalar_as_text(item) for item in value]
+
+
 class ShowIf(_Strict):
     """Show a question only when an earlier question's answer is one of ``answer``."""
 
     question: Id
     answer: list[str] = Field(min_length=1)
 
-    @field_validator("answer", mode="before")
-    @classmethod
-    def _as_text(cls, value: Any) -> Any:
-        # YAML reads a bare `no` as false and `4` as a number, and authors naturally write
-        # `answer: [no]` or `answer: [4, 5]`; turn them back into the values answers are stored as.
-        if not isinstance(value, list):
-            return value
-        return [_yaml_scalar_as_text(item) for item in value]
+    _as_text = field_validator("answer", mode="before")(_answers_as_text)
 
 
 class Question(_Strict):
@@ -93,6 +94,15 @@ class Question(_Strict):
     optional: bool = False
     prefer_not_to_say: bool = False
     show_if: ShowIf | None = None
+    # Answers that bring the support contacts at once, before the next question (written like
+    # show_if's answers: `support_if: [no]`).
+    support_if: list[str] | None = Field(default=None, min_length=1)
+
+    @field_validator("support_if", mode="before")
+    @classmethod
+    def _support_as_text(cls, value: Any) -> Any:
+        # One answer may be written on its own: `support_if: no`.
+        return _answers_as_text([value] if isinstance(value, str | int) else value)
 
     @model_validator(mode="after")
     def _fits_type(self) -> Question:
@@ -116,7 +126,28 @@ class Question(_Strict):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"option ids must be different; repeated: {', '.join(dupes)}")
+        if self.support_if is not None:
+            self._check_support_if(self.support_if)
         return self
+
+    def _check_support_if(self, values: list[str]) -> None:
+        if self.type is QuestionType.TEXT:
+            raise ValueError(
+                "a 'text' question has no 'support_if' (typed words are checked for risk "
+                "anyway); remove it"
+            )
+        allowed = self.allowed_values()
+        for value in values:
+            if value not in allowed:
+                raise ValueError(
+                    f"support_if: '{value}' is not an answer to this question"
+                    f"{suggest(value, allowed)}; choose from {', '.join(allowed)}"
+                )
+
+    def brings_support(self, value: str | list[str]) -> bool:
+        """Whether this answer (a list for a multi question) is one that ``support_if`` names."""
+        chosen = value if isinstance(value, list) else [value]
+        return any(item in (self.support_if or ()) for item in chosen)
 
     @property
     def text_cap(self) -> int:
@@ -168,41 +199,6 @@ class SurveyError(Exception):
     """A survey file is wrong; ``str()`` is one line naming the file, the place and the fix."""
 
 
-def _where(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
-
-
-def _explain(error: Any) -> str:
-    """Say what a pydantic error means, in words for whoever edits the file."""
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    if kind == "extra_forbidden":
-        return f"unknown field '{error['loc'][-1]}'; check the spelling or remove it"
-    if kind == "missing":
-        return "is missing; add it"
-    if kind == "string_pattern_mismatch":
-        return (
-            f"'{value}' is not a valid id; use lower-case letters, numbers and _, "
-            "starting with a letter, at most 20 characters"
-        )
-    if kind == "string_type":
-        return f'should be words, not {value!r}; put it in quotes, like "Yes"'
-    if kind == "string_too_short":
-        return "is empty; write something here"
-    if kind == "string_too_long":
-        return f"is too long; at most {ctx.get('max_length')} characters"
-    if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
-    return str(error["msg"]).removeprefix("Value error, ")
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _check_references(survey: Survey) -> list[str]:
     """Cross-question rules pydantic cannot see: unique ids and ``show_if`` targets."""
     problems: list[str] = []
@@ -221,7 +217,7 @@ def _check_references(survey: Survey) -> list[str]:
                 hint = (
                     " (it must come earlier in the file)"
                     if later
-                    else _suggest(rule.question, [q.id for q in survey.questions])
+                    else suggest(rule.question, [q.id for q in survey.questions])
                 )
                 problems.append(f"{where}.show_if: no earlier question '{rule.question}'{hint}")
             elif target.type is QuestionType.TEXT:
@@ -235,7 +231,7 @@ def _check_references(survey: Survey) -> list[str]:
                     if value not in allowed:
                         problems.append(
                             f"{where}.show_if.answer: '{value}' is not an answer to "
-                            f"'{rule.question}'{_suggest(value, allowed)}; "
+                            f"'{rule.question}'{suggest(value, allowed)}; "
                             f"choose from {', '.join(allowed)}"
                         )
         seen.setdefault(question.id, question)
@@ -251,9 +247,7 @@ def _read(text: str, name: str) -> tuple[Survey | None, list[str]]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        return None, [f"{name}:{line} is not valid YAML; check indentation and quotes"]
+        return None, [yaml_problem(exc, name)]
     if not isinstance(data, dict):
         return None, [f"{name}: should be a mapping with schema_version, id, title, questions"]
     version = data.get("schema_version")
@@ -266,7 +260,7 @@ def _read(text: str, name: str) -> tuple[Survey | None, list[str]]:
     try:
         survey = Survey.model_validate(data)
     except ValidationError as exc:
-        return None, [f"{name}: {_where(e['loc'])}: {_explain(e)}" for e in exc.errors()]
+        return None, [f"{name}: {where(e['loc'])}: {explain(e)}" for e in exc.errors()]
     return survey, [f"{name}: {problem}" for problem in _check_references(survey)]
 
 

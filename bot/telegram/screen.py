@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.telegram.render import Buttons, question_buttons, question_text
-from flows.engine import Ask, Confirm, Effect, Say, Toast
+from flows.engine import Ask, Confirm, Effect, Say, Support, Toast
 from flows.messages import say
+from flows.safety import SupportContact, default_support_contacts, support_message
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,15 @@ class Popup:
 Op = Send | MarkPressed | RedrawPressed | ClearButtons | Popup
 
 
-def screen(effects: Sequence[Effect], checkin_id: int, lang: str, pressed: bool) -> list[Op]:
+def screen(
+    effects: Sequence[Effect],
+    checkin_id: int,
+    lang: str,
+    pressed: bool,
+    contacts: Sequence[SupportContact] | None = None,
+) -> list[Op]:
     """The chat operations for ``effects``; ``pressed`` if a button press caused them (it is
-    answered once, last)."""
+    answered once, last). ``Support`` lists ``contacts`` (default: the bundled UK ones)."""
     ops: list[Op] = []
     popup: str | None = None
     for effect in effects:
@@ -74,6 +81,9 @@ def screen(effects: Sequence[Effect], checkin_id: int, lang: str, pressed: bool)
             ops.append(Send(question_text(effect, lang), buttons, question=True))
         elif isinstance(effect, Say):
             ops.append(Send(say(effect.key, lang, **effect.params), []))
+        elif isinstance(effect, Support):
+            listed = default_support_contacts() if contacts is None else contacts
+            ops.append(Send(support_message(listed, lang, urgent=effect.urgent), []))
     if pressed:
         ops.append(Popup(popup))
     return ops

@@ -62,9 +62,9 @@ async def run_people(h: Harness) -> tuple[list[SimUser], SimUser, int]:
         await start_invited(person)
         await finish_weekly(person, TYPED[person.name])
     await start_invited(halfway)
-    for label in ["😐 OK", "No"]:
+    for label in ["😐 OK", "No"]:  # "No" brings the support contacts too (support_if)
         await halfway.tap(label)
-        await halfway.replies(2)
+        await halfway.replies(3 if label == "No" else 2)
     await halfway.send(HALFWAY_TEXT)
     await halfway.next_reply()
     return people, halfway, checkin.id
@@ -223,9 +223,9 @@ async def test_progress_row_is_deleted_at_finish(yv: Harness) -> None:
     halfway = await _join(yv, "Ottoline", "ottoline_halfway")
     await yv.open_checkin("weekly")
     await start_invited(halfway)
-    for label in ["😐 OK", "No"]:
+    for label in ["😐 OK", "No"]:  # "No" brings the support contacts too (support_if)
         await halfway.tap(label)
-        await halfway.replies(2)
+        await halfway.replies(3 if label == "No" else 2)
     await halfway.send(HALFWAY_TEXT)
     await halfway.next_reply()
     database = yv.settings.database

@@ -60,7 +60,8 @@ async def to_safer_question(yv: Harness) -> tuple[SimUser, int]:
     """A person on the free-text 'What would help you feel safer?' question."""
     sam, _, checkin_id = await begin(yv)
     await answer(sam, "😐 OK")
-    await answer(sam, "No")
+    await sam.tap("No")
+    await sam.replies(3)  # the tick, the support contacts (support_if), the follow-up
     assert sam.messages()[-1].text.startswith("2 of 6\n\nWhat would help you feel safer?")
     return sam, checkin_id
 

@@ -62,7 +62,7 @@ async def tap_and_confirm(sam: SimUser, label: str) -> tuple[BotMessage, BotMess
 
 async def test_every_question_type_with_the_safety_branch(yv: Harness) -> None:
     """Scale, yes/no, text, choice, prefer-not, multi (toggle, untoggle, Done) and Skip; 'No'
-    to feeling safe asks the follow-up, numbering is 'N of 6' (the
+    to feeling safe brings the support contacts, then asks the follow-up, numbering is 'N of 6' (the
     follow-up shares number 2), and the stored answers match."""
     sam = await yv.joined("Sam")
     checkin = await yv.open_checkin("weekly")
@@ -76,8 +76,10 @@ async def test_every_question_type_with_the_safety_branch(yv: Harness) -> None:
     assert [b.text for b in safe.buttons[0]] == ["Yes", "No"]  # side by side
     assert safe.button_texts == YESNO_BUTTONS
 
-    confirmed, safer = await tap_and_confirm(sam, "No")
+    await sam.tap("No")  # brings the support contacts first (support_if in weekly.yaml)
+    confirmed, support, safer = await sam.replies(3)
     assert confirmed.text.endswith("\n\n✔ No")
+    assert support.text.startswith(say("support_gentle", "en")) and "116 123" in support.text
     assert safer.text == question(2, 6, SAFER, limit=500)
     assert safer.button_texts == ["Skip"]
 

@@ -20,6 +20,7 @@ from flows.engine import (
     Resume,
     Say,
     State,
+    Support,
     Text,
     Toast,
     Unreadable,
@@ -605,3 +606,109 @@ def test_message_id_round_trips_and_older_saved_states_load_without_one() -> Non
     assert State.from_data(json.loads(json.dumps(state.to_data()))) == state
     old = {"survey": "kit", "current": "many", "answers": {}, "picked": []}
     assert State.from_data(old).message_id is None
+
+
+# --- the support flag (support_if) --------------------------------------------------------
+
+# Every button type with support_if; the last question flagged too, so Support can meet Finish.
+FLAGGED = parse_survey(
+    """
+schema_version: 1
+id: flagged
+title: Flagged
+intro: Hello
+thanks: Bye
+questions:
+  - id: safe
+    type: yesno
+    text: Safe?
+    prefer_not_to_say: true
+    support_if: [no]
+  - id: money
+    type: choice
+    text: Money?
+    options: [{id: ok, label: OK}, {id: struggling, label: Struggling}]
+    support_if: struggling
+  - id: mood
+    type: scale
+    text: Mood?
+    optional: true
+    scale: [{label: Awful}, {label: Poor}, {label: Fine}, {label: Good}, {label: Great}]
+    support_if: [1, 2]
+  - id: help
+    type: multi
+    text: Help?
+    options: [{id: food, label: Food}, {id: bed, label: A bed tonight}, {id: fun, label: Fun}]
+    support_if: [bed]
+""",
+    "flagged.yaml",
+)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "event", "label", "next_id", "number"),
+    [
+        ("safe", Press("safe", NO), "No", "money", 2),
+        ("safe", Text("nope"), "No", "money", 2),
+        ("money", Press("money", "struggling"), "Struggling", "mood", 3),
+        ("mood", Press("mood", "1"), "Awful", "help", 4),
+        ("mood", Press("mood", "2"), "Poor", "help", 4),
+    ],
+)
+def test_flagged_answer_brings_support_after_it_is_taken_and_before_the_next_question(
+    question_id: str, event: Event, label: str, next_id: str, number: int
+) -> None:
+    """An answer that support_if names: confirmed, then Support (gentle), then the next
+    question; the answer is recorded as usual."""
+    state, effects = advance(FLAGGED, at(FLAGGED, question_id), event)
+    assert state.current == next_id and state.answers[question_id] != ""
+    assert effects == [
+        Confirm(q(FLAGGED, question_id), label),
+        Support(),
+        Ask(q(FLAGGED, next_id), number, 4),
+    ]
+    assert effects[1] == Support(urgent=False)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "value"),
+    [
+        ("safe", YES),
+        ("safe", PREFER_NOT),
+        ("money", "ok"),
+        ("mood", "3"),
+        ("mood", SKIPPED),
+    ],
+)
+def test_answer_support_if_does_not_name_brings_no_support(question_id: str, value: str) -> None:
+    """Other answers, prefer not to say and Skip bring nothing extra."""
+    _, effects = advance(FLAGGED, at(FLAGGED, question_id), Press(question_id, value))
+    assert not any(isinstance(effect, Support) for effect in effects)
+
+
+def test_flagged_multi_option_brings_support_on_done_not_on_the_tick() -> None:
+    """A flagged option of a multi question counts once the answer is taken (Done): ticking
+    it only redraws, and Support comes before the thanks when it was the last question."""
+    state, effects = advance(FLAGGED, at(FLAGGED, "help"), Press("help", "bed"))
+    assert effects == [Ask(q(FLAGGED, "help"), 4, 4, ("bed",), refresh=True)]
+    state, effects = advance(FLAGGED, state, Press("help", "food"))
+    state, effects = advance(FLAGGED, state, Press("help", DONE))
+    assert effects == [
+        Confirm(q(FLAGGED, "help"), "Food, A bed tonight"),
+        Finish({"help": ["food", "bed"]}),
+        Support(),
+        Say("survey_thanks", {"thanks": "Bye"}),
+    ]
+
+
+def test_weekly_no_to_feeling_safe_brings_support_before_the_follow_up() -> None:
+    """The bundled weekly check-in: "No" to "Do you feel safe where you live?" brings the
+    support contacts at once, then "What would help you feel safer?"."""
+    _, effects = advance(WEEKLY, at(WEEKLY, "safe_home"), Press("safe_home", NO))
+    assert effects == [
+        Confirm(q(WEEKLY, "safe_home"), "No"),
+        Support(),
+        Ask(q(WEEKLY, "safer"), 2, 6),
+    ]
+    _, effects = advance(WEEKLY, at(WEEKLY, "safe_home"), Press("safe_home", YES))
+    assert Support() not in effects

@@ -252,6 +252,29 @@ ERRORS = [
         "weekly.yaml: questions[1]: only 'text' questions have 'max_length'",
         id="max_length-on-yesno",
     ),
+    pytest.param(
+        _set("1.support_if", ["nope"]),
+        "weekly.yaml: questions[1]: support_if: 'nope' is not an answer to this question "
+        "(did you mean 'no'?); choose from yes, no",
+        id="support_if-not-an-answer",
+    ),
+    pytest.param(
+        _set("2.support_if", ["struggle"]),
+        "weekly.yaml: questions[2]: support_if: 'struggle' is not an answer to this question; "
+        "choose from ok, tight",
+        id="support_if-not-an-option",
+    ),
+    pytest.param(
+        _set("3.support_if", ["help"]),
+        "weekly.yaml: questions[3]: a 'text' question has no 'support_if' (typed words are "
+        "checked for risk anyway); remove it",
+        id="support_if-on-text",
+    ),
+    pytest.param(
+        _set("1.support_if", []),
+        "weekly.yaml: questions[1].support_if: needs at least 1 item(s)",
+        id="support_if-empty",
+    ),
 ]
 
 
@@ -417,3 +440,41 @@ def test_answer_values_in_the_surveys_own_order(
     question = load_surveys()["weekly"].question(question_id)
     assert question is not None
     assert question.in_order(values) == ordered
+
+
+@pytest.mark.parametrize(
+    ("target", "support_yaml", "expected"),
+    [
+        pytest.param(1, "[no]", ["no"], id="bare-no-in-a-list"),
+        pytest.param(1, "no", ["no"], id="bare-no-alone"),
+        pytest.param(1, '"yes"', ["yes"], id="quoted-yes-alone"),
+        pytest.param(0, "[1, 2]", ["1", "2"], id="scale-points"),
+        pytest.param(2, "[tight]", ["tight"], id="option-id"),
+    ],
+)
+def test_support_if_written_the_ways_authors_write_it(
+    target: int, support_yaml: str, expected: list[str]
+) -> None:
+    """support_if takes the answers a question stores, written like show_if's (bare no, 4),
+    one on its own or a list."""
+    data = yaml.safe_load(survey_text())
+    q(data, target)["support_if"] = yaml.safe_load(support_yaml)
+    survey = parse_survey(yaml.safe_dump(data), "weekly.yaml")
+    question = survey.questions[target]
+    assert question.support_if == expected
+    assert question.brings_support(expected[0])
+    assert question.brings_support(["other", expected[-1]])
+    assert not question.brings_support("other")
+
+
+def test_weekly_no_to_feeling_safe_carries_the_support_flag() -> None:
+    """In the bundled weekly check-in, only "No" to "Do you feel safe where you live?"
+    brings the support contacts."""
+    flagged = {
+        (question.id, value)
+        for survey in load_surveys().values()
+        for question in survey.questions
+        for value in question.allowed_values()
+        if question.brings_support(value)
+    }
+    assert flagged == {("safe_home", NO)}
