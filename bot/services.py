@@ -1,4 +1,5 @@
-"""What every handler needs, built once at start-up: settings, the store, surveys, key, clock."""
+"""What every handler needs, built once at start-up: settings, the store, surveys, key, clock,
+and the safety net."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.actions.safety import SafetyNet, bundled_safety_net
 from bot.actions.shown import ShownQuestions, ShownReplies
 from bot.settings import Settings
 from flows.survey import Survey
@@ -22,6 +24,7 @@ class Services:
     clock: Callable[[], float] = time.time
     shown: ShownQuestions = field(default_factory=ShownQuestions)
     replies: ShownReplies = field(default_factory=ShownReplies)
+    safety: SafetyNet = field(default_factory=bundled_safety_net)
 
     def now(self) -> float:
         return self.clock()

@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     surveys: Path | None = Field(
         default=None, description="Folder of survey YAML files. Default: the bundled surveys."
     )
+    risk_phrases: Path | None = Field(
+        default=None,
+        description="The file of phrases that bring support at once. Default: the bundled one.",
+    )
+    support_contacts: Path | None = Field(
+        default=None,
+        description="The file of support contacts given to young people. Default: UK contacts.",
+    )
     quiet_hours: str = Field(
         default="21:00-09:00",
         description="When the bot starts no conversations (HH:MM-HH:MM, local time), or `off`.",
@@ -128,6 +136,13 @@ class Settings(BaseSettings):
     def _folder_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_dir():
             raise ValueError(f"no folder at {value}")
+        return value
+
+    @field_validator("risk_phrases", "support_contacts")
+    @classmethod
+    def _file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no file at {value}")
         return value
 
     @property

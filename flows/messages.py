@@ -30,6 +30,7 @@ ENGLISH: Mapping[str, str] = {
         "Whoa, that's a lot of messages at once 🙂 I'll skip some for a little while. "
         "Wait a moment, then carry on."
     ),
+    "after_support": "I'm here too. Type /urgent any time to see those numbers again.",
     "join_yes": "Yes, I'm in",
     "join_no": "No thanks",
     "joined": (
@@ -45,6 +46,7 @@ ENGLISH: Mapping[str, str] = {
     "start_first": "Type /start to join first.",
     "help": (
         "Here's what I can do:\n"
+        "/urgent - people you can talk to right now\n"
         "/checkin - answer the check-in that's open now\n"
         "/meetings - meetings coming up, and your answer\n"
         "/privacy - what we keep and who sees it\n"

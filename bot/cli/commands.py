@@ -32,6 +32,7 @@ from bot.cli.support import (
 )
 from bot.emulator import MALFORMED_KINDS
 from bot.keys import SecretKeyError
+from flows.safety import SafetyFileError
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
 from storage.base import Cohort, StorageError, Store
 
@@ -54,7 +55,7 @@ def run() -> None:
         setup_fail("YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather")
     try:
         asyncio.run(serve(settings, clock))
-    except (SurveyError, SecretKeyError, TokenRejected) as exc:
+    except (SurveyError, SafetyFileError, SecretKeyError, TokenRejected) as exc:
         setup_fail(str(exc))
     except TelegramUnreachable as exc:
         fail(str(exc))

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from bot.actions import answering
+from bot.actions.safety import load_safety_net
 from bot.keys import load_key
 from bot.runtime.delivery import Delivery
 from bot.runtime.planner import Planner
@@ -87,6 +88,7 @@ async def open_services(settings: Settings, clock: Callable[[], float] = time.ti
     """Load surveys, open the database and load the key (in that order: a database folder
     that cannot be used is reported the same way as by every other command)."""
     surveys = load_surveys(settings.surveys)
+    safety = load_safety_net(settings)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     store: Store = SqliteStore(settings.database)
     await store.open()
@@ -95,7 +97,7 @@ async def open_services(settings: Settings, clock: Callable[[], float] = time.ti
     except BaseException:
         await store.close()
         raise
-    return Services(settings, store, surveys, key, clock)
+    return Services(settings, store, surveys, key, clock, safety=safety)
 
 
 async def serve(settings: Settings, clock: Callable[[], float] = time.time) -> None:

@@ -49,6 +49,7 @@ class TelegramUnreachable(StartError):
 
 
 COMMANDS = [
+    ("urgent", "Talk to someone right now"),
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
     ("privacy", "What we keep and who sees it"),
@@ -67,7 +68,8 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         .token(token)
         .base_url(settings.api_url)
         .rate_limiter(Pacer(settings.send_rate * PACE_MARGIN))
-        .concurrent_updates(PerPersonUpdateProcessor())
+        # Messages that may need support are read even from someone sending too fast.
+        .concurrent_updates(PerPersonUpdateProcessor(always_read=lambda u: _needs_reading(svc, u)))
         # httpcore scans every pooled connection on each request; with people's updates
         # handled side by side the pool grew to ~50. 16 is plenty under the 30/s cap.
         .connection_pool_size(16)
@@ -86,6 +88,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(private & ~filters.USER, handlers.on_no_sender))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED & private, handlers.on_edited))
     for name, callback in [
+        ("urgent", handlers.on_urgent),
         ("start", handlers.on_start),
         ("help", handlers.on_help),
         ("privacy", handlers.on_privacy),
@@ -103,6 +106,15 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     return app
 
 
+def _needs_reading(svc: Services, update: Update) -> bool:
+    """/urgent, or words that may need support: never dropped as part of a flood."""
+    message = update.effective_message
+    text = message.text if message is not None else None
+    if not text:
+        return False
+    return text.startswith("/urgent") or svc.safety.risk(text) is not None
+
+
 class TelegramBot:
     """The Application, started and stopped as the runner needs it."""
 
@@ -111,7 +123,7 @@ class TelegramBot:
         token = svc.settings.bot_token
         self.token = token.get_secret_value() if token else ""
         self.app = build_application(svc)
-        self.sender = TelegramSender(self.app.bot)
+        self.sender = TelegramSender(self.app.bot, svc.safety.contacts)
 
     async def start(self, poll_timeout: float) -> str:
         """Connect, set the command menu and start polling; returns the bot's username.

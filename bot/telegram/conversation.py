@@ -18,6 +18,7 @@ from bot.telegram.render import keyboard
 from bot.telegram.render import show as show_said
 from bot.telegram.screen import ClearButtons, MarkPressed, Popup, RedrawPressed, Send, screen
 from flows.engine import Effect
+from flows.safety import SupportContact
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ async def show(svc: Services, update: Update, outcome: Outcome) -> None:
         return
     sent_at = svc.now()  # read before sending, so never later than the person sees it
     try:
-        shown = await render(update, outcome.checkin_id, outcome.effects, outcome.language)
+        shown = await render(
+            update, outcome.checkin_id, outcome.effects, outcome.language, svc.safety.contacts
+        )
     except TelegramError as exc:
         log.warning("a reply did not get through (%s); it will be shown again", type(exc).__name__)
         assert update.effective_chat is not None  # render needs one too
@@ -44,7 +47,11 @@ async def show(svc: Services, update: Update, outcome: Outcome) -> None:
 
 
 async def render(
-    update: Update, checkin_id: int, effects: Sequence[Effect], lang: str
+    update: Update,
+    checkin_id: int,
+    effects: Sequence[Effect],
+    lang: str,
+    contacts: Sequence[SupportContact] | None = None,
 ) -> int | None:
     """Carry out the engine's effects as Telegram calls: a button press is answered first, at
     once; then the pressed message is edited and the new messages sent. Returns the id of the
@@ -53,7 +60,7 @@ async def render(
     query = update.callback_query
     chat = update.effective_chat
     assert chat is not None
-    ops = screen(effects, checkin_id, lang, pressed=query is not None)
+    ops = screen(effects, checkin_id, lang, query is not None, contacts)
     if query is not None:
         popup = next((op.text for op in ops if isinstance(op, Popup)), None)
         await _answer(query, popup)

@@ -7,13 +7,18 @@ Handlers log what kind of thing happened, never message text, names or ids.
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.actions import answering, people
+from bot.actions.safety import WITHHELD
+from bot.services import Services
 from bot.telegram import conversation
 from bot.telegram.context import services
+from bot.telegram.pacing import URGENT
 from bot.telegram.render import show
 from flows import engine
 from flows.messages import say
@@ -68,14 +73,49 @@ async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text: an answer if a text question is waiting, otherwise a gentle pointer."""
+    """Plain text: checked for signs of risk first (support at once); then an answer if a text
+    question is waiting, otherwise a gentle pointer. Worrying words are never kept as an
+    answer."""
     svc = services(context)
     message = update.effective_message
     assert message is not None and message.text is not None
+    text, otherwise, stranger = message.text, "nothing_to_answer", "start_first"
+    if await support_first(svc, update, context, text):
+        text, otherwise, stranger = WITHHELD, "after_support", "after_support"
     outcome = await answering.event(
-        svc, _user_id(update), engine.Text(message.text), update.update_id, "nothing_to_answer"
+        svc, _user_id(update), engine.Text(text), update.update_id, otherwise, stranger
     )
     await conversation.show(svc, update, outcome)
+
+
+async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/urgent: the support contacts, at once, whatever state the person is in (joined or not,
+    stopped, mid check-in, sending too fast): nothing here reads or writes the database."""
+    await _send_support(services(context), update, context)
+
+
+async def support_first(
+    svc: Services, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
+) -> bool:
+    """Before anything else: if ``text`` shows signs of risk, send support at once (never
+    paced, never through the database or the outbox). Whether it did."""
+    risk = svc.safety.risk(text)
+    if risk is None:
+        return False
+    log.warning("a message showed signs of risk (%s): support sent at once", risk.value)
+    await _send_support(svc, update, context)
+    return True
+
+
+async def _send_support(svc: Services, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    words = svc.safety.support(DEFAULT_LANGUAGE)
+    try:
+        bot = cast(ExtBot[Any], context.bot)  # the Application's bot has the pacer
+        await bot.send_message(chat.id, words, rate_limit_args=URGENT)
+    except TelegramError as exc:
+        log.error("the support message could not be sent: %s", type(exc).__name__)
 
 
 async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,7 +128,11 @@ async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An edited message never changes an answer; say so kindly."""
+    """An edited message never changes an answer; say so kindly (after support, if the new
+    words show signs of risk)."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await support_first(services(context), update, context, message.text)
     await _say_once(update, context, "edited")
 
 

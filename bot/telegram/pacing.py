@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 # Pass as ``rate_limit_args`` on a call that may wait for every reply (the outbox's sends).
 BULK = "bulk"
+# ... or on a call that never waits at all: support for someone who may be in danger.
+URGENT = "urgent"
 # Requests that may go at once after a quiet spell. Small next to Telegram's 30 a second, so a
 # burst and the steady rate together stay inside what Telegram allows in any one second.
 BURST = 10.0
@@ -30,7 +32,7 @@ class Pacer(BaseRateLimiter[str]):
     none is left; a bulk send takes a token only when one is there and no reply is waiting,
     one bulk send waiting at a time, so a reply never queues behind more than one of them.
     Answers to button presses and calls to no chat (``getUpdates``) are not counted, as
-    Telegram does not count them.
+    Telegram does not count them; ``URGENT`` calls (support) never wait.
 
     A 429 pauses the requests to its chat for its ``retry_after`` (one person's flood must not
     hold up everyone's replies); a reply is then tried again, up to ``retries`` times, and a
@@ -61,7 +63,7 @@ class Pacer(BaseRateLimiter[str]):
         rate_limit_args: str | None,
     ) -> bool | JSONDict | list[JSONDict]:
         chat = data.get("chat_id")
-        if chat is None:
+        if chat is None or rate_limit_args == URGENT:
             return await callback(*args, **kwargs)
         bulk = rate_limit_args == BULK
         tries = 0

@@ -6,6 +6,7 @@ own terms: sent, rate limited, unreachable, refused, failed (surely not sent) or
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -27,6 +28,7 @@ from bot.runtime.delivery import (
 from bot.telegram.pacing import BULK, seconds_of
 from bot.telegram.render import keyboard
 from bot.telegram.screen import Send, screen
+from flows.safety import SupportContact
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +37,9 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, contacts: Sequence[SupportContact] | None = None) -> None:
         self.bot = bot
+        self.contacts = contacts  # for a turn that offers support (None: the bundled ones)
         # Only a bot with a rate limiter takes rate_limit_args (the Application's always has).
         limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
         self._bulk: dict[str, Any] = {"rate_limit_args": BULK} if limited else {}
@@ -55,7 +58,8 @@ class TelegramSender:
         """A check-in turn's messages as a reply (ahead of bulk sends); stops at the first
         that does not get through. ``Sent.message_id`` is the message showing the question."""
         question: int | None = None
-        for op in screen(turn.effects, turn.checkin_id, turn.language, pressed=False):
+        ops = screen(turn.effects, turn.checkin_id, turn.language, False, self.contacts)
+        for op in ops:
             if not isinstance(op, Send):
                 continue  # taking buttons off an older copy is cosmetic: not worth a call here
             try:

@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from bot.emulator import Emulator
+from flows.safety import bundled_risk_phrases
 from flows.survey import bundled_dir
 from tests.conftest import TOKEN, Clock, cli_clock, db_rows
 
@@ -321,3 +322,19 @@ def test_yml_surveys_are_loaded_by_the_bot(env: dict[str, str], tmp_path: Path) 
     result = run({**env, "YOUTHVOICE_SURVEYS": str(folder)}, "surveys", "list")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("weekly ")
+
+
+def test_run_with_a_broken_risk_phrase_file_is_one_line_and_exit_2(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """A safeguarding lead's typo in the phrase file stops the bot before it starts, saying
+    which file and line."""
+    phrases = tmp_path / "phrases.yaml"
+    bundled = bundled_risk_phrases().read_text(encoding="utf-8")
+    phrases.write_text(bundled.replace("\n  violence:\n", "\n  violense:\n"), encoding="utf-8")
+    result = run(
+        {**env, "YOUTHVOICE_RISK_PHRASES": str(phrases), "YOUTHVOICE_BOT_TOKEN": "1:x"}, "run"
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("youthvoice: phrases.yaml")
+    assert "violense" in result.output and len(result.output.strip().splitlines()) == 1

@@ -108,6 +108,8 @@ def test_comma_separated_ids(
         ("YOUTHVOICE_SEND_RATE", "0", ""),
         ("YOUTHVOICE_CHAT_GAP", "-1", ""),
         ("YOUTHVOICE_SURVEYS", "/no/such/folder", "no folder at /no/such/folder"),
+        ("YOUTHVOICE_RISK_PHRASES", "/no/such/file.yaml", "no file at /no/such/file.yaml"),
+        ("YOUTHVOICE_SUPPORT_CONTACTS", "/tmp", "no file at /tmp"),
         ("YOUTHVOICE_SECRET_KEY", "", "is 0 characters"),
         ("YOUTHVOICE_SECRET_KEY", "x" * 31, "is 31 characters, too short"),
     ],

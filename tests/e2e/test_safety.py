@@ -1,0 +1,115 @@
+"""End to end: a young person who writes something worrying gets support at once, before
+anything else, whatever state they are in, and their words are never kept as an answer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from bot.actions.safety import WITHHELD, bundled_safety_net
+from flows.messages import say
+from storage.base import StorageError
+from tests.conftest import Harness, db_rows, start_invited
+
+pytestmark = pytest.mark.timeout(30)
+
+SUPPORT = bundled_safety_net().support("en")
+WORRYING = "i dont want to be alive anymore"
+
+
+async def test_worrying_words_outside_a_checkin_bring_support_first(yv: Harness) -> None:
+    sam = await yv.joined("Sam")
+    await sam.send(WORRYING)
+    support, after = await sam.replies(2)
+    assert support.text == SUPPORT
+    assert "Samaritans" in support.text and "116 123" in support.text
+    assert after.text == say("after_support", "en")
+
+
+async def test_someone_who_has_not_joined_gets_support_too(yv: Harness) -> None:
+    stranger = yv.emu.user("Stranger")
+    await stranger.send("he hits me every night")
+    support, after = await stranger.replies(2)
+    assert support.text == SUPPORT
+    assert after.text == say("after_support", "en")
+
+
+async def test_urgent_works_before_joining_and_after_stop(yv: Harness) -> None:
+    stranger = yv.emu.user("Stranger")
+    await stranger.send("/urgent")
+    assert (await stranger.next_reply()).text == SUPPORT
+    sam = await yv.joined("Sam")
+    await sam.send("/stop")
+    await sam.next_reply()
+    await sam.send("/urgent")
+    assert (await sam.next_reply()).text == SUPPORT
+
+
+async def test_worrying_words_in_a_checkin_are_never_kept_as_the_answer(yv: Harness) -> None:
+    """A text answer that brings support is stored as a neutral note, not the words."""
+    sam = await yv.joined("Sam")
+    checkin = await yv.open_checkin("weekly")
+    await start_invited(sam)
+    for label in ["😐 OK", "Yes", "I'm OK", "Yes"]:
+        await sam.tap(label)
+        await sam.replies(2)
+    await sam.tap("Help with money")
+    await sam.next_reply()
+    await sam.tap("Done ✔")
+    await sam.replies(2)
+    await sam.send("nobody cares, im going to end it all")
+    support, *rest = await sam.replies(3)
+    assert support.text == SUPPORT
+    assert rest[-1].text.startswith("Thank you."), sam.transcript()
+    rows = db_rows(
+        yv.settings.database,
+        "SELECT value FROM answers WHERE checkin_id = ? AND question_id = 'anything'",
+        checkin.id,
+    )
+    assert [json.loads(v) for (v,) in rows] == [WITHHELD]
+    everything = b"".join(
+        path.read_bytes()
+        for path in yv.settings.database.parent.iterdir()
+        if path.name.startswith(yv.settings.database.name)
+    )
+    assert b"end it all" not in everything
+
+
+class BrokenStore:
+    """Every storage call fails, as when the disk has gone."""
+
+    def __getattr__(self, name: str) -> Any:
+        async def fail(*args: Any, **kwargs: Any) -> Any:
+            raise StorageError(f"{name} failed: SQLITE_IOERR")
+
+        return fail
+
+
+async def test_support_goes_out_when_the_database_is_down(yv: Harness) -> None:
+    sam = await yv.joined("Sam")
+    svc = yv.svc
+    assert svc is not None
+    store, svc.store = svc.store, BrokenStore()
+    try:
+        await sam.send("i was raped")
+        assert (await sam.next_reply()).text == SUPPORT
+        await sam.send("/urgent")
+        replies = await sam.replies(2)  # the apology for the failed first message, then support
+        assert SUPPORT in [m.text for m in replies]
+    finally:
+        svc.store = store
+
+
+async def test_a_flood_never_hides_a_worrying_message(yv: Harness) -> None:
+    sam = await yv.joined("Sam")
+    for _ in range(60):
+        await sam.send("hi")
+    await sam.send(WORRYING)
+    for _ in range(400):
+        if SUPPORT in [m.text for m in sam.messages()]:
+            break
+        await asyncio.sleep(0.05)
+    assert SUPPORT in [m.text for m in sam.messages()], "the worrying message was dropped"
