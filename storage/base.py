@@ -264,10 +264,15 @@ class OutboxStore(Protocol):
         ...
 
     async def requeue_inflight(self) -> int:
-        """At start-up (or after a failed pass): messages left 'sending' may have reached
-        Telegram, so each counts as one try of unknown outcome (see ``mark_unsure``): queued
-        again after its first, taken as sent (error 'unconfirmed') after its second. Returns
-        how many were left 'sending'."""
+        """At start-up (or after a failed pass), messages left 'sending' go back to the queue.
+        One whose request was started (``mark_started``) may have reached Telegram, so it
+        counts as a try of unknown outcome (see ``mark_unsure``): after the second such try it
+        is taken as sent (error 'unconfirmed'). One never started is simply queued again, its
+        claim not counted as a try. Returns how many were left 'sending'."""
+        ...
+
+    async def mark_started(self, message_id: int) -> None:
+        """The claimed message's request is about to leave for Telegram."""
         ...
 
     async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:

@@ -53,14 +53,20 @@ class OutboxMixin(SqliteBase, OutboxStore):
             return await insert_outbox(db, messages)
 
     async def requeue_inflight(self) -> int:
-        # Each was perhaps sent: one try of unknown outcome. A second means it is taken as sent.
+        # A started one was perhaps sent: one try of unknown outcome (a second means it is taken
+        # as sent). One never started is queued again, and its claim is not counted as a try.
         sql = (
-            "UPDATE outbox SET unsure = unsure + 1,"
-            " status = CASE WHEN unsure >= 1 THEN 'sent' ELSE 'queued' END,"
-            " error = CASE WHEN unsure >= 1 THEN 'unconfirmed' ELSE error END"
+            "UPDATE outbox SET unsure = unsure + started,"
+            " status = CASE WHEN started = 1 AND unsure >= 1 THEN 'sent' ELSE 'queued' END,"
+            " error = CASE WHEN started = 1 AND unsure >= 1 THEN 'unconfirmed' ELSE error END,"
+            " attempts = attempts - 1 + started, started = 0"
             " WHERE status = 'sending'"
         )
         return (await self._write("requeue_inflight", sql)).rowcount
+
+    async def mark_started(self, message_id: int) -> None:
+        sql = "UPDATE outbox SET started = 1 WHERE id = ? AND status = 'sending'"
+        await self._write("mark_started", sql, (message_id,))
 
     async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
         # SQLite computes every new value from the row as it was before the update.
@@ -102,7 +108,8 @@ class OutboxMixin(SqliteBase, OutboxStore):
                 )
             )
             await db.executemany(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, started = 0"
+                " WHERE id = ?",
                 [(row[0],) for row in rows],
             )
         return [

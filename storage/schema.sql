@@ -133,7 +133,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     expires_at REAL,
     -- Tries whose outcome was unknown (a timeout, a cut connection, a crash mid-send): after
     -- two, the message is taken as sent, so nobody gets it more than twice.
-    unsure INTEGER NOT NULL DEFAULT 0
+    unsure INTEGER NOT NULL DEFAULT 0,
+    -- 1 once the request of the current try is about to leave: a row left 'sending' without it
+    -- was claimed but never tried, so it is simply queued again.
+    started INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
 -- Finds each chat's oldest unsent message (messages to one person go in order).

@@ -29,6 +29,7 @@ _MIGRATIONS = {
     1: ("ALTER TABLE outbox ADD COLUMN expires_at REAL",),
     2: (
         "ALTER TABLE outbox ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE outbox ADD COLUMN started INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE progress ADD COLUMN reply_due REAL",
     ),
 }

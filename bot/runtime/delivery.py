@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -82,11 +82,17 @@ class Unknown:
 Outcome = Sent | RateLimited | Unreachable | Refused | Failed | Unknown
 
 
+Started = Callable[[], Awaitable[None]]
+
+
 class Sender(Protocol):
     """Sends one outbox message, after any reply waiting for Telegram's limit, and says what
-    happened; never raises for Telegram's answers."""
+    happened; never raises for Telegram's answers. ``started`` is awaited just before the
+    request leaves (if it raises, nothing is sent and the outcome is ``Failed``)."""
 
-    async def send(self, chat_id: int, text: str, buttons: Buttons) -> Outcome: ...
+    async def send(
+        self, chat_id: int, text: str, buttons: Buttons, started: Started | None = None
+    ) -> Outcome: ...
 
 
 class Recovery(Protocol):
@@ -212,7 +218,11 @@ class Delivery:
             log.error("a queued message could not be rendered: %s", type(exc).__name__)
             await self.store.mark_failed(message.id, "unreadable")
             return False
-        outcome = await self.sender.send(message.chat_id, text, buttons)
+        # Recorded just before the request leaves: after a crash, a message claimed but never
+        # tried is queued again as it was, not counted as perhaps sent.
+        outcome = await self.sender.send(
+            message.chat_id, text, buttons, lambda: self.store.mark_started(message.id)
+        )
         if isinstance(outcome, RateLimited):
             self.paused_until = max(self.paused_until, self.clock() + outcome.seconds)
             await self.store.retry_later(message.id, self.clock() + outcome.seconds, "rate limited")

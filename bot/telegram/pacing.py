@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from telegram._utils.types import JSONDict
@@ -17,8 +18,17 @@ from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
 
-# Pass as ``rate_limit_args`` on a call that may wait for every reply (the outbox's sends).
-BULK = "bulk"
+
+@dataclass(frozen=True)
+class Bulk:
+    """``rate_limit_args`` for a call that waits behind every reply (the outbox's sends);
+    ``started`` is awaited once its turn has come, just before the request leaves (if it
+    raises, the request is not sent)."""
+
+    started: Callable[[], Awaitable[None]] | None = None
+
+
+BULK = Bulk()
 # ... or on a call that never waits at all: support for someone who may be in danger.
 URGENT = "urgent"
 # Requests that may go at once after a quiet spell. Small next to Telegram's 30 a second, so a
@@ -26,7 +36,7 @@ URGENT = "urgent"
 BURST = 10.0
 
 
-class Pacer(BaseRateLimiter[str]):
+class Pacer(BaseRateLimiter[Bulk | str]):
     """At most ``rate`` requests a second to chats, with bursts of up to ``burst`` after a
     quiet spell: a token bucket. A reply takes the next token at once, reserving one ahead if
     none is left; a bulk send takes a token only when one is there and no reply is waiting,
@@ -60,16 +70,18 @@ class Pacer(BaseRateLimiter[str]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: str | None,
+        rate_limit_args: Bulk | str | None,
     ) -> bool | JSONDict | list[JSONDict]:
         chat = data.get("chat_id")
         if chat is None or rate_limit_args == URGENT:
             return await callback(*args, **kwargs)
-        bulk = rate_limit_args == BULK
+        bulk = isinstance(rate_limit_args, Bulk)
         tries = 0
         while True:
             await self._wait_for(chat)
             await (self._bulk_turn() if bulk else self._reply_turn())
+            if isinstance(rate_limit_args, Bulk) and rate_limit_args.started is not None:
+                await rate_limit_args.started()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

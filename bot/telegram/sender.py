@@ -22,10 +22,11 @@ from bot.runtime.delivery import (
     RateLimited,
     Refused,
     Sent,
+    Started,
     Unknown,
     Unreachable,
 )
-from bot.telegram.pacing import BULK, seconds_of
+from bot.telegram.pacing import Bulk, seconds_of
 from bot.telegram.render import keyboard
 from bot.telegram.screen import Send, screen
 from flows.safety import SupportContact
@@ -41,14 +42,22 @@ class TelegramSender:
         self.bot = bot
         self.contacts = contacts  # for a turn that offers support (None: the bundled ones)
         # Only a bot with a rate limiter takes rate_limit_args (the Application's always has).
-        limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
-        self._bulk: dict[str, Any] = {"rate_limit_args": BULK} if limited else {}
+        self._limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
 
-    async def send(self, chat_id: int, text: str, buttons: Buttons) -> Outcome:
-        """One outbox message, after any reply waiting for Telegram's overall limit."""
+    async def send(
+        self, chat_id: int, text: str, buttons: Buttons, started: Started | None = None
+    ) -> Outcome:
+        """One outbox message, after any reply waiting for Telegram's overall limit;
+        ``started`` is awaited just before the request leaves."""
         try:
+            if self._limited:
+                extra: dict[str, Any] = {"rate_limit_args": Bulk(started)}
+            else:
+                extra = {}
+                if started is not None:
+                    await started()
             message = await self.bot.send_message(
-                chat_id, text, reply_markup=keyboard(buttons), **self._bulk
+                chat_id, text, reply_markup=keyboard(buttons), **extra
             )
         except Exception as exc:
             return outcome_of(exc)

@@ -46,6 +46,28 @@ async def test_requeue_inflight_returns_sending_messages(store: Store) -> None:
     assert await store.requeue_inflight() == 0
 
 
+async def test_requeue_counts_only_started_sends_as_perhaps_sent(store: Store) -> None:
+    """Review: a claim that was never tried (a crash, or a failed pass, before its request left)
+    is queued again as it was; only a started one counts as a try of unknown outcome, and a
+    second such try takes it as sent. A crash loop can never turn unsent messages into
+    'unconfirmed' ones."""
+    await store.enqueue([OutgoingMessage(n, {}, NOW) for n in (1, 2)])
+    for _ in range(3):  # three crashes in a row, each before any request left
+        await store.claim_due(NOW, 10)
+        assert await store.requeue_inflight() == 2
+    entries = await store.outbox_entries()
+    assert [(e.status, e.attempts, e.error) for e in entries] == [("queued", 0, None)] * 2
+    for _ in range(2):  # now two crashes with the first message's request in flight
+        started, _ = await store.claim_due(NOW, 10)
+        await store.mark_started(started.id)
+        await store.requeue_inflight()
+    entries = await store.outbox_entries()
+    assert [(e.chat_id, e.status, e.error) for e in entries] == [
+        (1, "sent", "unconfirmed"),
+        (2, "queued", None),
+    ]
+
+
 async def test_enqueue_ignores_a_repeated_dedupe_key(store: Store) -> None:
     """A message whose dedupe key was queued or sent before is not queued again."""
     message = OutgoingMessage(1, {"text": "hi"}, NOW, dedupe_key="reminder:1:1")

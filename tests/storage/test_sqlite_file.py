@@ -132,6 +132,7 @@ async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: P
     with sqlite3.connect(path) as old:
         old.execute("ALTER TABLE outbox DROP COLUMN expires_at")
         old.execute("ALTER TABLE outbox DROP COLUMN unsure")
+        old.execute("ALTER TABLE outbox DROP COLUMN started")
         old.execute("DROP TABLE progress")
         old.execute(
             "CREATE TABLE progress (link TEXT PRIMARY KEY, checkin_id INTEGER NOT NULL,"
