@@ -30,7 +30,9 @@ ENGLISH: Mapping[str, str] = {
         "Whoa, that's a lot of messages at once 🙂 I'll skip some for a little while. "
         "Wait a moment, then carry on."
     ),
-    "after_support": "I'm here too. Type /urgent any time to see those numbers again.",
+    "after_support": (
+        "I'm here too. Take your time. Type /urgent any time to see those numbers again."
+    ),
     "join_yes": "Yes, I'm in",
     "join_no": "No thanks",
     "joined": (

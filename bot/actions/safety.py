@@ -18,10 +18,6 @@ from flows.safety import (
     support_message,
 )
 
-# What is kept as the answer to a text question in place of words that brought support: the
-# worrying text itself never joins the anonymous answers.
-WITHHELD = "(not kept: support was offered)"
-
 
 @dataclass(frozen=True)
 class SafetyNet:

@@ -109,7 +109,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
 def _needs_reading(svc: Services, update: Update) -> bool:
     """/urgent, or words that may need support: never dropped as part of a flood."""
     message = update.effective_message
-    text = message.text if message is not None else None
+    text = (message.text or message.caption) if message is not None else None
     if not text:
         return False
     return text.startswith("/urgent") or svc.safety.risk(text) is not None

@@ -14,7 +14,6 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ExtBot
 
 from bot.actions import answering, people
-from bot.actions.safety import WITHHELD
 from bot.services import Services
 from bot.telegram import conversation
 from bot.telegram.context import services
@@ -73,17 +72,16 @@ async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text: checked for signs of risk first (support at once); then an answer if a text
-    question is waiting, otherwise a gentle pointer. Worrying words are never kept as an
-    answer."""
+    """Plain text: checked for signs of risk first (support at once, and nothing else); then an
+    answer if a text question is waiting, otherwise a gentle pointer. Worrying words are never
+    kept as an answer: the question waits for whatever they want to say next."""
     svc = services(context)
     message = update.effective_message
     assert message is not None and message.text is not None
-    text, otherwise, stranger = message.text, "nothing_to_answer", "start_first"
-    if await support_first(svc, update, context, text):
-        text, otherwise, stranger = WITHHELD, "after_support", "after_support"
+    if await support_first(svc, update, context, message.text):
+        return  # never kept as an answer, and no survey words after support
     outcome = await answering.event(
-        svc, _user_id(update), engine.Text(text), update.update_id, otherwise, stranger
+        svc, _user_id(update), engine.Text(message.text), update.update_id, "nothing_to_answer"
     )
     await conversation.show(svc, update, outcome)
 
@@ -103,24 +101,41 @@ async def support_first(
     if risk is None:
         return False
     log.warning("a message showed signs of risk (%s): support sent at once", risk.value)
-    await _send_support(svc, update, context)
+    if await _send_support(svc, update, context):
+        await _send(update, context, say("after_support", DEFAULT_LANGUAGE))
     return True
 
 
-async def _send_support(svc: Services, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _send_support(svc: Services, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The support contacts, at once; whether they got through."""
+    sent = await _send(update, context, svc.safety.support(DEFAULT_LANGUAGE), URGENT)
+    if not sent:
+        log.error("the support message could not be sent")
+    return sent
+
+
+async def _send(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, words: str, lane: str | None = None
+) -> bool:
+    """One message to this chat without the database; whether Telegram took it."""
     chat = update.effective_chat
     assert chat is not None
-    words = svc.safety.support(DEFAULT_LANGUAGE)
+    bot = cast(ExtBot[Any], context.bot)  # the Application's bot, with the pacer
     try:
-        bot = cast(ExtBot[Any], context.bot)  # the Application's bot has the pacer
-        await bot.send_message(chat.id, words, rate_limit_args=URGENT)
+        await bot.send_message(chat.id, words, rate_limit_args=lane)
     except TelegramError as exc:
-        log.error("the support message could not be sent: %s", type(exc).__name__)
+        log.warning("a message could not be sent: %s", type(exc).__name__)
+        return False
+    return True
 
 
 async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice notes and the rest: say what the bot can read."""
+    """Stickers, photos, voice notes and the rest: say what the bot can read (only support,
+    if a photo's caption shows signs of risk)."""
     svc = services(context)
+    caption = update.effective_message.caption if update.effective_message else None
+    if caption and await support_first(svc, update, context, caption):
+        return
     outcome = await answering.event(
         svc, _user_id(update), engine.Unreadable(), update.update_id, "text_only", "text_only"
     )

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.actions.safety import WITHHELD, bundled_safety_net
+from bot.actions.safety import bundled_safety_net
+from bot.emulator import Emulator
 from flows.messages import say
 from storage.base import StorageError
-from tests.conftest import Harness, db_rows, start_invited
+from tests.conftest import TOKEN, Clock, Harness, db_rows, make_settings, start_invited
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -48,7 +51,7 @@ async def test_urgent_works_before_joining_and_after_stop(yv: Harness) -> None:
     assert (await sam.next_reply()).text == SUPPORT
 
 
-async def test_worrying_words_in_a_checkin_are_never_kept_as_the_answer(yv: Harness) -> None:
+async def test_worrying_words_in_a_checkin_bring_support_and_are_never_kept(yv: Harness) -> None:
     """A text answer that brings support is stored as a neutral note, not the words."""
     sam = await yv.joined("Sam")
     checkin = await yv.open_checkin("weekly")
@@ -61,15 +64,18 @@ async def test_worrying_words_in_a_checkin_are_never_kept_as_the_answer(yv: Harn
     await sam.tap("Done ✔")
     await sam.replies(2)
     await sam.send("nobody cares, im going to end it all")
-    support, *rest = await sam.replies(3)
+    support, after = await sam.replies(2)
     assert support.text == SUPPORT
-    assert rest[-1].text.startswith("Thank you."), sam.transcript()
+    assert after.text == say("after_support", "en")  # no survey words, no cheerful thanks
+    await sam.assert_no_reply(within=0.3)
+    await sam.send("Nothing else, thanks")  # the question waited for what they say next
+    assert (await sam.replies(2))[-1].text.startswith("Thank you."), sam.transcript()
     rows = db_rows(
         yv.settings.database,
         "SELECT value FROM answers WHERE checkin_id = ? AND question_id = 'anything'",
         checkin.id,
     )
-    assert [json.loads(v) for (v,) in rows] == [WITHHELD]
+    assert [json.loads(v) for (v,) in rows] == ["Nothing else, thanks"]
     everything = b"".join(
         path.read_bytes()
         for path in yv.settings.database.parent.iterdir()
@@ -113,3 +119,39 @@ async def test_a_flood_never_hides_a_worrying_message(yv: Harness) -> None:
             break
         await asyncio.sleep(0.05)
     assert SUPPORT in [m.text for m in sam.messages()], "the worrying message was dropped"
+
+
+async def test_a_worrying_caption_brings_support(yv: Harness) -> None:
+    sam = await yv.joined("Sam")
+    await sam.send_photo(caption="he hits me")
+    support, after = await sam.replies(2)
+    assert support.text == SUPPORT
+    assert after.text == say("after_support", "en")
+
+
+@pytest.fixture
+async def limited(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A running bot held to Telegram's limits (about one message a second a chat)."""
+    async with Emulator(token=TOKEN, rate_limits=True) as emu:
+        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
+        await harness.start()
+        try:
+            yield harness
+        finally:
+            await harness.stop()
+
+
+async def test_support_gets_through_when_telegram_is_slowing_the_chat_down(
+    limited: Harness,
+) -> None:
+    """Review: after a few quick messages Telegram answers 429 in that chat; support waits
+    only as long as Telegram asks, and still arrives."""
+    sam = await limited.joined("Sam")
+    for words in ["hey", "are you there", "please"]:
+        await sam.send(words)
+    await sam.send(WORRYING)
+    for _ in range(300):
+        if SUPPORT in [m.text for m in sam.messages()]:
+            break
+        await asyncio.sleep(0.05)
+    assert SUPPORT in [m.text for m in sam.messages()], sam.transcript()
