@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 60.0
 # A message whose first try had an unknown outcome is tried again after this pause.
 UNSURE_PAUSE = 15.0
+# While the outbox waits out a 429, lost replies are still looked at this often.
+RECOVERY_EVERY = 1.0
 
 
 class DeliveryError(Exception):
@@ -133,8 +135,9 @@ class Delivery:
         while not stop.is_set():
             pause = self.paused_until - self.clock()
             if pause > 0:
-                # A long 429 pause must not hold up a stop (SIGTERM) until it ends.
-                await _wait(stop, pause)
+                # A long 429 pause must not hold up a stop (SIGTERM) until it ends, nor lost
+                # replies: each pass shows them before it looks at the paused outbox.
+                await _wait(stop, min(pause, RECOVERY_EVERY))
                 if stop.is_set():
                     break
             try:

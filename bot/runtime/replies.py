@@ -4,6 +4,8 @@ and show anyone whose reply was lost their current question again (see ``bot.act
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Protocol
@@ -42,8 +44,16 @@ class ReplyRecovery:
             self.svc.replies.put_back(done)
             raise
         marks = await store.replies_due(self.svc.now(), self.batch)
-        for mark in marks:
-            await self._show_again(mark)
+        # Side by side (each a reply, paced ahead of the outbox), so one slow chat holds up
+        # nobody else; one that fails in an unforeseen way is put off, not retried every pass.
+        results = await asyncio.gather(
+            *(self._show_again(m) for m in marks), return_exceptions=True
+        )
+        for mark, result in zip(marks, results, strict=True):
+            if isinstance(result, Exception):
+                log.error("showing a lost reply again failed: %s", type(result).__name__)
+                with contextlib.suppress(Exception):
+                    await store.put_off_reply(mark.link, mark.due, self.svc.now() + self.retry)
         return len(marks)
 
     async def _show_again(self, mark: ReplyDue) -> None:

@@ -71,11 +71,12 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._shares: dict[int, _Share] = {}
+        self._checking: dict[int, asyncio.Lock] = {}
         self.always_read = always_read
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         person = _person(update)
-        if not self._fair(person, update):
+        if not self._within_share(person) and not await self._must_read(person, update):
             if inspect.iscoroutine(coroutine):
                 coroutine.close()  # dropped unread: never started
             await self._note(person, update)
@@ -90,19 +91,34 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
             if self._waiting[person] == 0:
                 del self._waiting[person], self._locks[person]
 
-    def _fair(self, person: int, update: object) -> bool:
-        """Whether this update is within the person's share (spending it), or always read."""
+    def _within_share(self, person: int) -> bool:
+        """Whether this update is within the person's share (spending it)."""
         now = asyncio.get_running_loop().time()
         share = self._shares.get(person)
         if share is None:
             if len(self._shares) > 10_000:  # forget full buckets: they start full anyway
                 self._shares = {
-                    p: s for p, s in self._shares.items() if s.tokens + (now - s.stamp) < BURST
+                    p: s
+                    for p, s in self._shares.items()
+                    if s.tokens + (now - s.stamp) * PER_SECOND < BURST
+                    or now - s.told_at < NOTE_EVERY
                 }
             share = self._shares[person] = _Share(BURST, now)
-        if share.take(now):
-            return True
-        return isinstance(update, Update) and self.always_read(update)
+        return share.take(now)
+
+    async def _must_read(self, person: int, update: object) -> bool:
+        """Whether an update beyond the person's share must be read all the same. The check
+        runs in a worker thread, one at a time for each person, so a flood of long messages
+        costs the flooder time, not everyone else."""
+        if not isinstance(update, Update):
+            return False
+        lock = self._checking.setdefault(person, asyncio.Lock())
+        try:
+            async with lock:
+                return await asyncio.to_thread(self.always_read, update)
+        finally:
+            if not lock.locked() and self._checking.get(person) is lock:
+                del self._checking[person]
 
     async def _note(self, person: int, update: object) -> None:
         """Tell someone in a private chat, once in a while, that they are going too fast."""

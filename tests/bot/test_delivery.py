@@ -618,3 +618,28 @@ async def test_deliver_once_does_not_sleep_through_a_rate_limit_pause(
     run.paused_until = run.clock() + 300
     assert await asyncio.wait_for(run.deliver_once(), timeout=2) == 0
     assert (await store.outbox_counts())["queued"] == 1
+
+
+class CountingRecovery:
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def run_once(self) -> int:
+        self.runs += 1
+        return 0
+
+
+async def test_lost_replies_are_still_looked_at_while_the_outbox_waits_out_a_429(
+    store: SqliteStore, bot: Bot
+) -> None:
+    """Review: during a long 429 pause the loop slept the whole pause, so nobody's lost reply
+    was shown again until it ended."""
+    recovery = CountingRecovery()
+    run = delivery(store, bot, recovery=recovery)
+    run.paused_until = run.clock() + 600
+    stop = asyncio.Event()
+    task = asyncio.create_task(run.run(stop))
+    await asyncio.sleep(2.5)
+    stop.set()
+    await asyncio.wait_for(task, timeout=5)
+    assert recovery.runs >= 2

@@ -54,3 +54,19 @@ async def test_someone_tapping_quickly_through_a_question_is_not_slowed(yv: Harn
         await sam.send(f"hello {n}")
     await sam.replies(10, timeout=20)
     assert say("slow_down", "en") not in sam.transcript()
+
+
+async def test_a_flood_of_long_messages_does_not_hold_up_anyone_else(yv: Harness) -> None:
+    """Review: each message beyond someone's share is still read for signs of risk, and a long
+    one takes a while to read; that work must cost the flooder, not everyone else."""
+    flooder, pat = yv.emu.user("Flood"), await yv.joined("Pat")
+    words = ["hello", "the", "weather", "today", "is", "nice", "and", "school", "with", "friend"]
+    long = " ".join(words[n % len(words)] for n in range(900))[:4000]
+    for _ in range(200):
+        await flooder.send(long)
+    began = time.monotonic()
+    await pat.send("/help")
+    reply = await pat.next_reply(timeout=30)
+    waited = time.monotonic() - began
+    assert reply.text == say("help", "en")
+    assert waited < 2.0, f"Pat waited {waited:.1f}s behind someone else's flood"
