@@ -91,6 +91,8 @@ class Pacer(BaseRateLimiter[Bulk | str]):
             except RetryAfter as exc:
                 loop_now = asyncio.get_running_loop().time()
                 until = loop_now + seconds_of(exc.retry_after)
+                if len(self._paused) > 1000:  # forget pauses long over
+                    self._paused = {c: t for c, t in self._paused.items() if t > loop_now}
                 self._paused[chat] = max(self._paused.get(chat, 0.0), until)
                 if bulk or tries >= self.retries:
                     raise
