@@ -180,16 +180,35 @@ class Harness:
         return person
 
 
-@pytest.fixture
-async def yv(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A running bot against a fresh emulator with rate limits off (pacing tests turn them on)."""
-    async with Emulator(token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False) as emu:
-        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
+@contextlib.asynccontextmanager
+async def running_bot(tmp_path: Path, *, limits: bool) -> AsyncIterator[Harness]:
+    """A running bot against a fresh emulator. With ``limits`` the emulator holds it to
+    Telegram's limits (about 30 a second, 1 a second a chat) and keeps the bot's clock."""
+    clock = Clock()
+    emulator = Emulator(
+        token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=limits, clock=clock
+    )
+    async with emulator as emu:
+        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), clock)
         await harness.start()
         try:
             yield harness
         finally:
             await harness.stop()
+
+
+@pytest.fixture
+async def yv(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A running bot against a fresh emulator with rate limits off."""
+    async with running_bot(tmp_path, limits=False) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def yv_limited(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A running bot held to Telegram's limits; the emulator shares its clock."""
+    async with running_bot(tmp_path, limits=True) as harness:
+        yield harness
 
 
 def last_update_id(emu: Emulator) -> int:

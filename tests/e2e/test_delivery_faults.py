@@ -10,14 +10,13 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.emulator import Emulator, SimUser
+from bot.emulator import SimUser
 from flows.messages import say
-from tests.conftest import TOKEN, Clock, Harness, make_settings, start_invited
+from tests.conftest import Harness, start_invited
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -25,16 +24,9 @@ INVITE = "How are things?"
 
 
 @pytest.fixture
-async def yv(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A running bot; the emulator enforces Telegram's limits and keeps the bot's clock."""
-    clock = Clock()
-    async with Emulator(token=TOKEN, clock=clock, rate_limits=True) as emu:
-        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), clock)
-        await harness.start()
-        try:
-            yield harness
-        finally:
-            await harness.stop()
+def yv(yv_limited: Harness) -> Harness:
+    """Every test here runs with Telegram's limits on."""
+    return yv_limited
 
 
 async def crowd(yv: Harness, count: int) -> list[SimUser]:

@@ -4,33 +4,18 @@ dropped unread; everyone else is answered as quickly as ever."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from bot.emulator import Emulator
 from bot.telegram.updates import BURST
 from flows.messages import say
-from tests.conftest import TOKEN, Clock, Harness, make_settings
+from tests.conftest import Harness
 
 pytestmark = pytest.mark.timeout(60)
 
 
-@pytest.fixture
-async def yv(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A running bot; the emulator holds it to Telegram's limits (about 1 a second a chat)."""
-    async with Emulator(token=TOKEN, rate_limits=True) as emu:
-        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
-        await harness.start()
-        try:
-            yield harness
-        finally:
-            await harness.stop()
-
-
-async def test_a_flood_from_one_person_does_not_hold_up_anyone_else(yv: Harness) -> None:
-    flooder, pat = yv.emu.user("Flood"), await yv.joined("Pat")
+async def test_a_flood_from_one_person_does_not_hold_up_anyone_else(yv_limited: Harness) -> None:
+    flooder, pat = yv_limited.emu.user("Flood"), await yv_limited.joined("Pat")
     for _ in range(300):
         await flooder.send("/start")
     began = time.monotonic()
@@ -47,19 +32,21 @@ async def test_a_flood_from_one_person_does_not_hold_up_anyone_else(yv: Harness)
     assert len(texts) < 60, "most of the flood was dropped unread"
 
 
-async def test_someone_tapping_quickly_through_a_question_is_not_slowed(yv: Harness) -> None:
+async def test_someone_tapping_quickly_through_a_question_is_not_slowed(
+    yv_limited: Harness,
+) -> None:
     """A burst of ordinary use (ten quick messages) is well inside anyone's share."""
-    sam = await yv.joined("Sam")
+    sam = await yv_limited.joined("Sam")
     for n in range(10):
         await sam.send(f"hello {n}")
     await sam.replies(10, timeout=20)
     assert say("slow_down", "en") not in sam.transcript()
 
 
-async def test_a_flood_of_long_messages_does_not_hold_up_anyone_else(yv: Harness) -> None:
+async def test_a_flood_of_long_messages_does_not_hold_up_anyone_else(yv_limited: Harness) -> None:
     """Review: each message beyond someone's share is still read for signs of risk, and a long
     one takes a while to read; that work must cost the flooder, not everyone else."""
-    flooder, pat = yv.emu.user("Flood"), await yv.joined("Pat")
+    flooder, pat = yv_limited.emu.user("Flood"), await yv_limited.joined("Pat")
     words = ["hello", "the", "weather", "today", "is", "nice", "and", "school", "with", "friend"]
     long = " ".join(words[n % len(words)] for n in range(900))[:4000]
     for _ in range(200):

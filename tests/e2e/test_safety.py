@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.actions.safety import bundled_safety_net
-from bot.emulator import Emulator
 from flows.messages import say
 from storage.base import StorageError
-from tests.conftest import TOKEN, Clock, Harness, db_rows, make_settings, start_invited
+from tests.conftest import Harness, db_rows, start_invited
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -129,24 +126,12 @@ async def test_a_worrying_caption_brings_support(yv: Harness) -> None:
     assert after.text == say("after_support", "en")
 
 
-@pytest.fixture
-async def limited(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A running bot held to Telegram's limits (about one message a second a chat)."""
-    async with Emulator(token=TOKEN, rate_limits=True) as emu:
-        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
-        await harness.start()
-        try:
-            yield harness
-        finally:
-            await harness.stop()
-
-
 async def test_support_gets_through_when_telegram_is_slowing_the_chat_down(
-    limited: Harness,
+    yv_limited: Harness,
 ) -> None:
     """Review: after a few quick messages Telegram answers 429 in that chat; support waits
     only as long as Telegram asks, and still arrives."""
-    sam = await limited.joined("Sam")
+    sam = await yv_limited.joined("Sam")
     for words in ["hey", "are you there", "please"]:
         await sam.send(words)
     await sam.send(WORRYING)
