@@ -122,10 +122,12 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
 
     async def _note(self, person: int, update: object) -> None:
         """Tell someone in a private chat, once in a while, that they are going too fast."""
-        share = self._shares[person]
+        share = self._shares.get(person)
         now = asyncio.get_running_loop().time()
         chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None or chat.type != "private" or now - share.told_at < NOTE_EVERY:
+        if share is None or chat is None or chat.type != "private":
+            return
+        if now - share.told_at < NOTE_EVERY:
             return
         share.told_at = now
         log.info("someone sent a flood of messages; extra ones are dropped for a while")
