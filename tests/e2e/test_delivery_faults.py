@@ -82,7 +82,12 @@ async def test_a_five_and_a_half_minute_outage_during_a_300_person_send_loses_no
         await emu.start()  # on the same port
     await run_clock(yv, 70)  # the backoff is capped at a minute
     await until(lambda: all(invitations(p) for p in people), "every invitation", timeout=60)
-    assert Counter(invitations(p) for p in people) == {1: 300}
+    await until(lambda: outbox_settled(yv), "the outbox to settle", timeout=30)
+    got = Counter(invitations(p) for p in people)
+    # Requests in flight when the network went are of unknown outcome: at most one repeat.
+    assert min(got) == 1 and max(got) <= 2, got
+    if outage == "telegram answers 502":
+        assert got == {1: 300}  # Telegram refused each: nothing can have gone twice
     assert await yv.store.outbox_counts() == {"queued": 0, "sending": 0, "sent": 300, "failed": 0}
 
 
