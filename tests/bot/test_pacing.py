@@ -57,7 +57,7 @@ async def test_answers_to_presses_are_not_paced() -> None:
     began = loop.time()
     for n in range(5):
         await send(pacer, calls, f"answer{n}", None)  # no chat: answerCallbackQuery, getUpdates
-    assert loop.time() - began < 0.1
+    assert loop.time() - began < 1.0  # paced, five would take five seconds
 
 
 async def test_a_429_in_one_chat_holds_up_only_that_chat() -> None:
@@ -76,10 +76,10 @@ async def test_a_quiet_spell_allows_a_small_burst_then_the_steady_rate() -> None
     began = loop.time()
     for n in range(3):
         await send(pacer, calls, f"burst{n}", n)
-    assert loop.time() - began < 0.05
+    assert loop.time() - began < 0.2  # the burst: at the rate alone, 0.2 s
     for n in range(3):
         await send(pacer, calls, f"steady{n}", n)
-    assert loop.time() - began == pytest.approx(0.3, abs=0.08)
+    assert 0.25 <= loop.time() - began < 1.0  # then the rate: never faster
 
 
 async def test_bulk_sends_keep_the_full_rate_when_they_wake_late() -> None:
@@ -89,7 +89,7 @@ async def test_bulk_sends_keep_the_full_rate_when_they_wake_late() -> None:
     began = loop.time()
     for n in range(50):
         await send(pacer, calls, f"bulk{n}", n, bulk=True)
-    assert loop.time() - began < 1.0 + 0.1
+    assert 0.95 <= loop.time() - began < 1.5
 
 
 async def test_a_bulk_send_hands_a_429_back_to_the_outbox() -> None:
