@@ -51,6 +51,22 @@ class Settings(BaseSettings):
         default=frozenset(),
         description="Comma-separated Telegram user ids of leads. Empty means nobody.",
     )
+    safeguarding: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        description=(
+            "Comma-separated Telegram user ids of the people alerted when a young person asks "
+            "for someone to get in touch. Empty means nobody (young people are told so)."
+        ),
+    )
+    min_group: int = Field(
+        default=5,
+        ge=3,
+        le=1000,
+        description=(
+            "The smallest count any result, chart or export shows; smaller ones show as "
+            "'fewer than N'. At least 3."
+        ),
+    )
     timezone: str = Field(
         default="Europe/London", description="Time zone for schedules and quiet hours."
     )
@@ -79,7 +95,7 @@ class Settings(BaseSettings):
         description="Fewest seconds between two queued messages to one chat.",
     )
 
-    @field_validator("workers", "leads", mode="before")
+    @field_validator("workers", "leads", "safeguarding", mode="before")
     @classmethod
     def _parse_ids(cls, value: Any) -> Any:
         if isinstance(value, int):

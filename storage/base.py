@@ -12,6 +12,7 @@ from storage.values import (
     DEFAULT_LANGUAGE,
     NO_CONNECTION,
     Audience,
+    AuditEntry,
     Checkin,
     CheckinView,
     Cohort,
@@ -34,6 +35,8 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "NO_CONNECTION",
     "Audience",
+    "AuditEntry",
+    "AuditLog",
     "Checkin",
     "CheckinStore",
     "CheckinView",
@@ -436,7 +439,16 @@ class PlanStore(Protocol):
         ...
 
 
-class Store(UpdateLog, ContactStore, CheckinStore, OutboxStore, PlanStore, Protocol):
+class AuditLog(Protocol):
+    """What staff did: plans, sends, cancels, results viewed, exports, updates posted."""
+
+    async def add_audit(self, entry: AuditEntry) -> None: ...
+    async def audit_entries(self, limit: int) -> list[AuditEntry]:
+        """The latest ``limit`` entries, newest first."""
+        ...
+
+
+class Store(UpdateLog, ContactStore, CheckinStore, OutboxStore, PlanStore, AuditLog, Protocol):
     """Everything Youth Voice keeps: every protocol above, on one database, plus opening and
     closing. A call on a store that is not open raises ``StorageError``."""
 

@@ -142,3 +142,14 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
 -- Finds each chat's oldest unsent message (messages to one person go in order).
 CREATE INDEX IF NOT EXISTS outbox_chat ON outbox (chat_id, id) WHERE status IN ('queued', 'sending');
 CREATE INDEX IF NOT EXISTS contacts_cohort ON contacts (cohort_id, status);
+
+-- Every staff action (plan, send, cancel, view results, export, post an update): who did it
+-- (a staff member's Telegram id, or the command line), what, and when. Never a young person's
+-- id or anything they said.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);

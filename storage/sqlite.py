@@ -1,11 +1,13 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
-Contacts, check-ins, the outbox and plans live in ``storage.contacts``, ``storage.checkins``,
-``storage.outbox`` and ``storage.plans``; connections and transactions in ``storage.sqlite_base``.
+Contacts, check-ins, the outbox, plans and the audit log live in ``storage.contacts``,
+``storage.checkins``, ``storage.outbox``, ``storage.plans`` and ``storage.audit``; connections
+and transactions in ``storage.sqlite_base``.
 """
 
 from __future__ import annotations
 
+from storage.audit import AuditMixin
 from storage.base import Store
 from storage.checkins import CheckinsMixin
 from storage.contacts import ContactsMixin
@@ -16,7 +18,7 @@ from storage.sqlite_base import SCHEMA_VERSION
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
-class SqliteStore(ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, Store):
+class SqliteStore(ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, AuditMixin, Store):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).
 
     The ``UpdateLog`` methods are here; the other protocols come from the mixins.

@@ -201,3 +201,14 @@ class OutboxEntry:
     expires_at: float | None
     error: str | None
     sent_at: float | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One staff action: when, who (``staff 12345`` or ``command line``), what it was (a short
+    verb phrase such as ``opened check-in``) and its details in plain words."""
+
+    at: float
+    who: str
+    action: str
+    detail: str = ""

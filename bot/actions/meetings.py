@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.actions import audience
+from bot.actions import audience, audit
 from bot.actions.errors import ActionError
 from bot.actions.notices import invitation, meeting_cancel, meeting_change, meeting_invitation
 from flows.schedule import QuietHours, meeting_reminders, parse_at, release_time
@@ -84,16 +84,19 @@ async def reach(store: Store, cohort_id: int | None) -> int:
     return await store.count_audience(audience.cohort(cohort_id))
 
 
-async def add(store: Store, meeting: Meeting, clock: Clock) -> tuple[Meeting, int]:
+async def add(store: Store, meeting: Meeting, clock: Clock, who: str) -> tuple[Meeting, int]:
     """Store the meeting, invite its cohort and plan its reminders; returns it and how many
-    invitations were queued."""
-    return await store.add_meeting(
+    invitations were queued. ``who`` did it (for the audit log)."""
+    added, invited = await store.add_meeting(
         meeting,
         audience.invited_to(meeting),
         reminders(meeting.starts_at, clock),
         meeting_invitation,
         clock.now,
     )
+    detail = f"meeting {added.id}, {invited} invited"
+    await audit.record(store, who, "added a meeting", detail, clock.now)
+    return added, invited
 
 
 async def upcoming(store: Store, now: float) -> list[tuple[Meeting, dict[str, int]]]:
@@ -118,6 +121,7 @@ async def change(
     store: Store,
     old: Meeting,
     clock: Clock,
+    who: str,
     starts_at: float | None = None,
     place: str | None = None,
     link: str | None = None,
@@ -128,7 +132,7 @@ async def change(
     new = replace(
         old, starts_at=start, place=place or old.place, link=checked_link(link) or old.link
     )
-    return await store.change_meeting(
+    told = await store.change_meeting(
         new,
         audience.told_of_changes(old),
         reminders(start, clock),
@@ -136,6 +140,8 @@ async def change(
         clock.now,
         urgent=urgent(min(old.starts_at, start), clock),
     )
+    await audit.record(store, who, "changed a meeting", f"meeting {old.id}, {told} told", clock.now)
+    return told
 
 
 def check_change(starts_at: float | None, place: str | None, link: str | None) -> None:
@@ -147,15 +153,18 @@ def check_change(starts_at: float | None, place: str | None, link: str | None) -
     checked_link(link)
 
 
-async def cancel(store: Store, meeting: Meeting, clock: Clock) -> int:
+async def cancel(store: Store, meeting: Meeting, clock: Clock, who: str) -> int:
     """Cancel it and tell everyone invited; returns how many are told."""
-    return await store.cancel_meeting(
+    told = await store.cancel_meeting(
         meeting.id,
         audience.told_of_changes(meeting),
         meeting_cancel,
         clock.now,
         urgent=urgent(meeting.starts_at, clock),
     )
+    detail = f"meeting {meeting.id}, {told} told"
+    await audit.record(store, who, "cancelled a meeting", detail, clock.now)
+    return told
 
 
 async def check_feedback(store: Store, meeting: Meeting, open_for: timedelta, clock: Clock) -> None:
@@ -180,7 +189,7 @@ async def check_feedback(store: Store, meeting: Meeting, open_for: timedelta, cl
 
 
 async def ask_feedback(
-    store: Store, meeting: Meeting, survey: Survey, open_for: timedelta, clock: Clock
+    store: Store, meeting: Meeting, survey: Survey, open_for: timedelta, clock: Clock, who: str
 ) -> int:
     """Open the feedback check-in for those who said Going or Maybe; returns how many are
     invited."""
@@ -189,6 +198,10 @@ async def ask_feedback(
     new = NewCheckin(
         survey.id, meeting.cohort_id, now, now + open_for.total_seconds(), meeting_id=meeting.id
     )
-    who = audience.of_checkin(new)  # the Going and Maybe
-    _, queued = await store.open_checkin(new, who, lambda c: invitation(c.id, survey.title))
+    opened, queued = await store.open_checkin(
+        new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
+    )
+    checkin = opened.id if opened is not None else "?"
+    detail = f"check-in {checkin} ({survey.id}) after meeting {meeting.id}, {queued} invited"
+    await audit.record(store, who, "asked for meeting feedback", detail, now)
     return queued

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.actions import audience
+from bot.actions import audience, audit
 from bot.actions.errors import ActionError
 from bot.actions.notices import invitation
 from flows.schedule import QuietHours, Repeat, parse_at, parse_duration, parse_every, release_time
@@ -183,21 +183,28 @@ async def reach(store: Store, cohort_id: int | None) -> int:
     return await store.count_audience(audience.cohort(cohort_id))
 
 
-async def open_now(store: Store, plan: CheckinPlan, cohort_id: int | None) -> tuple[Checkin, int]:
-    """Open the check-in now and queue its invitations; returns it and how many were queued."""
+async def open_now(
+    store: Store, plan: CheckinPlan, cohort_id: int | None, who: str, now: float
+) -> tuple[Checkin, int]:
+    """Open the check-in now and queue its invitations; returns it and how many were queued.
+    ``who`` did it (for the audit log)."""
     survey, when = plan.survey, plan.when
     new = NewCheckin(survey.id, cohort_id, when.opens_at, when.closes_at, when.remind_at)
     created, queued = await store.open_checkin(
         new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
     )
     assert created is not None  # only a schedule's check-in can exist already
+    detail = f"check-in {created.id} ({survey.id}), cohort {_cohort(cohort_id)}, {queued} invited"
+    await audit.record(store, who, "opened a check-in", detail, now)
     return created, queued
 
 
-async def save_schedule(store: Store, plan: CheckinPlan, cohort_id: int | None) -> Schedule:
+async def save_schedule(
+    store: Store, plan: CheckinPlan, cohort_id: int | None, who: str, now: float
+) -> Schedule:
     """Save the plan as a schedule: the running bot's planner opens it on time."""
     draft = plan.draft
-    return await store.add_schedule(
+    saved = await store.add_schedule(
         plan.survey.id,
         cohort_id,
         plan.when.opens_at,
@@ -205,6 +212,10 @@ async def save_schedule(store: Store, plan: CheckinPlan, cohort_id: int | None) 
         draft.open_for,
         draft.remind_after,
     )
+    repeat = f", repeats '{draft.every}'" if draft.every else ""
+    detail = f"schedule {saved.id} ({plan.survey.id}), cohort {_cohort(cohort_id)}{repeat}"
+    await audit.record(store, who, "scheduled a check-in", detail, now)
+    return saved
 
 
 async def schedules(store: Store) -> list[Schedule]:
@@ -212,10 +223,15 @@ async def schedules(store: Store) -> list[Schedule]:
     return await store.schedules()
 
 
-async def cancel_schedule(store: Store, schedule_id: int) -> None:
+async def cancel_schedule(store: Store, schedule_id: int, who: str, now: float) -> None:
     """Stop a schedule (check-ins it opened stay open); raises if there is no active one."""
     if not await store.cancel_schedule(schedule_id):
         raise ActionError("schedule", f"no active schedule {schedule_id}", unknown=True)
+    await audit.record(store, who, "cancelled a schedule", f"schedule {schedule_id}", now)
+
+
+def _cohort(cohort_id: int | None) -> str:
+    return "everyone" if cohort_id is None else str(cohort_id)
 
 
 def _read(field: str, parse: Callable[[str], T], text: str | None) -> T | None:

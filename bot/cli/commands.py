@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from bot.actions import cohorts as cohorts_actions
+from bot.cli.audit import audit
 from bot.cli.chat import chat
 from bot.cli.emulator import emulator
 from bot.cli.faults import FaultSpec, fault_option
@@ -158,5 +159,5 @@ def cohorts_list() -> None:
             )
 
 
-for command in (checkin, schedules, meeting, status, emulator, chat):
+for command in (checkin, schedules, meeting, status, audit, emulator, chat):
     main.add_command(command)

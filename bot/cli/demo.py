@@ -19,6 +19,7 @@ import click
 from pydantic import SecretStr
 
 from bot.actions import cohorts, plans
+from bot.actions.audit import COMMAND_LINE
 from bot.actions.plans import CheckinRequest
 from bot.cli.faults import FaultSpec
 from bot.cli.participant import Participant, Walk
@@ -149,7 +150,9 @@ async def run_demo(
                 joined = await _joined(svc, cohort.id, people, started + JOIN_TIME + longest)
                 # What `youthvoice checkin weekly --cohort "Demo forum"` does.
                 plan = plans.plan_checkin(survey, CheckinRequest(), settings.zone, None, svc.now())
-                checkin, queued = await plans.open_now(svc.store, plan, cohort.id)
+                checkin, queued = await plans.open_now(
+                    svc.store, plan, cohort.id, COMMAND_LINE, svc.now()
+                )
                 who = f"{people}" if joined == people else f"{joined} of {people}"
                 click.echo(f"{who} young people joined; {queued} invitations queued.")
                 walks = await asyncio.gather(*tasks)

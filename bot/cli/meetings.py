@@ -10,6 +10,7 @@ from collections.abc import Callable
 import click
 
 from bot.actions import audience, meetings, plans
+from bot.actions.audit import COMMAND_LINE
 from bot.actions.meetings import Clock
 from bot.cli.support import (
     acted,
@@ -91,7 +92,9 @@ def meeting_add(
         click.echo("Dry run: nothing was queued.")
         return
     confirm_reach(reached, _going(settings, now), yes)
-    added, invited = with_store(settings, lambda store: meetings.add(store, planned, now))
+    added, invited = with_store(
+        settings, lambda store: meetings.add(store, planned, now, COMMAND_LINE)
+    )
     click.echo(f"Meeting {added.id} saved: {count(invited, 'invitation')} queued.")
     follow_delivery(settings, f"meeting:{added.id}:invite:", invited)
 
@@ -174,7 +177,8 @@ def meeting_change_command(
     if old is None:
         return
     told = with_store(
-        settings, lambda store: meetings.change(store, old, now, starts_at, place, url)
+        settings,
+        lambda store: meetings.change(store, old, now, COMMAND_LINE, starts_at, place, url),
     )
     click.echo(f"Meeting {meeting_id} changed; {people(told)} will be told.")
 
@@ -198,7 +202,7 @@ def meeting_cancel_command(meeting_id: int, dry_run: bool, yes: bool) -> None:
     )
     if found is None:
         return
-    told = with_store(settings, lambda store: meetings.cancel(store, found, now))
+    told = with_store(settings, lambda store: meetings.cancel(store, found, now, COMMAND_LINE))
     click.echo(f"Meeting {meeting_id} cancelled; {people(told)} will be told.")
 
 
@@ -229,6 +233,7 @@ def meeting_feedback(
     if found is None:
         return
     queued = with_store(
-        settings, lambda store: meetings.ask_feedback(store, found, survey, open_for, now)
+        settings,
+        lambda store: meetings.ask_feedback(store, found, survey, open_for, now, COMMAND_LINE),
     )
     click.echo(f"Feedback check-in open for {open_for_text}; {count(queued, 'invitation')} queued.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from bot.actions import plans
+from bot.actions.audit import COMMAND_LINE
 from bot.actions.plans import ONE_OFF_OPEN, CheckinPlan, CheckinRequest
 from bot.cli.support import (
     acted,
@@ -68,10 +69,14 @@ def checkin(
         return
     confirm_reach(reach, _going(settings, plan), yes)
     if plan.later:
-        schedule = with_store(settings, lambda s: plans.save_schedule(s, plan, cohort_id))
+        schedule = with_store(
+            settings, lambda s: plans.save_schedule(s, plan, cohort_id, COMMAND_LINE, clock())
+        )
         click.echo(f"Schedule {schedule.id} saved. The running bot opens it on time.")
         return
-    created, queued = with_store(settings, lambda s: plans.open_now(s, plan, cohort_id))
+    created, queued = with_store(
+        settings, lambda s: plans.open_now(s, plan, cohort_id, COMMAND_LINE, clock())
+    )
     click.echo(
         f"Check-in {created.id} ({survey.title}) is open. Queued {count(queued, 'invitation')}; "
         f"the running bot sends them {_going(settings, plan)}."
@@ -125,5 +130,5 @@ def schedules_list() -> None:
 def schedules_cancel(schedule_id: int) -> None:
     """Stop a schedule; check-ins it already opened stay open."""
     settings = settings_or_exit()
-    with_store(settings, lambda s: plans.cancel_schedule(s, schedule_id))
+    with_store(settings, lambda s: plans.cancel_schedule(s, schedule_id, COMMAND_LINE, clock()))
     click.echo(f"Schedule {schedule_id} cancelled.")

@@ -21,6 +21,8 @@ def test_defaults() -> None:
     assert settings.secret_key is None
     assert settings.workers == frozenset()
     assert settings.leads == frozenset()
+    assert settings.safeguarding == frozenset()
+    assert settings.min_group == 5
     assert settings.timezone == "Europe/London"
     assert settings.surveys is None
     assert settings.quiet_hours == "21:00-09:00"
@@ -112,6 +114,9 @@ def test_comma_separated_ids(
         ("YOUTHVOICE_SUPPORT_CONTACTS", "/tmp", "no file at /tmp"),
         ("YOUTHVOICE_SECRET_KEY", "", "is 0 characters"),
         ("YOUTHVOICE_SECRET_KEY", "x" * 31, "is 31 characters, too short"),
+        ("YOUTHVOICE_SAFEGUARDING", "@lead", "'@lead' is not a Telegram user id"),
+        ("YOUTHVOICE_MIN_GROUP", "2", "greater than or equal to 3"),
+        ("YOUTHVOICE_MIN_GROUP", "five", "integer"),
     ],
 )
 def test_bad_value_is_one_line_naming_the_variable(
