@@ -11,7 +11,7 @@ import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from typing import Any
 
 from storage.audience import audience_sql
@@ -32,7 +32,7 @@ from storage.outbox import insert_outbox
 from storage.sqlite_base import SqliteBase, rowid
 
 _CHECKIN_COLUMNS = (
-    "id, survey_id, cohort_id, opens_at, closes_at, remind_at, schedule_id, meeting_id"
+    "id, survey_id, cohort_id, opens_at, closes_at, remind_at, schedule_id, meeting_id, invited"
 )
 _NEWEST_FIRST = "ORDER BY opens_at DESC, id DESC"
 
@@ -80,7 +80,9 @@ class CheckinsMixin(SqliteBase, CheckinStore):
                 f" FROM ({chats})",
                 (json.dumps(invitation(checkin)), new.opens_at, checkin.id, new.closes_at, *params),
             )
-            return checkin, cur.rowcount
+            invited = cur.rowcount
+            await db.execute("UPDATE checkins SET invited = ? WHERE id = ?", (invited, checkin.id))
+            return replace(checkin, invited=invited), invited
 
     async def checkin_view(
         self, chat_id: int, checkin_id: int, link: str, who: Callable[[Checkin], Audience]

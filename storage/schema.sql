@@ -21,7 +21,11 @@ CREATE TABLE IF NOT EXISTS contacts (
     cohort_id INTEGER REFERENCES cohorts(id),
     language TEXT NOT NULL DEFAULT 'en',
     status TEXT NOT NULL CHECK (status IN ('joined', 'stopped', 'unreachable')),
-    joined_on TEXT NOT NULL
+    joined_on TEXT NOT NULL,
+    -- Set while the person has paused messages the bot starts (NULL: not paused).
+    paused_until REAL,
+    -- 1 when the person chose easy-read messages.
+    easy_read INTEGER NOT NULL DEFAULT 0
 );
 
 -- A repeating check-in: the next one opens at next_at. Cancelled schedules are kept, marked.
@@ -47,6 +51,9 @@ CREATE TABLE IF NOT EXISTS checkins (
     reminded INTEGER NOT NULL DEFAULT 0,
     schedule_id INTEGER REFERENCES schedules(id),
     meeting_id INTEGER REFERENCES meetings(id),
+    -- How many invitations were queued when it opened (NULL for check-ins opened before this
+    -- was kept).
+    invited INTEGER,
     UNIQUE (schedule_id, opens_at)
 );
 

@@ -23,7 +23,7 @@ from storage.base import StorageError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The statements that bring a database from each older version to the next.
 _MIGRATIONS = {
     1: ("ALTER TABLE outbox ADD COLUMN expires_at REAL",),
@@ -31,6 +31,11 @@ _MIGRATIONS = {
         "ALTER TABLE outbox ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE outbox ADD COLUMN started INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE progress ADD COLUMN reply_due REAL",
+    ),
+    3: (
+        "ALTER TABLE checkins ADD COLUMN invited INTEGER",
+        "ALTER TABLE contacts ADD COLUMN paused_until REAL",
+        "ALTER TABLE contacts ADD COLUMN easy_read INTEGER NOT NULL DEFAULT 0",
     ),
 }
 # Indexes on columns that older databases gain only by migrating: made once they have them.

@@ -54,6 +54,7 @@ class Checkin:
     remind_at: float | None = None
     schedule_id: int | None = None
     meeting_id: int | None = None
+    invited: int | None = None  # invitations queued when it opened
 
     def is_open(self, now: float) -> bool:
         return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)

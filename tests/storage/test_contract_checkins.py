@@ -44,7 +44,7 @@ async def test_checkins_lists_newest_first(store: Store) -> None:
     old, _ = await store.open_checkin(NewCheckin("a", None, NOW, None), Audience(), INVITE)
     new, _ = await store.open_checkin(NewCheckin("b", None, NOW + 5, NOW + 9), Audience(), INVITE)
     assert await store.checkins() == [new, old]
-    assert await store.checkin(new.id) == Checkin(new.id, "b", None, NOW + 5, NOW + 9)
+    assert await store.checkin(new.id) == Checkin(new.id, "b", None, NOW + 5, NOW + 9, invited=0)
     assert await store.checkin(new.id + 100) is None
 
 
@@ -63,6 +63,8 @@ async def test_open_checkin_invites_joined_members_of_the_cohort(store: Store) -
     )
 
     assert queued == 2
+    assert checkin is not None and checkin.invited == 2
+    assert await store.checkin(checkin.id) == checkin  # the count is kept
     assert await store.claim_due(NOW - 1, 10) == []
     due = await store.claim_due(NOW, 10)
     assert sorted(m.chat_id for m in due) == [1, 2]

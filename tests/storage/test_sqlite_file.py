@@ -125,7 +125,8 @@ async def test_the_schema_version_is_recorded_once(tmp_path: Path) -> None:
 
 async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: Path) -> None:
     """A database made before messages could expire (version 1), and so before unsure sends
-    and reply marks (version 3), gains every later column on opening, its rows kept."""
+    and reply marks (version 3) and invitation counts and pauses (version 4), gains every
+    later column on opening, its rows kept."""
     path = tmp_path / "t.db"
     async with SqliteStore(path) as first:
         await first.enqueue([OutgoingMessage(1, {"text": "a"}, NOW)])
@@ -133,6 +134,9 @@ async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: P
         old.execute("ALTER TABLE outbox DROP COLUMN expires_at")
         old.execute("ALTER TABLE outbox DROP COLUMN unsure")
         old.execute("ALTER TABLE outbox DROP COLUMN started")
+        old.execute("ALTER TABLE checkins DROP COLUMN invited")
+        old.execute("ALTER TABLE contacts DROP COLUMN paused_until")
+        old.execute("ALTER TABLE contacts DROP COLUMN easy_read")
         old.execute("DROP TABLE progress")
         old.execute(
             "CREATE TABLE progress (link TEXT PRIMARY KEY, checkin_id INTEGER NOT NULL,"
@@ -148,6 +152,11 @@ async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: P
         assert [m.chat_id for m in await second.claim_due(NOW + 1, 10)] == [1]
         assert await second.requeue_inflight() == 1  # uses the unsure column
         assert await second.replies_due(NOW, 10) == []  # and the reply marks
+        checkin = await new_checkin(second)
+        assert checkin.invited == 0
+        assert await second.checkins() == [checkin]  # and the invitation count
+        columns = await peek(second, "SELECT name FROM pragma_table_info('contacts')")
+        assert {("paused_until",), ("easy_read",)} <= set(columns)
 
 
 CLI_JOINS = """
