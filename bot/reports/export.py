@@ -1,0 +1,103 @@
+"""Which files each export format makes, and their names: the one place the command line and
+Telegram ask for files. CPU-bound (charts); callers in the event loop run it in a thread."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.actions.results import ResponseTable
+from bot.reports import charts, csvfile, markdown, wordfile, workbook
+from bot.reports.table import slug
+from flows.results import CheckinResults, TrendPoint
+
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown",
+}
+FORMATS = tuple(MIME)
+# Formats that can hold row-level responses (the others are summaries by nature).
+WITH_RESPONSES = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One question across the check-ins that asked it."""
+
+    question_id: str
+    question: str
+    points: tuple[TrendPoint, ...]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file: ``part`` is "" for a format's main file, else what sets it apart ("03-mood"
+    for one question's chart, "trend" for the trend chart); ``name`` is a sensible file name."""
+
+    name: str
+    part: str
+    data: bytes
+    mime: str
+
+
+def base_name(results: CheckinResults) -> str:
+    return f"youthvoice-checkin-{results.checkin_id}-{slug(results.title)}"
+
+
+def make(
+    fmt: str,
+    results: CheckinResults,
+    zone: ZoneInfo,
+    *,
+    trend: Trend | None = None,
+    responses: ResponseTable | None = None,
+    done: Sequence[str] = (),
+) -> list[ExportFile]:
+    """The files for ``fmt`` (one of ``FORMATS``): the main file first. ValueError for a format
+    that does not exist or cannot hold responses."""
+    if fmt not in MIME:
+        raise ValueError(f"unknown format {fmt!r}")
+    if responses is not None and fmt not in WITH_RESPONSES:
+        raise ValueError(f"{fmt} cannot hold responses")
+    base = base_name(results)
+
+    def one(data: bytes, part: str = "") -> ExportFile:
+        name = f"{base}-{part}.{fmt}" if part else f"{base}.{fmt}"
+        return ExportFile(name, part, data, MIME[fmt])
+
+    points = trend.points if trend else ()
+    question = (trend.question_id, trend.question) if trend else None
+    words = trend.question if trend else ""
+    if fmt == "csv":
+        if responses is not None:
+            return [one(csvfile.responses(responses), "responses")]
+        return [one(csvfile.summary(results, zone, points, question))]
+    if fmt == "xlsx":
+        data = workbook.build(
+            results,
+            zone,
+            trend=points if trend else None,
+            trend_question=words,
+            responses=responses,
+        )
+        return [one(data)]
+    if fmt == "docx":
+        data = wordfile.build(
+            results, zone, done, trend=points if trend else None, trend_question=words
+        )
+        return [one(data)]
+    if fmt == "md":
+        return [one(markdown.summary(results, zone, done).encode())]
+    # png: every question in one tall image (the main file, what a chat shows), then one
+    # image per question, each readable alone in a slide or a document, then the trend.
+    files = [one(charts.summary_chart(results))]
+    for number, chart in enumerate(charts.chartable(results), start=1):
+        data = charts.question_chart(results, chart)
+        files.append(one(data, f"{number:02d}-{chart.question_id}"))
+    if trend is not None:
+        files.append(one(charts.trend_chart(trend.question, trend.points, zone), "trend"))
+    return files
