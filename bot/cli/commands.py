@@ -17,6 +17,7 @@ from bot.actions import cohorts as cohorts_actions
 from bot.cli.audit import audit
 from bot.cli.chat import chat
 from bot.cli.emulator import emulator
+from bot.cli.exports import export
 from bot.cli.faults import FaultSpec, fault_option
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
@@ -159,5 +160,5 @@ def cohorts_list() -> None:
             )
 
 
-for command in (checkin, schedules, meeting, status, audit, emulator, chat):
+for command in (checkin, schedules, meeting, status, audit, emulator, chat, export):
     main.add_command(command)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.actions.results import ResponseTable
-from bot.reports.table import day, percent_text, rows, trend_rows
+from bot.reports.table import day, rows, trend_rows
 from flows.results import CheckinResults, TrendPoint
 
 HEADER = ("checkin", "opened", "question_id", "question", "answer", "count", "percent")
@@ -47,19 +47,19 @@ def summary(
     )
     if trend_question is not None:
         question_id, words = trend_question
-        for point, cell in trend_rows(trend):
-            if point.checkin_id == results.checkin_id:
+        for row in trend_rows(trend, results.k):
+            if row.checkin_id == results.checkin_id:
                 continue  # already above
-            shown = cell.count is not None
+            when = day(row.opens_at, zone)
             lines.append(
                 (
-                    point.checkin_id,
-                    day(point.opens_at, zone),
+                    row.checkin_id,
+                    when,
                     question_id,
                     words,
-                    cell.label,
-                    cell.shown(results.k),
-                    percent_text(cell.percent if shown else None),
+                    row.answer,
+                    row.count_text,
+                    row.percent_text,
                 )
             )
     return _encode(lines)

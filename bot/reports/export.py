@@ -3,6 +3,7 @@ Telegram ask for files. CPU-bound (charts); callers in the event loop run it in 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ MIME = {
 FORMATS = tuple(MIME)
 # Formats that can hold row-level responses (the others are summaries by nature).
 WITH_RESPONSES = ("csv", "xlsx")
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,21 @@ def make(
     done: Sequence[str] = (),
 ) -> list[ExportFile]:
     """The files for ``fmt`` (one of ``FORMATS``): the main file first. ValueError for a format
-    that does not exist or cannot hold responses."""
+    that does not exist or cannot hold responses. Safe to call from several threads: matplotlib
+    is not thread-safe, so one export is made at a time."""
+    with _ONE_AT_A_TIME:
+        return _make(fmt, results, zone, trend=trend, responses=responses, done=done)
+
+
+def _make(
+    fmt: str,
+    results: CheckinResults,
+    zone: ZoneInfo,
+    *,
+    trend: Trend | None = None,
+    responses: ResponseTable | None = None,
+    done: Sequence[str] = (),
+) -> list[ExportFile]:
     if fmt not in MIME:
         raise ValueError(f"unknown format {fmt!r}")
     if responses is not None and fmt not in WITH_RESPONSES:
@@ -74,7 +90,8 @@ def make(
     words = trend.question if trend else ""
     if fmt == "csv":
         if responses is not None:
-            return [one(csvfile.responses(responses), "responses")]
+            name = f"{base}-responses.csv"  # the main file, named for what it holds
+            return [ExportFile(name, "", csvfile.responses(responses), MIME[fmt])]
         return [one(csvfile.summary(results, zone, points, question))]
     if fmt == "xlsx":
         data = workbook.build(

@@ -91,10 +91,44 @@ def dates(results: CheckinResults, zone: ZoneInfo) -> str:
     return f"{opened} to {day(results.closes_at, zone)}"
 
 
-def trend_rows(points: Sequence[TrendPoint]) -> list[tuple[TrendPoint, Cell]]:
-    """Each check-in's answers to the trend question, oldest first."""
-    ordered = sorted(points, key=lambda point: point.opens_at)
-    return [(point, cell) for point in ordered for cell in point.cells]
+@dataclass(frozen=True)
+class TrendRow:
+    """One answer at one check-in of a trend, shown like a ``Row``."""
+
+    checkin_id: int
+    opens_at: float
+    answer: str
+    count: int | None
+    count_text: str
+    percent: float | None
+    percent_text: str
+
+
+def trend_rows(points: Sequence[TrendPoint], k: int) -> list[TrendRow]:
+    """Each check-in's answers to the trend question, oldest first; a check-in whose answers
+    are all hidden (too few took part or were asked) is one row saying so."""
+    found: list[TrendRow] = []
+    for point in sorted(points, key=lambda point: point.opens_at):
+        if not point.cells:
+            hidden = f"(hidden: fewer than {k} took part or were asked)"
+            found.append(
+                TrendRow(point.checkin_id, point.opens_at, hidden, None, "hidden", None, "")
+            )
+        for cell in point.cells:
+            shown = cell.count is not None
+            percent = cell.percent if shown else None
+            found.append(
+                TrendRow(
+                    point.checkin_id,
+                    point.opens_at,
+                    cell.label,
+                    cell.count if shown else None,
+                    cell.shown(k),
+                    percent,
+                    percent_text(percent),
+                )
+            )
+    return found
 
 
 def slug(text: str) -> str:

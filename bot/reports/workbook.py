@@ -52,7 +52,8 @@ def _number_cells(
     count_cell = WriteOnlyCell(sheet, value=count if count is not None else count_text)
     if count is None:
         count_cell.alignment = Alignment(horizontal="right")
-    percent_cell = WriteOnlyCell(sheet, value=None if percent is None else percent / 100)
+    fraction = None if percent is None else round(percent / 100, 4)
+    percent_cell = WriteOnlyCell(sheet, value=fraction)
     percent_cell.number_format = PERCENT
     return [count_cell, percent_cell]
 
@@ -121,7 +122,6 @@ def _trend(
     _widths(sheet, (12, 16, 30, 14, 10))
     sheet.append(_cells(sheet, (question,), TITLE))
     sheet.append(_cells(sheet, ("Check-in", "Opened", "Answer", "Count", "Percent"), BOLD))
-    for point, cell in trend_rows(points):
-        shown = cell.count is not None
-        values = _number_cells(sheet, cell.count, cell.shown(k), cell.percent if shown else None)
-        sheet.append([point.checkin_id, day(point.opens_at, zone), cell.label, *values])
+    for row in trend_rows(points, k):
+        values = _number_cells(sheet, row.count, row.count_text, row.percent)
+        sheet.append([row.checkin_id, day(row.opens_at, zone), row.answer, *values])

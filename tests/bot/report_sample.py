@@ -97,6 +97,7 @@ def hidden_results() -> CheckinResults:
 
 
 TREND = (
+    TrendPoint(4, OPENS - 21 * DAY, None, ()),  # fewer than K took part: nothing shown
     TrendPoint(
         1,
         OPENS - 14 * DAY,

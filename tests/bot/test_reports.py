@@ -71,6 +71,7 @@ def test_csv_with_a_trend_adds_the_other_checkins_rows() -> None:
     rows = csv_rows(only(make("csv", results(), LONDON, trend=MONEY_TREND)).data)
     earlier = [(r["checkin"], r["answer"], r["count"]) for r in rows if r["checkin"] != "3"]
     assert earlier == [
+        ("4", "(hidden: fewer than 5 took part or were asked)", "hidden"),
         ("1", "I'm OK", "8"),
         ("1", "It's tight", "12"),
         ("2", "I'm OK", "fewer than 5"),
@@ -80,7 +81,7 @@ def test_csv_with_a_trend_adds_the_other_checkins_rows() -> None:
 
 def test_csv_responses_are_the_rows_the_model_gave() -> None:
     file = only(make("csv", results(), LONDON, responses=TABLE))
-    assert file.name.endswith("-responses.csv")
+    assert file.name.endswith("-responses.csv") and file.part == ""
     rows = list(csv.reader(io.StringIO(file.data.decode("utf-8-sig"))))
     assert rows[0] == list(TABLE.headers) and len(rows) == 7
     assert rows[1] == ["r000", "OK", "[link removed]"]
@@ -105,8 +106,15 @@ def test_workbook_has_summary_trend_comments_and_responses_sheets() -> None:
     cell = book["Summary"].cell(header + 2, 4)
     assert cell.number_format == "0%"
     trend = list(book["Trend"].iter_rows(values_only=True))
-    assert trend[2] == (1, "4 Nov 2026", "I'm OK", 8, 0.4)
-    assert trend[4][3] == "fewer than 5"
+    assert trend[2] == (
+        4,
+        "28 Oct 2026",
+        "(hidden: fewer than 5 took part or were asked)",
+        "hidden",
+        None,
+    )
+    assert trend[3] == (1, "4 Nov 2026", "I'm OK", 8, 0.4)
+    assert trend[5][3] == "fewer than 5"
     comments = [row[1] for row in book["Comments"].iter_rows(min_row=2, values_only=True)]
     assert sorted(comments) == ["Call me on [phone number]", "More bus passes please"]
     responses = list(book["Responses"].iter_rows(values_only=True))
