@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.reports.formats import FORMATS
 from flows.engine import DONE
 from flows.survey import ID_PATTERN, PREFER_NOT, SKIPPED
 from storage.base import Rsvp
@@ -59,7 +60,37 @@ class Delete:
     confirmed: bool
 
 
-Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete
+@dataclass(frozen=True)
+class ResultsOf:
+    """A check-in chosen under /results (leads)."""
+
+    checkin_id: int
+
+
+@dataclass(frozen=True)
+class ExportOf:
+    """Under /export (leads): a check-in chosen (``fmt`` ""), then a format for it."""
+
+    checkin_id: int
+    fmt: str = ""
+
+
+@dataclass(frozen=True)
+class ExportBack:
+    """Back from the formats to the list of check-ins under /export."""
+
+
+Press = (
+    Join
+    | Decline
+    | StartCheckin
+    | Answer
+    | MeetingReply
+    | Delete
+    | ResultsOf
+    | ExportOf
+    | ExportBack
+)
 
 # The fields, as the bot writes them. Numbers are ASCII digits ("²".isdigit() is true), short
 # enough for a SQLite integer; question ids and values are what survey validation allows.
@@ -68,6 +99,7 @@ _CODE = r"[A-Za-z0-9_-]{1,32}"  # invite codes, as a t.me/<bot>?start= link carr
 _SPECIAL = "|".join(re.escape(v) for v in (SKIPPED, PREFER_NOT, DONE))
 _VALUE = rf"{ID_PATTERN}|[0-9]{{1,2}}|{_SPECIAL}"
 _RSVP = "|".join(re.escape(r.value) for r in Rsvp)
+_FORMAT = "|".join(FORMATS)
 
 # One layout for every version so far: version 1 is the legacy layout under a leading "1", so
 # old buttons still on phones or in the outbox read as the same presses. A later version that
@@ -82,6 +114,9 @@ _LAYOUT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     ),
     (re.compile(rf"m:({_NUMBER}):({_RSVP})"), lambda m: MeetingReply(int(m[1]), Rsvp(m[2]))),
     (re.compile(r"d:(yes|no)"), lambda m: Delete(m[1] == "yes")),
+    (re.compile(rf"rs:({_NUMBER})"), lambda m: ResultsOf(int(m[1]))),
+    (re.compile(rf"ex:({_NUMBER})(?::({_FORMAT}))?"), lambda m: ExportOf(int(m[1]), m[2] or "")),
+    (re.compile(r"ex:back"), lambda m: ExportBack()),
 ]
 
 
@@ -101,6 +136,12 @@ def encode(press: Press) -> str:
             fields = ["m", str(meeting_id), answer.value]
         case Delete(confirmed):
             fields = ["d", "yes" if confirmed else "no"]
+        case ResultsOf(checkin_id):
+            fields = ["rs", str(checkin_id)]
+        case ExportOf(checkin_id, fmt):
+            fields = ["ex", str(checkin_id), *([fmt] if fmt else [])]
+        case ExportBack():
+            fields = ["ex", "back"]
     data = VERSION + ":".join(fields)
     if decode(data) != press:
         raise ValueError(f"cannot be button data: {press!r}")

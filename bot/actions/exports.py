@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.actions import audit
 from bot.actions import results as results_actions
 from bot.actions.errors import ActionError
-from bot.reports.export import FORMATS, WITH_RESPONSES, ExportFile, Trend, make
+from bot.reports.formats import FORMATS, WITH_RESPONSES
 from bot.services import Services
 from flows.results import CheckinResults
 
-__all__ = ["FORMATS", "ExportFile", "export", "hidden_reason"]
+if TYPE_CHECKING:
+    from bot.reports.export import ExportFile
+
+__all__ = ["FORMATS", "export", "hidden_reason", "picture"]
 
 
 def hidden_reason(results: CheckinResults) -> str:
@@ -54,6 +58,10 @@ async def export(
         raise ActionError(
             "responses", f"row-level responses come only as {' or '.join(WITH_RESPONSES)}"
         )
+    # The charting library takes about half a second and tens of megabytes to load: only
+    # when someone exports, never at the bot's start.
+    from bot.reports.export import Trend, make
+
     # Refusals that need no results come first, so a refused export logs nothing.
     words = _question_words(svc, trend_question) if trend_question is not None else ""
     results = await results_actions.checkin_results(svc, checkin_id, who)
@@ -76,3 +84,10 @@ async def export(
         svc.store, who, "exported results", f"check-in {checkin_id} as {fmt}{extras}", svc.now()
     )
     return files
+
+
+async def picture(results: CheckinResults) -> bytes:
+    """Every question of shown results in one PNG, drawn off the event loop."""
+    from bot.reports.export import picture as draw
+
+    return await asyncio.to_thread(draw, results)

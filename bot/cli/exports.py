@@ -4,6 +4,7 @@ small numbers hidden as everywhere else; a door onto ``bot.actions.exports``."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from bot.services import Services
 from flows.survey import SurveyError, load_surveys
 from storage.base import Store
 
+if TYPE_CHECKING:
+    from bot.reports.export import ExportFile
+
 
 def _check_out(out: Path) -> None:
     """Refuse an --out that cannot be written before any work is done."""
@@ -24,7 +28,7 @@ def _check_out(out: Path) -> None:
         setup_fail(f"--out: the folder {out.parent} does not exist; create it or choose another")
 
 
-def _path(out: Path, file: exports.ExportFile) -> Path:
+def _path(out: Path, file: ExportFile) -> Path:
     """The main file goes to --out; others beside it, named from it (charts-03-mood.png)."""
     if not file.part:
         return out
@@ -70,7 +74,7 @@ def export(
     except SurveyError as exc:
         setup_fail(str(exc))
 
-    async def work(store: Store) -> list[exports.ExportFile]:
+    async def work(store: Store) -> list[ExportFile]:
         # No key: an export reads only anonymous answers. The clock is read through the module so
         # tests can swap it.
         svc = Services(settings, store, surveys, b"", support.clock)

@@ -10,19 +10,10 @@ from zoneinfo import ZoneInfo
 
 from bot.actions.results import ResponseTable
 from bot.reports import charts, csvfile, markdown, wordfile, workbook
+from bot.reports.formats import MIME, WITH_RESPONSES
 from bot.reports.table import slug
 from flows.results import CheckinResults, TrendPoint
 
-MIME = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "png": "image/png",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "md": "text/markdown",
-}
-FORMATS = tuple(MIME)
-# Formats that can hold row-level responses (the others are summaries by nature).
-WITH_RESPONSES = ("csv", "xlsx")
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -64,6 +55,12 @@ def make(
     is not thread-safe, so one export is made at a time."""
     with _ONE_AT_A_TIME:
         return _make(fmt, results, zone, trend=trend, responses=responses, done=done)
+
+
+def picture(results: CheckinResults) -> bytes:
+    """Every question in one PNG, for a chat (thread-safe like ``make``)."""
+    with _ONE_AT_A_TIME:
+        return charts.summary_chart(results)
 
 
 def _make(

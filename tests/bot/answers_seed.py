@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from storage.base import Store
 from storage.sqlite import SqliteStore
 
 _update_ids = itertools.count(9_000_000)
@@ -31,20 +32,23 @@ def weekly_answers(rng: random.Random) -> dict[str, Any]:
     return answers
 
 
-def finish(database: Path, checkin_id: int, people: int, seed: int = 1) -> None:
-    """``people`` finished responses to check-in ``checkin_id``."""
+async def finished(store: Store, checkin_id: int, people: int, seed: int = 1) -> None:
+    """``people`` finished responses to check-in ``checkin_id``, written through ``store``."""
     rng = random.Random(seed)
+    for n in range(people):
+        link = f"seed-{checkin_id}-{seed}-{n}"
+        answers = weekly_answers(rng)
+        await store.finish_response(link, checkin_id, answers, "2026-11-23", next(_update_ids))
+
+
+def finish(database: Path, checkin_id: int, people: int, seed: int = 1) -> None:
+    """The same, for a command-line test: opens and closes the database itself."""
 
     async def go() -> None:
         store = SqliteStore(database)
         await store.open()
         try:
-            for n in range(people):
-                link = f"seed-{checkin_id}-{seed}-{n}"
-                answers = weekly_answers(rng)
-                await store.finish_response(
-                    link, checkin_id, answers, "2026-11-23", next(_update_ids)
-                )
+            await finished(store, checkin_id, people, seed)
         finally:
             await store.close()
 

@@ -13,9 +13,12 @@ from bot.actions.button_data import (
     Answer,
     Decline,
     Delete,
+    ExportBack,
+    ExportOf,
     Join,
     MeetingReply,
     Press,
+    ResultsOf,
     StartCheckin,
     decode,
     encode,
@@ -46,6 +49,11 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (MeetingReply(4, Rsvp.NO), "1m:4:no"),
     (Delete(confirmed=True), "1d:yes"),
     (Delete(confirmed=False), "1d:no"),
+    (ResultsOf(12), "1rs:12"),
+    (ExportOf(12), "1ex:12"),
+    (ExportOf(12, "xlsx"), "1ex:12:xlsx"),
+    (ExportOf(BIGGEST_ID, "docx"), f"1ex:{BIGGEST_ID}:docx"),
+    (ExportBack(), "1ex:back"),
 ]
 
 

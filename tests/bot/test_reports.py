@@ -17,7 +17,8 @@ from PIL import Image
 
 from bot.actions.results import ResponseTable
 from bot.reports import charts
-from bot.reports.export import FORMATS, ExportFile, Trend, make
+from bot.reports.export import ExportFile, Trend, make
+from bot.reports.formats import FORMATS
 from flows.results import CheckinResults
 from tests.bot.report_sample import TREND, K, hidden_results, random_results, results
 
