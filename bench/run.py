@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import benchmarks, delivery
+from bench import benchmarks, charts, delivery
 from bench.figures import Row
 
-NAMES = ("outbox", "inbound", "latency", "memory", "busy", "faults")
+NAMES = ("outbox", "inbound", "latency", "memory", "busy", "faults", "charts")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -137,6 +137,8 @@ async def run(args: argparse.Namespace) -> list[Row]:
                     args.answerers or (50 if quick else 200),
                     args.seed,
                 )
+            elif name == "charts":
+                found = await charts.charts_for_ten_questions(args.seed)
             else:
                 found = await delivery.copies_when_cut(
                     args.fault_people or (100 if quick else 300), args.fault_seconds or [15, 60]

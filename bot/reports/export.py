@@ -107,11 +107,15 @@ def _make(
     if fmt == "md":
         return [one(markdown.summary(results, zone, done).encode())]
     # png: every question in one tall image (the main file, what a chat shows), then one
-    # image per question, each readable alone in a slide or a document, then the trend.
-    files = [one(charts.summary_chart(results))]
-    for number, chart in enumerate(charts.chartable(results), start=1):
-        data = charts.question_chart(results, chart)
-        files.append(one(data, f"{number:02d}-{chart.question_id}"))
+    # image per question, each readable alone in a slide or a document, then the trend. The
+    # tall image is the others stacked, so each question is drawn once.
+    questions = charts.chartable(results)
+    each = [charts.question_chart(results, question) for question in questions]
+    files = [one(charts.stack(each) if each else charts.summary_chart(results))]
+    files += [
+        one(data, f"{number:02d}-{question.question_id}")
+        for number, (question, data) in enumerate(zip(questions, each, strict=True), start=1)
+    ]
     if trend is not None:
         files.append(one(charts.trend_chart(trend.question, trend.points, zone), "trend"))
     return files
