@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram import buttons, handlers, meetings
+from bot.telegram import buttons, handlers, meetings, results
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
@@ -96,6 +96,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
         ("meetings", meetings.on_meetings),
+        ("checkins", results.on_checkins),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
