@@ -346,7 +346,7 @@ def trend(
     """One question across check-ins, oldest first, each hidden exactly as in its own
     results (so putting views side by side gives nothing away)."""
     line: list[TrendPoint] = []
-    for survey, checkin, totals in sorted(points, key=lambda p: p[1].opens_at):
+    for survey, checkin, totals in sorted(points, key=lambda p: (p[1].opens_at, p[1].id)):
         results = summarise(survey, checkin, totals, {}, k, random.Random(0))
         asked = next((q for q in results.questions if q.question_id == question_id), None)
         if asked is None:

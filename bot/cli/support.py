@@ -90,12 +90,12 @@ def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
 OPTIONS = {"at": "--at", "every": "--every", "open_for": "--open-for"}
 OPTIONS |= {"remind_after": "--remind-after", "cohort": "--cohort", "title": "TITLE"}
 OPTIONS |= {"link": "--link", "where": "--where"}
-OPTIONS |= {"format": "--format", "responses": "--responses", "question": "--trend"}
+OPTIONS |= {"format": "--format", "responses": "--responses"}
 HINTS = {
-    "checkin": "see: youthvoice results",
     "cohort": "see: youthvoice cohorts list",
     "schedule": "see: youthvoice schedules list",
     "meeting": "see: youthvoice meeting list",
+    "checkin": "see: youthvoice results",
 }
 
 

@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram import buttons, handlers, meetings, results
+from bot.telegram import buttons, handlers, meetings, reports, results
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
@@ -96,8 +96,9 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
         ("meetings", meetings.on_meetings),
-        ("results", results.on_results),
-        ("export", results.on_export),
+        ("checkins", results.on_checkins),
+        ("results", reports.on_results),
+        ("export", reports.on_export),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

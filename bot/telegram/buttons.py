@@ -22,7 +22,7 @@ from bot.actions.button_data import (
     decode,
 )
 from bot.services import Services
-from bot.telegram import conversation, meetings, results
+from bot.telegram import conversation, meetings, reports
 from bot.telegram.context import services
 from bot.telegram.render import show
 
@@ -48,7 +48,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case MeetingReply() as reply_to_meeting:
             await meetings.on_rsvp(svc, update, query, reply_to_meeting)
         case ResultsOf() | ExportOf() | ExportBack() as for_leads:
-            await results.on_press(svc, update, query, for_leads)
+            await reports.on_press(svc, update, query, for_leads)
         case None:
             await show(update, await people.refuse(svc, update_id, "button_expired"), zone)
 

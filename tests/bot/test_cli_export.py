@@ -110,7 +110,7 @@ def test_exports_are_audit_logged(answered: dict[str, str], tmp_path: Path) -> N
         (("2", "--format", "csv"), 1, "check-in 2 has fewer than 5 finished responses"),
         (("2", "--format", "csv", "--responses"), 1, "fewer than 5 finished responses"),
         (("1", "--format", "md", "--responses"), 1, "--responses: row-level responses come"),
-        (("1", "--format", "csv", "--trend", "nosuch"), 1, "--trend: no survey asks"),
+        (("1", "--format", "csv", "--trend", "nosuch"), 1, "no survey asks a question"),
     ],
 )
 def test_refused_exports_write_and_log_nothing(
