@@ -138,7 +138,37 @@ def _check_place(path: str) -> None:
         )
 
 
+# The database, its -wal and its -shm are readable and writable by the bot's user only. SQLite
+# gives the -wal and -shm files the main file's permissions, so making that one private is enough.
+PRIVATE = 0o600
+
+
+def _make_private(path: str) -> None:
+    """Create the database file private (0600) before SQLite does (it would use the umask,
+    often world-readable), and take group and other access away from an existing one and
+    from its -wal and -shm files."""
+    if path == ":memory:":
+        return
+    # If it exists already this does nothing; if it cannot be made, SQLite's own try says why.
+    with suppress(OSError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        with suppress(FileNotFoundError):
+            mode = os.stat(name).st_mode & 0o777
+            if not mode & 0o077:
+                continue
+            try:
+                os.chmod(name, mode & 0o700)
+            except PermissionError:
+                log.warning(
+                    "%s is open to other users and cannot be made private: chmod 600 it", name
+                )
+            else:
+                log.warning("made %s readable by this user only (it was open to others)", name)
+
+
 def _probe(path: str) -> None:
+    _make_private(path)
     sqlite3.connect(path).close()
 
 

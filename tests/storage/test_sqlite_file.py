@@ -203,3 +203,30 @@ async def test_a_database_that_cannot_be_opened_is_one_clear_error(
     store = SqliteStore(tmp_path / place)
     with pytest.raises(StorageError, match=says):
         await store.open()
+
+
+async def test_database_files_are_private_to_the_bots_user(tmp_path: Path) -> None:
+    """The database and its -wal and -shm files are created readable by this user only, even
+    under a permissive umask; SQLite gives the -wal and -shm the main file's mode."""
+    path = tmp_path / "private.db"
+    old = os.umask(0o022)
+    try:
+        async with SqliteStore(path) as store:
+            await store.enqueue([OutgoingMessage(1, {"text": "a"}, NOW)])
+            modes = {
+                name: Path(f"{path}{name}").stat().st_mode & 0o777 for name in ("", "-wal", "-shm")
+            }
+    finally:
+        os.umask(old)
+    assert modes == {"": 0o600, "-wal": 0o600, "-shm": 0o600}
+
+
+async def test_an_existing_database_open_to_others_is_made_private(tmp_path: Path) -> None:
+    """A database file left readable by other users (made by an older version, or copied) is
+    made private when opened."""
+    path = tmp_path / "old.db"
+    async with SqliteStore(path):
+        pass
+    path.chmod(0o644)
+    async with SqliteStore(path):
+        assert path.stat().st_mode & 0o777 == 0o600
