@@ -46,7 +46,11 @@ _LATE_INDEXES = (
 # Pruning handled update ids scans the table, so it runs once per this many claims.
 _PRUNE_EVERY = 1000
 T = TypeVar("T")
-_KEEP_UPDATES_SECONDS = 7 * 24 * 3600.0
+# Telegram offers an unanswered update again for up to a day, so ids are kept that long (plus
+# the hour their time is rounded down by); a finer time or a longer list would only help
+# someone with a copy of the file tell when each person was active.
+_KEEP_UPDATES_SECONDS = 25 * 3600.0
+_UPDATE_TIME_STEP = 3600.0
 # secure_delete overwrites deleted rows with zeros, so a deleted progress row (a person's link
 # and their unfinished answers) leaves no remnant in the database file.
 _PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL", "secure_delete=ON")
@@ -337,7 +341,7 @@ class SqliteBase:
         """``_claim`` inside the database thread (see ``_atomic``)."""
         cur = conn.execute(
             "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
-            (update_id, now),
+            (update_id, now // _UPDATE_TIME_STEP * _UPDATE_TIME_STEP),
         )
         if cur.rowcount != 1:
             return False

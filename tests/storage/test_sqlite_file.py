@@ -230,3 +230,14 @@ async def test_an_existing_database_open_to_others_is_made_private(tmp_path: Pat
     path.chmod(0o644)
     async with SqliteStore(path):
         assert path.stat().st_mode & 0o777 == 0o600
+
+
+async def test_handled_updates_keep_no_time_finer_than_the_hour(tmp_path: Path) -> None:
+    """The times kept against repeated updates are whole hours, so a copy of the file cannot
+    tell who was active at which minute."""
+    path = tmp_path / "t.db"
+    async with SqliteStore(path) as store:
+        for n, at in enumerate((NOW, NOW + 61.5, NOW + 3599)):
+            assert await store.claim_update(n, at)
+        times = await peek(store, "SELECT handled_at FROM handled_updates")
+    assert {t % 3600 for (t,) in times} == {0}
