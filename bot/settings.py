@@ -51,6 +51,13 @@ class Settings(BaseSettings):
         default=frozenset(),
         description="Comma-separated Telegram user ids of leads. Empty means nobody.",
     )
+    open_join: bool = Field(
+        default=False,
+        description=(
+            "Whether a plain /start, with no invite code, may join (into no group). Off by "
+            "default: joining needs an invite link."
+        ),
+    )
     safeguarding: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(),
         description=(

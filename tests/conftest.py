@@ -94,6 +94,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return {
         "YOUTHVOICE_DATABASE": str(tmp_path / "youthvoice.db"),
         "YOUTHVOICE_QUIET_HOURS": "off",
+        "YOUTHVOICE_OPEN_JOIN": "true",
     }
 
 
@@ -110,6 +111,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "bot_token": TOKEN,
         "database": tmp_path / "youthvoice.db",
         "quiet_hours": "off",
+        # Most chats start with a plain /start; tests of invite-only joining turn it off.
+        "open_join": True,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
