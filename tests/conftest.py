@@ -98,12 +98,13 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     }
 
 
-def run(env: dict[str, str], *args: str) -> Result:
-    """``youthvoice ARGS`` in this process (click's CliRunner) on a fresh test clock."""
+def run(env: dict[str, str], *args: str, input: str | None = None) -> Result:
+    """``youthvoice ARGS`` in this process (click's CliRunner) on a fresh test clock;
+    ``input`` is what is typed at its questions."""
     from bot.cli import main
 
     with cli_clock(Clock()):
-        return CliRunner().invoke(main, list(args), env=env)
+        return CliRunner().invoke(main, list(args), env=env, input=input)
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
