@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from storage.base import Audience, NewCheckin
 from storage.sqlite import SqliteStore
-from tests.conftest import run
+from tests.conftest import clock_start, run
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -28,13 +29,20 @@ RESPONSES: list[dict[str, Any]] = [
 ]
 
 
-def answer(env: dict[str, str], checkin_id: int, responses: list[dict[str, Any]]) -> None:
-    """Finished responses written straight to the database (as the bot would)."""
+def answered_checkin(
+    env: dict[str, str], hours_ago: float, responses: list[dict[str, Any]]
+) -> None:
+    """A weekly check-in opened ``hours_ago`` (before the test clock starts), with finished
+    responses written straight to the database (as the bot would)."""
 
     async def go() -> None:
         store = SqliteStore(env["YOUTHVOICE_DATABASE"])
         await store.open()
         try:
+            new = NewCheckin("weekly", None, clock_start() - hours_ago * 3600, None)
+            checkin, _ = await store.open_checkin(new, Audience(), lambda c: {"text": "Hi"})
+            assert checkin is not None
+            checkin_id = checkin.id
             for n, given in enumerate(responses):
                 link = f"link-{checkin_id}-{n}"
                 await store.finish_response(
@@ -49,10 +57,8 @@ def answer(env: dict[str, str], checkin_id: int, responses: list[dict[str, Any]]
 @pytest.fixture
 def two_checkins(env: dict[str, str]) -> dict[str, str]:
     """Check-in 1 with 12 responses, check-in 2 with 3."""
-    assert run(env, "checkin", "weekly").exit_code == 0
-    assert run(env, "checkin", "weekly").exit_code == 0
-    answer(env, 1, RESPONSES)
-    answer(env, 2, RESPONSES[:3])
+    answered_checkin(env, 48, RESPONSES)
+    answered_checkin(env, 24, RESPONSES[:3])
     return env
 
 
