@@ -128,8 +128,8 @@ async def _results(
         await _edit(query, GONE.format(command="/results"))
         return
     await _edit(query, summary_message(results, svc.settings.zone))
-    if not results.shown:
-        return
+    if not any(question.cells for question in results.questions):
+        return  # hidden, or nothing a chart could show
     chat = update.effective_chat
     assert chat is not None
     await chat.send_photo(
