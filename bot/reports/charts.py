@@ -61,7 +61,12 @@ def chartable(results: CheckinResults) -> list[QuestionResult]:
 
 
 def question_chart(results: CheckinResults, question: QuestionResult) -> bytes:
-    """One question as a PNG: a bar per answer, the question as its title.
+    """One question as a PNG: a bar per answer, the question as its title."""
+    return _png(question_figure(results, question))
+
+
+def question_figure(results: CheckinResults, question: QuestionResult) -> Figure:
+    """The figure ``question_chart`` draws (tests read its bars and labels).
 
     Laid out by hand from the text's length (matplotlib's automatic layout measures every
     label twice, and took half the time of a 10-question check-in's charts)."""
@@ -76,7 +81,7 @@ def question_chart(results: CheckinResults, question: QuestionResult) -> bytes:
     figure.text(0.2 / WIDTH, 1 - 0.15 / height, title, va="top", fontsize=13, color=INK)
     axes = figure.add_axes((left / WIDTH, BOTTOM / height, 1 - (left + 0.3) / WIDTH, rows / height))
     _draw(axes, question, labels, results.k)
-    return _png(figure)
+    return figure
 
 
 def stack(images: Sequence[bytes]) -> bytes:

@@ -5,6 +5,7 @@ And over random check-ins: no format ever shows a count from 1 to K-1."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import random
 import re
@@ -20,7 +21,7 @@ from bot.reports import charts
 from bot.reports.export import ExportFile, Trend, make
 from bot.reports.formats import FORMATS
 from flows.results import CheckinResults
-from tests.bot.report_sample import TREND, K, hidden_results, random_results, results
+from tests.bot.report_sample import MOOD, TREND, K, cell, hidden_results, random_results, results
 
 pytestmark = pytest.mark.timeout(60)
 LONDON = ZoneInfo("Europe/London")
@@ -137,6 +138,27 @@ def test_charts_are_one_tall_image_then_one_per_question_then_the_trend() -> Non
         assert 300 < image.height < 3000, file.name
     tall = Image.open(io.BytesIO(files[0].data))
     assert tall.height > Image.open(io.BytesIO(files[1].data)).height
+
+
+def test_a_chart_labels_answers_in_words_and_draws_no_hidden_bar() -> None:
+    """Each bar is named by its answer and labelled with its count and percentage; a hidden
+    count has no bar (width 0) and says so in words; skipped is hatched as well as grey."""
+    figure = charts.question_figure(results(), MOOD)
+    (axes,) = figure.axes
+    names = [label.get_text() for label in axes.get_yticklabels()]
+    assert names == ["Awful", "Not great", "OK", "Good", "Great", "Skipped"]
+    bars = axes.patches
+    assert [bar.get_width() for bar in bars] == [0, 6, 9, 5, 0, 0]
+    figures = [text.get_text() for text in axes.texts if text.get_text() != "Asked: 24"]
+    assert figures == ["fewer than 5", "6 (25%)", "9 (38%)", "5 (21%)", "hidden", "fewer than 5"]
+    assert bars[-1].get_hatch() == "//" and not bars[1].get_hatch()
+    assert "How are you feeling this week?" in [t.get_text() for t in figure.texts]
+
+
+def test_chart_words_drop_emoji_the_font_cannot_draw() -> None:
+    question = dataclasses.replace(MOOD, cells=(cell("3", "😐 OK", 9, 37.5),))
+    axes = charts.question_figure(results(), question).axes[0]
+    assert [label.get_text() for label in axes.get_yticklabels()] == ["OK"]
 
 
 def test_a_checkin_with_nothing_to_chart_still_gets_a_readable_image() -> None:
