@@ -97,6 +97,7 @@ def export(
             fail(f"--out: cannot write {path} ({exc.strerror or exc}); choose another place")
         written.append(path)
     what = "responses" if responses and fmt == "csv" else "results"
-    click.echo(f"Wrote the {what} of check-in {checkin_id} as {fmt} to {written[0]}")
+    extra = " with responses" if responses and fmt != "csv" else ""
+    click.echo(f"Wrote the {what} of check-in {checkin_id}{extra} as {fmt} to {written[0]}")
     for path in written[1:]:
         click.echo(f"  and {path}")

@@ -19,7 +19,7 @@ def _cell(text: str) -> str:
 def summary(results: CheckinResults, zone: ZoneInfo, done: Sequence[str] = ()) -> str:
     """Title, dates, who took part, the main findings, a table per question, what was done."""
     lines = [
-        f"# {results.title}: what young people told us",
+        f"# What young people told us: {results.title}",
         "",
         f"Check-in {results.checkin_id}, {dates(results, zone)}. {took_part(results)}",
         "",

@@ -30,8 +30,8 @@ def build(
 ) -> bytes:
     """The document's bytes."""
     document = Document()
-    document.core_properties.title = f"{results.title}: what young people told us"
-    document.add_heading(f"{results.title}: what young people told us", level=0)
+    document.core_properties.title = f"What young people told us: {results.title}"
+    document.add_heading(f"What young people told us: {results.title}", level=0)
     document.add_paragraph(f"Check-in {results.checkin_id}, {dates(results, zone)}.")
     document.add_heading("Who took part", level=1)
     document.add_paragraph(took_part(results))

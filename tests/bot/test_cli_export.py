@@ -71,7 +71,7 @@ def test_every_format_can_be_opened(answered: dict[str, str], tmp_path: Path) ->
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "results.docx")).paragraphs)
     assert "12 people took part." in text and "What we did about it\nNo update yet." in text
     markdown = (tmp_path / "results.md").read_text()
-    assert markdown.startswith("# How are things?: what young people told us")
+    assert markdown.startswith("# What young people told us: How are things?")
 
 
 def test_responses_and_a_trend(answered: dict[str, str], tmp_path: Path) -> None:
@@ -89,6 +89,7 @@ def test_responses_and_a_trend(answered: dict[str, str], tmp_path: Path) -> None
     args = ("--format", "xlsx", "--out", str(out), "--trend", "money", "--responses")
     result = run(answered, "export", "1", *args)
     assert result.exit_code == 0, result.output
+    assert f"Wrote the results of check-in 1 with responses as xlsx to {out}" in result.output
     book = openpyxl.load_workbook(out)
     names = book.sheetnames
     assert names[:2] == ["Summary", "Trend"] and names[-1] == "Responses"

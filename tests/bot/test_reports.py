@@ -171,7 +171,7 @@ def test_word_summary_reads_as_a_board_paper() -> None:
     yet"), then a chart per question."""
     data = only(make("docx", results(), LONDON)).data
     text = docx_text(data)
-    assert "How are things?: what young people told us" in text
+    assert "What young people told us: How are things?" in text
     assert "24 people took part (of 40 invited)." in text
     assert '7 in 10 of you said "It\'s tight | very" to "How is money for you right now?"' in text
     assert "What we did about it\nNo update yet." in text
@@ -191,7 +191,7 @@ def test_word_summary_with_a_trend_adds_its_chart() -> None:
 
 def test_markdown_summary_has_the_same_parts_as_text() -> None:
     text = only(make("md", results(), LONDON, done=["Bus passes"])).data.decode()
-    assert text.startswith("# How are things?: what young people told us\n")
+    assert text.startswith("# What young people told us: How are things?\n")
     assert "Check-in 3, 18 Nov 2026 to 25 Nov 2026. 24 people took part" in text
     assert "## Main findings" in text and "- Bus passes" in text
     assert "| Awful | fewer than 5 |  |" in text
