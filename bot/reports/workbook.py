@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -18,6 +18,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.actions.results import ResponseTable
 from bot.reports.table import dates, day, hidden_note, rows, took_part, trend_rows
@@ -59,8 +61,9 @@ def _number_cells(
 
 
 def _widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
-    # A streamed sheet has column_dimensions (made by Worksheet._setup); the stubs omit it.
-    dimensions = sheet.column_dimensions  # type: ignore[attr-defined]
+    """Column widths (in characters), and a page set-up that prints the sheet readably."""
+    _printable(sheet)
+    dimensions = _set_up(sheet).column_dimensions
     for number, width in enumerate(widths, start=1):
         dimensions[get_column_letter(number)].width = width
 
@@ -99,8 +102,23 @@ def build(
     return buffer.getvalue()
 
 
+def _set_up(sheet: WriteOnlyWorksheet) -> Worksheet:
+    """The streamed sheet's page set-up and column sizes: it has them (``Worksheet._setup``
+    makes them), but the type stubs only give them to ``Worksheet``."""
+    return cast(Worksheet, sheet)
+
+
+def _printable(sheet: WriteOnlyWorksheet) -> None:
+    """Printed, a sheet is landscape and as wide as the page (not a column a page)."""
+    page = _set_up(sheet)
+    page.page_setup.orientation = "landscape"
+    page.page_setup.fitToWidth = 1
+    page.page_setup.fitToHeight = 0
+    page.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
 def _summary(sheet: WriteOnlyWorksheet, results: CheckinResults, zone: ZoneInfo) -> None:
-    _widths(sheet, (50, 30, 14, 10))
+    _widths(sheet, (62, 30, 14, 10))
     sheet.append(_cells(sheet, (f"{results.title} (check-in {results.checkin_id})",), TITLE))
     sheet.append([dates(results, zone)])
     sheet.append([took_part(results)])
