@@ -236,9 +236,10 @@ def counts_shown(fmt: str, data: bytes) -> list[int]:
 
 def test_no_format_shows_a_count_below_k_for_random_checkins() -> None:
     """40 random check-ins through the real results model (K = 5 and K = 3): every count a
-    file shows as a number is 0 or at least K, and each hidden count is in words."""
+    file shows as a number, and every bar a chart draws, is 0 or at least K, and each hidden
+    count is in words."""
     rng = random.Random(20261203)
-    checked = 0
+    checked = bars = 0
     for round_number in range(40):
         k = 3 if round_number % 4 == 0 else K
         shown: CheckinResults = random_results(rng, k)
@@ -250,10 +251,19 @@ def test_no_format_shows_a_count_below_k_for_random_checkins() -> None:
             counts = counts_shown(fmt, data)
             assert not [c for c in counts if small(c, k)], (fmt, counts)
             checked += len(counts)
+        if round_number % 4 == 1:  # the charts: every bar and every number on one
+            for question in charts.chartable(shown):
+                axes = charts.question_figure(shown, question).axes[0]
+                widths = [int(bar.get_width()) for bar in axes.patches]
+                labelled = [
+                    int(n) for t in axes.texts for n in re.findall(r"^(\d+) \(", t.get_text())
+                ]
+                assert not [c for c in widths + labelled if small(c, k)], (widths, labelled)
+                bars += len(widths)
         hidden = [c for q in shown.questions for c in q.cells if c.count is None]
         if hidden and any(c.hidden is not None and c.hidden.name == "SMALL" for c in hidden):
             assert f"fewer than {k}".encode() in only(make("csv", shown, LONDON)).data
-    assert checked > 100, "the random check-ins showed too little to test"
+    assert checked > 100 and bars > 20, "the random check-ins showed too little to test"
 
 
 def test_every_format_is_listed() -> None:
