@@ -374,3 +374,39 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     start = datetime.fromtimestamp(clock_start(), LONDON)
     return f"test clocks start at {start:%a %d %b %Y %H:%M} (London)"
+
+
+# --- Staff in Telegram --------------------------------------------------------------------------
+
+
+@dataclass
+class StaffBot:
+    """A running bot whose settings name one worker and one lead (simulated people made before
+    the bot starts, so their ids are known); ``yv`` is the usual harness."""
+
+    yv: Harness
+    worker: SimUser
+    lead: SimUser
+
+
+@pytest.fixture
+async def staff_bot(tmp_path: Path) -> AsyncIterator[StaffBot]:
+    """A running bot (rate limits off, quiet hours off) with a worker "Wren" and a lead "Lee"."""
+    clock = Clock()
+    emulator = Emulator(
+        token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False, clock=clock
+    )
+    async with emulator as emu:
+        worker, lead = emu.user("Wren"), emu.user("Lee")
+        settings = make_settings(
+            tmp_path,
+            api_url=emu.base_url,
+            workers=str(worker.id),
+            leads=str(lead.id),
+        )
+        harness = Harness(emu, settings, clock)
+        await harness.start()
+        try:
+            yield StaffBot(harness, worker, lead)
+        finally:
+            await harness.stop()
