@@ -389,24 +389,27 @@ class StaffBot:
     lead: SimUser
 
 
-@pytest.fixture
-async def staff_bot(tmp_path: Path) -> AsyncIterator[StaffBot]:
-    """A running bot (rate limits off, quiet hours off) with a worker "Wren" and a lead "Lee"."""
+@contextlib.asynccontextmanager
+async def staff_running(tmp_path: Path, **overrides: Any) -> AsyncIterator[StaffBot]:
+    """A running bot (rate limits off) with a worker "Wren" and a lead "Lee"; ``overrides``
+    are settings (quiet hours are off unless given)."""
     clock = Clock()
     emulator = Emulator(
         token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False, clock=clock
     )
     async with emulator as emu:
         worker, lead = emu.user("Wren"), emu.user("Lee")
-        settings = make_settings(
-            tmp_path,
-            api_url=emu.base_url,
-            workers=str(worker.id),
-            leads=str(lead.id),
-        )
-        harness = Harness(emu, settings, clock)
+        values = {"workers": str(worker.id), "leads": str(lead.id), **overrides}
+        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url, **values), clock)
         await harness.start()
         try:
             yield StaffBot(harness, worker, lead)
         finally:
             await harness.stop()
+
+
+@pytest.fixture
+async def staff_bot(tmp_path: Path) -> AsyncIterator[StaffBot]:
+    """A running bot with a worker and a lead (see ``staff_running``)."""
+    async with staff_running(tmp_path) as staff:
+        yield staff

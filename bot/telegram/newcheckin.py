@@ -5,6 +5,7 @@ really go, and confirms. A door onto ``bot.actions.plans``, as ``youthvoice chec
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -132,9 +133,18 @@ def _plan(svc: Services, answers: Answers) -> CheckinPlan:
 
 
 def _plain(exc: ActionError) -> str:
-    """A refusal in the wizard's words: the CLI's option names mean nothing here."""
-    words = str(exc).replace(", or leave it out", "").replace("--open-for", "how long it is open")
+    """A refusal in the wizard's words: spans as "3 days", not the command line's "3d"."""
+    words = str(exc).replace(", or leave it out", "")
+    words = _SPAN.sub(lambda m: _span_words(int(m[1]), m[2]), words)
     return words[:1].upper() + words[1:] + ("" if words.endswith(".") else ".")
+
+
+_SPAN = re.compile(r"\b(\d+)([dhm])\b")
+_UNITS = {"d": "day", "h": "hour", "m": "minute"}
+
+
+def _span_words(number: int, unit: str) -> str:
+    return f"{number} {_UNITS[unit]}{'' if number == 1 else 's'}"
 
 
 def _going(svc: Services, plan: CheckinPlan) -> str:
@@ -157,11 +167,11 @@ async def _preview(svc: Services, answers: Answers) -> str:
         f"Reminder: {when_words(svc, when.remind_at) if when.remind_at else 'none'}",
     ]
     if draft.every:
-        lines.append(f"Repeats: yes, next on {when_words(svc, when.next_at)}")
+        lines.append(f"Repeats: {answers['repeat']}, next on {when_words(svc, when.next_at)}")
     lines.append(
         f"\nIt will reach {people(reach)} (as things stand now). Send it?"
         if reach
-        else "\nNobody is in that group yet, so nobody would be invited. Send it anyway?"
+        else "\nNobody has joined that group yet, so nobody would be invited. Send it anyway?"
     )
     return "\n".join(lines)
 

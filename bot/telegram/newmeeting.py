@@ -117,7 +117,7 @@ async def _preview(svc: Services, answers: Answers) -> str:
     lines.append(
         f"\nIt will reach {people(reach)} (as things stand now). Send the invitations?"
         if reach
-        else "\nNobody is in that group yet, so nobody would be invited. Save it anyway?"
+        else "\nNobody has joined that group yet, so nobody would be invited. Save it anyway?"
     )
     return "\n".join(lines)
 
