@@ -114,6 +114,14 @@ class Session:
     offered: list[Choice] = field(default_factory=list)
     multi: bool = False
     ticked: set[int] = field(default_factory=set)
+    seen: int = 0  # the newest update carried out: one Telegram sends again changes nothing
+
+    def fresh(self, update: Update) -> bool:
+        """Whether ``update`` is new to this run (and mark it seen)."""
+        if update.update_id <= self.seen:
+            return False
+        self.seen = update.update_id
+        return True
 
     @property
     def at(self) -> int:
@@ -163,6 +171,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE, wizard: Wiza
     """Begin ``wizard`` for this staff member (putting away any other they had running)."""
     assert update.effective_user is not None
     session = sessions(context).begin(update.effective_user.id, wizard)
+    session.fresh(update)
     await _advance(update, context, session, after=-1)
 
 
@@ -181,6 +190,8 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Wi
         await query.answer()
         await _strip(update)
         await _say(update, _stale_words(press.wizard))
+        return
+    if not session.fresh(update):
         return
     if press.turn != session.turn:
         await query.answer("That button is on an older message: please use the newest one.")
@@ -263,6 +274,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     session = sessions(context).get(user.id)
     if session is None:
         return
+    if not session.fresh(update):
+        raise ApplicationHandlerStop
     text = message.text
     if update.edited_message is not None:
         await _say(update, "Editing a message doesn't change an answer here: send it again.")
