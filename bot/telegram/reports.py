@@ -1,8 +1,9 @@
 """Results for leads in Telegram: /results (a short summary and a chart of one check-in) and
 /export (its results as a file), doors onto ``bot.actions.results`` and ``bot.actions.exports``.
 
-Anyone who is not a lead gets the ordinary reply to a command the bot does not know, and a
-press on one of these buttons gets "this button has expired": nothing changes for them.
+Anyone who is not a lead gets the ordinary reply to a command the bot does not know
+(``bot.telegram.staff.staff_only``), and a press on one of these buttons gets "this button has
+expired": nothing changes for them.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from bot.actions.roles import may_see_results, role_of
 from bot.reports.message import summary_message
 from bot.reports.table import day, slug
 from bot.services import Services
-from bot.telegram import handlers
 from bot.telegram.context import services
 from bot.telegram.render import show
+from bot.telegram.staff import staff_only
 
 RECENT = 8  # check-ins offered, newest first
 FORMATS = {"csv": "CSV", "xlsx": "Excel", "docx": "Word", "png": "Charts"}
@@ -36,11 +37,13 @@ def _lead(svc: Services, user_id: int) -> bool:
     return may_see_results(role_of(svc.settings, user_id))
 
 
+@staff_only(may_see_results)
 async def on_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/results (leads): choose a check-in, then get its summary and a chart."""
     await _start(update, context, ResultsOf, "Which check-in's results?")
 
 
+@staff_only(may_see_results)
 async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/export (leads): choose a check-in, then a format, then get the file."""
     await _start(update, context, ExportOf, "Which check-in do you want to export?")
@@ -53,10 +56,6 @@ async def _start(
     question: str,
 ) -> None:
     svc = services(context)
-    user = update.effective_user
-    if user is None or not _lead(svc, user.id):
-        await handlers.on_help(update, context)  # as for any command the bot does not know
-        return
     if not await svc.store.claim_update(update.update_id, svc.now()):
         return  # a repeated update
     text, markup = await _choices(svc, press, question)
