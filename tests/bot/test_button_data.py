@@ -148,6 +148,13 @@ REFUSED = [
     "1w:checkin:Ab3dE9:1:p:1000",
     "1w:toolongname:Ab3dE9:1:p:0",
     "1w:Checkin:Ab3dE9:1:p:0",
+    "rs:1",  # results and export buttons were never written without a version
+    "ex:1:csv",
+    "1rs:-1",
+    "1rs:",
+    "1ex:1:pdf",  # no such format
+    "1ex:1:",
+    "1ex:back:csv",
 ]
 
 
