@@ -13,12 +13,15 @@ from storage.checkins import CheckinsMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
+from storage.results import ResultsMixin
 from storage.sqlite_base import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
-class SqliteStore(ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, AuditMixin, Store):
+class SqliteStore(
+    ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, AuditMixin, ResultsMixin, Store
+):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).
 
     The ``UpdateLog`` methods are here; the other protocols come from the mixins.
