@@ -1,6 +1,6 @@
 """The Word summary (python-docx, so a lead can edit it): one page for a corporate parenting
-board (the check-in, how many took part, the main findings in plain words, what was done about
-it), then the charts on the pages after it, one per question."""
+board (the check-in, how many took part, the main findings in plain words with the chart
+behind the first, what was done about it), then the other questions' charts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
-from docx.shared import Inches, Pt
+from docx.shared import Emu, Inches, Pt
+from PIL import Image
 
 from bot.reports.charts import chartable, question_chart, trend_chart
 from bot.reports.markdown import NO_UPDATE
@@ -18,6 +20,8 @@ from bot.reports.table import dates, hidden_note, took_part
 from flows.results import CheckinResults, TrendPoint, findings
 
 CHART_WIDTH = Inches(6.0)
+# What is left of page one for the chart behind the main finding (taller charts are scaled).
+FIRST_CHART = (Inches(5.5), Inches(3.6))
 
 
 def build(
@@ -31,16 +35,55 @@ def build(
     """The document's bytes."""
     document = Document()
     document.core_properties.title = f"What young people told us: {results.title}"
+    found = findings(results)
+    charts = {q.question_id: question_chart(results, q) for q in chartable(results)}
+    main = _behind(results, found[0]) if found else None
+    _first_page(document, results, zone, found, done, charts.get(main or ""))
+    rest = [data for question_id, data in charts.items() if question_id != main]
+    if rest or trend is not None:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        document.add_heading("Every question" if main is None else "The other questions", level=1)
+    for data in rest:
+        document.add_picture(io.BytesIO(data), width=CHART_WIDTH)
+    if trend is not None:
+        document.add_heading(f"Over time: {trend_question}", level=2)
+        picture = io.BytesIO(trend_chart(trend_question, trend, zone))
+        document.add_picture(picture, width=CHART_WIDTH)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _behind(results: CheckinResults, finding: str) -> str | None:
+    """The question a finding is about (a finding quotes its question's words)."""
+    return next(
+        (q.question_id for q in results.questions if q.cells and f'"{q.text}"' in finding), None
+    )
+
+
+def _first_page(
+    document: DocumentObject,
+    results: CheckinResults,
+    zone: ZoneInfo,
+    found: Sequence[str],
+    done: Sequence[str],
+    chart: bytes | None,
+) -> None:
+    """Page one, the summary: the check-in, who took part, what they told us (with the chart
+    behind the main finding), what was done about it."""
     document.add_heading(f"What young people told us: {results.title}", level=0)
     document.add_paragraph(f"Check-in {results.checkin_id}, {dates(results, zone)}.")
     document.add_heading("Who took part", level=1)
     document.add_paragraph(took_part(results))
     document.add_heading("What young people told us", level=1)
-    found = findings(results)
     for finding in found:
         document.add_paragraph(finding, style="List Bullet")
     if not found:
         document.add_paragraph("No figure is large enough to report yet.")
+    if chart is not None:
+        width, height = Image.open(io.BytesIO(chart)).size
+        fits = min(FIRST_CHART[0] / width, FIRST_CHART[1] / height)
+        document.add_picture(io.BytesIO(chart), width=Emu(int(width * fits)))
     document.add_heading("What we did about it", level=1)
     for line in done:
         document.add_paragraph(line, style="List Bullet")
@@ -49,17 +92,3 @@ def build(
     note = document.add_paragraph().add_run(hidden_note(results.k))
     note.italic = True
     note.font.size = Pt(9)
-    questions = chartable(results)
-    if questions or trend is not None:
-        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        document.add_heading("Charts", level=1)
-    for question in questions:
-        picture = io.BytesIO(question_chart(results, question))
-        document.add_picture(picture, width=CHART_WIDTH)
-    if trend is not None:
-        document.add_heading(f"Over time: {trend_question}", level=2)
-        picture = io.BytesIO(trend_chart(trend_question, trend, zone))
-        document.add_picture(picture, width=CHART_WIDTH)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()

@@ -177,6 +177,13 @@ def test_word_summary_reads_as_a_board_paper() -> None:
     assert "What we did about it\nNo update yet." in text
     document = docx.Document(io.BytesIO(data))
     assert len(document.inline_shapes) == 3
+    # Page one carries the chart behind the main finding, before "What we did about it".
+    order = [
+        "chart" if p._p.xpath(".//w:drawing") else p.text
+        for p in document.paragraphs
+        if p.text or p._p.xpath(".//w:drawing")
+    ]
+    assert order.index("chart") == order.index("What we did about it") - 1
     done = ["We asked the council for more bus passes.", "A money advice drop-in starts in May."]
     text = docx_text(only(make("docx", results(), LONDON, done=done)).data)
     assert "No update yet" not in text and all(line in text for line in done)
