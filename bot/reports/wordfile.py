@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
-from docx.shared import Emu, Inches, Pt
+from docx.shared import Emu, Inches, Length, Pt
 from PIL import Image
 
 from bot.reports.charts import chartable, question_chart, trend_chart
 from bot.reports.markdown import NO_UPDATE
-from bot.reports.table import dates, hidden_note, took_part
-from flows.results import CheckinResults, TrendPoint, findings
+from bot.reports.table import cell_row, dates, hidden_note, took_part
+from flows.results import CheckinResults, QuestionResult, TrendPoint, findings
 
 CHART_WIDTH = Inches(6.0)
 # What is left of page one for the chart behind the main finding (taller charts are scaled).
@@ -36,22 +36,40 @@ def build(
     document = Document()
     document.core_properties.title = f"What young people told us: {results.title}"
     found = findings(results)
-    charts = {q.question_id: question_chart(results, q) for q in chartable(results)}
+    questions = chartable(results)
     main = _behind(results, found[0]) if found else None
-    _first_page(document, results, zone, found, done, charts.get(main or ""))
-    rest = [data for question_id, data in charts.items() if question_id != main]
+    first = next((q for q in questions if q.question_id == main), None)
+    _first_page(document, results, zone, found, done, first)
+    rest = [q for q in questions if q is not first]
     if rest or trend is not None:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        document.add_heading("Every question" if main is None else "The other questions", level=1)
-    for data in rest:
-        document.add_picture(io.BytesIO(data), width=CHART_WIDTH)
+        document.add_heading("Every question" if first is None else "The other questions", level=1)
+    for question in rest:
+        chart = question_chart(results, question)
+        _picture(document, chart, CHART_WIDTH, _described(question, results.k))
     if trend is not None:
         document.add_heading(f"Over time: {trend_question}", level=2)
-        picture = io.BytesIO(trend_chart(trend_question, trend, zone))
-        document.add_picture(picture, width=CHART_WIDTH)
+        chart = trend_chart(trend_question, trend, zone)
+        _picture(document, chart, CHART_WIDTH, f"Line chart: {trend_question}, over time")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _described(question: QuestionResult, k: int) -> str:
+    """A chart in words, for a screen reader: every figure the bars show."""
+    figures = "; ".join(
+        f"{row.answer}: {row.count_text}" + (f" ({row.percent_text})" if row.percent_text else "")
+        for row in (cell_row(question, cell, k) for cell in question.cells)
+    )
+    return f"Bar chart: {question.text} {figures}"
+
+
+def _picture(document: DocumentObject, chart: bytes, width: Length, words: str) -> None:
+    """A chart with its alternative text (python-docx has no public way to set it, so it is
+    written on the picture's drawing properties, where Word keeps it)."""
+    shape = document.add_picture(io.BytesIO(chart), width=width)
+    shape._inline.docPr.set("descr", words)
 
 
 def _behind(results: CheckinResults, finding: str) -> str | None:
@@ -67,7 +85,7 @@ def _first_page(
     zone: ZoneInfo,
     found: Sequence[str],
     done: Sequence[str],
-    chart: bytes | None,
+    question: QuestionResult | None,
 ) -> None:
     """Page one, the summary: the check-in, who took part, what they told us (with the chart
     behind the main finding), what was done about it."""
@@ -80,10 +98,11 @@ def _first_page(
         document.add_paragraph(finding, style="List Bullet")
     if not found:
         document.add_paragraph("No figure is large enough to report yet.")
-    if chart is not None:
+    if question is not None:
+        chart = question_chart(results, question)
         width, height = Image.open(io.BytesIO(chart)).size
         fits = min(FIRST_CHART[0] / width, FIRST_CHART[1] / height)
-        document.add_picture(io.BytesIO(chart), width=Emu(int(width * fits)))
+        _picture(document, chart, Emu(int(width * fits)), _described(question, results.k))
     document.add_heading("What we did about it", level=1)
     for line in done:
         document.add_paragraph(line, style="List Bullet")
