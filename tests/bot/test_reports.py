@@ -185,7 +185,7 @@ def test_word_summary_reads_as_a_board_paper() -> None:
     ]
     assert order.index("chart") == order.index("What we did about it") - 1
     described = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
-    assert described[0].startswith('Bar chart: How is money for you right now? I\'m OK: 7 (29%)')
+    assert described[0].startswith("Bar chart: How is money for you right now? I'm OK: 7 (29%)")
     assert "Awful: fewer than 5; Not great: 6 (25%)" in described[1]
     done = ["We asked the council for more bus passes.", "A money advice drop-in starts in May."]
     text = docx_text(only(make("docx", results(), LONDON, done=done)).data)
