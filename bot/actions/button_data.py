@@ -59,7 +59,25 @@ class Delete:
     confirmed: bool
 
 
-Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete
+@dataclass(frozen=True)
+class Feedback:
+    """ "That helps" / "Not enough" under a "you said, we did" update. ``was`` is the choice the
+    person had when the buttons were drawn (``None``: none yet): it is kept only here, in their
+    own message, never in the database."""
+
+    posted_id: int
+    value: str  # "helps" or "not_enough"
+    was: str | None
+
+
+@dataclass(frozen=True)
+class TellMore:
+    """ "Tell us more" under an update."""
+
+    posted_id: int
+
+
+Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete | Feedback | TellMore
 
 # The fields, as the bot writes them. Numbers are ASCII digits ("²".isdigit() is true), short
 # enough for a SQLite integer; question ids and values are what survey validation allows.
@@ -68,6 +86,9 @@ _CODE = r"[A-Za-z0-9_-]{1,32}"  # invite codes, as a t.me/<bot>?start= link carr
 _SPECIAL = "|".join(re.escape(v) for v in (SKIPPED, PREFER_NOT, DONE))
 _VALUE = rf"{ID_PATTERN}|[0-9]{{1,2}}|{_SPECIAL}"
 _RSVP = "|".join(re.escape(r.value) for r in Rsvp)
+# Feedback values, one letter each on the wire ("-": no choice yet).
+_SHORT = {"helps": "h", "not_enough": "n"}
+_LONG = {short: value for value, short in _SHORT.items()}
 
 # One layout for every version so far: version 1 is the legacy layout under a leading "1", so
 # old buttons still on phones or in the outbox read as the same presses. A later version that
@@ -82,6 +103,11 @@ _LAYOUT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     ),
     (re.compile(rf"m:({_NUMBER}):({_RSVP})"), lambda m: MeetingReply(int(m[1]), Rsvp(m[2]))),
     (re.compile(r"d:(yes|no)"), lambda m: Delete(m[1] == "yes")),
+    (
+        re.compile(rf"f:({_NUMBER}):([hn]):([hn-])"),
+        lambda m: Feedback(int(m[1]), _LONG[m[2]], _LONG.get(m[3])),
+    ),
+    (re.compile(rf"t:({_NUMBER})"), lambda m: TellMore(int(m[1]))),
 ]
 
 
@@ -101,6 +127,10 @@ def encode(press: Press) -> str:
             fields = ["m", str(meeting_id), answer.value]
         case Delete(confirmed):
             fields = ["d", "yes" if confirmed else "no"]
+        case Feedback(posted_id, value, was):
+            fields = ["f", str(posted_id), _SHORT.get(value, "?"), _SHORT.get(was or "", "-")]
+        case TellMore(posted_id):
+            fields = ["t", str(posted_id)]
     data = VERSION + ":".join(fields)
     if decode(data) != press:
         raise ValueError(f"cannot be button data: {press!r}")

@@ -13,10 +13,12 @@ from bot.actions.button_data import (
     Answer,
     Decline,
     Delete,
+    Feedback,
     Join,
     MeetingReply,
     Press,
     StartCheckin,
+    TellMore,
     decode,
     encode,
 )
@@ -46,6 +48,10 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (MeetingReply(4, Rsvp.NO), "1m:4:no"),
     (Delete(confirmed=True), "1d:yes"),
     (Delete(confirmed=False), "1d:no"),
+    (Feedback(9, "helps", None), "1f:9:h:-"),
+    (Feedback(9, "not_enough", "helps"), "1f:9:n:h"),
+    (Feedback(BIGGEST_ID, "helps", "not_enough"), f"1f:{BIGGEST_ID}:h:n"),
+    (TellMore(9), "1t:9"),
 ]
 
 
@@ -129,6 +135,12 @@ REFUSED = [
     "C:1",
     "zzz",
     ":",
+    "1f:9:x:-",
+    "1f:9:h",
+    "1f:9:h:x",
+    "1f:-9:h:-",
+    "1t:",
+    "1t:9:9",
 ]
 
 
@@ -169,6 +181,9 @@ def test_decode_never_raises_on_random_data() -> None:
         Join("FORUM:1"),
         Join("A" * 33),
         Join("FORUM🙂"),
+        Feedback(1, "maybe", None),
+        Feedback(1, "helps", "perhaps"),
+        TellMore(-1),
     ],
 )
 def test_encode_refuses_data_it_could_not_read_back(press: Press) -> None:
