@@ -14,6 +14,7 @@ from storage.checkins import CheckinsMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
+from storage.results import ResultsMixin
 from storage.sqlite_base import SCHEMA_VERSION
 from storage.updates import UpdatesMixin
 
@@ -21,7 +22,14 @@ __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
 class SqliteStore(
-    ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, AuditMixin, UpdatesMixin, Store
+    ContactsMixin,
+    CheckinsMixin,
+    OutboxMixin,
+    PlansMixin,
+    AuditMixin,
+    ResultsMixin,
+    UpdatesMixin,
+    Store,
 ):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).
 
