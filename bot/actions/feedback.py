@@ -179,11 +179,6 @@ async def take_note(
                        [(message("tell_more_thanks"), [])])  # fmt: skip
 
 
-async def forget_note_wait(svc: Services, chat_id: int) -> None:
-    """/delete: no note is awaited from this person any more."""
-    await svc.store.drop_note_waits(svc.now(), [keys.note_link(svc.key, chat_id)])
-
-
 def card(posted: PostedUpdate) -> Text:
     """An update as /updates lists it."""
     return message(

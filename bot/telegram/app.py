@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram import buttons, handlers, meetings
+from bot.telegram import buttons, feedback, handlers, meetings
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
@@ -52,6 +52,7 @@ COMMANDS = [
     ("urgent", "Talk to someone right now"),
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
+    ("updates", "What changed because of what you said"),
     ("privacy", "What we keep and who sees it"),
     ("help", "What I can do"),
     ("stop", "Stop messages from me"),
@@ -96,6 +97,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
         ("meetings", meetings.on_meetings),
+        ("updates", feedback.on_updates),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

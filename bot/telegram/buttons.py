@@ -13,19 +13,22 @@ from bot.actions.button_data import (
     Answer,
     Decline,
     Delete,
+    Feedback,
     Join,
     MeetingReply,
     StartCheckin,
+    TellMore,
     decode,
 )
 from bot.services import Services
-from bot.telegram import conversation, meetings
+from bot.telegram import conversation, feedback, meetings
 from bot.telegram.context import services
 from bot.telegram.render import show
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Route a button press by its decoded kind: join, no thanks, start, answer, RSVP, delete."""
+    """Route a button press by its decoded kind: join, no thanks, start, answer, RSVP, delete,
+    feedback on an update, tell us more."""
     svc = services(context)
     query = update.callback_query
     assert query is not None and update.effective_user is not None
@@ -44,6 +47,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _answer(svc, update, query, answer)
         case MeetingReply() as reply_to_meeting:
             await meetings.on_rsvp(svc, update, query, reply_to_meeting)
+        case Feedback() as choice:
+            await feedback.on_feedback(svc, update, query, choice)
+        case TellMore(posted_id):
+            await feedback.on_tell_more(svc, update, posted_id)
         case None:
             await show(update, await people.refuse(svc, update_id, "button_expired"), zone)
 
