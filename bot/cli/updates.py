@@ -9,8 +9,8 @@ import click
 from bot.actions import updates
 from bot.actions.audit import COMMAND_LINE
 from bot.actions.updates import STATUSES, UpdatePlan, UpdateRequest
+from bot.cli import support
 from bot.cli.support import (
-    clock,
     confirm_reach,
     count,
     follow_delivery,
@@ -25,6 +25,7 @@ from flows.survey import SurveyError, load_surveys
 from storage.base import Store
 
 _STATUS = click.Choice(list(STATUSES), case_sensitive=False)
+# Times are read as ``support.clock()`` at each use, so tests can swap the clock in one place.
 
 
 @click.group()
@@ -34,7 +35,7 @@ def update() -> None:
 
 def _going(settings: Settings, plan: UpdatePlan) -> str:
     """When the messages really go: soon, or when quiet hours end."""
-    if plan.goes_at - clock() < 60:
+    if plan.goes_at - support.clock() < 60:
         return "within a few seconds"
     return f"at {local(settings, plan.goes_at)}, when quiet hours end"
 
@@ -95,7 +96,7 @@ def update_add(
         setup_fail(str(exc))
     request = UpdateRequest(checkin_ids, we_did, status, by, why, you_said, cohort)
     plan = with_store(
-        settings, lambda s: updates.plan_update(s, settings, surveys, request, clock())
+        settings, lambda s: updates.plan_update(s, settings, surveys, request, support.clock())
     )
     _preview(settings, plan)
     if dry_run:
@@ -105,8 +106,8 @@ def update_add(
 
     async def post(store: Store) -> tuple[int, int]:
         # Checked again as it is posted: a check-in may have been planned meanwhile.
-        fresh = await updates.plan_update(store, settings, surveys, request, clock())
-        posted = await updates.post(store, fresh, COMMAND_LINE, clock())
+        fresh = await updates.plan_update(store, settings, surveys, request, support.clock())
+        posted = await updates.post(store, fresh, COMMAND_LINE, support.clock())
         return posted.id, posted.sent_to
 
     posted_id, sent = with_store(settings, post)
@@ -121,7 +122,7 @@ def update_add(
 def update_list() -> None:
     """Every update, newest first, with its feedback (small counts hidden)."""
     settings = settings_or_exit()
-    rows = with_store(settings, lambda s: updates.listing(s, settings, clock()))
+    rows = with_store(settings, lambda s: updates.listing(s, settings, support.clock()))
     if not rows:
         click.echo("No updates yet. Post one with: youthvoice update add --checkin ID --we-did ...")
     for row in rows:
@@ -157,7 +158,7 @@ def update_status(posted_id: int, status: str, by: str | None, why: str | None) 
     changed = with_store(
         settings,
         lambda s: updates.change_status(
-            s, settings, posted_id, status, by, why, COMMAND_LINE, clock()
+            s, settings, posted_id, status, by, why, COMMAND_LINE, support.clock()
         ),
     )
     click.echo(f"Update {changed.id} is now: {updates.status_words(changed)}.")

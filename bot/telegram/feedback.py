@@ -6,15 +6,17 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.actions import feedback
 from bot.actions.button_data import Feedback
 from bot.actions.people import Shown
+from bot.runtime.delivery import Unknown
 from bot.services import Services
 from bot.telegram.context import services
 from bot.telegram.render import keyboard, reply, show
+from bot.telegram.sender import outcome_of
 from flows.messages import say
 from flows.texts import render_buttons
 
@@ -38,14 +40,13 @@ async def on_feedback(svc: Services, update: Update, query: CallbackQuery, press
     markup = keyboard(render_buttons(outcome.buttons, lang, svc.settings.zone))
     try:
         await query.edit_message_reply_markup(reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" in exc.message.lower():
+    except TelegramError as exc:
+        if isinstance(exc, BadRequest) and "not modified" in exc.message.lower():
             return  # the buttons already show this choice
+        if isinstance(outcome_of(exc), Unknown):  # no answer, or cut after it went
+            log.warning("feedback buttons perhaps not redrawn: %s", type(exc).__name__)
+            return
         await _not_saved(svc, update, outcome)
-    except (Forbidden, RetryAfter):
-        await _not_saved(svc, update, outcome)
-    except TelegramError as exc:  # a timeout or a cut connection: perhaps it was shown
-        log.warning("feedback buttons perhaps not redrawn: %s", type(exc).__name__)
 
 
 async def _not_saved(svc: Services, update: Update, outcome: feedback.Redraw) -> None:
