@@ -103,7 +103,7 @@ async def test_feedback_counts_changes_and_never_counts_twice(yvp: PlanHarness) 
 async def test_tell_us_more_is_kept_without_any_id(yvp: PlanHarness) -> None:
     """After "Tell us more" the next words are a note: a random id, the update, the words and
     the date; the wait for them is gone; worrying words bring support and are not kept."""
-    checkin_id, sam, alex, _ = await closed_checkin_for_north(yvp)
+    checkin_id, sam, _, _ = await closed_checkin_for_north(yvp)
     await post(yvp, checkin_id)
     await sam.next_reply()
     await sam.tap("Tell us more")
