@@ -18,17 +18,18 @@ from bot.actions.button_data import (
     MeetingReply,
     StartCheckin,
     TellMore,
+    WizardPress,
     decode,
 )
 from bot.services import Services
-from bot.telegram import conversation, feedback, meetings
+from bot.telegram import conversation, feedback, meetings, wizard
 from bot.telegram.context import services
 from bot.telegram.render import show
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Route a button press by its decoded kind: join, no thanks, start, answer, RSVP, delete,
-    feedback on an update, tell us more."""
+    feedback on an update, tell us more, a staff wizard's button."""
     svc = services(context)
     query = update.callback_query
     assert query is not None and update.effective_user is not None
@@ -51,6 +52,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await feedback.on_feedback(svc, update, query, choice)
         case TellMore(posted_id):
             await feedback.on_tell_more(svc, update, posted_id)
+        case WizardPress() as press:
+            await wizard.on_press(update, context, press)
         case None:
             await show(update, await people.refuse(svc, update_id, "button_expired"), zone)
 

@@ -19,6 +19,7 @@ from bot.actions.button_data import (
     Press,
     StartCheckin,
     TellMore,
+    WizardPress,
     decode,
     encode,
 )
@@ -52,6 +53,9 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (Feedback(9, "not_enough", "helps"), "1f:9:n:h"),
     (Feedback(BIGGEST_ID, "helps", "not_enough"), f"1f:{BIGGEST_ID}:h:n"),
     (TellMore(9), "1t:9"),
+    (WizardPress("checkin", "Ab3dE9", 1, "p", 0), "1w:checkin:Ab3dE9:1:p:0"),
+    (WizardPress("meeting", "zzzzzz", 999999, "f", 999), "1w:meeting:zzzzzz:999999:f:999"),
+    (WizardPress("yousaid", "A1b2C3", 12, "y"), "1w:yousaid:A1b2C3:12:y:0"),
 ]
 
 
@@ -141,6 +145,15 @@ REFUSED = [
     "1f:-9:h:-",
     "1t:",
     "1t:9:9",
+    "f:9:h:-",  # update buttons were never written without a version
+    "t:9",
+    "w:checkin:Ab3dE9:1:p:0",  # wizard buttons were never written without a version
+    "1w:checkin:Ab3dE9:1:q:0",  # no such action
+    "1w:checkin:Ab3dE:1:p:0",  # a token is 6 characters
+    "1w:checkin:Ab3dE9:1234567:p:0",
+    "1w:checkin:Ab3dE9:1:p:1000",
+    "1w:toolongname:Ab3dE9:1:p:0",
+    "1w:Checkin:Ab3dE9:1:p:0",
 ]
 
 
@@ -184,6 +197,9 @@ def test_decode_never_raises_on_random_data() -> None:
         Feedback(1, "maybe", None),
         Feedback(1, "helps", "perhaps"),
         TellMore(-1),
+        WizardPress("checkin", "short", 1, "p"),
+        WizardPress("checkin", "Ab3dE9", -1, "p"),
+        WizardPress("checkin", "Ab3dE9", 1, "z"),
     ],
 )
 def test_encode_refuses_data_it_could_not_read_back(press: Press) -> None:
