@@ -27,6 +27,7 @@ from bot.telegram import (
     newmeeting,
     staff,
     wizard,
+    yousaid,
 )
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
@@ -114,6 +115,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("updates", feedback.on_updates),
         ("newcheckin", newcheckin.on_newcheckin),
         ("newmeeting", newmeeting.on_newmeeting),
+        ("yousaid", yousaid.on_yousaid),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
