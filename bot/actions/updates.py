@@ -16,6 +16,7 @@ from bot.actions import audience, audit, plans
 from bot.actions.errors import ActionError
 from bot.actions.feedback import update_message
 from bot.settings import Settings
+from flows.redact import redact
 from flows.results import findings, summarise
 from flows.schedule import parse_date, release_time
 from flows.suppression import Hidden, suppress_partition, values
@@ -224,7 +225,8 @@ class UpdateLine:
     ("fewer than 5"), and whether it is a promise past its date."""
 
     posted: PostedUpdate
-    feedback: dict[str, str]  # "helps" / "not_enough" -> "12", "fewer than 5" or "hidden"
+    feedback: dict[str, str]  # "helps" / "not_enough" -> "12", "fewer than 5", "hidden"
+    # (0, or 5 or more, hidden so a small one cannot be worked out) or "not shown" (both)
     notes: str
     overdue: bool
 
@@ -236,8 +238,8 @@ def shown_feedback(counts: Mapping[str, int], sent_to: int, k: int) -> dict[str,
     total = max(sent_to, sum(kept.values()))
     unknown = {"no answer": values([(0, total - sum(kept.values()))])}
     hidden = suppress_partition(kept, k, total=total, extra=unknown)
-    if hidden is None:
-        return dict.fromkeys(kept, "hidden")
+    if hidden is None:  # no safe choice of cells: none is shown
+        return dict.fromkeys(kept, "not shown")
     return {v: _word(n, hidden.get(v), k) for v, n in kept.items()}
 
 
@@ -289,6 +291,22 @@ async def change_status(
     detail = f"update {posted_id} now {WORDS[status]}" + (f" by {due_on}" if due_on else "")
     await audit.record(store, who, "changed an update's status", detail, now)
     return changed
+
+
+async def notes(
+    store: Store, settings: Settings, posted_id: int, who: str, now: float
+) -> list[str] | None:
+    """The "Tell us more" notes on an update, redacted and shuffled, as free text is shown to
+    staff: only once there are at least K of them (``None`` before). Logged as viewed."""
+    if await store.posted_update(posted_id) is None:
+        raise ActionError("update", f"no update {posted_id}", unknown=True)
+    found = await store.notes(posted_id)
+    if len(found) < settings.min_group:
+        return None
+    said = [redact(text) for text in found]
+    random.SystemRandom().shuffle(said)
+    await audit.record(store, who, "read update notes", f"update {posted_id}", now)
+    return said
 
 
 async def answered(store: Store) -> dict[int, float]:

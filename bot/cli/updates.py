@@ -1,6 +1,7 @@
 """``youthvoice update``: "you said, we did" updates from the command line: post one (with a
 preview that says how many it reaches and when), list them with their feedback (small counts
-hidden), and change an update's status. Thin doors onto ``bot.actions.updates``."""
+hidden), read the "Tell us more" notes, and change an update's status. Thin doors onto
+``bot.actions.updates``."""
 
 from __future__ import annotations
 
@@ -162,3 +163,24 @@ def update_status(posted_id: int, status: str, by: str | None, why: str | None) 
         ),
     )
     click.echo(f"Update {changed.id} is now: {updates.status_words(changed)}.")
+
+
+@update.command("notes")
+@click.argument("posted_id", metavar="ID", type=int)
+def update_notes(posted_id: int) -> None:
+    """What young people wrote after "Tell us more", shuffled, with phone numbers, emails,
+    postcodes, @handles and links taken out; shown once there are enough to keep them
+    anonymous (YOUTHVOICE_MIN_GROUP)."""
+    settings = settings_or_exit()
+    found = with_store(
+        settings,
+        lambda s: updates.notes(s, settings, posted_id, COMMAND_LINE, support.clock()),
+    )
+    if found is None:
+        k = settings.min_group
+        click.echo(
+            f"Fewer than {k} notes on update {posted_id}: not shown yet, to keep them anonymous."
+        )
+        return
+    for text in found:
+        click.echo(f"- {text}")
