@@ -545,7 +545,8 @@ class UpdateStore(Protocol):
         ...
 
     async def unanswered_checkins(self, closed_by: float) -> list[Checkin]:
-        """Check-ins closed at or before ``closed_by`` that no update answers; oldest first."""
+        """Check-ins closed at or before ``closed_by`` that no update answers and that invited
+        someone (or whose invitations were not counted); oldest first."""
 
 
 class ResultsStore(Protocol):

@@ -243,6 +243,7 @@ class UpdatesMixin(SqliteBase, UpdateStore):
         sql = (
             f"SELECT {_CHECKIN_COLUMNS} FROM checkins c"
             " WHERE c.closes_at IS NOT NULL AND c.closes_at <= ?"
+            " AND coalesce(c.invited, 1) > 0"  # one that reached nobody owes nobody an update
             " AND NOT EXISTS (SELECT 1 FROM posted_update_checkins p WHERE p.checkin_id = c.id)"
             " ORDER BY c.closes_at, c.id"
         )

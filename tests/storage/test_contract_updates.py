@@ -131,6 +131,8 @@ async def test_promises_overdue_and_checkins_without_an_update(store: Store) -> 
     recent = await closed_checkin(store, a, NOW - DAY)
     open_one, _ = await store.open_checkin(NewCheckin("weekly", a, NOW, None), Audience(), INVITE)
     assert open_one is not None
+    empty = await store.add_cohort("Empty", "CODEE", TODAY)
+    await closed_checkin(store, empty.id, NOW - 50 * DAY)  # it invited nobody
     assert [c.id for c in await store.unanswered_checkins(NOW - 28 * DAY)] == [old.id]
     planned, _ = await store.post_update(
         update(old.id, status=UpdateStatus.PLANNED, due_on="2025-02-01"),
