@@ -143,7 +143,7 @@ ENGLISH: Mapping[str, str] = {
         "You said: {you_said}\n\n"
         "We did: {we_did}\n\n"
         "{status}\n\n"
-        "Does this help? Your answer is anonymous. You can change it."
+        "Does this help? Nobody can see what you pick, and you can change it any time."
     ),
     "update_done": "✅ Done.",
     "update_in_progress": "⏳ We're working on it.",

@@ -315,6 +315,28 @@ async def answered(store: Store) -> dict[int, float]:
     return await store.update_checkins()
 
 
+def answered_words(checkin: Checkin, first_update: float | None, now: float) -> str:
+    """Whether a check-in has an update, and how long after closing it came, in words:
+    "update 3 days after closing", "no update yet (closed 30 days ago)", "still open"."""
+    closes = checkin.closes_at
+    if first_update is not None:
+        if closes is None or first_update < closes:
+            return "update posted"
+        days = _days(first_update - closes)
+        return "update the day it closed" if days == "0 days" else f"update {days} after closing"
+    if closes is None or closes > now:
+        return "still open"
+    days = _days(now - closes)
+    if days == "0 days":
+        return "no update yet (closed today)"
+    return f"no update yet (closed {days} ago)"
+
+
+def _days(seconds: float) -> str:
+    days = int(seconds // 86400)
+    return f"{days} day{'' if days == 1 else 's'}"
+
+
 def preview(new: NewUpdate) -> PostedUpdate:
     """An update not posted yet, as it would read."""
     return PostedUpdate(0, new.you_said, new.we_did, new.status, new.checkin_ids,

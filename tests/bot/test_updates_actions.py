@@ -16,7 +16,7 @@ from bot.actions.errors import ActionError
 from bot.actions.updates import UpdateRequest
 from bot.services import Services
 from flows.survey import load_surveys
-from storage.base import Audience, NewCheckin
+from storage.base import Audience, Checkin, NewCheckin
 from storage.sqlite import SqliteStore
 from tests.conftest import clock_start, make_settings
 
@@ -163,3 +163,22 @@ async def test_feedback_presses_count_once_move_and_undo(svc: Services) -> None:
     # Chat 4 is in no cohort: the update was not for them, so their press counts nothing.
     assert await tap(4, "helps", None, 4) is not None
     assert await store.feedback_counts(posted.id) == {"helps": 1, "not_enough": 0}
+
+
+@pytest.mark.parametrize(
+    ("closes", "first", "words"),
+    [
+        (NOW - 3 * DAY, NOW, "update 3 days after closing"),
+        (NOW - 1 * DAY, NOW, "update 1 day after closing"),
+        (NOW - 3600, NOW, "update the day it closed"),
+        (NOW - 30 * DAY, None, "no update yet (closed 30 days ago)"),
+        (NOW - 3600, None, "no update yet (closed today)"),
+        (NOW + DAY, None, "still open"),
+        (None, None, "still open"),
+    ],
+)
+def test_the_list_of_checkins_says_whether_and_when_an_update_came(
+    closes: float | None, first: float | None, words: str
+) -> None:
+    checkin = Checkin(1, "weekly", None, NOW - 9 * DAY, closes)
+    assert updates.answered_words(checkin, first, NOW) == words
