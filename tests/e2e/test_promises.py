@@ -72,6 +72,7 @@ async def test_leads_are_reminded_weekly_until_they_act(yvp: PlanHarness) -> Non
 
 async def test_a_checkin_closed_four_weeks_with_no_update_is_raised(yvp: PlanHarness) -> None:
     lead = await lead_for(yvp)
+    await yvp.joined("Sam")  # a check-in that invited nobody owes nobody an update
     checkin = await yvp.open_checkin(closes_in=HOUR)
     yvp.clock.advance(3 * WEEK)
     await yvp.plan()
