@@ -41,6 +41,9 @@ FEW_ASKED = "fewer than {k} were asked it"
 FEW_ANSWERED = "fewer than {k} answered it"
 BRANCH_HIDDEN = "it follows an answer given by fewer than {k}, so its numbers are hidden too"
 NO_SAFE_TABLE = "its numbers would let a small group be worked out"
+# The most typed answers shown per question: a random sample of them beyond this (nobody reads
+# 30,000 answers in one go, and each is redacted first).
+MAX_TEXTS = 500
 
 
 class Checkin(Protocol):
@@ -94,7 +97,7 @@ class QuestionResult:
     base: int | None  # how many were asked it (answered + skipped); None when hidden
     cells: tuple[Cell, ...]  # option order, then prefer not to say, then skipped
     hidden_reason: str | None  # set when the whole question is hidden (then cells == ())
-    texts: tuple[str, ...] = ()  # free text: redacted and shuffled, only when safe to show
+    texts: tuple[str, ...] = ()  # free text: redacted, shuffled, at most MAX_TEXTS; when safe
 
 
 @dataclass(frozen=True)
@@ -274,16 +277,16 @@ def _question(
 def _texts(
     question: Question, cells: Sequence[Cell], texts: Sequence[str], rng: random.Random
 ) -> tuple[str, ...]:
-    """Free text, redacted and shuffled, only when how many wrote it is itself shown: a
-    list of three answers would tell that three people wrote (a hidden count)."""
+    """Free text, redacted and shuffled (a random ``MAX_TEXTS`` of them at most), only when
+    how many wrote it is itself shown: a list of three answers would tell that three people
+    wrote (a hidden count)."""
     if question.type is not QuestionType.TEXT:
         return ()
     answered = next((c for c in cells if c.value == ANSWERED), None)
     if answered is None or answered.count is None or not answered.count:
         return ()
-    said = [redact(t) for t in texts]
-    rng.shuffle(said)
-    return tuple(said)
+    chosen = rng.sample(list(texts), min(len(texts), MAX_TEXTS))
+    return tuple(redact(t) for t in chosen)
 
 
 def summarise(
@@ -346,7 +349,7 @@ def trend(
     """One question across check-ins, oldest first, each hidden exactly as in its own
     results (so putting views side by side gives nothing away)."""
     line: list[TrendPoint] = []
-    for survey, checkin, totals in sorted(points, key=lambda p: p[1].opens_at):
+    for survey, checkin, totals in sorted(points, key=lambda p: (p[1].opens_at, p[1].id)):
         results = summarise(survey, checkin, totals, {}, k, random.Random(0))
         asked = next((q for q in results.questions if q.question_id == question_id), None)
         if asked is None:

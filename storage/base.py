@@ -561,10 +561,11 @@ class ResultsStore(Protocol):
         ...
 
     async def typed_answers(
-        self, checkin_id: int, question_ids: Collection[str]
+        self, checkin_id: int, question_ids: Collection[str], limit: int | None = None
     ) -> dict[str, list[str]]:
         """The typed words given to these questions (not skipped, not prefer not to say), by
-        question; every question asked for has a list, perhaps empty."""
+        question, in a random order; at most ``limit`` per question (a random sample) when
+        given. Every question asked for has a list, perhaps empty."""
         ...
 
     async def checkins_asking(self, question_id: str) -> list[Checkin]:

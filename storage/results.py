@@ -31,53 +31,62 @@ def _marks(count: int) -> str:
 
 class ResultsMixin(SqliteBase, ResultsStore):
     async def answer_counts(self, checkin_id: int, typed: Collection[str] = ()) -> Totals:
-        # Grouped on the stored JSON, so a pick-several answer is one group per combination
-        # picked (a few hundred at most) and a typed answer is one group per question: the
-        # database does the counting, Python only spreads the few lists.
+        # Both groupings follow the answers_by_question index, so nothing is sorted: buttons
+        # by stored JSON (a pick-several answer is one group per combination picked, a few
+        # hundred at most; Python spreads them), typed words by question alone.
         typed = list(typed)
-        collapse = (
-            f"CASE WHEN question_id IN ({_marks(len(typed))}) AND value NOT IN (?, ?)"
-            " THEN ? ELSE value END"
-            if typed
-            else "value"
-        )
-        params = (*typed, *_NOT_TYPED, json.dumps(ANSWERED)) if typed else ()
+        marks = _marks(len(typed))
+        skip, pns = _NOT_TYPED
         async with self._tx("answer_counts", write=False) as db:
-            rows = await db.execute_fetchall(
-                f"SELECT question_id, {collapse} AS given, count(*) FROM answers"
-                " WHERE checkin_id = ? GROUP BY question_id, given",
-                (*params, checkin_id),
+            buttons = await db.execute_fetchall(
+                "SELECT question_id, value, count(*) FROM answers WHERE checkin_id = ?"
+                f" AND question_id NOT IN ({marks}) GROUP BY question_id, value",
+                (checkin_id, *typed),
             )
+            words = await db.execute_fetchall(
+                "SELECT question_id, sum(value = ?), sum(value = ?), count(*) FROM answers"
+                f" WHERE checkin_id = ? AND question_id IN ({marks}) GROUP BY question_id",
+                (skip, pns, checkin_id, *typed),
+            )
+            # In key order (response id first), so each response is met in one run: the
+            # index would need a sort. "+" keeps the planner off the index.
             found = await db.execute_fetchall(
                 "SELECT count(*) FROM (SELECT DISTINCT response_id FROM answers"
-                " WHERE checkin_id = ?)",
+                " WHERE +checkin_id = ?)",
                 (checkin_id,),
             )
-        counts: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+        counts: defaultdict[str, dict[str, int]] = defaultdict(dict)
         asked: defaultdict[str, int] = defaultdict(int)
-        for question_id, given, count in rows:
+        for question_id, given, count in buttons:
             asked[question_id] += count
             decoded = json.loads(given)
             for item in decoded if isinstance(decoded, list) else [decoded]:
-                counts[question_id][_item(item)] += count
+                value = _item(item)
+                counts[question_id][value] = counts[question_id].get(value, 0) + count
+        for question_id, skipped, rather_not, count in words:
+            asked[question_id] = count
+            given = {
+                ANSWERED: count - skipped - rather_not,
+                SKIPPED: skipped,
+                PREFER_NOT: rather_not,
+            }
+            counts[question_id] = {v: c for v, c in given.items() if c}
         responses = int(next(iter(found))[0])
-        return Totals(checkin_id, responses, {q: dict(c) for q, c in counts.items()}, dict(asked))
+        return Totals(checkin_id, responses, dict(counts), dict(asked))
 
     async def typed_answers(
-        self, checkin_id: int, question_ids: Collection[str]
+        self, checkin_id: int, question_ids: Collection[str], limit: int | None = None
     ) -> dict[str, list[str]]:
-        if not question_ids:
-            return {}
-        ids = list(question_ids)
-        rows = await self._all(
-            "typed_answers",
-            f"SELECT question_id, value FROM answers WHERE checkin_id = ?"
-            f" AND question_id IN ({_marks(len(ids))}) AND value NOT IN (?, ?)",
-            (checkin_id, *ids, *_NOT_TYPED),
+        said: dict[str, list[str]] = {}
+        sql = (
+            "SELECT value FROM answers WHERE checkin_id = ? AND question_id = ?"
+            " AND value NOT IN (?, ?) ORDER BY random() LIMIT ?"
         )
-        said: dict[str, list[str]] = {q: [] for q in ids}
-        for question_id, value in rows:
-            said[question_id].append(_item(json.loads(value)))
+        async with self._tx("typed_answers", write=False) as db:
+            for question_id in question_ids:
+                params = (checkin_id, question_id, *_NOT_TYPED, -1 if limit is None else limit)
+                rows = await db.execute_fetchall(sql, params)
+                said[question_id] = [_item(json.loads(value)) for (value,) in rows]
         return said
 
     async def checkins_asking(self, question_id: str) -> list[Checkin]:
@@ -88,9 +97,10 @@ class ResultsMixin(SqliteBase, ResultsStore):
         return [_checkin(row) for row in await self._all("checkins_asking", sql, (question_id,))]
 
     async def response_counts(self) -> dict[int, int]:
+        # Grouped by response id in key order first (no sort of every answer).
         sql = (
-            "SELECT checkin_id, count(*) FROM"
-            " (SELECT DISTINCT checkin_id, response_id FROM answers) GROUP BY checkin_id"
+            "SELECT checkin_id, count(*) FROM (SELECT response_id, min(checkin_id) AS checkin_id"
+            " FROM answers GROUP BY response_id) GROUP BY checkin_id"
         )
         return {int(c): int(n) for c, n in await self._all("response_counts", sql)}
 

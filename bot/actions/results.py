@@ -14,6 +14,7 @@ from bot.actions.errors import ActionError
 from bot.services import Services
 from flows.redact import redact
 from flows.results import (
+    MAX_TEXTS,
     CheckinResults,
     CheckinSummary,
     TrendPoint,
@@ -71,7 +72,9 @@ async def checkin_results(svc: Services, checkin_id: int, who: str) -> CheckinRe
     typed = _typed(survey)
     counts = await svc.store.answer_counts(checkin_id, typed)
     k = svc.settings.min_group
-    texts = await svc.store.typed_answers(checkin_id, typed) if counts.responses >= k else {}
+    texts = {}
+    if counts.responses >= k:
+        texts = await svc.store.typed_answers(checkin_id, typed, limit=MAX_TEXTS)
     results = summarise(survey, checkin, counts, texts, k, random.SystemRandom())
     await audit.record(svc.store, who, "viewed results", f"check-in {checkin_id}", svc.now())
     return results

@@ -117,10 +117,10 @@ async def _closed(store: Store, ids: Sequence[int], now: float) -> tuple[Checkin
     for checkin_id in dict.fromkeys(ids):
         checkin = await store.checkin(checkin_id)
         if checkin is None:
-            raise ActionError("checkin", f"no check-in {checkin_id}", unknown=True)
+            raise ActionError("checkins", f"no check-in {checkin_id}", unknown=True)
         if checkin.closes_at is None or checkin.closes_at > now:
             raise ActionError(
-                "checkin",
+                "checkins",
                 f"check-in {checkin_id} is still open; post an update on it after it closes",
             )
         found.append(checkin)
@@ -315,10 +315,10 @@ async def answered(store: Store) -> dict[int, float]:
     return await store.update_checkins()
 
 
-def answered_words(checkin: Checkin, first_update: float | None, now: float) -> str:
-    """Whether a check-in has an update, and how long after closing it came, in words:
-    "update 3 days after closing", "no update yet (closed 30 days ago)", "still open"."""
-    closes = checkin.closes_at
+def answered_words(closes: float | None, first_update: float | None, now: float) -> str:
+    """Whether a check-in (closing at ``closes``) has an update, and how long after closing
+    it came, in words: "update 3 days after closing", "no update yet (closed 30 days ago)",
+    "still open"."""
     if first_update is not None:
         if closes is None or first_update < closes:
             return "update posted"

@@ -90,14 +90,15 @@ def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
 OPTIONS = {"at": "--at", "every": "--every", "open_for": "--open-for"}
 OPTIONS |= {"remind_after": "--remind-after", "cohort": "--cohort", "title": "TITLE"}
 OPTIONS |= {"link": "--link", "where": "--where"}
-OPTIONS |= {"checkin": "--checkin", "we_did": "--we-did", "you_said": "--you-said"}
+OPTIONS |= {"checkins": "--checkin", "we_did": "--we-did", "you_said": "--you-said"}
 OPTIONS |= {"status": "--status", "by": "--by", "why": "--why"}
 HINTS = {
-    "checkin": "see: youthvoice results",
+    "checkins": "see: youthvoice results",
     "update": "see: youthvoice update list",
     "cohort": "see: youthvoice cohorts list",
     "schedule": "see: youthvoice schedules list",
     "meeting": "see: youthvoice meeting list",
+    "checkin": "see: youthvoice results",
 }
 
 

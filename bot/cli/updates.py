@@ -130,6 +130,13 @@ def update_list() -> None:
         click.echo(_line(settings, row))
 
 
+def update_lines(settings: Settings, rows: list[updates.UpdateLine]) -> list[str]:
+    """The updates answering one check-in, for ``youthvoice results CHECKIN``."""
+    if not rows:
+        return ["", "No update to young people on this check-in yet: youthvoice update add"]
+    return ["", "Updates to young people (you said, we did):", *(_line(settings, r) for r in rows)]
+
+
 def _line(settings: Settings, row: updates.UpdateLine) -> str:
     posted = row.posted
     about = (

@@ -25,6 +25,7 @@ from bot.telegram import (
     meetings,
     newcheckin,
     newmeeting,
+    results,
     staff,
     wizard,
     yousaid,
@@ -116,6 +117,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("newcheckin", newcheckin.on_newcheckin),
         ("newmeeting", newmeeting.on_newmeeting),
         ("yousaid", yousaid.on_yousaid),
+        ("checkins", results.on_checkins),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

@@ -28,7 +28,7 @@ from storage.base import Checkin
 
 LISTED = 8  # closed check-ins offered, newest first
 MAX_WORDS = 1000  # characters for each typed part
-_FIX = {"checkin": "checkins", "cohort": "cohort", "you_said": "you_said", "we_did": "we_did"}
+_FIX = {"checkins": "checkins", "cohort": "cohort", "you_said": "you_said", "we_did": "we_did"}
 _FIX |= {"status": "status", "by": "by", "why": "why"}
 _DATES = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future", "PREFER_DAY_OF_MONTH": "last"}
 _STATUSES = [

@@ -16,7 +16,7 @@ from bot.actions.errors import ActionError
 from bot.actions.updates import UpdateRequest
 from bot.services import Services
 from flows.survey import load_surveys
-from storage.base import Audience, Checkin, NewCheckin
+from storage.base import Audience, NewCheckin
 from storage.sqlite import SqliteStore
 from tests.conftest import clock_start, make_settings
 
@@ -62,8 +62,8 @@ async def plan(svc: Services, **given: object) -> updates.UpdatePlan:
 @pytest.mark.parametrize(
     ("given", "field", "words"),
     [
-        ({"checkin_ids": (9,)}, "checkin", "no check-in 9"),
-        ({"checkin_ids": (2,)}, "checkin", "still open"),
+        ({"checkin_ids": (9,)}, "checkins", "no check-in 9"),
+        ({"checkin_ids": (2,)}, "checkins", "still open"),
         ({"status": "planned"}, "by", "needs the date"),
         ({"status": "planned", "by": "2020-01-01"}, "by", "already passed"),
         ({"status": "planned", "by": "soon"}, "by", "YYYY-MM-DD"),
@@ -180,5 +180,4 @@ async def test_feedback_presses_count_once_move_and_undo(svc: Services) -> None:
 def test_the_list_of_checkins_says_whether_and_when_an_update_came(
     closes: float | None, first: float | None, words: str
 ) -> None:
-    checkin = Checkin(1, "weekly", None, NOW - 9 * DAY, closes)
-    assert updates.answered_words(checkin, first, NOW) == words
+    assert updates.answered_words(closes, first, NOW) == words
