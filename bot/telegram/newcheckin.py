@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -18,38 +17,19 @@ from bot.actions.plans import ONE_OFF_OPEN, CheckinPlan, CheckinRequest
 from bot.actions.roles import may_plan
 from bot.services import Services
 from bot.telegram import wizard
+from bot.telegram.planning import (
+    cohort_choices,
+    cohort_words,
+    people,
+    read_at,
+    shown_at,
+    when_words,
+)
 from bot.telegram.staff import staff_only
-from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Retry, Step, Wizard
-from flows.dates import read_when, show_when
+from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Step, Wizard
 
 # Where a use case's refusal sends the staff member back to, by the field it names.
 _FIX = {"at": "at", "every": "repeat", "open_for": "open_for", "remind_after": "remind"}
-
-
-def when_words(svc: Services, timestamp: float | None) -> str:
-    """A time for staff: "Thu 3 Dec, 6pm", with the year when it is not this year."""
-    if timestamp is None:
-        return "never"
-    zone = svc.settings.zone
-    return show_when(datetime.fromtimestamp(timestamp, zone), zone, svc.now())
-
-
-def people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
-
-
-async def cohort_choices(svc: Services) -> list[Choice]:
-    """Everyone, then each cohort by name."""
-    cohorts = await svc.store.cohorts()
-    return [Choice("Everyone who joined", None), *(Choice(c.name, c.id) for c in cohorts)]
-
-
-async def cohort_words(svc: Services, cohort_id: int | None) -> str:
-    """Who a cohort choice means, with how many it reaches now."""
-    reach = await plans.reach(svc.store, cohort_id)
-    names = {c.id: c.name for c in await svc.store.cohorts()}
-    who = names.get(cohort_id, "everyone who joined") if cohort_id is not None else "everyone"
-    return f"{who} ({people(reach)} now)"
 
 
 async def _ask_survey(svc: Services, answers: Answers) -> Prompt:
@@ -73,13 +53,6 @@ async def _ask_at(svc: Services, answers: Answers) -> Prompt:
         "📅 Type the date and time it opens, like 'tomorrow 6pm', 'mon 18:00', '3/12 18:00' "
         "(day/month) or '2026-12-03 18:00'."
     )
-
-
-def read_at(text: str, svc: Services, answers: Answers) -> datetime:
-    try:
-        return read_when(text, svc.settings.zone, svc.now())
-    except ValueError as exc:
-        raise Retry(str(exc)) from None
 
 
 async def _ask_repeat(svc: Services, answers: Answers) -> Prompt:
@@ -188,11 +161,6 @@ async def _finish(svc: Services, answers: Answers, user_id: int) -> str:
     created, queued = await plans.open_now(svc.store, plan, cohort_id, who, svc.now())
     invitations = f"{queued} invitation{'' if queued == 1 else 's'}"
     return f"Check-in {created.id} is open: {invitations} queued, going {_going(svc, plan)}."
-
-
-def shown_at(svc: Services, value: Any) -> str:
-    """A typed date read back: "Thu 3 Dec, 6pm" (the year too when not this year)."""
-    return when_words(svc, value.timestamp()) if isinstance(value, datetime) else str(value)
 
 
 NEW_CHECKIN = wizard.register(

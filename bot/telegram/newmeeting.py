@@ -14,8 +14,8 @@ from bot.actions.meetings import Clock
 from bot.actions.roles import may_plan
 from bot.services import Services
 from bot.telegram import wizard
-from bot.telegram.newcheckin import cohort_choices, cohort_words, people, read_at, shown_at
-from bot.telegram.newcheckin import when_words as at
+from bot.telegram.planning import cohort_choices, cohort_words, people, read_at, shown_at
+from bot.telegram.planning import when_words as at
 from bot.telegram.staff import staff_only
 from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Retry, Step, Wizard
 from storage.base import Meeting

@@ -7,20 +7,28 @@ State is kept per staff member in memory (``WizardSessions``) and forgotten afte
 simply started again. Button data goes through ``bot.actions.button_data`` (``WizardPress``):
 the buttons carry a run token, a turn and an index into choices kept here, never the values.
 
-Making one: define the steps and ``Wizard(name, command, steps, preview, finish)``, then call
-``await start(update, context, wizard)`` from the command's handler (after the role check,
-``bot/telegram/staff.py``). ``app.py`` routes presses (``on_press``) and the staff member's
-messages while a wizard runs (``on_message``) here.
+Making one (``newmeeting.py`` is a short example; tests/e2e/test_staff_wizard.py another)::
+
+    async def ask_status(svc, answers):            # buttons; ``multi=True`` for ticks + Done
+        return Prompt("What's the status?", [Choice("Done", "done"), Choice("Planned", "planned")])
+
+    def read_text(text, svc, answers):             # typed words; raise Retry("why") to re-ask
+        return text.strip()
+
+    UPDATE = register(Wizard("yousaid", "yousaid", (Step("status", "status", ask_status),
+        Step("we_did", "what was done", ask_we_did, read=read_text)), preview, finish))
+
+    @staff_only(may_see_results)
+    async def on_yousaid(update, context): await start(update, context, UPDATE)
+
+``preview(svc, answers)`` and ``finish(svc, answers, user_id)`` return words; either may raise
+``Refused("step_name", "why")``, which offers a button back to that step. ``app.py`` routes
+presses (``on_press``) and a staff member's messages while a wizard runs (``on_message``) here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import secrets
-import string
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -29,127 +37,41 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.actions import people
 from bot.actions.button_data import WizardPress, encode
 from bot.actions.roles import Role
-from bot.services import Services
 from bot.telegram import staff
 from bot.telegram.context import services
 from bot.telegram.render import show
+from bot.telegram.wizard_steps import (
+    EXPIRY,
+    Answers,
+    Choice,
+    Prompt,
+    Refused,
+    Retry,
+    Session,
+    Step,
+    Wizard,
+    WizardSessions,
+    known,
+    register,
+)
 
-Answers = dict[str, Any]
-EXPIRY = 30 * 60.0  # seconds without a tap before a wizard is put away
-_TOKEN_ALPHABET = string.ascii_letters + string.digits
-
-
-class Retry(Exception):
-    """Typed words a step cannot use; ``str()`` says why, kindly, and the step is asked again."""
-
-
-class Refused(Exception):
-    """The preview or the final step cannot go ahead as planned: ``str()`` says why in plain
-    words, and ``step`` names the step to change (a button goes straight back to it)."""
-
-    def __init__(self, step: str, words: str) -> None:
-        super().__init__(words)
-        self.step = step
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A button: its label, and the value the step's answer takes when it is pressed."""
-
-    label: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """What a step shows: its words and its buttons. ``multi``: the buttons toggle (ticked
-    ones make a list) and a Done button moves on."""
-
-    text: str
-    choices: Sequence[Choice] = ()
-    multi: bool = False
-
-
-@dataclass(frozen=True)
-class Step:
-    """One question. ``ask`` builds its prompt from the answers so far. With ``read``, typed
-    words are accepted too: it returns the value or raises ``Retry``. ``shown`` writes a
-    typed value back for the staff member ("Thu 3 Dec, 6pm"); ``when`` skips the step if
-    false."""
-
-    name: str
-    label: str
-    ask: Callable[[Services, Answers], Awaitable[Prompt]]
-    read: Callable[[str, Services, Answers], Any] | None = None
-    shown: Callable[[Services, Any], str] = lambda svc, value: str(value)
-    when: Callable[[Answers], bool] | None = None
-
-
-@dataclass(frozen=True)
-class Wizard:
-    """A guided flow. ``name`` (a-z, at most 8) goes in button data; ``command`` is how to
-    start it again. ``preview`` says what will happen, ``finish`` does it and says what was
-    done (``int``: the staff member's Telegram id, for the audit log); either may raise
-    ``Refused``."""
-
-    name: str
-    command: str
-    steps: tuple[Step, ...]
-    preview: Callable[[Services, Answers], Awaitable[str]]
-    finish: Callable[[Services, Answers, int], Awaitable[str]]
-    confirm_label: str = "✅ Confirm"
-
-
-@dataclass
-class Session:
-    """One staff member's run of a wizard. ``path`` holds the indexes of the steps shown, the
-    current one last (``len(steps)`` is the preview); ``offered`` the current buttons."""
-
-    wizard: Wizard
-    token: str
-    touched: float
-    answers: Answers = field(default_factory=dict)
-    path: list[int] = field(default_factory=list)
-    turn: int = 0
-    offered: list[Choice] = field(default_factory=list)
-    multi: bool = False
-    ticked: set[int] = field(default_factory=set)
-
-    @property
-    def at(self) -> int:
-        return self.path[-1]
-
-    @property
-    def step(self) -> Step | None:
-        """The step being asked, or None at the preview."""
-        steps = self.wizard.steps
-        return steps[self.at] if self.at < len(steps) else None
-
-
-class WizardSessions:
-    """Every running wizard, by staff member's Telegram id, in memory only."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.clock = clock
-        self._running: dict[int, Session] = {}
-
-    def begin(self, user_id: int, wizard: Wizard) -> Session:
-        token = "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(6))
-        self._running[user_id] = Session(wizard, token, self.clock())
-        return self._running[user_id]
-
-    def get(self, user_id: int) -> Session | None:
-        """The staff member's wizard, unless it was put away for going unused."""
-        session = self._running.get(user_id)
-        if session is not None and self.clock() - session.touched > EXPIRY:
-            del self._running[user_id]
-            return None
-        if session is not None:
-            session.touched = self.clock()
-        return session
-
-    def end(self, user_id: int) -> None:
-        self._running.pop(user_id, None)
+__all__ = [
+    "EXPIRY",
+    "Answers",
+    "Choice",
+    "Prompt",
+    "Refused",
+    "Retry",
+    "Session",
+    "Step",
+    "Wizard",
+    "WizardSessions",
+    "on_message",
+    "on_press",
+    "register",
+    "sessions",
+    "start",
+]
 
 
 def sessions(context: ContextTypes.DEFAULT_TYPE) -> WizardSessions:
@@ -163,6 +85,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE, wizard: Wiza
     """Begin ``wizard`` for this staff member (putting away any other they had running)."""
     assert update.effective_user is not None
     session = sessions(context).begin(update.effective_user.id, wizard)
+    session.fresh(update)
     await _advance(update, context, session, after=-1)
 
 
@@ -181,6 +104,8 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Wi
         await query.answer()
         await _strip(update)
         await _say(update, _stale_words(press.wizard))
+        return
+    if not session.fresh(update):
         return
     if press.turn != session.turn:
         await query.answer("That button is on an older message: please use the newest one.")
@@ -263,6 +188,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     session = sessions(context).get(user.id)
     if session is None:
         return
+    if not session.fresh(update):
+        raise ApplicationHandlerStop
     text = message.text
     if update.edited_message is not None:
         await _say(update, "Editing a message doesn't change an answer here: send it again.")
@@ -368,26 +295,12 @@ def _keyboard(session: Session, confirm: bool = False, fix: bool = False) -> Inl
 
 
 def _stale_words(wizard_name: str) -> str:
-    command = next((w.command for w in _known() if w.name == wizard_name), None)
+    command = next((w.command for w in known() if w.name == wizard_name), None)
     again = f" To start again: /{command}" if command else ""
     return (
-        "That button is from a plan that's finished or was put away (after 30 minutes "
-        f"without a tap, or a restart). Nothing was changed.{again}"
+        "That button is from a plan that's finished or was put away (after "
+        f"{EXPIRY / 60:.0f} minutes without a tap, or a restart). Nothing was changed.{again}"
     )
-
-
-_REGISTRY: list[Wizard] = []
-
-
-def register(wizard: Wizard) -> Wizard:
-    """Make a wizard known, so a stale button of it can say which command starts it again."""
-    if wizard not in _REGISTRY:
-        _REGISTRY.append(wizard)
-    return wizard
-
-
-def _known() -> Sequence[Wizard]:
-    return _REGISTRY
 
 
 async def _say(update: Update, words: str, markup: InlineKeyboardMarkup | None = None) -> None:

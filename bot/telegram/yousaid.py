@@ -20,7 +20,7 @@ from bot.actions.roles import may_see_results
 from bot.actions.updates import UpdatePlan, UpdateRequest
 from bot.services import Services
 from bot.telegram import wizard
-from bot.telegram.newcheckin import cohort_choices, cohort_words, people, when_words
+from bot.telegram.planning import cohort_choices, cohort_words, people, when_words
 from bot.telegram.staff import staff_only
 from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Retry, Step, Wizard
 from flows.schedule import format_date

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from flows.schedule import format_local
-from tests.conftest import StaffBot, db_rows
+from tests.conftest import StaffBot, db_rows, last_update_id
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -89,3 +89,22 @@ async def test_typed_mistakes_are_asked_again_kindly(staff_bot: StaffBot) -> Non
     assert "'Forum night'" in preview.text  # the edit changed nothing
     assert "Where: https://meet.example.org/forum" in preview.text
     assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM meetings") == [(0,)]
+
+
+async def test_updates_telegram_sends_twice_change_nothing(staff_bot: StaffBot) -> None:
+    """A typed answer or a press delivered again is not taken as the next step's answer."""
+    yv, wren = staff_bot.yv, staff_bot.worker
+    await wren.send("/newmeeting")
+    await wren.next_reply()
+    await wren.send("Forum night")
+    await wren.next_reply()
+    yv.emu.repeat_update(last_update_id(yv.emu))
+    await wren.send("tomorrow 6pm")
+    assert (await wren.next_reply()).text.startswith("✔ Date and time:"), wren.transcript()
+    await wren.tap("Not decided yet")
+    await wren.replies(2)
+    yv.emu.repeat_update(last_update_id(yv.emu))
+    await wren.tap("Everyone who joined")
+    _, preview = await wren.replies(2)
+    assert "Where: not decided yet" in preview.text
+    await wren.assert_no_reply()
