@@ -76,3 +76,35 @@ async def test_young_people_and_workers_cannot_post_updates(staff_bot: StaffBot)
         await person.send("/yousaid")
         assert (await person.next_reply()).text == say("help", "en"), person.transcript()
     assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM posted_updates") == [(0,)]
+
+
+async def test_a_theme_for_a_group_that_could_not_be_done(staff_bot: StaffBot) -> None:
+    """No check-in: a theme for one cohort, written by the lead, "couldn't do it" with why;
+    Back returns to the step before; only that cohort gets it."""
+    yv, lee = staff_bot.yv, staff_bot.lead
+    forum = await yv.cohort("North forum")
+    sam = await yv.joined("Sam", forum.invite_code)
+    alex = await yv.joined("Alex")
+    await lee.send("/yousaid")
+    assert "No check-in has closed yet" in (await lee.next_reply()).text
+    assert "Who is it for?" in await tap_on(lee, "A theme, not about one check-in")
+    asked = await tap_on(lee, "North forum")
+    assert "type what young people told you" in asked
+    await lee.send("   ")
+    assert "That's empty" in (await lee.next_reply()).text
+    await lee.send("You said the youth club closes too early")
+    assert "We did" in (await lee.next_reply()).text
+    await lee.send("We asked to keep it open later")
+    await lee.next_reply()
+    assert "Why couldn't it be done?" in await tap_on(lee, "😔 Couldn't do it")
+    assert "Where does it stand?" in await tap_on(lee, "⬅ Back")
+    await tap_on(lee, "😔 Couldn't do it")
+    await lee.send("The building closes at 8")
+    preview = await lee.next_reply()
+    assert "Status: couldn't: The building closes at 8" in preview.text, lee.transcript()
+    assert "For: North forum (1 person now)" in preview.text
+    await lee.tap("✅ Send it")
+    await lee.replies(2)
+    got = await sam.next_reply()
+    assert "😔 We couldn't do it. This is why: The building closes at 8" in got.text
+    await alex.assert_no_reply()

@@ -160,3 +160,22 @@ async def test_a_redraw_telegram_refuses_moves_the_count_back(yvp: PlanHarness) 
     assert (await sam.next_reply()).button_texts[0] == "✓ That helps"
     await settle(sam)
     assert await counts(yvp) == {"helps": 1, "not_enough": 0}
+
+
+async def test_tell_us_more_too_long_and_delete(yvp: PlanHarness) -> None:
+    """Words too long are refused kindly and the wait goes on; /delete ends the wait."""
+    checkin_id, sam, _, _ = await closed_checkin_for_north(yvp)
+    await post(yvp, checkin_id)
+    await sam.next_reply()
+    await sam.tap("Tell us more")
+    await sam.next_reply()
+    await sam.send("x" * 1001)
+    assert "1000 characters" in (await sam.next_reply()).text
+    database = yvp.settings.database
+    assert len(db_rows(database, "SELECT * FROM update_notes_waiting")) == 1
+    await sam.send("/delete")
+    await sam.next_reply()
+    await sam.tap("Yes, delete me")
+    await sam.replies(2)
+    assert db_rows(database, "SELECT * FROM update_notes_waiting") == []
+    assert db_rows(database, "SELECT * FROM update_notes") == []
