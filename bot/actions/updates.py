@@ -67,6 +67,7 @@ class UpdatePlan:
     reach: int
     goes_at: float
     suggested: bool
+    others: tuple[str, ...] = ()  # other findings the lead could use instead
 
 
 def status_of(word: str) -> UpdateStatus:
@@ -127,11 +128,11 @@ async def _closed(store: Store, ids: Sequence[int], now: float) -> tuple[Checkin
     return tuple(found)
 
 
-async def suggest(
+async def suggestions(
     store: Store, surveys: Mapping[str, Survey], k: int, checkins: Sequence[Checkin]
-) -> str | None:
-    """ "You said" in plain words from the check-ins' results: the biggest finding of each
-    (two at most), from figures that pass suppression only; ``None`` when none can be shown."""
+) -> list[str]:
+    """Things young people said, in plain words, from the check-ins' results: the biggest
+    findings first (up to 3 a check-in, 5 in all), from figures that pass suppression only."""
     said: list[str] = []
     for checkin in checkins:
         survey = surveys.get(checkin.survey_id)
@@ -141,10 +142,16 @@ async def suggest(
         counts = await store.answer_counts(checkin.id, typed)
         # No typed words are needed: findings come from counts only.
         results = summarise(survey, checkin, counts, {}, k, random.Random(0))
-        said += findings(results, limit=1)
-    if not said:
-        return None
-    return ". ".join(said[:2]) + "."
+        said += [f"{sentence}." for sentence in findings(results, limit=3)]
+    return list(dict.fromkeys(said))[:5]
+
+
+async def suggest(
+    store: Store, surveys: Mapping[str, Survey], k: int, checkins: Sequence[Checkin]
+) -> str | None:
+    """The suggested "you said": the biggest finding (``None`` when none can be shown)."""
+    found = await suggestions(store, surveys, k, checkins)
+    return found[0] if found else None
 
 
 def _fits(new: NewUpdate, zone: ZoneInfo) -> None:
@@ -180,25 +187,27 @@ async def plan_update(
         )
     cohort_id = await plans.find_cohort(store, request.cohort)
     suggested = request.you_said is None
+    found = await suggestions(store, surveys, settings.min_group, checkins) if suggested else []
     if request.you_said is not None:
         you_said = _words("you_said", request.you_said, "what young people said")
     elif not checkins:
         raise ActionError("you_said", "an update with no check-in needs what young people said")
+    elif not found:
+        raise ActionError(
+            "you_said",
+            "no figures from these check-ins can be shown yet (too few answers); "
+            "write what young people said yourself",
+        )
     else:
-        found = await suggest(store, surveys, settings.min_group, checkins)
-        if found is None:
-            raise ActionError(
-                "you_said",
-                "no figures from these check-ins can be shown yet (too few answers); "
-                "write what young people said yourself",
-            )
-        you_said = found
+        you_said = found[0]
     new = NewUpdate(you_said, we_did, status, tuple(c.id for c in checkins), cohort_id, due_on, why)
     _fits(new, settings.zone)
     audiences = tuple(audience.of_update(checkins, cohort_id))
     reach = await store.count_reach(audiences)
     goes = release_time(datetime.fromtimestamp(now, settings.zone), settings.quiet, settings.zone)
-    return UpdatePlan(new, checkins, audiences, reach, goes.timestamp(), suggested)
+    return UpdatePlan(
+        new, checkins, audiences, reach, goes.timestamp(), suggested, tuple(found[1:])
+    )
 
 
 def _about(posted: PostedUpdate) -> str:
@@ -229,6 +238,19 @@ class UpdateLine:
     # (0, or 5 or more, hidden so a small one cannot be worked out) or "not shown" (both)
     notes: str
     overdue: bool
+
+
+def summary(row: UpdateLine) -> list[str]:
+    """An update as plain lines for staff at any door (results, exports, Telegram): what was
+    said and done, where it stands, and its feedback with small counts hidden."""
+    posted, late = row.posted, " (past its date: follow it up)" if row.overdue else ""
+    return [
+        f"You said: {posted.you_said}",
+        f"We did: {posted.we_did}",
+        f"Status: {status_words(posted)}{late}",
+        f"Sent to {posted.sent_to}; that helps {row.feedback['helps']}, "
+        f"not enough {row.feedback['not_enough']}; notes {row.notes}",
+    ]
 
 
 def shown_feedback(counts: Mapping[str, int], sent_to: int, k: int) -> dict[str, str]:

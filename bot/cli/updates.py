@@ -45,6 +45,10 @@ def _preview(settings: Settings, plan: UpdatePlan) -> None:
     new = plan.new
     said = " (suggested from the results; change it with --you-said)" if plan.suggested else ""
     click.echo(f"You said{said}: {new.you_said}")
+    if plan.others:
+        click.echo("Other findings you could use instead (with --you-said):")
+        for other in plan.others:
+            click.echo(f"  - {other}")
     click.echo(f"We did: {new.we_did}")
     click.echo(f"Status: {updates.status_words(updates.preview(new))}")
     if plan.checkins:
@@ -144,15 +148,8 @@ def _line(settings: Settings, row: updates.UpdateLine) -> str:
         if posted.checkin_ids
         else "theme"
     )
-    late = "  PAST ITS DATE: follow it up" if row.overdue else ""
-    return (
-        f"{posted.id:>4}  {local(settings, posted.posted_at)}  {about}  "
-        f"{updates.status_words(posted)}{late}\n"
-        f"      You said: {posted.you_said}\n"
-        f"      We did: {posted.we_did}\n"
-        f"      sent to {posted.sent_to}; that helps {row.feedback['helps']}, "
-        f"not enough {row.feedback['not_enough']}; notes {row.notes}"
-    )
+    lines = [f"{posted.id:>4}  {local(settings, posted.posted_at)}  {about}"]
+    return "\n".join(lines + [f"      {line}" for line in updates.summary(row)])
 
 
 @update.command("status")

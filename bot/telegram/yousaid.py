@@ -82,15 +82,16 @@ async def _ask_cohort(svc: Services, answers: Answers) -> Prompt:
 
 async def _ask_you_said(svc: Services, answers: Answers) -> Prompt:
     checkins = [c for i in answers.get("checkins") or [] if (c := await svc.store.checkin(i))]
-    found = await updates.suggest(svc.store, svc.surveys, svc.settings.min_group, checkins)
-    if found is None:
-        return Prompt(
-            "💬 You said: type what young people told you, in plain words (no figure from "
-            "the results can be shown yet)."
-        )
+    found = await updates.suggestions(svc.store, svc.surveys, svc.settings.min_group, checkins)
+    if not found:
+        words = "type what young people told you, in plain words"
+        if checkins:
+            words += " (no figure from the results can be shown yet)"
+        return Prompt(f"💬 You said: {words}.")
+    listed = "\n".join(f"{n}. {sentence}" for n, sentence in enumerate(found, start=1))
     return Prompt(
-        f"💬 You said. From the results:\n\n{found}\n\nUse this, or type your own words.",
-        [Choice("✅ Use this", found)],
+        f"💬 You said. From the results:\n\n{listed}\n\nChoose one, or type your own words.",
+        [Choice(f"✅ Use {n}", sentence) for n, sentence in enumerate(found, start=1)],
     )
 
 

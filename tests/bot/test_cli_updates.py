@@ -89,8 +89,8 @@ def test_list_hides_small_counts_and_posting_is_audited(env: dict[str, str]) -> 
 
     asyncio.run(press())
     listed = run(env, "update", "list").output
-    assert "that helps 7, not enough fewer than 5" in listed, listed
-    assert "You said: Money is tight" in listed and "sent to 12" in listed
+    assert "Sent to 12; that helps 7, not enough fewer than 5; notes 0" in listed, listed
+    assert "You said: Money is tight" in listed and "Status: done" in listed
     audit = run(env, "audit").output
     assert "command line  posted an update: update 1 on check-ins 1 (done), 12 sent" in audit
 

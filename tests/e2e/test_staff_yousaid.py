@@ -45,7 +45,7 @@ async def test_a_lead_posts_an_update_to_everyone_the_checkin_was_for(staff_bot:
     asked = await tap_on(lee, "Done ✔")
     assert "From the results" in asked, lee.transcript()
     assert '7 in 10 of you said "It\'s tight"' in asked, lee.transcript()
-    assert "We did" in await tap_on(lee, "✅ Use this")
+    assert "We did" in await tap_on(lee, "✅ Use 1")
     await lee.send("We asked the council for a bigger grant")
     assert "Where does it stand?" in (await lee.next_reply()).text
     assert "By when?" in await tap_on(lee, "📅 Planned, by a date")
@@ -89,7 +89,7 @@ async def test_a_theme_for_a_group_that_could_not_be_done(staff_bot: StaffBot) -
     assert "No check-in has closed yet" in (await lee.next_reply()).text
     assert "Who is it for?" in await tap_on(lee, "A theme, not about one check-in")
     asked = await tap_on(lee, "North forum")
-    assert "type what young people told you" in asked
+    assert asked.startswith("💬 You said: type what young people told you")
     await lee.send("   ")
     assert "That's empty" in (await lee.next_reply()).text
     await lee.send("You said the youth club closes too early")
