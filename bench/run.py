@@ -1,6 +1,6 @@
 """Run the Youth Voice benchmarks and print one table: target, measured, PASS or MISS.
 
-    python bench/run.py                 # all six, full size (about 9 minutes)
+    python bench/run.py                 # all seven, full size (about 9 minutes)
     python bench/run.py --quick         # smaller and faster (about 5 minutes)
     python bench/run.py --only outbox   # one benchmark (repeat --only for more)
 

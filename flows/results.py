@@ -335,12 +335,23 @@ def findings(results: CheckinResults, limit: int = 3) -> list[str]:
         )
         if top is None or top.percent is None or round(top.percent / 10) < 1:
             continue
-        tenths = round(top.percent / 10)
-        share = "All of you" if tenths == 10 else f"{tenths} in 10 of you"
-        verb = "picked" if question.kind == QuestionType.MULTI.value else "said"
-        found.append((top.percent, f'{share} {verb} "{top.label}" to "{question.text}"'))
+        found.append((top.percent, _finding(top, question)))
     found.sort(key=lambda item: -item[0])
     return [sentence for _, sentence in found[:limit]]
+
+
+def _share(percent: float) -> str:
+    """A share in words a young person reads easily: "7 in 10 of you", "All of you"."""
+    if percent == 100:
+        return "All of you"
+    tenths = round(percent / 10)
+    return "Almost all of you" if tenths == 10 else f"{tenths} in 10 of you"
+
+
+def _finding(cell: Cell, question: QuestionResult) -> str:
+    if question.kind == QuestionType.MULTI.value:
+        return f'{_share(cell.percent or 0.0)} picked "{cell.label}" for "{question.text}"'
+    return f'{_share(cell.percent or 0.0)} said "{cell.label}" to "{question.text}"'
 
 
 def trend(

@@ -26,6 +26,10 @@ class Hidden(StrEnum):
     PROTECTS = "protects"
 
 
+# Whether a choice of hidden cells would let one of them be worked out.
+_Check = Callable[[Mapping[str, Hidden]], bool]
+
+
 def values(spans: Iterable[Span]) -> Values:
     """The spans sorted, empty ones dropped, touching ones merged."""
     merged: list[Span] = []
@@ -99,9 +103,6 @@ def pinned(ranges: Mapping[str, Values]) -> bool:
     return any(size(r) <= 1 for r in ranges.values())
 
 
-_Check = Callable[[Mapping[str, "Hidden"]], bool]
-
-
 def _cheapest(counts: Mapping[str, int], hidden: Mapping[str, Hidden]) -> list[str]:
     """Shown cells in the order to hide them: the smallest counts first (they lose least)."""
     return [name for _, name in sorted((c, n) for n, c in counts.items() if n not in hidden)]
@@ -118,12 +119,14 @@ def suppress_partition(
     extra: Mapping[str, Values] | None = None,
 ) -> dict[str, Hidden] | None:
     """The cells to hide in a table whose cells add up to a known total (by default their
-    sum): counts from 1 to K-1, then the fewest others so that no hidden count can be worked
-    out. ``extra`` are parts of the total never shown, with what a reader could tell of them
-    (they may be worked out). ``None``: no choice of cells is safe; hide the whole question."""
+    sum): counts from 1 to K-1, then a few others, the smallest that will do, so that no
+    hidden count can be worked out. ``extra`` are parts of the total never shown, with what a
+    reader could tell of them (they may be worked out). ``None``: no choice of cells is safe;
+    hide the whole question."""
     whole = sum(counts.values()) if total is None else total
     more = extra or {}
-    return _suppress(counts, k, lambda h: _partition_pinned(counts, h, k, whole, more))
+    small = {n: Hidden.SMALL for n, c in counts.items() if 0 < c < k}
+    return _suppress(counts, small, lambda h: _partition_pinned(counts, h, k, whole, more))
 
 
 def _partition_pinned(
@@ -143,8 +146,9 @@ def _partition_pinned(
 
 def suppress_options(counts: Mapping[str, int], answered: int, k: int) -> dict[str, Hidden] | None:
     """The options to hide in a pick-several question: counts from 1 to K-1, counts whose
-    complement (answered but did not pick it) is from 1 to K-1, then the fewest others so
-    that no hidden count can be worked out. ``None``: hide the whole question."""
+    complement (answered but did not pick it) is from 1 to K-1, then a few others, the
+    smallest that will do, so that no hidden count can be worked out. ``None``: hide the
+    whole question."""
     first = {n: Hidden.SMALL for n, c in counts.items() if 0 < c < k}
     first |= {
         n: Hidden.PROTECTS for n, c in counts.items() if n not in first and 0 < answered - c < k
@@ -156,20 +160,16 @@ def suppress_options(counts: Mapping[str, int], answered: int, k: int) -> dict[s
         shown = {n: c for n, c in counts.items() if n not in hidden}
         return pinned(option_ranges(answered, shown, _domains(hidden, k, answered)))
 
-    return _suppress(counts, k, unsafe, first)
+    return _suppress(counts, first, unsafe)
 
 
 def _suppress(
-    counts: Mapping[str, int],
-    k: int,
-    unsafe: _Check,
-    first: Mapping[str, Hidden] | None = None,
+    counts: Mapping[str, int], first: Mapping[str, Hidden], unsafe: _Check
 ) -> dict[str, Hidden] | None:
-    hidden = (
-        dict(first)
-        if first is not None
-        else {n: Hidden.SMALL for n, c in counts.items() if 0 < c < k}
-    )
+    """Starting from ``first``, hide more cells until none can be worked out: the smallest
+    shown cell that is enough on its own, else the smallest (and look again). ``None`` when
+    every cell is hidden and one still can be."""
+    hidden = dict(first)
     while unsafe(hidden):
         order = _cheapest(counts, hidden)
         if not order:

@@ -133,7 +133,7 @@ async def responses(svc: Services, checkin_id: int, who: str) -> ResponseTable:
     shuffle.shuffle(answers)
     rows = tuple(
         (
-            secrets.token_hex(4),
+            secrets.token_hex(8),  # 16 hex digits: no two rows alike, even among 50,000
             *(_words(q, given[q.id]) if q.id in given else "" for q in survey.questions),
         )
         for given in answers

@@ -120,6 +120,8 @@ def trend_text(settings: Settings, question_id: str, points: list[TrendPoint], k
 def results(checkin_id: int | None, question_id: str | None) -> None:
     """Show every check-in's response figures, or one check-in's results (CHECKIN), or one
     question across check-ins (--trend QUESTION). Counts from 1 to K-1 are hidden."""
+    if question_id is not None and checkin_id is not None:
+        raise click.UsageError("give a check-in or --trend QUESTION, not both")
     settings = settings_or_exit()
     k = settings.min_group
     if question_id is not None:

@@ -59,4 +59,6 @@ async def on_checkins(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not roles.may_plan(roles.role_of(svc.settings, user.id)):
         await handlers.on_help(update, context)
         return
+    if not await svc.store.claim_update(update.update_id, svc.now()):
+        return  # a repeated update: answered already
     await reply(update, checkins_text(svc, await results.overview(svc)))

@@ -137,3 +137,9 @@ def test_no_checkins_yet(env: dict[str, str]) -> None:
     result = run(env, "results")
     assert result.exit_code == 0
     assert result.output == "No check-ins yet. Open one with: youthvoice checkin SURVEY_ID\n"
+
+
+def test_a_checkin_and_a_trend_at_once_is_a_usage_error(env: dict[str, str]) -> None:
+    result = run(env, "results", "1", "--trend", "mood")
+    assert result.exit_code == 2
+    assert "give a check-in or --trend QUESTION, not both" in result.output

@@ -13,7 +13,7 @@ import pytest
 
 from bot.emulator import Emulator, SimUser
 from flows.messages import say
-from tests.conftest import TOKEN, Clock, Harness, make_settings
+from tests.conftest import TOKEN, Clock, Harness, last_update_id, make_settings
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -89,3 +89,14 @@ async def test_a_young_person_gets_the_ordinary_reply(staffed: Staffed) -> None:
 async def test_no_checkins_yet(staffed: Staffed) -> None:
     await staffed.worker.send("/checkins")
     assert (await staffed.worker.next_reply()).text == "No check-ins yet."
+
+
+async def test_a_repeated_update_is_answered_once(staffed: Staffed) -> None:
+    """Telegram may send an update twice: the list goes once."""
+    await staffed.worker.send("/checkins")
+    await staffed.worker.next_reply()
+    staffed.bot.emu.repeat_update(last_update_id(staffed.bot.emu))
+    await staffed.worker.send("/checkins")
+    await staffed.worker.next_reply()
+    await asyncio.sleep(0.3)
+    assert len(staffed.worker.chat.events) == 2

@@ -67,8 +67,8 @@ def triggered(question: Question, parent: dict[str, int]) -> int | None:
 
 
 def survey_tables(survey: Survey, responses: int) -> Iterator[Table]:
-    """Every table of a survey whose follow-ups follow a single-answer question (so a
-    follow-up's base is the sum of its trigger counts)."""
+    """Every table of a survey whose follow-ups follow a single-answer question, or one answer
+    of a pick-several question (so a follow-up's base is the sum of its trigger counts)."""
 
     def go(index: int, table: Table) -> Iterator[Table]:
         if index == len(survey.questions):

@@ -203,6 +203,19 @@ def test_findings_use_shown_figures_only() -> None:
     assert findings(found, limit=1) == ['7 in 10 of you said "Option 1" to "Question money?"']
 
 
+@pytest.mark.parametrize(
+    ("yes", "rather_not", "share"),
+    [(20, 0, "All of you"), (96, 5, "Almost all of you"), (70, 30, "7 in 10 of you")],
+)
+def test_findings_say_all_only_when_it_is_all(yes: int, rather_not: int, share: str) -> None:
+    """ "All of you" only at 100%; from 95% it is "Almost all of you"."""
+    made = survey(question("q", "yesno", prefer_not_to_say=True))
+    counts = {"q": {"yes": yes, "no": 0, "~pns": rather_not}}
+    totals = Totals(4, yes + rather_not, counts, {"q": yes + rather_not})
+    found = findings(summarise(made, CHECKIN, totals, {}, K, random.Random(0)))
+    assert found == [f'{share} said "Yes" to "Question q?"']
+
+
 def test_trend_hides_each_point_as_its_own_results() -> None:
     made = survey(question("q", "choice"))
     early = Checkin(1, "t", None, 10.0, None)
