@@ -30,7 +30,7 @@ from storage.base import (
 
 SHOWN = 3  # /updates shows at most this many, newest first
 LOOKED_AT = 50  # of the newest this many updates
-NOTE_WAIT = 24 * 3600.0  # after "Tell us more", the next words are a note for this long
+NOTE_WAIT = 3600.0  # after "Tell us more", the next words are a note for this long
 NOTE_LIMIT = 1000  # characters a note may have
 
 
@@ -142,7 +142,8 @@ async def undo(svc: Services, chat_id: int, redraw: Redraw) -> None:
 
 
 async def ask_more(svc: Services, chat_id: int, posted_id: int, update_id: int) -> Shown | None:
-    """ "Tell us more": the person's next words (within a day) are a note on this update."""
+    """ "Tell us more": the person's next words (within an hour, unless they start a check-in
+    first) are a note on this update."""
     found = await _theirs(svc, chat_id, posted_id)
     if found is None:
         return await refuse(svc, update_id, "button_expired", await svc.store.contact(chat_id))
@@ -177,6 +178,12 @@ async def take_note(
         return True, None
     return True, Shown(contact.language if contact else DEFAULT_LANGUAGE,
                        [(message("tell_more_thanks"), [])])  # fmt: skip
+
+
+async def end_note_wait(svc: Services, chat_id: int) -> None:
+    """No note is awaited from this person any more: they started a check-in (whose typed
+    answers are theirs to give), or deleted themselves."""
+    await svc.store.drop_note_waits(svc.now(), [keys.note_link(svc.key, chat_id)])
 
 
 def card(posted: PostedUpdate) -> Text:

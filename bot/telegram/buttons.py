@@ -21,6 +21,7 @@ from bot.actions.button_data import (
     WizardPress,
     decode,
 )
+from bot.actions.feedback import end_note_wait
 from bot.services import Services
 from bot.telegram import conversation, feedback, meetings, wizard
 from bot.telegram.context import services
@@ -42,6 +43,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case Delete(confirmed):
             await show(update, await people.delete(svc, person, confirmed, update_id), zone)
         case StartCheckin(checkin_id):
+            await end_note_wait(svc, person)  # what they type now is for the check-in
             outcome = await answering.start(svc, person, checkin_id, update_id)
             await conversation.show(svc, update, outcome)
         case Answer() as answer:

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ExtBot
 
 from bot.actions import answering, people
+from bot.actions.feedback import end_note_wait
 from bot.services import Services
 from bot.telegram import conversation, feedback
 from bot.telegram.context import services
@@ -67,6 +68,7 @@ async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/checkin: resume the started check-in, or start the open one."""
     svc = services(context)
+    await end_note_wait(svc, _user_id(update))  # what they type now is for the check-in
     outcome = await answering.carry_on(svc, _user_id(update), update.update_id)
     await conversation.show(svc, update, outcome)
 

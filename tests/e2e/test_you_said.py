@@ -179,3 +179,23 @@ async def test_tell_us_more_too_long_and_delete(yvp: PlanHarness) -> None:
     await sam.replies(2)
     assert db_rows(database, "SELECT * FROM update_notes_waiting") == []
     assert db_rows(database, "SELECT * FROM update_notes") == []
+
+
+async def test_starting_a_checkin_ends_the_wait_for_a_note(yvp: PlanHarness) -> None:
+    """After "Tell us more", starting a check-in makes typed words answers again: the last
+    question's words are kept as the check-in's answer, not as a note."""
+    checkin_id, sam, _, _ = await closed_checkin_for_north(yvp)
+    await post(yvp, checkin_id)
+    await sam.next_reply()
+    await sam.tap("Tell us more")
+    await sam.next_reply()
+    await yvp.open_checkin()
+    await sam.next_reply()  # the invitation
+    await sam.tap("Start")
+    await sam.replies(2)
+    await finish_weekly(sam, last_words="More youth clubs")
+    database = yvp.settings.database
+    assert db_rows(database, "SELECT * FROM update_notes") == []
+    assert db_rows(database, "SELECT * FROM update_notes_waiting") == []
+    kept = db_rows(database, "SELECT value FROM answers WHERE question_id = 'anything'")
+    assert ('"More youth clubs"',) in kept
