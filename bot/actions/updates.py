@@ -292,6 +292,16 @@ async def listing(
     return lines
 
 
+async def checkin_lines(store: Store, settings: Settings, checkin_id: int, now: float) -> list[str]:
+    """What was done about a check-in, as plain lines for any staff view or export of its
+    results (``/results``, a summary document): each update answering it, with its feedback
+    counts hidden like every other count; empty when there is none."""
+    lines: list[str] = []
+    for row in await listing(store, settings, now, checkin_id):
+        lines += [f"Update {row.posted.id}:", *(f"  {line}" for line in summary(row))]
+    return lines
+
+
 async def change_status(
     store: Store,
     settings: Settings,

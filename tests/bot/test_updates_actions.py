@@ -181,3 +181,15 @@ def test_the_list_of_checkins_says_whether_and_when_an_update_came(
     closes: float | None, first: float | None, words: str
 ) -> None:
     assert updates.answered_words(closes, first, NOW) == words
+
+
+async def test_a_checkins_updates_as_lines_for_any_staff_view(svc: Services) -> None:
+    assert await updates.checkin_lines(svc.store, svc.settings, 1, NOW) == []
+    await updates.post(svc.store, await plan(svc, you_said="Money"), "command line", NOW)
+    assert await updates.checkin_lines(svc.store, svc.settings, 1, NOW) == [
+        "Update 1:",
+        "  You said: Money",
+        "  We did: We asked",
+        "  Status: done",
+        "  Sent to 3; that helps 0, not enough 0; notes 0",
+    ]
