@@ -1,7 +1,7 @@
 """Posting "you said, we did" updates, for leads at any door: read and check the request,
 suggest "you said" from the results (figures that pass suppression only), say how many it
-reaches and when, post it to everyone its check-ins were for, list updates with their feedback
-(small counts hidden), and change an update's status (a follow-up).
+reaches and when, post it to everyone its check-ins were for, and change an update's status
+(a follow-up). What staff see of updates afterwards is in ``bot.actions.update_views``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,11 @@ from bot.actions import audience, audit, plans
 from bot.actions.errors import ActionError
 from bot.actions.feedback import update_message
 from bot.settings import Settings
-from flows.redact import redact
 from flows.results import findings, summarise
 from flows.schedule import parse_date, release_time
-from flows.suppression import Hidden, suppress_partition, values
 from flows.survey import QuestionType, Survey
 from flows.texts import render
 from storage.base import (
-    FEEDBACK_VALUES,
     Audience,
     Checkin,
     NewUpdate,
@@ -77,7 +74,8 @@ def status_of(word: str) -> UpdateStatus:
     return found
 
 
-def _today(settings: Settings, now: float) -> str:
+def today_of(settings: Settings, now: float) -> str:
+    """The local date, YYYY-MM-DD."""
     return datetime.fromtimestamp(now, settings.zone).date().isoformat()
 
 
@@ -101,7 +99,7 @@ def _status(
             due_on = parse_date(by).isoformat()
         except ValueError as exc:
             raise ActionError("by", str(exc)) from None
-        if due_on < _today(settings, now):
+        if due_on < today_of(settings, now):
             raise ActionError("by", f"{by} has already passed; give a date from today on")
     return status, due_on, why.strip() if why is not None else None
 
@@ -228,80 +226,6 @@ async def post(store: Store, plan: UpdatePlan, who: str, now: float) -> PostedUp
     return posted
 
 
-@dataclass(frozen=True)
-class UpdateLine:
-    """An update as staff list it: its feedback and notes counted, small counts hidden
-    ("fewer than 5"), and whether it is a promise past its date."""
-
-    posted: PostedUpdate
-    feedback: dict[str, str]  # "helps" / "not_enough" -> "12", "fewer than 5", "hidden"
-    # (0, or 5 or more, hidden so a small one cannot be worked out) or "not shown" (both)
-    notes: str
-    overdue: bool
-
-
-def summary(row: UpdateLine) -> list[str]:
-    """An update as plain lines for staff at any door (results, exports, Telegram): what was
-    said and done, where it stands, and its feedback with small counts hidden."""
-    posted, late = row.posted, " (past its date: follow it up)" if row.overdue else ""
-    return [
-        f"You said: {posted.you_said}",
-        f"We did: {posted.we_did}",
-        f"Status: {status_words(posted)}{late}",
-        f"Sent to {posted.sent_to}; that helps {row.feedback['helps']}, "
-        f"not enough {row.feedback['not_enough']}; notes {row.notes}",
-    ]
-
-
-def shown_feedback(counts: Mapping[str, int], sent_to: int, k: int) -> dict[str, str]:
-    """The feedback counts as staff may see them. Those who did not answer are part of how
-    many it was sent to, and are never shown, so they are an unknown part of that total."""
-    kept = {value: counts.get(value, 0) for value in FEEDBACK_VALUES}
-    total = max(sent_to, sum(kept.values()))
-    unknown = {"no answer": values([(0, total - sum(kept.values()))])}
-    hidden = suppress_partition(kept, k, total=total, extra=unknown)
-    if hidden is None:  # no safe choice of cells: none is shown
-        return dict.fromkeys(kept, "not shown")
-    return {v: _word(n, hidden.get(v), k) for v, n in kept.items()}
-
-
-def _word(count: int, hidden: Hidden | None, k: int) -> str:
-    if hidden is None:
-        return str(count)
-    return f"fewer than {k}" if hidden is Hidden.SMALL else "hidden"
-
-
-def shown_count(count: int, k: int) -> str:
-    return f"fewer than {k}" if 0 < count < k else str(count)
-
-
-async def listing(
-    store: Store, settings: Settings, now: float, checkin_id: int | None = None
-) -> list[UpdateLine]:
-    """Every update, newest first (or those answering ``checkin_id``)."""
-    overdue = {u.id for u in await store.overdue_updates(_today(settings, now))}
-    lines = []
-    for posted in await store.posted_updates():
-        if checkin_id is not None and checkin_id not in posted.checkin_ids:
-            continue
-        counts = await store.feedback_counts(posted.id)
-        notes = len(await store.notes(posted.id))
-        k = settings.min_group
-        feedback = shown_feedback(counts, posted.sent_to, k)
-        lines.append(UpdateLine(posted, feedback, shown_count(notes, k), posted.id in overdue))
-    return lines
-
-
-async def checkin_lines(store: Store, settings: Settings, checkin_id: int, now: float) -> list[str]:
-    """What was done about a check-in, as plain lines for any staff view or export of its
-    results (``/results``, a summary document): each update answering it, with its feedback
-    counts hidden like every other count; empty when there is none."""
-    lines: list[str] = []
-    for row in await listing(store, settings, now, checkin_id):
-        lines += [f"Update {row.posted.id}:", *(f"  {line}" for line in summary(row))]
-    return lines
-
-
 async def change_status(
     store: Store,
     settings: Settings,
@@ -323,50 +247,6 @@ async def change_status(
     detail = f"update {posted_id} now {WORDS[status]}" + (f" by {due_on}" if due_on else "")
     await audit.record(store, who, "changed an update's status", detail, now)
     return changed
-
-
-async def notes(
-    store: Store, settings: Settings, posted_id: int, who: str, now: float
-) -> list[str] | None:
-    """The "Tell us more" notes on an update, redacted and shuffled, as free text is shown to
-    staff: only once there are at least K of them (``None`` before). Logged as viewed."""
-    if await store.posted_update(posted_id) is None:
-        raise ActionError("update", f"no update {posted_id}", unknown=True)
-    found = await store.notes(posted_id)
-    if len(found) < settings.min_group:
-        return None
-    said = [redact(text) for text in found]
-    random.SystemRandom().shuffle(said)
-    await audit.record(store, who, "read update notes", f"update {posted_id}", now)
-    return said
-
-
-async def answered(store: Store) -> dict[int, float]:
-    """For the list of check-ins: when each check-in's first update was posted (check-ins
-    with none are left out)."""
-    return await store.update_checkins()
-
-
-def answered_words(closes: float | None, first_update: float | None, now: float) -> str:
-    """Whether a check-in (closing at ``closes``) has an update, and how long after closing
-    it came, in words: "update 3 days after closing", "no update yet (closed 30 days ago)",
-    "still open"."""
-    if first_update is not None:
-        if closes is None or first_update < closes:
-            return "update posted"
-        days = _days(first_update - closes)
-        return "update the day it closed" if days == "0 days" else f"update {days} after closing"
-    if closes is None or closes > now:
-        return "still open"
-    days = _days(now - closes)
-    if days == "0 days":
-        return "no update yet (closed today)"
-    return f"no update yet (closed {days} ago)"
-
-
-def _days(seconds: float) -> str:
-    days = int(seconds // 86400)
-    return f"{days} day{'' if days == 1 else 's'}"
 
 
 def preview(new: NewUpdate) -> PostedUpdate:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from bot.actions import updates
+from bot.actions import update_views, updates
 from bot.actions.audit import COMMAND_LINE
 from bot.actions.updates import STATUSES, UpdatePlan, UpdateRequest
 from bot.cli import support
@@ -127,21 +127,21 @@ def update_add(
 def update_list() -> None:
     """Every update, newest first, with its feedback (small counts hidden)."""
     settings = settings_or_exit()
-    rows = with_store(settings, lambda s: updates.listing(s, settings, support.clock()))
+    rows = with_store(settings, lambda s: update_views.listing(s, settings, support.clock()))
     if not rows:
         click.echo("No updates yet. Post one with: youthvoice update add --checkin ID --we-did ...")
     for row in rows:
         click.echo(_line(settings, row))
 
 
-def update_lines(settings: Settings, rows: list[updates.UpdateLine]) -> list[str]:
+def update_lines(settings: Settings, rows: list[update_views.UpdateLine]) -> list[str]:
     """The updates answering one check-in, for ``youthvoice results CHECKIN``."""
     if not rows:
         return ["", "No update to young people on this check-in yet: youthvoice update add"]
     return ["", "Updates to young people (you said, we did):", *(_line(settings, r) for r in rows)]
 
 
-def _line(settings: Settings, row: updates.UpdateLine) -> str:
+def _line(settings: Settings, row: update_views.UpdateLine) -> str:
     posted = row.posted
     about = (
         "check-ins " + ", ".join(str(i) for i in posted.checkin_ids)
@@ -149,7 +149,7 @@ def _line(settings: Settings, row: updates.UpdateLine) -> str:
         else "theme"
     )
     lines = [f"{posted.id:>4}  {local(settings, posted.posted_at)}  {about}"]
-    return "\n".join(lines + [f"      {line}" for line in updates.summary(row)])
+    return "\n".join(lines + [f"      {line}" for line in update_views.summary(row)])
 
 
 @update.command("status")
@@ -178,7 +178,7 @@ def update_notes(posted_id: int) -> None:
     settings = settings_or_exit()
     found = with_store(
         settings,
-        lambda s: updates.notes(s, settings, posted_id, COMMAND_LINE, support.clock()),
+        lambda s: update_views.notes(s, settings, posted_id, COMMAND_LINE, support.clock()),
     )
     if found is None:
         k = settings.min_group

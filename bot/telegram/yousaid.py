@@ -14,7 +14,7 @@ import dateparser
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.actions import audit, updates
+from bot.actions import audit, update_views, updates
 from bot.actions.errors import ActionError
 from bot.actions.roles import may_see_results
 from bot.actions.updates import UpdatePlan, UpdateRequest
@@ -61,7 +61,7 @@ async def _ask_kind(svc: Services, answers: Answers) -> Prompt:
 
 
 async def _ask_checkins(svc: Services, answers: Answers) -> Prompt:
-    answered = await updates.answered(svc.store)
+    answered = await update_views.answered(svc.store)
     choices = []
     for checkin in await _closed(svc):
         assert checkin.closes_at is not None

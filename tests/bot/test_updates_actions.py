@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.actions import feedback, updates
+from bot.actions import feedback, update_views, updates
 from bot.actions.button_data import Feedback
 from bot.actions.errors import ActionError
 from bot.actions.updates import UpdateRequest
@@ -132,7 +132,7 @@ def test_feedback_counts_hide_small_numbers_and_never_give_one_away() -> None:
         sent_to = rng.randint(0, 14)
         helps = rng.randint(0, sent_to)
         counts = {"helps": helps, "not_enough": rng.randint(0, sent_to - helps)}
-        shown = updates.shown_feedback(counts, sent_to, k)
+        shown = update_views.shown_feedback(counts, sent_to, k)
         for value, words in shown.items():
             assert not words.isdigit() or int(words) == 0 or int(words) >= k, (counts, shown)
             assert not words.isdigit() or int(words) == counts[value]
@@ -180,13 +180,13 @@ async def test_feedback_presses_count_once_move_and_undo(svc: Services) -> None:
 def test_the_list_of_checkins_says_whether_and_when_an_update_came(
     closes: float | None, first: float | None, words: str
 ) -> None:
-    assert updates.answered_words(closes, first, NOW) == words
+    assert update_views.answered_words(closes, first, NOW) == words
 
 
 async def test_a_checkins_updates_as_lines_for_any_staff_view(svc: Services) -> None:
-    assert await updates.checkin_lines(svc.store, svc.settings, 1, NOW) == []
+    assert await update_views.checkin_lines(svc.store, svc.settings, 1, NOW) == []
     await updates.post(svc.store, await plan(svc, you_said="Money"), "command line", NOW)
-    assert await updates.checkin_lines(svc.store, svc.settings, 1, NOW) == [
+    assert await update_views.checkin_lines(svc.store, svc.settings, 1, NOW) == [
         "Update 1:",
         "  You said: Money",
         "  We did: We asked",
