@@ -141,6 +141,9 @@ async def _preview(svc: Services, answers: Answers) -> str:
     ]
     if draft.every:
         lines.append(f"Repeats: {answers['repeat']}, next on {when_words(svc, when.next_at)}")
+    small = plans.small_audience(reach, svc.settings.min_group)
+    if small:
+        lines.append(f"\n⚠ {small}")
     lines.append(
         f"\nIt will reach {people(reach)} (as things stand now). Send it?"
         if reach

@@ -46,6 +46,7 @@ async def test_a_worker_opens_a_check_in_now_for_a_cohort(staff_bot: StaffBot) -
     assert "For: North forum (2 people now)" in preview
     assert "Invitations go: within a few seconds" in preview
     assert "It will reach 2 people" in preview
+    assert "⚠ Only 2 people would be asked. With fewer than 5" in preview  # MIN_GROUP
     await wren.tap("✅ Send")
     _, done = await wren.replies(2)
     assert done.text == "Check-in 1 is open: 2 invitations queued, going within a few seconds."
