@@ -10,9 +10,9 @@ from telegram.ext import ContextTypes
 
 from bot.actions import results, roles
 from bot.services import Services
-from bot.telegram import handlers
 from bot.telegram.context import services
 from bot.telegram.render import reply
+from bot.telegram.staff import staff_only
 from flows.results import CheckinSummary
 from flows.schedule import format_local
 
@@ -51,14 +51,10 @@ def checkins_text(svc: Services, rows: list[CheckinSummary]) -> str:
     return "\n".join(["Check-ins (newest first):", *lines, f"Counts below {k} are hidden."])
 
 
+@staff_only(roles.may_plan)
 async def on_checkins(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/checkins: open and recent check-ins with invited, finished and the response rate."""
     svc = services(context)
-    user = update.effective_user
-    assert user is not None
-    if not roles.may_plan(roles.role_of(svc.settings, user.id)):
-        await handlers.on_help(update, context)
-        return
     if not await svc.store.claim_update(update.update_id, svc.now()):
         return  # a repeated update: answered already
     await reply(update, checkins_text(svc, await results.overview(svc)))
