@@ -229,3 +229,17 @@ def format_local(when: datetime, tz: ZoneInfo, now: datetime | None = None) -> s
     weekday = _DAYS[local.weekday()].capitalize()
     year = f" {local.year}" if now is not None and _in_zone(now, tz).year != local.year else ""
     return f"{weekday} {local.day} {_MONTHS[local.month - 1]}{year}, {hour}{minutes}{suffix}"
+
+
+def format_date(day: date) -> str:
+    """A date on its own, with its year: "Sun 20 Dec 2026"."""
+    weekday = _DAYS[day.weekday()].capitalize()
+    return f"{weekday} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def parse_date(text: str) -> date:
+    """Read "2026-12-20" (a local date)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"use YYYY-MM-DD, like 2026-12-20 (not {text.strip()!r})") from None

@@ -1,7 +1,8 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
-Contacts, check-ins, the outbox, plans and the audit log live in ``storage.contacts``,
-``storage.checkins``, ``storage.outbox``, ``storage.plans`` and ``storage.audit``; connections
+Contacts, check-ins, the outbox, plans, the audit log and "you said, we did" updates live in
+``storage.contacts``, ``storage.checkins``, ``storage.outbox``, ``storage.plans``,
+``storage.audit`` and ``storage.updates``; connections
 and transactions in ``storage.sqlite_base``.
 """
 
@@ -15,12 +16,20 @@ from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
 from storage.results import ResultsMixin
 from storage.sqlite_base import SCHEMA_VERSION
+from storage.updates import UpdatesMixin
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
 class SqliteStore(
-    ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, AuditMixin, ResultsMixin, Store
+    ContactsMixin,
+    CheckinsMixin,
+    OutboxMixin,
+    PlansMixin,
+    AuditMixin,
+    ResultsMixin,
+    UpdatesMixin,
+    Store,
 ):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).
 

@@ -61,6 +61,24 @@ class Delete:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """ "That helps" / "Not enough" under a "you said, we did" update. ``was`` is the choice the
+    person had when the buttons were drawn (``None``: none yet): it is kept only here, in their
+    own message, never in the database."""
+
+    posted_id: int
+    value: str  # "helps" or "not_enough"
+    was: str | None
+
+
+@dataclass(frozen=True)
+class TellMore:
+    """ "Tell us more" under an update."""
+
+    posted_id: int
+
+
+@dataclass(frozen=True)
 class WizardPress:
     """A button in a staff wizard (``bot/telegram/wizard.py``). ``token`` names one run of the
     wizard and ``turn`` the message it was on, so a button from a finished, forgotten or
@@ -105,6 +123,8 @@ Press = (
     | ResultsOf
     | ExportOf
     | ExportBack
+    | Feedback
+    | TellMore
 )
 
 # pick a choice, back, cancel, confirm, fix a step, done (with a multi-choice step)
@@ -118,6 +138,9 @@ _SPECIAL = "|".join(re.escape(v) for v in (SKIPPED, PREFER_NOT, DONE))
 _VALUE = rf"{ID_PATTERN}|[0-9]{{1,2}}|{_SPECIAL}"
 _RSVP = "|".join(re.escape(r.value) for r in Rsvp)
 _FORMAT = "|".join(FORMATS)
+# Feedback values, one letter each on the wire ("-": no choice yet).
+_SHORT = {"helps": "h", "not_enough": "n"}
+_LONG = {short: value for value, short in _SHORT.items()}
 
 # One layout for every version so far: version 1 is the legacy layout under a leading "1", so
 # old buttons still on phones or in the outbox read as the same presses. A later version that
@@ -144,6 +167,11 @@ _VERSIONED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     (re.compile(rf"rs:({_NUMBER})"), lambda m: ResultsOf(int(m[1]))),
     (re.compile(rf"ex:({_NUMBER})(?::({_FORMAT}))?"), lambda m: ExportOf(int(m[1]), m[2] or "")),
     (re.compile(r"ex:back"), lambda m: ExportBack()),
+    (
+        re.compile(rf"f:({_NUMBER}):([hn]):([hn-])"),
+        lambda m: Feedback(int(m[1]), _LONG[m[2]], _LONG.get(m[3])),
+    ),
+    (re.compile(rf"t:({_NUMBER})"), lambda m: TellMore(int(m[1]))),
 ]
 
 
@@ -163,6 +191,10 @@ def encode(press: Press) -> str:
             fields = ["m", str(meeting_id), answer.value]
         case Delete(confirmed):
             fields = ["d", "yes" if confirmed else "no"]
+        case Feedback(posted_id, value, was):
+            fields = ["f", str(posted_id), _SHORT.get(value, "?"), _SHORT.get(was or "", "-")]
+        case TellMore(posted_id):
+            fields = ["t", str(posted_id)]
         case WizardPress(wizard, token, turn, action, index):
             fields = ["w", wizard, token, str(turn), action, str(index)]
         case ResultsOf(checkin_id):

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.actions import audit
+from bot.actions import audit, update_views
 from bot.actions import results as results_actions
 from bot.actions.errors import ActionError
 from bot.reports.formats import FORMATS, WITH_RESPONSES
@@ -45,13 +45,14 @@ async def export(
     *,
     with_responses: bool = False,
     trend_question: str | None = None,
-    done: Sequence[str] = (),
+    done: Sequence[str] | None = None,
 ) -> list[ExportFile]:
     """The files of one check-in's results in ``fmt``: counts and percentages per question by
     default; with ``with_responses`` the row-level responses too (csv and xlsx, and only from
     K responses); with ``trend_question`` that question across check-ins. ``done`` is what was
-    done about it, line by line. Refused (``ActionError``) for an unknown check-in or format,
-    responses a format cannot hold, or results still hidden."""
+    done about it, line by line (by default, the "you said, we did" updates answering it).
+    Refused (``ActionError``) for an unknown check-in or format, responses a format cannot
+    hold, or results still hidden."""
     if fmt not in FORMATS:
         raise ActionError("format", f"no format '{fmt}'; choose one of {', '.join(FORMATS)}")
     if with_responses and fmt not in WITH_RESPONSES:
@@ -68,6 +69,8 @@ async def export(
     if not results.shown:
         raise ActionError("checkin", hidden_reason(results))
     table = await results_actions.responses(svc, checkin_id, who) if with_responses else None
+    if done is None:
+        done = await update_views.checkin_lines(svc.store, svc.settings, checkin_id, svc.now())
     trend = None
     if trend_question is not None:
         points = await results_actions.trend_results(svc, trend_question, who)

@@ -33,6 +33,7 @@ from bot.cli.support import (
     storage_exit,
     with_store,
 )
+from bot.cli.updates import update
 from bot.emulator import MALFORMED_KINDS
 from bot.keys import SecretKeyError
 from flows.safety import SafetyFileError
@@ -161,5 +162,16 @@ def cohorts_list() -> None:
             )
 
 
-for command in (checkin, schedules, meeting, status, audit, emulator, chat, results, export):
+for command in (
+    checkin,
+    schedules,
+    meeting,
+    status,
+    audit,
+    update,
+    emulator,
+    chat,
+    results,
+    export,
+):
     main.add_command(command)

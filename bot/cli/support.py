@@ -91,7 +91,11 @@ OPTIONS = {"at": "--at", "every": "--every", "open_for": "--open-for"}
 OPTIONS |= {"remind_after": "--remind-after", "cohort": "--cohort", "title": "TITLE"}
 OPTIONS |= {"link": "--link", "where": "--where"}
 OPTIONS |= {"format": "--format", "responses": "--responses"}
+OPTIONS |= {"checkins": "--checkin", "we_did": "--we-did", "you_said": "--you-said"}
+OPTIONS |= {"status": "--status", "by": "--by", "why": "--why"}
 HINTS = {
+    "checkins": "see: youthvoice results",
+    "update": "see: youthvoice update list",
     "cohort": "see: youthvoice cohorts list",
     "schedule": "see: youthvoice schedules list",
     "meeting": "see: youthvoice meeting list",

@@ -20,6 +20,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.telegram import (
     buttons,
+    feedback,
     handlers,
     meetings,
     newcheckin,
@@ -28,6 +29,7 @@ from bot.telegram import (
     results,
     staff,
     wizard,
+    yousaid,
 )
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
@@ -63,6 +65,7 @@ COMMANDS = [
     ("urgent", "Talk to someone right now"),
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
+    ("updates", "What changed because of what you said"),
     ("privacy", "What we keep and who sees it"),
     ("help", "What I can do"),
     ("stop", "Stop messages from me"),
@@ -111,8 +114,10 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
         ("meetings", meetings.on_meetings),
+        ("updates", feedback.on_updates),
         ("newcheckin", newcheckin.on_newcheckin),
         ("newmeeting", newmeeting.on_newmeeting),
+        ("yousaid", yousaid.on_yousaid),
         ("checkins", results.on_checkins),
         ("results", reports.on_results),
         ("export", reports.on_export),

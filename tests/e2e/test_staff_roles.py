@@ -13,7 +13,7 @@ from tests.conftest import TOKEN, Clock, Harness, StaffBot, db_rows, make_settin
 
 pytestmark = pytest.mark.timeout(30)
 
-EVERYONE = ["urgent", "checkin", "meetings", "privacy", "help", "stop", "delete"]
+EVERYONE = ["urgent", "checkin", "meetings", "updates", "privacy", "help", "stop", "delete"]
 WORKER = ["newcheckin", "newmeeting", "checkins"]
 LEAD_ONLY = ["results", "export", "yousaid"]
 STAFF_COMMANDS = WORKER + LEAD_ONLY
