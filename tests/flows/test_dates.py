@@ -18,6 +18,9 @@ EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=LONDON)
 NEW_YEARS_EVE = datetime(2026, 12, 31, 22, 0, tzinfo=LONDON)
 BEFORE_CLOCKS_GO_FORWARD = datetime(2027, 3, 27, 12, 0, tzinfo=LONDON)  # Sat; Sun 28 Mar 01:00
 BEFORE_CLOCKS_GO_BACK = datetime(2026, 10, 24, 12, 0, tzinfo=LONDON)  # Sat; Sun 25 Oct 02:00
+THURSDAY = datetime(2026, 12, 3, 14, 0, tzinfo=LONDON)  # Thu 3 Dec 2026, 14:00
+DECEMBER_30 = datetime(2026, 12, 30, 14, 0, tzinfo=LONDON)
+NOVEMBER_1 = datetime(2026, 11, 1, 14, 0, tzinfo=LONDON)
 
 READ = [
     # (now, typed, local time read, shown back)
@@ -36,7 +39,32 @@ READ = [
     (EVENING, "18:00", datetime(2026, 11, 24, 18, 0), "Tue 24 Nov, 6pm"),
     (NEW_YEARS_EVE, "6pm", datetime(2027, 1, 1, 18, 0), "Fri 1 Jan 2027, 6pm"),
     (NEW_YEARS_EVE, "tomorrow 6pm", datetime(2027, 1, 1, 18, 0), "Fri 1 Jan 2027, 6pm"),
-    (NEW_YEARS_EVE, "3/12 18:00", datetime(2027, 12, 3, 18, 0), "Fri 3 Dec 2027, 6pm"),
+    (NEW_YEARS_EVE, "3/12/2027 18:00", datetime(2027, 12, 3, 18, 0), "Fri 3 Dec 2027, 6pm"),
+    # UK times with a dot; a dotted pair before a time is a day and month.
+    (MONDAY, "tomorrow 6.30pm", datetime(2026, 11, 24, 18, 30), "Tue 24 Nov, 6:30pm"),
+    (MONDAY, "6.30pm", datetime(2026, 11, 23, 18, 30), "Mon 23 Nov, 6:30pm"),
+    (MONDAY, "tomorrow 18.30", datetime(2026, 11, 24, 18, 30), "Tue 24 Nov, 6:30pm"),
+    (MONDAY, "tomorrow at 6.30", datetime(2026, 11, 24, 6, 30), "Tue 24 Nov, 6:30am"),
+    (MONDAY, "tomorrow 6.30 p.m.", datetime(2026, 11, 24, 18, 30), "Tue 24 Nov, 6:30pm"),
+    (THURSDAY, "18.00", datetime(2026, 12, 3, 18, 0), "Thu 3 Dec, 6pm"),
+    (THURSDAY, "10.00", datetime(2026, 12, 4, 10, 0), "Fri 4 Dec, 10am"),
+    (MONDAY, "3.12 18:00", datetime(2026, 12, 3, 18, 0), "Thu 3 Dec, 6pm"),
+    (MONDAY, "3.12 6.30pm", datetime(2026, 12, 3, 18, 30), "Thu 3 Dec, 6:30pm"),
+    (MONDAY, "3.12.2026 18.00", datetime(2026, 12, 3, 18, 0), "Thu 3 Dec, 6pm"),
+    (MONDAY, "tomorrow 00:00", datetime(2026, 11, 24, 0, 0), "Tue 24 Nov, 12am"),
+    (MONDAY, "tomorrow midnight", datetime(2026, 11, 24, 0, 0), "Tue 24 Nov, 12am"),
+    (MONDAY, "3/12 midnight", datetime(2026, 12, 3, 0, 0), "Thu 3 Dec, 12am"),
+    (MONDAY, "tomorrow midday", datetime(2026, 11, 24, 12, 0), "Tue 24 Nov, 12pm"),
+    (MONDAY, "tomorrow 12am", datetime(2026, 11, 24, 0, 0), "Tue 24 Nov, 12am"),
+    # A day and month without a year: the nearer reading, so just after New Year is next year.
+    (THURSDAY, "3/12 18:00", datetime(2026, 12, 3, 18, 0), "Thu 3 Dec, 6pm"),
+    (THURSDAY, "2/12/2027 18:00", datetime(2027, 12, 2, 18, 0), "Thu 2 Dec 2027, 6pm"),
+    (THURSDAY, "1 nov 2027 6pm", datetime(2027, 11, 1, 18, 0), "Mon 1 Nov 2027, 6pm"),
+    (THURSDAY, "1/6 18:00", datetime(2027, 6, 1, 18, 0), "Tue 1 Jun 2027, 6pm"),
+    (DECEMBER_30, "2/1 18:00", datetime(2027, 1, 2, 18, 0), "Sat 2 Jan 2027, 6pm"),
+    (DECEMBER_30, "2 jan 6pm", datetime(2027, 1, 2, 18, 0), "Sat 2 Jan 2027, 6pm"),
+    (NOVEMBER_1, "2/1 18:00", datetime(2027, 1, 2, 18, 0), "Sat 2 Jan 2027, 6pm"),
+    (DECEMBER_30, "mon 18:00", datetime(2027, 1, 4, 18, 0), "Mon 4 Jan 2027, 6pm"),
     # Across the clocks changing: the local wall clock, not 24 hours on.
     (BEFORE_CLOCKS_GO_FORWARD, "tomorrow 6pm", datetime(2027, 3, 28, 18, 0), "Sun 28 Mar, 6pm"),
     (BEFORE_CLOCKS_GO_BACK, "tomorrow 6pm", datetime(2026, 10, 25, 18, 0), "Sun 25 Oct, 6pm"),
@@ -76,6 +104,25 @@ REFUSED = [
     (BEFORE_CLOCKS_GO_FORWARD, "sun 1:30am", "the clocks go forward"),
     (MONDAY, "tomorrow 6pm " + "please " * 20, "That's too long for a date"),
     (MONDAY, "x" * 4000, "That's too long for a date"),
+    # Impossible times, and times dateparser would skip (it answers the time of day it is).
+    (MONDAY, "tomorrow 18:60", "18:60 is not a time; try 6:30pm or 18:30"),
+    (MONDAY, "tomorrow 24:00", "24:00 is not a time"),
+    (MONDAY, "tomorrow 99:99", "99:99 is not a time"),
+    (MONDAY, "tomorrow 18.60", "18:60 is not a time"),
+    (MONDAY, "tomorrow 13pm", "13pm is not a time"),
+    (MONDAY, "6pm 7pm", "Please type just one time"),
+    # A day and month that has just passed is not quietly next year's.
+    (
+        THURSDAY,
+        "2/12 18:00",
+        "That date has passed this year. Add the year if you mean next year (like 2/12/2027 18:00)",
+    ),
+    (THURSDAY, "3/12 10:00", "Add the year if you mean next year (like 3/12/2027 10:00)"),
+    (THURSDAY, "1/11 18:00", "That date has passed this year"),
+    (THURSDAY, "1 nov 6pm", "(like 1/11/2027 18:00)"),
+    (THURSDAY, "1.11 18:00", "That date has passed this year"),
+    (NEW_YEARS_EVE, "3/12 18:00", "That date has passed this year"),
+    (DECEMBER_30, "29/12 18:00", "That date has passed this year"),
 ]
 
 
