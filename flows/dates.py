@@ -23,12 +23,12 @@ year's is nearer (just passed), it is refused and the year asked for; so on 30 D
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
 
-from flows.schedule import format_local
+from flows.schedule import format_date, format_local
 
 EXAMPLES = "like 'tomorrow 6pm', 'mon 18:00', '3/12 18:00' or '2026-12-03 18:00'"
 MAX_AHEAD = timedelta(days=366)
@@ -54,6 +54,7 @@ _DAY_MONTH = re.compile(
     r"\b\d{1,2}[/.]\d{1,2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
     re.IGNORECASE,
 )
+_DOT_BETWEEN_DIGITS = re.compile(r"(?<=\d)\.(?=\d)")
 _YEAR = re.compile(r"\b\d{4}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
 _SETTINGS = {
     "DATE_ORDER": "DMY",  # 3/12 is the 3rd of December
@@ -137,10 +138,36 @@ def _refuse_passed_day(text: str, wall: datetime, base: datetime) -> None:
     except ValueError:  # 29 February: no such day this year
         return
     if this_year < base and base - this_year < wall - base:
+        clock = f" {wall:%H:%M}" if _CLOCK.search(text) else ""
         raise ValueError(
             "That date has passed this year. Add the year if you mean next year "
-            f"(like {wall.day}/{wall.month}/{wall.year} {wall:%H:%M})."
+            f"(like {wall.day}/{wall.month}/{wall.year}{clock})."
         )
+
+
+def read_day(text: str, zone: ZoneInfo, now: float) -> date:
+    """A day alone ("31/12", "31.12", "next friday", "2026-12-31"), as for a date "planned
+    by": ValueError with kind words for one unreadable or passed; a day and month that has
+    just passed is not quietly next year's (today is today)."""
+    cleaned = " ".join(text.split())
+    today = datetime.fromtimestamp(now, zone).replace(tzinfo=None)
+    day = None
+    if 0 < len(cleaned) <= MAX_LENGTH:
+        dotless = _DOT_BETWEEN_DIGITS.sub("/", cleaned)  # alone, "3.12" is a day and month
+        day = dateparser.parse(
+            dotless,
+            languages=["en"],
+            settings={**_SETTINGS, "PREFER_DAY_OF_MONTH": "last", "RELATIVE_BASE": today},
+        )
+    if day is None:
+        raise ValueError(f"Sorry, I couldn't read '{cleaned}' as a date. Try one like '31/12'.")
+    midnight = today.replace(hour=0, minute=0, second=0, microsecond=0)
+    if day.year == today.year + 1 and (day.month, day.day) == (today.month, today.day):
+        return today.date()  # dateparser moves today's day and month to next year
+    _refuse_passed_day(cleaned, day, midnight)
+    if day.date() < today.date():
+        raise ValueError(f"{format_date(day.date())} has already passed. Please type a later date.")
+    return day.date()
 
 
 def _parse(text: str, base: datetime) -> datetime | None:

@@ -1,16 +1,17 @@
 """Dates as staff type them: each form read against a fixed clock, shown back with the year
 only when it is not this year, and kind refusals for past, unreadable, time-less, skipped
-and far-off dates. Fixed clocks on purpose: these are pure functions of ``now``."""
+and far-off dates, impossible times and a day/month just passed; days alone (a date "planned
+by") too. Fixed clocks on purpose: these are pure functions of ``now``."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.dates import read_when, show_when
+from flows.dates import read_day, read_when, show_when
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 23, 10, 0, 37, tzinfo=LONDON)  # Mon 23 Nov 2026, 10:00:37
@@ -132,3 +133,41 @@ def test_unusable_dates_are_refused_with_words_to_act_on(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(why)):
         read_when(typed, LONDON, now.timestamp())
+
+
+DAYS = [
+    # (now, typed, day read): a date "planned by", without a time
+    (THURSDAY, "31/12", date(2026, 12, 31)),
+    (THURSDAY, "31.12", date(2026, 12, 31)),
+    (THURSDAY, "3/12", date(2026, 12, 3)),  # today is today, not next year
+    (THURSDAY, "next friday", date(2026, 12, 4)),
+    (THURSDAY, "2/12/2027", date(2027, 12, 2)),
+    (THURSDAY, "2026-12-31", date(2026, 12, 31)),
+    (DECEMBER_30, "2/1", date(2027, 1, 2)),
+    (NOVEMBER_1, "2/1", date(2027, 1, 2)),
+]
+
+
+@pytest.mark.parametrize(("now", "typed", "day"), DAYS)
+def test_days_alone_are_read(now: datetime, typed: str, day: date) -> None:
+    assert read_day(typed, LONDON, now.timestamp()) == day
+
+
+DAYS_REFUSED = [
+    (THURSDAY, "", "couldn't read"),
+    (THURSDAY, "banana", "couldn't read 'banana' as a date"),
+    (THURSDAY, "x" * 4000, "couldn't read"),
+    (
+        THURSDAY,
+        "2/12",
+        "That date has passed this year. Add the year if you mean next year (like 2/12/2027).",
+    ),
+    (THURSDAY, "1 nov", "(like 1/11/2027)"),
+    (THURSDAY, "2026-12-02", "Wed 2 Dec 2026 has already passed"),
+]
+
+
+@pytest.mark.parametrize(("now", "typed", "why"), DAYS_REFUSED)
+def test_unusable_days_are_refused(now: datetime, typed: str, why: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(why)):
+        read_day(typed, LONDON, now.timestamp())
