@@ -35,7 +35,6 @@ MAX_AHEAD = timedelta(days=366)
 MAX_LENGTH = 60
 
 _TIME = r"(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)"
-_HAS_TIME = re.compile(rf"(?<![\d/.-]){_TIME}(?![\d/.])", re.IGNORECASE)
 _TIME_ONLY = re.compile(rf"(?:at\s+)?{_TIME}", re.IGNORECASE)
 # One typed time, its parts named: "6pm", "6:30 p.m.", "18:30".
 _CLOCK = re.compile(
