@@ -59,7 +59,14 @@ class Delete:
     confirmed: bool
 
 
-Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete
+@dataclass(frozen=True)
+class Privacy:
+    """ "How we keep it private" on the welcome; ``code`` as on its join button."""
+
+    code: str
+
+
+Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete | Privacy
 
 # The fields, as the bot writes them. Numbers are ASCII digits ("²".isdigit() is true), short
 # enough for a SQLite integer; question ids and values are what survey validation allows.
@@ -82,6 +89,7 @@ _LAYOUT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     ),
     (re.compile(rf"m:({_NUMBER}):({_RSVP})"), lambda m: MeetingReply(int(m[1]), Rsvp(m[2]))),
     (re.compile(r"d:(yes|no)"), lambda m: Delete(m[1] == "yes")),
+    (re.compile(rf"p:({_CODE})?"), lambda m: Privacy(m[1] or "")),
 ]
 
 
@@ -101,6 +109,8 @@ def encode(press: Press) -> str:
             fields = ["m", str(meeting_id), answer.value]
         case Delete(confirmed):
             fields = ["d", "yes" if confirmed else "no"]
+        case Privacy(code):
+            fields = ["p", code]
     data = VERSION + ":".join(fields)
     if decode(data) != press:
         raise ValueError(f"cannot be button data: {press!r}")
