@@ -229,3 +229,8 @@ def format_local(when: datetime, tz: ZoneInfo, now: datetime | None = None) -> s
     weekday = _DAYS[local.weekday()].capitalize()
     year = f" {local.year}" if now is not None and _in_zone(now, tz).year != local.year else ""
     return f"{weekday} {local.day} {_MONTHS[local.month - 1]}{year}, {hour}{minutes}{suffix}"
+
+
+def format_day(day: date) -> str:
+    """A date alone, short and friendly: "Tue 1 Dec 2026"."""
+    return f"{_DAYS[day.weekday()].capitalize()} {day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -15,7 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -232,6 +232,11 @@ class Delivery:
         elif isinstance(outcome, Unreachable):
             await self.store.mark_unreachable([message.chat_id])
             await self.store.mark_failed(message.id, "unreachable")
+        elif isinstance(outcome, Refused) and "fallback" in message.payload:
+            # Words that must arrive with or without their buttons (a safeguarding alert
+            # whose button to the young person's chat their privacy settings refuse).
+            log.warning("a queued message was refused (%s): sending its fallback", outcome.reason)
+            return await self._send(replace(message, payload=message.payload["fallback"]))
         elif isinstance(outcome, Refused):
             log.warning("a queued message was refused: %s", outcome.reason)
             await self.store.mark_failed(message.id, f"refused: {outcome.reason}")

@@ -11,16 +11,18 @@ from telegram.ext import ContextTypes
 from bot.actions import answering, people
 from bot.actions.button_data import (
     Answer,
+    Consent,
     Decline,
     Delete,
     Join,
     MeetingReply,
+    Pause,
     Privacy,
     StartCheckin,
     decode,
 )
 from bot.services import Services
-from bot.telegram import conversation, meetings
+from bot.telegram import care, conversation, meetings
 from bot.telegram.context import services
 from bot.telegram.render import show
 
@@ -36,6 +38,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show(update, await people.join(svc, person, code, update_id), zone)
         case Decline():
             await show(update, await people.decline(svc, person, update_id), zone)
+        case Consent(yes):
+            await care.on_consent(svc, update, context, query, yes)
+        case Pause(days):
+            await care.on_pause_button(svc, update, days)
         case Privacy(code):
             await show(update, await people.privacy_details(svc, person, code, update_id), zone)
         case Delete(confirmed):

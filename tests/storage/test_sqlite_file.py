@@ -137,6 +137,7 @@ async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: P
         old.execute("ALTER TABLE checkins DROP COLUMN invited")
         old.execute("ALTER TABLE contacts DROP COLUMN paused_until")
         old.execute("ALTER TABLE contacts DROP COLUMN easy_read")
+        old.execute("ALTER TABLE contacts DROP COLUMN stopped_on")
         old.execute("DROP TABLE progress")
         old.execute(
             "CREATE TABLE progress (link TEXT PRIMARY KEY, checkin_id INTEGER NOT NULL,"
@@ -156,7 +157,7 @@ async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: P
         assert checkin.invited == 0
         assert await second.checkins() == [checkin]  # and the invitation count
         columns = await peek(second, "SELECT name FROM pragma_table_info('contacts')")
-        assert {("paused_until",), ("easy_read",)} <= set(columns)
+        assert {("paused_until",), ("easy_read",), ("stopped_on",)} <= set(columns)
 
 
 CLI_JOINS = """
