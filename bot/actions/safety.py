@@ -109,6 +109,10 @@ class Conversations:
         self.asked.setdefault(chat_id, now)
         return True
 
+    def alert_failed(self, chat_id: int) -> None:
+        """The leads could not be alerted: a later Yes may try again."""
+        self.alerted.pop(chat_id, None)
+
     def said_no(self, chat_id: int, now: float) -> None:
         """A No: the question is not asked again in this conversation."""
         self._forget(now)
@@ -160,7 +164,7 @@ async def alert_team(svc: Services, chat_id: int, update_id: int) -> str | None:
         if not await svc.store.raise_alert(chat_id, today, messages, update_id):
             return None
     except StorageError as exc:
-        svc.talks.alerted.pop(chat_id, None)  # not alerted: a later Yes may try again
+        svc.talks.alert_failed(chat_id)
         log.error("a safeguarding alert could not be queued: %s", type(exc).__name__)
         return "consent_failed"
     log.warning("a young person asked for someone to get in touch: %d leads alerted", len(leads))

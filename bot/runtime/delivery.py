@@ -34,6 +34,13 @@ UNSURE_PAUSE = 15.0
 RECOVERY_EVERY = 1.0
 
 
+# Only safeguarding alerts carry a fallback: one that cannot be delivered is a setup problem.
+_ALERT_LOST = (
+    "a safeguarding alert could not be delivered: each id in YOUTHVOICE_SAFEGUARDING must "
+    "have pressed Start on the bot, and not blocked it"
+)
+
+
 class DeliveryError(Exception):
     """A pass sent messages but could not record what happened to some of them."""
 
@@ -230,13 +237,18 @@ class Delivery:
             self.paused_until = max(self.paused_until, self.clock() + outcome.seconds)
             await self.store.retry_later(message.id, self.clock() + outcome.seconds, "rate limited")
         elif isinstance(outcome, Unreachable):
+            if "fallback" in message.payload:
+                log.error(_ALERT_LOST)
             await self.store.mark_unreachable([message.chat_id])
             await self.store.mark_failed(message.id, "unreachable")
         elif isinstance(outcome, Refused) and "fallback" in message.payload:
             # Words that must arrive with or without their buttons (a safeguarding alert
             # whose button to the young person's chat their privacy settings refuse).
             log.warning("a queued message was refused (%s): sending its fallback", outcome.reason)
-            return await self._send(replace(message, payload=message.payload["fallback"]))
+            if await self._send(replace(message, payload=message.payload["fallback"])):
+                return True
+            log.error(_ALERT_LOST)
+            return False
         elif isinstance(outcome, Refused):
             log.warning("a queued message was refused: %s", outcome.reason)
             await self.store.mark_failed(message.id, f"refused: {outcome.reason}")

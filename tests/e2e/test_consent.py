@@ -14,6 +14,7 @@ from bot.actions.button_data import Consent, encode
 from bot.actions.safety import CONVERSATION, bundled_safety_net
 from bot.emulator import SimUser
 from flows.messages import say
+from storage.base import StorageError
 from tests.conftest import LONDON, Harness, db_rows
 
 pytestmark = pytest.mark.timeout(30)
@@ -160,3 +161,33 @@ async def test_an_alert_still_arrives_when_their_settings_refuse_the_button(
     alert = await lead.next_reply()
     assert "hide their account" in (alert.text or "") and str(sam.id) in (alert.text or "")
     assert alert.buttons == []
+
+
+class BrokenStore:
+    """Every storage call fails, as when the disk has gone."""
+
+    def __getattr__(self, name: str) -> Any:
+        async def fail(*args: Any, **kwargs: Any) -> Any:
+            raise StorageError(f"{name} failed: SQLITE_IOERR")
+
+        return fail
+
+
+async def test_the_question_and_an_honest_answer_need_no_database(yv: Harness) -> None:
+    """With storage failing, support and the question still go out; a Yes that cannot be
+    recorded says so, and points to the contacts; a later Yes (storage back) alerts."""
+    (lead,) = await with_leads(yv, 1)
+    sam = await yv.joined("Sam")
+    svc = yv.svc
+    assert svc is not None
+    store, svc.store = svc.store, BrokenStore()
+    try:
+        await asked(sam)
+        await sam.tap(say("consent_yes", "en"))
+        assert (await sam.replies(2))[1].text == say("consent_failed", "en")
+    finally:
+        svc.store = store
+    await lead.assert_no_reply(within=0.3)
+    await sam.tap_data(encode(Consent(True)))
+    assert (await sam.next_reply()).text == say("consent_sent", "en")
+    assert "get in touch" in ((await lead.next_reply()).text or "")
