@@ -32,7 +32,7 @@ ENGLISH: Mapping[str, str] = {
         "• If you write something that worries me, I'll give you numbers of people who can "
         "help. I don't keep those words.\n"
         "• We only tell someone on the team about you if you say yes. They get a way to "
-        "message you, never your answers. We keep a note that we asked for a year.\n"
+        "message you, never your answers. We keep a note of that for a year.\n"
         "• Old answers, and people who stopped, are deleted after a set time.\n\n"
         "/mydata shows what we keep about you. /pause gives you a break from messages, "
         "/stop stops them, /delete removes you."

@@ -53,14 +53,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _has_words(label: str) -> str:
+    """A button's label must carry words: a screen reader reads an emoji alone as its name."""
+    if not any(character.isalnum() for character in label):
+        raise ValueError("a button needs words, not only an emoji; add a word or two")
+    return label
+
+
 class Option(_Strict):
     id: Id
     label: str = Field(min_length=1, max_length=60)
+
+    _words = field_validator("label")(_has_words)
 
 
 class ScalePoint(_Strict):
     label: str = Field(min_length=1, max_length=30)
     emoji: str | None = Field(default=None, max_length=8)
+
+    _words = field_validator("label")(_has_words)
 
 
 def _yaml_scalar_as_text(item: Any) -> Any:

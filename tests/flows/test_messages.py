@@ -10,7 +10,7 @@ import pytest
 
 from flows.messages import ENGLISH, say
 from flows.safety import default_support_contacts, support_message
-from flows.survey import load_surveys
+from flows.survey import SurveyError, load_surveys, parse_survey
 
 # About 300 characters: a few lines on a phone. The privacy details are the one long message.
 LIMIT = 300
@@ -113,3 +113,23 @@ def test_bundled_survey_buttons_carry_words() -> None:
             for value in question.allowed_values():
                 label = question.label_for(value)
                 assert re.search(r"[A-Za-z]{2,}", label), f"{name}: {question.id}: {label!r}"
+
+
+@pytest.mark.parametrize("label", ["👍", "😀 !", "❤️"])
+def test_a_survey_button_without_words_is_refused(label: str) -> None:
+    """A survey file whose option is only an emoji fails to load, saying why."""
+    text = f"""schema_version: 1
+id: t
+title: T
+intro: I
+thanks: Thanks
+questions:
+  - id: q
+    type: choice
+    text: Q?
+    options:
+      - {{id: a, label: "{label}"}}
+      - {{id: b, label: "No"}}
+"""
+    with pytest.raises(SurveyError, match=r"options\[0\]\.label: a button needs words"):
+        parse_survey(text, "t.yaml")
