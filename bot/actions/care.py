@@ -46,7 +46,10 @@ async def choose_pause(svc: Services, chat_id: int, days: int, update_id: int) -
     if contact is None or contact.status is not ContactStatus.JOINED or days not in {*PAUSES, KEEP}:
         return await refuse(svc, update_id, "button_expired", contact)
     if days == KEEP:
-        return await tell(svc, update_id, "pause_kept", contact)
+        paused = await svc.store.paused_until(chat_id)
+        if paused is None or paused <= svc.now():
+            return await tell(svc, update_id, "pause_kept", contact)
+        return await resume(svc, chat_id, update_id)  # "keep them coming" while paused
     until = PAUSED_FOREVER if days == 0 else svc.now() + days * DAY
     if not await svc.store.set_pause(chat_id, until, update_id):
         return None

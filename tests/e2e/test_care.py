@@ -167,3 +167,12 @@ async def test_mydata_says_what_is_held_in_plain_words(yv: Harness) -> None:
     stranger = yv.emu.user("Stranger")
     await stranger.send("/mydata")
     assert (await stranger.next_reply()).text == say("mydata_nothing", "en")
+
+
+async def test_keep_them_coming_while_paused_turns_messages_back_on(yv: Harness) -> None:
+    sam = await yv.joined("Sam")
+    await pause(sam, "pause_month")
+    await yv.open_checkin("weekly")
+    await sam.assert_no_reply(within=0.3)
+    assert await pause(sam, "pause_cancel") == say("resumed", "en")
+    assert (await sam.next_reply()).button_texts == ["Start"]
