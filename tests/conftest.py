@@ -94,15 +94,17 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return {
         "YOUTHVOICE_DATABASE": str(tmp_path / "youthvoice.db"),
         "YOUTHVOICE_QUIET_HOURS": "off",
+        "YOUTHVOICE_OPEN_JOIN": "true",
     }
 
 
-def run(env: dict[str, str], *args: str) -> Result:
-    """``youthvoice ARGS`` in this process (click's CliRunner) on a fresh test clock."""
+def run(env: dict[str, str], *args: str, input: str | None = None) -> Result:
+    """``youthvoice ARGS`` in this process (click's CliRunner) on a fresh test clock;
+    ``input`` is what is typed at its questions."""
     from bot.cli import main
 
     with cli_clock(Clock()):
-        return CliRunner().invoke(main, list(args), env=env)
+        return CliRunner().invoke(main, list(args), env=env, input=input)
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
@@ -110,6 +112,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "bot_token": TOKEN,
         "database": tmp_path / "youthvoice.db",
         "quiet_hours": "off",
+        # Most chats start with a plain /start; tests of invite-only joining turn it off.
+        "open_join": True,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -380,3 +384,42 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     start = datetime.fromtimestamp(clock_start(), LONDON)
     return f"test clocks start at {start:%a %d %b %Y %H:%M} (London)"
+
+
+# --- Staff in Telegram --------------------------------------------------------------------------
+
+
+@dataclass
+class StaffBot:
+    """A running bot whose settings name one worker and one lead (simulated people made before
+    the bot starts, so their ids are known); ``yv`` is the usual harness."""
+
+    yv: Harness
+    worker: SimUser
+    lead: SimUser
+
+
+@contextlib.asynccontextmanager
+async def staff_running(tmp_path: Path, **overrides: Any) -> AsyncIterator[StaffBot]:
+    """A running bot (rate limits off) with a worker "Wren" and a lead "Lee"; ``overrides``
+    are settings (quiet hours are off unless given)."""
+    clock = Clock()
+    emulator = Emulator(
+        token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False, clock=clock
+    )
+    async with emulator as emu:
+        worker, lead = emu.user("Wren"), emu.user("Lee")
+        values = {"workers": str(worker.id), "leads": str(lead.id), **overrides}
+        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url, **values), clock)
+        await harness.start()
+        try:
+            yield StaffBot(harness, worker, lead)
+        finally:
+            await harness.stop()
+
+
+@pytest.fixture
+async def staff_bot(tmp_path: Path) -> AsyncIterator[StaffBot]:
+    """A running bot with a worker and a lead (see ``staff_running``)."""
+    async with staff_running(tmp_path) as staff:
+        yield staff

@@ -81,7 +81,35 @@ class Pause:
     days: int
 
 
-Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete | Privacy | Consent | Pause
+@dataclass(frozen=True)
+class WizardPress:
+    """A button in a staff wizard (``bot/telegram/wizard.py``). ``token`` names one run of the
+    wizard and ``turn`` the message it was on, so a button from a finished, forgotten or
+    earlier message is recognised as stale. ``action`` is one of ``WIZARD_ACTIONS``;
+    ``index`` picks a choice (or, for a fix, a step) from the list kept on our side."""
+
+    wizard: str
+    token: str
+    turn: int
+    action: str
+    index: int = 0
+
+
+Press = (
+    Join
+    | Decline
+    | StartCheckin
+    | Answer
+    | MeetingReply
+    | Delete
+    | WizardPress
+    | Privacy
+    | Consent
+    | Pause
+)
+
+# pick a choice, back, cancel, confirm, fix a step, done (with a multi-choice step)
+WIZARD_ACTIONS = "pbxyfd"
 
 # The fields, as the bot writes them. Numbers are ASCII digits ("²".isdigit() is true), short
 # enough for a SQLite integer; question ids and values are what survey validation allows.
@@ -104,6 +132,15 @@ _LAYOUT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     ),
     (re.compile(rf"m:({_NUMBER}):({_RSVP})"), lambda m: MeetingReply(int(m[1]), Rsvp(m[2]))),
     (re.compile(r"d:(yes|no)"), lambda m: Delete(m[1] == "yes")),
+]
+# Written only since versions began, so never read without one.
+_VERSIONED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
+    (
+        re.compile(
+            rf"w:([a-z]{{1,8}}):([A-Za-z0-9]{{6}}):([0-9]{{1,6}}):([{WIZARD_ACTIONS}]):([0-9]{{1,3}})"
+        ),
+        lambda m: WizardPress(m[1], m[2], int(m[3]), m[4], int(m[5])),
+    ),
     (re.compile(rf"p:({_CODE})?"), lambda m: Privacy(m[1] or "")),
     (re.compile(r"s:(yes|no)"), lambda m: Consent(m[1] == "yes")),
     (re.compile(r"z:(-1|[0-9]{1,3})"), lambda m: Pause(int(m[1]))),
@@ -126,6 +163,8 @@ def encode(press: Press) -> str:
             fields = ["m", str(meeting_id), answer.value]
         case Delete(confirmed):
             fields = ["d", "yes" if confirmed else "no"]
+        case WizardPress(wizard, token, turn, action, index):
+            fields = ["w", wizard, token, str(turn), action, str(index)]
         case Privacy(code):
             fields = ["p", code]
         case Consent(yes):
@@ -146,7 +185,8 @@ def decode(data: str) -> Press | None:
     body = data.removeprefix(VERSION)
     if body[:1].isdigit():
         return None  # a version this bot does not know
-    for pattern, build in _LAYOUT:
+    layout = _LAYOUT + _VERSIONED if data.startswith(VERSION) else _LAYOUT
+    for pattern, build in layout:
         if found := pattern.fullmatch(body):
             return build(found)
     return None

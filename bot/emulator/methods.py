@@ -57,6 +57,23 @@ IMPLEMENTED = {
 METHOD_NAMES = tuple(IMPLEMENTED)
 
 
+# Telegram's command scopes (BotCommandScope); the chat ones name a chat_id.
+SCOPE_TYPES = (
+    "default",
+    "all_private_chats",
+    "all_group_chats",
+    "all_chat_administrators",
+    "chat",
+    "chat_administrators",
+    "chat_member",
+)
+CHAT_SCOPES = ("chat", "chat_administrators", "chat_member")
+
+
+def scope_key(scope: JSON, language: str) -> str:
+    return json.dumps([scope, language], sort_keys=True)
+
+
 class BotApi:
     """Dispatches method names (case-insensitive, as Telegram does) to implementations."""
 
@@ -106,10 +123,25 @@ class BotApi:
             )
         return world.take_updates(limit)
 
-    @staticmethod
-    def _scope_key(params: Params) -> str:
+    def _scope_key(self, params: Params) -> str:
+        """The command scope and language a menu call is for, as one key. Chat scopes must
+        name a chat the bot can see (someone who never pressed Start is "chat not found",
+        as on Telegram)."""
         scope = params.json("scope") or {"type": "default"}
-        return json.dumps([scope, params.text("language_code", "")], sort_keys=True)
+        if not isinstance(scope, dict) or scope.get("type") not in SCOPE_TYPES:
+            raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
+        kind = scope["type"]
+        if kind in CHAT_SCOPES:
+            number = str(scope.get("chat_id"))
+            chat = self.world.chats.get(int(number)) if number.lstrip("-").isdigit() else None
+            person = chat.person if chat is not None else None
+            if chat is None or (person is not None and not person.started):
+                raise ApiError(400, "Bad Request: chat not found")
+            member = str(scope.get("user_id"))
+            scope = {"type": kind, "chat_id": chat.id}
+            if kind == "chat_member":
+                scope["user_id"] = int(member) if member.isdigit() else 0
+        return scope_key(scope, params.text("language_code", "") or "")
 
     async def set_my_commands(self, params: Params) -> Any:
         commands = params.json("commands")

@@ -7,7 +7,6 @@ Serves `/bot<TOKEN>/<method>` in Telegram's wire format, plus a small control AP
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -19,7 +18,7 @@ from aiohttp import web
 from .control import ControlApi
 from .faults import Fault, FaultKind, Faults, FaultWindow, malformed_update
 from .limits import RateLimiter, RateLimits
-from .methods import BotApi
+from .methods import BotApi, scope_key
 from .params import ApiError, Params, Upload
 from .people import SimGroup, SimUser
 from .world import Stats, World
@@ -251,7 +250,24 @@ class Emulator:
 
     def commands(self) -> list[JSON]:
         """Commands set with setMyCommands for the default scope."""
-        return self.world.commands.get(json.dumps([{"type": "default"}, ""]), [])
+        return self.world.commands.get(scope_key({"type": "default"}, ""), [])
+
+    def menu(self, user: SimUser) -> list[str]:
+        """The command names `user` sees in the menu of their private chat with the bot, found
+        as a Telegram app finds them: their chat's scope, then all private chats, then the
+        default, each first in their language and then for any language."""
+        language = user.person.language_code or ""
+        scopes: list[JSON] = [
+            {"type": "chat", "chat_id": user.id},
+            {"type": "all_private_chats"},
+            {"type": "default"},
+        ]
+        for scope in scopes:
+            for lang in dict.fromkeys([language, ""]):
+                found = self.world.commands.get(scope_key(scope, lang))
+                if found is not None:
+                    return [str(command["command"]) for command in found]
+        return []
 
     @property
     def pending_updates(self) -> int:

@@ -12,12 +12,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram import buttons, care, handlers, meetings
+from bot.telegram import buttons, care, handlers, meetings, newcheckin, newmeeting, staff, wizard
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
@@ -86,6 +87,10 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     )
     app.bot_data["services"] = svc
     private = filters.ChatType.PRIVATE
+    # Before everything else: a staff menu Telegram would not take at start, and a staff
+    # member's messages while one of their wizards runs.
+    app.add_handler(TypeHandler(Update, staff.make_retry(COMMANDS)), group=-2)
+    app.add_handler(MessageHandler(private & filters.USER, wizard.on_message), group=-1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.on_group))
     app.add_handler(MessageHandler(private & ~filters.USER, handlers.on_no_sender))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED & private, handlers.on_edited))
@@ -101,6 +106,8 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
         ("meetings", meetings.on_meetings),
+        ("newcheckin", newcheckin.on_newcheckin),
+        ("newmeeting", newmeeting.on_newmeeting),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
@@ -125,6 +132,7 @@ class TelegramBot:
 
     def __init__(self, svc: Services) -> None:
         self.api_url = svc.settings.api_url
+        self.settings = svc.settings
         token = svc.settings.bot_token
         self.token = token.get_secret_value() if token else ""
         self.app = build_application(svc)
@@ -139,6 +147,8 @@ class TelegramBot:
             async with asyncio.timeout(CONNECT_LIMIT):
                 await self.app.initialize()
                 await self.app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
+                missing = await staff.set_menus(self.app.bot, self.settings, COMMANDS)
+                staff.remember_missing(self.app.bot_data, missing)
         except InvalidToken:
             # The library's message names the token: it is never shown.
             raise TokenRejected(self._rejected()) from None

@@ -19,16 +19,18 @@ from bot.actions.button_data import (
     Pause,
     Privacy,
     StartCheckin,
+    WizardPress,
     decode,
 )
 from bot.services import Services
-from bot.telegram import care, conversation, meetings
+from bot.telegram import care, conversation, meetings, wizard
 from bot.telegram.context import services
 from bot.telegram.render import show
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Route a button press by its decoded kind: join, no thanks, start, answer, RSVP, delete."""
+    """Route a button press by its decoded kind: join, no thanks, start, answer, RSVP, delete,
+    a staff wizard's button."""
     svc = services(context)
     query = update.callback_query
     assert query is not None and update.effective_user is not None
@@ -53,6 +55,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _answer(svc, update, query, answer)
         case MeetingReply() as reply_to_meeting:
             await meetings.on_rsvp(svc, update, query, reply_to_meeting)
+        case WizardPress() as press:
+            await wizard.on_press(update, context, press)
         case None:
             await show(update, await people.refuse(svc, update_id, "button_expired"), zone)
 

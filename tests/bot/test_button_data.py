@@ -20,6 +20,7 @@ from bot.actions.button_data import (
     Press,
     Privacy,
     StartCheckin,
+    WizardPress,
     decode,
     encode,
 )
@@ -49,6 +50,9 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (MeetingReply(4, Rsvp.NO), "1m:4:no"),
     (Delete(confirmed=True), "1d:yes"),
     (Delete(confirmed=False), "1d:no"),
+    (WizardPress("checkin", "Ab3dE9", 1, "p", 0), "1w:checkin:Ab3dE9:1:p:0"),
+    (WizardPress("meeting", "zzzzzz", 999999, "f", 999), "1w:meeting:zzzzzz:999999:f:999"),
+    (WizardPress("yousaid", "A1b2C3", 12, "y"), "1w:yousaid:A1b2C3:12:y:0"),
     (Privacy(""), "1p:"),
     (Privacy("FORUM123"), "1p:FORUM123"),
     (Consent(yes=True), "1s:yes"),
@@ -139,9 +143,17 @@ REFUSED = [
     "C:1",
     "zzz",
     ":",
+    "w:checkin:Ab3dE9:1:p:0",  # wizard buttons were never written without a version
+    "1w:checkin:Ab3dE9:1:q:0",  # no such action
+    "1w:checkin:Ab3dE:1:p:0",  # a token is 6 characters
+    "1w:checkin:Ab3dE9:1234567:p:0",
+    "1w:checkin:Ab3dE9:1:p:1000",
+    "1w:toolongname:Ab3dE9:1:p:0",
+    "1w:Checkin:Ab3dE9:1:p:0",
     "1s:maybe",
     "1z:-2",
     "1z:1000",
+    "s:yes",  # consent buttons were never written without a version
 ]
 
 
@@ -182,6 +194,9 @@ def test_decode_never_raises_on_random_data() -> None:
         Join("FORUM:1"),
         Join("A" * 33),
         Join("FORUM🙂"),
+        WizardPress("checkin", "short", 1, "p"),
+        WizardPress("checkin", "Ab3dE9", -1, "p"),
+        WizardPress("checkin", "Ab3dE9", 1, "z"),
     ],
 )
 def test_encode_refuses_data_it_could_not_read_back(press: Press) -> None:

@@ -10,7 +10,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -442,3 +449,36 @@ async def test_stop_ends_long_polls_and_leaves_nothing_running() -> None:
         assert await poll == ()
         assert time.monotonic() - started < 15  # far under the 30 s it would otherwise wait
     assert asyncio.all_tasks() - before == set()
+
+
+async def test_command_menus_by_scope_as_a_telegram_app_finds_them(bot: Bot, emu: Emulator) -> None:
+    """setMyCommands, getMyCommands and deleteMyCommands keep one menu per scope and
+    language; a person's app shows their chat's menu, else all private chats', else the
+    default; a chat scope for someone who never started the bot is "chat not found"."""
+    sam, wren = emu.user("Sam"), emu.user("Wren", language_code="cy")
+    stranger = emu.user("Kit", started=False)
+    await bot.set_my_commands([("help", "Help")])
+    await bot.set_my_commands(
+        [("help", "Help"), ("plan", "Plan")], scope=BotCommandScopeChat(wren.id)
+    )
+    assert emu.menu(sam) == ["help"] and emu.menu(wren) == ["help", "plan"]
+    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(wren.id))] == [
+        "help",
+        "plan",
+    ]
+    assert await bot.get_my_commands(scope=BotCommandScopeChat(sam.id)) == ()
+    await bot.set_my_commands([("urgent", "Now")], scope=BotCommandScopeAllPrivateChats())
+    assert emu.menu(sam) == ["urgent"]
+    await bot.set_my_commands(
+        [("cymorth", "Help")], scope=BotCommandScopeChat(wren.id), language_code="cy"
+    )
+    assert emu.menu(wren) == ["cymorth"]
+    await bot.delete_my_commands(scope=BotCommandScopeChat(wren.id), language_code="cy")
+    await bot.delete_my_commands(scope=BotCommandScopeChat(wren.id))
+    assert emu.menu(wren) == ["urgent"]
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.set_my_commands([("help", "Help")], scope=BotCommandScopeChat(stranger.id))
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.get_my_commands(scope=BotCommandScopeChat(424242))
+    with pytest.raises(BadRequest, match=r"(?i)BotCommandScope"):
+        await bot.set_my_commands([("help", "Help")], api_kwargs={"scope": '{"type": "everyone"}'})

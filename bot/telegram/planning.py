@@ -1,0 +1,50 @@
+"""What the staff planning wizards (/newcheckin, /newmeeting) share: times in staff's words,
+who a plan is for, and reading a typed date."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.actions import plans
+from bot.services import Services
+from bot.telegram.wizard import Answers, Choice, Retry
+from flows.dates import read_when, show_when
+
+
+def when_words(svc: Services, timestamp: float | None) -> str:
+    """A time for staff: "Thu 3 Dec, 6pm", with the year when it is not this year."""
+    if timestamp is None:
+        return "never"
+    zone = svc.settings.zone
+    return show_when(datetime.fromtimestamp(timestamp, zone), zone, svc.now())
+
+
+def people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+async def cohort_choices(svc: Services) -> list[Choice]:
+    """Everyone, then each cohort by name."""
+    cohorts = await svc.store.cohorts()
+    return [Choice("Everyone who joined", None), *(Choice(c.name, c.id) for c in cohorts)]
+
+
+async def cohort_words(svc: Services, cohort_id: int | None) -> str:
+    """Who a cohort choice means, with how many it reaches now."""
+    reach = await plans.reach(svc.store, cohort_id)
+    names = {c.id: c.name for c in await svc.store.cohorts()}
+    who = names.get(cohort_id, "everyone who joined") if cohort_id is not None else "everyone"
+    return f"{who} ({people(reach)} now)"
+
+
+def read_at(text: str, svc: Services, answers: Answers) -> datetime:
+    try:
+        return read_when(text, svc.settings.zone, svc.now())
+    except ValueError as exc:
+        raise Retry(str(exc)) from None
+
+
+def shown_at(svc: Services, value: Any) -> str:
+    """A typed date read back: "Thu 3 Dec, 6pm" (the year too when not this year)."""
+    return when_words(svc, value.timestamp()) if isinstance(value, datetime) else str(value)

@@ -1,0 +1,156 @@
+"""What a staff wizard is made of (``Wizard``, ``Step``, ``Prompt``, ``Choice``, and the
+``Retry`` and ``Refused`` a step or a preview raises) and each staff member's run of one
+(``Session``, kept in memory by ``WizardSessions``). ``bot/telegram/wizard.py`` runs them and
+re-exports all of it: import from there.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+
+from bot.services import Services
+
+Answers = dict[str, Any]
+EXPIRY = 30 * 60.0  # seconds without a tap before a wizard is put away
+_TOKEN_ALPHABET = string.ascii_letters + string.digits
+
+
+class Retry(Exception):
+    """Typed words a step cannot use; ``str()`` says why, kindly, and the step is asked again."""
+
+
+class Refused(Exception):
+    """The preview or the final step cannot go ahead as planned: ``str()`` says why in plain
+    words, and ``step`` names the step to change (a button goes straight back to it)."""
+
+    def __init__(self, step: str, words: str) -> None:
+        super().__init__(words)
+        self.step = step
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: its label, and the value the step's answer takes when it is pressed."""
+
+    label: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What a step shows: its words and its buttons. ``multi``: the buttons toggle (ticked
+    ones make a list) and a Done button moves on."""
+
+    text: str
+    choices: Sequence[Choice] = ()
+    multi: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question. ``ask`` builds its prompt from the answers so far. With ``read``, typed
+    words are accepted too: it returns the value or raises ``Retry``. ``shown`` writes a
+    typed value back for the staff member ("Thu 3 Dec, 6pm"); ``when`` skips the step if
+    false."""
+
+    name: str
+    label: str
+    ask: Callable[[Services, Answers], Awaitable[Prompt]]
+    read: Callable[[str, Services, Answers], Any] | None = None
+    shown: Callable[[Services, Any], str] = lambda svc, value: str(value)
+    when: Callable[[Answers], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Wizard:
+    """A guided flow. ``name`` (a-z, at most 8) goes in button data; ``command`` is how to
+    start it again. ``preview`` says what will happen, ``finish`` does it and says what was
+    done (``int``: the staff member's Telegram id, for the audit log); either may raise
+    ``Refused``."""
+
+    name: str
+    command: str
+    steps: tuple[Step, ...]
+    preview: Callable[[Services, Answers], Awaitable[str]]
+    finish: Callable[[Services, Answers, int], Awaitable[str]]
+    confirm_label: str = "✅ Confirm"
+
+
+@dataclass
+class Session:
+    """One staff member's run of a wizard. ``path`` holds the indexes of the steps shown, the
+    current one last (``len(steps)`` is the preview); ``offered`` the current buttons."""
+
+    wizard: Wizard
+    token: str
+    touched: float
+    answers: Answers = field(default_factory=dict)
+    path: list[int] = field(default_factory=list)
+    turn: int = 0
+    offered: list[Choice] = field(default_factory=list)
+    multi: bool = False
+    ticked: set[int] = field(default_factory=set)
+    seen: int = 0  # the newest update carried out: one Telegram sends again changes nothing
+
+    def fresh(self, update: Update) -> bool:
+        """Whether ``update`` is new to this run (and mark it seen)."""
+        if update.update_id <= self.seen:
+            return False
+        self.seen = update.update_id
+        return True
+
+    @property
+    def at(self) -> int:
+        return self.path[-1]
+
+    @property
+    def step(self) -> Step | None:
+        """The step being asked, or None at the preview."""
+        steps = self.wizard.steps
+        return steps[self.at] if self.at < len(steps) else None
+
+
+class WizardSessions:
+    """Every running wizard, by staff member's Telegram id, in memory only."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self._running: dict[int, Session] = {}
+
+    def begin(self, user_id: int, wizard: Wizard) -> Session:
+        token = "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(6))
+        self._running[user_id] = Session(wizard, token, self.clock())
+        return self._running[user_id]
+
+    def get(self, user_id: int) -> Session | None:
+        """The staff member's wizard, unless it was put away for going unused."""
+        session = self._running.get(user_id)
+        if session is not None and self.clock() - session.touched > EXPIRY:
+            del self._running[user_id]
+            return None
+        if session is not None:
+            session.touched = self.clock()
+        return session
+
+    def end(self, user_id: int) -> None:
+        self._running.pop(user_id, None)
+
+
+_REGISTRY: list[Wizard] = []
+
+
+def register(wizard: Wizard) -> Wizard:
+    """Make a wizard known, so a stale button of it can say which command starts it again."""
+    if wizard not in _REGISTRY:
+        _REGISTRY.append(wizard)
+    return wizard
+
+
+def known() -> Sequence[Wizard]:
+    return _REGISTRY

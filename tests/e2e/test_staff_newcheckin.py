@@ -1,0 +1,167 @@
+"""/newcheckin end to end: a worker opens a check-in now (invitations reach the cohort), or
+schedules a repeating one after the plan's refusal sends them back to fix a step; Back,
+Cancel, a bad date and stale buttons; the audit log names the worker."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.emulator import SimUser
+from flows.schedule import format_local
+from tests.conftest import StaffBot, clock_start, db_rows, staff_running
+
+pytestmark = pytest.mark.timeout(30)
+
+WEEKLY = "How are things?"
+
+
+async def tap_on(person: SimUser, label: str) -> str:
+    """Press a wizard button; returns the new message it brings (the pressed one is edited)."""
+    await person.tap(label)
+    _edited, shown = await person.replies(2)
+    return shown.text
+
+
+async def test_a_worker_opens_a_check_in_now_for_a_cohort(staff_bot: StaffBot) -> None:
+    yv, wren = staff_bot.yv, staff_bot.worker
+    forum = await yv.cohort("North forum")
+    sam = await yv.joined("Sam", forum.invite_code)
+    jo = await yv.joined("Jo", forum.invite_code)
+    alex = await yv.joined("Alex")
+
+    await wren.send("/newcheckin")
+    first = await wren.next_reply()
+    assert "Which survey?" in first.text and WEEKLY in first.button_texts
+    assert "⬅ Back" not in first.button_texts and "✖ Cancel" in first.button_texts
+    assert "Who is it for?" in await tap_on(wren, WEEKLY)
+    assert "When should it open?" in await tap_on(wren, "North forum")
+    assert "How long should it stay open?" in await tap_on(wren, "Now (once)")
+    assert "reminder" in await tap_on(wren, "3 days")
+    preview = await tap_on(wren, "After 1 day")
+    assert f"Please check: '{WEEKLY}'" in preview
+    assert "For: North forum (2 people now)" in preview
+    assert "Invitations go: within a few seconds" in preview
+    assert "It will reach 2 people" in preview
+    assert "⚠ Only 2 people would be asked. With fewer than 5" in preview  # MIN_GROUP
+    await wren.tap("✅ Send")
+    _, done = await wren.replies(2)
+    assert done.text == "Check-in 1 is open: 2 invitations queued, going within a few seconds."
+
+    for person in (sam, jo):
+        assert "new check-in" in (await person.next_reply()).text
+    await alex.assert_no_reply()
+    rows = db_rows(yv.settings.database, "SELECT survey_id, cohort_id FROM checkins")
+    assert rows == [("weekly", forum.id)]
+    audit = db_rows(yv.settings.database, "SELECT who, action FROM audit_log")
+    assert audit == [(f"staff {wren.id}", "opened a check-in")]
+
+    # The confirm button again (a double tap, or later): a kind word, nothing more.
+    await wren.tap_data(_data_of(wren, "✅ Send"))
+    assert "plan that's finished" in (await wren.next_reply()).text
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM checkins") == [(1,)]
+
+
+def _data_of(person: SimUser, label: str) -> str:
+    """The data a button had, even after it was taken off its message (from the transcript
+    of what the bot sent)."""
+    for event in reversed(person.chat.events):
+        for row in event.buttons:
+            for button in row:
+                if button.text == label:
+                    return button.data
+    raise AssertionError(f"no button {label!r} was ever shown")
+
+
+async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) -> None:
+    """Daily, open for 3 days, is refused in plain words with a button back to "how long";
+    a bad date first is asked again; the schedule is saved once it fits."""
+    yv, wren = staff_bot.yv, staff_bot.worker
+    await wren.send("/newcheckin")
+    await wren.next_reply()
+    await tap_on(wren, WEEKLY)
+    await tap_on(wren, "Everyone who joined")
+    asked_date = await tap_on(wren, "Pick a date and time (once or repeating)")
+    assert "Type the date and time" in asked_date
+    await wren.send("31/2 18:00")
+    assert "couldn't read" in (await wren.next_reply()).text
+    await wren.send("tomorrow 6pm")
+    asked = await wren.next_reply()
+    assert "Should it repeat?" in asked.text and "Daily at 18:00" in asked.button_texts
+    await tap_on(wren, "Daily at 18:00")
+    await tap_on(wren, "3 days")
+    refused = await tap_on(wren, "No reminder")
+    assert "3 days is longer than the time between check-ins (1 day)" in refused
+    assert "✅ Send" not in refused
+    assert "How long should it stay open?" in await tap_on(wren, "✏️ Change the time open")
+    await tap_on(wren, "1 day")
+    preview = await tap_on(wren, "No reminder")
+    assert "Repeats: daily 18:00, next on" in preview and "Invitations go:" in preview
+    await wren.tap("✅ Send")
+    _, done = await wren.replies(2)
+    assert done.text.startswith("Saved (schedule 1). It opens "), wren.transcript()
+    rows = db_rows(yv.settings.database, "SELECT every, open_for FROM schedules")
+    assert rows == [("0 18 * * *", 86400.0)]
+    audit = db_rows(yv.settings.database, "SELECT who, action FROM audit_log")
+    assert audit == [(f"staff {wren.id}", "scheduled a check-in")]
+
+
+async def test_back_cancel_and_stale_buttons(staff_bot: StaffBot) -> None:
+    yv, lee = staff_bot.yv, staff_bot.lead  # leads plan check-ins too
+    await lee.send("/newcheckin")
+    await lee.next_reply()
+    await tap_on(lee, WEEKLY)
+    again = await tap_on(lee, "⬅ Back")
+    assert "Which survey?" in again
+    await tap_on(lee, WEEKLY)
+    # A button on an older message of the same run: pointed to the newest one.
+    await lee.tap_data(_data_of(lee, WEEKLY), message_id=2)
+    await lee.assert_no_reply()
+    assert "use the newest one" in lee.toasts()[-1]
+    await lee.tap("✖ Cancel")
+    cancelled = await lee.next_reply()
+    assert cancelled.edited and cancelled.text.endswith("Cancelled. Nothing was sent or saved.")
+    # Any button of the cancelled run: kind words, nothing changes.
+    await lee.tap_data(_data_of(lee, "Everyone who joined"))
+    stale = await lee.next_reply()
+    assert "plan that's finished or was put away" in stale.text
+    assert "/newcheckin" in stale.text
+    for table in ("checkins", "schedules", "audit_log"):
+        assert db_rows(yv.settings.database, f"SELECT COUNT(*) FROM {table}") == [(0,)]
+
+
+async def test_a_wizard_left_for_half_an_hour_is_put_away(staff_bot: StaffBot) -> None:
+    yv, wren = staff_bot.yv, staff_bot.worker
+    await wren.send("/newcheckin")
+    await wren.next_reply()
+    yv.clock.advance(31 * 60)
+    await wren.tap(WEEKLY)
+    _stripped, stale = await wren.replies(2)
+    assert "after 30 minutes without a tap" in stale.text
+    await wren.send("hello")  # no wizard now: an ordinary message
+    assert "put away" not in (await wren.next_reply()).text
+
+
+async def test_the_preview_says_invitations_wait_for_quiet_hours_to_end(tmp_path: Path) -> None:
+    """Opened now inside quiet hours: the preview and the confirmation say when they really go."""
+    zone = ZoneInfo("Europe/London")
+    now = datetime.fromtimestamp(clock_start(), zone)
+    start, end = now - timedelta(hours=1), now + timedelta(hours=2)
+    quiet = f"{start:%H:%M}-{end:%H:%M}"
+    async with staff_running(tmp_path, quiet_hours=quiet) as staff:
+        wren = staff.worker
+        await wren.send("/newcheckin")
+        await wren.next_reply()
+        await tap_on(wren, WEEKLY)
+        await tap_on(wren, "Everyone who joined")
+        await tap_on(wren, "Now (once)")
+        await tap_on(wren, "7 days")
+        preview = await tap_on(wren, "No reminder")
+        released = format_local(end.replace(second=0, microsecond=0), zone, now)
+        assert f"Invitations go: at {released}, when quiet hours end" in preview
+        await wren.tap("✅ Send")
+        _, done = await wren.replies(2)
+        assert done.text.endswith(f"going at {released}, when quiet hours end."), done.text

@@ -1,0 +1,110 @@
+"""/newmeeting end to end: a worker adds a meeting step by step, young people get the
+invitation with RSVP buttons, and the audit log names the worker."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from flows.schedule import format_local
+from tests.conftest import StaffBot, db_rows, last_update_id
+
+pytestmark = pytest.mark.timeout(30)
+
+RSVP_BUTTONS = ["Going ✅", "Maybe 🤔", "Can't make it"]
+
+
+def tomorrow_6pm(staff_bot: StaffBot) -> str:
+    """How the bot reads "tomorrow 6pm" back, on the test's clock."""
+    zone, now = staff_bot.yv.settings.zone, staff_bot.yv.clock()
+    today = datetime.fromtimestamp(now, zone)
+    at = datetime.combine(today.date() + timedelta(days=1), datetime.min.time(), zone)
+    return format_local(at.replace(hour=18), zone, today)
+
+
+async def test_a_worker_adds_a_meeting_and_young_people_are_invited(staff_bot: StaffBot) -> None:
+    yv, wren = staff_bot.yv, staff_bot.worker
+    forum = await yv.cohort("North forum")
+    sam = await yv.joined("Sam", forum.invite_code)
+    alex = await yv.joined("Alex")  # in no cohort: not invited to the forum's meeting
+
+    await wren.send("/newmeeting")
+    assert "Type its title" in (await wren.next_reply()).text
+    await wren.send("Forum night")
+    asked = await wren.next_reply()
+    assert asked.text.startswith("✔ Title: Forum night"), wren.transcript()
+    await wren.send("tomorrow 6pm")
+    asked = await wren.next_reply()
+    assert asked.text.startswith(f"✔ Date and time: {tomorrow_6pm(staff_bot)}"), wren.transcript()
+    await wren.send("Youth centre, Hill Street")
+    assert "Who is it for?" in (await wren.next_reply()).text
+    await wren.tap("North forum")
+    chosen, preview = await wren.replies(2)
+    assert chosen.edited and chosen.text.endswith("✔ Who: North forum")
+    assert "Forum night" in preview.text and "It will reach 1 person" in preview.text
+    assert f"When: {tomorrow_6pm(staff_bot)}" in preview.text
+    assert "Where: Youth centre, Hill Street" in preview.text
+    assert "go: now" in preview.text
+    await wren.tap("✅ Send invitations")
+    _, done = await wren.replies(2)
+    assert done.text == "Meeting 1 saved: 1 invitation queued, going now.", wren.transcript()
+
+    invitation = await sam.next_reply()
+    assert "Forum night" in invitation.text
+    assert invitation.button_texts == RSVP_BUTTONS
+    await alex.assert_no_reply()
+    audit = db_rows(yv.settings.database, "SELECT who, action FROM audit_log")
+    assert audit == [(f"staff {wren.id}", "added a meeting")]
+
+
+async def test_typed_mistakes_are_asked_again_kindly(staff_bot: StaffBot) -> None:
+    """A 4,000-character title, a past date, an unreadable one and a link without https://
+    are each asked again with why; a sticker and an edit get a kind word; nothing is lost."""
+    yv, wren = staff_bot.yv, staff_bot.worker
+    await wren.send("/newmeeting")
+    await wren.next_reply()
+    await wren.send("x" * 4000)
+    assert "please keep the title to 100 or fewer" in (await wren.next_reply()).text
+    sent = await wren.send("Forum night")
+    await wren.next_reply()
+    await wren.edit(sent["message_id"], "Forum evening")
+    assert "Editing a message doesn't change an answer" in (await wren.next_reply()).text
+    await wren.send_sticker()
+    assert "I can only read typed words here" in (await wren.next_reply()).text
+    await wren.send("yesterday 6pm")
+    assert "has already passed" in (await wren.next_reply()).text
+    await wren.send("the day after the thing")
+    assert "Please add a time too" in (await wren.next_reply()).text
+    await wren.send("tomorrow 6pm")
+    await wren.next_reply()
+    await wren.send("www.example.org/forum")
+    assert "should start with https://" in (await wren.next_reply()).text
+    await wren.send("https://meet.example.org/forum")
+    await wren.next_reply()
+    await wren.send("Everyone")
+    assert "please use the buttons above" in (await wren.next_reply()).text
+    await wren.tap("Everyone who joined")
+    _, preview = await wren.replies(2)
+    assert "'Forum night'" in preview.text  # the edit changed nothing
+    assert "Where: https://meet.example.org/forum" in preview.text
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM meetings") == [(0,)]
+
+
+async def test_updates_telegram_sends_twice_change_nothing(staff_bot: StaffBot) -> None:
+    """A typed answer or a press delivered again is not taken as the next step's answer."""
+    yv, wren = staff_bot.yv, staff_bot.worker
+    await wren.send("/newmeeting")
+    await wren.next_reply()
+    await wren.send("Forum night")
+    await wren.next_reply()
+    yv.emu.repeat_update(last_update_id(yv.emu))
+    await wren.send("tomorrow 6pm")
+    assert (await wren.next_reply()).text.startswith("✔ Date and time:"), wren.transcript()
+    await wren.tap("Not decided yet")
+    await wren.replies(2)
+    yv.emu.repeat_update(last_update_id(yv.emu))
+    await wren.tap("Everyone who joined")
+    _, preview = await wren.replies(2)
+    assert "Where: not decided yet" in preview.text
+    await wren.assert_no_reply()
