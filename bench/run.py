@@ -1,6 +1,6 @@
 """Run the Youth Voice benchmarks and print one table: target, measured, PASS or MISS.
 
-    python bench/run.py                 # all six, full size (about 9 minutes)
+    python bench/run.py                 # all seven, full size (about 9 minutes)
     python bench/run.py --quick         # smaller and faster (about 5 minutes)
     python bench/run.py --only outbox   # one benchmark (repeat --only for more)
 
@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import benchmarks, delivery
+from bench import benchmarks, delivery, results
 from bench.figures import Row
 
-NAMES = ("outbox", "inbound", "latency", "memory", "busy", "faults")
+NAMES = ("outbox", "inbound", "latency", "memory", "busy", "faults", "results")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -69,6 +69,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         action="append",
         help="faults: seconds of connections cut after the work, one send each (15 and 60)",
+    )
+    parser.add_argument(
+        "--responses", type=int, help="results: responses to 20 questions (50000; quick 10000)"
     )
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
@@ -136,6 +139,10 @@ async def run(args: argparse.Namespace) -> list[Row]:
                     args.busy_contacts or (500 if quick else 2000),
                     args.answerers or (50 if quick else 200),
                     args.seed,
+                )
+            elif name == "results":
+                found = await asyncio.to_thread(
+                    results.measure, args.responses or (10_000 if quick else 50_000)
                 )
             else:
                 found = await delivery.copies_when_cut(

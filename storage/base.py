@@ -5,7 +5,7 @@ Only ``storage/`` speaks SQL. Backends translate their own errors into ``Storage
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Protocol
 
 from storage.values import (
@@ -62,6 +62,7 @@ __all__ = [
     "QueuedMessage",
     "Removed",
     "ReplyDue",
+    "ResultsStore",
     "RetentionStore",
     "Rsvp",
     "Schedule",
@@ -508,6 +509,39 @@ class RetentionStore(Protocol):
         ...
 
 
+class ResultsStore(Protocol):
+    """What results need of the anonymous answers: counts, typed words and rows, never who."""
+
+    async def answer_counts(self, checkin_id: int, typed: Collection[str] = ()) -> Totals:
+        """Finished responses; per question how often each value was given (the items of a
+        pick-several answer one by one; values other than strings as JSON); and per question
+        how many answered it at all, skipped included. Answers to the questions in ``typed``
+        (free text) count as the one value ``flows.results.ANSWERED`` unless skipped or
+        prefer not to say. Worked out in the database: fast for a million answers."""
+        ...
+
+    async def typed_answers(
+        self, checkin_id: int, question_ids: Collection[str], limit: int | None = None
+    ) -> dict[str, list[str]]:
+        """The typed words given to these questions (not skipped, not prefer not to say), by
+        question, in a random order; at most ``limit`` per question (a random sample) when
+        given. Every question asked for has a list, perhaps empty."""
+        ...
+
+    async def checkins_asking(self, question_id: str) -> list[Checkin]:
+        """Check-ins with at least one answer to this question, latest opening first."""
+        ...
+
+    async def response_counts(self) -> dict[int, int]:
+        """Finished responses by check-in (check-ins with none are left out)."""
+        ...
+
+    async def responses(self, checkin_id: int) -> list[dict[str, Any]]:
+        """Every finished response as question id -> answer, for an explicit row-level
+        export; no response id, date or anything else, in no meaningful order."""
+        ...
+
+
 class Store(
     UpdateLog,
     ContactStore,
@@ -515,6 +549,7 @@ class Store(
     OutboxStore,
     PlanStore,
     AuditLog,
+    ResultsStore,
     CareStore,
     RetentionStore,
     Protocol,

@@ -15,6 +15,7 @@ from storage.checkins import CheckinsMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
+from storage.results import ResultsMixin
 from storage.retention import RetentionMixin
 from storage.sqlite_base import SCHEMA_VERSION
 
@@ -27,6 +28,7 @@ class SqliteStore(
     OutboxMixin,
     PlansMixin,
     AuditMixin,
+    ResultsMixin,
     CareMixin,
     RetentionMixin,
     Store,

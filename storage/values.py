@@ -179,11 +179,14 @@ class QueuedMessage:
 
 @dataclass(frozen=True)
 class Totals:
-    """Counts for one check-in: finished responses and, per question, per value."""
+    """Counts for one check-in: finished responses and, per question, per value (the items
+    of a pick-several answer one by one), and how many answered each question at all
+    (``asked``: skipped included; may be empty when not counted)."""
 
     checkin_id: int
     responses: int
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    asked: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ HINTS = {
     "cohort": "see: youthvoice cohorts list",
     "schedule": "see: youthvoice schedules list",
     "meeting": "see: youthvoice meeting list",
+    "checkin": "see: youthvoice results",
 }
 
 

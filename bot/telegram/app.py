@@ -18,7 +18,17 @@ from telegram.ext import (
 
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram import buttons, care, handlers, meetings, newcheckin, newmeeting, staff, wizard
+from bot.telegram import (
+    buttons,
+    care,
+    handlers,
+    meetings,
+    newcheckin,
+    newmeeting,
+    results,
+    staff,
+    wizard,
+)
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
@@ -108,6 +118,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("meetings", meetings.on_meetings),
         ("newcheckin", newcheckin.on_newcheckin),
         ("newmeeting", newmeeting.on_newmeeting),
+        ("checkins", results.on_checkins),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

@@ -1,0 +1,149 @@
+"""Results for staff: a check-in's results, the list of check-ins with response figures, a
+question's trend, and the rows of an explicit row-level export. Every count passes through
+``flows.results``, so small numbers are hidden the same way behind every door."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from bot.actions import audit
+from bot.actions.errors import ActionError
+from bot.services import Services
+from flows.redact import redact
+from flows.results import (
+    MAX_TEXTS,
+    CheckinResults,
+    CheckinSummary,
+    TrendPoint,
+    checkin_summary,
+    summarise,
+    trend,
+)
+from flows.survey import Question, QuestionType, Survey
+from storage.base import Checkin
+
+__all__ = [
+    "CheckinResults",
+    "CheckinSummary",
+    "ResponseTable",
+    "TrendPoint",
+    "checkin_results",
+    "overview",
+    "responses",
+    "trend_results",
+]
+
+
+@dataclass(frozen=True)
+class ResponseTable:
+    """Row-level responses: a made-up id per row, one column per question (answers in words,
+    typed words redacted), rows shuffled. No Telegram id, date or time."""
+
+    checkin_id: int
+    question_ids: tuple[str, ...]
+    headers: tuple[str, ...]  # "response", then each question's words
+    rows: tuple[tuple[str, ...], ...]
+
+
+async def _checkin(svc: Services, checkin_id: int) -> tuple[Checkin, Survey]:
+    checkin = await svc.store.checkin(checkin_id)
+    if checkin is None:
+        raise ActionError("checkin", f"no check-in {checkin_id}", unknown=True)
+    survey = svc.surveys.get(checkin.survey_id)
+    if survey is None:
+        raise ActionError(
+            "checkin",
+            f"check-in {checkin_id} used the survey '{checkin.survey_id}', which is not loaded;"
+            " put its file back in the surveys folder",
+        )
+    return checkin, survey
+
+
+def _typed(survey: Survey) -> list[str]:
+    return [q.id for q in survey.questions if q.type is QuestionType.TEXT]
+
+
+async def checkin_results(svc: Services, checkin_id: int, who: str) -> CheckinResults:
+    """One check-in's results with small numbers hidden; logs that ``who`` viewed them."""
+    checkin, survey = await _checkin(svc, checkin_id)
+    typed = _typed(survey)
+    counts = await svc.store.answer_counts(checkin_id, typed)
+    k = svc.settings.min_group
+    texts = {}
+    if counts.responses >= k:
+        texts = await svc.store.typed_answers(checkin_id, typed, limit=MAX_TEXTS)
+    results = summarise(survey, checkin, counts, texts, k, random.SystemRandom())
+    await audit.record(svc.store, who, "viewed results", f"check-in {checkin_id}", svc.now())
+    return results
+
+
+def _title(svc: Services, checkin: Checkin) -> str:
+    survey = svc.surveys.get(checkin.survey_id)
+    return survey.title if survey is not None else checkin.survey_id
+
+
+async def overview(svc: Services) -> list[CheckinSummary]:
+    """Every check-in, newest first: invited, finished (hidden from 1 to K-1) and the rate."""
+    finished = await svc.store.response_counts()
+    now, k = svc.now(), svc.settings.min_group
+    return [
+        checkin_summary(c, _title(svc, c), finished.get(c.id, 0), k, now)
+        for c in await svc.store.checkins()
+    ]
+
+
+async def trend_results(svc: Services, question_id: str, who: str) -> list[TrendPoint]:
+    """A question across the check-ins that asked it, oldest first, each hidden as in its
+    own results; logs that ``who`` viewed it."""
+    points = []
+    for checkin in await svc.store.checkins_asking(question_id):
+        survey = svc.surveys.get(checkin.survey_id)
+        if survey is None or survey.question(question_id) is None:
+            continue
+        counts = await svc.store.answer_counts(checkin.id, _typed(survey))
+        points.append((survey, checkin, counts))
+    if not points:
+        raise ActionError("question", f"no check-in has answers to '{question_id}'", unknown=True)
+    await audit.record(svc.store, who, "viewed a trend", f"question {question_id}", svc.now())
+    return trend(question_id, points, svc.settings.min_group)
+
+
+def _words(question: Question, answer: Any) -> str:
+    if isinstance(answer, list):
+        return "; ".join(question.label_for(str(v)) for v in answer)
+    if question.type is QuestionType.TEXT and answer not in ("~skip", "~pns"):
+        return redact(str(answer))
+    return question.label_for(str(answer))
+
+
+async def responses(svc: Services, checkin_id: int, who: str) -> ResponseTable:
+    """Row-level responses for a lead who asked for them; refused until at least K finished.
+    Logs that ``who`` took them."""
+    checkin, survey = await _checkin(svc, checkin_id)
+    answers = await svc.store.responses(checkin_id)
+    k = svc.settings.min_group
+    if len(answers) < k:
+        raise ActionError(
+            "responses", f"check-in {checkin_id} has fewer than {k} responses; nothing to show"
+        )
+    shuffle = random.SystemRandom()
+    shuffle.shuffle(answers)
+    rows = tuple(
+        (
+            secrets.token_hex(8),  # 16 hex digits: no two rows alike, even among 50,000
+            *(_words(q, given[q.id]) if q.id in given else "" for q in survey.questions),
+        )
+        for given in answers
+    )
+    await audit.record(
+        svc.store, who, "took row-level responses", f"check-in {checkin_id}", svc.now()
+    )
+    return ResponseTable(
+        checkin.id,
+        tuple(q.id for q in survey.questions),
+        ("response", *(q.text for q in survey.questions)),
+        rows,
+    )

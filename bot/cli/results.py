@@ -1,0 +1,140 @@
+"""``youthvoice results``: every check-in's response figures, one check-in's results as text,
+or one question across check-ins. Small numbers are hidden as everywhere (flows.results)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from bot.actions import results as results_actions
+from bot.actions.audit import COMMAND_LINE
+from bot.cli.support import clock, local, settings_or_exit, setup_fail, with_store
+from bot.services import Services
+from bot.settings import Settings
+from flows.results import (
+    Cell,
+    CheckinResults,
+    CheckinSummary,
+    QuestionResult,
+    TrendPoint,
+    findings,
+)
+from flows.survey import SurveyError, load_surveys
+from storage.base import Store
+
+T = TypeVar("T")
+
+
+def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+    """Run a use case on the database and the surveys. Results never need the secret key
+    (answers are anonymous), so none is read or made."""
+    try:
+        surveys = load_surveys(settings.surveys)
+    except SurveyError as exc:
+        setup_fail(str(exc))
+
+    async def go(store: Store) -> T:
+        return await work(Services(settings, store, surveys, b"", clock))
+
+    return with_store(settings, go)
+
+
+def _finished(row: CheckinSummary, k: int) -> str:
+    if row.finished is None:
+        return f"finished fewer than {k}"
+    rate = f" ({row.rate:g}%)" if row.rate is not None else ""
+    return f"finished {row.finished}{rate}"
+
+
+def _overview_line(settings: Settings, row: CheckinSummary) -> str:
+    if row.open_now:
+        state = f"open until {local(settings, row.closes_at)}" if row.closes_at else "open"
+    else:
+        state = f"closed {local(settings, row.closes_at)}"
+    invited = "invited ?" if row.invited is None else f"invited {row.invited}"
+    return (
+        f"{row.checkin_id:>4}  {row.title}: opened {local(settings, row.opens_at)}, {state}; "
+        f"{invited}, {_finished(row, settings.min_group)}"
+    )
+
+
+def _cell_line(cell: Cell, k: int) -> str:
+    share = f"  {cell.percent:g}%" if cell.percent is not None else ""
+    return f"   {cell.label:<32} {cell.shown(k)}{share}"
+
+
+def _question_lines(number: int, result: QuestionResult, k: int) -> list[str]:
+    if result.hidden_reason is not None:
+        return [f"{number}. {result.text}", f"   hidden: {result.hidden_reason}"]
+    lines = [f"{number}. {result.text} (asked {result.base})"]
+    lines += [_cell_line(cell, k) for cell in result.cells]
+    if result.texts:
+        lines.append("   What they wrote (contact details removed, in no order):")
+        lines += [f'   - "{said}"' for said in result.texts]
+    return lines
+
+
+def summary_text(settings: Settings, found: CheckinResults) -> list[str]:
+    """One check-in's results as lines a lead can read."""
+    k = found.k
+    invited = "" if found.invited is None else f" Invited {found.invited}."
+    done = f"fewer than {k}" if found.responses is None else str(found.responses)
+    lines = [
+        f"Check-in {found.checkin_id}: {found.title}",
+        f"Opened {local(settings, found.opens_at)}, closes {local(settings, found.closes_at)}."
+        f"{invited} Finished {done}.",
+    ]
+    if not found.shown:
+        return [*lines, f"Results show once at least {k} have finished."]
+    lines.append(
+        f'Counts from 1 to {k - 1} show as "fewer than {k}"; "hidden" counts are hidden so '
+        "that those cannot be worked out."
+    )
+    main = findings(found)
+    if main:
+        lines += ["", "Main findings:", *(f"- {sentence}" for sentence in main)]
+    for number, result in enumerate(found.questions, start=1):
+        lines += ["", *_question_lines(number, result, k)]
+    return lines
+
+
+def trend_text(settings: Settings, question_id: str, points: list[TrendPoint], k: int) -> list[str]:
+    lines = [f"Question '{question_id}' across {len(points)} check-ins (oldest first):"]
+    for point in points:
+        when = local(settings, point.opens_at)
+        if point.base is None:
+            lines.append(f"check-in {point.checkin_id} ({when}): hidden (too few answers)")
+            continue
+        cells = "; ".join(f"{c.label} {c.shown(k)}" for c in point.cells)
+        lines.append(f"check-in {point.checkin_id} ({when}): asked {point.base}: {cells}")
+    return lines
+
+
+@click.command()
+@click.argument("checkin_id", required=False, type=int)
+@click.option("--trend", "question_id", help="One question (by id) across the check-ins.")
+def results(checkin_id: int | None, question_id: str | None) -> None:
+    """Show every check-in's response figures, or one check-in's results (CHECKIN), or one
+    question across check-ins (--trend QUESTION). Counts from 1 to K-1 are hidden."""
+    if question_id is not None and checkin_id is not None:
+        raise click.UsageError("give a check-in or --trend QUESTION, not both")
+    settings = settings_or_exit()
+    k = settings.min_group
+    if question_id is not None:
+        points = with_services(
+            settings, lambda svc: results_actions.trend_results(svc, question_id, COMMAND_LINE)
+        )
+        click.echo("\n".join(trend_text(settings, question_id, points, k)))
+    elif checkin_id is not None:
+        found = with_services(
+            settings, lambda svc: results_actions.checkin_results(svc, checkin_id, COMMAND_LINE)
+        )
+        click.echo("\n".join(summary_text(settings, found)))
+    else:
+        rows = with_services(settings, results_actions.overview)
+        if not rows:
+            click.echo("No check-ins yet. Open one with: youthvoice checkin SURVEY_ID")
+        for row in rows:
+            click.echo(_overview_line(settings, row))

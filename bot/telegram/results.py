@@ -1,0 +1,60 @@
+"""Results for staff in Telegram: /checkins (workers and leads). Anyone else gets the ordinary
+reply for a command the bot does not know, and nothing changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.actions import results, roles
+from bot.services import Services
+from bot.telegram.context import services
+from bot.telegram.render import reply
+from bot.telegram.staff import staff_only
+from flows.results import CheckinSummary
+from flows.schedule import format_local
+
+# How many check-ins one message lists: every open one first, then the latest closed ones.
+SHOWN = 8
+
+
+def _when(svc: Services, timestamp: float) -> str:
+    zone = svc.settings.zone
+    now = datetime.fromtimestamp(svc.now(), zone)
+    return format_local(datetime.fromtimestamp(timestamp, zone), zone, now)
+
+
+def _line(svc: Services, row: CheckinSummary) -> str:
+    k = svc.settings.min_group
+    if row.open_now:
+        state = f"open until {_when(svc, row.closes_at)}" if row.closes_at else "open"
+    else:
+        state = f"closed {_when(svc, row.closes_at)}" if row.closes_at else "closed"
+    invited = "? invited" if row.invited is None else f"{row.invited} invited"
+    if row.finished is None:
+        finished = f"fewer than {k} finished"
+    else:
+        rate = f" ({row.rate:g}%)" if row.rate is not None else ""
+        finished = f"{row.finished} finished{rate}"
+    return f"{row.checkin_id}. {row.title}, {state}: {invited}, {finished}"
+
+
+def checkins_text(svc: Services, rows: list[CheckinSummary]) -> str:
+    """One short message: open check-ins, then the latest closed ones."""
+    if not rows:
+        return "No check-ins yet."
+    chosen = [r for r in rows if r.open_now] + [r for r in rows if not r.open_now]
+    lines = [_line(svc, row) for row in chosen[:SHOWN]]
+    k = svc.settings.min_group
+    return "\n".join(["Check-ins (newest first):", *lines, f"Counts below {k} are hidden."])
+
+
+@staff_only(roles.may_plan)
+async def on_checkins(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/checkins: open and recent check-ins with invited, finished and the response rate."""
+    svc = services(context)
+    if not await svc.store.claim_update(update.update_id, svc.now()):
+        return  # a repeated update: answered already
+    await reply(update, checkins_text(svc, await results.overview(svc)))

@@ -1,0 +1,115 @@
+"""SQLite storage for results: answer counts worked out in SQL, free text, and the rows of an
+explicit row-level export.
+
+A mixin of ``SqliteStore``: the SQLite ``ResultsStore``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Collection
+from typing import Any
+
+from flows.results import ANSWERED
+from flows.survey import PREFER_NOT, SKIPPED
+from storage.base import Checkin, ResultsStore, Totals
+from storage.checkins import _CHECKIN_COLUMNS, _NEWEST_FIRST, _checkin
+from storage.sqlite_base import SqliteBase
+
+# Stored answers are JSON: these are the stored forms of the values that are not typed words.
+_NOT_TYPED = (json.dumps(SKIPPED), json.dumps(PREFER_NOT))
+
+
+def _item(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" for _ in range(count))
+
+
+class ResultsMixin(SqliteBase, ResultsStore):
+    async def answer_counts(self, checkin_id: int, typed: Collection[str] = ()) -> Totals:
+        # Both groupings follow the answers_by_question index, so nothing is sorted: buttons
+        # by stored JSON (a pick-several answer is one group per combination picked, a few
+        # hundred at most; Python spreads them), typed words by question alone.
+        typed = list(typed)
+        marks = _marks(len(typed))
+        skip, pns = _NOT_TYPED
+        async with self._tx("answer_counts", write=False) as db:
+            buttons = await db.execute_fetchall(
+                "SELECT question_id, value, count(*) FROM answers WHERE checkin_id = ?"
+                f" AND question_id NOT IN ({marks}) GROUP BY question_id, value",
+                (checkin_id, *typed),
+            )
+            words = await db.execute_fetchall(
+                "SELECT question_id, sum(value = ?), sum(value = ?), count(*) FROM answers"
+                f" WHERE checkin_id = ? AND question_id IN ({marks}) GROUP BY question_id",
+                (skip, pns, checkin_id, *typed),
+            )
+            # In key order (response id first), so each response is met in one run: the
+            # index would need a sort. "+" keeps the planner off the index.
+            found = await db.execute_fetchall(
+                "SELECT count(*) FROM (SELECT DISTINCT response_id FROM answers"
+                " WHERE +checkin_id = ?)",
+                (checkin_id,),
+            )
+        counts: defaultdict[str, dict[str, int]] = defaultdict(dict)
+        asked: defaultdict[str, int] = defaultdict(int)
+        for question_id, given, count in buttons:
+            asked[question_id] += count
+            decoded = json.loads(given)
+            for item in decoded if isinstance(decoded, list) else [decoded]:
+                value = _item(item)
+                counts[question_id][value] = counts[question_id].get(value, 0) + count
+        for question_id, skipped, rather_not, count in words:
+            asked[question_id] = count
+            given = {
+                ANSWERED: count - skipped - rather_not,
+                SKIPPED: skipped,
+                PREFER_NOT: rather_not,
+            }
+            counts[question_id] = {v: c for v, c in given.items() if c}
+        responses = int(next(iter(found))[0])
+        return Totals(checkin_id, responses, dict(counts), dict(asked))
+
+    async def typed_answers(
+        self, checkin_id: int, question_ids: Collection[str], limit: int | None = None
+    ) -> dict[str, list[str]]:
+        said: dict[str, list[str]] = {}
+        sql = (
+            "SELECT value FROM answers WHERE checkin_id = ? AND question_id = ?"
+            " AND value NOT IN (?, ?) ORDER BY random() LIMIT ?"
+        )
+        async with self._tx("typed_answers", write=False) as db:
+            for question_id in question_ids:
+                params = (checkin_id, question_id, *_NOT_TYPED, -1 if limit is None else limit)
+                rows = await db.execute_fetchall(sql, params)
+                said[question_id] = [_item(json.loads(value)) for (value,) in rows]
+        return said
+
+    async def checkins_asking(self, question_id: str) -> list[Checkin]:
+        sql = (
+            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id IN"
+            f" (SELECT DISTINCT checkin_id FROM answers WHERE question_id = ?) {_NEWEST_FIRST}"
+        )
+        return [_checkin(row) for row in await self._all("checkins_asking", sql, (question_id,))]
+
+    async def response_counts(self) -> dict[int, int]:
+        # Grouped by response id in key order first (no sort of every answer).
+        sql = (
+            "SELECT checkin_id, count(*) FROM (SELECT response_id, min(checkin_id) AS checkin_id"
+            " FROM answers GROUP BY response_id) GROUP BY checkin_id"
+        )
+        return {int(c): int(n) for c, n in await self._all("response_counts", sql)}
+
+    async def responses(self, checkin_id: int) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT response_id, question_id, value FROM answers WHERE checkin_id = ?"
+            " ORDER BY response_id"
+        )
+        rows: dict[str, dict[str, Any]] = {}
+        for response_id, question_id, value in await self._all("responses", sql, (checkin_id,)):
+            rows.setdefault(response_id, {})[question_id] = json.loads(value)
+        return list(rows.values())

@@ -1,0 +1,102 @@
+"""/checkins in Telegram: workers and leads see open and recent check-ins with invited,
+finished and the response rate (small numbers hidden); a young person gets the ordinary
+reply to a command the bot does not know, and nothing changes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import Emulator, SimUser
+from flows.messages import say
+from tests.conftest import TOKEN, Clock, Harness, last_update_id, make_settings
+
+pytestmark = pytest.mark.timeout(30)
+
+
+@dataclass
+class Staffed:
+    bot: Harness
+    worker: SimUser
+    lead: SimUser
+    young: SimUser
+
+
+@pytest.fixture
+async def staffed(tmp_path: Path) -> AsyncIterator[Staffed]:
+    """A running bot whose settings name one simulated person a worker and one a lead."""
+    clock = Clock()
+    emulator = Emulator(token=TOKEN, bot_username="youthvoice_test_bot", clock=clock)
+    async with emulator as emu:
+        worker, lead, young = emu.user("Wren"), emu.user("Lee"), emu.user("Sam")
+        settings = make_settings(
+            tmp_path, api_url=emu.base_url, workers=str(worker.id), leads=str(lead.id)
+        )
+        harness = Harness(emu, settings, clock)
+        await harness.start()
+        try:
+            yield Staffed(harness, worker, lead, young)
+        finally:
+            await harness.stop()
+
+
+async def finish(bot: Harness, checkin_id: int, count: int) -> None:
+    for n in range(count):
+        link, update = f"link-{checkin_id}-{n}", 10_000 * checkin_id + n
+        await bot.store.finish_response(link, checkin_id, {"mood": "3"}, "2026-11-23", update)
+
+
+async def test_staff_see_checkins_with_small_numbers_hidden(staffed: Staffed) -> None:
+    """A worker and a lead each get one message: the open check-in first, then the closed
+    one; 7 finished shows, 2 finished is 'fewer than 5'."""
+    bot = staffed.bot
+    closed = await bot.open_checkin(closes_in=60)
+    await finish(bot, closed.id, 7)
+    bot.clock.advance(120)
+    opened = await bot.open_checkin()
+    await finish(bot, opened.id, 2)
+    for person in (staffed.worker, staffed.lead):
+        await person.send("/checkins")
+        message = await person.next_reply()
+        lines = (message.text or "").splitlines()
+        assert lines[0] == "Check-ins (newest first):"
+        assert lines[1] == f"{opened.id}. How are things?, open: 0 invited, fewer than 5 finished"
+        assert lines[2].startswith(f"{closed.id}. How are things?, closed ")
+        assert lines[2].endswith(": 0 invited, 7 finished")
+        assert lines[3] == "Counts below 5 are hidden."
+
+
+async def test_a_young_person_gets_the_ordinary_reply(staffed: Staffed) -> None:
+    """/checkins from a young person is answered as any unknown command (the help text), the
+    same as /nosuchcommand, and leaves no trace in the audit log."""
+    bot = staffed.bot
+    checkin = await bot.open_checkin()
+    await finish(bot, checkin.id, 6)
+    await staffed.young.send("/nosuchcommand")
+    unknown = await staffed.young.next_reply()
+    await staffed.young.send("/checkins")
+    reply = await staffed.young.next_reply()
+    assert reply.text == unknown.text == say("help", "en")
+    await asyncio.sleep(0.2)
+    assert await bot.store.audit_entries(10) == []
+    assert len(staffed.young.chat.events) == 2
+
+
+async def test_no_checkins_yet(staffed: Staffed) -> None:
+    await staffed.worker.send("/checkins")
+    assert (await staffed.worker.next_reply()).text == "No check-ins yet."
+
+
+async def test_a_repeated_update_is_answered_once(staffed: Staffed) -> None:
+    """Telegram may send an update twice: the list goes once."""
+    await staffed.worker.send("/checkins")
+    await staffed.worker.next_reply()
+    staffed.bot.emu.repeat_update(last_update_id(staffed.bot.emu))
+    await staffed.worker.send("/checkins")
+    await staffed.worker.next_reply()
+    await asyncio.sleep(0.3)
+    assert len(staffed.worker.chat.events) == 2

@@ -1,0 +1,130 @@
+"""Property tests of small-number suppression over random small surveys and answers: no shown
+count from 1 to K-1, no hidden count a reader could work out (checked by brute force over every
+table that fits what is shown), and percentages that come from shown counts only."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flows.results import ANSWERED, Hidden
+from flows.suppression import could_be, partition_ranges, pinned
+from flows.survey import Question, QuestionType, Survey
+from tests.flows.disclosure import Table, pinned_cells, results, survey_tables
+
+pytestmark = pytest.mark.timeout(600)
+# HYPOTHESIS_EXAMPLES=5000 hunts harder (minutes); the suite's default takes seconds.
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "150"))
+
+
+def question(qid: str, kind: str, options: int, optional: bool, pns: bool, **more: Any) -> Question:
+    data: dict[str, Any] = {"id": qid, "type": kind, "text": f"Question {qid}"}
+    if kind in ("choice", "multi"):
+        data["options"] = [{"id": f"o{i}", "label": f"Option {i}"} for i in range(options)]
+    if kind == "scale":
+        data["scale"] = [{"label": f"point {i}"} for i in range(5)]
+    return Question.model_validate({**data, "optional": optional, "prefer_not_to_say": pns, **more})
+
+
+def survey(*questions: Question) -> Survey:
+    return Survey(
+        schema_version=1, id="t", title="T", intro="i", thanks="t", questions=list(questions)
+    )
+
+
+@st.composite
+def small_surveys(draw: st.DrawFn) -> Survey:
+    """One or two questions, small enough to try every table; the second may follow the first
+    (on one answer of a pick-several question, or one or two of another kind)."""
+    kind = draw(st.sampled_from(["choice", "yesno", "text", "multi"]))
+    first = question(
+        "a",
+        kind,
+        draw(st.integers(2, 3)) if kind != "multi" else 2,
+        draw(st.booleans()),
+        draw(st.booleans()),
+    )
+    if kind == "text" or not draw(st.booleans()):
+        return survey(first)
+    most = 1 if kind == "multi" else 2
+    trigger = first.allowed_values()[: draw(st.integers(1, most))]
+    follow = question(
+        "b", "yesno", 0, draw(st.booleans()), False, show_if={"question": "a", "answer": trigger}
+    )
+    return survey(first, follow)
+
+
+@functools.lru_cache(maxsize=64)
+def every_table(shape: str, responses: int) -> list[Table]:
+    return list(survey_tables(Survey.model_validate_json(shape), responses))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_surveys(), st.integers(3, 5), st.integers(0, 9), st.data())
+def test_no_hidden_count_can_be_worked_out(
+    shape: Survey, k: int, extra: int, data: st.DataObject
+) -> None:
+    """For any small survey and answers, every hidden count could still be two values or more
+    given what is shown, no shown count is from 1 to K-1, and each percentage is its shown
+    count over the shown base."""
+    responses = k + extra
+    tables = every_table(shape.model_dump_json(), responses)
+    table = data.draw(st.sampled_from(tables))
+    view = results(shape, table, responses, k)
+    assert view.shown and view.responses == responses
+    for result in view.questions:
+        for cell in result.cells:
+            if cell.count is None:
+                assert cell.percent is None and cell.hidden is not None
+                assert (cell.hidden is Hidden.SMALL) == (
+                    0 < table[result.question_id][cell.value] < k
+                )
+            else:
+                assert not 0 < cell.count < k
+                assert result.base is not None
+                assert cell.percent == (
+                    round(100 * cell.count / result.base, 1) if result.base else 0.0
+                )
+    assert pinned_cells(shape, responses, k, table, tables) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(3, 5), st.integers(1, 30), st.data())
+def test_too_few_responses_show_nothing(k: int, responses: int, data: st.DataObject) -> None:
+    """Until K have finished, no question is shown, and 1 to K-1 responses is itself hidden."""
+    shape = survey(question("a", "choice", 3, True, True))
+    tables = list(survey_tables(shape, min(responses, 6)))
+    table = data.draw(st.sampled_from(tables))
+    view = results(shape, table, min(responses, 6), k)
+    if min(responses, 6) < k:
+        assert view.questions == () and not view.shown and view.responses is None
+    else:
+        assert view.shown and view.responses == min(responses, 6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 10), st.lists(st.integers(0, 400), min_size=2, max_size=7))
+def test_big_tables_hide_every_small_count(k: int, counts: list[int]) -> None:
+    """On tables too big to try every case, no shown count is from 1 to K-1 and the checker
+    finds no hidden count it could work out."""
+
+    shape = survey(question("a", "choice", len(counts), False, False))
+    table = {"a": {f"o{i}": c for i, c in enumerate(counts)}}
+    total = sum(counts)
+    view = results(shape, table, total, k)
+    if total < k:
+        return
+    (result,) = view.questions
+    if result.hidden_reason is not None:
+        return
+    shown = {c.value: c.count for c in result.cells if c.count is not None}
+    assert all(not 0 < c < k for c in shown.values())
+    hidden = {c.value: could_be(c.hidden, k, total) for c in result.cells if c.hidden}
+    assert not pinned(partition_ranges(total, shown, hidden))
+    assert ANSWERED not in shown
+    assert all(q.kind != QuestionType.TEXT.value for q in view.questions)
