@@ -1,6 +1,6 @@
 """Run the Youth Voice benchmarks and print one table: target, measured, PASS or MISS.
 
-    python bench/run.py                 # all seven, full size (about 9 minutes)
+    python bench/run.py                 # all eight, full size (about 10 minutes)
     python bench/run.py --quick         # smaller and faster (about 5 minutes)
     python bench/run.py --only outbox   # one benchmark (repeat --only for more)
 
@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import benchmarks, delivery, results
+from bench import benchmarks, charts, delivery, results
 from bench.figures import Row
 
-NAMES = ("outbox", "inbound", "latency", "memory", "busy", "faults", "results")
+NAMES = ("outbox", "inbound", "latency", "memory", "busy", "faults", "results", "charts")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -144,6 +144,8 @@ async def run(args: argparse.Namespace) -> list[Row]:
                 found = await asyncio.to_thread(
                     results.measure, args.responses or (10_000 if quick else 50_000)
                 )
+            elif name == "charts":
+                found = await charts.charts_for_ten_questions(args.seed)
             else:
                 found = await delivery.copies_when_cut(
                     args.fault_people or (100 if quick else 300), args.fault_seconds or [15, 60]

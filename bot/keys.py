@@ -142,3 +142,10 @@ def link(key: bytes, checkin_id: int, user_id: int) -> str:
     the bot answers in private chats only."""
     message = f"checkin:{checkin_id}:user:{user_id}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def note_link(key: bytes, user_id: int) -> str:
+    """A person's pseudonym while the bot waits for their "Tell us more" words (never kept
+    with the words themselves)."""
+    message = f"update-note:user:{user_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

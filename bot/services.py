@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.actions.safety import Conversations, SafetyNet, bundled_safety_net
-from bot.actions.shown import ShownQuestions, ShownReplies
+from bot.actions.shown import RecentChoices, ShownQuestions, ShownReplies
 from bot.settings import Settings
 from flows.survey import Survey
 from storage.base import Store
@@ -24,6 +24,7 @@ class Services:
     clock: Callable[[], float] = time.time
     shown: ShownQuestions = field(default_factory=ShownQuestions)
     replies: ShownReplies = field(default_factory=ShownReplies)
+    choices: RecentChoices = field(default_factory=RecentChoices)
     safety: SafetyNet = field(default_factory=bundled_safety_net)
     # Who was asked about getting in touch, in the running bot's memory (bot/actions/safety.py).
     talks: Conversations = field(default_factory=Conversations)

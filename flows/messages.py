@@ -65,6 +65,7 @@ ENGLISH: Mapping[str, str] = {
         "/urgent - someone to talk to now\n"
         "/checkin - the open check-in\n"
         "/meetings - meetings coming up\n"
+        "/updates - what changed from what you said\n"
         "/pause - a break from my messages\n"
         "/mydata - what we keep about you\n"
         "/privacy - how we keep it private\n"
@@ -153,6 +154,38 @@ ENGLISH: Mapping[str, str] = {
         "📅 Change to {title}:\n{details}\n\nCan you still come? You can change your answer."
     ),
     "meeting_cancelled": "Sorry, {title} ({when}) has been cancelled.",
+    # "You said, we did": what staff did about what young people said.
+    "update_message": (
+        "📣 You said, we did\n\n"
+        "You said: {you_said}\n\n"
+        "We did: {we_did}\n\n"
+        "{status}\n\n"
+        "Does this help? Nobody can see what you pick, and you can change it any time."
+    ),
+    "update_done": "✅ Done.",
+    "update_in_progress": "⏳ We're working on it.",
+    "update_planned": "📅 We plan to do it by {date}.",
+    "update_couldnt": "😔 We couldn't do it. This is why: {why}",
+    "update_helps": "That helps",
+    "update_not_enough": "Not enough",
+    "update_chosen": "✓ {label}",
+    "update_tell_more": "Tell us more",
+    "feedback_thanks": "Thanks! You can change your answer any time.",
+    "feedback_same": "That's your answer already 🙂",
+    "feedback_not_saved": "Sorry, that didn't save. Please tap it again in a minute.",
+    "tell_more_popup": "Type it below 👇",
+    "tell_more_ask": (
+        "Go ahead, type what you'd like to tell us. It's anonymous: "
+        "we keep your words, never who sent them."
+    ),
+    "tell_more_empty": "I didn't get any words there. Type what you'd like to tell us.",
+    "tell_more_thanks": "Thank you. We'll read it 💛",
+    "updates_none": (
+        "No updates yet. When something changes because of what young people said, "
+        "you'll see it here."
+    ),
+    "updates_heading": "What changed because of what you said:",
+    "update_card": "📣 You said: {you_said}\nWe did: {we_did}\n{status}",
     "sorry_error": "Sorry, something went wrong on my side. Please try again in a minute.",
     # The safety net (flows.safety): sent at once, before anything else, with the contact
     # lines under the opening. One message (about 330 characters with the bundled contacts):

@@ -231,6 +231,15 @@ def format_local(when: datetime, tz: ZoneInfo, now: datetime | None = None) -> s
     return f"{weekday} {local.day} {_MONTHS[local.month - 1]}{year}, {hour}{minutes}{suffix}"
 
 
-def format_day(day: date) -> str:
-    """A date alone, short and friendly: "Tue 1 Dec 2026"."""
-    return f"{_DAYS[day.weekday()].capitalize()} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+def format_date(day: date) -> str:
+    """A date on its own, with its year: "Sun 20 Dec 2026"."""
+    weekday = _DAYS[day.weekday()].capitalize()
+    return f"{weekday} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def parse_date(text: str) -> date:
+    """Read "2026-12-20" (a local date)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"use YYYY-MM-DD, like 2026-12-20 (not {text.strip()!r})") from None

@@ -3,18 +3,19 @@ rendered in the reader's language. Queued messages are stored this way, never as
 
 A text is JSON-able: a plain string (a survey title, a place a worker typed), a message
 ``{"key": ..., "params": {...}}`` whose parameters may be texts themselves, a local time
-``{"time": <unix seconds>}``, or ``{"lines": [...]}`` (texts joined one per line).
+``{"time": <unix seconds>}``, a date ``{"date": "YYYY-MM-DD"}``, or ``{"lines": [...]}``
+(texts joined one per line).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.messages import say
-from flows.schedule import format_local
+from flows.schedule import format_date, format_local
 
 Text = str | Mapping[str, Any]
 Buttons = list[list[dict[str, Any]]]
@@ -28,6 +29,11 @@ def message(key: str, **params: Any) -> dict[str, Any]:
 def local_time(timestamp: float) -> dict[str, Any]:
     """A moment, shown in the deployment's time zone when rendered."""
     return {"time": timestamp}
+
+
+def local_date(day: str) -> dict[str, Any]:
+    """A date (YYYY-MM-DD), shown with its weekday and year when rendered."""
+    return {"date": day}
 
 
 def lines(*parts: Text) -> dict[str, Any]:
@@ -44,6 +50,8 @@ def render(text: Text, lang: str, zone: ZoneInfo) -> str:
         return say(str(text["key"]), lang, **params)
     if "time" in text:
         return format_local(datetime.fromtimestamp(float(text["time"]), zone), zone)
+    if "date" in text:
+        return format_date(date.fromisoformat(str(text["date"])))
     if "lines" in text:
         return "\n".join(render(part, lang, zone) for part in text["lines"])
     raise ValueError(f"not a text: {sorted(text)}")

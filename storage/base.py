@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from storage.values import (
     DEFAULT_LANGUAGE,
+    FEEDBACK_VALUES,
     NO_CONNECTION,
     PAUSED_FOREVER,
     Audience,
@@ -19,12 +20,15 @@ from storage.values import (
     Cohort,
     Contact,
     ContactStatus,
+    FeedbackMove,
     HeldMeeting,
     Meeting,
     NewCheckin,
+    NewUpdate,
     OutboxEntry,
     OutgoingMessage,
     PersonData,
+    PostedUpdate,
     Progress,
     QueuedMessage,
     Removed,
@@ -33,10 +37,12 @@ from storage.values import (
     Schedule,
     StorageError,
     Totals,
+    UpdateStatus,
 )
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "FEEDBACK_VALUES",
     "NO_CONNECTION",
     "PAUSED_FOREVER",
     "Audience",
@@ -50,14 +56,17 @@ __all__ = [
     "Contact",
     "ContactStatus",
     "ContactStore",
+    "FeedbackMove",
     "HeldMeeting",
     "Meeting",
     "NewCheckin",
+    "NewUpdate",
     "OutboxEntry",
     "OutboxStore",
     "OutgoingMessage",
     "PersonData",
     "PlanStore",
+    "PostedUpdate",
     "Progress",
     "QueuedMessage",
     "Removed",
@@ -70,6 +79,8 @@ __all__ = [
     "Store",
     "Totals",
     "UpdateLog",
+    "UpdateStatus",
+    "UpdateStore",
 ]
 
 
@@ -84,6 +95,11 @@ class UpdateLog(Protocol):
 
     async def claim_update(self, update_id: int, now: float) -> bool:
         """Mark an update handled on its own (for updates that change nothing else)."""
+        ...
+
+    async def prune_updates(self, now: float) -> int:
+        """Forget handled update ids kept for more than a day; how many were forgotten. Claims
+        do this too, now and then; a quiet bot's planner calls it so that none is kept longer."""
         ...
 
     async def get_meta(self, key: str) -> str | None:
@@ -509,6 +525,95 @@ class RetentionStore(Protocol):
         ...
 
 
+class UpdateStore(Protocol):
+    """ "You said, we did": posted updates, their anonymous feedback counts and "Tell us more"
+    notes, and what the weekly promise reminders look for.
+
+    Feedback is counts only: no method takes or keeps who chose what. A note is kept under a
+    random id with the date only; the short wait for it is under a pseudonym (``link``)."""
+
+    async def post_update(
+        self,
+        new: NewUpdate,
+        who: Sequence[Audience],
+        message: Callable[[PostedUpdate], Mapping[str, Any]],
+        due_at: float,
+    ) -> tuple[PostedUpdate, int]:
+        """Store the update and, in the same transaction, queue ``message(update)`` once to
+        each chat in any of ``who`` (dedupe key ``update:<id>:<chat>``, due at ``due_at``);
+        returns it (with ``sent_to``) and how many were queued."""
+        ...
+
+    async def count_reach(self, who: Sequence[Audience]) -> int:
+        """How many joined contacts are in at least one of ``who``."""
+        ...
+
+    async def posted_update(self, posted_id: int) -> PostedUpdate | None: ...
+    async def posted_updates(self) -> list[PostedUpdate]:
+        """Every update, newest first."""
+        ...
+
+    async def set_update_status(
+        self,
+        posted_id: int,
+        status: UpdateStatus,
+        due_on: str | None,
+        why: str | None,
+        now: float,
+    ) -> bool:
+        """Change an update's status (a follow-up, at ``now``); False for an unknown id."""
+        ...
+
+    async def move_feedback(
+        self, posted_id: int, to: str | None, from_: str | None, update_id: int | None, now: float
+    ) -> FeedbackMove:
+        """One person's choice changes from ``from_`` to ``to`` (either may be ``None``: no
+        choice): one count down, one up, claiming ``update_id`` (``None``: no claim, for an
+        undo), in one transaction. A ``from_`` whose count is 0 is stale: nothing is written."""
+        ...
+
+    async def feedback_counts(self, posted_id: int) -> dict[str, int]:
+        """How many chose each of ``FEEDBACK_VALUES`` (every value present)."""
+        ...
+
+    async def await_note(self, link: str, posted_id: int, until: float) -> None:
+        """The next words of the person behind ``link`` are a note on this update, until
+        ``until`` (replacing any earlier wait)."""
+        ...
+
+    async def waiting_note(self, link: str, now: float) -> int | None:
+        """The update a note from ``link`` is awaited for, if the wait has not ended."""
+        ...
+
+    async def save_note(
+        self, link: str, posted_id: int, text: str, today: str, update_id: int
+    ) -> bool:
+        """Keep ``text`` under a new random id with the update and the date only, and end the
+        wait under ``link``, claiming ``update_id``, in one transaction."""
+        ...
+
+    async def drop_note_waits(self, now: float, links: Sequence[str] = ()) -> int:
+        """End waits that ran out by ``now``, and those under ``links``; returns how many."""
+        ...
+
+    async def notes(self, posted_id: int) -> list[str]:
+        """The notes on an update, in the order of their random ids."""
+        ...
+
+    async def update_checkins(self) -> dict[int, float]:
+        """Each check-in that has an update, with when its first update was posted."""
+        ...
+
+    async def overdue_updates(self, today: str) -> list[PostedUpdate]:
+        """Planned updates due before ``today`` with no follow-up: no status change since,
+        and no later update on any of the same check-ins. Oldest first."""
+        ...
+
+    async def unanswered_checkins(self, closed_by: float) -> list[Checkin]:
+        """Check-ins closed at or before ``closed_by`` that no update answers and that invited
+        someone (or whose invitations were not counted); oldest first."""
+
+
 class ResultsStore(Protocol):
     """What results need of the anonymous answers: counts, typed words and rows, never who."""
 
@@ -552,6 +657,7 @@ class Store(
     ResultsStore,
     CareStore,
     RetentionStore,
+    UpdateStore,
     Protocol,
 ):
     """Everything Youth Voice keeps: every protocol above, on one database, plus opening and

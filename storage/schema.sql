@@ -178,3 +178,56 @@ CREATE TABLE IF NOT EXISTS audit_log (
     action TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''
 );
+
+-- "You said, we did": what staff tell young people was done about what they said. Who posted
+-- it is staff (a staff id or the command line); ``sent_to`` is how many it was queued to.
+-- status: done, in_progress, planned (by ``due_on``, a local date) or couldnt (``why``).
+CREATE TABLE IF NOT EXISTS posted_updates (
+    id INTEGER PRIMARY KEY,
+    you_said TEXT NOT NULL,
+    we_did TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('done', 'in_progress', 'planned', 'couldnt')),
+    due_on TEXT,
+    why TEXT,
+    -- A theme (no check-ins) is for one cohort, or everyone when NULL.
+    cohort_id INTEGER REFERENCES cohorts(id),
+    posted_by TEXT NOT NULL,
+    posted_at REAL NOT NULL,
+    sent_to INTEGER NOT NULL DEFAULT 0,
+    -- When the status last changed after posting (NULL: never): a follow-up.
+    status_at REAL
+);
+
+-- The check-ins an update answers (none for a theme).
+CREATE TABLE IF NOT EXISTS posted_update_checkins (
+    posted_id INTEGER NOT NULL REFERENCES posted_updates(id),
+    checkin_id INTEGER NOT NULL REFERENCES checkins(id),
+    PRIMARY KEY (posted_id, checkin_id)
+);
+CREATE INDEX IF NOT EXISTS posted_update_checkin ON posted_update_checkins (checkin_id);
+
+-- "That helps" / "Not enough": counts only. Who chose what is never written anywhere, not
+-- even as an HMAC: each person's choice lives only in the buttons of their own message.
+CREATE TABLE IF NOT EXISTS update_feedback (
+    posted_id INTEGER NOT NULL REFERENCES posted_updates(id),
+    value TEXT NOT NULL CHECK (value IN ('helps', 'not_enough')),
+    count INTEGER NOT NULL DEFAULT 0 CHECK (count >= 0),
+    PRIMARY KEY (posted_id, value)
+);
+
+-- "Tell us more", kept like an anonymous answer: a random id, the update, the words and the
+-- date only.
+CREATE TABLE IF NOT EXISTS update_notes (
+    note_id TEXT PRIMARY KEY,
+    posted_id INTEGER NOT NULL REFERENCES posted_updates(id),
+    text TEXT NOT NULL,
+    written_on TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Someone tapped "Tell us more" and their next words are for that update: under a pseudonym
+-- (an HMAC, as for unfinished check-ins), deleted when the words come or at ``until``.
+CREATE TABLE IF NOT EXISTS update_notes_waiting (
+    link TEXT PRIMARY KEY,
+    posted_id INTEGER NOT NULL REFERENCES posted_updates(id),
+    until REAL NOT NULL
+) WITHOUT ROWID;

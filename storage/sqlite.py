@@ -1,8 +1,9 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
-Contacts, check-ins, the outbox, plans, the audit log, care (pause, /mydata, alerts) and
-retention live in ``storage.contacts``, ``storage.checkins``, ``storage.outbox``,
-``storage.plans``, ``storage.audit``, ``storage.care`` and ``storage.retention``; connections
+Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
+(pause, /mydata, alerts) and retention live in ``storage.contacts``, ``storage.checkins``,
+``storage.outbox``, ``storage.plans``, ``storage.audit``, ``storage.updates``,
+``storage.care`` and ``storage.retention``; connections
 and transactions in ``storage.sqlite_base``.
 """
 
@@ -18,6 +19,7 @@ from storage.plans import PlansMixin
 from storage.results import ResultsMixin
 from storage.retention import RetentionMixin
 from storage.sqlite_base import SCHEMA_VERSION
+from storage.updates import UpdatesMixin
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
@@ -31,6 +33,7 @@ class SqliteStore(
     ResultsMixin,
     CareMixin,
     RetentionMixin,
+    UpdatesMixin,
     Store,
 ):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).

@@ -257,3 +257,59 @@ class Removed:
 
     def total(self) -> int:
         return self.unfinished + self.answers + self.contacts + self.alerts
+
+
+class UpdateStatus(StrEnum):
+    """Where a "you said, we did" update stands."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    PLANNED = "planned"  # by ``due_on``
+    COULDNT = "couldnt"  # with ``why``
+
+
+# The two feedback buttons under an update, as counted.
+FEEDBACK_VALUES = ("helps", "not_enough")
+
+
+@dataclass(frozen=True)
+class NewUpdate:
+    """A "you said, we did" update to post. It answers ``checkin_ids`` (none: a theme, for
+    ``cohort_id``, or everyone when that is ``None``). ``posted_by`` is staff (``staff 123``
+    or ``command line``), never a young person."""
+
+    you_said: str
+    we_did: str
+    status: UpdateStatus
+    checkin_ids: tuple[int, ...] = ()
+    cohort_id: int | None = None
+    due_on: str | None = None  # planned: by this local date, YYYY-MM-DD
+    why: str | None = None  # couldnt: why not
+    posted_by: str = ""
+    posted_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class PostedUpdate:
+    """A posted update, with how many it was queued to and when its status last changed."""
+
+    id: int
+    you_said: str
+    we_did: str
+    status: UpdateStatus
+    checkin_ids: tuple[int, ...]
+    cohort_id: int | None
+    due_on: str | None
+    why: str | None
+    posted_by: str
+    posted_at: float
+    sent_to: int
+    status_at: float | None = None
+
+
+class FeedbackMove(StrEnum):
+    """What recording a feedback press did."""
+
+    MOVED = "moved"  # the counts changed
+    REPEATED = "repeated"  # that Telegram update was handled before: nothing changed
+    STALE = "stale"  # the press named an old choice that is not counted: nothing changed

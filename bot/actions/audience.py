@@ -1,11 +1,14 @@
 """Who each thing is for, decided here and nowhere else: a check-in, a meeting's invitation,
-its change and cancel notices, its reminders and its feedback check-in.
+its change and cancel notices, its reminders and its feedback check-in, and a "you said, we
+did" update.
 
 Everything that counts, checks or messages people asks these functions for an ``Audience``;
 the store turns it into chats (joined contacts only: nobody who stopped or blocked the bot).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from storage.base import Audience, Checkin, Meeting, NewCheckin
 
@@ -41,3 +44,12 @@ def told_of_changes(meeting: Meeting) -> Audience:
 def reminded_of(meeting: Meeting) -> Audience:
     """Who is reminded of a meeting, and asked for feedback after it: Going and Maybe."""
     return Audience(meeting_id=meeting.id, answers=COMING)
+
+
+def of_update(checkins: Sequence[Checkin], cohort_id: int | None) -> list[Audience]:
+    """An update goes to everyone its check-ins were for (each one's audience, together, each
+    person once), never only to those who answered: that would tell who did. A theme with no
+    check-ins is for its cohort, or everyone. The same people may give feedback on it."""
+    if not checkins:
+        return [cohort(cohort_id)]
+    return list(dict.fromkeys(of_checkin(c) for c in checkins))

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.reports.formats import FORMATS
 from flows.engine import DONE
 from flows.survey import ID_PATTERN, PREFER_NOT, SKIPPED
 from storage.base import Rsvp
@@ -82,6 +83,24 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """ "That helps" / "Not enough" under a "you said, we did" update. ``was`` is the choice the
+    person had when the buttons were drawn (``None``: none yet): it is kept only here, in their
+    own message, never in the database."""
+
+    posted_id: int
+    value: str  # "helps" or "not_enough"
+    was: str | None
+
+
+@dataclass(frozen=True)
+class TellMore:
+    """ "Tell us more" under an update."""
+
+    posted_id: int
+
+
+@dataclass(frozen=True)
 class WizardPress:
     """A button in a staff wizard (``bot/telegram/wizard.py``). ``token`` names one run of the
     wizard and ``turn`` the message it was on, so a button from a finished, forgotten or
@@ -95,6 +114,26 @@ class WizardPress:
     index: int = 0
 
 
+@dataclass(frozen=True)
+class ResultsOf:
+    """A check-in chosen under /results (leads)."""
+
+    checkin_id: int
+
+
+@dataclass(frozen=True)
+class ExportOf:
+    """Under /export (leads): a check-in chosen (``fmt`` ""), then a format for it."""
+
+    checkin_id: int
+    fmt: str = ""
+
+
+@dataclass(frozen=True)
+class ExportBack:
+    """Back from the formats to the list of check-ins under /export."""
+
+
 Press = (
     Join
     | Decline
@@ -106,6 +145,11 @@ Press = (
     | Privacy
     | Consent
     | Pause
+    | ResultsOf
+    | ExportOf
+    | ExportBack
+    | Feedback
+    | TellMore
 )
 
 # pick a choice, back, cancel, confirm, fix a step, done (with a multi-choice step)
@@ -118,6 +162,10 @@ _CODE = r"[A-Za-z0-9_-]{1,32}"  # invite codes, as a t.me/<bot>?start= link carr
 _SPECIAL = "|".join(re.escape(v) for v in (SKIPPED, PREFER_NOT, DONE))
 _VALUE = rf"{ID_PATTERN}|[0-9]{{1,2}}|{_SPECIAL}"
 _RSVP = "|".join(re.escape(r.value) for r in Rsvp)
+_FORMAT = "|".join(FORMATS)
+# Feedback values, one letter each on the wire ("-": no choice yet).
+_SHORT = {"helps": "h", "not_enough": "n"}
+_LONG = {short: value for value, short in _SHORT.items()}
 
 # One layout for every version so far: version 1 is the legacy layout under a leading "1", so
 # old buttons still on phones or in the outbox read as the same presses. A later version that
@@ -144,6 +192,14 @@ _VERSIONED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     (re.compile(rf"p:({_CODE})?"), lambda m: Privacy(m[1] or "")),
     (re.compile(r"s:(yes|no)"), lambda m: Consent(m[1] == "yes")),
     (re.compile(r"z:(-1|[0-9]{1,3})"), lambda m: Pause(int(m[1]))),
+    (re.compile(rf"rs:({_NUMBER})"), lambda m: ResultsOf(int(m[1]))),
+    (re.compile(rf"ex:({_NUMBER})(?::({_FORMAT}))?"), lambda m: ExportOf(int(m[1]), m[2] or "")),
+    (re.compile(r"ex:back"), lambda m: ExportBack()),
+    (
+        re.compile(rf"f:({_NUMBER}):([hn]):([hn-])"),
+        lambda m: Feedback(int(m[1]), _LONG[m[2]], _LONG.get(m[3])),
+    ),
+    (re.compile(rf"t:({_NUMBER})"), lambda m: TellMore(int(m[1]))),
 ]
 
 
@@ -163,6 +219,10 @@ def encode(press: Press) -> str:
             fields = ["m", str(meeting_id), answer.value]
         case Delete(confirmed):
             fields = ["d", "yes" if confirmed else "no"]
+        case Feedback(posted_id, value, was):
+            fields = ["f", str(posted_id), _SHORT.get(value, "?"), _SHORT.get(was or "", "-")]
+        case TellMore(posted_id):
+            fields = ["t", str(posted_id)]
         case WizardPress(wizard, token, turn, action, index):
             fields = ["w", wizard, token, str(turn), action, str(index)]
         case Privacy(code):
@@ -171,6 +231,12 @@ def encode(press: Press) -> str:
             fields = ["s", "yes" if yes else "no"]
         case Pause(days):
             fields = ["z", str(days)]
+        case ResultsOf(checkin_id):
+            fields = ["rs", str(checkin_id)]
+        case ExportOf(checkin_id, fmt):
+            fields = ["ex", str(checkin_id), *([fmt] if fmt else [])]
+        case ExportBack():
+            fields = ["ex", "back"]
     data = VERSION + ":".join(fields)
     if decode(data) != press:
         raise ValueError(f"cannot be button data: {press!r}")

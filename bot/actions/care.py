@@ -11,7 +11,7 @@ from bot import keys
 from bot.actions.button_data import Pause, encode
 from bot.actions.people import Shown, refuse, tell
 from bot.services import Services
-from flows.schedule import format_day
+from flows.schedule import format_date
 from flows.texts import Buttons, Text, lines, message
 from storage.base import PAUSED_FOREVER, ContactStatus, PersonData
 
@@ -98,7 +98,7 @@ def _described(svc: Services, held: PersonData) -> Text:
         "mydata",
         group=held.cohort_name or message("mydata_no_group"),
         language=LANGUAGES.get(held.language, held.language),
-        joined=format_day(date.fromisoformat(held.joined_on)),
+        joined=format_date(date.fromisoformat(held.joined_on)),
         messages=_messages(svc, held),
         unfinished=", ".join(surveys) if surveys else message("mydata_none"),
         meetings=lines(*meetings) if meetings else message("mydata_none"),
@@ -116,4 +116,4 @@ def _messages(svc: Services, held: PersonData) -> Text:
 
 
 def _day(svc: Services, when: float) -> str:
-    return format_day(datetime.fromtimestamp(when, svc.settings.zone).date())
+    return format_date(datetime.fromtimestamp(when, svc.settings.zone).date())

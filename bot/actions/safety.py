@@ -24,7 +24,7 @@ from flows.safety import (
     load_support_contacts,
     support_message,
 )
-from flows.schedule import format_day
+from flows.schedule import format_date
 from flows.texts import Buttons, message
 from storage.base import OutgoingMessage, StorageError
 
@@ -137,7 +137,7 @@ def alert(chat_id: int, today: str) -> dict[str, Any]:
     """The alert a safeguarding lead gets: never anything the young person wrote, with a
     button that opens a chat with them, and the same words without it (``fallback``) for when
     their Telegram settings do not allow such a button."""
-    day = format_day(date.fromisoformat(today))
+    day = format_date(date.fromisoformat(today))
     return {
         "text": message("alert", day=day),
         "buttons": [[{"text": message("alert_button"), "url": f"tg://user?id={chat_id}"}]],

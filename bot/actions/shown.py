@@ -1,4 +1,5 @@
-"""Which message shows each person's current question, and when it was shown; in memory only."""
+"""Which message shows each person's current question, and when it was shown, and which
+feedback choice their update messages show; in memory only."""
 
 from __future__ import annotations
 
@@ -79,3 +80,25 @@ class ShownReplies:
     def put_back(self, marks: list[tuple[str, float]]) -> None:
         """Marks whose clearing failed: cleared at the next pass."""
         self._marks[:0] = marks
+
+
+class RecentChoices:
+    """The feedback choice each person's update message shows now, by (chat, update), in memory
+    only and for the newest ``limit`` presses. It is never written: the database keeps counts
+    only. A second tap made before the redrawn buttons reached the phone still carries the old
+    choice in its data; this tells the bot the choice already moved, so it is not counted twice.
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._choices: OrderedDict[tuple[int, int], str | None] = OrderedDict()
+        self._limit = limit
+
+    def current(self, chat_id: int, posted_id: int, shown: str | None) -> str | None:
+        """The person's choice: the one remembered, else ``shown`` (what their buttons say)."""
+        return self._choices.get((chat_id, posted_id), shown)
+
+    def remember(self, chat_id: int, posted_id: int, choice: str | None) -> None:
+        self._choices[(chat_id, posted_id)] = choice
+        self._choices.move_to_end((chat_id, posted_id))
+        while len(self._choices) > self._limit:
+            self._choices.popitem(last=False)

@@ -17,6 +17,7 @@ from bot.actions import cohorts as cohorts_actions
 from bot.cli.audit import audit
 from bot.cli.chat import chat
 from bot.cli.emulator import emulator
+from bot.cli.exports import export
 from bot.cli.faults import FaultSpec, fault_option
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
@@ -33,6 +34,7 @@ from bot.cli.support import (
     storage_exit,
     with_store,
 )
+from bot.cli.updates import update
 from bot.emulator import MALFORMED_KINDS
 from bot.keys import SecretKeyError
 from flows.safety import SafetyFileError
@@ -161,5 +163,17 @@ def cohorts_list() -> None:
             )
 
 
-for command in (checkin, schedules, meeting, status, audit, emulator, chat, results, retention):
+for command in (
+    checkin,
+    schedules,
+    meeting,
+    status,
+    audit,
+    update,
+    emulator,
+    chat,
+    results,
+    export,
+    retention,
+):
     main.add_command(command)

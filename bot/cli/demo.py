@@ -18,38 +18,28 @@ from pathlib import Path
 import click
 from pydantic import SecretStr
 
-from bot.actions import cohorts, plans
+from bot.actions import cohorts, plans, results
 from bot.actions.audit import COMMAND_LINE
 from bot.actions.plans import CheckinRequest
 from bot.cli.faults import FaultSpec
 from bot.cli.participant import Participant, Walk
+from bot.cli.results import summary_text
 from bot.emulator import Emulator
 from bot.runtime.runner import BotRunner, open_services
 from bot.services import Services
 from bot.settings import Settings
-from flows.survey import Survey
-from storage.base import Totals
 
 TOKEN = "123456:demo-token"
 JOIN_TIME = 30.0  # seconds the demo waits for everyone to join, plus the longest fault
 WALK_TIME = 90.0  # seconds a person keeps at it before giving up, plus the longest fault
 
 
-def print_totals(survey: Survey, totals: Totals, threshold: int = 3) -> None:
-    click.echo(f"\nAnonymous totals for '{survey.title}': {totals.responses} finished")
-    click.echo(
-        f"(counts under {threshold} are hidden, so nobody can be picked out of a small group)"
-    )
-    for question in survey.questions:
-        counts = totals.counts.get(question.id, {})
-        click.echo(f"\n  {question.text}")
-        if question.type == "text":
-            click.echo(f"    {sum(counts.values())} written answers (not shown in this demo)")
-            continue
-        for value in question.in_order(counts):
-            count = counts[value]
-            shown = str(count) if count >= threshold else f"<{threshold}"
-            click.echo(f"    {question.label_for(value):<28} {shown}")
+async def demo_results(svc: Services, checkin_id: int) -> list[str]:
+    """The check-in's results as a lead sees them with ``youthvoice results``: small numbers
+    hidden the same way."""
+    found = await results.checkin_results(svc, checkin_id, COMMAND_LINE)
+    heading = "Anonymous results, as a lead sees them with: youthvoice results"
+    return ["", heading, *summary_text(svc.settings, found)]
 
 
 def fault_note(hits: Mapping[str, int], malformed: int, walks: Sequence[Walk]) -> str:
@@ -163,7 +153,7 @@ async def run_demo(
                     "\nOne conversation (names are the emulator's; the bot never stores them):\n"
                 )
                 click.echo(crowd[shown].person.transcript())
-                print_totals(survey, await svc.store.totals(checkin.id))
+                click.echo("\n".join(await demo_results(svc, checkin.id)))
                 if faults or malformed:
                     click.echo(fault_note(emu.stats.fault_hits, len(malformed), walks))
                 outbox = await svc.store.outbox_counts()

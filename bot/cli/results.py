@@ -9,8 +9,10 @@ from typing import TypeVar
 import click
 
 from bot.actions import results as results_actions
+from bot.actions import update_views
 from bot.actions.audit import COMMAND_LINE
 from bot.cli.support import clock, local, settings_or_exit, setup_fail, with_store
+from bot.cli.updates import update_lines
 from bot.services import Services
 from bot.settings import Settings
 from flows.results import (
@@ -128,13 +130,22 @@ def results(checkin_id: int | None, question_id: str | None) -> None:
         )
         click.echo("\n".join(trend_text(settings, question_id, points, k)))
     elif checkin_id is not None:
-        found = with_services(
-            settings, lambda svc: results_actions.checkin_results(svc, checkin_id, COMMAND_LINE)
-        )
-        click.echo("\n".join(summary_text(settings, found)))
+
+        async def one(svc: Services) -> tuple[CheckinResults, list[update_views.UpdateLine]]:
+            found = await results_actions.checkin_results(svc, checkin_id, COMMAND_LINE)
+            posted = await update_views.listing(svc.store, svc.settings, svc.now(), checkin_id)
+            return found, posted
+
+        found, posted = with_services(settings, one)
+        click.echo("\n".join(summary_text(settings, found) + update_lines(settings, posted)))
     else:
-        rows = with_services(settings, results_actions.overview)
+
+        async def every(svc: Services) -> tuple[list[CheckinSummary], dict[int, float]]:
+            return await results_actions.overview(svc), await update_views.answered(svc.store)
+
+        rows, answered = with_services(settings, every)
         if not rows:
             click.echo("No check-ins yet. Open one with: youthvoice checkin SURVEY_ID")
         for row in rows:
-            click.echo(_overview_line(settings, row))
+            came = update_views.answered_words(row.closes_at, answered.get(row.checkin_id), clock())
+            click.echo(f"{_overview_line(settings, row)}; {came}")

@@ -90,7 +90,12 @@ def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
 OPTIONS = {"at": "--at", "every": "--every", "open_for": "--open-for"}
 OPTIONS |= {"remind_after": "--remind-after", "cohort": "--cohort", "title": "TITLE"}
 OPTIONS |= {"link": "--link", "where": "--where"}
+OPTIONS |= {"format": "--format", "responses": "--responses"}
+OPTIONS |= {"checkins": "--checkin", "we_did": "--we-did", "you_said": "--you-said"}
+OPTIONS |= {"status": "--status", "by": "--by", "why": "--why"}
 HINTS = {
+    "checkins": "see: youthvoice results",
+    "update": "see: youthvoice update list",
     "cohort": "see: youthvoice cohorts list",
     "schedule": "see: youthvoice schedules list",
     "meeting": "see: youthvoice meeting list",
@@ -130,9 +135,14 @@ def storage_exit(exc: StorageError) -> NoReturn:
     fail(f"database problem: {exc}")
 
 
+# Where staff commands read the time: tests swap it for their fake clock (``now`` is looked
+# up at each call, so every module that imported ``clock`` by name follows the swap).
+now: Callable[[], float] = time.time
+
+
 def clock() -> float:
-    """Now, for staff commands (tests swap it for their fake clock)."""
-    return time.time()
+    """Now, for staff commands."""
+    return now()
 
 
 def fail(message: str) -> NoReturn:

@@ -27,12 +27,15 @@ class Button(NamedTuple):
 
 @dataclass(frozen=True)
 class FileInfo:
-    """A document or photo the bot sent: what was uploaded, not the bytes."""
+    """A document or photo the bot sent: what was uploaded (the bytes are kept by the world,
+    under `file_id`). A photo's size in pixels is read from a PNG's header, else 640 by 480."""
 
     file_id: str
     filename: str
     size: int
     mime_type: str
+    width: int = 640
+    height: int = 480
 
 
 @dataclass
@@ -163,7 +166,7 @@ def _photo_wire(info: FileInfo) -> JSON:
     return {
         "file_id": info.file_id,
         "file_unique_id": f"u{info.file_id}",
-        "width": 640,
-        "height": 480,
+        "width": info.width,
+        "height": info.height,
         "file_size": info.size,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import PurePosixPath
 from typing import Any
 
 from .limits import RateLimiter
@@ -53,6 +54,7 @@ IMPLEMENTED = {
     "editMessageReplyMarkup": "edit_message_reply_markup",
     "deleteMessage": "delete_message",
     "answerCallbackQuery": "answer_callback_query",
+    "getFile": "get_file",
 } | dict.fromkeys(HARMLESS, "harmless")
 METHOD_NAMES = tuple(IMPLEMENTED)
 
@@ -258,13 +260,31 @@ class BotApi:
         return caption, entities
 
     def _file_info(self, source: Upload | str, kind: str, default_mime: str) -> FileInfo:
-        file_id = f"EMU{kind[:3].upper()}{next(self._file_ids):06d}"
+        """Describe the file and keep an upload's bytes, as Telegram does, for getFile."""
+        number = next(self._file_ids)
+        file_id = f"EMU{kind[:3].upper()}{number:06d}"
         if isinstance(source, str):
             return FileInfo(file_id, source.rsplit("/", 1)[-1], 0, default_mime)
         mime = source.mime_type
         if not mime or mime == "application/octet-stream":
             mime = default_mime
-        return FileInfo(file_id, source.filename, source.size, mime)
+        suffix = PurePosixPath(source.filename).suffix
+        self.world.files[file_id] = (f"{kind}s/file_{number}{suffix}", source.data)
+        width, height = _png_size(source.data) or (640, 480)
+        return FileInfo(file_id, source.filename, source.size, mime, width, height)
+
+    async def get_file(self, params: Params) -> Any:
+        """A file the bot uploaded, with the path to download it from (`/file/bot<token>/`)."""
+        file_id = params.text("file_id", "") or ""
+        if file_id not in self.world.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        path, data = self.world.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(data),
+            "file_path": path,
+        }
 
     def _bot_message(self, params: Params, verb: str) -> tuple[Chat, StoredMessage]:
         if params.has("inline_message_id"):
@@ -345,6 +365,13 @@ class BotApi:
 
 
 USER_LINK = "tg://user?id="
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG's header (its first chunk, IHDR), or None if not a PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def _inline_only(markup: JSON | None) -> JSON | None:

@@ -7,7 +7,7 @@ types. `Params` accepts both.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -23,11 +23,13 @@ class ApiError(Exception):
 
 @dataclass(frozen=True)
 class Upload:
-    """A file sent in a multipart request: its name, size and type (the bytes are dropped)."""
+    """A file sent in a multipart request: its name, size, type and bytes (kept so a test can
+    fetch them back, as a client would with getFile)."""
 
     filename: str
     size: int
     mime_type: str
+    data: bytes = field(default=b"", repr=False)
 
 
 class Params:

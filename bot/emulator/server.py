@@ -50,7 +50,7 @@ async def read_params(request: web.Request) -> dict[str, Any]:
     for name, value in (await request.post()).items():
         if isinstance(value, web.FileField):
             data = value.file.read()
-            params[name] = Upload(value.filename, len(data), value.content_type)
+            params[name] = Upload(value.filename, len(data), value.content_type, data)
         else:
             params[name] = value if isinstance(value, str) else bytes(value).decode()
     return params
@@ -143,6 +143,7 @@ class Emulator:
         """Serve on `host`, on a free port unless one was given."""
         app = web.Application(client_max_size=MAX_UPLOAD)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         ControlApi(self).mount(app)
         self.world.closing = False
         runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0, access_log=None)
@@ -272,6 +273,20 @@ class Emulator:
     @property
     def pending_updates(self) -> int:
         return self.world.pending_updates
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """The bytes of a document or photo the bot sent (KeyError if it sent none by that id)."""
+        return self.world.files[file_id][1]
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """A file by the `file_path` getFile gave, as Telegram's file server serves it."""
+        if self.token is not None and request.match_info["token"] != self.token:
+            return error_reply(401, "Unauthorized")
+        wanted = request.match_info["path"]
+        for path, data in self.world.files.values():
+            if path == wanted:
+                return web.Response(body=data, content_type="application/octet-stream")
+        return error_reply(404, "Not Found")
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]

@@ -162,6 +162,8 @@ class World:
         self.callbacks: dict[str, CallbackRecord] = {}
         self.toasts: dict[int, list[tuple[str, bool]]] = {}
         self.commands: dict[str, list[JSON]] = {}
+        # Files the bot uploaded: file_id -> (file_path, bytes), for getFile and downloads.
+        self.files: dict[str, tuple[str, bytes]] = {}
         self.stats = Stats()
         self.updates_signal = Signal()
         self.closing = False

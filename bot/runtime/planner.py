@@ -1,4 +1,5 @@
-"""The planner loop: every few seconds it opens scheduled check-ins and queues due reminders.
+"""The planner loop: every few seconds it opens scheduled check-ins and queues due reminders,
+and once a week reminds leads of promises not yet kept.
 
 Everything it acts on is a row with a due time, so a restart loses nothing, and a change made
 from the command line while the bot runs is noticed on the next tick.
@@ -12,7 +13,7 @@ import logging
 from datetime import datetime
 
 from bot import keys
-from bot.actions import audience, retention
+from bot.actions import audience, promises, retention
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.actions.plans import occurrence
 from bot.services import Services
@@ -50,6 +51,11 @@ class Planner:
         pruned = await self.svc.store.prune_outbox(now)
         if pruned:
             log.info("deleted %d sent or failed messages older than a week", pruned)
+        # A "Tell us more" nobody followed with words: its pseudonym is not kept.
+        await self.svc.store.drop_note_waits(now)
+        promised = await promises.weekly(self.svc.store, self.svc.settings, self.svc.surveys, now)
+        if promised:
+            log.info("promise reminders queued to %d leads", promised)
         for schedule in await self.svc.store.due_schedules(now):
             await self._open(schedule, now)
         for checkin in await self.svc.store.due_reminders(now):

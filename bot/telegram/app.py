@@ -21,13 +21,16 @@ from bot.settings import Settings
 from bot.telegram import (
     buttons,
     care,
+    feedback,
     handlers,
     meetings,
     newcheckin,
     newmeeting,
+    reports,
     results,
     staff,
     wizard,
+    yousaid,
 )
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
@@ -63,6 +66,7 @@ COMMANDS = [
     ("urgent", "Talk to someone right now"),
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
+    ("updates", "What changed because of what you said"),
     ("pause", "A break from my messages"),
     ("mydata", "What we keep about you"),
     ("privacy", "How we keep it private"),
@@ -116,9 +120,13 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
         ("meetings", meetings.on_meetings),
+        ("updates", feedback.on_updates),
         ("newcheckin", newcheckin.on_newcheckin),
         ("newmeeting", newmeeting.on_newmeeting),
+        ("yousaid", yousaid.on_yousaid),
         ("checkins", results.on_checkins),
+        ("results", reports.on_results),
+        ("export", reports.on_export),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

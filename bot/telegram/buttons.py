@@ -14,23 +14,29 @@ from bot.actions.button_data import (
     Consent,
     Decline,
     Delete,
+    ExportBack,
+    ExportOf,
+    Feedback,
     Join,
     MeetingReply,
     Pause,
     Privacy,
+    ResultsOf,
     StartCheckin,
+    TellMore,
     WizardPress,
     decode,
 )
+from bot.actions.feedback import end_note_wait
 from bot.services import Services
-from bot.telegram import care, conversation, meetings, wizard
+from bot.telegram import care, conversation, feedback, meetings, reports, wizard
 from bot.telegram.context import services
 from bot.telegram.render import show
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Route a button press by its decoded kind: join, no thanks, start, answer, RSVP, delete,
-    a staff wizard's button."""
+    feedback on an update, tell us more, a staff wizard's button."""
     svc = services(context)
     query = update.callback_query
     assert query is not None and update.effective_user is not None
@@ -49,14 +55,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case Delete(confirmed):
             await show(update, await people.delete(svc, person, confirmed, update_id), zone)
         case StartCheckin(checkin_id):
+            await end_note_wait(svc, person)  # what they type now is for the check-in
             outcome = await answering.start(svc, person, checkin_id, update_id)
             await conversation.show(svc, update, outcome)
         case Answer() as answer:
             await _answer(svc, update, query, answer)
         case MeetingReply() as reply_to_meeting:
             await meetings.on_rsvp(svc, update, query, reply_to_meeting)
+        case Feedback() as choice:
+            await feedback.on_feedback(svc, update, query, choice)
+        case TellMore(posted_id):
+            await feedback.on_tell_more(svc, update, posted_id)
         case WizardPress() as press:
             await wizard.on_press(update, context, press)
+        case ResultsOf() | ExportOf() | ExportBack() as for_leads:
+            await reports.on_press(svc, update, query, for_leads)
         case None:
             await show(update, await people.refuse(svc, update_id, "button_expired"), zone)
 

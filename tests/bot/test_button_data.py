@@ -14,12 +14,17 @@ from bot.actions.button_data import (
     Consent,
     Decline,
     Delete,
+    ExportBack,
+    ExportOf,
+    Feedback,
     Join,
     MeetingReply,
     Pause,
     Press,
     Privacy,
+    ResultsOf,
     StartCheckin,
+    TellMore,
     WizardPress,
     decode,
     encode,
@@ -50,6 +55,10 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (MeetingReply(4, Rsvp.NO), "1m:4:no"),
     (Delete(confirmed=True), "1d:yes"),
     (Delete(confirmed=False), "1d:no"),
+    (Feedback(9, "helps", None), "1f:9:h:-"),
+    (Feedback(9, "not_enough", "helps"), "1f:9:n:h"),
+    (Feedback(BIGGEST_ID, "helps", "not_enough"), f"1f:{BIGGEST_ID}:h:n"),
+    (TellMore(9), "1t:9"),
     (WizardPress("checkin", "Ab3dE9", 1, "p", 0), "1w:checkin:Ab3dE9:1:p:0"),
     (WizardPress("meeting", "zzzzzz", 999999, "f", 999), "1w:meeting:zzzzzz:999999:f:999"),
     (WizardPress("yousaid", "A1b2C3", 12, "y"), "1w:yousaid:A1b2C3:12:y:0"),
@@ -60,6 +69,11 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (Pause(7), "1z:7"),
     (Pause(0), "1z:0"),
     (Pause(-1), "1z:-1"),
+    (ResultsOf(12), "1rs:12"),
+    (ExportOf(12), "1ex:12"),
+    (ExportOf(12, "xlsx"), "1ex:12:xlsx"),
+    (ExportOf(BIGGEST_ID, "docx"), f"1ex:{BIGGEST_ID}:docx"),
+    (ExportBack(), "1ex:back"),
 ]
 
 
@@ -143,6 +157,14 @@ REFUSED = [
     "C:1",
     "zzz",
     ":",
+    "1f:9:x:-",
+    "1f:9:h",
+    "1f:9:h:x",
+    "1f:-9:h:-",
+    "1t:",
+    "1t:9:9",
+    "f:9:h:-",  # update buttons were never written without a version
+    "t:9",
     "w:checkin:Ab3dE9:1:p:0",  # wizard buttons were never written without a version
     "1w:checkin:Ab3dE9:1:q:0",  # no such action
     "1w:checkin:Ab3dE:1:p:0",  # a token is 6 characters
@@ -154,6 +176,13 @@ REFUSED = [
     "1z:-2",
     "1z:1000",
     "s:yes",  # consent buttons were never written without a version
+    "rs:1",  # results and export buttons were never written without a version
+    "ex:1:csv",
+    "1rs:-1",
+    "1rs:",
+    "1ex:1:pdf",  # no such format
+    "1ex:1:",
+    "1ex:back:csv",
 ]
 
 
@@ -194,6 +223,9 @@ def test_decode_never_raises_on_random_data() -> None:
         Join("FORUM:1"),
         Join("A" * 33),
         Join("FORUM🙂"),
+        Feedback(1, "maybe", None),
+        Feedback(1, "helps", "perhaps"),
+        TellMore(-1),
         WizardPress("checkin", "short", 1, "p"),
         WizardPress("checkin", "Ab3dE9", -1, "p"),
         WizardPress("checkin", "Ab3dE9", 1, "z"),

@@ -11,42 +11,31 @@ import time
 import pytest
 
 from bot.actions import plans
-from bot.cli.demo import delivery_note, fault_note, print_totals
+from bot.cli.demo import delivery_note, demo_results, fault_note
 from bot.cli.participant import Pace, Participant, Walk
 from flows.survey import load_surveys
-from storage.base import Totals
 from tests.conftest import Harness
 
 
-def test_totals_list_scale_and_choice_answers_in_the_surveys_order(
-    capsys: pytest.CaptureFixture[str],
+async def test_the_demo_shows_results_as_a_lead_sees_them_small_numbers_hidden(
+    yv: Harness,
 ) -> None:
-    """Scale answers run from 1 to 5 and choices as the survey lists them, not by count."""
-    survey = load_surveys()["weekly"]
-    counts = {
-        "mood": {"4": 9, "~skip": 3, "1": 3, "5": 4, "2": 12},
-        "money": {"struggling": 7, "ok": 3, "tight": 5},
-    }
-    print_totals(survey, Totals(checkin_id=1, responses=31, counts=counts))
-    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
-
-    def block(title: str) -> list[str]:
-        start = lines.index(title) + 1
-        end = lines.index("", start) if "" in lines[start:] else len(lines)
-        return [" ".join(line.split()) for line in lines[start:end]]
-
-    assert block("How are you feeling this week?") == [
-        "😞 Really bad 3",
-        "🙁 Not great 12",
-        "🙂 Good 9",
-        "😄 Really good 4",
-        "Skipped 3",
-    ]
-    assert block("How is money for you right now?") == [
-        "I'm OK 3",
-        "It's tight 5",
-        "I'm struggling 7",
-    ]
+    """Regression: the demo printed its own totals and showed counts of 3 and 4 (its
+    threshold was 3). It now prints what ``youthvoice results`` shows: with six answers, a
+    choice picked by 2 reads "fewer than 5", and no count from 1 to 4 appears."""
+    assert yv.svc is not None
+    checkin = await yv.open_checkin()
+    picks = ["ok", "ok", "ok", "ok", "tight", "tight"]
+    for n, money in enumerate(picks):
+        finished = await yv.store.finish_response(
+            f"link-{n}", checkin.id, {"money": money}, "2026-11-23", 900 + n
+        )
+        assert finished
+    lines = await demo_results(yv.svc, checkin.id)
+    start = next(i for i, line in enumerate(lines) if "How is money" in line)
+    block = lines[start : start + 5]
+    assert any("fewer than 5" in line for line in block), lines
+    assert not any(f" {n} " in f" {line} " for line in block for n in range(1, 5)), block
 
 
 def test_closing_line_says_every_message_arrived_without_alarming_numbers() -> None:

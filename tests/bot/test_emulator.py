@@ -174,6 +174,30 @@ async def test_send_document_records_name_size_and_type(emu: Emulator, bot: Bot)
     assert sam.messages()[-1].photo is not None
 
 
+async def test_sent_files_can_be_fetched_back_through_get_file(emu: Emulator) -> None:
+    """Uploaded bytes are kept: getFile names a path, the file server returns the same bytes,
+    and a PNG photo reports its real size in pixels."""
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+        + (1200).to_bytes(4, "big")
+        + (300).to_bytes(4, "big")
+        + b"\x08\x06\x00\x00\x00rest-of-the-image"
+    )
+    async with Bot(TOKEN, base_url=emu.base_url, base_file_url=f"{emu.url}/file/bot") as bot:
+        sam = emu.user("Sam")
+        photo = await bot.send_photo(sam.id, png, filename="chart.png")
+        assert (photo.photo[-1].width, photo.photo[-1].height) == (1200, 300)
+        document = await bot.send_document(sam.id, b"a,b\n1,2\n", filename="results.csv")
+        assert document.document is not None
+        fetched = await bot.get_file(document.document.file_id)
+        assert fetched.file_path is not None and fetched.file_path.endswith(".csv")
+        assert bytes(await fetched.download_as_bytearray()) == b"a,b\n1,2\n"
+        shown = sam.messages()[0].photo
+        assert shown is not None and emu.file_bytes(shown.file_id) == png
+        with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
+            await bot.get_file("EMUDOC999999")
+
+
 async def test_over_thirty_sends_a_second_get_retry_after(bot: Bot, emu: Emulator) -> None:
     """Past 30 quick sends (to distinct chats) come 429s, and refused messages are lost."""
     people = [emu.user(f"P{n}") for n in range(60)]

@@ -17,6 +17,7 @@ EVERYONE = [
     "urgent",
     "checkin",
     "meetings",
+    "updates",
     "pause",
     "mydata",
     "privacy",

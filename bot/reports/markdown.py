@@ -1,0 +1,48 @@
+"""The Markdown summary: the same as the Word summary, as text a lead can paste anywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from bot.reports.table import dates, hidden_note, rows, took_part
+from flows.results import CheckinResults, findings
+
+NO_UPDATE = "No update yet."
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def summary(results: CheckinResults, zone: ZoneInfo, done: Sequence[str] = ()) -> str:
+    """Title, dates, who took part, the main findings, a table per question, what was done."""
+    lines = [
+        f"# What young people told us: {results.title}",
+        "",
+        f"Check-in {results.checkin_id}, {dates(results, zone)}. {took_part(results)}",
+        "",
+        "## Main findings",
+        "",
+    ]
+    lines += [f"- {finding}" for finding in findings(results)] or [
+        "No figure is large enough to report yet."
+    ]
+    lines += ["", "## What we did about it", ""]
+    lines += [f"- {line}" for line in done] or [NO_UPDATE]
+    lines += ["", "## Answers", ""]
+    current = None
+    for row in rows(results):
+        if row.question_id != current:
+            if current is not None:
+                lines.append("")
+            current = row.question_id
+            lines += [f"### {row.question}", "", "| Answer | Count | Percent |", "|---|---:|---:|"]
+        lines.append(f"| {_cell(row.answer)} | {row.count_text} | {row.percent_text} |")
+    comments = [(q.text, text) for q in results.questions for text in q.texts]
+    if comments:
+        lines += ["", "## What they wrote", "", "Shuffled, with contact details removed.", ""]
+        lines += [f"- *{_cell(question)}*: {_cell(text)}" for question, text in comments]
+    lines += ["", f"_{hidden_note(results.k)}_", ""]
+    return "\n".join(lines)

@@ -1,0 +1,32 @@
+"""The short summary /results sends a lead in the chat: the check-in, how many took part and
+the two or three findings that stand out; or, plainly, that results are still hidden."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.reports.table import dates, people, took_part
+from flows.results import CheckinResults, findings
+
+
+def summary_message(results: CheckinResults, zone: ZoneInfo) -> str:
+    """Plain text (no markup), short enough to read on a phone."""
+    head = f"{results.title} (check-in {results.checkin_id}), {dates(results, zone)}"
+    if not results.shown:
+        so_far = "nobody" if results.responses == 0 else people(results.responses, results.k)
+        return (
+            f"{head}\n\nResults stay hidden until at least {results.k} people have finished, "
+            f"so nobody can be picked out. So far: {so_far}."
+        )
+    found = findings(results, 3)
+    lines = [head, "", took_part(results)]
+    if found:
+        lines += ["", "What stands out:", *(f"• {finding}" for finding in found)]
+    else:
+        lines += ["", "No figure is large enough to report yet."]
+    lines += [
+        "",
+        f'Counts from 1 to {results.k - 1} show as "fewer than {results.k}". '
+        "/export gives the full results as a file.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+"""The Word summary (python-docx, so a lead can edit it): one page for a corporate parenting
+board (the check-in, how many took part, the main findings in plain words with the chart
+behind the first, what was done about it), then the other questions' charts."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_BREAK
+from docx.shared import Emu, Inches, Length, Pt
+from PIL import Image
+
+from bot.reports.charts import chartable, question_chart, trend_chart
+from bot.reports.markdown import NO_UPDATE
+from bot.reports.table import cell_row, dates, hidden_note, took_part
+from flows.results import CheckinResults, QuestionResult, TrendPoint, findings
+
+CHART_WIDTH = Inches(6.0)
+# What is left of page one for the chart behind the main finding (taller charts are scaled).
+FIRST_CHART = (Inches(5.5), Inches(3.6))
+
+
+def build(
+    results: CheckinResults,
+    zone: ZoneInfo,
+    done: Sequence[str] = (),
+    *,
+    trend: Sequence[TrendPoint] | None = None,
+    trend_question: str = "",
+) -> bytes:
+    """The document's bytes."""
+    document = Document()
+    document.core_properties.title = f"What young people told us: {results.title}"
+    found = findings(results)
+    questions = chartable(results)
+    main = _behind(results, found[0]) if found else None
+    first = next((q for q in questions if q.question_id == main), None)
+    _first_page(document, results, zone, found, done, first)
+    rest = [q for q in questions if q is not first]
+    if rest or trend is not None:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        document.add_heading("Every question" if first is None else "The other questions", level=1)
+    for question in rest:
+        chart = question_chart(results, question)
+        _picture(document, chart, CHART_WIDTH, _described(question, results.k))
+    if trend is not None:
+        document.add_heading(f"Over time: {trend_question}", level=2)
+        chart = trend_chart(trend_question, trend, zone)
+        _picture(document, chart, CHART_WIDTH, f"Line chart: {trend_question}, over time")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _described(question: QuestionResult, k: int) -> str:
+    """A chart in words, for a screen reader: every figure the bars show."""
+    figures = "; ".join(
+        f"{row.answer}: {row.count_text}" + (f" ({row.percent_text})" if row.percent_text else "")
+        for row in (cell_row(question, cell, k) for cell in question.cells)
+    )
+    return f"Bar chart: {question.text} {figures}"
+
+
+def _picture(document: DocumentObject, chart: bytes, width: Length, words: str) -> None:
+    """A chart with its alternative text (python-docx has no public way to set it, so it is
+    written on the picture's drawing properties, where Word keeps it)."""
+    shape = document.add_picture(io.BytesIO(chart), width=width)
+    shape._inline.docPr.set("descr", words)
+
+
+def _behind(results: CheckinResults, finding: str) -> str | None:
+    """The question a finding is about (a finding quotes its question's words)."""
+    return next(
+        (q.question_id for q in results.questions if q.cells and f'"{q.text}"' in finding), None
+    )
+
+
+def _first_page(
+    document: DocumentObject,
+    results: CheckinResults,
+    zone: ZoneInfo,
+    found: Sequence[str],
+    done: Sequence[str],
+    question: QuestionResult | None,
+) -> None:
+    """Page one, the summary: the check-in, who took part, what they told us (with the chart
+    behind the main finding), what was done about it."""
+    document.add_heading(f"What young people told us: {results.title}", level=0)
+    document.add_paragraph(f"Check-in {results.checkin_id}, {dates(results, zone)}.")
+    document.add_heading("Who took part", level=1)
+    document.add_paragraph(took_part(results))
+    document.add_heading("What young people told us", level=1)
+    for finding in found:
+        document.add_paragraph(finding, style="List Bullet")
+    if not found:
+        document.add_paragraph("No figure is large enough to report yet.")
+    if question is not None:
+        chart = question_chart(results, question)
+        width, height = Image.open(io.BytesIO(chart)).size
+        fits = min(FIRST_CHART[0] / width, FIRST_CHART[1] / height)
+        _picture(document, chart, Emu(int(width * fits)), _described(question, results.k))
+    document.add_heading("What we did about it", level=1)
+    for line in done:
+        document.add_paragraph(line, style="List Bullet")
+    if not done:
+        document.add_paragraph(NO_UPDATE)
+    note = document.add_paragraph().add_run(hidden_note(results.k))
+    note.italic = True
+    note.font.size = Pt(9)

@@ -1,0 +1,99 @@
+"""The weekly promise reminders, with a fake clock: leads hear once a week, across restarts,
+of planned updates past their date and check-ins closed 4 weeks with no update, until they
+act."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.emulator import SimUser
+from tests.conftest import PlanHarness
+
+pytestmark = pytest.mark.timeout(40)
+
+HOUR, DAY, WEEK = 3600.0, 86400.0, 7 * 86400.0
+
+
+SEEN: set[str] = set()
+
+
+async def reminders(yv: PlanHarness) -> list[str]:
+    """Every promise reminder queued so far in this test (sent ones are pruned after a week,
+    so the keys are collected as they appear)."""
+    SEEN.update(e.dedupe_key or "" for e in await yv.store.outbox_entries("promises:"))
+    return sorted(SEEN)
+
+
+async def lead_for(yv: PlanHarness) -> SimUser:
+    """A lead who has started the bot, named in YOUTHVOICE_LEADS; the bot restarted to read it."""
+    SEEN.clear()
+    lead = yv.emu.user("Lee")
+    yv.settings = yv.settings.model_copy(update={"leads": frozenset({lead.id})})
+    await yv.restart()
+    return lead
+
+
+async def test_leads_are_reminded_weekly_until_they_act(yvp: PlanHarness) -> None:
+    lead = await lead_for(yvp)
+    await yvp.joined("Sam")
+    first = await yvp.open_checkin(closes_in=HOUR)
+    yvp.clock.advance(2 * HOUR)
+    result = await yvp.cli(
+        "update", "add", "--checkin", str(first.id), "--we-did", "We will ask for more drop-ins",
+        "--you-said", "You said weekends are lonely", "--status", "planned", "--by",
+        _date(yvp, 6 * DAY), "--yes",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    await yvp.plan()
+    assert await reminders(yvp) == []  # nothing is late yet
+    # A week later the date has passed with no follow-up: the lead hears, once.
+    yvp.clock.advance(WEEK)
+    await yvp.plan(3)
+    keys = await reminders(yvp)
+    assert len(keys) == 1 and keys[0].endswith(f":{lead.id}")
+    told = await lead.next_reply()
+    assert "Planned updates past their date" in told.text
+    assert "Update 1" in told.text and "We will ask for more drop-ins" in told.text
+    await yvp.restart()
+    await yvp.plan()
+    assert len(await reminders(yvp)) == 1  # once a week, across restarts
+    # Still not followed up a week later: told again.
+    yvp.clock.advance(WEEK)
+    await yvp.plan()
+    assert len(await reminders(yvp)) == 2
+    await lead.next_reply()
+    # The lead follows it up: no more reminders about it.
+    result = await yvp.cli("update", "status", "1", "done")
+    assert result.exit_code == 0, result.output
+    yvp.clock.advance(WEEK)
+    await yvp.plan()
+    assert len(await reminders(yvp)) == 2
+
+
+async def test_a_checkin_closed_four_weeks_with_no_update_is_raised(yvp: PlanHarness) -> None:
+    lead = await lead_for(yvp)
+    await yvp.joined("Sam")  # a check-in that invited nobody owes nobody an update
+    checkin = await yvp.open_checkin(closes_in=HOUR)
+    yvp.clock.advance(3 * WEEK)
+    await yvp.plan()
+    assert await reminders(yvp) == []  # closed 3 weeks: not yet
+    yvp.clock.advance(WEEK + DAY)
+    await yvp.plan()
+    told = await lead.next_reply()
+    assert f"Check-in {checkin.id} (How are things?)" in told.text, lead.transcript()
+    assert len(await reminders(yvp)) == 1
+    result = await yvp.cli(
+        "update", "add", "--checkin", str(checkin.id), "--we-did", "Nothing yet, sorry",
+        "--you-said", "You told us about money", "--status", "couldnt", "--why",
+        "Too few answers to act on", "--yes",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    yvp.clock.advance(WEEK)
+    await yvp.plan()
+    assert len(await reminders(yvp)) == 1
+
+
+def _date(yv: PlanHarness, later: float) -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(yv.clock() + later, yv.settings.zone).date().isoformat()
