@@ -65,7 +65,7 @@ ENGLISH: Mapping[str, str] = {
         "/urgent - someone to talk to now\n"
         "/checkin - the open check-in\n"
         "/meetings - meetings coming up\n"
-        "/updates - what changed from what you said\n"
+        "/updates - what we changed\n"
         "/pause - a break from my messages\n"
         "/mydata - what we keep about you\n"
         "/privacy - how we keep it private\n"
@@ -175,8 +175,7 @@ ENGLISH: Mapping[str, str] = {
     "feedback_not_saved": "Sorry, that didn't save. Please tap it again in a minute.",
     "tell_more_popup": "Type it below 👇",
     "tell_more_ask": (
-        "Go ahead, type what you'd like to tell us. It's anonymous: "
-        "we keep your words, never who sent them."
+        "Go ahead, type what you'd like to tell us. We keep your words, never who sent them."
     ),
     "tell_more_empty": "I didn't get any words there. Type what you'd like to tell us.",
     "tell_more_thanks": "Thank you. We'll read it 💛",
