@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.actions.safety import SafetyNet, bundled_safety_net
+from bot.actions.safety import Conversations, SafetyNet, bundled_safety_net
 from bot.actions.shown import RecentChoices, ShownQuestions, ShownReplies
 from bot.settings import Settings
 from flows.survey import Survey
@@ -26,6 +26,8 @@ class Services:
     replies: ShownReplies = field(default_factory=ShownReplies)
     choices: RecentChoices = field(default_factory=RecentChoices)
     safety: SafetyNet = field(default_factory=bundled_safety_net)
+    # Who was asked about getting in touch, in the running bot's memory (bot/actions/safety.py).
+    talks: Conversations = field(default_factory=Conversations)
 
     def now(self) -> float:
         return self.clock()

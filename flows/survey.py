@@ -37,6 +37,8 @@ YES, NO = "yes", "no"
 # Stored values shown in the catalogue's words rather than the survey's.
 WORDS = {YES: "yes", NO: "no", SKIPPED: "skipped", PREFER_NOT: "prefer_not"}
 MAX_TEXT_CAP = 2000
+# A typed answer longer than its cap is kept up to the cap: generous, so little is ever cut.
+DEFAULT_TEXT_CAP = 1000
 
 
 class QuestionType(StrEnum):
@@ -51,14 +53,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _has_words(label: str) -> str:
+    """A button's label must carry words: a screen reader reads an emoji alone as its name."""
+    if not any(character.isalnum() for character in label):
+        raise ValueError("a button needs words, not only an emoji; add a word or two")
+    return label
+
+
 class Option(_Strict):
     id: Id
     label: str = Field(min_length=1, max_length=60)
+
+    _words = field_validator("label")(_has_words)
 
 
 class ScalePoint(_Strict):
     label: str = Field(min_length=1, max_length=30)
     emoji: str | None = Field(default=None, max_length=8)
+
+    _words = field_validator("label")(_has_words)
 
 
 def _yaml_scalar_as_text(item: Any) -> Any:
@@ -151,7 +164,7 @@ class Question(_Strict):
 
     @property
     def text_cap(self) -> int:
-        return self.max_length or 500
+        return self.max_length or DEFAULT_TEXT_CAP
 
     def allowed_values(self) -> list[str]:
         """Every button value that answers this question (not counting skip/prefer-not)."""

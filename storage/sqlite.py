@@ -1,8 +1,9 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
-Contacts, check-ins, the outbox, plans, the audit log and "you said, we did" updates live in
-``storage.contacts``, ``storage.checkins``, ``storage.outbox``, ``storage.plans``,
-``storage.audit`` and ``storage.updates``; connections
+Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
+(pause, /mydata, alerts) and retention live in ``storage.contacts``, ``storage.checkins``,
+``storage.outbox``, ``storage.plans``, ``storage.audit``, ``storage.updates``,
+``storage.care`` and ``storage.retention``; connections
 and transactions in ``storage.sqlite_base``.
 """
 
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 from storage.audit import AuditMixin
 from storage.base import Store
+from storage.care import CareMixin
 from storage.checkins import CheckinsMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
 from storage.results import ResultsMixin
+from storage.retention import RetentionMixin
 from storage.sqlite_base import SCHEMA_VERSION
 from storage.updates import UpdatesMixin
 
@@ -28,6 +31,8 @@ class SqliteStore(
     PlansMixin,
     AuditMixin,
     ResultsMixin,
+    CareMixin,
+    RetentionMixin,
     UpdatesMixin,
     Store,
 ):

@@ -61,6 +61,28 @@ class Delete:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    """ "How we keep it private" on the welcome; ``code`` as on its join button."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Yes or no to "would you like someone from the team to get in touch?"."""
+
+    yes: bool
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A choice under "take a break from my messages?": ``days`` 0 means until they say, -1
+    keeps messages coming."""
+
+    days: int
+
+
+@dataclass(frozen=True)
 class Feedback:
     """ "That helps" / "Not enough" under a "you said, we did" update. ``was`` is the choice the
     person had when the buttons were drawn (``None``: none yet): it is kept only here, in their
@@ -120,6 +142,9 @@ Press = (
     | MeetingReply
     | Delete
     | WizardPress
+    | Privacy
+    | Consent
+    | Pause
     | ResultsOf
     | ExportOf
     | ExportBack
@@ -164,6 +189,9 @@ _VERSIONED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
         ),
         lambda m: WizardPress(m[1], m[2], int(m[3]), m[4], int(m[5])),
     ),
+    (re.compile(rf"p:({_CODE})?"), lambda m: Privacy(m[1] or "")),
+    (re.compile(r"s:(yes|no)"), lambda m: Consent(m[1] == "yes")),
+    (re.compile(r"z:(-1|[0-9]{1,3})"), lambda m: Pause(int(m[1]))),
     (re.compile(rf"rs:({_NUMBER})"), lambda m: ResultsOf(int(m[1]))),
     (re.compile(rf"ex:({_NUMBER})(?::({_FORMAT}))?"), lambda m: ExportOf(int(m[1]), m[2] or "")),
     (re.compile(r"ex:back"), lambda m: ExportBack()),
@@ -197,6 +225,12 @@ def encode(press: Press) -> str:
             fields = ["t", str(posted_id)]
         case WizardPress(wizard, token, turn, action, index):
             fields = ["w", wizard, token, str(turn), action, str(index)]
+        case Privacy(code):
+            fields = ["p", code]
+        case Consent(yes):
+            fields = ["s", "yes" if yes else "no"]
+        case Pause(days):
+            fields = ["z", str(days)]
         case ResultsOf(checkin_id):
             fields = ["rs", str(checkin_id)]
         case ExportOf(checkin_id, fmt):

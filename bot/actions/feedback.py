@@ -18,6 +18,7 @@ from bot.actions.answering import joined
 from bot.actions.button_data import Feedback, TellMore, encode
 from bot.actions.people import Shown, refuse, tell
 from bot.services import Services
+from flows.engine import keep_what_fits
 from flows.texts import Buttons, Text, lines, local_date, message
 from storage.base import (
     DEFAULT_LANGUAGE,
@@ -169,15 +170,13 @@ async def take_note(
     words = text.strip()
     if not words:
         return True, await tell(svc, update_id, "tell_more_empty", contact)
-    if len(words) > NOTE_LIMIT:
-        if not await svc.store.claim_update(update_id, svc.now()):
-            return True, None
-        too_long = message("too_long", limit=NOTE_LIMIT, length=len(words))
-        return True, Shown(contact.language if contact else DEFAULT_LANGUAGE, [(too_long, [])])
-    if not await svc.store.save_note(link, posted_id, words, svc.today(), update_id):
+    # Never sent back to be rewritten: the first part is kept, and the person told so.
+    kept = keep_what_fits(words, NOTE_LIMIT)
+    if not await svc.store.save_note(link, posted_id, kept, svc.today(), update_id):
         return True, None
+    said: list[tuple[Text, Buttons]] = [(message("long_kept"), [])] if kept != words else []
     return True, Shown(contact.language if contact else DEFAULT_LANGUAGE,
-                       [(message("tell_more_thanks"), [])])  # fmt: skip
+                       [*said, (message("tell_more_thanks"), [])])  # fmt: skip
 
 
 async def end_note_wait(svc: Services, chat_id: int) -> None:

@@ -22,6 +22,7 @@ from bot.cli.faults import FaultSpec, fault_option
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
 from bot.cli.results import results
+from bot.cli.retention import retention
 from bot.cli.status import status
 from bot.cli.support import (
     clock,
@@ -173,5 +174,6 @@ for command in (
     chat,
     results,
     export,
+    retention,
 ):
     main.add_command(command)

@@ -20,6 +20,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.telegram import (
     buttons,
+    care,
     feedback,
     handlers,
     meetings,
@@ -66,7 +67,9 @@ COMMANDS = [
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
     ("updates", "What changed because of what you said"),
-    ("privacy", "What we keep and who sees it"),
+    ("pause", "A break from my messages"),
+    ("mydata", "What we keep about you"),
+    ("privacy", "How we keep it private"),
     ("help", "What I can do"),
     ("stop", "Stop messages from me"),
     ("delete", "Remove yourself"),
@@ -108,7 +111,10 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     for name, callback in [
         ("urgent", handlers.on_urgent),
         ("start", handlers.on_start),
-        ("help", handlers.on_help),
+        ("help", care.on_help),
+        ("pause", care.on_pause),
+        ("resume", care.on_resume),
+        ("mydata", care.on_mydata),
         ("privacy", handlers.on_privacy),
         ("stop", handlers.on_stop),
         ("delete", handlers.on_delete),
@@ -124,7 +130,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
-    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_help))
+    app.add_handler(MessageHandler(private & filters.COMMAND, care.on_help))
     app.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
     app.add_handler(MessageHandler(private, handlers.on_unreadable))
     app.add_error_handler(handlers.on_error)
@@ -132,12 +138,12 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
 
 
 def _needs_reading(svc: Services, update: Update) -> bool:
-    """/urgent, or words that may need support: never dropped as part of a flood."""
+    """/urgent, /help, or words that may need support: never dropped as part of a flood."""
     message = update.effective_message
     text = (message.text or message.caption) if message is not None else None
     if not text:
         return False
-    return text.startswith("/urgent") or svc.safety.risk(text) is not None
+    return text.startswith(("/urgent", "/help")) or svc.safety.risk(text) is not None
 
 
 class TelegramBot:

@@ -1,6 +1,6 @@
 """Button presses. Button data comes back from the phone, so it is decoded by
 ``bot.actions.button_data`` and checked against the database; anything unknown, forged or out of
-date gets "this button has expired" and changes nothing.
+date gets "that button doesn't work any more" and changes nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot.actions import answering, people
 from bot.actions.button_data import (
     Answer,
+    Consent,
     Decline,
     Delete,
     ExportBack,
@@ -18,6 +19,8 @@ from bot.actions.button_data import (
     Feedback,
     Join,
     MeetingReply,
+    Pause,
+    Privacy,
     ResultsOf,
     StartCheckin,
     TellMore,
@@ -26,7 +29,7 @@ from bot.actions.button_data import (
 )
 from bot.actions.feedback import end_note_wait
 from bot.services import Services
-from bot.telegram import conversation, feedback, meetings, reports, wizard
+from bot.telegram import care, conversation, feedback, meetings, reports, wizard
 from bot.telegram.context import services
 from bot.telegram.render import show
 
@@ -43,6 +46,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show(update, await people.join(svc, person, code, update_id), zone)
         case Decline():
             await show(update, await people.decline(svc, person, update_id), zone)
+        case Consent(yes):
+            await care.on_consent(svc, update, context, query, yes)
+        case Pause(days):
+            await care.on_pause_button(svc, update, days)
+        case Privacy(code):
+            await show(update, await people.privacy_details(svc, person, code, update_id), zone)
         case Delete(confirmed):
             await show(update, await people.delete(svc, person, confirmed, update_id), zone)
         case StartCheckin(checkin_id):

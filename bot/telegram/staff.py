@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.actions.roles import Role, may_plan, may_see_results, role_of
 from bot.settings import Settings
-from bot.telegram import handlers
+from bot.telegram import care
 from bot.telegram.context import services
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def staff_only(may: Callable[[Role], bool]) -> Callable[[Handler], Handler]:
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What anyone without the role gets: the reply to a command the bot does not know."""
     log.info("a staff command was refused: not allowed for this role")
-    await handlers.on_help(update, context)
+    await care.on_help(update, context)
     if role(update, context) is Role.YOUNG:
         await forget_menu(update, context)
 

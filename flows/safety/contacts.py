@@ -98,11 +98,19 @@ def needs_checking(
     return [contact for contact in contacts if today - contact.last_checked > every]
 
 
-def support_message(contacts: Sequence[SupportContact], lang: str, *, urgent: bool = True) -> str:
+def support_message(
+    contacts: Sequence[SupportContact], lang: str, *, urgent: bool = True, anytime: bool = False
+) -> str:
     """What the bot says at once, in ``lang``: a few warm words, then one line per contact.
-    ``urgent`` after a worrying message; the gentler words after a survey answer."""
-    opening = say("support_urgent" if urgent else "support_gentle", lang)
-    return "\n\n".join([opening, "\n".join(_line(contact, lang) for contact in contacts)])
+    ``urgent`` after a worrying message; the gentler words after a survey answer; ``anytime``
+    for /urgent and /help, which anyone may ask for."""
+    key = "support_anytime" if anytime else "support_urgent" if urgent else "support_gentle"
+    return "\n\n".join([say(key, lang), contact_lines(contacts, lang)])
+
+
+def contact_lines(contacts: Sequence[SupportContact], lang: str) -> str:
+    """One line per contact, in the file's order."""
+    return "\n".join(_line(contact, lang) for contact in contacts)
 
 
 def _line(contact: SupportContact, lang: str) -> str:

@@ -13,7 +13,18 @@ from tests.conftest import TOKEN, Clock, Harness, StaffBot, db_rows, make_settin
 
 pytestmark = pytest.mark.timeout(30)
 
-EVERYONE = ["urgent", "checkin", "meetings", "updates", "privacy", "help", "stop", "delete"]
+EVERYONE = [
+    "urgent",
+    "checkin",
+    "meetings",
+    "updates",
+    "pause",
+    "mydata",
+    "privacy",
+    "help",
+    "stop",
+    "delete",
+]
 WORKER = ["newcheckin", "newmeeting", "checkins"]
 LEAD_ONLY = ["results", "export", "yousaid"]
 STAFF_COMMANDS = WORKER + LEAD_ONLY
@@ -39,14 +50,16 @@ async def test_each_role_sees_its_own_menu(staff_bot: StaffBot) -> None:
 async def test_a_young_person_trying_every_staff_command_changes_nothing(
     staff_bot: StaffBot,
 ) -> None:
-    """Each staff command gets the ordinary reply to a command the bot does not know."""
+    """Each staff command gets the ordinary reply to a command the bot does not know (the
+    support contacts, then the command list)."""
     yv = staff_bot.yv
     await yv.cohort("North forum")
     sam = await yv.joined("Sam")
     before = snapshot(yv.settings.database)
     for command in STAFF_COMMANDS:
         await sam.send(f"/{command}")
-        reply = await sam.next_reply()
+        support, reply = await sam.replies(2)
+        assert support.text.startswith(say("support_anytime", "en")), sam.transcript()
         assert reply.text == say("help", "en"), sam.transcript()
         assert reply.buttons == []
     await sam.assert_no_reply()
@@ -59,7 +72,7 @@ async def test_a_worker_trying_lead_commands_changes_nothing(staff_bot: StaffBot
     before = snapshot(yv.settings.database)
     for command in LEAD_ONLY:
         await wren.send(f"/{command}")
-        assert (await wren.next_reply()).text == say("help", "en"), wren.transcript()
+        assert (await wren.replies(2))[1].text == say("help", "en"), wren.transcript()
     await wren.assert_no_reply()
     assert snapshot(yv.settings.database) == before
     assert yv.emu.menu(wren) == EVERYONE + WORKER  # the refusal left the worker's menu alone

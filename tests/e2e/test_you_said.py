@@ -111,8 +111,8 @@ async def test_tell_us_more_is_kept_without_any_id(yvp: PlanHarness) -> None:
     assert asked.text == say("tell_more_ask", "en")
     await sam.send("I want to kill myself")
     support = await sam.next_reply()
-    assert "help you right now" in support.text, sam.transcript()
-    await sam.next_reply()  # "I'm here too"
+    assert "help right now" in support.text, sam.transcript()
+    await sam.next_reply()  # nobody gets alerts here: said honestly, with the contacts again
     await sam.send("The grant still isn't enough for bus fares")
     thanks = await sam.next_reply()
     assert thanks.text == say("tell_more_thanks", "en"), sam.transcript()
@@ -163,22 +163,29 @@ async def test_a_redraw_telegram_refuses_moves_the_count_back(yvp: PlanHarness) 
 
 
 async def test_tell_us_more_too_long_and_delete(yvp: PlanHarness) -> None:
-    """Words too long are refused kindly and the wait goes on; /delete ends the wait."""
+    """Words too long are never sent back: the first 1,000 characters are kept, with a warm
+    word; /delete ends a wait for words."""
     checkin_id, sam, _, _ = await closed_checkin_for_north(yvp)
     await post(yvp, checkin_id)
     await sam.next_reply()
     await sam.tap("Tell us more")
     await sam.next_reply()
     await sam.send("x" * 1001)
-    assert "1000 characters" in (await sam.next_reply()).text
+    kept, thanks = await sam.replies(2)
+    assert kept.text == say("long_kept", "en")
+    assert thanks.text == say("tell_more_thanks", "en")
     database = yvp.settings.database
+    assert db_rows(database, "SELECT * FROM update_notes_waiting") == []
+    await sam.tap("Tell us more")
+    await sam.next_reply()
     assert len(db_rows(database, "SELECT * FROM update_notes_waiting")) == 1
     await sam.send("/delete")
     await sam.next_reply()
     await sam.tap("Yes, delete me")
     await sam.replies(2)
     assert db_rows(database, "SELECT * FROM update_notes_waiting") == []
-    assert db_rows(database, "SELECT * FROM update_notes") == []
+    # The first 1,000 characters, kept as an anonymous note (nobody can tell whose).
+    assert [len(words) for (words,) in db_rows(database, "SELECT text FROM update_notes")] == [1000]
 
 
 async def test_starting_a_checkin_ends_the_wait_for_a_note(yvp: PlanHarness) -> None:
