@@ -1,4 +1,6 @@
-"""Every word the bot says to a young person, keyed by id so a translation can sit beside it.
+"""Every word the bot says to a young person, in English, keyed by id. Welsh and easy-read
+wordings are gettext catalogues in ``flows/locale`` keyed by the same ids (see the README,
+"Adding a message").
 
 Written for a 16-year-old on a bad day: short, warm, plain.
 """
@@ -7,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from flows.catalogues import translate
 
 ENGLISH: Mapping[str, str] = {
     "welcome": (
@@ -52,6 +56,8 @@ ENGLISH: Mapping[str, str] = {
         "/checkin - answer the check-in that's open now\n"
         "/meetings - meetings coming up, and your answer\n"
         "/privacy - what we keep and who sees it\n"
+        "/language - English or Cymraeg (Welsh)\n"
+        "/easyread - easy read: short, simple messages (on or off)\n"
         "/stop - stop all messages from me\n"
         "/delete - remove yourself from Youth Voice\n"
         "/help - this list"
@@ -136,6 +142,15 @@ ENGLISH: Mapping[str, str] = {
         "📅 Change to {title}:\n{details}\n\nCan you still come? You can change your answer."
     ),
     "meeting_cancelled": "Sorry, {title} ({when}) has been cancelled.",
+    "language_ask": "Which language would you like?\nPa iaith hoffet ti?",
+    "language_set": "Okay, I'll talk to you in English from now on. Type /language to change it.",
+    "easy_read_on": (
+        "Easy read is on ✅\n\n"
+        "I will use short sentences.\n"
+        "I will say one thing at a time.\n\n"
+        "To turn it off, type /easyread"
+    ),
+    "easy_read_off": "Easy read is off. Type /easyread any time to turn it back on.",
     "sorry_error": "Sorry, something went wrong on my side. Please try again in a minute.",
     # The safety net (flows.safety): sent at once, before anything else. The contact lines
     # follow; no promise here that anyone else will read what was said.
@@ -154,12 +169,10 @@ ENGLISH: Mapping[str, str] = {
     "support_line_about": "• {name}: {how} ({about})",
 }
 
-CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}
-
 
 def say(key: str, lang: str, **params: Any) -> str:
-    """The text for ``key`` in ``lang`` (English where there is no translation yet). Every
-    caller names the reader's language: no text is rendered without one."""
-    catalogue = CATALOGUES.get(lang, ENGLISH)
-    template = catalogue.get(key, ENGLISH[key])
-    return template.format(**params)
+    """The text for ``key`` for the reader ``lang`` (a language, or one with ``@easyread``:
+    see ``flows.locales``), from the catalogues in ``flows/locale`` (``flows.catalogues``),
+    falling back to standard words and then to English. Every caller names the reader's
+    language: no text is rendered without one."""
+    return translate(key, ENGLISH[key], lang).format(**params)

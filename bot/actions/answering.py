@@ -186,7 +186,7 @@ async def _begin(
     if view.finished:
         if not await svc.store.claim_update(update_id, svc.now()):
             return None
-        return Turn(checkin.id, [Say("already_done")], contact.language, link, None)
+        return Turn(checkin.id, [Say("already_done")], contact.locale, link, None)
     if view.progress is None:
         state, effects = engine.start(survey)
     else:
@@ -196,7 +196,7 @@ async def _begin(
     data, today = state.to_data(), svc.today()
     if not await svc.store.save_progress(link, checkin.id, data, today, update_id, due):
         return None
-    return Turn(checkin.id, effects, contact.language, link, state.current, due)
+    return Turn(checkin.id, effects, contact.locale, link, state.current, due)
 
 
 async def _step(
@@ -223,7 +223,7 @@ async def _step(
         stored = await store.claim_update(update_id, svc.now())
     if not stored:
         return None
-    return Turn(checkin.id, effects, contact.language, link, new_state.current, due)
+    return Turn(checkin.id, effects, contact.locale, link, new_state.current, due)
 
 
 def _reply_due(svc: Services, state: State) -> float | None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flows.engine import DONE
+from flows.locales import LANGUAGES
 from flows.survey import ID_PATTERN, PREFER_NOT, SKIPPED
 from storage.base import Rsvp
 
@@ -59,7 +60,14 @@ class Delete:
     confirmed: bool
 
 
-Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete
+@dataclass(frozen=True)
+class Language:
+    """ "English" or "Cymraeg" under /language; ``code`` is ``en`` or ``cy``."""
+
+    code: str
+
+
+Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete | Language
 
 # The fields, as the bot writes them. Numbers are ASCII digits ("²".isdigit() is true), short
 # enough for a SQLite integer; question ids and values are what survey validation allows.
@@ -68,6 +76,7 @@ _CODE = r"[A-Za-z0-9_-]{1,32}"  # invite codes, as a t.me/<bot>?start= link carr
 _SPECIAL = "|".join(re.escape(v) for v in (SKIPPED, PREFER_NOT, DONE))
 _VALUE = rf"{ID_PATTERN}|[0-9]{{1,2}}|{_SPECIAL}"
 _RSVP = "|".join(re.escape(r.value) for r in Rsvp)
+_LANGUAGE = "|".join(LANGUAGES)
 
 # One layout for every version so far: version 1 is the legacy layout under a leading "1", so
 # old buttons still on phones or in the outbox read as the same presses. A later version that
@@ -82,6 +91,7 @@ _LAYOUT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     ),
     (re.compile(rf"m:({_NUMBER}):({_RSVP})"), lambda m: MeetingReply(int(m[1]), Rsvp(m[2]))),
     (re.compile(r"d:(yes|no)"), lambda m: Delete(m[1] == "yes")),
+    (re.compile(rf"l:({_LANGUAGE})"), lambda m: Language(m[1])),
 ]
 
 
@@ -101,6 +111,8 @@ def encode(press: Press) -> str:
             fields = ["m", str(meeting_id), answer.value]
         case Delete(confirmed):
             fields = ["d", "yes" if confirmed else "no"]
+        case Language(code):
+            fields = ["l", code]
     data = VERSION + ":".join(fields)
     if decode(data) != press:
         raise ValueError(f"cannot be button data: {press!r}")

@@ -31,15 +31,22 @@ class Shown:
     edit: tuple[Text, Buttons] | None = None
 
 
-def _said(contact: Contact | None, text: Text, buttons: Buttons | None = None) -> Shown:
-    """One message in the person's language (the default before they join)."""
-    language = contact.language if contact else DEFAULT_LANGUAGE
-    return Shown(language, [(text, buttons or [])])
+def _said(
+    contact: Contact | None,
+    text: Text,
+    buttons: Buttons | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> Shown:
+    """One message in the person's language and reading (``language`` before they join)."""
+    return Shown(contact.locale if contact else language, [(text, buttons or [])])
 
 
-async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Shown | None:
+async def welcome(
+    svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
     """/start [CODE]: the welcome with a join button; welcome back for someone who stopped.
-    A code that matches no cohort joins nobody: the person hears the link did not work."""
+    A code that matches no cohort joins nobody: the person hears the link did not work.
+    ``language`` is the first language of someone new (from their Telegram app)."""
     store = svc.store
     cohort = await store.cohort_by_code(code) if code else None
     contact = await store.contact(chat_id)
@@ -47,7 +54,7 @@ async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Sho
         # Never join anyone into no group by a mistyped link: say so, and change nothing.
         if not await store.claim_update(update_id, svc.now()):
             return None
-        shown = _said(contact, message("bad_link"))
+        shown = _said(contact, message("bad_link"), language=language)
         if contact is not None and contact.status is ContactStatus.JOINED:
             shown.messages.append((message("already_joined"), []))
         return shown
@@ -63,22 +70,25 @@ async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Sho
         [{"text": message("join_yes"), "data": encode(Join(cohort.invite_code if cohort else ""))}],
         [{"text": message("join_no"), "data": encode(Decline())}],
     ]
-    return _said(None, message("welcome", privacy=message("privacy")), buttons=buttons)
+    return _said(None, message("welcome", privacy=message("privacy")), buttons, language)
 
 
-async def join(svc: Services, chat_id: int, code: str, update_id: int) -> Shown | None:
-    """The welcome's join button (it carries the cohort's code when the link had one)."""
+async def join(
+    svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
+    """The welcome's join button (it carries the cohort's code when the link had one).
+    Someone new joins with ``language`` (from their Telegram app); others keep theirs."""
     cohort = await svc.store.cohort_by_code(code) if code else None
     before = await svc.store.contact(chat_id)
     if code and cohort is None:  # the welcome carries only real codes: this one is forged
         return await refuse(svc, update_id, "button_expired", before)
-    language = before.language if before else DEFAULT_LANGUAGE
+    language = before.language if before else language
     cohort_id = cohort.id if cohort else None
     if not await svc.store.join(chat_id, cohort_id, language, svc.today(), update_id):
         return None
     log.info("contact joined")
     if before is None:
-        return _said(None, message("joined"))
+        return _said(None, message("joined"), language=language)
     was_in = before.status is ContactStatus.JOINED
     return _said(before, message("already_joined" if was_in else "joined_again"))
 
@@ -158,4 +168,4 @@ async def refuse(
     """A button press that changes nothing: a pop-up ``key`` (silent if the update repeats)."""
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return Shown(contact.language if contact else DEFAULT_LANGUAGE, popup=key)
+    return Shown(contact.locale if contact else DEFAULT_LANGUAGE, popup=key)

@@ -31,6 +31,7 @@ from bot.cli.support import (
     storage_exit,
     with_store,
 )
+from bot.cli.translations import translations
 from bot.emulator import MALFORMED_KINDS
 from bot.keys import SecretKeyError
 from flows.safety import SafetyFileError
@@ -159,5 +160,5 @@ def cohorts_list() -> None:
             )
 
 
-for command in (checkin, schedules, meeting, status, audit, emulator, chat):
+for command in (checkin, schedules, meeting, status, audit, emulator, chat, translations):
     main.add_command(command)

@@ -53,6 +53,8 @@ COMMANDS = [
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
     ("privacy", "What we keep and who sees it"),
+    ("language", "English or Cymraeg"),
+    ("easyread", "Short, simple messages (on or off)"),
     ("help", "What I can do"),
     ("stop", "Stop messages from me"),
     ("delete", "Remove yourself"),
@@ -95,6 +97,8 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("stop", handlers.on_stop),
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
+        ("language", handlers.on_language),
+        ("easyread", handlers.on_easy_read),
         ("meetings", meetings.on_meetings),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))

@@ -8,12 +8,13 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot.actions import answering, people
+from bot.actions import answering, people, reading
 from bot.actions.button_data import (
     Answer,
     Decline,
     Delete,
     Join,
+    Language,
     MeetingReply,
     StartCheckin,
     decode,
@@ -22,6 +23,7 @@ from bot.services import Services
 from bot.telegram import conversation, meetings
 from bot.telegram.context import services
 from bot.telegram.render import show
+from flows.locales import from_telegram
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,7 +34,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person, update_id, zone = query.from_user.id, update.update_id, svc.settings.zone
     match decode(query.data or ""):
         case Join(code):
-            await show(update, await people.join(svc, person, code, update_id), zone)
+            language = from_telegram(query.from_user.language_code)
+            await show(update, await people.join(svc, person, code, update_id, language), zone)
+        case Language(code):
+            await show(update, await reading.set_language(svc, person, code, update_id), zone)
         case Decline():
             await show(update, await people.decline(svc, person, update_id), zone)
         case Delete(confirmed):
