@@ -34,7 +34,7 @@ def test_a_welsh_reader_gets_welsh_words_dates_and_buttons() -> None:
     """The same data renders from the Welsh catalogue, nested parameters and dates included
     (Babel's Welsh day and month names); words a worker typed stay as typed."""
     assert render(message("invitation", title="Fforwm"), "cy", LONDON).startswith(
-        "Helo 👋 Mae holiadur newydd: Fforwm\n"
+        "Helo 👋 Dyma holiadur newydd: Fforwm\n"
     )
     when = message("meeting_when", when=local_time(SIX_PM))
     assert render(lines(when, message("meeting_where", place="Hub")), "cy", LONDON) == (
