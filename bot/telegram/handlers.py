@@ -207,6 +207,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         and update.effective_chat.type == "private"
     ):
         try:
-            await update.effective_chat.send_message(say("sorry_error", DEFAULT_LANGUAGE))
+            # The contact row may be what failed: the app's language is the best guess.
+            await update.effective_chat.send_message(say("sorry_error", app_language(update)))
         except Exception:
             log.warning("could not send the error apology")
