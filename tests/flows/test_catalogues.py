@@ -161,3 +161,14 @@ def test_each_reading_falls_back_to_standard_words_then_english(
 )  # fmt: skip
 def test_the_telegram_app_language_picks_welsh_or_english(code: str | None, language: str) -> None:
     assert from_telegram(code) == language
+
+
+def test_easy_read_puts_a_word_beside_every_emoji() -> None:
+    """Easy read never leaves a picture to carry the meaning alone: every line of every
+    easy-read message that has an emoji has words on it too."""
+    for key, english in ENGLISH.items():
+        values = {name: "" for name in placeholders(english)}
+        for line in say(key, "en@easyread", **values).splitlines():
+            pictures = [c for c in line if ord(c) > 0x2100 and not c.isalpha()]
+            words = [w for w in line.split() if any(c.isalpha() for c in w)]
+            assert not pictures or words, (key, line)
