@@ -26,7 +26,8 @@ REPLY_GRACE = 30.0
 
 @dataclass(frozen=True)
 class Turn:
-    """Engine effects to show for check-in ``checkin_id``, in ``language``. When a question is
+    """Engine effects to show for check-in ``checkin_id``, in ``language`` (the reader's
+    language, with ``@easyread`` for easy read: ``flows.locales``). When a question is
     shown, the door reports its message with ``svc.shown.remember(link, question_id, ...)``.
     ``reply_due`` is set when the step was saved with a reply mark: the door reports the reply
     shown (``replies.shown``) or failed (``replies.failed``)."""

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Shown:
-    """What to show: messages (a text and its buttons, as data), in ``language``. A button
+    """What to show: messages (a text and its buttons, as data), in ``language`` (with
+    ``@easyread`` for easy read: ``flows.locales``). A button
     press is answered with ``popup`` (a message key), if any; the pressed message then shows
     ``edit`` instead, or, when neither is given, loses its buttons (a popup alone refuses the
     press and leaves the message as it was)."""
