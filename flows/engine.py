@@ -305,9 +305,20 @@ def _text(
     cleaned = text.strip()
     if not cleaned:
         return state, [Say("empty_text")]
-    if len(cleaned) > question.text_cap:
-        return state, [Say("too_long", {"limit": question.text_cap, "length": len(cleaned)})]
-    return _typed(survey, state, question, cleaned)
+    if len(cleaned) <= question.text_cap:
+        return _typed(survey, state, question, cleaned)
+    # Never sent back to be rewritten: the first part is kept, and the person told so warmly
+    # before the next question.
+    after, effects = _typed(survey, state, question, keep_what_fits(cleaned, question.text_cap))
+    return after, [effects[0], Say("long_kept"), *effects[1:]]
+
+
+def keep_what_fits(text: str, cap: int) -> str:
+    """The start of ``text``, at most ``cap`` characters, cut at a space when one is near the
+    end so no word is left half-written."""
+    cut = text[:cap]
+    space = cut.rfind(" ", cap - 40)
+    return (cut[:space] if space > 0 else cut).rstrip()
 
 
 def advance(survey: Survey, state: State, event: Event) -> tuple[State, list[Effect]]:

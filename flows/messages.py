@@ -13,26 +13,37 @@ from typing import Any
 from flows.catalogues import translate
 
 ENGLISH: Mapping[str, str] = {
+    # The first message: one phone screen (about 60 words) before its buttons. The privacy
+    # details are one tap away, on the "privacy_button" below it.
     "welcome": (
         "Hi, I'm Youth Voice 👋\n\n"
-        "Every so often I'll ask you a few quick questions about how things are, "
-        "and about the help you get. What you say helps make things better for young people "
-        "in and leaving care. We'll tell you what changes because of it.\n\n"
-        "{privacy}\n\n"
-        "Do you want to join?"
+        "Now and then I'll ask you a few quick questions about how things are and the help "
+        "you get. Your answers help make things better for young people in and leaving care, "
+        "and we'll tell you what changes.\n\n"
+        "Nobody sees who said what.\n\nDo you want to join?"
     ),
+    "privacy_button": "🔒 How we keep it private",
+    # The one long message: everything we keep, and the only time we would tell anyone.
     "privacy": (
-        "🔒 Your privacy\n"
-        "• Your answers are anonymous. Staff only see totals, never who said what.\n"
-        "• We keep your Telegram chat number so we can message you, and the group you joined. "
-        "We never keep your name or username.\n"
-        "• If something you tell us makes us worried you're in danger, we may act to keep "
-        "you safe.\n"
-        "• Type /stop any time to stop messages, or /delete to remove yourself."
+        "🔒 Your privacy\n\n"
+        "• Staff only see totals. Nobody can tell which answers are yours.\n"
+        "• So I can message you, we keep the number Telegram gives your account, the group "
+        "you joined, your language and the day you joined. Never your name or username.\n"
+        "• If you're invited to a meeting, we keep your answer (going or not) so we can "
+        "remind you.\n"
+        "• Answers you haven't finished are kept for 7 days so you can carry on, then "
+        "deleted.\n"
+        "• If you write something that worries me, I'll give you numbers of people who can "
+        "help. I don't keep those words.\n"
+        "• We only tell someone on the team about you if you say yes. They get a way to "
+        "message you, never your answers. We keep a note that we asked for a year.\n"
+        "• Old answers, and people who stopped, are deleted after a set time.\n\n"
+        "/mydata shows what we keep about you. /pause gives you a break from messages, "
+        "/stop stops them, /delete removes you."
     ),
     "slow_down": (
         "Whoa, that's a lot of messages at once 🙂 I'll skip some for a little while. "
-        "Wait a moment, then carry on."
+        "Wait a moment, then carry on. Type /help if you need someone to talk to."
     ),
     "after_support": (
         "I'm here too. Take your time. Type /urgent any time to see those numbers again."
@@ -51,20 +62,22 @@ ENGLISH: Mapping[str, str] = {
     "not_joined": "No problem. I won't message you. If you change your mind, type /start.",
     "start_first": "Type /start to join first.",
     "help": (
-        "Here's what I can do:\n"
-        "/urgent - people you can talk to right now\n"
-        "/checkin - answer the check-in that's open now\n"
-        "/meetings - meetings coming up, and your answer\n"
-        "/privacy - what we keep and who sees it\n"
-        "/language - English or Cymraeg (Welsh)\n"
-        "/easyread - easy read: short, simple messages (on or off)\n"
-        "/stop - stop all messages from me\n"
-        "/delete - remove yourself from Youth Voice\n"
-        "/help - this list"
+        "What I can do:\n"
+        "/urgent - someone to talk to now\n"
+        "/checkin - the open check-in\n"
+        "/meetings - coming up\n"
+        "/pause - a break from messages\n"
+        "/mydata - what we keep\n"
+        "/privacy - how we keep it private\n"
+        "/language - English or Cymraeg\n"
+        "/easyread - simpler messages\n"
+        "/stop - stop my messages\n"
+        "/delete - remove yourself"
     ),
     "invitation": (
         "Hi 👋 There's a new check-in: {title}\n"
-        "It only takes a couple of minutes, and it's anonymous. Tap Start when you're ready."
+        "It only takes a couple of minutes, and nobody will know which answers are yours. "
+        "Tap Start when you're ready."
     ),
     "start_button": "Start",
     "no_checkin": "There's no check-in open right now. I'll message you when there is 🙂",
@@ -75,9 +88,10 @@ ENGLISH: Mapping[str, str] = {
     "welcome_back_survey": "Welcome back. Here's where you were:",
     "use_buttons": "Please tap one of the buttons to answer 👇",
     "empty_text": "I didn't get any words there. Type your answer, or tap Skip if you see it.",
-    "too_long": (
-        "That's a lot, thank you for sharing it. I can only take {limit} characters here "
-        "(yours was {length}). Could you make it a bit shorter and send it again?"
+    # A long answer is never sent back: the first part is kept (flows/engine.py).
+    "long_kept": (
+        "Thank you for writing so much 💛 It was more than I can keep in one answer, "
+        "so I've saved the first part."
     ),
     "text_only": "I can only read text and buttons here.",
     "nothing_to_answer": (
@@ -91,10 +105,10 @@ ENGLISH: Mapping[str, str] = {
     "group": "Hi! I only talk one to one. Tap my name and press Start to talk to me privately.",
     "stopped": "Okay, I won't send you any more messages. Type /start any time to come back.",
     "delete_ask": (
-        "This removes you from Youth Voice: your chat number, your group, and any answers "
-        "you haven't finished.\n\n"
-        "Check-ins you already finished can't be removed, because they're anonymous: "
-        "nobody, not even us, can tell which answers were yours.\n\nDelete now?"
+        "This removes you from Youth Voice: the number Telegram gives your account, your "
+        "group, your meeting answers and any answers you haven't finished.\n\n"
+        "Check-ins you already finished stay, but nobody, not even us, can tell which "
+        "answers were yours.\n\nDelete now?"
     ),
     "delete_yes": "Yes, delete me",
     "delete_no": "No, keep me",
@@ -111,8 +125,8 @@ ENGLISH: Mapping[str, str] = {
     "no": "No",
     "progress": "{number} of {total}",
     "your_answer": "✔ {label}",
-    "text_hint": "Type your answer below (up to {limit} characters).",
-    "button_expired": "This button has expired.",
+    "text_hint": "Type your answer below. A few words is fine.",
+    "button_expired": "That button doesn't work any more. Please use the newest message.",
     "already_answered": "You've already answered that one. Your next question is below 👇",
     "use_newest": "Please use the newest message, just below 👇",
     "question_below": "Your question is just below 👇",
@@ -152,21 +166,90 @@ ENGLISH: Mapping[str, str] = {
     ),
     "easy_read_off": "Easy read is off. Type /easyread any time to turn it back on.",
     "sorry_error": "Sorry, something went wrong on my side. Please try again in a minute.",
-    # The safety net (flows.safety): sent at once, before anything else. The contact lines
-    # follow; no promise here that anyone else will read what was said.
+    # The safety net (flows.safety): sent at once, before anything else, with the contact
+    # lines under the opening. One message (about 330 characters with the bundled contacts):
+    # a reply in a crisis must arrive whole, so it is kept short rather than split in two.
     "support_urgent": (
-        "I'm really glad you told me. You don't have to deal with this on your own. "
-        "I'm only a bot, but these people can help you right now:"
+        "I'm glad you told me. I'm only a bot, but these people can help right now:"
     ),
-    "support_gentle": (
-        "Thank you for telling me. If you'd like to talk to someone about it, "
-        "these people are there for you:"
-    ),
+    "support_gentle": ("Thank you for telling me. If you'd like to talk, these people can help:"),
+    # /urgent and /help: the same contacts, for anyone, whatever state they are in.
+    "support_anytime": "If you need to talk to someone, these people can help right now:",
     "support_call": "call {number}",
     "support_text": "text {text}",
     "support_or": "{first} or {second}",
     "support_line": "• {name}: {how}",
     "support_line_about": "• {name}: {how} ({about})",
+    # After support: asked once a conversation (see README "The safety net").
+    "consent_ask": (
+        "Would you like someone from the team to get in touch? If you say yes, I'll send "
+        "them a way to message you here. I won't send them what you wrote."
+    ),
+    "consent_yes": "Yes, please",
+    "consent_no": "No, thanks",
+    "consent_sent": (
+        "Okay. I've asked the team to get in touch. Someone will message you here as soon as "
+        "they can. If you're in danger right now, call 999."
+    ),
+    "consent_declined": (
+        "That's okay, I won't tell anyone. I'm here if you need me. "
+        "Type /urgent any time to see those numbers again."
+    ),
+    "consent_answered": "You've already answered this. Type /urgent any time to see those numbers.",
+    "consent_failed": (
+        "Sorry, I couldn't reach the team just now. Please call or text one of the people "
+        "above. If you're in danger right now, call 999."
+    ),
+    "consent_nobody": (
+        "I can't pass this on: nobody from the team gets messages from me. "
+        "Please reach out to one of these people, or someone you trust:"
+    ),
+    # To a safeguarding lead (YOUTHVOICE_SAFEGUARDING): never what the young person wrote.
+    "alert": (
+        "🔔 A young person using Youth Voice has asked for someone from the team to get in "
+        "touch. They may be going through something hard. Please reach out soon: tap the "
+        "button to message them. (Asked on {day}.)"
+    ),
+    "alert_button": "Message them",
+    # Taking a break (/pause).
+    "pause_ask": "Take a break from my messages? You can turn them back on any time.",
+    "pause_week": "For a week",
+    "pause_month": "For a month",
+    "pause_forever": "Until I say",
+    "pause_cancel": "No, keep them coming",
+    "paused_until": (
+        "Okay, I won't send you anything until {day}. Type /resume to turn messages back on "
+        "sooner. /help and /urgent still work."
+    ),
+    "paused_open": (
+        "Okay, I won't send you anything until you say. Type /resume to turn messages back "
+        "on. /help and /urgent still work."
+    ),
+    "pause_kept": "Okay, nothing has changed.",
+    "resumed": "Welcome back 🙂 Messages are on again.",
+    "not_paused": "Your messages are already on. Type /pause if you'd like a break.",
+    # What we keep (/mydata).
+    "mydata": (
+        "What we keep about you:\n"
+        "• Group: {group}\n"
+        "• Language: {language}\n"
+        "• Joined: {joined}\n"
+        "• Messages: {messages}\n"
+        "• Unfinished check-ins: {unfinished}\n"
+        "• Meetings: {meetings}\n\n"
+        "Finished answers stay, but nobody can tell they're yours. /delete removes the rest."
+    ),
+    "mydata_nothing": (
+        "We don't keep anything about you right now. Type /start if you'd like to join."
+    ),
+    "mydata_no_group": "none",
+    "mydata_none": "none",
+    "mydata_messages_on": "on",
+    "mydata_messages_stopped": "stopped (type /start to turn them on)",
+    "mydata_messages_paused": "paused until {day}",
+    "mydata_messages_paused_open": "paused until you say",
+    "mydata_meeting": "{title} ({answer})",
+    "mydata_meeting_no_answer": "not answered yet",
 }
 
 

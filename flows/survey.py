@@ -40,6 +40,8 @@ YES, NO = "yes", "no"
 # Stored values shown in the catalogue's words rather than the survey's.
 WORDS = {YES: "yes", NO: "no", SKIPPED: "skipped", PREFER_NOT: "prefer_not"}
 MAX_TEXT_CAP = 2000
+# A typed answer longer than its cap is kept up to the cap: generous, so little is ever cut.
+DEFAULT_TEXT_CAP = 1000
 
 
 class QuestionType(StrEnum):
@@ -218,7 +220,7 @@ class Question(_Strict):
 
     @property
     def text_cap(self) -> int:
-        return self.max_length or 500
+        return self.max_length or DEFAULT_TEXT_CAP
 
     def allowed_values(self) -> list[str]:
         """Every button value that answers this question (not counting skip/prefer-not)."""

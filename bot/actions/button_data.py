@@ -67,7 +67,14 @@ class Language:
     code: str
 
 
-Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete | Language
+@dataclass(frozen=True)
+class Privacy:
+    """ "How we keep it private" on the welcome; ``code`` as on its join button."""
+
+    code: str
+
+
+Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete | Language | Privacy
 
 # The fields, as the bot writes them. Numbers are ASCII digits ("²".isdigit() is true), short
 # enough for a SQLite integer; question ids and values are what survey validation allows.
@@ -92,6 +99,7 @@ _LAYOUT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     (re.compile(rf"m:({_NUMBER}):({_RSVP})"), lambda m: MeetingReply(int(m[1]), Rsvp(m[2]))),
     (re.compile(r"d:(yes|no)"), lambda m: Delete(m[1] == "yes")),
     (re.compile(rf"l:({_LANGUAGE})"), lambda m: Language(m[1])),
+    (re.compile(rf"p:({_CODE})?"), lambda m: Privacy(m[1] or "")),
 ]
 
 
@@ -113,6 +121,8 @@ def encode(press: Press) -> str:
             fields = ["d", "yes" if confirmed else "no"]
         case Language(code):
             fields = ["l", code]
+        case Privacy(code):
+            fields = ["p", code]
     data = VERSION + ":".join(fields)
     if decode(data) != press:
         raise ValueError(f"cannot be button data: {press!r}")

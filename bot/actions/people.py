@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot import keys
-from bot.actions.button_data import Decline, Delete, Join, encode
+from bot.actions.button_data import Decline, Delete, Join, Privacy, encode
 from bot.services import Services
 from flows.texts import Buttons, Text, message
 from storage.base import DEFAULT_LANGUAGE, Contact, ContactStatus
@@ -67,11 +67,33 @@ async def welcome(
         return _said(contact, message("already_joined" if was_in else "joined_again"))
     if not await store.claim_update(update_id, svc.now()):
         return None
-    buttons: Buttons = [
-        [{"text": message("join_yes"), "data": encode(Join(cohort.invite_code if cohort else ""))}],
+    code = cohort.invite_code if cohort else ""
+    buttons = [
+        *_join_buttons(code),
+        [{"text": message("privacy_button"), "data": encode(Privacy(code))}],
+    ]
+    return _said(None, message("welcome"), buttons, language)
+
+
+def _join_buttons(code: str) -> Buttons:
+    return [
+        [{"text": message("join_yes"), "data": encode(Join(code))}],
         [{"text": message("join_no"), "data": encode(Decline())}],
     ]
-    return _said(None, message("welcome", privacy=message("privacy")), buttons, language)
+
+
+async def privacy_details(
+    svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
+    """The welcome's privacy button: the full details, with the join buttons under them (the
+    welcome's own buttons go) for someone who has not joined yet (in ``language``, from
+    their Telegram app)."""
+    contact = await svc.store.contact(chat_id)
+    if not await svc.store.claim_update(update_id, svc.now()):
+        return None
+    joined = contact is not None and contact.status is ContactStatus.JOINED
+    buttons = None if joined else _join_buttons(code)
+    return _said(contact, message("privacy"), buttons, language)
 
 
 async def join(

@@ -28,9 +28,10 @@ class SafetyNet:
         """The kind of risk ``text`` shows, if any (never the words that showed it)."""
         return self.phrases.check(text)
 
-    def support(self, lang: str) -> str:
-        """The support message for someone who wrote something worrying."""
-        return support_message(self.contacts, lang, urgent=True)
+    def support(self, lang: str, *, anytime: bool = False) -> str:
+        """The support message for someone who wrote something worrying (``anytime``: for
+        anyone who asked, with /urgent or /help)."""
+        return support_message(self.contacts, lang, urgent=True, anytime=anytime)
 
 
 def load_safety_net(settings: Settings) -> SafetyNet:

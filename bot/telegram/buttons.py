@@ -1,6 +1,6 @@
 """Button presses. Button data comes back from the phone, so it is decoded by
 ``bot.actions.button_data`` and checked against the database; anything unknown, forged or out of
-date gets "this button has expired" and changes nothing.
+date gets "that button doesn't work any more" and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.actions.button_data import (
     Join,
     Language,
     MeetingReply,
+    Privacy,
     StartCheckin,
     decode,
 )
@@ -40,6 +41,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show(update, await reading.set_language(svc, person, code, update_id), zone)
         case Decline():
             await show(update, await people.decline(svc, person, update_id), zone)
+        case Privacy(code):
+            language = from_telegram(query.from_user.language_code)
+            shown = await people.privacy_details(svc, person, code, update_id, language)
+            await show(update, shown, zone)
         case Delete(confirmed):
             await show(update, await people.delete(svc, person, confirmed, update_id), zone)
         case StartCheckin(checkin_id):

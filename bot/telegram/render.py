@@ -56,7 +56,7 @@ def question_text(ask: Ask, lang: str) -> str:
     header = say("progress", lang, number=ask.number, total=ask.total)
     text = f"{header}\n\n{ask.question.text_for(lang)}"
     if ask.question.type is QuestionType.TEXT:
-        text += "\n\n" + say("text_hint", lang, limit=ask.question.text_cap)
+        text += "\n\n" + say("text_hint", lang)
     return text
 
 

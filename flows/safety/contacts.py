@@ -98,10 +98,14 @@ def needs_checking(
     return [contact for contact in contacts if today - contact.last_checked > every]
 
 
-def support_message(contacts: Sequence[SupportContact], lang: str, *, urgent: bool = True) -> str:
+def support_message(
+    contacts: Sequence[SupportContact], lang: str, *, urgent: bool = True, anytime: bool = False
+) -> str:
     """What the bot says at once, in ``lang``: a few warm words, then one line per contact.
-    ``urgent`` after a worrying message; the gentler words after a survey answer."""
-    opening = say("support_urgent" if urgent else "support_gentle", lang)
+    ``urgent`` after a worrying message; the gentler words after a survey answer; ``anytime``
+    for /urgent and /help, which anyone may ask for."""
+    key = "support_anytime" if anytime else "support_urgent" if urgent else "support_gentle"
+    opening = say(key, lang)
     return "\n\n".join([opening, "\n".join(_line(contact, lang) for contact in contacts)])
 
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.timeout(30)
 MOOD_Q = "1 of 6\n\nHow are you feeling this week?"
 SAFE_Q = "2 of 6\n\nDo you feel safe where you live?"
 TEXT_ONLY = "I can only read text and buttons here."
-EXPIRED = "This button has expired."
+EXPIRED = say("button_expired", "en")
 MEDIA = ["sticker", "photo", "voice"]
 
 
@@ -150,7 +150,8 @@ FORGED = [
 
 
 async def test_forged_or_garbage_button_data_expires(yv: Harness) -> None:
-    """Button data the bot never sent gets 'This button has expired.' and changes nothing."""
+    """Button data the bot never sent gets the "button doesn't work any more" pop-up; nothing
+    changes."""
     sam, _, checkin_id = await begin(yv)
     assert checkin_id == 1
     await settle(sam)
@@ -164,7 +165,8 @@ async def test_forged_or_garbage_button_data_expires(yv: Harness) -> None:
 
 
 async def test_forged_meeting_button_data_expires(yv: Harness) -> None:
-    """Forged meeting (RSVP) button data gets 'This button has expired.' and no apology."""
+    """Forged meeting (RSVP) button data gets the "button doesn't work any more" pop-up,
+    and no apology."""
     sam = await yv.joined("Sam")
     forged = [
         "m:999:going",
@@ -301,27 +303,26 @@ async def test_photo_caption_on_a_text_question_is_not_an_answer(yv: Harness) ->
     assert "secret caption" not in json.dumps(progress_rows(yv))
 
 
-async def test_very_long_text_is_refused_kindly_then_a_short_one_is_taken(yv: Harness) -> None:
-    """4,000 characters on the last question are refused (nothing stored); a short one finishes."""
+async def test_very_long_text_is_kept_up_to_the_cap_never_sent_back(yv: Harness) -> None:
+    """4,000 characters on the last question: the first 1,000 are kept, the person is told so
+    warmly, and the check-in finishes; nothing asks them to write it again."""
     sam = await to_anything_question(yv)
     await sam.send("x" * 4000)
-    refusal = await sam.next_reply()
-    assert refusal.text == say("too_long", "en", limit=1000, length=4000)
+    replies = await sam.replies(3)
+    texts = [reply.text for reply in replies]
+    assert say("long_kept", "en") in texts
+    assert texts[-1].startswith("Thank you.")
     await assert_quiet(sam)
-    assert answers(yv) == {}
-    assert "xxxx" not in json.dumps(progress_rows(yv))
-    await sam.send("Sorry, in short: thanks")
-    assert (await sam.replies(2))[1].text.startswith("Thank you.")
-    assert answers(yv)["anything"] == "Sorry, in short: thanks"
+    assert answers(yv)["anything"] == "x" * 1000
 
 
 async def test_text_at_exactly_the_limit_is_taken(yv: Harness) -> None:
-    """The 500-character limit on the safer question includes 500 itself."""
+    """The 1,000-character cap on the safer question includes 1,000 itself: no note."""
     sam, _ = await to_safer_question(yv)
-    await sam.send("y" * 500)
+    await sam.send("y" * 1000)
     assert (await sam.replies(2))[1].text.startswith("3 of 6")
     await finish_from_money(sam)
-    assert answers(yv)["safer"] == "y" * 500
+    assert answers(yv)["safer"] == "y" * 1000
 
 
 async def test_edited_answer_never_changes_what_was_stored(yv: Harness) -> None:

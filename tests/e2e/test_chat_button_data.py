@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.actions import audience
+from flows.messages import say
 from flows.texts import message
 from storage.base import Checkin, NewCheckin
 from tests.conftest import Harness, assert_quiet, db_rows, settle, start_invited
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.timeout(30)
 
 MOOD_Q = "1 of 6\n\nHow are you feeling this week?"
 SAFE_Q = "2 of 6\n\nDo you feel safe where you live?"
-EXPIRED = "This button has expired."
+EXPIRED = say("button_expired", "en")
 
 
 def legacy_invitation(checkin: Checkin) -> dict[str, Any]:
@@ -78,7 +79,8 @@ FORGED_OR_UNKNOWN = [
 
 
 async def test_forged_or_unknown_version_data_expires_and_changes_nothing(yv: Harness) -> None:
-    """Each gets 'This button has expired.' and leaves progress, answers and contacts alone."""
+    """Each gets the "button doesn't work any more" pop-up, and leaves progress, answers and
+    contacts alone."""
     sam = await yv.joined("Sam")
     await yv.open_checkin("weekly")
     first = await start_invited(sam)

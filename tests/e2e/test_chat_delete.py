@@ -123,5 +123,5 @@ async def test_after_delete_start_is_a_fresh_welcome(yv: Harness) -> None:
     await sam.replies(2)
     await sam.send("/start")
     welcome = await sam.next_reply()
-    assert welcome.text == say("welcome", "en", privacy=say("privacy", "en"))
-    assert welcome.button_texts == ["Yes, I'm in", "No thanks"]
+    assert welcome.text == say("welcome", "en")
+    assert welcome.button_texts == ["Yes, I'm in", "No thanks", say("privacy_button", "en")]

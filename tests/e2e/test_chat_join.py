@@ -12,18 +12,36 @@ from tests.conftest import Harness, assert_quiet, db_rows
 pytestmark = pytest.mark.timeout(30)
 
 JOIN_BUTTONS = [say("join_yes", "en"), say("join_no", "en")]
+WELCOME_BUTTONS = [*JOIN_BUTTONS, say("privacy_button", "en")]
 
 
-async def test_start_welcome_has_privacy_summary_and_two_buttons(yv: Harness) -> None:
-    """/start sends exactly the welcome with the privacy summary, with Join and No thanks."""
+async def test_start_welcome_is_short_with_privacy_details_one_tap_away(yv: Harness) -> None:
+    """/start sends exactly the short welcome, with Join, No thanks and the privacy button."""
     sam = yv.emu.user("Sam")
     await sam.send("/start")
     welcome = await sam.next_reply()
-    assert welcome.text == say("welcome", "en", privacy=say("privacy", "en"))
-    assert say("privacy", "en") in welcome.text
-    assert welcome.button_texts == JOIN_BUTTONS
+    assert welcome.text == say("welcome", "en")
+    assert welcome.button_texts == WELCOME_BUTTONS
     assert await yv.store.contact(sam.id) is None  # nothing is kept until they say yes
     await assert_quiet(sam)
+
+
+async def test_privacy_button_shows_the_details_with_the_join_buttons(yv: Harness) -> None:
+    """The welcome's privacy button: the full details, then Join / No thanks under them; a
+    person who joins from there is in the cohort of the link they came by."""
+    cohort = await yv.cohort("North", "north1")
+    sam = yv.emu.user("Sam")
+    await sam.send("/start north1")
+    await sam.next_reply()
+    await sam.tap(say("privacy_button", "en"))
+    cleared, details = await sam.replies(2)
+    assert cleared.edited and cleared.buttons == []
+    assert details.text == say("privacy", "en")
+    assert details.button_texts == JOIN_BUTTONS
+    await sam.tap("Yes, I'm in")
+    await sam.replies(2)
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.cohort_id == cohort.id
 
 
 async def test_no_thanks_stores_nothing_and_nothing_more_is_ever_sent(yv: Harness) -> None:

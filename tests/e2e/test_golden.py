@@ -43,7 +43,7 @@ SURVEYS = load_surveys()
 #   tap old QUESTION: LABEL press a button on the newest message that showed QUESTION
 #   tap stale: LABEL        press a button on an older copy of the current question (one
 #                           whose buttons were taken off, but a slow phone still showed them)
-#   type: WORDS             send text; "type: <N characters>" sends an over-long text
+#   type: WORDS             send text; "type: <N characters>" sends a long text (kept up to the cap)
 #   sticker                 send something that is not text (sticker, photo, voice note)
 #   /checkin                ask to carry on where they were
 PATHS: dict[str, dict[str, list[str]]] = {
@@ -56,9 +56,8 @@ PATHS: dict[str, dict[str, list[str]]] = {
             "tap stale: Yes",
             "type: maybe",
             "type: No!",
-            "type: <501 characters>",
             "type:    ",
-            "type: A lock on my bedroom door, and staff who knock first.",
+            "type: <1010 characters>",
             "tap old mood: 😄 Really good",
             "tap: It's tight",
             "tap: Yes",

@@ -59,8 +59,16 @@ async def test_a_welsh_speaker_gets_the_whole_check_in_in_welsh(yv: Harness) -> 
     cai = yv.emu.user("Cai", language_code="cy")
     await cai.send("/start")
     welcome = await cai.next_reply()
-    assert welcome.text == say("welcome", "cy", privacy=say("privacy", "cy"))
-    assert welcome.button_texts == ["Ydw, dw i eisiau ymuno", "Dim diolch"]
+    assert welcome.text == say("welcome", "cy")
+    assert welcome.button_texts == [
+        "Ydw, dw i eisiau ymuno",
+        "Dim diolch",
+        "🔒 Cadw pethau'n breifat",
+    ]
+    await cai.tap("🔒 Cadw pethau'n breifat")
+    *_, details = await cai.replies(2)  # the welcome's buttons go, then the details
+    assert details.text == say("privacy", "cy")
+    assert details.text.startswith("🔒 Dy breifatrwydd\n\n")
     await cai.tap("Ydw, dw i eisiau ymuno")
     await cai.replies(2)
     contact = await yv.store.contact(cai.id)

@@ -4,6 +4,7 @@ and the checks and updates that keep it so."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from flows.catalogues import (
 )
 from flows.locales import fallbacks, from_telegram, locale_of
 from flows.messages import ENGLISH, say
+from tests.flows.test_messages import BUTTONS, JARGON, LONG_ALLOWED
 
 ENGLISH_SMALL = {"hello": "Hello {name}", "bye": "Bye"}
 
@@ -172,3 +174,24 @@ def test_easy_read_puts_a_word_beside_every_emoji() -> None:
             pictures = [c for c in line if ord(c) > 0x2100 and not c.isalpha()]
             words = [w for w in line.split() if any(c.isalpha() for c in w)]
             assert not pictures or words, (key, line)
+
+
+# Welsh runs about a tenth longer than English: "about 300 characters" allows for it.
+READING_LIMIT = 330
+
+
+@pytest.mark.parametrize("reading", ["cy", "en@easyread", "cy@easyread"])
+def test_every_reading_fits_a_phone_screen_and_buttons_carry_words(reading: str) -> None:
+    """The rules the English keeps (tests/flows/test_messages.py) hold in Welsh and easy read
+    too: about 300 characters (the privacy details excepted), a welcome of about 60 words,
+    words on every button, and no jargon in easy-read English."""
+    for key, english in ENGLISH.items():
+        text = say(key, reading, **{name: "5 December 2026" for name in placeholders(english)})
+        if key not in LONG_ALLOWED:
+            assert len(text) <= READING_LIMIT, (key, len(text))
+        if reading == "en@easyread":
+            lowered = text.lower().replace("/mydata", "")
+            assert not [p for p in JARGON if re.search(p, lowered)], key
+    assert len(say("welcome", reading).split()) <= 60
+    for key in BUTTONS:
+        assert re.search(r"[^\W\d_]{2,}", say(key, reading)), (key, reading)

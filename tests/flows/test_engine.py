@@ -26,6 +26,7 @@ from flows.engine import (
     Unreadable,
     Value,
     advance,
+    keep_what_fits,
     reshow,
     shown,
     start,
@@ -273,19 +274,28 @@ def test_empty_text_is_refused(text: str) -> None:
     [
         (WEEKLY, "anything", 1000, 4000),
         (WEEKLY, "anything", 1000, 1001),
-        (WEEKLY, "safer", 500, 501),
-        (KIT, "words", 500, 501),
+        (WEEKLY, "safer", 1000, 1001),
+        (KIT, "words", 1000, 1001),
     ],
 )
-def test_over_long_text_is_refused_with_limit_and_length(
+def test_over_long_text_is_kept_up_to_the_cap_and_never_sent_back(
     survey: Survey, question_id: str, limit: int, length: int
 ) -> None:
-    """Text over the question's cap (500 by default) is refused, naming both sizes."""
-    state = at(survey, question_id)
-    assert advance(survey, state, Text("x" * length)) == (
-        state,
-        [Say("too_long", {"limit": limit, "length": length})],
-    )
+    """Text over the question's cap (1,000 by default) is kept up to the cap, and the person
+    is told warmly, just after the answer is confirmed and before anything else."""
+    state, effects = advance(survey, at(survey, question_id), Text("x" * length))
+    assert state.answers[question_id] == "x" * limit
+    assert isinstance(effects[0], Confirm)
+    assert effects[1] == Say("long_kept")
+
+
+def test_a_long_answer_is_cut_at_a_space_near_the_cap() -> None:
+    """No half-written word at the end of what is kept, when a space is near the cap."""
+    text = ("word " * 300).strip()  # 1,499 characters
+    state, _ = advance(WEEKLY, at(WEEKLY, "anything"), Text(text))
+    kept = state.answers["anything"]
+    assert isinstance(kept, str) and 960 <= len(kept) <= 1000 and kept.endswith("word")
+    assert keep_what_fits("x" * 1500, 1000) == "x" * 1000
 
 
 def test_text_exactly_at_the_cap_after_trimming_is_taken() -> None:

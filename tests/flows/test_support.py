@@ -45,13 +45,12 @@ def test_support_message_lists_every_contact_on_its_own_line() -> None:
     """The urgent message: a few warm words, then one line per contact in the file's order."""
     text = support_message(CONTACTS, "en")
     assert text == (
-        "I'm really glad you told me. You don't have to deal with this on your own. "
-        "I'm only a bot, but these people can help you right now:\n\n"
+        "I'm glad you told me. I'm only a bot, but these people can help right now:\n\n"
         "• Samaritans: call 116 123 (free, any time)\n"
         "• Shout: text SHOUT to 85258 (free, any time)\n"
         "• Childline: call 0800 1111 (under 19, free)\n"
         "• NHS 111: call 111, option 2 for mental health (in England, free, any time)\n"
-        "• Emergency: call 999 (if you are in danger right now)"
+        "• Emergency: call 999 (if you're in danger now)"
     )
 
 
@@ -85,7 +84,7 @@ def test_support_message_in_welsh_uses_the_welsh_catalogue() -> None:
     """The words come from the message catalogue by key, so the Welsh slots in; a language
     without a catalogue falls back to English."""
     welsh = support_message(CONTACTS, "cy")
-    assert welsh.startswith("Dw i mor falch dy fod ti wedi dweud wrtha i.")
+    assert welsh.startswith("Dw i'n falch dy fod ti wedi dweud wrtha i.")
     assert "• Samaritans: ffonia 116 123 (free, any time)" in welsh
     assert support_message(CONTACTS, "zz") == support_message(CONTACTS, "en")
 
