@@ -86,7 +86,7 @@ def template(english: Mapping[str, str]) -> Catalog:
 
 def update_catalogue(catalogue: Catalog, english: Mapping[str, str]) -> Catalog:
     """``catalogue`` brought up to date with the English (Babel's ``Catalog.update``): new keys
-    added untranslated, a changed English marked fuzzy with the old English kept beside it,
+    added untranslated, a changed English marked fuzzy (its msgid now the new English),
     removed keys dropped when written. Translator comments stay."""
     catalogue.update(template(english), update_creation_date=False)
     return catalogue
@@ -94,7 +94,8 @@ def update_catalogue(catalogue: Catalog, english: Mapping[str, str]) -> Catalog:
 
 def write_catalogue(catalogue: Catalog, path: Path) -> None:
     with path.open("wb") as file:
-        write_po(file, catalogue, width=100, ignore_obsolete=True, include_previous=True)
+        # No "#|" previous msgids: Babel's reader takes them back as translator comments.
+        write_po(file, catalogue, width=100, ignore_obsolete=True)
 
 
 def check_catalogue(

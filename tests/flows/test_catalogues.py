@@ -108,8 +108,8 @@ def test_a_complete_catalogue_must_translate_every_key() -> None:
 
 def test_update_adds_new_keys_and_marks_changed_english_fuzzy(tmp_path: Path) -> None:
     """Adding a message: the update keeps translations and CHECK notes, adds the new key
-    untranslated, and marks one whose English changed fuzzy with the old English beside it;
-    a fuzzy or older translation is never shown (English is)."""
+    untranslated, and marks one whose English changed fuzzy; a fuzzy or older translation
+    is never shown (English is). Updating again changes nothing (notes are not doubled)."""
     catalogue = template(ENGLISH_SMALL)
     for entry in catalogue:
         if entry.context == "hello":
@@ -121,14 +121,15 @@ def test_update_adds_new_keys_and_marks_changed_english_fuzzy(tmp_path: Path) ->
     path = tmp_path / "cy.po"
     write_catalogue(update_catalogue(catalogue, changed), path)
     text = path.read_text(encoding="utf-8")
-    assert "# CHECK: informal enough?\n#, fuzzy, python-brace-format\n" in text
-    assert '#| msgid "Hello {name}"' in text
+    assert '# CHECK: informal enough?\n#, fuzzy, python-brace-format\nmsgctxt "hello"\n' in text
     assert 'msgctxt "new"\nmsgid "New one"\nmsgstr ""' in text
     assert check_catalogue(read_catalogue(path), changed, "cy.po", complete=True) == [
         "cy.po: 'hello': marked fuzzy; check the words, then remove 'fuzzy'",
         "cy.po: 'hello': not translated yet",
         "cy.po: 'new': not translated yet",
     ]
+    write_catalogue(update_catalogue(read_catalogue(path), changed), path)
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_a_translation_of_older_english_is_not_used() -> None:
