@@ -62,11 +62,11 @@ ENGLISH: Mapping[str, str] = {
     "not_joined": "No problem. I won't message you. If you change your mind, type /start.",
     "start_first": "Type /start to join first.",
     "help": (
-        "What I can do:\n"
+        "Here's what I can do:\n"
         "/urgent - someone to talk to now\n"
         "/checkin - the open check-in\n"
         "/meetings - coming up\n"
-        "/pause - a break from messages\n"
+        "/pause - take a break\n"
         "/mydata - what we keep\n"
         "/privacy - how we keep it private\n"
         "/language - English or Cymraeg\n"
