@@ -22,7 +22,7 @@ from bot.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:bench-token"
-SECRET = "bench-secret-key-not-for-production"
+SECRET = "bench-key-not-for-production-0123456789ABCDEFGHIJ"
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 _live: set[subprocess.Popen[bytes]] = set()
 

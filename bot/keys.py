@@ -10,6 +10,7 @@ import hmac
 import logging
 import os
 import secrets
+import stat
 import tempfile
 from pathlib import Path
 
@@ -17,10 +18,30 @@ log = logging.getLogger(__name__)
 
 # Shorter keys can be guessed (an empty one makes every pseudonym a plain hash of the user id).
 MIN_KEY_LENGTH = 32
+# A key typed by hand ("aaaa...", "password1234...", a phrase repeated) has few different
+# characters or repeats itself. A random hex key of 32 or more characters almost always uses 12
+# or more of its 16 (about one in sixty of the shortest misses; of the 64 we make, about one
+# in six million), so fewer than this many distinct characters is refused.
+MIN_DISTINCT = 12
 
 
 class SecretKeyError(Exception):
     """The key file is unusable; ``str()`` is one line naming the file and the fix."""
+
+
+def weakness(key: str) -> str | None:
+    """Why ``key`` is too easy to guess, in a few words, or ``None`` if it is not."""
+    if len(key) < MIN_KEY_LENGTH:
+        return f"is {len(key)} characters, too short to keep answers anonymous"
+    if len(set(key)) < MIN_DISTINCT:
+        return f"uses only {len(set(key))} different characters, too few to be random"
+    for period in range(1, len(key) // 2 + 1):
+        if all(key[i] == key[i - period] for i in range(period, len(key))):
+            return "repeats the same few characters over and over, so it is not random"
+    return None
+
+
+MAKE_ONE = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 def key_path(database: Path) -> Path:
@@ -59,7 +80,29 @@ def load_key(secret: str | None, database: Path) -> bytes:
             f"{MIN_KEY_LENGTH}); restore it from your backup (a new key would make everyone's "
             "earlier check-ins unrecognisable)"
         )
+    _refuse_open_to_others(path)
+    weak = weakness(key.decode(errors="replace"))
+    if weak is not None:
+        raise SecretKeyError(
+            f"{path}: the key {weak}; replace the file with a random key from: {MAKE_ONE} "
+            "(people part-way through a check-in will start it again)"
+        )
     return key
+
+
+def _refuse_open_to_others(path: Path) -> None:
+    """Anyone who can read the key and the database can link people to their unfinished
+    answers: a key file other users may read is refused until it is made private."""
+    try:
+        found = path.stat()
+    except OSError:
+        return  # reading it says why
+    mode = found.st_mode & 0o777
+    if stat.S_ISREG(found.st_mode) and mode & 0o077:
+        raise SecretKeyError(
+            f"{path}: other users can read or change the key file (mode {mode:o}); make it "
+            f"private with: chmod 600 {path}"
+        )
 
 
 def _reason(exc: OSError) -> str:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.keys import MIN_KEY_LENGTH
+from bot.keys import MAKE_ONE, MIN_KEY_LENGTH, weakness
 from flows.schedule import QuietHours, parse_quiet_hours
 
 PREFIX = "YOUTHVOICE_"
@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     leads: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(),
         description="Comma-separated Telegram user ids of leads. Empty means nobody.",
+    )
+    open_join: bool = Field(
+        default=False,
+        description=(
+            "Whether a plain /start, with no invite code, may join (into no group). Off by "
+            "default: joining needs an invite link."
+        ),
     )
     safeguarding: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(),
@@ -115,13 +122,12 @@ class Settings(BaseSettings):
 
     @field_validator("secret_key")
     @classmethod
-    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        length = len(value.get_secret_value()) if value is not None else MIN_KEY_LENGTH
-        if length < MIN_KEY_LENGTH:
+    def _hard_to_guess(cls, value: SecretStr | None) -> SecretStr | None:
+        weak = weakness(value.get_secret_value()) if value is not None else None
+        if weak is not None:
             raise ValueError(
-                f"is {length} characters, too short to keep answers anonymous; use at least "
-                f"{MIN_KEY_LENGTH} random ones, for example from: "
-                "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+                f"{weak}; use at least {MIN_KEY_LENGTH} random characters, for example "
+                f"from: {MAKE_ONE}"
             )
         return value
 

@@ -56,6 +56,9 @@ ENGLISH: Mapping[str, str] = {
     ),
     "joined_again": "Welcome back 🙂 You're in again. Type /help to see what I can do.",
     "already_joined": "You're already in 🙂 Type /help to see what I can do.",
+    "invite_only": (
+        "Hi 👋 To join Youth Voice you need an invite link. Ask your worker for one, then tap it."
+    ),
     "bad_link": (
         "That invite link didn't work. Please ask the person who gave it to you for a new one."
     ),

@@ -68,7 +68,7 @@ class UpdateLog(Protocol):
     Every method of every protocol here is one transaction. Methods taking ``update_id``
     record it in the same transaction as their change and return ``False`` (changing
     nothing at all) when that update was handled before. Handled ids are remembered for at
-    least a week, then forgotten.
+    least a day (with their time rounded down to the hour), then forgotten.
     """
 
     async def claim_update(self, update_id: int, now: float) -> bool:

@@ -46,7 +46,11 @@ _LATE_INDEXES = (
 # Pruning handled update ids scans the table, so it runs once per this many claims.
 _PRUNE_EVERY = 1000
 T = TypeVar("T")
-_KEEP_UPDATES_SECONDS = 7 * 24 * 3600.0
+# Telegram offers an unanswered update again for up to a day, so ids are kept that long (plus
+# the hour their time is rounded down by); a finer time or a longer list would only help
+# someone with a copy of the file tell when each person was active.
+_KEEP_UPDATES_SECONDS = 25 * 3600.0
+_UPDATE_TIME_STEP = 3600.0
 # secure_delete overwrites deleted rows with zeros, so a deleted progress row (a person's link
 # and their unfinished answers) leaves no remnant in the database file.
 _PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL", "secure_delete=ON")
@@ -138,7 +142,37 @@ def _check_place(path: str) -> None:
         )
 
 
+# The database, its -wal and its -shm are readable and writable by the bot's user only. SQLite
+# gives the -wal and -shm files the main file's permissions, so making that one private is enough.
+PRIVATE = 0o600
+
+
+def _make_private(path: str) -> None:
+    """Create the database file private (0600) before SQLite does (it would use the umask,
+    often world-readable), and take group and other access away from an existing one and
+    from its -wal and -shm files."""
+    if path == ":memory:":
+        return
+    # If it exists already this does nothing; if it cannot be made, SQLite's own try says why.
+    with suppress(OSError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        with suppress(FileNotFoundError):
+            mode = os.stat(name).st_mode & 0o777
+            if not mode & 0o077:
+                continue
+            try:
+                os.chmod(name, mode & 0o700)
+            except PermissionError:
+                log.warning(
+                    "%s is open to other users and cannot be made private: chmod 600 it", name
+                )
+            else:
+                log.warning("made %s readable by this user only (it was open to others)", name)
+
+
 def _probe(path: str) -> None:
+    _make_private(path)
     sqlite3.connect(path).close()
 
 
@@ -307,7 +341,7 @@ class SqliteBase:
         """``_claim`` inside the database thread (see ``_atomic``)."""
         cur = conn.execute(
             "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
-            (update_id, now),
+            (update_id, now // _UPDATE_TIME_STEP * _UPDATE_TIME_STEP),
         )
         if cur.rowcount != 1:
             return False

@@ -94,15 +94,17 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return {
         "YOUTHVOICE_DATABASE": str(tmp_path / "youthvoice.db"),
         "YOUTHVOICE_QUIET_HOURS": "off",
+        "YOUTHVOICE_OPEN_JOIN": "true",
     }
 
 
-def run(env: dict[str, str], *args: str) -> Result:
-    """``youthvoice ARGS`` in this process (click's CliRunner) on a fresh test clock."""
+def run(env: dict[str, str], *args: str, input: str | None = None) -> Result:
+    """``youthvoice ARGS`` in this process (click's CliRunner) on a fresh test clock;
+    ``input`` is what is typed at its questions."""
     from bot.cli import main
 
     with cli_clock(Clock()):
-        return CliRunner().invoke(main, list(args), env=env)
+        return CliRunner().invoke(main, list(args), env=env, input=input)
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
@@ -110,6 +112,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "bot_token": TOKEN,
         "database": tmp_path / "youthvoice.db",
         "quiet_hours": "off",
+        # Most chats start with a plain /start; tests of invite-only joining turn it off.
+        "open_join": True,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

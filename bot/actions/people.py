@@ -59,6 +59,11 @@ async def welcome(
         if contact is not None and contact.status is ContactStatus.JOINED:
             shown.messages.append((message("already_joined"), []))
         return shown
+    if contact is None and cohort is None and not svc.settings.open_join:
+        # Invite only: someone who found the bot cannot join "everyone" and see meetings.
+        if not await store.claim_update(update_id, svc.now()):
+            return None
+        return _said(None, message("invite_only"), language=language)
     if contact is not None:
         cohort_id = cohort.id if cohort else None  # None keeps the cohort they had
         if not await store.join(chat_id, cohort_id, contact.language, svc.today(), update_id):
@@ -105,6 +110,8 @@ async def join(
     before = await svc.store.contact(chat_id)
     if code and cohort is None:  # the welcome carries only real codes: this one is forged
         return await refuse(svc, update_id, "button_expired", before)
+    if cohort is None and before is None and not svc.settings.open_join:
+        return await refuse(svc, update_id, "invite_only", before)  # an old or forged button
     language = before.language if before else language
     cohort_id = cohort.id if cohort else None
     if not await svc.store.join(chat_id, cohort_id, language, svc.today(), update_id):

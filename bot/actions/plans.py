@@ -178,6 +178,18 @@ async def find_cohort(store: Store, name: str | None) -> int | None:
     return cohort.id
 
 
+def small_audience(reach: int, k: int) -> str | None:
+    """For a check-in that would ask 1 to ``k`` - 1 people, why staff must confirm it, in plain
+    words (every door asks); ``None`` when it is not small."""
+    if not 0 < reach < k:
+        return None
+    who = "1 person" if reach == 1 else f"{reach} people"
+    return (
+        f"Only {who} would be asked. With fewer than {k}, answers can be told apart, so "
+        f"the results stay hidden until at least {k} have answered."
+    )
+
+
 async def reach(store: Store, cohort_id: int | None) -> int:
     """How many people a check-in for this cohort (or everyone) would invite now."""
     return await store.count_audience(audience.cohort(cohort_id))

@@ -16,6 +16,7 @@ from bot.cli.support import (
     acted,
     clock,
     confirm_reach,
+    confirm_small,
     count,
     follow_delivery,
     load_survey_or_exit,
@@ -123,9 +124,11 @@ def _before_telling(
     dry_run: bool,
     yes: bool,
     soon: Callable[[Meeting], float] | None = None,
+    asks: bool = False,
 ) -> Meeting | None:
     """Say who a notice reaches and when it goes, ask before a large one, and return the
-    meeting, or None on --dry-run. ``soon`` gives the start that makes a notice urgent."""
+    meeting, or None on --dry-run. ``soon`` gives the start that makes a notice urgent;
+    ``asks`` means it is a check-in, which needs a yes for a very small audience too."""
     now = _clock(settings)
 
     async def look(store: Store) -> tuple[Meeting, int]:
@@ -138,9 +141,13 @@ def _before_telling(
         f"{what} for '{found.title}' ({local(settings, found.starts_at)}): "
         f"up to {people(reached)}, {going}."
     )
+    small = plans.small_audience(reached, settings.min_group) if asks else None
     if dry_run:
+        if small:
+            click.echo(small)
         click.echo("Dry run: nothing was queued.")
         return None
+    confirm_small(small, yes)
     confirm_reach(reached, going, yes)
     return found
 
@@ -211,7 +218,7 @@ def meeting_cancel_command(meeting_id: int, dry_run: bool, yes: bool) -> None:
 @click.option("--survey", "survey_id", default="meeting_feedback", show_default=True)
 @click.option("--open-for", "open_for_text", default="3d", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Say who would be asked, and queue nothing.")
-@click.option("--yes", is_flag=True, help="Do not ask before a large send.")
+@click.option("--yes", is_flag=True, help="Do not ask before a large or a very small send.")
 def meeting_feedback(
     meeting_id: int, survey_id: str, open_for_text: str, dry_run: bool, yes: bool
 ) -> None:
@@ -228,7 +235,7 @@ def meeting_feedback(
 
     with_store(settings, check)
     found = _before_telling(
-        settings, meeting_id, "The feedback check-in", audience.reminded_of, dry_run, yes
+        settings, meeting_id, "The feedback check-in", audience.reminded_of, dry_run, yes, asks=True
     )
     if found is None:
         return

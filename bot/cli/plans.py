@@ -14,6 +14,7 @@ from bot.cli.support import (
     acted,
     clock,
     confirm_reach,
+    confirm_small,
     count,
     follow_delivery,
     load_survey_or_exit,
@@ -38,7 +39,7 @@ from storage.base import Store
 )
 @click.option("--remind-after", "remind_text", help="One reminder to non-finishers after, like 2d.")
 @click.option("--dry-run", is_flag=True, help="Say who and when, and queue nothing.")
-@click.option("--yes", is_flag=True, help="Do not ask before a large send.")
+@click.option("--yes", is_flag=True, help="Do not ask before a large or a very small send.")
 def checkin(
     survey_id: str,
     cohort_name: str | None,
@@ -64,9 +65,13 @@ def checkin(
     cohort_id, reach = with_store(settings, audience)
     who = people(reach) + (f" in {cohort_name}" if cohort_name else " (everyone)")
     click.echo(_plan_line(settings, plan, who))
+    small = plans.small_audience(reach, settings.min_group)
     if dry_run:
+        if small:
+            click.echo(small)
         click.echo("Dry run: nothing was queued.")
         return
+    confirm_small(small, yes)
     confirm_reach(reach, _going(settings, plan), yes)
     if plan.later:
         schedule = with_store(

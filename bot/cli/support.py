@@ -169,6 +169,16 @@ def confirm_reach(count: int, when: str, yes: bool) -> None:
         click.confirm(f"This will message {count} people ({when}). Go ahead?", abort=True)
 
 
+def confirm_small(warning: str | None, yes: bool) -> None:
+    """A check-in for fewer people than the small-numbers threshold is opened only when staff
+    say so (``--yes`` says so up front)."""
+    if warning is None:
+        return
+    click.echo(warning)
+    if not yes:
+        click.confirm("Open it anyway?", abort=True)
+
+
 def load_survey_or_exit(settings: Settings, survey_id: str) -> Survey:
     try:
         survey = load_surveys(settings.surveys).get(survey_id)

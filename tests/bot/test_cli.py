@@ -165,7 +165,7 @@ async def test_running_bot_delivers_what_the_command_queued(yv: Harness) -> None
     code = await asyncio.to_thread(add_cohort, env, "Forum")
     sam = await yv.joined("Sam", code)
     ash = await yv.joined("Ash")
-    result = await asyncio.to_thread(run, env, "checkin", "weekly", "--cohort", "Forum")
+    result = await asyncio.to_thread(run, env, "checkin", "weekly", "--cohort", "Forum", "--yes")
     assert result.exit_code == 0, result.output
     assert "Queued 1 invitation;" in result.stdout
     invite = await sam.next_reply(timeout=5)

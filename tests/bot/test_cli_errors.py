@@ -25,7 +25,8 @@ from tests.conftest import TOKEN, Clock, cli_clock, db_rows
 pytestmark = pytest.mark.timeout(60)
 
 YOUTHVOICE = Path(sys.executable).with_name("youthvoice")
-SECRET_KEY = "k" * 40  # so no key file is made (its creation is logged)
+# Set, so no key file is made (its creation is logged).
+SECRET_KEY = "cli-errors-test-key-665bf0e9cfa87381487f8082"
 WRONG_TOKEN = "5550001:wrong-token-that-must-never-be-printed"
 
 

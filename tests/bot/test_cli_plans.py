@@ -3,6 +3,7 @@ fix, and every messaging command says when the messages will really go."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ import pytest
 
 from bot.cli.support import count, people
 from flows.schedule import format_local
+from storage.sqlite import SqliteStore
 from tests.conftest import clock_start, db_rows, run
 
 pytestmark = pytest.mark.timeout(30)
@@ -224,3 +226,31 @@ def test_feedback_that_would_close_inside_quiet_hours_is_refused(env: dict[str, 
     for extra in (["--dry-run"], []):
         line = one_line_error(run(quiet, "meeting", "feedback", "1", "--open-for", "30m", *extra))
         assert line.startswith("youthvoice: --open-for: the check-in would close before quiet")
+
+
+def test_a_checkin_for_fewer_than_the_threshold_asks_first(env: dict[str, str]) -> None:
+    """Opening a check-in for 1 to K-1 people explains that answers from so few can be told
+    apart and results stay hidden, and opens it only on a yes (or --yes); --dry-run says it
+    too. Nobody at all, or K or more, is not asked."""
+
+    async def members(count: int) -> None:
+        async with SqliteStore(env["YOUTHVOICE_DATABASE"]) as store:
+            await store.join_many(list(range(1, count + 1)), None, "en", "2026-11-23")
+
+    warning = (
+        "Only 2 people would be asked. With fewer than 5, answers can be told apart, so the "
+        "results stay hidden until at least 5 have answered."
+    )
+    assert warning not in run(env, "checkin", "weekly", "--dry-run").output  # nobody yet
+    asyncio.run(members(2))
+    dry = run(env, "checkin", "weekly", "--dry-run")
+    assert warning in dry.output and rows_in(env, "checkins") == 0
+    refused = run(env, "checkin", "weekly", input="n\n")
+    assert refused.exit_code == 1 and "Open it anyway?" in refused.output
+    assert rows_in(env, "checkins") == 0
+    agreed = run(env, "checkin", "weekly", input="y\n")
+    assert agreed.exit_code == 0, agreed.output
+    assert rows_in(env, "checkins") == 1
+    assert run(env, "checkin", "weekly", "--yes").exit_code == 0
+    asyncio.run(members(5))
+    assert "Only" not in run(env, "checkin", "weekly").output  # 5 people: not small

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import secrets
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def test_a_key_file_made_first_by_another_process_is_kept(tmp_path: Path) -> Non
     """If another process links its key file into place first, ours is dropped and theirs
     stays as it was."""
     path = key_path(tmp_path / "youthvoice.db")
-    theirs = "t" * 64
+    theirs = secrets.token_hex(32)
     path.write_text(theirs)
     assert keys._create(path) is False
     assert path.read_text() == theirs
@@ -60,7 +61,7 @@ def test_empty_or_truncated_key_file_is_refused(tmp_path: Path, content: str) ->
     """An empty or short key file (an HMAC with it would be guessable) stops start-up with one
     line naming the file."""
     database = tmp_path / "youthvoice.db"
-    key_path(database).write_text(content)
+    private(key_path(database), content)
     with pytest.raises(SecretKeyError) as caught:
         load_key(None, database)
     message = str(caught.value)
@@ -68,8 +69,64 @@ def test_empty_or_truncated_key_file_is_refused(tmp_path: Path, content: str) ->
     assert message.startswith(f"{key_path(database)}: the key file is damaged")
 
 
+def private(path: Path, content: str) -> None:
+    path.write_text(content)
+    path.chmod(0o600)
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_a_key_file_other_users_can_read_is_refused(tmp_path: Path, mode: int) -> None:
+    """A key file that the group or other users may read or change is refused in one line
+    that says how to make it private; the key itself is never shown."""
+    database = tmp_path / "youthvoice.db"
+    path = key_path(database)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(mode)
+    with pytest.raises(SecretKeyError) as caught:
+        load_key(None, database)
+    message = str(caught.value)
+    assert message == (
+        f"{path}: other users can read or change the key file (mode {mode:o}); make it "
+        f"private with: chmod 600 {path}"
+    )
+    assert key not in message
+    path.chmod(0o600)
+    assert load_key(None, database) == key.encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("a" * 64, "uses only 1 different characters"),
+        ("0123456789" * 4, "uses only 10 different characters"),
+        ("abcdefghijklmnopqrstuvwxyz" * 2, "repeats the same few characters"),
+    ],
+)
+def test_a_key_file_with_too_little_randomness_is_refused(
+    tmp_path: Path, content: str, says: str
+) -> None:
+    """A key typed by hand (one character repeated, few different characters, a pattern) is
+    refused with how to make a random one."""
+    database = tmp_path / "youthvoice.db"
+    private(key_path(database), content)
+    with pytest.raises(SecretKeyError) as caught:
+        load_key(None, database)
+    message = str(caught.value)
+    assert says in message
+    assert "secrets.token_hex(32)" in message
+    assert content not in message
+
+
+def test_random_keys_pass_the_randomness_check() -> None:
+    """Keys made as the README says (64 random hex characters, as the key file is made) pass:
+    2,000 of them from a seeded generator, so the test never depends on luck."""
+    rng = random.Random(2026)
+    assert all(keys.weakness(rng.randbytes(32).hex()) is None for _ in range(2000))
+
+
 def test_configured_key_is_used_and_no_file_is_made(tmp_path: Path) -> None:
     """YOUTHVOICE_SECRET_KEY (already checked by Settings) is the key; no key file appears."""
-    secret = "s" * MIN_KEY_LENGTH
+    secret = secrets.token_hex(MIN_KEY_LENGTH // 2)
     assert load_key(secret, tmp_path / "youthvoice.db") == secret.encode()
     assert not os.listdir(tmp_path)

@@ -114,6 +114,9 @@ def test_comma_separated_ids(
         ("YOUTHVOICE_SUPPORT_CONTACTS", "/tmp", "no file at /tmp"),
         ("YOUTHVOICE_SECRET_KEY", "", "is 0 characters"),
         ("YOUTHVOICE_SECRET_KEY", "x" * 31, "is 31 characters, too short"),
+        ("YOUTHVOICE_SECRET_KEY", "a" * 32, "uses only 1 different characters"),
+        ("YOUTHVOICE_SECRET_KEY", "password" * 4, "uses only 7 different characters"),
+        ("YOUTHVOICE_SECRET_KEY", "abcdefghijklmnopq" * 2, "repeats the same few characters"),
         ("YOUTHVOICE_SAFEGUARDING", "@lead", "'@lead' is not a Telegram user id"),
         ("YOUTHVOICE_MIN_GROUP", "2", "greater than or equal to 3"),
         ("YOUTHVOICE_MIN_GROUP", "five", "integer"),
@@ -135,7 +138,7 @@ def test_bad_value_is_one_line_naming_the_variable(
 
 def test_secrets_are_hidden_in_repr() -> None:
     """The token and key never show in a repr or str of the settings."""
-    key = "k3y-value-" + "x" * 32
+    key = "k3y-value-665bf0e9cfa87381487f8082f5c0"
     settings = Settings(_env_file=None, bot_token="123:topsecret", secret_key=key)  # type: ignore[call-arg]
     for shown in (repr(settings), str(settings)):
         assert "topsecret" not in shown

@@ -73,9 +73,10 @@ def bot_process(setup: Setup, name: str) -> Iterator[subprocess.Popen[bytes]]:
         YOUTHVOICE_BOT_TOKEN=TOKEN,
         YOUTHVOICE_API_URL=setup.emu.base_url,
         YOUTHVOICE_DATABASE=str(setup.database),
+        YOUTHVOICE_OPEN_JOIN="true",
         YOUTHVOICE_QUIET_HOURS="off",
         YOUTHVOICE_SEND_RATE=str(SEND_RATE),
-        YOUTHVOICE_SECRET_KEY="crash-test-key-" + "x" * 32,
+        YOUTHVOICE_SECRET_KEY="crash-test-key-5c09ec3d099b844672ee1c4f0a1",
         PTB_TIMEDELTA="true",
         PYTHONPATH=str(REPO),
     )

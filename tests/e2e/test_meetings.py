@@ -412,8 +412,9 @@ async def test_feedback_checkin_goes_only_to_going_and_maybe(yvp: PlanHarness) -
     command again while it is open sends nothing twice."""
     meeting, (gus, may, nia, oli) = await four_answers(yvp, 2 * HOUR)
     yvp.clock.advance(3 * HOUR)
-    result = await yvp.cli("meeting", "feedback", str(meeting.id))
+    result = await yvp.cli("meeting", "feedback", str(meeting.id), "--yes")  # 2 is a small audience
     assert result.exit_code == 0, result.output
+    assert "Only 2 people would be asked." in result.stdout
     assert result.stdout.endswith("\nFeedback check-in open for 3d; 2 invitations queued.\n")
     for person in (gus, may):
         invite = await person.next_reply()
@@ -426,7 +427,7 @@ async def test_feedback_checkin_goes_only_to_going_and_maybe(yvp: PlanHarness) -
     intro, first = await gus.replies(2)
     assert intro.text.startswith("How was the meeting?")
     assert first.text.startswith("1 of ")
-    again = await yvp.cli("meeting", "feedback", str(meeting.id))
+    again = await yvp.cli("meeting", "feedback", str(meeting.id), "--yes")
     assert again.exit_code == 1
     assert f"a feedback check-in for meeting {meeting.id} is already open" in again.stderr
     await may.assert_no_reply()

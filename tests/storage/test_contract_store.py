@@ -156,20 +156,22 @@ async def test_reopening_keeps_data(persistent_backend: Backend) -> None:
         await second.close()
 
 
-async def test_handled_update_ids_are_forgotten_after_a_week(persistent_backend: Backend) -> None:
-    """Update ids are remembered for seven days, then pruned so the table stays small (at the
-    latest by a run's first claim)."""
+async def test_handled_update_ids_are_forgotten_after_a_day(persistent_backend: Backend) -> None:
+    """Update ids are remembered for a day (as long as Telegram may offer one again), then
+    pruned so the table stays small and keeps no history (at the latest by a run's first
+    claim)."""
     day = 24 * 3600.0
     store = await opened(persistent_backend)
     try:
         assert await store.claim_update(1, NOW)
         assert await store.claim_update(2, NOW + 2 * day)
+        assert not await store.claim_update(2, NOW + 3 * day - 60)  # within the day
     finally:
         await store.close()
     store = await opened(persistent_backend)
     try:
-        assert await store.claim_update(3, NOW + 8 * day)  # a run's first claim prunes
-        assert await store.claim_update(1, NOW + 8 * day)
-        assert not await store.claim_update(2, NOW + 8 * day)
+        assert await store.claim_update(3, NOW + 3 * day + 3600)  # a run's first claim prunes
+        assert await store.claim_update(1, NOW + 3 * day + 3600)
+        assert await store.claim_update(2, NOW + 3 * day + 3600)
     finally:
         await store.close()

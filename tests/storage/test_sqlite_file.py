@@ -203,3 +203,41 @@ async def test_a_database_that_cannot_be_opened_is_one_clear_error(
     store = SqliteStore(tmp_path / place)
     with pytest.raises(StorageError, match=says):
         await store.open()
+
+
+async def test_database_files_are_private_to_the_bots_user(tmp_path: Path) -> None:
+    """The database and its -wal and -shm files are created readable by this user only, even
+    under a permissive umask; SQLite gives the -wal and -shm the main file's mode."""
+    path = tmp_path / "private.db"
+    old = os.umask(0o022)
+    try:
+        async with SqliteStore(path) as store:
+            await store.enqueue([OutgoingMessage(1, {"text": "a"}, NOW)])
+            modes = {
+                name: Path(f"{path}{name}").stat().st_mode & 0o777 for name in ("", "-wal", "-shm")
+            }
+    finally:
+        os.umask(old)
+    assert modes == {"": 0o600, "-wal": 0o600, "-shm": 0o600}
+
+
+async def test_an_existing_database_open_to_others_is_made_private(tmp_path: Path) -> None:
+    """A database file left readable by other users (made by an older version, or copied) is
+    made private when opened."""
+    path = tmp_path / "old.db"
+    async with SqliteStore(path):
+        pass
+    path.chmod(0o644)
+    async with SqliteStore(path):
+        assert path.stat().st_mode & 0o777 == 0o600
+
+
+async def test_handled_updates_keep_no_time_finer_than_the_hour(tmp_path: Path) -> None:
+    """The times kept against repeated updates are whole hours, so a copy of the file cannot
+    tell who was active at which minute."""
+    path = tmp_path / "t.db"
+    async with SqliteStore(path) as store:
+        for n, at in enumerate((NOW, NOW + 61.5, NOW + 3599)):
+            assert await store.claim_update(n, at)
+        times = await peek(store, "SELECT handled_at FROM handled_updates")
+    assert {t % 3600 for (t,) in times} == {0}
