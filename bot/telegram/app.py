@@ -22,6 +22,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import PerPersonUpdateProcessor
+from flows.locales import WELSH
 
 # Aim a little under the overall limit: at exactly the limit, any jitter in request timing
 # draws a 429, and each 429 pauses every send for a second or more.
@@ -59,6 +60,19 @@ COMMANDS = [
     ("stop", "Stop messages from me"),
     ("delete", "Remove yourself"),
 ]
+# The menu as Telegram shows it to people whose app is in Welsh; a command missing here shows
+# its English description there. Informal "ti", like the messages (flows/locale/cy.po).
+COMMANDS_CY = {
+    "urgent": "Siarad â rhywun nawr",
+    "checkin": "Ateb yr holiadur agored",
+    "meetings": "Cyfarfodydd i ddod",
+    "privacy": "Beth rydyn ni'n ei gadw",
+    "language": "Cymraeg neu English",
+    "easyread": "Negeseuon byr a syml",
+    "help": "Beth galla i ei wneud",
+    "stop": "Stopio fy negeseuon",
+    "delete": "Tynnu dy hun allan",
+}
 
 
 def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
@@ -138,6 +152,8 @@ class TelegramBot:
             async with asyncio.timeout(CONNECT_LIMIT):
                 await self.app.initialize()
                 await self.app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
+                welsh = [BotCommand(n, COMMANDS_CY.get(n, d)) for n, d in COMMANDS]
+                await self.app.bot.set_my_commands(welsh, language_code=WELSH)
         except InvalidToken:
             # The library's message names the token: it is never shown.
             raise TokenRejected(self._rejected()) from None

@@ -4,6 +4,8 @@ message queued before the switch (rendered in the new words when it is sent)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.actions.notices import invitation
@@ -204,3 +206,17 @@ async def test_the_welcome_follows_the_telegram_app_language_only_for_someone_ne
     await cai.replies(1)
     await cai.send("/start")
     assert (await cai.next_reply()).text == say("already_joined", "en")
+
+
+async def test_the_command_menu_is_in_welsh_for_a_welsh_app(yv: Harness) -> None:
+    """The bot sets a second command menu for apps in Welsh (setMyCommands' language_code):
+    the same commands in the same order, each described in Welsh."""
+
+    def menu(language: str) -> dict[str, str]:
+        key = json.dumps([{"type": "default"}, language], sort_keys=True)
+        return {c["command"]: c["description"] for c in yv.emu.world.commands[key]}
+
+    english, welsh = menu(""), menu("cy")
+    assert list(welsh) == list(english)
+    assert (english["language"], welsh["language"]) == ("English or Cymraeg", "Cymraeg neu English")
+    assert [name for name in welsh if welsh[name] == english[name]] == []
