@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.actions.safety import SafetyNet, bundled_safety_net
+from bot.actions.safety import Conversations, SafetyNet, bundled_safety_net
 from bot.actions.shown import ShownQuestions, ShownReplies
 from bot.settings import Settings
 from flows.survey import Survey
@@ -25,6 +25,8 @@ class Services:
     shown: ShownQuestions = field(default_factory=ShownQuestions)
     replies: ShownReplies = field(default_factory=ShownReplies)
     safety: SafetyNet = field(default_factory=bundled_safety_net)
+    # Who was asked about getting in touch, in the running bot's memory (bot/actions/safety.py).
+    talks: Conversations = field(default_factory=Conversations)
 
     def now(self) -> float:
         return self.clock()

@@ -74,6 +74,15 @@ class Settings(BaseSettings):
             "'fewer than N'. At least 3."
         ),
     )
+    retention_days: int = Field(
+        default=730,
+        ge=30,
+        le=3650,
+        description=(
+            "Days finished answers are kept before retention deletes them (30 to 3650). Totals "
+            "already exported stay wherever they were saved."
+        ),
+    )
     timezone: str = Field(
         default="Europe/London", description="Time zone for schedules and quiet hours."
     )

@@ -214,6 +214,12 @@ ENGLISH: Mapping[str, str] = {
         "button to message them. (Asked on {day}.)"
     ),
     "alert_button": "Message them",
+    # The same, when their Telegram settings do not allow a button that opens a chat with them.
+    "alert_hidden": (
+        "🔔 A young person using Youth Voice has asked for someone from the team to get in "
+        "touch (on {day}). Their Telegram settings hide their account, so I couldn't add a "
+        "button. Their Telegram number is {number}: try tg://user?id={number}"
+    ),
     # Taking a break (/pause).
     "pause_ask": "Take a break from my messages? You can turn them back on any time.",
     "pause_week": "For a week",

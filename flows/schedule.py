@@ -237,3 +237,8 @@ def format_local(
     suffix = "am" if local.hour < 12 else "pm"
     weekday = _DAYS[local.weekday()].capitalize()
     return f"{weekday} {local.day} {_MONTHS[local.month - 1]}{year}, {hour}{minutes}{suffix}"
+
+
+def format_day(day: date) -> str:
+    """A date alone, short and friendly: "Tue 1 Dec 2026"."""
+    return f"{_DAYS[day.weekday()].capitalize()} {day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from storage.values import (
     DEFAULT_LANGUAGE,
     NO_CONNECTION,
+    PAUSED_FOREVER,
     Audience,
     AuditEntry,
     Checkin,
@@ -18,12 +19,15 @@ from storage.values import (
     Cohort,
     Contact,
     ContactStatus,
+    HeldMeeting,
     Meeting,
     NewCheckin,
     OutboxEntry,
     OutgoingMessage,
+    PersonData,
     Progress,
     QueuedMessage,
+    Removed,
     ReplyDue,
     Rsvp,
     Schedule,
@@ -34,9 +38,11 @@ from storage.values import (
 __all__ = [
     "DEFAULT_LANGUAGE",
     "NO_CONNECTION",
+    "PAUSED_FOREVER",
     "Audience",
     "AuditEntry",
     "AuditLog",
+    "CareStore",
     "Checkin",
     "CheckinStore",
     "CheckinView",
@@ -44,15 +50,19 @@ __all__ = [
     "Contact",
     "ContactStatus",
     "ContactStore",
+    "HeldMeeting",
     "Meeting",
     "NewCheckin",
     "OutboxEntry",
     "OutboxStore",
     "OutgoingMessage",
+    "PersonData",
     "PlanStore",
     "Progress",
     "QueuedMessage",
+    "Removed",
     "ReplyDue",
+    "RetentionStore",
     "Rsvp",
     "Schedule",
     "StorageError",
@@ -455,7 +465,67 @@ class AuditLog(Protocol):
         ...
 
 
-class Store(UpdateLog, ContactStore, CheckinStore, OutboxStore, PlanStore, AuditLog, Protocol):
+class CareStore(Protocol):
+    """Looking after one person: pausing their messages, what is held about them, and the
+    safeguarding alerts they asked for."""
+
+    async def set_pause(self, chat_id: int, until: float | None, update_id: int) -> bool:
+        """Hold every message the bot starts for this contact until ``until`` (a time, or
+        ``PAUSED_FOREVER``), or release them (``None``). Held messages stay queued, and are
+        sent when the pause ends unless they expire first. False if the update repeats."""
+        ...
+
+    async def paused_until(self, chat_id: int) -> float | None:
+        """When this contact's pause ends (``None``: not paused, or no contact)."""
+        ...
+
+    async def person_data(self, chat_id: int, links: Sequence[str]) -> PersonData | None:
+        """What is held about this contact (``None``: nothing, no contact row). ``links`` are
+        their progress links, one per check-in, to find unfinished check-ins."""
+        ...
+
+    async def raise_alert(
+        self, chat_id: int, today: str, messages: Sequence[OutgoingMessage], update_id: int
+    ) -> bool:
+        """In one transaction: record that this person asked for someone to get in touch
+        (their id and the date only, in a table linked to no answer) and queue ``messages``
+        to the safeguarding leads. False (nothing done) if the update repeats."""
+        ...
+
+
+class RetentionStore(Protocol):
+    """Deleting what is kept no longer than it should be."""
+
+    async def apply_retention(
+        self,
+        today: str,
+        *,
+        unfinished_days: int,
+        answer_days: int,
+        contact_days: int,
+        alert_days: int,
+    ) -> Removed:
+        """Delete, as of the date ``today``: unfinished responses untouched for more than
+        ``unfinished_days``, answers older than ``answer_days``, contacts stopped (or
+        unreachable) more than ``contact_days`` ago with their queued messages and RSVPs, and
+        safeguarding alerts older than ``alert_days``. A contact found stopped with no date is
+        given ``today``, so the days are counted from the first pass that sees them. Deleted
+        rows are overwritten in the file and the write-ahead log is emptied afterwards.
+        Running it again the same day deletes nothing more."""
+        ...
+
+
+class Store(
+    UpdateLog,
+    ContactStore,
+    CheckinStore,
+    OutboxStore,
+    PlanStore,
+    AuditLog,
+    CareStore,
+    RetentionStore,
+    Protocol,
+):
     """Everything Youth Voice keeps: every protocol above, on one database, plus opening and
     closing. A call on a store that is not open raises ``StorageError``."""
 

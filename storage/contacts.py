@@ -19,7 +19,8 @@ _UPSERT_CONTACT = (
     "INSERT INTO contacts (chat_id, cohort_id, language, status, joined_on)"
     " VALUES (?, ?, ?, 'joined', ?) ON CONFLICT (chat_id) DO UPDATE SET"
     " cohort_id = coalesce(excluded.cohort_id, contacts.cohort_id),"
-    " language = excluded.language, status = 'joined', joined_on = excluded.joined_on"
+    " language = excluded.language, status = 'joined', joined_on = excluded.joined_on,"
+    " stopped_on = NULL"
 )
 
 

@@ -21,6 +21,8 @@ from storage.base import (
 from storage.sqlite_base import SqliteBase
 
 _OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
+# How the dedupe key of a safeguarding alert starts: never held by a pause.
+ALERT_PREFIX = "alert:"
 _KEEP_DONE_SECONDS = 7 * 24 * 3600.0
 _ENTRY_COLUMNS = (
     "id, chat_id, payload, due_at, status, attempts, dedupe_key, urgent, expires_at, error, sent_at"
@@ -104,8 +106,13 @@ class OutboxMixin(SqliteBase, OutboxStore):
                     " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id"
                     "   AND e.status IN ('queued', 'sending') AND e.id < o.id"
                     "   AND (e.urgent = 1 OR NOT ?))"
+                    # A paused person's messages wait, still queued, until the pause ends;
+                    # a safeguarding alert never waits (its reader is on the team).
+                    f" AND (substr(o.dedupe_key, 1, {len(ALERT_PREFIX)}) = '{ALERT_PREFIX}'"
+                    "   OR NOT EXISTS (SELECT 1 FROM contacts AS c"
+                    "   WHERE c.chat_id = o.chat_id AND c.paused_until > ?))"
                     " ORDER BY due_at, id LIMIT ?",
-                    (now, urgent_only, urgent_only, limit),
+                    (now, urgent_only, urgent_only, now, limit),
                 )
             )
             await db.executemany(

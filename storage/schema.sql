@@ -25,7 +25,10 @@ CREATE TABLE IF NOT EXISTS contacts (
     -- Set while the person has paused messages the bot starts (NULL: not paused).
     paused_until REAL,
     -- 1 when the person chose easy-read messages.
-    easy_read INTEGER NOT NULL DEFAULT 0
+    easy_read INTEGER NOT NULL DEFAULT 0,
+    -- The date retention first found them stopped or unreachable (NULL while joined): they are
+    -- removed 90 days later.
+    stopped_on TEXT
 );
 
 -- A repeating check-in: the next one opens at next_at. Cancelled schedules are kept, marked.
@@ -149,6 +152,18 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
 -- Finds each chat's oldest unsent message (messages to one person go in order).
 CREATE INDEX IF NOT EXISTS outbox_chat ON outbox (chat_id, id) WHERE status IN ('queued', 'sending');
 CREATE INDEX IF NOT EXISTS contacts_cohort ON contacts (cohort_id, status);
+
+-- Safeguarding alerts: a young person said yes to someone from the team getting in touch, and
+-- the people in YOUTHVOICE_SAFEGUARDING were sent a way to reach them. Restricted: no view,
+-- command or export reads it. Linked to no answer, check-in or response; the date only, never
+-- a time or anything they wrote. Deleted by retention after 365 days.
+CREATE TABLE IF NOT EXISTS safeguarding_alerts (
+    id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    raised_on TEXT NOT NULL,
+    -- How many safeguarding leads were sent the alert.
+    recipients INTEGER NOT NULL
+);
 
 -- Every staff action (plan, send, cancel, view results, export, post an update): who did it
 -- (a staff member's Telegram id, or the command line), what, and when. Never a young person's

@@ -1,7 +1,8 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
-Contacts, check-ins, the outbox, plans and the audit log live in ``storage.contacts``,
-``storage.checkins``, ``storage.outbox``, ``storage.plans`` and ``storage.audit``; connections
+Contacts, check-ins, the outbox, plans, the audit log, care (pause, /mydata, alerts) and
+retention live in ``storage.contacts``, ``storage.checkins``, ``storage.outbox``,
+``storage.plans``, ``storage.audit``, ``storage.care`` and ``storage.retention``; connections
 and transactions in ``storage.sqlite_base``.
 """
 
@@ -9,16 +10,27 @@ from __future__ import annotations
 
 from storage.audit import AuditMixin
 from storage.base import Store
+from storage.care import CareMixin
 from storage.checkins import CheckinsMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
+from storage.retention import RetentionMixin
 from storage.sqlite_base import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
-class SqliteStore(ContactsMixin, CheckinsMixin, OutboxMixin, PlansMixin, AuditMixin, Store):
+class SqliteStore(
+    ContactsMixin,
+    CheckinsMixin,
+    OutboxMixin,
+    PlansMixin,
+    AuditMixin,
+    CareMixin,
+    RetentionMixin,
+    Store,
+):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).
 
     The ``UpdateLog`` methods are here; the other protocols come from the mixins.

@@ -36,6 +36,7 @@ _MIGRATIONS = {
         "ALTER TABLE checkins ADD COLUMN invited INTEGER",
         "ALTER TABLE contacts ADD COLUMN paused_until REAL",
         "ALTER TABLE contacts ADD COLUMN easy_read INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE contacts ADD COLUMN stopped_on TEXT",
     ),
 }
 # Indexes on columns that older databases gain only by migrating: made once they have them.

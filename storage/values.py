@@ -227,3 +227,44 @@ class AuditEntry:
     who: str
     action: str
     detail: str = ""
+
+
+# "Until I say": a pause with no end is kept as this far-off moment (9999-12-31), so one
+# comparison (``paused_until > now``) holds every paused person's messages.
+PAUSED_FOREVER = 253402300799.0
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    """A meeting someone was invited to, and their answer (``None`` until they choose)."""
+
+    title: str
+    starts_at: float
+    answer: Rsvp | None
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """Everything held about one person that /mydata shows: their contact row, the check-ins
+    they have not finished (by survey id) and the meetings they were invited to."""
+
+    cohort_name: str | None
+    language: str
+    status: ContactStatus
+    joined_on: str
+    paused_until: float | None
+    unfinished: tuple[str, ...]
+    meetings: tuple[HeldMeeting, ...]
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What one retention pass deleted, by kind; all zero when there was nothing to do."""
+
+    unfinished: int = 0
+    answers: int = 0
+    contacts: int = 0
+    alerts: int = 0
+
+    def total(self) -> int:
+        return self.unfinished + self.answers + self.contacts + self.alerts

@@ -333,19 +333,25 @@ async def yvp(plan_harness: PlanFactory) -> PlanHarness:
 
 
 async def settle(person: SimUser) -> None:
-    """Send /help and wait for its answer: updates are handled in order, so every earlier tap
-    of this person has been handled too (toasts leave nothing in the chat to wait for)."""
+    """Send /help and wait for its answer (the support contacts, then the command list):
+    updates are handled in order, so every earlier tap of this person has been handled too
+    (toasts leave nothing in the chat to wait for)."""
     await person.send("/help")
-    assert (await person.next_reply()).text.startswith("Here's what I can do")
+    assert (await person.replies(2))[1].text.startswith("Here's what I can do")
 
 
 async def assert_quiet(person: SimUser) -> None:
     """Assert the bot sent or edited nothing more in this chat for what it was sent so far.
 
     Updates are handled one at a time, in order: a /help sent now is answered only after every
-    earlier update, so if the next reply is that answer, nothing else came in between.
+    earlier update, so if the next replies are that answer (the support contacts, then the
+    command list), nothing else came in between.
     """
     await person.send("/help")
+    support = await person.next_reply()
+    assert support.text.startswith(say("support_anytime", "en")), (
+        f"expected no reply, got {support}\n{person.transcript()}"
+    )
     reply = await person.next_reply()
     assert reply.text == say("help", "en"), f"expected no reply, got {reply}\n{person.transcript()}"
 

@@ -74,7 +74,33 @@ class Privacy:
     code: str
 
 
-Press = Join | Decline | StartCheckin | Answer | MeetingReply | Delete | Language | Privacy
+@dataclass(frozen=True)
+class Consent:
+    """Yes or no to "would you like someone from the team to get in touch?"."""
+
+    yes: bool
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A choice under "take a break from my messages?": ``days`` 0 means until they say, -1
+    keeps messages coming."""
+
+    days: int
+
+
+Press = (
+    Join
+    | Decline
+    | StartCheckin
+    | Answer
+    | MeetingReply
+    | Delete
+    | Language
+    | Privacy
+    | Consent
+    | Pause
+)
 
 # The fields, as the bot writes them. Numbers are ASCII digits ("²".isdigit() is true), short
 # enough for a SQLite integer; question ids and values are what survey validation allows.
@@ -100,6 +126,8 @@ _LAYOUT: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     (re.compile(r"d:(yes|no)"), lambda m: Delete(m[1] == "yes")),
     (re.compile(rf"l:({_LANGUAGE})"), lambda m: Language(m[1])),
     (re.compile(rf"p:({_CODE})?"), lambda m: Privacy(m[1] or "")),
+    (re.compile(r"s:(yes|no)"), lambda m: Consent(m[1] == "yes")),
+    (re.compile(r"z:(-1|[0-9]{1,3})"), lambda m: Pause(int(m[1]))),
 ]
 
 
@@ -123,6 +151,10 @@ def encode(press: Press) -> str:
             fields = ["l", code]
         case Privacy(code):
             fields = ["p", code]
+        case Consent(yes):
+            fields = ["s", "yes" if yes else "no"]
+        case Pause(days):
+            fields = ["z", str(days)]
     data = VERSION + ":".join(fields)
     if decode(data) != press:
         raise ValueError(f"cannot be button data: {press!r}")

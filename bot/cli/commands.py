@@ -20,6 +20,7 @@ from bot.cli.emulator import emulator
 from bot.cli.faults import FaultSpec, fault_option
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
+from bot.cli.retention import retention
 from bot.cli.status import status
 from bot.cli.support import (
     clock,
@@ -160,5 +161,15 @@ def cohorts_list() -> None:
             )
 
 
-for command in (checkin, schedules, meeting, status, audit, emulator, chat, translations):
+for command in (
+    checkin,
+    schedules,
+    meeting,
+    status,
+    audit,
+    emulator,
+    chat,
+    retention,
+    translations,
+):
     main.add_command(command)

@@ -171,12 +171,28 @@ class BotApi:
         )
         check_text(text)
         markup = _inline_only(check_reply_markup(params.json("reply_markup")))
+        self._check_user_links(markup)
         self._spend(chat)
         message = self.world.new_message(
             chat, self.world.bot, text=text, entities=entities, reply_markup=markup
         )
         self.world.bot_event(chat, message, "new")
         return message.to_wire()
+
+    def _check_user_links(self, markup: JSON | None) -> None:
+        """A ``tg://user?id=N`` button opens a chat with that user: Telegram refuses one for a
+        user it does not know, or whose privacy settings hide their account from links."""
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                url = button.get("url", "")
+                if not isinstance(url, str) or not url.startswith(USER_LINK):
+                    continue
+                number = url.removeprefix(USER_LINK)
+                person = self.world.people.get(int(number)) if number.isdigit() else None
+                if person is None:
+                    raise BadRequest("Bad Request: BUTTON_USER_INVALID")
+                if person.hides_account:
+                    raise BadRequest("Bad Request: BUTTON_USER_PRIVACY_RESTRICTED")
 
     async def send_document(self, params: Params) -> Any:
         return self._send_file(params, "document", "application/octet-stream")
@@ -294,6 +310,9 @@ class BotApi:
                 (text, params.flag("show_alert"))
             )
         return True
+
+
+USER_LINK = "tg://user?id="
 
 
 def _inline_only(markup: JSON | None) -> JSON | None:

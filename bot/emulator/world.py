@@ -56,6 +56,8 @@ class Person:
     started: bool = True
     blocked: bool = False
     deactivated: bool = False
+    # Their privacy settings hide their account: a button linking to it is refused.
+    hides_account: bool = False
 
     def to_wire(self) -> JSON:
         wire: JSON = {"id": self.id, "is_bot": False, "first_name": self.first_name}

@@ -15,7 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -32,6 +32,13 @@ MAX_BACKOFF = 60.0
 UNSURE_PAUSE = 15.0
 # While the outbox waits out a 429, lost replies are still looked at this often.
 RECOVERY_EVERY = 1.0
+
+
+# Only safeguarding alerts carry a fallback: one that cannot be delivered is a setup problem.
+_ALERT_LOST = (
+    "a safeguarding alert could not be delivered: each id in YOUTHVOICE_SAFEGUARDING must "
+    "have pressed Start on the bot, and not blocked it"
+)
 
 
 class DeliveryError(Exception):
@@ -230,8 +237,18 @@ class Delivery:
             self.paused_until = max(self.paused_until, self.clock() + outcome.seconds)
             await self.store.retry_later(message.id, self.clock() + outcome.seconds, "rate limited")
         elif isinstance(outcome, Unreachable):
+            if "fallback" in message.payload:
+                log.error(_ALERT_LOST)
             await self.store.mark_unreachable([message.chat_id])
             await self.store.mark_failed(message.id, "unreachable")
+        elif isinstance(outcome, Refused) and "fallback" in message.payload:
+            # Words that must arrive with or without their buttons (a safeguarding alert
+            # whose button to the young person's chat their privacy settings refuse).
+            log.warning("a queued message was refused (%s): sending its fallback", outcome.reason)
+            if await self._send(replace(message, payload=message.payload["fallback"])):
+                return True
+            log.error(_ALERT_LOST)
+            return False
         elif isinstance(outcome, Refused):
             log.warning("a queued message was refused: %s", outcome.reason)
             await self.store.mark_failed(message.id, f"refused: {outcome.reason}")

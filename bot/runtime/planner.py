@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 
 from bot import keys
-from bot.actions import audience
+from bot.actions import audience, retention
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.actions.plans import occurrence
 from bot.services import Services
@@ -39,6 +39,9 @@ class Planner:
 
     async def plan_once(self) -> None:
         now = self.svc.now()
+        removed = await retention.daily(self.svc.store, self.svc.settings, self.svc.today())
+        if removed is not None and removed.total():
+            log.info("retention: %s", "; ".join(retention.described(removed)))
         # Unfinished answers to a closed check-in can never be finished: keep nothing for them.
         dropped = await self.svc.store.drop_closed_progress(now)
         if dropped:

@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram import buttons, handlers, meetings
+from bot.telegram import buttons, care, handlers, meetings
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
@@ -53,7 +53,9 @@ COMMANDS = [
     ("urgent", "Talk to someone right now"),
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
-    ("privacy", "What we keep and who sees it"),
+    ("pause", "A break from my messages"),
+    ("mydata", "What we keep about you"),
+    ("privacy", "How we keep it private"),
     ("language", "English or Cymraeg"),
     ("easyread", "Short, simple messages (on or off)"),
     ("help", "What I can do"),
@@ -66,7 +68,9 @@ COMMANDS_CY = {
     "urgent": "Siarad â rhywun nawr",
     "checkin": "Ateb yr holiadur agored",
     "meetings": "Cyfarfodydd i ddod",
-    "privacy": "Beth rydyn ni'n ei gadw",
+    "pause": "Seibiant o fy negeseuon",
+    "mydata": "Beth rydyn ni'n ei gadw amdanat ti",
+    "privacy": "Sut rydyn ni'n cadw pethau'n breifat",
     "language": "Cymraeg neu English",
     "easyread": "Negeseuon byr a syml",
     "help": "Beth galla i ei wneud",
@@ -106,7 +110,10 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     for name, callback in [
         ("urgent", handlers.on_urgent),
         ("start", handlers.on_start),
-        ("help", handlers.on_help),
+        ("help", care.on_help),
+        ("pause", care.on_pause),
+        ("resume", care.on_resume),
+        ("mydata", care.on_mydata),
         ("privacy", handlers.on_privacy),
         ("stop", handlers.on_stop),
         ("delete", handlers.on_delete),
@@ -117,7 +124,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
-    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_help))
+    app.add_handler(MessageHandler(private & filters.COMMAND, care.on_help))
     app.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
     app.add_handler(MessageHandler(private, handlers.on_unreadable))
     app.add_error_handler(handlers.on_error)
@@ -125,12 +132,12 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
 
 
 def _needs_reading(svc: Services, update: Update) -> bool:
-    """/urgent, or words that may need support: never dropped as part of a flood."""
+    """/urgent, /help, or words that may need support: never dropped as part of a flood."""
     message = update.effective_message
     text = (message.text or message.caption) if message is not None else None
     if not text:
         return False
-    return text.startswith("/urgent") or svc.safety.risk(text) is not None
+    return text.startswith(("/urgent", "/help")) or svc.safety.risk(text) is not None
 
 
 class TelegramBot:

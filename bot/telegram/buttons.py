@@ -11,17 +11,19 @@ from telegram.ext import ContextTypes
 from bot.actions import answering, people, reading
 from bot.actions.button_data import (
     Answer,
+    Consent,
     Decline,
     Delete,
     Join,
     Language,
     MeetingReply,
+    Pause,
     Privacy,
     StartCheckin,
     decode,
 )
 from bot.services import Services
-from bot.telegram import conversation, meetings
+from bot.telegram import care, conversation, meetings
 from bot.telegram.context import services
 from bot.telegram.render import show
 from flows.locales import from_telegram
@@ -41,6 +43,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show(update, await reading.set_language(svc, person, code, update_id), zone)
         case Decline():
             await show(update, await people.decline(svc, person, update_id), zone)
+        case Consent(yes):
+            await care.on_consent(svc, update, context, query, yes)
+        case Pause(days):
+            await care.on_pause_button(svc, update, days)
         case Privacy(code):
             language = from_telegram(query.from_user.language_code)
             shown = await people.privacy_details(svc, person, code, update_id, language)

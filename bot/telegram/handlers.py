@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes, ExtBot
 
 from bot.actions import answering, people, reading
 from bot.services import Services
-from bot.telegram import conversation
+from bot.telegram import care, conversation
 from bot.telegram.context import services
 from bot.telegram.pacing import URGENT
 from bot.telegram.render import show
@@ -62,11 +62,6 @@ async def on_easy_read(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await show(update, shown, svc.settings.zone)
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/help: what the bot can do."""
-    await _say_once(update, context, "help")
-
-
 async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/privacy: what is kept and who sees it."""
     await _say_once(update, context, "privacy")
@@ -111,7 +106,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/urgent: the support contacts, at once, whatever state the person is in (joined or not,
     stopped, mid check-in, sending too fast): nothing here reads or writes the database."""
-    await _send_support(services(context), update, context)
+    await _send_support(services(context), update, context, urgent_command=True)
 
 
 async def support_first(
@@ -124,13 +119,21 @@ async def support_first(
         return False
     log.warning("a message showed signs of risk (%s): support sent at once", risk.value)
     if await _send_support(svc, update, context):
-        await _send(update, context, say("after_support", DEFAULT_LANGUAGE))
+        await care.follow_support(svc, update, context)
     return True
 
 
-async def _send_support(svc: Services, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """The support contacts, at once; whether they got through."""
-    sent = await _send(update, context, svc.safety.support(DEFAULT_LANGUAGE), URGENT)
+async def _send_support(
+    svc: Services,
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    urgent_command: bool = False,
+) -> bool:
+    """The support contacts, at once (``urgent_command``: asked for with /urgent); whether
+    they got through."""
+    sent = await _send(
+        update, context, svc.safety.support(DEFAULT_LANGUAGE, anytime=urgent_command), URGENT
+    )
     if not sent:
         log.error("the support message could not be sent")
     return sent

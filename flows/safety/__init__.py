@@ -5,6 +5,7 @@ support contacts a young person is given at once (``support_message``). Data fil
 from flows.safety.contacts import (
     SupportContact,
     bundled_support_contacts,
+    contact_lines,
     default_support_contacts,
     load_support_contacts,
     needs_checking,
@@ -27,6 +28,7 @@ __all__ = [
     "bundled_risk_phrases",
     "bundled_support_contacts",
     "check_risk_phrases",
+    "contact_lines",
     "default_support_contacts",
     "load_risk_phrases",
     "load_support_contacts",

@@ -105,8 +105,12 @@ def support_message(
     ``urgent`` after a worrying message; the gentler words after a survey answer; ``anytime``
     for /urgent and /help, which anyone may ask for."""
     key = "support_anytime" if anytime else "support_urgent" if urgent else "support_gentle"
-    opening = say(key, lang)
-    return "\n\n".join([opening, "\n".join(_line(contact, lang) for contact in contacts)])
+    return "\n\n".join([say(key, lang), contact_lines(contacts, lang)])
+
+
+def contact_lines(contacts: Sequence[SupportContact], lang: str) -> str:
+    """One line per contact, in the file's order."""
+    return "\n".join(_line(contact, lang) for contact in contacts)
 
 
 def _line(contact: SupportContact, lang: str) -> str:

@@ -11,11 +11,14 @@ import pytest
 from bot.actions.button_data import (
     MAX_BYTES,
     Answer,
+    Consent,
     Decline,
     Delete,
     Join,
     MeetingReply,
+    Pause,
     Press,
+    Privacy,
     StartCheckin,
     decode,
     encode,
@@ -46,6 +49,13 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (MeetingReply(4, Rsvp.NO), "1m:4:no"),
     (Delete(confirmed=True), "1d:yes"),
     (Delete(confirmed=False), "1d:no"),
+    (Privacy(""), "1p:"),
+    (Privacy("FORUM123"), "1p:FORUM123"),
+    (Consent(yes=True), "1s:yes"),
+    (Consent(yes=False), "1s:no"),
+    (Pause(7), "1z:7"),
+    (Pause(0), "1z:0"),
+    (Pause(-1), "1z:-1"),
 ]
 
 
@@ -129,6 +139,9 @@ REFUSED = [
     "C:1",
     "zzz",
     ":",
+    "1s:maybe",
+    "1z:-2",
+    "1z:1000",
 ]
 
 

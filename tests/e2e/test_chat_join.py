@@ -162,12 +162,16 @@ def _later_invite(chat_id: int, checkin_id: int, due: float) -> list[OutgoingMes
 
 
 async def test_help_privacy_and_unknown_commands(yv: Harness) -> None:
-    """/help lists the commands and /privacy explains what is kept, joined or not; an unknown
-    command such as /blah gets the help list."""
+    """/help lists the commands (after the support contacts) and /privacy explains what is
+    kept, joined or not; an unknown command such as /blah gets the same as /help."""
     sam = yv.emu.user("Sam")
-    for command, expected in [("/help", "help"), ("/privacy", "privacy"), ("/blah", "help")]:
+    for command in ["/help", "/blah"]:
         await sam.send(command)
-        assert (await sam.next_reply()).text == say(expected, "en"), command
+        support, listed = await sam.replies(2)
+        assert support.text.startswith(say("support_anytime", "en")), command
+        assert listed.text == say("help", "en"), command
+    await sam.send("/privacy")
+    assert (await sam.next_reply()).text == say("privacy", "en")
     ash = await yv.joined("Ash")
     await ash.send("/privacy")
     assert (await ash.next_reply()).text == say("privacy", "en")

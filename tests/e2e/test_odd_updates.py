@@ -65,7 +65,7 @@ async def test_unreadable_update_is_skipped_after_one_short_log_line(
     update_id = yv.emu.world.push_update(kind, unreadable(kind, sam.id, int(yv.clock())))
     await confirmed(yv)
     await sam.send("/help")
-    assert (await sam.next_reply(timeout=2)).text == say("help", "en")
+    assert (await sam.replies(2, timeout=2))[1].text == say("help", "en")
     await sam.send("/privacy")
     assert (await sam.next_reply(timeout=2)).text == say("privacy", "en")
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
@@ -102,7 +102,7 @@ async def test_people_around_an_unreadable_update_in_one_batch_are_answered(
     await alex.send("/help")
     yv.emu.world.push_update("poll", unreadable("poll", sam.id, int(yv.clock())))
     await sam.send("/privacy")
-    assert (await alex.next_reply(timeout=2)).text == say("help", "en")
+    assert (await alex.replies(2, timeout=2))[1].text == say("help", "en")
     assert (await sam.next_reply(timeout=2)).text == say("privacy", "en")
     await confirmed(yv)
     await assert_quiet(sam)

@@ -17,6 +17,9 @@ from tests.conftest import Harness, db_rows, start_invited
 pytestmark = pytest.mark.timeout(30)
 
 SUPPORT = bundled_safety_net().support("en")
+ANYTIME = bundled_safety_net().support("en", anytime=True)  # /urgent and /help
+# With nobody in YOUTHVOICE_SAFEGUARDING (as here): said honestly, with the contacts again.
+NOBODY = f"{say('consent_nobody', 'en')}\n\n{bundled_safety_net().contact_list('en')}"
 WORRYING = "i dont want to be alive anymore"
 
 
@@ -26,7 +29,7 @@ async def test_worrying_words_outside_a_checkin_bring_support_first(yv: Harness)
     support, after = await sam.replies(2)
     assert support.text == SUPPORT
     assert "Samaritans" in support.text and "116 123" in support.text
-    assert after.text == say("after_support", "en")
+    assert after.text == NOBODY
 
 
 async def test_someone_who_has_not_joined_gets_support_too(yv: Harness) -> None:
@@ -34,18 +37,18 @@ async def test_someone_who_has_not_joined_gets_support_too(yv: Harness) -> None:
     await stranger.send("he hits me every night")
     support, after = await stranger.replies(2)
     assert support.text == SUPPORT
-    assert after.text == say("after_support", "en")
+    assert after.text == NOBODY
 
 
 async def test_urgent_works_before_joining_and_after_stop(yv: Harness) -> None:
     stranger = yv.emu.user("Stranger")
     await stranger.send("/urgent")
-    assert (await stranger.next_reply()).text == SUPPORT
+    assert (await stranger.next_reply()).text == ANYTIME
     sam = await yv.joined("Sam")
     await sam.send("/stop")
     await sam.next_reply()
     await sam.send("/urgent")
-    assert (await sam.next_reply()).text == SUPPORT
+    assert (await sam.next_reply()).text == ANYTIME
 
 
 async def test_worrying_words_in_a_checkin_bring_support_and_are_never_kept(yv: Harness) -> None:
@@ -63,7 +66,7 @@ async def test_worrying_words_in_a_checkin_bring_support_and_are_never_kept(yv: 
     await sam.send("nobody cares, im going to end it all")
     support, after = await sam.replies(2)
     assert support.text == SUPPORT
-    assert after.text == say("after_support", "en")  # no survey words, no cheerful thanks
+    assert after.text == NOBODY  # no survey words, no cheerful thanks
     await sam.assert_no_reply(within=0.3)
     await sam.send("Nothing else, thanks")  # the question waited for what they say next
     assert (await sam.replies(2))[-1].text.startswith("Thank you."), sam.transcript()
@@ -98,10 +101,9 @@ async def test_support_goes_out_when_the_database_is_down(yv: Harness) -> None:
     store, svc.store = svc.store, BrokenStore()
     try:
         await sam.send("i was raped")
-        assert (await sam.next_reply()).text == SUPPORT
+        assert [m.text for m in await sam.replies(2)] == [SUPPORT, NOBODY]
         await sam.send("/urgent")
-        replies = await sam.replies(2)  # the apology for the failed first message, then support
-        assert SUPPORT in [m.text for m in replies]
+        assert (await sam.next_reply()).text == ANYTIME
     finally:
         svc.store = store
 
@@ -123,7 +125,7 @@ async def test_a_worrying_caption_brings_support(yv: Harness) -> None:
     await sam.send_photo(caption="he hits me")
     support, after = await sam.replies(2)
     assert support.text == SUPPORT
-    assert after.text == say("after_support", "en")
+    assert after.text == NOBODY
 
 
 async def test_support_gets_through_when_telegram_is_slowing_the_chat_down(

@@ -15,7 +15,14 @@ from typing import Any
 
 import pytest
 
-from storage.base import Audience, NewCheckin, OutgoingMessage, StorageError, Store
+from storage.base import (
+    Audience,
+    ContactStatus,
+    NewCheckin,
+    OutgoingMessage,
+    StorageError,
+    Store,
+)
 from storage.sqlite import SCHEMA_VERSION, SqliteStore
 from tests.storage.contract import CHAT, INVITE, LINK, NOW, TODAY, new_checkin
 
@@ -107,6 +114,33 @@ async def test_a_deleted_progress_row_leaves_no_remnant_in_the_file_or_wal(
         assert wal.stat().st_size == 0
 
 
+async def test_retention_leaves_nothing_it_deleted_readable_in_the_file_or_wal(
+    tmp_path: Path,
+) -> None:
+    """Answers, unfinished responses, stopped contacts and alerts deleted by retention are
+    zeroed in the database (secure_delete) and the write-ahead log is emptied afterwards."""
+    path = tmp_path / "t.db"
+    async with SqliteStore(path) as store:
+        await store.join(CHAT, None, "en", TODAY, 1)
+        checkin = await new_checkin(store)
+        await store.save_progress(LINK, checkin.id, {"note": "HALF-WAY-SECRET"}, TODAY, 2)
+        await store.finish_response("done", checkin.id, {"q": "OLD-ANSWER-SECRET"}, TODAY, 3)
+        await store.raise_alert(987654321, TODAY, [], 4)
+        await store.set_status(CHAT, ContactStatus.STOPPED, 5)
+        keep = {"unfinished_days": 7, "answer_days": 30, "contact_days": 90, "alert_days": 365}
+        await store.apply_retention(TODAY, **keep)
+        removed = await store.apply_retention("2026-06-01", **keep)
+        assert removed.total() == 4
+        wal = Path(f"{path}-wal")
+        blob = path.read_bytes() + wal.read_bytes()
+        assert b"weekly" in blob  # the search finds what is there
+        for secret in (b"HALF-WAY-SECRET", b"OLD-ANSWER-SECRET", LINK.encode()):
+            assert secret not in blob
+        assert (987654321).to_bytes(4, "big") not in blob
+        assert CHAT.to_bytes(5, "big") not in blob
+        assert wal.stat().st_size == 0
+
+
 async def test_a_shared_file_is_in_wal_mode(tmp_path: Path) -> None:
     """A file store uses the write-ahead log, so the bot and the CLI can share it."""
     async with SqliteStore(tmp_path / "shared.db") as bot:
@@ -137,6 +171,7 @@ async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: P
         old.execute("ALTER TABLE checkins DROP COLUMN invited")
         old.execute("ALTER TABLE contacts DROP COLUMN paused_until")
         old.execute("ALTER TABLE contacts DROP COLUMN easy_read")
+        old.execute("ALTER TABLE contacts DROP COLUMN stopped_on")
         old.execute("DROP TABLE progress")
         old.execute(
             "CREATE TABLE progress (link TEXT PRIMARY KEY, checkin_id INTEGER NOT NULL,"
@@ -156,7 +191,7 @@ async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: P
         assert checkin.invited == 0
         assert await second.checkins() == [checkin]  # and the invitation count
         columns = await peek(second, "SELECT name FROM pragma_table_info('contacts')")
-        assert {("paused_until",), ("easy_read",)} <= set(columns)
+        assert {("paused_until",), ("easy_read",), ("stopped_on",)} <= set(columns)
 
 
 CLI_JOINS = """
