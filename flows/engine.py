@@ -24,6 +24,9 @@ Value = str | list[str]
 TYPED_YESNO = {
     **dict.fromkeys(["yes", "y", "yeah", "yea", "yep", "yup", "ya", "yes please"], YES),
     **dict.fromkeys(["no", "n", "nope", "nah", "no thanks"], NO),
+    # Welsh answers a question with its own verb: "Wyt ti...?" "Ydw", "Oes...?" "Oes".
+    **dict.fromkeys(["ie", "ydw", "ydy", "yndw", "oes", "do", "byddwn"], YES),
+    **dict.fromkeys(["na", "nage", "naddo", "nac ydw", "nac ydy", "nac oes", "na fyddwn"], NO),
 }
 
 
@@ -109,6 +112,9 @@ class Confirm:
     question: Question
     label: str
     message_id: int | None = None
+    # The answer itself, so the label can be shown in the reader's words (``label`` is the
+    # standard English, which is what effects are compared by).
+    value: Value | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -206,7 +212,10 @@ def start(survey: Survey) -> tuple[State, list[Effect]]:
     """Begin a survey: the intro, then the first question."""
     state = State(survey.id, _next_question(survey, None, {}))
     return state, [
-        Say("survey_intro", {"title": survey.title, "intro": survey.intro}),
+        Say(
+            "survey_intro",
+            {"title": survey.wording("title"), "intro": survey.wording("intro")},
+        ),
         _ask(survey, state),
     ]
 
@@ -220,12 +229,22 @@ def _record(
     # The support line comes at once: after the answer is taken, before anything else is asked.
     support: list[Effect] = [Support()] if question.brings_support(value) else []
     if following is None:
-        return state, [Finish(answers), *support, Say("survey_thanks", {"thanks": survey.thanks})]
+        return state, [
+            Finish(answers),
+            *support,
+            Say("survey_thanks", {"thanks": survey.wording("thanks")}),
+        ]
     return state, [*support, _ask(survey, state)]
 
 
+def answer_label(question: Question, value: Value, lang: str = "en") -> str:
+    """An answer in words for the reading ``lang``: a multi answer's labels joined by commas."""
+    chosen = value if isinstance(value, list) else [value]
+    return ", ".join(question.label_for(v, lang) for v in chosen)
+
+
 def _label(question: Question, value: Value) -> str:
-    return ", ".join(question.label_for(v) for v in (value if isinstance(value, list) else [value]))
+    return answer_label(question, value)
 
 
 def _press(
@@ -235,12 +254,12 @@ def _press(
         value == PREFER_NOT and question.prefer_not_to_say
     ):
         after, effects = _record(survey, state, question, value)
-        return after, [Confirm(question, _label(question, value)), *effects]
+        return after, [Confirm(question, _label(question, value), value=value), *effects]
     if question.type is QuestionType.MULTI:
         return _toggle(survey, state, question, value)
     if value in question.allowed_values():
         after, effects = _record(survey, state, question, value)
-        return after, [Confirm(question, _label(question, value)), *effects]
+        return after, [Confirm(question, _label(question, value), value=value), *effects]
     return state, [Toast("button_expired")]
 
 
@@ -252,7 +271,7 @@ def _toggle(
             return state, [Toast("pick_one_first")]
         chosen = [v for v in question.allowed_values() if v in state.picked]
         after, effects = _record(survey, state, question, chosen)
-        return after, [Confirm(question, _label(question, chosen)), *effects]
+        return after, [Confirm(question, _label(question, chosen), value=chosen), *effects]
     if value not in question.allowed_values():
         return state, [Toast("button_expired")]
     picked = tuple(p for p in state.picked if p != value)
@@ -273,7 +292,7 @@ def _typed(
 ) -> tuple[State, list[Effect]]:
     """Record a typed answer; its question's buttons (Skip, Yes/No) go."""
     after, effects = _record(survey, state, question, value)
-    return after, [Confirm(question, _label(question, value), state.message_id), *effects]
+    return after, [Confirm(question, _label(question, value), state.message_id, value), *effects]
 
 
 def _text(

@@ -1,4 +1,6 @@
-"""Every word the bot says to a young person, keyed by id so a translation can sit beside it.
+"""Every word the bot says to a young person, in English, keyed by id. Welsh and easy-read
+wordings are gettext catalogues in ``flows/locale`` keyed by the same ids (see the README,
+"Adding a message").
 
 Written for a 16-year-old on a bad day: short, warm, plain.
 """
@@ -7,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from flows.catalogues import translate
 
 ENGLISH: Mapping[str, str] = {
     # The first message: one phone screen (about 60 words) before its buttons. The privacy
@@ -64,11 +68,13 @@ ENGLISH: Mapping[str, str] = {
         "Here's what I can do:\n"
         "/urgent - someone to talk to now\n"
         "/checkin - the open check-in\n"
-        "/meetings - meetings coming up\n"
+        "/meetings - coming up\n"
         "/updates - what we changed\n"
-        "/pause - a break from my messages\n"
-        "/mydata - what we keep about you\n"
+        "/pause - take a break\n"
+        "/mydata - what we keep\n"
         "/privacy - how we keep it private\n"
+        "/language - English or Cymraeg\n"
+        "/easyread - simpler messages\n"
         "/stop - stop my messages\n"
         "/delete - remove yourself"
     ),
@@ -185,6 +191,15 @@ ENGLISH: Mapping[str, str] = {
     ),
     "updates_heading": "What changed because of what you said:",
     "update_card": "📣 You said: {you_said}\nWe did: {we_did}\n{status}",
+    "language_ask": "Which language would you like?\nPa iaith hoffet ti?",
+    "language_set": "Okay, I'll talk to you in English from now on. Type /language to change it.",
+    "easy_read_on": (
+        "Easy read is on ✅\n\n"
+        "I will use short sentences.\n"
+        "I will say one thing at a time.\n\n"
+        "To turn it off, type /easyread"
+    ),
+    "easy_read_off": "Easy read is off. Type /easyread any time to turn it back on.",
     "sorry_error": "Sorry, something went wrong on my side. Please try again in a minute.",
     # The safety net (flows.safety): sent at once, before anything else, with the contact
     # lines under the opening. One message (about 330 characters with the bundled contacts):
@@ -277,12 +292,11 @@ ENGLISH: Mapping[str, str] = {
     "mydata_meeting": "{title} ({answer})",
     "mydata_meeting_no_answer": "not answered yet",
 }
-CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}
 
 
 def say(key: str, lang: str, **params: Any) -> str:
-    """The text for ``key`` in ``lang`` (English where there is no translation yet). Every
-    caller names the reader's language: no text is rendered without one."""
-    catalogue = CATALOGUES.get(lang, ENGLISH)
-    template = catalogue.get(key, ENGLISH[key])
-    return template.format(**params)
+    """The text for ``key`` for the reader ``lang`` (a language, or one with ``@easyread``:
+    see ``flows.locales``), from the catalogues in ``flows/locale`` (``flows.catalogues``),
+    falling back to standard words and then to English. Every caller names the reader's
+    language: no text is rendered without one."""
+    return translate(key, ENGLISH[key], lang).format(**params)

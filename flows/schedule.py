@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+from babel.dates import format_datetime
 
 QUIET_HELP = "use HH:MM-HH:MM, like 21:00-09:00, or off"
 DURATION_HELP = "use a number and d, h or m, like 3d or 12h"
@@ -219,15 +220,22 @@ def meeting_reminders(
     return [(label, when) for label, when in planned if when.astimezone(UTC) > now.astimezone(UTC)]
 
 
-def format_local(when: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
+def format_local(
+    when: datetime, tz: ZoneInfo, now: datetime | None = None, language: str = "en"
+) -> str:
     """A short friendly form such as "Tue 1 Dec, 6pm" or "Tue 1 Dec, 6:30pm", with the year
-    ("Tue 1 Dec 2099, 6pm") when ``now`` is given and falls in another year."""
+    ("Tue 1 Dec 2099, 6pm") when ``now`` is given and falls in another year. In Welsh
+    (``language`` "cy"), Babel's day and month names: "Dydd Mawrth 1 Rhagfyr, 6yh"."""
     local = _in_zone(when, tz)
     hour = local.hour % 12 or 12
     minutes = f":{local.minute:02d}" if local.minute else ""
+    year = f" {local.year}" if now is not None and _in_zone(now, tz).year != local.year else ""
+    if language == "cy":
+        # y.b. (y bore) and y.h. (yr hwyr) are Welsh's a.m. and p.m.
+        day = format_datetime(local, "EEEE d MMMM", locale="cy")
+        return f"{day}{year}, {hour}{minutes}{'yb' if local.hour < 12 else 'yh'}"
     suffix = "am" if local.hour < 12 else "pm"
     weekday = _DAYS[local.weekday()].capitalize()
-    year = f" {local.year}" if now is not None and _in_zone(now, tz).year != local.year else ""
     return f"{weekday} {local.day} {_MONTHS[local.month - 1]}{year}, {hour}{minutes}{suffix}"
 
 

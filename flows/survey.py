@@ -6,7 +6,7 @@ A survey file is data a youth worker can edit; every mistake is reported as
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -17,13 +17,16 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
 from flows.datafile import explain, suggest, where, yaml_problem
+from flows.locales import ENGLISH, READINGS, pick
 from flows.messages import say
+from flows.texts import words
 
 SCHEMA_VERSION = 1
 # Ids travel inside Telegram button data (64 bytes at most), so they stay short: at most 20
@@ -60,18 +63,80 @@ def _has_words(label: str) -> str:
     return label
 
 
+OptionLabel = Annotated[str, Field(min_length=1, max_length=60)]
+ScaleLabel = Annotated[str, Field(min_length=1, max_length=30)]
+Title = Annotated[str, Field(min_length=1, max_length=80)]
+LongText = Annotated[str, Field(min_length=1, max_length=500)]
+
+
 class Option(_Strict):
     id: Id
-    label: str = Field(min_length=1, max_length=60)
+    label: OptionLabel
 
     _words = field_validator("label")(_has_words)
 
 
 class ScalePoint(_Strict):
-    label: str = Field(min_length=1, max_length=30)
+    label: ScaleLabel
     emoji: str | None = Field(default=None, max_length=8)
 
     _words = field_validator("label")(_has_words)
+
+
+class QuestionWording(_Strict):
+    """A question in another reading (``translations``): any of its words, by option id and
+    by scale point (1 to 5); what is left out stays in the standard wording."""
+
+    text: LongText | None = None
+    options: dict[Id, OptionLabel] | None = None
+    scale: dict[Annotated[int, Field(ge=1, le=5)], ScaleLabel] | None = None
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _option_ids_as_text(cls, value: Any) -> Any:
+        # YAML reads a bare `yes:` or `no:` key as true or false.
+        if not isinstance(value, dict):
+            return value
+        return {_yaml_scalar_as_text(key): label for key, label in value.items()}
+
+
+class SurveyWording(_Strict):
+    """A survey in another reading: its title, intro, thanks and questions by id."""
+
+    title: Title | None = None
+    intro: LongText | None = None
+    thanks: LongText | None = None
+    questions: dict[str, QuestionWording] = Field(default_factory=dict)
+
+
+class Translations(_Strict):
+    """A survey's words for each other reading (see ``flows.locales``): Welsh, easy-read
+    English and easy-read Welsh. Anything missing falls back to the standard wording."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    cy: SurveyWording | None = None
+    en_easyread: SurveyWording | None = Field(default=None, alias="en@easyread")
+    cy_easyread: SurveyWording | None = Field(default=None, alias="cy@easyread")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_readings(cls, data: Any) -> Any:
+        for reading in data if isinstance(data, dict) else ():
+            if reading not in READINGS:
+                raise ValueError(
+                    f"no reading '{reading}'{suggest(str(reading), READINGS)}; "
+                    f"use {', '.join(READINGS)}"
+                )
+        return data
+
+    def by_reading(self) -> dict[str, SurveyWording]:
+        """The readings given, by their tag (``en@easyread``)."""
+        return {
+            (info.alias or name): wording
+            for name, info in type(self).model_fields.items()
+            if (wording := getattr(self, name)) is not None
+        }
 
 
 def _yaml_scalar_as_text(item: Any) -> Any:
@@ -110,6 +175,8 @@ class Question(_Strict):
     # Answers that bring the support contacts at once, before the next question (written like
     # show_if's answers: `support_if: [no]`).
     support_if: list[str] | None = Field(default=None, min_length=1)
+    # This question's words in other readings, by reading: set by its Survey.
+    _wordings: dict[str, QuestionWording] = PrivateAttr(default_factory=dict)
 
     @field_validator("support_if", mode="before")
     @classmethod
@@ -183,29 +250,64 @@ class Question(_Strict):
         rank = {value: place for place, value in enumerate(known)}
         return sorted(values, key=lambda value: (rank.get(value, len(known)), value))
 
-    def label_for(self, value: str, lang: str = "en") -> str:
-        """The words for a stored value: an option, a scale point, yes/no, skipped or
-        prefer not to say."""
+    def text_for(self, lang: str) -> str:
+        """The question in the reading ``lang`` (falling back to the standard words)."""
+        return pick(self._words(lambda w: w.text, self.text), lang)
+
+    def label_for(self, value: str, lang: str = ENGLISH) -> str:
+        """The words for a stored value in the reading ``lang``: an option, a scale point,
+        yes/no, skipped or prefer not to say."""
         if self.type is QuestionType.SCALE and self.scale and value.isdigit():
             point = self.scale[int(value) - 1]
-            return f"{point.emoji} {point.label}" if point.emoji else point.label
+            scale = self._words(lambda w: (w.scale or {}).get(int(value)), point.label)
+            label = pick(scale, lang)
+            return f"{point.emoji} {label}" if point.emoji else label
         if self.options:
             for option in self.options:
                 if option.id == value:
-                    return option.label
+                    options = self._words(lambda w: (w.options or {}).get(value), option.label)
+                    return pick(options, lang)
         return say(WORDS[value], lang) if value in WORDS else value
+
+    def _words(
+        self, field: Callable[[QuestionWording], str | None], standard: str
+    ) -> dict[str, str]:
+        found = {reading: field(wording) for reading, wording in self._wordings.items()}
+        return {ENGLISH: standard, **{reading: w for reading, w in found.items() if w}}
 
 
 class Survey(_Strict):
     schema_version: Literal[1]
     id: Id
-    title: str = Field(min_length=1, max_length=80)
-    intro: str = Field(min_length=1, max_length=500)
-    thanks: str = Field(min_length=1, max_length=500)
+    title: Title
+    intro: LongText
+    thanks: LongText
     questions: list[Question] = Field(min_length=1)
+    translations: Translations = Field(default_factory=Translations)
+
+    @model_validator(mode="after")
+    def _hand_out_wordings(self) -> Survey:
+        # Each question keeps its own words in other readings, so it can be shown alone.
+        readings = self.translations.by_reading()
+        for question in self.questions:
+            question._wordings = {
+                reading: wording.questions[question.id]
+                for reading, wording in readings.items()
+                if question.id in wording.questions
+            }
+        return self
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def wording(self, part: Literal["title", "intro", "thanks"]) -> dict[str, Any]:
+        """The survey's ``part`` in every reading it has: a text (``flows.texts.words``)
+        rendered for its reader when the message is sent."""
+        found = {ENGLISH: str(getattr(self, part))}
+        for reading, wording in self.translations.by_reading().items():
+            if getattr(wording, part):
+                found[reading] = str(getattr(wording, part))
+        return words(found)
 
 
 class SurveyError(Exception):
@@ -248,6 +350,34 @@ def _check_references(survey: Survey) -> list[str]:
                             f"choose from {', '.join(allowed)}"
                         )
         seen.setdefault(question.id, question)
+    return problems + _check_translations(survey)
+
+
+def _check_translations(survey: Survey) -> list[str]:
+    """Translations name only questions, options and scales the survey has."""
+    problems: list[str] = []
+    questions = {q.id: q for q in survey.questions}
+    for reading, wording in survey.translations.by_reading().items():
+        for question_id, given in wording.questions.items():
+            where = f"translations.{reading}.questions.{question_id}"
+            question = questions.get(question_id)
+            if question is None:
+                problems.append(
+                    f"{where}: no question '{question_id}' in this survey"
+                    f"{suggest(question_id, questions)}; use a question id"
+                )
+                continue
+            if given.scale is not None and question.type is not QuestionType.SCALE:
+                problems.append(f"{where}.scale: '{question_id}' has no scale; remove it")
+            if given.options is not None and not question.options:
+                problems.append(f"{where}.options: '{question_id}' has no options; remove them")
+            known = [o.id for o in question.options or []]
+            for option_id in (given.options or {}) if question.options else {}:
+                if option_id not in known:
+                    problems.append(
+                        f"{where}.options.{option_id}: no option '{option_id}'"
+                        f"{suggest(option_id, known)}; choose from {', '.join(known)}"
+                    )
     return problems
 
 

@@ -1,10 +1,13 @@
 """Messages as data: a message key and its parameters, kept until the moment of sending and then
 rendered in the reader's language. Queued messages are stored this way, never as finished text.
 
-A text is JSON-able: a plain string (a survey title, a place a worker typed), a message
+A text is JSON-able: a plain string (a place a worker typed), a message
 ``{"key": ..., "params": {...}}`` whose parameters may be texts themselves, a local time
-``{"time": <unix seconds>}``, a date ``{"date": "YYYY-MM-DD"}``, or ``{"lines": [...]}``
-(texts joined one per line).
+``{"time": <unix seconds>}``, a date ``{"date": "YYYY-MM-DD"}``, ``{"lines": [...]}`` (texts
+joined one per line), or ``{"words": {"en": ..., "cy": ..., "en@easyread": ...}}`` (words a
+survey file gives in each reading, such as its title; ``flows.locales`` picks the reader's).
+
+``lang`` is the reader: a language, with ``@easyread`` for easy-read (``flows.locales``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flows.locales import language_of, pick
 from flows.messages import say
 from flows.schedule import format_date, format_local
 
@@ -36,6 +40,11 @@ def local_date(day: str) -> dict[str, Any]:
     return {"date": day}
 
 
+def words(by_reading: Mapping[str, str]) -> dict[str, Any]:
+    """The same words in several readings (``en`` always), as a survey file gives them."""
+    return {"words": dict(by_reading)}
+
+
 def lines(*parts: Text) -> dict[str, Any]:
     """Texts shown one per line."""
     return {"lines": list(parts)}
@@ -49,11 +58,14 @@ def render(text: Text, lang: str, zone: ZoneInfo) -> str:
         params = {name: _param(value, lang, zone) for name, value in text["params"].items()}
         return say(str(text["key"]), lang, **params)
     if "time" in text:
-        return format_local(datetime.fromtimestamp(float(text["time"]), zone), zone)
+        when = datetime.fromtimestamp(float(text["time"]), zone)
+        return format_local(when, zone, language=language_of(lang))
     if "date" in text:
         return format_date(date.fromisoformat(str(text["date"])))
     if "lines" in text:
         return "\n".join(render(part, lang, zone) for part in text["lines"])
+    if "words" in text:
+        return pick(text["words"], lang)
     raise ValueError(f"not a text: {sorted(text)}")
 
 
@@ -65,6 +77,13 @@ def render_buttons(
         [{**button, "text": render(button["text"], lang, zone)} for button in row]
         for row in buttons
     ]
+
+
+def in_reading(value: Any, lang: str) -> Any:
+    """A parameter with any survey words (``words``) picked for ``lang``; others as they are."""
+    if isinstance(value, Mapping) and "words" in value:
+        return pick(value["words"], lang)
+    return value
 
 
 def _param(value: Any, lang: str, zone: ZoneInfo) -> Any:

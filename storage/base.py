@@ -141,6 +141,13 @@ class ContactStore(Protocol):
         import, not a chat); returns ``len(chat_ids)``."""
         ...
 
+    async def set_reading(
+        self, chat_id: int, language: str | None, easy_read: bool | None, update_id: int
+    ) -> bool:
+        """Change how a contact reads (``None`` keeps that part), once per update: ``False``
+        if the update was handled before. Nothing happens to someone with no contact row."""
+        ...
+
     async def set_status(self, chat_id: int, status: ContactStatus, update_id: int | None) -> bool:
         """Change a contact's status; any other status than joined also fails their queued
         messages, so someone who stopped gets nothing more. ``update_id=None`` always applies."""

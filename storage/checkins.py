@@ -20,14 +20,13 @@ from storage.base import (
     Checkin,
     CheckinStore,
     CheckinView,
-    Contact,
-    ContactStatus,
     NewCheckin,
     OutgoingMessage,
     Progress,
     ReplyDue,
     Totals,
 )
+from storage.contacts import CONTACT_COLUMNS, contact_from
 from storage.outbox import insert_outbox
 from storage.sqlite_base import SqliteBase, rowid
 
@@ -89,13 +88,9 @@ class CheckinsMixin(SqliteBase, CheckinStore):
     ) -> CheckinView:
         def read(conn: sqlite3.Connection) -> CheckinView:
             person = conn.execute(
-                "SELECT chat_id, cohort_id, language, status FROM contacts WHERE chat_id = ?",
-                (chat_id,),
+                f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE chat_id = ?", (chat_id,)
             ).fetchone()
-            contact = None
-            if person is not None:
-                chat, cohort_id, language, status = person
-                contact = Contact(chat, cohort_id, language, ContactStatus(status))
+            contact = None if person is None else contact_from(person)
             found = conn.execute(
                 f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
             ).fetchone()

@@ -6,10 +6,14 @@ A mixin of ``SqliteStore``: the SQLite ``ContactStore``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from storage.audience import audience_sql
 from storage.base import Audience, Cohort, Contact, ContactStatus, ContactStore
 from storage.sqlite_base import SqliteBase, rowid
+
+# A contact as ``contact_from`` reads it.
+CONTACT_COLUMNS = "chat_id, cohort_id, language, status, easy_read"
 
 _UPSERT_CONTACT = (
     "INSERT INTO contacts (chat_id, cohort_id, language, status, joined_on)"
@@ -43,9 +47,22 @@ class ContactsMixin(SqliteBase, ContactStore):
         return None if row is None else Cohort(*row)
 
     async def contact(self, chat_id: int) -> Contact | None:
-        sql = "SELECT chat_id, cohort_id, language, status FROM contacts WHERE chat_id = ?"
+        sql = f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE chat_id = ?"
         row = await self._one("contact", sql, (chat_id,))
-        return None if row is None else Contact(row[0], row[1], row[2], ContactStatus(row[3]))
+        return None if row is None else contact_from(row)
+
+    async def set_reading(
+        self, chat_id: int, language: str | None, easy_read: bool | None, update_id: int
+    ) -> bool:
+        async with self._tx("set_reading") as db:
+            if not await self._claim(db, update_id, None):
+                return False
+            await db.execute(
+                "UPDATE contacts SET language = coalesce(?, language),"
+                " easy_read = coalesce(?, easy_read) WHERE chat_id = ?",
+                (language, easy_read, chat_id),
+            )
+            return True
 
     async def join(
         self, chat_id: int, cohort_id: int | None, language: str, today: str, update_id: int
@@ -127,3 +144,9 @@ class ContactsMixin(SqliteBase, ContactStore):
             await db.executemany("DELETE FROM participation WHERE mark = ?", marks)
         await self._checkpoint()  # no older copy of what was deleted stays in the -wal file
         return True
+
+
+def contact_from(row: Sequence[Any]) -> Contact:
+    """A contact from a row of ``CONTACT_COLUMNS``."""
+    chat_id, cohort_id, language, status, easy_read = row
+    return Contact(chat_id, cohort_id, language, ContactStatus(status), bool(easy_read))

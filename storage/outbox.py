@@ -99,7 +99,8 @@ class OutboxMixin(SqliteBase, OutboxStore):
                     # Only each chat's oldest unsent message, so one person's messages
                     # arrive in the order they were queued even when pacing holds one back.
                     "SELECT id, chat_id, payload, due_at, attempts,"
-                    " (SELECT language FROM contacts WHERE contacts.chat_id = o.chat_id)"
+                    " (SELECT language FROM contacts WHERE contacts.chat_id = o.chat_id),"
+                    " (SELECT easy_read FROM contacts WHERE contacts.chat_id = o.chat_id)"
                     " FROM outbox AS o"
                     " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
                     " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id"
@@ -120,7 +121,9 @@ class OutboxMixin(SqliteBase, OutboxStore):
                 [(row[0],) for row in rows],
             )
         return [
-            QueuedMessage(r[0], r[1], json.loads(r[2]), r[3], r[4] + 1, r[5] or DEFAULT_LANGUAGE)
+            QueuedMessage(
+                r[0], r[1], json.loads(r[2]), r[3], r[4] + 1, r[5] or DEFAULT_LANGUAGE, bool(r[6])
+            )
             for r in rows
         ]
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from flows.locales import locale_of
+
 # The language of anyone the bot has no contact row for (a chat that was never joined).
 DEFAULT_LANGUAGE = "en"
 # How an outbox error starts when the last try could not reach Telegram (a network error, a
@@ -40,6 +42,12 @@ class Contact:
     cohort_id: int | None
     language: str
     status: ContactStatus
+    easy_read: bool = False
+
+    @property
+    def locale(self) -> str:
+        """How messages are written for them: their language, easy-read or not."""
+        return locale_of(self.language, self.easy_read)
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,12 @@ class QueuedMessage:
     due_at: float
     attempts: int
     language: str = "en"
+    easy_read: bool = False
+
+    @property
+    def locale(self) -> str:
+        """The reader's language, easy-read or not, as ``flows.texts`` renders for."""
+        return locale_of(self.language, self.easy_read)
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,7 @@ class Harness:
     ) -> Checkin:
         """What ``youthvoice checkin`` does: open now and queue invitations."""
         assert self.svc is not None
-        title = self.svc.surveys[survey_id].title
+        title = self.svc.surveys[survey_id].wording("title")
         now = self.clock()
         closes = now + closes_in if closes_in is not None else None
         new = NewCheckin(survey_id, cohort.id if cohort else None, now, closes)

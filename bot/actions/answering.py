@@ -26,7 +26,8 @@ REPLY_GRACE = 30.0
 
 @dataclass(frozen=True)
 class Turn:
-    """Engine effects to show for check-in ``checkin_id``, in ``language``. When a question is
+    """Engine effects to show for check-in ``checkin_id``, in ``language`` (the reader's
+    language, with ``@easyread`` for easy read: ``flows.locales``). When a question is
     shown, the door reports its message with ``svc.shown.remember(link, question_id, ...)``.
     ``reply_due`` is set when the step was saved with a reply mark: the door reports the reply
     shown (``replies.shown``) or failed (``replies.failed``)."""
@@ -186,7 +187,7 @@ async def _begin(
     if view.finished:
         if not await svc.store.claim_update(update_id, svc.now()):
             return None
-        return Turn(checkin.id, [Say("already_done")], contact.language, link, None)
+        return Turn(checkin.id, [Say("already_done")], contact.locale, link, None)
     if view.progress is None:
         state, effects = engine.start(survey)
     else:
@@ -196,7 +197,7 @@ async def _begin(
     data, today = state.to_data(), svc.today()
     if not await svc.store.save_progress(link, checkin.id, data, today, update_id, due):
         return None
-    return Turn(checkin.id, effects, contact.language, link, state.current, due)
+    return Turn(checkin.id, effects, contact.locale, link, state.current, due)
 
 
 async def _step(
@@ -223,7 +224,7 @@ async def _step(
         stored = await store.claim_update(update_id, svc.now())
     if not stored:
         return None
-    return Turn(checkin.id, effects, contact.language, link, new_state.current, due)
+    return Turn(checkin.id, effects, contact.locale, link, new_state.current, due)
 
 
 def _reply_due(svc: Services, state: State) -> float | None:

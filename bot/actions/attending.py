@@ -37,9 +37,9 @@ async def coming_up(svc: Services, chat_id: int, update_id: int) -> Shown | None
         if await svc.store.in_audience(audience.invited_to(m), chat_id)
     ][:SHOWN]
     if not upcoming:
-        return Shown(contact.language, [(message("meetings_none"), [])])
+        return Shown(contact.locale, [(message("meetings_none"), [])])
     cards = [(card(m, await svc.store.rsvp(m.id, chat_id)), rsvp_buttons(m)) for m in upcoming]
-    return Shown(contact.language, cards)
+    return Shown(contact.locale, cards)
 
 
 async def reply(
@@ -60,4 +60,4 @@ async def reply(
     if not await svc.store.set_rsvp(meeting.id, chat_id, answer, update_id):
         return None
     shown = (card(meeting, answer), rsvp_buttons(meeting))
-    return Shown(contact.language, popup="rsvp_thanks", edit=shown)
+    return Shown(contact.locale, popup="rsvp_thanks", edit=shown)

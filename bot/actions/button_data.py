@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.reports.formats import FORMATS
 from flows.engine import DONE
+from flows.locales import LANGUAGES
 from flows.survey import ID_PATTERN, PREFER_NOT, SKIPPED
 from storage.base import Rsvp
 
@@ -58,6 +59,13 @@ class Delete:
     """Yes or no to "delete everything about me"."""
 
     confirmed: bool
+
+
+@dataclass(frozen=True)
+class Language:
+    """ "English" or "Cymraeg" under /language; ``code`` is ``en`` or ``cy``."""
+
+    code: str
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,7 @@ Press = (
     | MeetingReply
     | Delete
     | WizardPress
+    | Language
     | Privacy
     | Consent
     | Pause
@@ -166,6 +175,7 @@ _FORMAT = "|".join(FORMATS)
 # Feedback values, one letter each on the wire ("-": no choice yet).
 _SHORT = {"helps": "h", "not_enough": "n"}
 _LONG = {short: value for value, short in _SHORT.items()}
+_LANGUAGE = "|".join(LANGUAGES)
 
 # One layout for every version so far: version 1 is the legacy layout under a leading "1", so
 # old buttons still on phones or in the outbox read as the same presses. A later version that
@@ -189,6 +199,7 @@ _VERSIONED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
         ),
         lambda m: WizardPress(m[1], m[2], int(m[3]), m[4], int(m[5])),
     ),
+    (re.compile(rf"l:({_LANGUAGE})"), lambda m: Language(m[1])),
     (re.compile(rf"p:({_CODE})?"), lambda m: Privacy(m[1] or "")),
     (re.compile(r"s:(yes|no)"), lambda m: Consent(m[1] == "yes")),
     (re.compile(r"z:(-1|[0-9]{1,3})"), lambda m: Pause(int(m[1]))),
@@ -225,6 +236,8 @@ def encode(press: Press) -> str:
             fields = ["t", str(posted_id)]
         case WizardPress(wizard, token, turn, action, index):
             fields = ["w", wizard, token, str(turn), action, str(index)]
+        case Language(code):
+            fields = ["l", code]
         case Privacy(code):
             fields = ["p", code]
         case Consent(yes):

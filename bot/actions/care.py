@@ -37,7 +37,7 @@ async def ask_pause(svc: Services, chat_id: int, update_id: int) -> Shown | None
         return await tell(svc, update_id, "start_first", contact)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return Shown(contact.language, [(message("pause_ask"), pause_buttons())])
+    return Shown(contact.locale, [(message("pause_ask"), pause_buttons())])
 
 
 async def choose_pause(svc: Services, chat_id: int, days: int, update_id: int) -> Shown | None:
@@ -53,7 +53,7 @@ async def choose_pause(svc: Services, chat_id: int, days: int, update_id: int) -
     until = PAUSED_FOREVER if days == 0 else svc.now() + days * DAY
     if not await svc.store.set_pause(chat_id, until, update_id):
         return None
-    return Shown(contact.language, [(paused_words(svc, until), [])])
+    return Shown(contact.locale, [(paused_words(svc, until), [])])
 
 
 def paused_words(svc: Services, until: float) -> Text:
@@ -70,7 +70,7 @@ async def resume(svc: Services, chat_id: int, update_id: int) -> Shown | None:
         return await tell(svc, update_id, "not_paused", contact)
     if not await svc.store.set_pause(chat_id, None, update_id):
         return None
-    return Shown(contact.language, [(message("resumed"), [])])
+    return Shown(contact.locale, [(message("resumed"), [])])
 
 
 async def my_data(svc: Services, chat_id: int, update_id: int) -> Shown | None:

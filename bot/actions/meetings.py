@@ -199,7 +199,7 @@ async def ask_feedback(
         survey.id, meeting.cohort_id, now, now + open_for.total_seconds(), meeting_id=meeting.id
     )
     opened, queued = await store.open_checkin(
-        new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
+        new, audience.of_checkin(new), lambda c: invitation(c.id, survey.wording("title"))
     )
     checkin = opened.id if opened is not None else "?"
     detail = f"check-in {checkin} ({survey.id}) after meeting {meeting.id}, {queued} invited"

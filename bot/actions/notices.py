@@ -13,17 +13,18 @@ from flows.texts import Buttons, Text, lines, local_time, message
 from storage.base import Meeting, Rsvp
 
 
-def invitation(checkin_id: int, title: str) -> dict[str, Any]:
-    """The outbox payload inviting someone to a check-in."""
+def invitation(checkin_id: int, title: Text) -> dict[str, Any]:
+    """The outbox payload inviting someone to a check-in; ``title`` is the survey's title in
+    every reading it has (``flows.texts.words``)."""
     return _checkin_message("invitation", checkin_id, title)
 
 
-def checkin_reminder(checkin_id: int, title: str) -> dict[str, Any]:
+def checkin_reminder(checkin_id: int, title: Text) -> dict[str, Any]:
     """The one reminder to someone who has not finished an open check-in."""
     return _checkin_message("reminder", checkin_id, title)
 
 
-def _checkin_message(key: str, checkin_id: int, title: str) -> dict[str, Any]:
+def _checkin_message(key: str, checkin_id: int, title: Text) -> dict[str, Any]:
     return {
         "text": message(key, title=title),
         "buttons": [[{"text": message("start_button"), "data": encode(StartCheckin(checkin_id))}]],

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Shown:
-    """What to show: messages (a text and its buttons, as data), in ``language``. A button
+    """What to show: messages (a text and its buttons, as data), in ``language`` (with
+    ``@easyread`` for easy read: ``flows.locales``). A button
     press is answered with ``popup`` (a message key), if any; the pressed message then shows
     ``edit`` instead, or, when neither is given, loses its buttons (a popup alone refuses the
     press and leaves the message as it was)."""
@@ -31,15 +32,22 @@ class Shown:
     edit: tuple[Text, Buttons] | None = None
 
 
-def _said(contact: Contact | None, text: Text, buttons: Buttons | None = None) -> Shown:
-    """One message in the person's language (the default before they join)."""
-    language = contact.language if contact else DEFAULT_LANGUAGE
-    return Shown(language, [(text, buttons or [])])
+def _said(
+    contact: Contact | None,
+    text: Text,
+    buttons: Buttons | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> Shown:
+    """One message in the person's language and reading (``language`` before they join)."""
+    return Shown(contact.locale if contact else language, [(text, buttons or [])])
 
 
-async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Shown | None:
+async def welcome(
+    svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
     """/start [CODE]: the welcome with a join button; welcome back for someone who stopped.
-    A code that matches no cohort joins nobody: the person hears the link did not work."""
+    A code that matches no cohort joins nobody: the person hears the link did not work.
+    ``language`` is the first language of someone new (from their Telegram app)."""
     store = svc.store
     cohort = await store.cohort_by_code(code) if code else None
     contact = await store.contact(chat_id)
@@ -47,7 +55,7 @@ async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Sho
         # Never join anyone into no group by a mistyped link: say so, and change nothing.
         if not await store.claim_update(update_id, svc.now()):
             return None
-        shown = _said(contact, message("bad_link"))
+        shown = _said(contact, message("bad_link"), language=language)
         if contact is not None and contact.status is ContactStatus.JOINED:
             shown.messages.append((message("already_joined"), []))
         return shown
@@ -55,7 +63,7 @@ async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Sho
         # Invite only: someone who found the bot cannot join "everyone" and see meetings.
         if not await store.claim_update(update_id, svc.now()):
             return None
-        return _said(None, message("invite_only"))
+        return _said(None, message("invite_only"), language=language)
     if contact is not None:
         cohort_id = cohort.id if cohort else None  # None keeps the cohort they had
         if not await store.join(chat_id, cohort_id, contact.language, svc.today(), update_id):
@@ -69,7 +77,7 @@ async def welcome(svc: Services, chat_id: int, code: str, update_id: int) -> Sho
         *_join_buttons(code),
         [{"text": message("privacy_button"), "data": encode(Privacy(code))}],
     ]
-    return _said(None, message("welcome"), buttons=buttons)
+    return _said(None, message("welcome"), buttons, language)
 
 
 def _join_buttons(code: str) -> Buttons:
@@ -79,31 +87,38 @@ def _join_buttons(code: str) -> Buttons:
     ]
 
 
-async def privacy_details(svc: Services, chat_id: int, code: str, update_id: int) -> Shown | None:
+async def privacy_details(
+    svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
     """The welcome's privacy button: the full details, with the join buttons under them (the
-    welcome's own buttons go) for someone who has not joined yet."""
+    welcome's own buttons go) for someone who has not joined yet (in ``language``, from
+    their Telegram app)."""
     contact = await svc.store.contact(chat_id)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     joined = contact is not None and contact.status is ContactStatus.JOINED
-    return _said(contact, message("privacy"), None if joined else _join_buttons(code))
+    buttons = None if joined else _join_buttons(code)
+    return _said(contact, message("privacy"), buttons, language)
 
 
-async def join(svc: Services, chat_id: int, code: str, update_id: int) -> Shown | None:
-    """The welcome's join button (it carries the cohort's code when the link had one)."""
+async def join(
+    svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
+    """The welcome's join button (it carries the cohort's code when the link had one).
+    Someone new joins with ``language`` (from their Telegram app); others keep theirs."""
     cohort = await svc.store.cohort_by_code(code) if code else None
     before = await svc.store.contact(chat_id)
     if code and cohort is None:  # the welcome carries only real codes: this one is forged
         return await refuse(svc, update_id, "button_expired", before)
     if cohort is None and before is None and not svc.settings.open_join:
         return await refuse(svc, update_id, "invite_only", before)  # an old or forged button
-    language = before.language if before else DEFAULT_LANGUAGE
+    language = before.language if before else language
     cohort_id = cohort.id if cohort else None
     if not await svc.store.join(chat_id, cohort_id, language, svc.today(), update_id):
         return None
     log.info("contact joined")
     if before is None:
-        return _said(None, message("joined"))
+        return _said(None, message("joined"), language=language)
     was_in = before.status is ContactStatus.JOINED
     return _said(before, message("already_joined" if was_in else "joined_again"))
 
@@ -185,4 +200,4 @@ async def refuse(
     """A button press that changes nothing: a pop-up ``key`` (silent if the update repeats)."""
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return Shown(contact.language if contact else DEFAULT_LANGUAGE, popup=key)
+    return Shown(contact.locale if contact else DEFAULT_LANGUAGE, popup=key)

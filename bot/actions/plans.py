@@ -203,7 +203,7 @@ async def open_now(
     survey, when = plan.survey, plan.when
     new = NewCheckin(survey.id, cohort_id, when.opens_at, when.closes_at, when.remind_at)
     created, queued = await store.open_checkin(
-        new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
+        new, audience.of_checkin(new), lambda c: invitation(c.id, survey.wording("title"))
     )
     assert created is not None  # only a schedule's check-in can exist already
     detail = f"check-in {created.id} ({survey.id}), cohort {_cohort(cohort_id)}, {queued} invited"

@@ -77,6 +77,6 @@ async def lost(svc: Services, mark: ReplyDue) -> Lost | None:
     if not effects:
         return None
     contact = await store.contact(chat_id)
-    language = contact.language if contact else DEFAULT_LANGUAGE
+    language = contact.locale if contact else DEFAULT_LANGUAGE
     turn = Turn(checkin.id, effects, language, mark.link, state.current, mark.due)
     return Lost(chat_id, turn)

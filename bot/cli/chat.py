@@ -130,8 +130,9 @@ class ChatClient:
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise Lost(str(exc) or type(exc).__name__) from exc
 
-    async def join(self, name: str) -> None:
-        joined = await self.call("POST", "/_emulator/users", json={"name": name})
+    async def join(self, name: str, language: str = "en") -> None:
+        body = {"name": name, "language_code": language}
+        joined = await self.call("POST", "/_emulator/users", json=body)
         self.user_id = int(joined["user_id"])
 
     async def say(self, text: str) -> None:
@@ -194,12 +195,12 @@ def read_lines(loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str | None]:
     return lines
 
 
-async def run_chat(url: str, name: str) -> None:
+async def run_chat(url: str, name: str, language: str = "en") -> None:
     """The whole chat: join the emulator as `name`, then act on each line until /quit."""
     timeout = aiohttp.ClientTimeout(total=REPLY_WAIT + 5)
     async with aiohttp.ClientSession(base_url=url, timeout=timeout) as http:
         client = ChatClient(http, Screen())
-        await client.join(name)
+        await client.join(name, language)
         click.echo(HELLO.format(name=name))
         lines = read_lines(asyncio.get_running_loop())
         while True:
@@ -228,10 +229,16 @@ async def run_chat(url: str, name: str) -> None:
     "--url", default=DEFAULT_URL, show_default=True, help="Where `youthvoice emulator` runs."
 )
 @click.option("--name", default="Sam", show_default=True, help="Your pretend first name.")
-def chat(url: str, name: str) -> None:
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="Your pretend Telegram app's language (cy: Welsh).",
+)
+def chat(url: str, name: str, language: str) -> None:
     """Chat with the running bot as a pretend young person, through the emulator."""
     try:
-        asyncio.run(run_chat(url.rstrip("/"), name))
+        asyncio.run(run_chat(url.rstrip("/"), name, language))
     except Lost as exc:
         click.echo(
             f"youthvoice: can't talk to the emulator at {url} ({exc}).\n"

@@ -34,6 +34,7 @@ from bot.cli.support import (
     storage_exit,
     with_store,
 )
+from bot.cli.translations import translations
 from bot.cli.updates import update
 from bot.emulator import MALFORMED_KINDS
 from bot.keys import SecretKeyError
@@ -170,10 +171,11 @@ for command in (
     status,
     audit,
     update,
-    emulator,
-    chat,
     results,
     export,
     retention,
+    translations,
+    emulator,
+    chat,
 ):
     main.add_command(command)

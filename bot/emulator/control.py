@@ -55,7 +55,9 @@ class ControlApi:
     async def add_user(self, request: web.Request) -> web.Response:
         body = await _body(request)
         name, started = str(body.get("name", "Sam")), bool(body.get("started", True))
-        user = self.emulator.user(name, started=started)
+        language = body.get("language_code", "en")
+        language_code = str(language) if language else None
+        user = self.emulator.user(name, language_code=language_code, started=started)
         self.users[user.id] = user
         return _ok({"user_id": user.id, "chat_id": user.chat_id})
 

@@ -288,7 +288,7 @@ class Delivery:
 
     def words(self, message: QueuedMessage) -> tuple[str, Buttons]:
         """The message's text and buttons in its reader's language, rendered now."""
-        payload, lang = message.payload, message.language
+        payload, lang = message.payload, message.locale
         text = render(payload["text"], lang, self.zone)
         return text, render_buttons(payload.get("buttons", []), lang, self.zone)
 

@@ -97,7 +97,9 @@ class Planner:
                 schedule_id=schedule.id,
             )
             checkin, queued = await store.open_checkin(
-                new, audience.of_checkin(new), lambda c: invitation(c.id, survey.title)
+                new,
+                audience.of_checkin(new),
+                lambda c: invitation(c.id, survey.wording("title")),
             )
             if checkin is not None:
                 log.info("scheduled check-in %d opened; %d invitations queued", checkin.id, queued)
@@ -119,7 +121,7 @@ class Planner:
             log.info("check-in %d: no reminder, quiet hours last until it closes", checkin.id)
             return
         done = await store.finished_marks(checkin.id)
-        payload = checkin_reminder(checkin.id, self.svc.surveys[checkin.survey_id].title)
+        payload = checkin_reminder(checkin.id, self.svc.surveys[checkin.survey_id].wording("title"))
         key = f"checkin:{checkin.id}:remind"
         messages = [
             OutgoingMessage(chat, payload, now, f"{key}:{chat}", expires_at=checkin.closes_at)

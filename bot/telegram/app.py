@@ -36,6 +36,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import PerPersonUpdateProcessor
+from flows.locales import WELSH
 
 # Aim a little under the overall limit: at exactly the limit, any jitter in request timing
 # draws a 429, and each 429 pauses every send for a second or more.
@@ -70,10 +71,27 @@ COMMANDS = [
     ("pause", "A break from my messages"),
     ("mydata", "What we keep about you"),
     ("privacy", "How we keep it private"),
+    ("language", "English or Cymraeg"),
+    ("easyread", "Short, simple messages (on or off)"),
     ("help", "What I can do"),
     ("stop", "Stop messages from me"),
     ("delete", "Remove yourself"),
 ]
+# The menu as Telegram shows it to people whose app is in Welsh; a command missing here shows
+# its English description there. Informal "ti", like the messages (flows/locale/cy.po).
+COMMANDS_CY = {
+    "urgent": "Siarad â rhywun nawr",
+    "checkin": "Ateb yr holiadur agored",
+    "meetings": "Cyfarfodydd i ddod",
+    "pause": "Seibiant o fy negeseuon",
+    "mydata": "Beth rydyn ni'n ei gadw amdanat ti",
+    "privacy": "Sut rydyn ni'n cadw pethau'n breifat",
+    "language": "Cymraeg neu English",
+    "easyread": "Negeseuon byr a syml",
+    "help": "Beth galla i ei wneud",
+    "stop": "Stopio fy negeseuon",
+    "delete": "Tynnu dy hun allan",
+}
 
 
 def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
@@ -119,6 +137,8 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("stop", handlers.on_stop),
         ("delete", handlers.on_delete),
         ("checkin", handlers.on_checkin),
+        ("language", handlers.on_language),
+        ("easyread", handlers.on_easy_read),
         ("meetings", meetings.on_meetings),
         ("updates", feedback.on_updates),
         ("newcheckin", newcheckin.on_newcheckin),
@@ -168,6 +188,8 @@ class TelegramBot:
                 await self.app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
                 missing = await staff.set_menus(self.app.bot, self.settings, COMMANDS)
                 staff.remember_missing(self.app.bot_data, missing)
+                welsh = [BotCommand(n, COMMANDS_CY.get(n, d)) for n, d in COMMANDS]
+                await self.app.bot.set_my_commands(welsh, language_code=WELSH)
         except InvalidToken:
             # The library's message names the token: it is never shown.
             raise TokenRejected(self._rejected()) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot.actions import answering, people
+from bot.actions import answering, people, reading
 from bot.actions.button_data import (
     Answer,
     Consent,
@@ -18,6 +18,7 @@ from bot.actions.button_data import (
     ExportOf,
     Feedback,
     Join,
+    Language,
     MeetingReply,
     Pause,
     Privacy,
@@ -32,6 +33,7 @@ from bot.services import Services
 from bot.telegram import care, conversation, feedback, meetings, reports, wizard
 from bot.telegram.context import services
 from bot.telegram.render import show
+from flows.locales import from_telegram
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -43,7 +45,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person, update_id, zone = query.from_user.id, update.update_id, svc.settings.zone
     match decode(query.data or ""):
         case Join(code):
-            await show(update, await people.join(svc, person, code, update_id), zone)
+            language = from_telegram(query.from_user.language_code)
+            await show(update, await people.join(svc, person, code, update_id, language), zone)
+        case Language(code):
+            await show(update, await reading.set_language(svc, person, code, update_id), zone)
         case Decline():
             await show(update, await people.decline(svc, person, update_id), zone)
         case Consent(yes):
@@ -51,7 +56,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case Pause(days):
             await care.on_pause_button(svc, update, days)
         case Privacy(code):
-            await show(update, await people.privacy_details(svc, person, code, update_id), zone)
+            language = from_telegram(query.from_user.language_code)
+            shown = await people.privacy_details(svc, person, code, update_id, language)
+            await show(update, shown, zone)
         case Delete(confirmed):
             await show(update, await people.delete(svc, person, confirmed, update_id), zone)
         case StartCheckin(checkin_id):

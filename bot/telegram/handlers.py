@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ExtBot
 
-from bot.actions import answering, people
+from bot.actions import answering, people, reading
 from bot.actions.feedback import end_note_wait
 from bot.services import Services
 from bot.telegram import care, conversation, feedback
@@ -21,6 +21,7 @@ from bot.telegram.context import services
 from bot.telegram.pacing import URGENT
 from bot.telegram.render import show
 from flows import engine
+from flows.locales import from_telegram
 from flows.messages import say
 from storage.base import DEFAULT_LANGUAGE
 
@@ -33,11 +34,32 @@ def _user_id(update: Update) -> int:
     return user.id
 
 
+def app_language(update: Update) -> str:
+    """The language of the person's Telegram app, as a first choice for someone new."""
+    user = update.effective_user
+    return from_telegram(user.language_code if user else None)
+
+
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start [CODE]: welcome and ask to join, or rejoin someone who stopped."""
     svc = services(context)
     code = context.args[0] if context.args else ""
-    shown = await people.welcome(svc, _user_id(update), code, update.update_id)
+    language = app_language(update)
+    shown = await people.welcome(svc, _user_id(update), code, update.update_id, language)
+    await show(update, shown, svc.settings.zone)
+
+
+async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/language: English or Cymraeg."""
+    svc = services(context)
+    shown = await reading.ask_language(svc, _user_id(update), update.update_id)
+    await show(update, shown, svc.settings.zone)
+
+
+async def on_easy_read(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/easyread: easy-read on, or off again."""
+    svc = services(context)
+    shown = await reading.toggle_easy_read(svc, _user_id(update), update.update_id)
     await show(update, shown, svc.settings.zone)
 
 
@@ -193,6 +215,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         and update.effective_chat.type == "private"
     ):
         try:
-            await update.effective_chat.send_message(say("sorry_error", DEFAULT_LANGUAGE))
+            # The contact row may be what failed: the app's language is the best guess.
+            await update.effective_chat.send_message(say("sorry_error", app_language(update)))
         except Exception:
             log.warning("could not send the error apology")

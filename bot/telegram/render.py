@@ -54,7 +54,7 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
 
 def question_text(ask: Ask, lang: str) -> str:
     header = say("progress", lang, number=ask.number, total=ask.total)
-    text = f"{header}\n\n{ask.question.text}"
+    text = f"{header}\n\n{ask.question.text_for(lang)}"
     if ask.question.type is QuestionType.TEXT:
         text += "\n\n" + say("text_hint", lang)
     return text
@@ -73,11 +73,11 @@ def question_buttons(ask: Ask, checkin_id: int, lang: str) -> Buttons:
     elif question.type is QuestionType.SCALE:
         rows.extend([button(question.label_for(v, lang), v)] for v in question.allowed_values())
     elif question.type is QuestionType.CHOICE:
-        rows.extend([button(o.label, o.id)] for o in question.options or [])
+        rows.extend([button(question.label_for(o.id, lang), o.id)] for o in question.options or [])
     elif question.type is QuestionType.MULTI:
         for option in question.options or []:
             tick = "✅ " if option.id in ask.picked else ""
-            rows.append([button(tick + option.label, option.id)])
+            rows.append([button(tick + question.label_for(option.id, lang), option.id)])
         rows.append([button(say("done", lang), DONE)])
     extras = []
     if question.optional:

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.telegram.render import Buttons, question_buttons, question_text
-from flows.engine import Ask, Confirm, Effect, Say, Support, Toast
+from flows.engine import Ask, Confirm, Effect, Say, Support, Toast, answer_label
 from flows.messages import say
 from flows.safety import SupportContact, default_support_contacts, support_message
+from flows.texts import in_reading
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def screen(
         if isinstance(effect, Toast):
             popup = say(effect.key, lang)
         elif isinstance(effect, Confirm) and pressed:
-            ops.append(MarkPressed(say("your_answer", lang, label=effect.label)))
+            ops.append(MarkPressed(say("your_answer", lang, label=_label(effect, lang))))
         elif isinstance(effect, Confirm) and effect.message_id is not None:
             ops.append(ClearButtons(effect.message_id))
         elif isinstance(effect, Ask):
@@ -80,10 +81,18 @@ def screen(
                 ops.append(ClearButtons(effect.replaces))
             ops.append(Send(question_text(effect, lang), buttons, question=True))
         elif isinstance(effect, Say):
-            ops.append(Send(say(effect.key, lang, **effect.params), []))
+            params = {name: in_reading(value, lang) for name, value in effect.params.items()}
+            ops.append(Send(say(effect.key, lang, **params), []))
         elif isinstance(effect, Support):
             listed = default_support_contacts() if contacts is None else contacts
             ops.append(Send(support_message(listed, lang, urgent=effect.urgent), []))
     if pressed:
         ops.append(Popup(popup))
     return ops
+
+
+def _label(confirm: Confirm, lang: str) -> str:
+    """The answer taken, in the reader's words when the engine gave the answer itself."""
+    if confirm.value is None:
+        return confirm.label
+    return answer_label(confirm.question, confirm.value, lang)

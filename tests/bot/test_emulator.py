@@ -429,6 +429,20 @@ async def test_control_api_drives_a_user(emu: Emulator, bot: Bot) -> None:
     assert updates[-1].callback_query.data == "join"
 
 
+async def test_control_api_user_carries_their_app_language(emu: Emulator, bot: Bot) -> None:
+    """A user added with a language_code (what `youthvoice chat --language cy` asks for)
+    sends it with each update, as Telegram does; the default is English."""
+    async with aiohttp.ClientSession(base_url=emu.url) as http:
+        for body in ({"name": "Cai", "language_code": "cy"}, {"name": "Sam"}):
+            async with http.post("/_emulator/users", json=body) as response:
+                user_id = (await response.json())["result"]["user_id"]
+            async with http.post("/_emulator/send", json={"user_id": user_id, "text": "hi"}):
+                pass
+    updates = await bot.get_updates()
+    senders = [u.effective_user for u in updates[-2:]]
+    assert [s.language_code if s else None for s in senders] == ["cy", "en"]
+
+
 async def test_control_events_long_poll_new_messages_and_edits(emu: Emulator, bot: Bot) -> None:
     """/_emulator/events returns what the bot did after a cursor, waiting for it if need be."""
     async with aiohttp.ClientSession(base_url=emu.url) as http:

@@ -105,7 +105,7 @@ def test_start_says_intro_then_asks_first_question_with_progress() -> None:
     state, effects = start(WEEKLY)
     assert state == State("weekly", "mood")
     assert effects == [
-        Say("survey_intro", {"title": WEEKLY.title, "intro": WEEKLY.intro}),
+        Say("survey_intro", {"title": WEEKLY.wording("title"), "intro": WEEKLY.wording("intro")}),
         Ask(q(WEEKLY, "mood"), 1, 6),
     ]
 
@@ -143,7 +143,7 @@ def test_text_answer_is_trimmed_and_last_answer_finishes() -> None:
     assert effects == [
         Confirm(q(KIT, "words"), "all good", 41),
         Finish(answers),
-        Say("survey_thanks", {"thanks": "Bye"}),
+        Say("survey_thanks", {"thanks": {"words": {"en": "Bye"}}}),
     ]
 
 
@@ -154,7 +154,7 @@ def test_skipping_the_last_question_finishes_with_skipped() -> None:
     assert effects == [
         Confirm(q(KIT, "words"), "Skipped"),
         Finish({"words": SKIPPED}),
-        Say("survey_thanks", {"thanks": "Bye"}),
+        Say("survey_thanks", {"thanks": {"words": {"en": "Bye"}}}),
     ]
 
 
@@ -404,7 +404,10 @@ def test_weekly_survey_runs_to_the_expected_answers(
     """A whole weekly check-in gives these answers; the total never changes."""
     state, effects = run(WEEKLY, events)
     assert state == at(WEEKLY, None, answers)
-    assert effects[-2:] == [Finish(answers), Say("survey_thanks", {"thanks": WEEKLY.thanks})]
+    assert effects[-2:] == [
+        Finish(answers),
+        Say("survey_thanks", {"thanks": WEEKLY.wording("thanks")}),
+    ]
     shown = [(e.number, e.total) for e in effects if isinstance(e, Ask) and not e.refresh]
     assert shown == progress
     assert [e for e in effects if isinstance(e, Finish)] == [Finish(answers)]
@@ -707,7 +710,7 @@ def test_flagged_multi_option_brings_support_on_done_not_on_the_tick() -> None:
         Confirm(q(FLAGGED, "help"), "Food, A bed tonight"),
         Finish({"help": ["food", "bed"]}),
         Support(),
-        Say("survey_thanks", {"thanks": "Bye"}),
+        Say("survey_thanks", {"thanks": {"words": {"en": "Bye"}}}),
     ]
 
 

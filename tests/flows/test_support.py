@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from flows import messages
 from flows.messages import say
 from flows.safety import (
     SafetyFileError,
@@ -81,14 +80,12 @@ def test_contact_with_both_call_and_text_and_nothing_more() -> None:
     assert support_message([both], "en").endswith("\n• Helpline: call 0800 000 or text HELP to 123")
 
 
-def test_support_message_in_another_language_uses_its_catalogue(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The words come from the message catalogue by key, so a translation slots in; a
-    language without one falls back to English."""
-    welsh_ish = {**messages.ENGLISH, "support_call": "ffoniwch {number}"}
-    monkeypatch.setitem(messages.CATALOGUES, "xx", welsh_ish)  # type: ignore[arg-type]
-    assert "• Samaritans: ffoniwch 116 123 (free, any time)" in support_message(CONTACTS, "xx")
+def test_support_message_in_welsh_uses_the_welsh_catalogue() -> None:
+    """The words come from the message catalogue by key, so the Welsh slots in; a language
+    without a catalogue falls back to English."""
+    welsh = support_message(CONTACTS, "cy")
+    assert welsh.startswith("Dw i'n falch dy fod ti wedi dweud wrtha i.")
+    assert "• Samaritans: ffonia 116 123 (free, any time)" in welsh
     assert support_message(CONTACTS, "zz") == support_message(CONTACTS, "en")
 
 

@@ -478,3 +478,122 @@ def test_weekly_no_to_feeling_safe_carries_the_support_flag() -> None:
         if question.brings_support(value)
     }
     assert flagged == {("safe_home", NO)}
+
+
+# --- translations: Welsh and easy-read words by question and option id -----------------------
+
+
+def _translations(readings: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def tweak(data: dict[str, Any]) -> None:
+        data["translations"] = readings
+
+    return tweak
+
+
+TRANSLATION_ERRORS = [
+    pytest.param(
+        {"cy@easyred": {"title": "Sut mae?"}},
+        "weekly.yaml: translations: no reading 'cy@easyred' (did you mean 'cy@easyread'?); "
+        "use cy, en@easyread, cy@easyread",
+        id="unknown-reading",
+    ),
+    pytest.param(
+        {"cy": {"titel": "Sut mae?"}},
+        "weekly.yaml: translations.cy.titel: unknown field 'titel'; "
+        "check the spelling or remove it",
+        id="unknown-field",
+    ),
+    pytest.param(
+        {"cy": {"questions": {"mod": {"text": "Sut wyt ti?"}}}},
+        "weekly.yaml: translations.cy.questions.mod: no question 'mod' in this survey "
+        "(did you mean 'mood'?); use a question id",
+        id="unknown-question",
+    ),
+    pytest.param(
+        {"en@easyread": {"questions": {"money": {"options": {"tigth": "Hard"}}}}},
+        "weekly.yaml: translations.en@easyread.questions.money.options.tigth: no option "
+        "'tigth' (did you mean 'tight'?); choose from ok, tight",
+        id="unknown-option",
+    ),
+    pytest.param(
+        {"cy": {"questions": {"safe": {"scale": {1: "Gwael"}}}}},
+        "weekly.yaml: translations.cy.questions.safe.scale: 'safe' has no scale; remove it",
+        id="scale-on-yesno",
+    ),
+    pytest.param(
+        {"cy": {"questions": {"mood": {"options": {"ok": "Iawn"}}}}},
+        "weekly.yaml: translations.cy.questions.mood.options: 'mood' has no options; remove them",
+        id="options-on-scale",
+    ),
+    pytest.param(
+        {"cy": {"questions": {"money": {"options": {"ok": "x" * 61}}}}},
+        "weekly.yaml: translations.cy.questions.money.options.ok: is too long; "
+        "at most 60 characters",
+        id="label-too-long",
+    ),
+    pytest.param(
+        {"cy": {"questions": {"mood": {"text": ""}}}},
+        "weekly.yaml: translations.cy.questions.mood.text: is empty; write something here",
+        id="empty-text",
+    ),
+]
+
+
+@pytest.mark.parametrize(("readings", "expected"), TRANSLATION_ERRORS)
+def test_a_bad_translation_gives_one_line_with_file_place_and_fix(
+    readings: dict[str, Any], expected: str
+) -> None:
+    """Translations are checked as strictly as the rest: a typo in a reading, field, question
+    or option id is refused with the file, the place and the fix."""
+    assert error_for(survey_text(_translations(readings))) == expected
+
+
+def test_translations_fall_back_to_the_standard_words() -> None:
+    """Each reading uses its own words where the file gives them, then the standard words of
+    its language, then English; option ids written as bare yes/no still read."""
+    survey = parse_survey(
+        survey_text(
+            _translations(
+                {
+                    "cy": {
+                        "title": "Sut mae pethau?",
+                        "questions": {
+                            "money": {"text": "Sut mae arian?", "options": {"ok": "Iawn"}},
+                            "mood": {"scale": {1: "Gwael", 5: "Gwych"}},
+                        },
+                    },
+                    "en@easyread": {"questions": {"money": {"text": "Money?"}}},
+                }
+            )
+        ),
+        "weekly.yaml",
+    )
+    money, mood = survey.question("money"), survey.question("mood")
+    assert money is not None and mood is not None
+    assert money.text_for("cy") == money.text_for("cy@easyread") == "Sut mae arian?"
+    assert money.text_for("en@easyread") == "Money?"
+    assert money.text_for("en") == "How is money?"
+    assert [money.label_for(v, "cy") for v in ("ok", "tight")] == ["Iawn", "Tight"]
+    assert [mood.label_for(v, "cy") for v in ("1", "3", "5")] == ["Gwael", "3", "Gwych"]
+    assert survey.wording("title") == {"words": {"en": "How are things?", "cy": "Sut mae pethau?"}}
+    assert survey.wording("intro") == {"words": {"en": "Hi"}}
+
+
+@pytest.mark.parametrize("survey_id", sorted(BUNDLED))
+@pytest.mark.parametrize("reading", ["cy", "en@easyread", "cy@easyread"])
+def test_bundled_surveys_are_translated_into_welsh_and_easy_read(
+    survey_id: str, reading: str
+) -> None:
+    """Every question of both bundled surveys has its Welsh words (options and scale too),
+    and every button label in every reading fits a phone."""
+    survey = load_surveys()[survey_id]
+    welsh = survey.translations.cy
+    assert welsh is not None and welsh.title and welsh.intro and welsh.thanks
+    for question in survey.questions:
+        assert question.text_for("cy") != question.text, question.id
+        for value in question.allowed_values():
+            if question.options or question.scale:
+                label = question.label_for(value, reading)
+                assert len(label) <= 30, (question.id, value, label)
+                if question.options or (question.scale and value != "3"):
+                    assert question.label_for(value, "cy") != question.label_for(value, "en")

@@ -8,23 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows import messages
-from flows.texts import lines, local_time, message, render, render_buttons
+from flows.texts import lines, local_time, message, render, render_buttons, words
 
 LONDON = ZoneInfo("Europe/London")
 SIX_PM = datetime(2026, 12, 1, 18, 0, tzinfo=LONDON).timestamp()
-TEST_CATALOGUE = {
-    "invitation": "XX new check-in: {title}",
-    "start_button": "XX Start",
-    "meeting_when": "XX when {when}",
-}
-
-
-@pytest.fixture
-def test_language(monkeypatch: pytest.MonkeyPatch) -> str:
-    """A small second catalogue, 'xx', with only some messages translated."""
-    monkeypatch.setitem(messages.CATALOGUES, "xx", TEST_CATALOGUE)  # type: ignore[arg-type]
-    return "xx"
 
 
 @pytest.mark.parametrize(
@@ -35,6 +22,7 @@ def test_language(monkeypatch: pytest.MonkeyPatch) -> str:
         (message("progress", number=2, total=7), "2 of 7"),
         (message("meeting_when", when=local_time(SIX_PM)), "🕕 Tue 1 Dec, 6pm"),
         (lines(message("meeting_where", place="Hub"), "Pizza"), "📍 Hub\nPizza"),
+        (words({"en": "How are things?", "cy": "Sut mae pethau?"}), "How are things?"),
     ],
 )  # fmt: skip
 def test_texts_render_in_english(text: Any, expected: str) -> None:
@@ -42,20 +30,37 @@ def test_texts_render_in_english(text: Any, expected: str) -> None:
     assert render(text, "en", LONDON) == expected
 
 
-def test_a_reader_of_another_catalogue_gets_its_words(test_language: str) -> None:
-    """The same data renders from the reader's catalogue, nested parameters included, and
-    falls back to English for a message not yet translated."""
-    assert render(message("invitation", title="Forum"), test_language, LONDON) == (
-        "XX new check-in: Forum"
+def test_a_welsh_reader_gets_welsh_words_dates_and_buttons() -> None:
+    """The same data renders from the Welsh catalogue, nested parameters and dates included
+    (Babel's Welsh day and month names); words a worker typed stay as typed."""
+    assert render(message("invitation", title="Fforwm"), "cy", LONDON).startswith(
+        "Helo 👋 Dyma holiadur newydd: Fforwm\n"
     )
     when = message("meeting_when", when=local_time(SIX_PM))
-    assert render(lines(when, message("meeting_where", place="Hub")), test_language, LONDON) == (
-        "XX when Tue 1 Dec, 6pm\n📍 Hub"
+    assert render(lines(when, message("meeting_where", place="Hub")), "cy", LONDON) == (
+        "🕕 Dydd Mawrth 1 Rhagfyr, 6yh\n📍 Hub"
     )
     buttons = [[{"text": message("start_button"), "data": "c:1"}, {"text": "Map", "url": "u"}]]
-    assert render_buttons(buttons, test_language, LONDON) == [
-        [{"text": "XX Start", "data": "c:1"}, {"text": "Map", "url": "u"}]
+    assert render_buttons(buttons, "cy", LONDON) == [
+        [{"text": "Dechrau", "data": "c:1"}, {"text": "Map", "url": "u"}]
     ]
+
+
+@pytest.mark.parametrize(
+    ("reader", "expected"),
+    [
+        ("en", "Hi"),
+        ("cy", "Helo"),
+        ("en@easyread", "Hi, easy"),
+        ("cy@easyread", "Helo"),  # no Welsh easy-read words: the Welsh ones
+        ("fr", "Hi"),  # a language the bot does not have: English
+    ],
+)  # fmt: skip
+def test_survey_words_fall_back_from_easy_read_to_standard_to_english(
+    reader: str, expected: str
+) -> None:
+    text = words({"en": "Hi", "cy": "Helo", "en@easyread": "Hi, easy"})
+    assert render(text, reader, LONDON) == expected
 
 
 def test_data_that_is_not_a_text_is_refused() -> None:

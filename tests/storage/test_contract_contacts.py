@@ -38,6 +38,27 @@ async def test_rejoin_without_cohort_keeps_the_old_one(store: Store) -> None:
     assert await store.contact(CHAT + 1) is None
 
 
+async def test_set_reading_keeps_language_and_easy_read_once_per_update(store: Store) -> None:
+    """Language and easy read change separately (``None`` keeps that part), survive a
+    re-join, reach the outbox with each claimed message, and a repeated update changes
+    nothing."""
+    assert await store.join(CHAT, None, "en", TODAY, 1)
+    contact = await store.contact(CHAT)
+    assert contact is not None and (contact.language, contact.easy_read) == ("en", False)
+    assert await store.set_reading(CHAT, "cy", None, 2)
+    assert await store.set_reading(CHAT, None, True, 3)
+    assert not await store.set_reading(CHAT, "en", False, 3)  # the same update again
+    contact = await store.contact(CHAT)
+    assert contact is not None and (contact.language, contact.easy_read) == ("cy", True)
+    assert contact.locale == "cy@easyread"
+    assert await store.join(CHAT, None, "cy", TODAY, 4)
+    await store.enqueue([OutgoingMessage(CHAT, {"text": "a"}, NOW)])
+    [claimed] = await store.claim_due(NOW, 10)
+    assert (claimed.language, claimed.easy_read, claimed.locale) == ("cy", True, "cy@easyread")
+    assert await store.set_reading(CHAT + 1, "cy", True, 5)  # nobody there: nothing happens
+    assert await store.contact(CHAT + 1) is None
+
+
 async def test_count_contacts_counts_joined_members_only(store: Store) -> None:
     """Stopped and unreachable contacts are not counted; None counts every cohort."""
     north = await store.add_cohort("North", "N1", TODAY)
