@@ -34,6 +34,7 @@ __all__ = [
     "finished_words",
     "summarise",
     "trend",
+    "when_shown",
 ]
 
 # The one cell of a text question that is not skipped or prefer not to say: it wrote something.
@@ -163,6 +164,17 @@ def finished_words(finished: int | None, k: int, stepped: bool) -> str:
     if finished is None:
         return f"fewer than {k}"
     return f"at least {finished}" if stepped else str(finished)
+
+
+def when_shown(closes: str | None, k: int) -> str:
+    """Why an open check-in's results are not shown yet and when they will be, for staff;
+    ``closes`` is its closing time in words ("Thu 10 Dec, 6pm"), ``None`` when it has none."""
+    if closes is None:
+        return (
+            f"Results show once the check-in has closed (it has no closing date yet) and at "
+            f"least {k} have finished."
+        )
+    return f"Results show when the check-in closes on {closes}, and at least {k} have finished."
 
 
 def checkin_summary(
@@ -388,7 +400,7 @@ def findings(results: CheckinResults, limit: int = 3) -> list[str]:
         )
         if top is None or top.percent is None or round(top.percent / 10) < 1:
             continue
-        if top.count == question.base and top.count < 2 * results.k:
+        if top.count == question.base and (top.count or 0) < 2 * results.k:
             # "All of you" tells staff who know a small group what each of them said.
             continue
         found.append((top.percent, _finding(top, question)))

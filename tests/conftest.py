@@ -83,6 +83,7 @@ def cli_clock(clock: Callable[[], float]) -> Iterator[None]:
         patch("bot.cli.meetings.clock", clock),
         patch("bot.cli.plans.clock", clock),
         patch("bot.cli.commands.clock", clock),
+        patch("bot.cli.results.clock", clock),
     ):
         yield
 
