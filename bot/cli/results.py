@@ -106,7 +106,8 @@ def summary_text(settings: Settings, found: CheckinResults) -> list[str]:
 
 
 def trend_text(settings: Settings, question_id: str, points: list[TrendPoint], k: int) -> list[str]:
-    lines = [f"Question '{question_id}' across {len(points)} closed check-ins (oldest first):"]
+    many = "check-in" if len(points) == 1 else "check-ins"
+    lines = [f"Question '{question_id}' across {len(points)} closed {many} (oldest first):"]
     for point in points:
         when = local(settings, point.opens_at)
         if point.base is None:

@@ -184,7 +184,7 @@ def test_open_checkin_finished_count_moves_in_steps_of_k(open_checkin: dict[str,
 
 def test_trend_leaves_out_open_checkins(open_checkin: dict[str, str]) -> None:
     lines = run(open_checkin, "results", "--trend", "mood").output.splitlines()
-    assert lines[0] == "Question 'mood' across 1 closed check-ins (oldest first):"
+    assert lines[0] == "Question 'mood' across 1 closed check-in (oldest first):"
     assert len(lines) == 2
 
 
