@@ -87,6 +87,11 @@ class UpdateLog(Protocol):
         """Mark an update handled on its own (for updates that change nothing else)."""
         ...
 
+    async def prune_updates(self, now: float) -> int:
+        """Forget handled update ids kept for more than a day; how many were forgotten. Claims
+        do this too, now and then; a quiet bot's planner calls it so that none is kept longer."""
+        ...
+
     async def get_meta(self, key: str) -> str | None:
         """A small named value such as the bot's username (never personal data)."""
         ...

@@ -43,8 +43,9 @@ _LATE_INDEXES = (
     "CREATE INDEX IF NOT EXISTS progress_reply_due ON progress (reply_due)"
     " WHERE reply_due IS NOT NULL",
 )
-# Pruning handled update ids scans the table, so it runs once per this many claims.
-_PRUNE_EVERY = 1000
+# Pruning handled update ids scans the table, so a claim prunes at most once this often (and
+# the planner calls ``prune_updates`` too, so a quiet bot forgets them on time as well).
+_PRUNE_EVERY_SECONDS = 600.0
 T = TypeVar("T")
 # Telegram offers an unanswered update again for up to a day, so ids are kept that long (plus
 # the hour their time is rounded down by); a finer time or a longer list would only help
@@ -198,7 +199,7 @@ class SqliteBase:
         # aiosqlite runs one connection in one thread: without the lock, coroutines would
         # interleave inside each other's transactions.
         self._lock = asyncio.Lock()
-        self._claims = 0
+        self._pruned_at = float("-inf")
 
     async def __aenter__(self) -> Self:
         await self.open()
@@ -345,12 +346,20 @@ class SqliteBase:
         )
         if cur.rowcount != 1:
             return False
-        if self._claims % _PRUNE_EVERY == 0:
-            conn.execute(
-                "DELETE FROM handled_updates WHERE handled_at < ?", (now - _KEEP_UPDATES_SECONDS,)
-            )
-        self._claims += 1
+        if now - self._pruned_at >= _PRUNE_EVERY_SECONDS:
+            self._prune_updates_now(conn, now)
         return True
+
+    def _prune_updates_now(self, conn: sqlite3.Connection, now: float) -> int:
+        self._pruned_at = now
+        cur = conn.execute(
+            "DELETE FROM handled_updates WHERE handled_at < ?", (now - _KEEP_UPDATES_SECONDS,)
+        )
+        return cur.rowcount
+
+    async def prune_updates(self, now: float) -> int:
+        """Forget handled update ids older than a day; how many were forgotten."""
+        return await self._atomic("prune_updates", lambda conn: self._prune_updates_now(conn, now))
 
     async def _claim(self, db: aiosqlite.Connection, update_id: int, now: float | None) -> bool:
         """Record ``update_id`` as handled; False (nothing written) if it already was. For a

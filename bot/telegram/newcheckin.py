@@ -21,6 +21,8 @@ from bot.telegram.planning import (
     cohort_choices,
     cohort_words,
     people,
+    reach_shown,
+    reach_still,
     read_at,
     shown_at,
     when_words,
@@ -130,7 +132,7 @@ def _going(svc: Services, plan: CheckinPlan) -> str:
 async def _preview(svc: Services, answers: Answers) -> str:
     plan = _plan(svc, answers)
     when, draft = plan.when, plan.draft
-    reach = await plans.reach(svc.store, answers["cohort"])
+    reach = reach_shown(answers, await plans.reach(svc.store, answers["cohort"]))
     lines = [
         f"Please check: '{plan.survey.title}'",
         f"For: {await cohort_words(svc, answers['cohort'])}",
@@ -155,6 +157,7 @@ async def _preview(svc: Services, answers: Answers) -> str:
 async def _finish(svc: Services, answers: Answers, user_id: int) -> str:
     plan = _plan(svc, answers)  # again: time has passed since the preview
     cohort_id, who = answers["cohort"], audit.staff(user_id)
+    reach_still(answers, await plans.reach(svc.store, cohort_id))
     if plan.later:
         saved = await plans.save_schedule(svc.store, plan, cohort_id, who, svc.now())
         return (

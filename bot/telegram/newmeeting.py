@@ -14,7 +14,15 @@ from bot.actions.meetings import Clock
 from bot.actions.roles import may_plan
 from bot.services import Services
 from bot.telegram import wizard
-from bot.telegram.planning import cohort_choices, cohort_words, people, read_at, shown_at
+from bot.telegram.planning import (
+    cohort_choices,
+    cohort_words,
+    people,
+    reach_shown,
+    reach_still,
+    read_at,
+    shown_at,
+)
 from bot.telegram.planning import when_words as at
 from bot.telegram.staff import staff_only
 from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Retry, Step, Wizard
@@ -102,7 +110,7 @@ def _going(svc: Services) -> str:
 
 async def _preview(svc: Services, answers: Answers) -> str:
     meeting = _draft(svc, answers)
-    reach = await meetings.reach(svc.store, meeting.cohort_id)
+    reach = reach_shown(answers, await meetings.reach(svc.store, meeting.cohort_id))
     reminders = meetings.reminders(meeting.starts_at, _clock(svc))
     lines = [
         f"Please check: '{meeting.title}'",
@@ -124,6 +132,7 @@ async def _preview(svc: Services, answers: Answers) -> str:
 
 async def _finish(svc: Services, answers: Answers, user_id: int) -> str:
     meeting = _draft(svc, answers)
+    reach_still(answers, await meetings.reach(svc.store, meeting.cohort_id))
     added, invited = await meetings.add(svc.store, meeting, _clock(svc), audit.staff(user_id))
     invitations = f"{invited} invitation{'' if invited == 1 else 's'}"
     return f"Meeting {added.id} saved: {invitations} queued, going {_going(svc)}."

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.actions import plans
 from bot.services import Services
-from bot.telegram.wizard import Answers, Choice, Retry
+from bot.telegram.wizard import Answers, Changed, Choice, Retry
 from flows.dates import read_when, show_when
 
 
@@ -22,6 +22,27 @@ def when_words(svc: Services, timestamp: float | None) -> str:
 
 def people(count: int) -> str:
     return f"{count} {'person' if count == 1 else 'people'}"
+
+
+# The answers key where a preview notes how many people it said the plan reaches.
+_REACH_SHOWN = "reach shown"
+
+
+def reach_shown(answers: Answers, reach: int) -> int:
+    """Note the reach a preview is about to show (``reach_still`` checks it at confirm)."""
+    answers[_REACH_SHOWN] = reach
+    return reach
+
+
+def reach_still(answers: Answers, reach: int) -> None:
+    """At confirm: ``Changed`` when people joined or left since the preview, so staff see the
+    new count (and any small-group warning) and confirm what will really happen."""
+    shown = answers.get(_REACH_SHOWN)
+    if shown is not None and shown != reach:
+        raise Changed(
+            f"Since you checked, people joined or left: it now reaches {people(reach)}, "
+            f"not {shown}. Nothing was sent yet. Please check again."
+        )
 
 
 async def cohort_choices(svc: Services) -> list[Choice]:

@@ -22,8 +22,10 @@ Making one (``newmeeting.py`` is a short example; tests/e2e/test_staff_wizard.py
     async def on_yousaid(update, context): await start(update, context, UPDATE)
 
 ``preview(svc, answers)`` and ``finish(svc, answers, user_id)`` return words; either may raise
-``Refused("step_name", "why")``, which offers a button back to that step. ``app.py`` routes
-presses (``on_press``) and a staff member's messages while a wizard runs (``on_message``) here.
+``Refused("step_name", "why")``, which offers a button back to that step; ``finish`` may
+raise ``Changed("what")`` to show the preview again, fresh, instead of going ahead.
+``app.py`` routes presses (``on_press``) and a staff member's messages while a wizard runs
+(``on_message``) here.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from bot.telegram.render import show
 from bot.telegram.wizard_steps import (
     EXPIRY,
     Answers,
+    Changed,
     Choice,
     Prompt,
     Refused,
@@ -58,6 +61,7 @@ from bot.telegram.wizard_steps import (
 __all__ = [
     "EXPIRY",
     "Answers",
+    "Changed",
     "Choice",
     "Prompt",
     "Refused",
@@ -172,6 +176,10 @@ async def _finish(
     except Refused as refused:
         await _strip(update)
         await _show(update, context, session, refusal=refused)
+        return
+    except Changed as changed:
+        await _strip(update)
+        await _show(update, context, session, header=f"⚠ {changed}")
         return
     sessions(context).end(user_id)
     await _strip(update, "✅ Confirmed")

@@ -1,7 +1,7 @@
 """What a staff wizard is made of (``Wizard``, ``Step``, ``Prompt``, ``Choice``, and the
-``Retry`` and ``Refused`` a step or a preview raises) and each staff member's run of one
-(``Session``, kept in memory by ``WizardSessions``). ``bot/telegram/wizard.py`` runs them and
-re-exports all of it: import from there.
+``Retry``, ``Refused`` and ``Changed`` a step, a preview or a finish raises) and each staff
+member's run of one (``Session``, kept in memory by ``WizardSessions``).
+``bot/telegram/wizard.py`` runs them and re-exports all of it: import from there.
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ class Refused(Exception):
     def __init__(self, step: str, words: str) -> None:
         super().__init__(words)
         self.step = step
+
+
+class Changed(Exception):
+    """At confirm: what the preview said no longer holds (people joined or left since), so
+    nothing is done; ``str()`` says what changed and the preview is shown again to confirm."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class Wizard:
     """A guided flow. ``name`` (a-z, at most 8) goes in button data; ``command`` is how to
     start it again. ``preview`` says what will happen, ``finish`` does it and says what was
     done (``int``: the staff member's Telegram id, for the audit log); either may raise
-    ``Refused``."""
+    ``Refused``, and ``finish`` ``Changed``."""
 
     name: str
     command: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import dateparser
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -23,6 +22,7 @@ from bot.telegram import wizard
 from bot.telegram.planning import cohort_choices, cohort_words, people, when_words
 from bot.telegram.staff import staff_only
 from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Retry, Step, Wizard
+from flows.dates import read_day
 from flows.schedule import format_date
 from storage.base import Checkin
 
@@ -30,7 +30,6 @@ LISTED = 8  # closed check-ins offered, newest first
 MAX_WORDS = 1000  # characters for each typed part
 _FIX = {"checkins": "checkins", "cohort": "cohort", "you_said": "you_said", "we_did": "we_did"}
 _FIX |= {"status": "status", "by": "by", "why": "why"}
-_DATES = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future", "PREFER_DAY_OF_MONTH": "last"}
 _STATUSES = [
     Choice("✅ Done", "done"),
     Choice("⏳ In progress", "in-progress"),
@@ -121,19 +120,11 @@ async def _ask_by(svc: Services, answers: Answers) -> Prompt:
 
 
 def _read_by(text: str, svc: Services, answers: Answers) -> str:
-    """A date typed the ways people type one (day first), with dateparser, as for times."""
-    words = " ".join(text.split())
-    today = datetime.fromtimestamp(svc.now(), svc.settings.zone).replace(tzinfo=None)
-    found = (
-        dateparser.parse(words, languages=["en"], settings={**_DATES, "RELATIVE_BASE": today})
-        if 0 < len(words) <= 40
-        else None
-    )
-    if found is None:
-        raise Retry(f"Sorry, I couldn't read '{words}' as a date. Try one like '31/12'.")
-    if found.date() < today.date():
-        raise Retry(f"{format_date(found.date())} has already passed. Please type a later date.")
-    return found.date().isoformat()
+    """A date typed the ways people type one (day first), read as dates and times are."""
+    try:
+        return read_day(text, svc.settings.zone, svc.now()).isoformat()
+    except ValueError as exc:
+        raise Retry(str(exc)) from None
 
 
 def _shown_by(svc: Services, value: Any) -> str:

@@ -45,3 +45,14 @@ def test_a_refused_plan_is_not_logged(env: dict[str, str]) -> None:
 def test_bad_limit_is_refused(env: dict[str, str]) -> None:
     result = run(env, "audit", "--limit", "0")
     assert result.exit_code == 2
+
+
+def test_every_command_reads_the_test_clock(env: dict[str, str]) -> None:
+    """Regression: ``youthvoice results`` imported the clock by name and read the real time,
+    which a test's fake clock did not reach. Every command's audit line carries the same fake
+    time now."""
+    assert run(env, "checkin", "weekly").exit_code == 0
+    assert run(env, "results").exit_code == 0
+    assert run(env, "results", "1").exit_code == 0
+    times = {line.split("  ")[0] for line in run(env, "audit").output.splitlines()}
+    assert len(times) == 1, times

@@ -543,7 +543,7 @@ async def test_a_large_notice_asks_first_and_no_means_nothing_is_sent(
 
     from bot.cli import main
 
-    with patch("bot.cli.meetings.clock", yvp.clock):
+    with patch("bot.cli.support.now", yvp.clock):
         result = await asyncio.to_thread(
             CliRunner().invoke,
             main,

@@ -165,3 +165,51 @@ async def test_the_preview_says_invitations_wait_for_quiet_hours_to_end(tmp_path
         await wren.tap("✅ Send")
         _, done = await wren.replies(2)
         assert done.text.endswith(f"going at {released}, when quiet hours end."), done.text
+
+
+async def test_a_uk_dotted_time_is_read_as_typed(staff_bot: StaffBot) -> None:
+    """ "tomorrow 6.30pm" is 6:30pm tomorrow (it once became the current time of day), and an
+    impossible time is refused kindly and asked again."""
+    wren = staff_bot.worker
+    zone = ZoneInfo("Europe/London")
+    now = datetime.fromtimestamp(clock_start(), zone)
+    await wren.send("/newcheckin")
+    await wren.next_reply()
+    await tap_on(wren, WEEKLY)
+    await tap_on(wren, "Everyone who joined")
+    await tap_on(wren, "Pick a date and time (once or repeating)")
+    await wren.send("tomorrow 18:60")
+    refused = (await wren.next_reply()).text
+    assert "18:60 is not a time; try 6:30pm or 18:30" in refused
+    assert "Type the date and time" in refused
+    await wren.send("tomorrow 6.30pm")
+    asked = await wren.next_reply()
+    tomorrow = (now + timedelta(days=1)).replace(hour=18, minute=30, second=0, microsecond=0)
+    assert f"✔ Date and time: {format_local(tomorrow, zone, now)}" in asked.text
+    assert "6:30pm" in asked.text
+    assert "Daily at 18:30" in asked.button_texts
+
+
+async def test_send_recounts_who_it_reaches(staff_bot: StaffBot) -> None:
+    """Someone joins between the preview and Send: nothing is sent; the fresh preview says
+    the new count (the small-group warning gone now there are enough), and Send sends that."""
+    yv, wren = staff_bot.yv, staff_bot.worker
+    forum = await yv.cohort("North forum")
+    for name in ("Sam", "Jo", "Alex", "Kai"):
+        await yv.joined(name, forum.invite_code)
+    await wren.send("/newcheckin")
+    await wren.next_reply()
+    await tap_on(wren, WEEKLY)
+    await tap_on(wren, "North forum")
+    await tap_on(wren, "Now (once)")
+    await tap_on(wren, "3 days")
+    preview = await tap_on(wren, "No reminder")
+    assert "It will reach 4 people" in preview and "⚠ Only 4 people" in preview
+    await yv.joined("Rae", forum.invite_code)
+    fresh = await tap_on(wren, "✅ Send")
+    assert "⚠ Since you checked, people joined or left: it now reaches 5 people, not 4." in fresh
+    assert "It will reach 5 people" in fresh and "⚠ Only" not in fresh
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM checkins") == [(0,)]
+    await wren.tap("✅ Send")
+    _, done = await wren.replies(2)
+    assert done.text == "Check-in 1 is open: 5 invitations queued, going within a few seconds."

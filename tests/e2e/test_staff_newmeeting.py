@@ -108,3 +108,33 @@ async def test_updates_telegram_sends_twice_change_nothing(staff_bot: StaffBot) 
     _, preview = await wren.replies(2)
     assert "Where: not decided yet" in preview.text
     await wren.assert_no_reply()
+
+
+async def test_send_recounts_who_it_reaches(staff_bot: StaffBot) -> None:
+    """Someone joins between the preview and Send: no invitation goes; the fresh preview says
+    the new count, and Send invites them all."""
+    yv, wren = staff_bot.yv, staff_bot.worker
+    forum = await yv.cohort("North forum")
+    sam = await yv.joined("Sam", forum.invite_code)
+    await wren.send("/newmeeting")
+    await wren.next_reply()
+    await wren.send("Forum night")
+    await wren.next_reply()
+    await wren.send("tomorrow 6pm")
+    await wren.next_reply()
+    await wren.send("Youth centre")
+    await wren.next_reply()
+    await wren.tap("North forum")
+    _, preview = await wren.replies(2)
+    assert "It will reach 1 person" in preview.text
+    jo = await yv.joined("Jo", forum.invite_code)
+    await wren.tap("✅ Send invitations")
+    _, fresh = await wren.replies(2)
+    assert "it now reaches 2 people, not 1. Nothing was sent yet." in fresh.text
+    assert "It will reach 2 people" in fresh.text
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM meetings") == [(0,)]
+    await wren.tap("✅ Send invitations")
+    _, done = await wren.replies(2)
+    assert done.text == "Meeting 1 saved: 2 invitations queued, going now.", wren.transcript()
+    for person in (sam, jo):
+        assert "Forum night" in (await person.next_reply()).text

@@ -1,16 +1,17 @@
 """Dates as staff type them: each form read against a fixed clock, shown back with the year
 only when it is not this year, and kind refusals for past, unreadable, time-less, skipped
-and far-off dates. Fixed clocks on purpose: these are pure functions of ``now``."""
+and far-off dates, impossible times and a day/month just passed; days alone (a date "planned
+by") too. Fixed clocks on purpose: these are pure functions of ``now``."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.dates import read_when, show_when
+from flows.dates import read_day, read_when, show_when
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 23, 10, 0, 37, tzinfo=LONDON)  # Mon 23 Nov 2026, 10:00:37
@@ -18,6 +19,9 @@ EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=LONDON)
 NEW_YEARS_EVE = datetime(2026, 12, 31, 22, 0, tzinfo=LONDON)
 BEFORE_CLOCKS_GO_FORWARD = datetime(2027, 3, 27, 12, 0, tzinfo=LONDON)  # Sat; Sun 28 Mar 01:00
 BEFORE_CLOCKS_GO_BACK = datetime(2026, 10, 24, 12, 0, tzinfo=LONDON)  # Sat; Sun 25 Oct 02:00
+THURSDAY = datetime(2026, 12, 3, 14, 0, tzinfo=LONDON)  # Thu 3 Dec 2026, 14:00
+DECEMBER_30 = datetime(2026, 12, 30, 14, 0, tzinfo=LONDON)
+NOVEMBER_1 = datetime(2026, 11, 1, 14, 0, tzinfo=LONDON)
 
 READ = [
     # (now, typed, local time read, shown back)
@@ -36,7 +40,32 @@ READ = [
     (EVENING, "18:00", datetime(2026, 11, 24, 18, 0), "Tue 24 Nov, 6pm"),
     (NEW_YEARS_EVE, "6pm", datetime(2027, 1, 1, 18, 0), "Fri 1 Jan 2027, 6pm"),
     (NEW_YEARS_EVE, "tomorrow 6pm", datetime(2027, 1, 1, 18, 0), "Fri 1 Jan 2027, 6pm"),
-    (NEW_YEARS_EVE, "3/12 18:00", datetime(2027, 12, 3, 18, 0), "Fri 3 Dec 2027, 6pm"),
+    (NEW_YEARS_EVE, "3/12/2027 18:00", datetime(2027, 12, 3, 18, 0), "Fri 3 Dec 2027, 6pm"),
+    # UK times with a dot; a dotted pair before a time is a day and month.
+    (MONDAY, "tomorrow 6.30pm", datetime(2026, 11, 24, 18, 30), "Tue 24 Nov, 6:30pm"),
+    (MONDAY, "6.30pm", datetime(2026, 11, 23, 18, 30), "Mon 23 Nov, 6:30pm"),
+    (MONDAY, "tomorrow 18.30", datetime(2026, 11, 24, 18, 30), "Tue 24 Nov, 6:30pm"),
+    (MONDAY, "tomorrow at 6.30", datetime(2026, 11, 24, 6, 30), "Tue 24 Nov, 6:30am"),
+    (MONDAY, "tomorrow 6.30 p.m.", datetime(2026, 11, 24, 18, 30), "Tue 24 Nov, 6:30pm"),
+    (THURSDAY, "18.00", datetime(2026, 12, 3, 18, 0), "Thu 3 Dec, 6pm"),
+    (THURSDAY, "10.00", datetime(2026, 12, 4, 10, 0), "Fri 4 Dec, 10am"),
+    (MONDAY, "3.12 18:00", datetime(2026, 12, 3, 18, 0), "Thu 3 Dec, 6pm"),
+    (MONDAY, "3.12 6.30pm", datetime(2026, 12, 3, 18, 30), "Thu 3 Dec, 6:30pm"),
+    (MONDAY, "3.12.2026 18.00", datetime(2026, 12, 3, 18, 0), "Thu 3 Dec, 6pm"),
+    (MONDAY, "tomorrow 00:00", datetime(2026, 11, 24, 0, 0), "Tue 24 Nov, 12am"),
+    (MONDAY, "tomorrow midnight", datetime(2026, 11, 24, 0, 0), "Tue 24 Nov, 12am"),
+    (MONDAY, "3/12 midnight", datetime(2026, 12, 3, 0, 0), "Thu 3 Dec, 12am"),
+    (MONDAY, "tomorrow midday", datetime(2026, 11, 24, 12, 0), "Tue 24 Nov, 12pm"),
+    (MONDAY, "tomorrow 12am", datetime(2026, 11, 24, 0, 0), "Tue 24 Nov, 12am"),
+    # A day and month without a year: the nearer reading, so just after New Year is next year.
+    (THURSDAY, "3/12 18:00", datetime(2026, 12, 3, 18, 0), "Thu 3 Dec, 6pm"),
+    (THURSDAY, "2/12/2027 18:00", datetime(2027, 12, 2, 18, 0), "Thu 2 Dec 2027, 6pm"),
+    (THURSDAY, "1 nov 2027 6pm", datetime(2027, 11, 1, 18, 0), "Mon 1 Nov 2027, 6pm"),
+    (THURSDAY, "1/6 18:00", datetime(2027, 6, 1, 18, 0), "Tue 1 Jun 2027, 6pm"),
+    (DECEMBER_30, "2/1 18:00", datetime(2027, 1, 2, 18, 0), "Sat 2 Jan 2027, 6pm"),
+    (DECEMBER_30, "2 jan 6pm", datetime(2027, 1, 2, 18, 0), "Sat 2 Jan 2027, 6pm"),
+    (NOVEMBER_1, "2/1 18:00", datetime(2027, 1, 2, 18, 0), "Sat 2 Jan 2027, 6pm"),
+    (DECEMBER_30, "mon 18:00", datetime(2027, 1, 4, 18, 0), "Mon 4 Jan 2027, 6pm"),
     # Across the clocks changing: the local wall clock, not 24 hours on.
     (BEFORE_CLOCKS_GO_FORWARD, "tomorrow 6pm", datetime(2027, 3, 28, 18, 0), "Sun 28 Mar, 6pm"),
     (BEFORE_CLOCKS_GO_BACK, "tomorrow 6pm", datetime(2026, 10, 25, 18, 0), "Sun 25 Oct, 6pm"),
@@ -76,6 +105,25 @@ REFUSED = [
     (BEFORE_CLOCKS_GO_FORWARD, "sun 1:30am", "the clocks go forward"),
     (MONDAY, "tomorrow 6pm " + "please " * 20, "That's too long for a date"),
     (MONDAY, "x" * 4000, "That's too long for a date"),
+    # Impossible times, and times dateparser would skip (it answers the time of day it is).
+    (MONDAY, "tomorrow 18:60", "18:60 is not a time; try 6:30pm or 18:30"),
+    (MONDAY, "tomorrow 24:00", "24:00 is not a time"),
+    (MONDAY, "tomorrow 99:99", "99:99 is not a time"),
+    (MONDAY, "tomorrow 18.60", "18:60 is not a time"),
+    (MONDAY, "tomorrow 13pm", "13pm is not a time"),
+    (MONDAY, "6pm 7pm", "Please type just one time"),
+    # A day and month that has just passed is not quietly next year's.
+    (
+        THURSDAY,
+        "2/12 18:00",
+        "That date has passed this year. Add the year if you mean next year (like 2/12/2027 18:00)",
+    ),
+    (THURSDAY, "3/12 10:00", "Add the year if you mean next year (like 3/12/2027 10:00)"),
+    (THURSDAY, "1/11 18:00", "That date has passed this year"),
+    (THURSDAY, "1 nov 6pm", "(like 1/11/2027 18:00)"),
+    (THURSDAY, "1.11 18:00", "That date has passed this year"),
+    (NEW_YEARS_EVE, "3/12 18:00", "That date has passed this year"),
+    (DECEMBER_30, "29/12 18:00", "That date has passed this year"),
 ]
 
 
@@ -85,3 +133,41 @@ def test_unusable_dates_are_refused_with_words_to_act_on(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(why)):
         read_when(typed, LONDON, now.timestamp())
+
+
+DAYS = [
+    # (now, typed, day read): a date "planned by", without a time
+    (THURSDAY, "31/12", date(2026, 12, 31)),
+    (THURSDAY, "31.12", date(2026, 12, 31)),
+    (THURSDAY, "3/12", date(2026, 12, 3)),  # today is today, not next year
+    (THURSDAY, "next friday", date(2026, 12, 4)),
+    (THURSDAY, "2/12/2027", date(2027, 12, 2)),
+    (THURSDAY, "2026-12-31", date(2026, 12, 31)),
+    (DECEMBER_30, "2/1", date(2027, 1, 2)),
+    (NOVEMBER_1, "2/1", date(2027, 1, 2)),
+]
+
+
+@pytest.mark.parametrize(("now", "typed", "day"), DAYS)
+def test_days_alone_are_read(now: datetime, typed: str, day: date) -> None:
+    assert read_day(typed, LONDON, now.timestamp()) == day
+
+
+DAYS_REFUSED = [
+    (THURSDAY, "", "couldn't read"),
+    (THURSDAY, "banana", "couldn't read 'banana' as a date"),
+    (THURSDAY, "x" * 4000, "couldn't read"),
+    (
+        THURSDAY,
+        "2/12",
+        "That date has passed this year. Add the year if you mean next year (like 2/12/2027).",
+    ),
+    (THURSDAY, "1 nov", "(like 1/11/2027)"),
+    (THURSDAY, "2026-12-02", "Wed 2 Dec 2026 has already passed"),
+]
+
+
+@pytest.mark.parametrize(("now", "typed", "why"), DAYS_REFUSED)
+def test_unusable_days_are_refused(now: datetime, typed: str, why: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(why)):
+        read_day(typed, LONDON, now.timestamp())

@@ -175,3 +175,17 @@ async def test_handled_update_ids_are_forgotten_after_a_day(persistent_backend: 
         assert await store.claim_update(2, NOW + 3 * day + 3600)
     finally:
         await store.close()
+
+
+async def test_a_quiet_bot_forgets_update_ids_after_a_day_too(store: Store) -> None:
+    """Regression: ids were pruned only on a run's first claim and then every 1,000 claims, so
+    a quiet service (ten updates a day) kept weeks of them. Claims prune by time now, and
+    ``prune_updates`` (the planner's) forgets them even with no claim at all."""
+    day = 24 * 3600.0
+    for n in range(20):
+        assert await store.claim_update(n, NOW + n * day / 10)  # ten a day, for two days
+    last = NOW + 1.9 * day
+    assert await store.claim_update(0, last + 60)  # the first day's ids are forgotten...
+    assert not await store.claim_update(19, last + 120)  # ...the last day's are not
+    assert await store.prune_updates(NOW + 4 * day) == 12  # ids 9 to 19 and 0 again
+    assert await store.claim_update(19, NOW + 4 * day)
