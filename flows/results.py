@@ -254,6 +254,11 @@ def _hide_cells(
     hidden_options = suppress_options(options, answered, k)
     if hidden_options is None:
         return NO_SAFE_TABLE
+    extra = sum(options.values()) - answered
+    if not hidden_options and 0 < extra < k:
+        # Every option shown: picks beyond one each add up to ``extra``, so 1 to K-1 people
+        # picked more than one (with two options, exactly that many picked both).
+        return NO_SAFE_TABLE
     shown = {v: c for v, c in options.items() if v not in hidden_options}
     could = answered_could_be(base, k, shown, hidden_options)
     hidden_rest = suppress_partition(rest, k, base, {ANSWERED: could})
@@ -283,22 +288,31 @@ def _branch_problem(
     if parent_question is None:
         return BRANCH_HIDDEN  # cannot be checked: hide rather than guess
     if parent_question.type is QuestionType.MULTI and not _union_safe(
-        parent_question, totals, [c.count or 0 for c in triggers], base, k
+        parent_question, totals, rule.answer, [c.count or 0 for c in triggers], base, k
     ):
         return BRANCH_HIDDEN
     return None
 
 
 def _union_safe(
-    parent: Question, totals: Totals, triggers: Sequence[int], base: int, k: int
+    parent: Question,
+    totals: Totals,
+    rule: Sequence[str],
+    triggers: Sequence[int],
+    base: int,
+    k: int,
 ) -> bool:
     """A follow-up to a pick-several question is asked of everyone who picked any of its
     triggers (a union). Next to the trigger counts its base tells how many picked some
     triggers but not one of them (base - c), how many answered but picked none
-    (answered - base) and how many picked two (the sum - base): none may be 1 to K-1."""
+    (answered - base) and how many picked two (the sum - base); with one other option, all
+    who picked none picked it, so how many picked it and a trigger too: none may be 1 to K-1."""
     counts = _counts(parent, totals)
     answered = _base(parent, counts, totals) - counts.get(SKIPPED, 0) - counts.get(PREFER_NOT, 0)
     groups = [base - c for c in triggers] + [answered - base, sum(triggers) - base]
+    others = [c for v, c in counts.items() if v not in (*rule, SKIPPED, PREFER_NOT)]
+    if len(others) == 1:
+        groups.append(others[0] - (answered - base))
     if base > answered or base < max(triggers, default=0):
         return False  # counts that do not add up (a changed survey): cannot be checked
     return not any(0 < group < k for group in groups)

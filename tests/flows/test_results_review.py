@@ -128,3 +128,24 @@ def test_all_of_a_small_group_is_not_a_finding() -> None:
 
 def test_no_finding_says_none_of_you() -> None:
     assert all("none" not in f.lower() for f in _finding(0, 20))
+
+
+def test_two_options_overlapping_by_a_small_group_are_hidden() -> None:
+    """Found by the union-aware property test: with both options of a two-option question
+    shown, 7 + 5 picks by 10 people tells that exactly 2 picked both."""
+    shape = {**MONEY, "options": MONEY["options"][:2]}
+    totals = Totals(4, 10, {"worries": {"money": 7, "talk": 5}}, {"worries": 10})
+    (result,) = summarise(survey(shape), CLOSED, totals, {}, 3, random.Random(0)).questions
+    assert result.hidden_reason == "its numbers would let a small group be worked out"
+
+
+def test_follow_up_with_one_other_option_hides_who_picked_it_and_a_trigger() -> None:
+    """Found by the union-aware property test: 8 answered, each option picked by 5, and the
+    follow-up on Money or Talk asked of 5: the 3 who picked neither all picked Home, so
+    exactly 2 picked Home and Money or Talk."""
+    counts = {"worries": {"money": 5, "talk": 5, "home": 5}, "help": {"yes": 0, "no": 5}}
+    totals = Totals(4, 8, counts, {"worries": 8, "help": 5})
+    found = summarise(survey(MONEY, FOLLOW), CLOSED, totals, {}, 3, random.Random(0))
+    assert found.questions[1].hidden_reason == (
+        "it follows an answer given by fewer than 3, so its numbers are hidden too"
+    )
