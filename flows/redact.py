@@ -23,7 +23,8 @@ POSTCODE = "[postcode removed]"
 # helpline codes (116 123), which say nothing about the writer.
 MIN_PHONE_DIGITS = 9
 
-_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+# The domain's ending is optional: "jo.smith@gmail" still reaches Jo.
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*", re.IGNORECASE)
 # Common endings of web addresses written without http or www ("example.com/page").
 _TLDS = (
     r"com|net|org|info|biz|io|me|ly|gg|tv|xyz|app|dev|online|site|shop|live|co|uk|ie|eu"
@@ -35,10 +36,13 @@ _LINK = re.compile(
     rf"|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"]*)?",
     re.IGNORECASE,
 )
-_HANDLE = re.compile(r"(?<![\w.@])@[a-z0-9_](?:[a-z0-9_.]{1,30}[a-z0-9_])?\b", re.IGNORECASE)
-# A full UK postcode: outward code (area, district) and inward code (sector, unit).
+# Any length from one character: "@jo" is as much a handle as "@jo_smith".
+_HANDLE = re.compile(r"(?<![\w.@])@[a-z0-9_](?:[a-z0-9_.]{0,30}[a-z0-9_])?\b", re.IGNORECASE)
+# A full UK postcode: outward code (area, district) and inward code (sector, unit), with up
+# to three spaces between ("CF10  1AA").
 _POSTCODE = re.compile(
-    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b",
+    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?"
+    r"[ \t]{0,3}[0-9][ABD-HJLNP-UW-Z]{2})\b",
     re.IGNORECASE,
 )
 # A long run of digits with the separators people type, country code or not.

@@ -29,9 +29,12 @@ __all__ = [
     "QuestionResult",
     "TrendPoint",
     "checkin_summary",
+    "closed",
     "findings",
+    "finished_words",
     "summarise",
     "trend",
+    "when_shown",
 ]
 
 # The one cell of a text question that is not skipped or prefer not to say: it wrote something.
@@ -110,8 +113,11 @@ class CheckinResults:
     invited: int | None  # as queued when it opened; None if not known
     responses: int | None  # finished responses; None when 1..K-1 ("fewer than K")
     k: int  # the threshold (YOUTHVOICE_MIN_GROUP)
-    shown: bool  # False until at least K finished: then questions == ()
+    shown: bool  # False until closed with at least K finished: then questions == ()
     questions: tuple[QuestionResult, ...]
+    # Not closed yet: nothing per question, and ``responses`` is rounded down to a multiple of
+    # K ("at least 10"), so nobody can be told apart by watching results change.
+    open_now: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,8 +131,9 @@ class CheckinSummary:
     closes_at: float | None
     open_now: bool
     invited: int | None
-    finished: int | None  # None when 1..K-1
-    rate: float | None  # finished as a percentage of invited; None when either is unknown
+    finished: int | None  # None when 1..K-1 (open: 0..K-1)
+    rate: float | None  # finished as a percentage of invited; None when unknown or open
+    stepped: bool = False  # open: ``finished`` is rounded down to a multiple of K ("at least")
 
 
 @dataclass(frozen=True)
@@ -137,17 +144,48 @@ class TrendPoint:
     cells: tuple[Cell, ...]  # hidden exactly as in that check-in's own results
 
 
-def _shown_responses(responses: int, k: int) -> int | None:
+def closed(checkin: Checkin, now: float) -> bool:
+    """Whether a check-in has closed. Answers are stored as each person finishes, so results
+    of one still open would show exactly what the latest person said: only closed ones show."""
+    return checkin.closes_at is not None and checkin.closes_at <= now
+
+
+def _shown_responses(responses: int, k: int, stepped: bool = False) -> int | None:
+    """Finished responses as shown: ``None`` from 1 to K-1; while open (``stepped``), in
+    steps of K ("at least 10" for 12) and ``None`` below K, so the count cannot be watched
+    going up one person at a time."""
+    if stepped:
+        return None if responses < k else responses - responses % k
     return None if 0 < responses < k else responses
+
+
+def finished_words(finished: int | None, k: int, stepped: bool) -> str:
+    """How many finished, as a lead reads it: "12", "at least 10" or "fewer than 5"."""
+    if finished is None:
+        return f"fewer than {k}"
+    return f"at least {finished}" if stepped else str(finished)
+
+
+def when_shown(closes: str | None, k: int) -> str:
+    """Why an open check-in's results are not shown yet and when they will be, for staff;
+    ``closes`` is its closing time in words ("Thu 10 Dec, 6pm"), ``None`` when it has none."""
+    if closes is None:
+        return (
+            f"Results show once the check-in has closed (it has no closing date yet) and at "
+            f"least {k} have finished."
+        )
+    return f"Results show when the check-in closes on {closes}, and at least {k} have finished."
 
 
 def checkin_summary(
     checkin: Checkin, title: str, finished: int, k: int, now: float
 ) -> CheckinSummary:
-    """A check-in's line in the list: invited, finished (hidden from 1 to K-1) and the rate."""
-    shown = _shown_responses(finished, k)
+    """A check-in's line in the list: invited, finished (hidden from 1 to K-1; in steps of K
+    while open) and the rate (once closed)."""
+    stepped = not closed(checkin, now)
+    shown = _shown_responses(finished, k, stepped)
     rate = None
-    if shown is not None and checkin.invited:
+    if shown is not None and checkin.invited and not stepped:
         rate = _percent(shown, checkin.invited)
     return CheckinSummary(
         checkin.id,
@@ -159,6 +197,7 @@ def checkin_summary(
         checkin.invited,
         shown,
         rate,
+        stepped,
     )
 
 
@@ -205,13 +244,20 @@ def _hide_cells(
     if question.type is not QuestionType.MULTI:
         hidden = suppress_partition(counts, k, base)
         return NO_SAFE_TABLE if hidden is None else hidden
-    options = {o.id: counts[o.id] for o in question.options or ()}
-    rest = {v: c for v, c in counts.items() if v not in options}
+    # Every stored value but skipped and prefer not to say is a pick, even an option removed
+    # from the survey since: it was picked by someone who answered.
+    rest = {v: c for v, c in counts.items() if v in (SKIPPED, PREFER_NOT)}
+    options = {v: c for v, c in counts.items() if v not in rest}
     answered = base - sum(rest.values())
     if 0 < answered < k:
         return FEW_ANSWERED
     hidden_options = suppress_options(options, answered, k)
     if hidden_options is None:
+        return NO_SAFE_TABLE
+    extra = sum(options.values()) - answered
+    if not hidden_options and 0 < extra < k:
+        # Every option shown: picks beyond one each add up to ``extra``, so 1 to K-1 people
+        # picked more than one (with two options, exactly that many picked both).
         return NO_SAFE_TABLE
     shown = {v: c for v, c in options.items() if v not in hidden_options}
     could = answered_could_be(base, k, shown, hidden_options)
@@ -220,7 +266,12 @@ def _hide_cells(
 
 
 def _branch_problem(
-    question: Question, survey: Survey, done: Mapping[str, QuestionResult], base: int, k: int
+    question: Question,
+    survey: Survey,
+    done: Mapping[str, QuestionResult],
+    totals: Totals,
+    base: int,
+    k: int,
 ) -> str | None:
     """A follow-up question is hidden whole when the answers that lead to it are not all
     shown: its base would give them away."""
@@ -228,18 +279,43 @@ def _branch_problem(
     if rule is None:
         return None
     parent = done.get(rule.question)
-    if parent is None or parent.hidden_reason is not None:
+    if parent is None or parent.hidden_reason is not None or parent.base is None:
         return BRANCH_HIDDEN
     triggers = [c for c in parent.cells if c.value in rule.answer]
     if any(c.count is None for c in triggers):
         return BRANCH_HIDDEN
     parent_question = survey.question(rule.question)
-    if parent_question is not None and parent_question.type is QuestionType.MULTI:
-        # Its base is how many picked any of these; the overlap with their sum is a group too.
-        overlap = sum(c.count or 0 for c in triggers) - base
-        if 0 < overlap < k:
-            return BRANCH_HIDDEN
+    if parent_question is None:
+        return BRANCH_HIDDEN  # cannot be checked: hide rather than guess
+    if parent_question.type is QuestionType.MULTI and not _union_safe(
+        parent_question, totals, rule.answer, [c.count or 0 for c in triggers], base, k
+    ):
+        return BRANCH_HIDDEN
     return None
+
+
+def _union_safe(
+    parent: Question,
+    totals: Totals,
+    rule: Sequence[str],
+    triggers: Sequence[int],
+    base: int,
+    k: int,
+) -> bool:
+    """A follow-up to a pick-several question is asked of everyone who picked any of its
+    triggers (a union). Next to the trigger counts its base tells how many picked some
+    triggers but not one of them (base - c), how many answered but picked none
+    (answered - base) and how many picked two (the sum - base); with one other option, all
+    who picked none picked it, so how many picked it and a trigger too: none may be 1 to K-1."""
+    counts = _counts(parent, totals)
+    answered = _base(parent, counts, totals) - counts.get(SKIPPED, 0) - counts.get(PREFER_NOT, 0)
+    groups = [base - c for c in triggers] + [answered - base, sum(triggers) - base]
+    others = [c for v, c in counts.items() if v not in (*rule, SKIPPED, PREFER_NOT)]
+    if len(others) == 1:
+        groups.append(others[0] - (answered - base))
+    if base > answered or base < max(triggers, default=0):
+        return False  # counts that do not add up (a changed survey): cannot be checked
+    return not any(0 < group < k for group in groups)
 
 
 def _question(
@@ -253,7 +329,7 @@ def _question(
 ) -> QuestionResult:
     counts = _counts(question, totals)
     base = _base(question, counts, totals)
-    reason = _branch_problem(question, survey, done, base, k)
+    reason = _branch_problem(question, survey, done, totals, base, k)
     if reason is None and 0 < base < k:
         reason = FEW_ASKED
     hidden = reason or _hide_cells(question, counts, base, k)
@@ -296,11 +372,13 @@ def summarise(
     texts: Mapping[str, Sequence[str]],
     k: int,
     rng: random.Random,
+    now: float | None = None,
 ) -> CheckinResults:
-    """The check-in's results with every small number hidden; nothing per question until at
-    least K have finished."""
+    """The check-in's results with every small number hidden; nothing per question until it
+    has closed (given ``now``; see ``closed``) with at least K finished."""
     responses = counts.responses
-    shown = responses >= k
+    open_now = now is not None and not closed(checkin, now)
+    shown = responses >= k and not open_now
     done: dict[str, QuestionResult] = {}
     if shown:
         for question in survey.questions:
@@ -313,10 +391,11 @@ def summarise(
         checkin.opens_at,
         checkin.closes_at,
         checkin.invited,
-        _shown_responses(responses, k),
+        _shown_responses(responses, k, open_now),
         k,
         shown,
         tuple(done.values()),
+        open_now,
     )
 
 
@@ -335,23 +414,28 @@ def findings(results: CheckinResults, limit: int = 3) -> list[str]:
         )
         if top is None or top.percent is None or round(top.percent / 10) < 1:
             continue
+        if top.count == question.base and (top.count or 0) < 2 * results.k:
+            # "All of you" tells staff who know a small group what each of them said.
+            continue
         found.append((top.percent, _finding(top, question)))
     found.sort(key=lambda item: -item[0])
     return [sentence for _, sentence in found[:limit]]
 
 
-def _share(percent: float) -> str:
-    """A share in words a young person reads easily: "7 in 10 of you", "All of you"."""
-    if percent == 100:
+def _share(cell: Cell, base: int | None) -> str:
+    """A share in words a young person reads easily: "7 in 10 of you", "All of you". "All"
+    only when the count is the base (19,995 of 20,000 rounds to 100% but is not all)."""
+    if cell.count == base:
         return "All of you"
-    tenths = round(percent / 10)
+    tenths = round((cell.percent or 0.0) / 10)
     return "Almost all of you" if tenths == 10 else f"{tenths} in 10 of you"
 
 
 def _finding(cell: Cell, question: QuestionResult) -> str:
+    share = _share(cell, question.base)
     if question.kind == QuestionType.MULTI.value:
-        return f'{_share(cell.percent or 0.0)} picked "{cell.label}" for "{question.text}"'
-    return f'{_share(cell.percent or 0.0)} said "{cell.label}" to "{question.text}"'
+        return f'{share} picked "{cell.label}" for "{question.text}"'
+    return f'{share} said "{cell.label}" to "{question.text}"'
 
 
 def trend(

@@ -640,10 +640,6 @@ class ResultsStore(Protocol):
         given. Every question asked for has a list, perhaps empty."""
         ...
 
-    async def checkins_asking(self, question_id: str) -> list[Checkin]:
-        """Check-ins with at least one answer to this question, latest opening first."""
-        ...
-
     async def response_counts(self) -> dict[int, int]:
         """Finished responses by check-in (check-ins with none are left out)."""
         ...

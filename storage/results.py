@@ -13,8 +13,7 @@ from typing import Any
 
 from flows.results import ANSWERED
 from flows.survey import PREFER_NOT, SKIPPED
-from storage.base import Checkin, ResultsStore, Totals
-from storage.checkins import _CHECKIN_COLUMNS, _NEWEST_FIRST, _checkin
+from storage.base import ResultsStore, Totals
 from storage.sqlite_base import SqliteBase
 
 # Stored answers are JSON: these are the stored forms of the values that are not typed words.
@@ -88,13 +87,6 @@ class ResultsMixin(SqliteBase, ResultsStore):
                 rows = await db.execute_fetchall(sql, params)
                 said[question_id] = [_item(json.loads(value)) for (value,) in rows]
         return said
-
-    async def checkins_asking(self, question_id: str) -> list[Checkin]:
-        sql = (
-            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id IN"
-            f" (SELECT DISTINCT checkin_id FROM answers WHERE question_id = ?) {_NEWEST_FIRST}"
-        )
-        return [_checkin(row) for row in await self._all("checkins_asking", sql, (question_id,))]
 
     async def response_counts(self) -> dict[int, int]:
         # Grouped by response id in key order first (no sort of every answer).

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "export", "hidden_reason", "picture"]
 
 
-def hidden_reason(results: CheckinResults) -> str:
+def hidden_reason(svc: Services, results: CheckinResults) -> str:
     """Why a check-in's results cannot be shown yet, in plain words."""
+    if results.open_now:
+        when = results_actions.waiting(svc, results.closes_at)
+        return f"check-in {results.checkin_id} is still open. {when.rstrip('.')}"
     return (
         f"check-in {results.checkin_id} has fewer than {results.k} finished responses, so "
         "its results stay hidden until more people have taken part"
@@ -65,15 +68,18 @@ async def export(
 
     # Refusals that need no results come first, so a refused export logs nothing.
     words = _question_words(svc, trend_question) if trend_question is not None else ""
-    results = await results_actions.checkin_results(svc, checkin_id, who)
+    # One export is one line in the audit log (below), not one per use case it calls.
+    results = await results_actions.checkin_results(svc, checkin_id, who, log=False)
     if not results.shown:
-        raise ActionError("checkin", hidden_reason(results))
-    table = await results_actions.responses(svc, checkin_id, who) if with_responses else None
+        raise ActionError("checkin", hidden_reason(svc, results))
+    table = None
+    if with_responses:
+        table = await results_actions.responses(svc, checkin_id, who, log=False)
     if done is None:
         done = await update_views.checkin_lines(svc.store, svc.settings, checkin_id, svc.now())
     trend = None
     if trend_question is not None:
-        points = await results_actions.trend_results(svc, trend_question, who)
+        points = await results_actions.trend_results(svc, trend_question, who, log=False)
         trend = Trend(trend_question, words, tuple(points))
     # Drawing charts takes a second or two of CPU: off the event loop, so a running bot keeps
     # answering young people meanwhile.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.actions import audit
@@ -19,9 +20,12 @@ from flows.results import (
     CheckinSummary,
     TrendPoint,
     checkin_summary,
+    closed,
     summarise,
     trend,
+    when_shown,
 )
+from flows.schedule import format_local
 from flows.survey import Question, QuestionType, Survey
 from storage.base import Checkin
 
@@ -34,6 +38,7 @@ __all__ = [
     "overview",
     "responses",
     "trend_results",
+    "waiting",
 ]
 
 
@@ -66,17 +71,31 @@ def _typed(survey: Survey) -> list[str]:
     return [q.id for q in survey.questions if q.type is QuestionType.TEXT]
 
 
-async def checkin_results(svc: Services, checkin_id: int, who: str) -> CheckinResults:
-    """One check-in's results with small numbers hidden; logs that ``who`` viewed them."""
+def waiting(svc: Services, closes_at: float | None) -> str:
+    """Why an open check-in's results are not shown yet, and when they will be."""
+    closes = None
+    if closes_at is not None:
+        zone = svc.settings.zone
+        now = datetime.fromtimestamp(svc.now(), zone)
+        closes = format_local(datetime.fromtimestamp(closes_at, zone), zone, now)
+    return when_shown(closes, svc.settings.min_group)
+
+
+async def checkin_results(
+    svc: Services, checkin_id: int, who: str, *, log: bool = True
+) -> CheckinResults:
+    """One check-in's results with small numbers hidden, nothing per question until it has
+    closed; logs that ``who`` viewed them (unless ``log`` is off: an export logs itself)."""
     checkin, survey = await _checkin(svc, checkin_id)
     typed = _typed(survey)
     counts = await svc.store.answer_counts(checkin_id, typed)
-    k = svc.settings.min_group
+    k, now = svc.settings.min_group, svc.now()
     texts = {}
-    if counts.responses >= k:
+    if counts.responses >= k and closed(checkin, now):
         texts = await svc.store.typed_answers(checkin_id, typed, limit=MAX_TEXTS)
-    results = summarise(survey, checkin, counts, texts, k, random.SystemRandom())
-    await audit.record(svc.store, who, "viewed results", f"check-in {checkin_id}", svc.now())
+    results = summarise(survey, checkin, counts, texts, k, random.SystemRandom(), now=now)
+    if log:
+        await audit.record(svc.store, who, "viewed results", f"check-in {checkin_id}", now)
     return results
 
 
@@ -95,19 +114,28 @@ async def overview(svc: Services) -> list[CheckinSummary]:
     ]
 
 
-async def trend_results(svc: Services, question_id: str, who: str) -> list[TrendPoint]:
-    """A question across the check-ins that asked it, oldest first, each hidden as in its
-    own results; logs that ``who`` viewed it."""
+async def trend_results(
+    svc: Services, question_id: str, who: str, *, log: bool = True
+) -> list[TrendPoint]:
+    """A question across every closed check-in whose survey asks it, oldest first, each
+    hidden as in its own results; logs that ``who`` viewed it (unless ``log`` is off).
+
+    Check-ins are chosen from the surveys, never from which answers exist: a follow-up listed
+    only where someone answered it would tell that someone in a hidden group was asked it."""
     points = []
-    for checkin in await svc.store.checkins_asking(question_id):
+    now = svc.now()
+    for checkin in await svc.store.checkins():
         survey = svc.surveys.get(checkin.survey_id)
-        if survey is None or survey.question(question_id) is None:
+        if survey is None or survey.question(question_id) is None or not closed(checkin, now):
             continue
         counts = await svc.store.answer_counts(checkin.id, _typed(survey))
         points.append((survey, checkin, counts))
     if not points:
-        raise ActionError("question", f"no check-in has answers to '{question_id}'", unknown=True)
-    await audit.record(svc.store, who, "viewed a trend", f"question {question_id}", svc.now())
+        raise ActionError(
+            "question", f"no closed check-in asked a question '{question_id}'", unknown=True
+        )
+    if log:
+        await audit.record(svc.store, who, "viewed a trend", f"question {question_id}", now)
     return trend(question_id, points, svc.settings.min_group)
 
 
@@ -119,10 +147,14 @@ def _words(question: Question, answer: Any) -> str:
     return question.label_for(str(answer))
 
 
-async def responses(svc: Services, checkin_id: int, who: str) -> ResponseTable:
-    """Row-level responses for a lead who asked for them; refused until at least K finished.
-    Logs that ``who`` took them."""
+async def responses(svc: Services, checkin_id: int, who: str, *, log: bool = True) -> ResponseTable:
+    """Row-level responses for a lead who asked for them; refused until the check-in has
+    closed with at least K finished. Logs that ``who`` took them (unless ``log`` is off)."""
     checkin, survey = await _checkin(svc, checkin_id)
+    if not closed(checkin, svc.now()):
+        raise ActionError(
+            "responses", f"check-in {checkin_id} is still open. {waiting(svc, checkin.closes_at)}"
+        )
     answers = await svc.store.responses(checkin_id)
     k = svc.settings.min_group
     if len(answers) < k:
@@ -138,9 +170,9 @@ async def responses(svc: Services, checkin_id: int, who: str) -> ResponseTable:
         )
         for given in answers
     )
-    await audit.record(
-        svc.store, who, "took row-level responses", f"check-in {checkin_id}", svc.now()
-    )
+    if log:
+        where = f"check-in {checkin_id}"
+        await audit.record(svc.store, who, "took row-level responses", where, svc.now())
     return ResponseTable(
         checkin.id,
         tuple(q.id for q in survey.questions),

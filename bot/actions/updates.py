@@ -127,10 +127,16 @@ async def _closed(store: Store, ids: Sequence[int], now: float) -> tuple[Checkin
 
 
 async def suggestions(
-    store: Store, surveys: Mapping[str, Survey], k: int, checkins: Sequence[Checkin]
+    store: Store,
+    surveys: Mapping[str, Survey],
+    k: int,
+    checkins: Sequence[Checkin],
+    *,
+    now: float,
 ) -> list[str]:
     """Things young people said, in plain words, from the check-ins' results: the biggest
-    findings first (up to 3 a check-in, 5 in all), from figures that pass suppression only."""
+    findings first (up to 3 a check-in, 5 in all), from figures that pass suppression only,
+    of closed check-ins only (an open one's results show nothing yet)."""
     said: list[str] = []
     for checkin in checkins:
         survey = surveys.get(checkin.survey_id)
@@ -139,16 +145,16 @@ async def suggestions(
         typed = [q.id for q in survey.questions if q.type is QuestionType.TEXT]
         counts = await store.answer_counts(checkin.id, typed)
         # No typed words are needed: findings come from counts only.
-        results = summarise(survey, checkin, counts, {}, k, random.Random(0))
+        results = summarise(survey, checkin, counts, {}, k, random.Random(0), now=now)
         said += [f"{sentence}." for sentence in findings(results, limit=3)]
     return list(dict.fromkeys(said))[:5]
 
 
 async def suggest(
-    store: Store, surveys: Mapping[str, Survey], k: int, checkins: Sequence[Checkin]
+    store: Store, surveys: Mapping[str, Survey], k: int, checkins: Sequence[Checkin], *, now: float
 ) -> str | None:
     """The suggested "you said": the biggest finding (``None`` when none can be shown)."""
-    found = await suggestions(store, surveys, k, checkins)
+    found = await suggestions(store, surveys, k, checkins, now=now)
     return found[0] if found else None
 
 
@@ -185,7 +191,9 @@ async def plan_update(
         )
     cohort_id = await plans.find_cohort(store, request.cohort)
     suggested = request.you_said is None
-    found = await suggestions(store, surveys, settings.min_group, checkins) if suggested else []
+    found = []
+    if suggested:
+        found = await suggestions(store, surveys, settings.min_group, checkins, now=now)
     if request.you_said is not None:
         you_said = _words("you_said", request.you_said, "what young people said")
     elif not checkins:

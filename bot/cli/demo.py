@@ -8,6 +8,7 @@ people do when an app goes quiet or says sorry: wait a little and try again.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import secrets
 import tempfile
@@ -35,10 +36,13 @@ WALK_TIME = 90.0  # seconds a person keeps at it before giving up, plus the long
 
 
 async def demo_results(svc: Services, checkin_id: int) -> list[str]:
-    """The check-in's results as a lead sees them with ``youthvoice results``: small numbers
-    hidden the same way."""
-    found = await results.checkin_results(svc, checkin_id, COMMAND_LINE)
-    heading = "Anonymous results, as a lead sees them with: youthvoice results"
+    """The check-in's results as a lead sees them with ``youthvoice results`` once it has
+    closed (results of an open check-in show nothing): small numbers hidden the same way."""
+    checkin = await svc.store.checkin(checkin_id)
+    closes = checkin.closes_at if checkin is not None else None
+    later = svc if closes is None else dataclasses.replace(svc, clock=lambda: closes)
+    found = await results.checkin_results(later, checkin_id, COMMAND_LINE)
+    heading = "Anonymous results, as a lead sees them with: youthvoice results, once it closes"
     return ["", heading, *summary_text(svc.settings, found)]
 
 

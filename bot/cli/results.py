@@ -22,6 +22,8 @@ from flows.results import (
     QuestionResult,
     TrendPoint,
     findings,
+    finished_words,
+    when_shown,
 )
 from flows.survey import SurveyError, load_surveys
 from storage.base import Store
@@ -44,10 +46,8 @@ def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) 
 
 
 def _finished(row: CheckinSummary, k: int) -> str:
-    if row.finished is None:
-        return f"finished fewer than {k}"
     rate = f" ({row.rate:g}%)" if row.rate is not None else ""
-    return f"finished {row.finished}{rate}"
+    return f"finished {finished_words(row.finished, k, row.stepped)}{rate}"
 
 
 def _overview_line(settings: Settings, row: CheckinSummary) -> str:
@@ -82,12 +82,15 @@ def summary_text(settings: Settings, found: CheckinResults) -> list[str]:
     """One check-in's results as lines a lead can read."""
     k = found.k
     invited = "" if found.invited is None else f" Invited {found.invited}."
-    done = f"fewer than {k}" if found.responses is None else str(found.responses)
+    done = finished_words(found.responses, k, found.open_now)
     lines = [
         f"Check-in {found.checkin_id}: {found.title}",
         f"Opened {local(settings, found.opens_at)}, closes {local(settings, found.closes_at)}."
         f"{invited} Finished {done}.",
     ]
+    if found.open_now:
+        closes = local(settings, found.closes_at) if found.closes_at is not None else None
+        return [*lines, when_shown(closes, k)]
     if not found.shown:
         return [*lines, f"Results show once at least {k} have finished."]
     lines.append(
@@ -103,11 +106,13 @@ def summary_text(settings: Settings, found: CheckinResults) -> list[str]:
 
 
 def trend_text(settings: Settings, question_id: str, points: list[TrendPoint], k: int) -> list[str]:
-    lines = [f"Question '{question_id}' across {len(points)} check-ins (oldest first):"]
+    many = "check-in" if len(points) == 1 else "check-ins"
+    lines = [f"Question '{question_id}' across {len(points)} closed {many} (oldest first):"]
     for point in points:
         when = local(settings, point.opens_at)
         if point.base is None:
-            lines.append(f"check-in {point.checkin_id} ({when}): hidden (too few answers)")
+            # No reason given: "too few answered" would tell that someone did.
+            lines.append(f"check-in {point.checkin_id} ({when}): hidden")
             continue
         cells = "; ".join(f"{c.label} {c.shown(k)}" for c in point.cells)
         lines.append(f"check-in {point.checkin_id} ({when}): asked {point.base}: {cells}")

@@ -31,6 +31,7 @@ RECENT = 8  # check-ins offered, newest first
 FORMATS = {"csv": "CSV", "xlsx": "Excel", "docx": "Word", "png": "Charts"}
 GONE = "That check-in is not there any more. Send {command} to choose again."
 NONE_YET = "There are no check-ins yet."
+NONE_CLOSED = "No check-in has closed yet, so there are no results to show."
 
 
 def _lead(svc: Services, user_id: int) -> bool:
@@ -67,22 +68,33 @@ async def _start(
 async def _choices(
     svc: Services, press: Callable[[int], Press], question: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The newest check-ins as buttons, each with its date and whether it is still open."""
+    """The newest closed check-ins as buttons, each with its date; above them, any newer one
+    still open and when its results will show (an open check-in's results show nothing)."""
     rows = (await results_actions.overview(svc))[:RECENT]
     if not rows:
         return NONE_YET, None
     zone = svc.settings.zone
+    ready = [row for row in rows if not row.stepped]
+    waiting = [
+        f"{row.title} (check-in {row.checkin_id}) "
+        + ("is still open. " if row.open_now else "has not opened yet. ")
+        + results_actions.waiting(svc, row.closes_at)
+        for row in rows
+        if row.stepped
+    ]
+    text = "\n\n".join([*waiting, question if ready else NONE_CLOSED])
+    if not ready:
+        return text, None
     buttons = [
         [
             InlineKeyboardButton(
-                f"{row.title} (check-in {row.checkin_id}) · {day(row.opens_at, zone)}"
-                + (" · open" if row.open_now else ""),
+                f"{row.title} (check-in {row.checkin_id}) · {day(row.opens_at, zone)}",
                 callback_data=encode(press(row.checkin_id)),
             )
         ]
-        for row in rows
+        for row in ready
     ]
-    return question, InlineKeyboardMarkup(buttons)
+    return text, InlineKeyboardMarkup(buttons)
 
 
 async def on_press(
@@ -125,6 +137,10 @@ async def _results(
         results = await results_actions.checkin_results(svc, checkin_id, who)
     except ActionError:
         await _edit(query, GONE.format(command="/results"))
+        return
+    if results.open_now:  # a button from before it was reopened, or typed by hand
+        when = results_actions.waiting(svc, results.closes_at)
+        await _edit(query, f"{results.title} (check-in {checkin_id}) is still open. {when}")
         return
     await _edit(query, summary_message(results, svc.settings.zone))
     if not any(question.cells for question in results.questions):

@@ -13,7 +13,7 @@ from bot.services import Services
 from bot.telegram.context import services
 from bot.telegram.render import reply
 from bot.telegram.staff import staff_only
-from flows.results import CheckinSummary
+from flows.results import CheckinSummary, finished_words
 from flows.schedule import format_local
 
 # How many check-ins one message lists: every open one first, then the latest closed ones.
@@ -33,11 +33,8 @@ def _line(svc: Services, row: CheckinSummary) -> str:
     else:
         state = f"closed {_when(svc, row.closes_at)}" if row.closes_at else "closed"
     invited = "? invited" if row.invited is None else f"{row.invited} invited"
-    if row.finished is None:
-        finished = f"fewer than {k} finished"
-    else:
-        rate = f" ({row.rate:g}%)" if row.rate is not None else ""
-        finished = f"{row.finished} finished{rate}"
+    rate = f" ({row.rate:g}%)" if row.rate is not None else ""
+    finished = f"{finished_words(row.finished, k, row.stepped)} finished{rate}"
     return f"{row.checkin_id}. {row.title}, {state}: {invited}, {finished}"
 
 
@@ -48,7 +45,10 @@ def checkins_text(svc: Services, rows: list[CheckinSummary]) -> str:
     chosen = [r for r in rows if r.open_now] + [r for r in rows if not r.open_now]
     lines = [_line(svc, row) for row in chosen[:SHOWN]]
     k = svc.settings.min_group
-    return "\n".join(["Check-ins (newest first):", *lines, f"Counts below {k} are hidden."])
+    note = (
+        f"Counts below {k} are hidden; while a check-in is open, finished goes up in steps of {k}."
+    )
+    return "\n".join(["Check-ins (newest first):", *lines, note])
 
 
 @staff_only(roles.may_plan)

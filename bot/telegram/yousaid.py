@@ -81,7 +81,8 @@ async def _ask_cohort(svc: Services, answers: Answers) -> Prompt:
 
 async def _ask_you_said(svc: Services, answers: Answers) -> Prompt:
     checkins = [c for i in answers.get("checkins") or [] if (c := await svc.store.checkin(i))]
-    found = await updates.suggestions(svc.store, svc.surveys, svc.settings.min_group, checkins)
+    k = svc.settings.min_group
+    found = await updates.suggestions(svc.store, svc.surveys, k, checkins, now=svc.now())
     if not found:
         words = "type what young people told you, in plain words"
         if checkins:

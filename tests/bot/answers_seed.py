@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,10 @@ def finish(database: Path, checkin_id: int, people: int, seed: int = 1) -> None:
             await store.close()
 
     asyncio.run(go())
+
+
+def close(database: Path, checkin_id: int, closed_at: float) -> None:
+    """Move a check-in's closing time to ``closed_at`` (results show only once closed)."""
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE checkins SET closes_at = ? WHERE id = ?", (closed_at, checkin_id))
+    db.close()

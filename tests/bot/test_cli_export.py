@@ -12,20 +12,24 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from tests.bot.answers_seed import finish
-from tests.conftest import run
+from tests.bot.answers_seed import close, finish
+from tests.conftest import clock_start, run
 
 pytestmark = pytest.mark.timeout(60)
 
 
 @pytest.fixture
 def answered(env: dict[str, str]) -> dict[str, str]:
-    """Check-in 1 with 12 finished responses, check-in 2 (the same survey) with 3."""
-    for _ in range(2):
+    """Check-in 1 with 12 finished responses, check-in 2 (the same survey) with 3, both closed
+    as they opened; check-in 3 still open with 12."""
+    for _ in range(3):
         assert run(env, "checkin", "weekly").exit_code == 0
     database = Path(env["YOUTHVOICE_DATABASE"])
     finish(database, 1, 12)
     finish(database, 2, 3, seed=2)
+    finish(database, 3, 12, seed=3)
+    for checkin_id in (1, 2):
+        close(database, checkin_id, clock_start())
     return env
 
 
@@ -94,7 +98,7 @@ def test_responses_and_a_trend(answered: dict[str, str], tmp_path: Path) -> None
     names = book.sheetnames
     assert names[:2] == ["Summary", "Trend"] and names[-1] == "Responses"
     trend = list(book["Trend"].iter_rows(min_row=3, values_only=True))
-    assert {row[0] for row in trend} == {1, 2}
+    assert {row[0] for row in trend} == {1, 2}  # not the open check-in 3
     assert [row[3] for row in trend if row[0] == 2] == ["hidden"]
 
 
@@ -102,6 +106,36 @@ def test_exports_are_audit_logged(answered: dict[str, str], tmp_path: Path) -> N
     run(answered, "export", "1", "--format", "md", "--out", str(tmp_path / "r.md"))
     lines = run(answered, "audit").output.splitlines()
     assert "command line  exported results: check-in 1 as md" in lines[0]
+
+
+def test_one_export_is_one_audit_line(answered: dict[str, str], tmp_path: Path) -> None:
+    """Regression: an export logged "viewed results" (and "took row-level responses", and
+    "viewed a trend") besides "exported results". One export is one line."""
+    args = ("--format", "xlsx", "--out", str(tmp_path / "r.xlsx"), "--responses")
+    assert run(answered, "export", "1", *args, "--trend", "money").exit_code == 0
+    lines = [
+        line
+        for line in run(answered, "audit").output.splitlines()
+        if "opened a check-in" not in line
+    ]
+    assert len(lines) == 1 and "exported results: check-in 1 as xlsx with responses" in lines[0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "png", "docx", "md"])
+@pytest.mark.parametrize("responses", [False, True])
+def test_open_checkin_exports_nothing(
+    answered: dict[str, str], tmp_path: Path, fmt: str, responses: bool
+) -> None:
+    """Regression: an open check-in could be exported while answers came in, so two exports
+    told apart the people who finished in between. Every format, with --responses or not,
+    is refused until it closes, saying when."""
+    if responses and fmt not in ("csv", "xlsx"):
+        return
+    out = tmp_path / f"r.{fmt}"
+    more = ("--responses",) if responses else ()
+    result = run(answered, "export", "3", "--format", fmt, "--out", str(out), *more)
+    one_line_error(result, 1, "check-in 3 is still open. Results show when the check-in closes on")
+    assert not out.exists() and "exported" not in run(answered, "audit").output
 
 
 @pytest.mark.parametrize(

@@ -30,16 +30,22 @@ RESPONSES: list[dict[str, Any]] = [
 
 
 def answered_checkin(
-    env: dict[str, str], hours_ago: float, responses: list[dict[str, Any]]
+    env: dict[str, str],
+    hours_ago: float,
+    responses: list[dict[str, Any]],
+    closes_in_hours: float | None = -1,
 ) -> None:
-    """A weekly check-in opened ``hours_ago`` (before the test clock starts), with finished
+    """A weekly check-in opened ``hours_ago`` (before the test clock starts) and closed an
+    hour before it (or closing ``closes_in_hours`` after it; ``None``: no end), with finished
     responses written straight to the database (as the bot would)."""
 
     async def go() -> None:
         store = SqliteStore(env["YOUTHVOICE_DATABASE"])
         await store.open()
         try:
-            new = NewCheckin("weekly", None, clock_start() - hours_ago * 3600, None)
+            start = clock_start()
+            closes = None if closes_in_hours is None else start + closes_in_hours * 3600
+            new = NewCheckin("weekly", None, start - hours_ago * 3600, closes)
             checkin, _ = await store.open_checkin(new, Audience(), lambda c: {"text": "Hi"})
             assert checkin is not None
             checkin_id = checkin.id
@@ -101,16 +107,19 @@ def test_trend_shows_each_checkin_hidden_as_its_own(two_checkins: dict[str, str]
     result = run(two_checkins, "results", "--trend", "mood")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "Question 'mood' across 2 check-ins (oldest first):"
+    assert lines[0] == "Question 'mood' across 2 closed check-ins (oldest first):"
     assert "asked 12: 😞 Really bad 0; 🙁 Not great 5; 😐 OK 0; 🙂 Good 7" in lines[1]
-    assert lines[2].endswith("hidden (too few answers)")
+    assert lines[2].endswith("): hidden")
 
 
 @pytest.mark.parametrize(
     ("args", "line"),
     [
         (("results", "9"), "youthvoice: no check-in 9; see: youthvoice results\n"),
-        (("results", "--trend", "nope"), "youthvoice: no check-in has answers to 'nope'\n"),
+        (
+            ("results", "--trend", "nope"),
+            "youthvoice: no closed check-in asked a question 'nope'\n",
+        ),
     ],
 )
 def test_unknown_ids_are_one_line(
@@ -143,3 +152,53 @@ def test_a_checkin_and_a_trend_at_once_is_a_usage_error(env: dict[str, str]) -> 
     result = run(env, "results", "1", "--trend", "mood")
     assert result.exit_code == 2
     assert "give a check-in or --trend QUESTION, not both" in result.output
+
+
+@pytest.fixture
+def open_checkin(env: dict[str, str]) -> dict[str, str]:
+    """Check-in 1 closed with 12 responses; check-in 2 open (closes in two days) with 12 too."""
+    answered_checkin(env, 48, RESPONSES)
+    answered_checkin(env, 24, RESPONSES, closes_in_hours=48)
+    return env
+
+
+def test_open_checkin_results_wait_until_it_closes(open_checkin: dict[str, str]) -> None:
+    """Regression: answers are stored as each person finishes, so an open check-in's results
+    at 5 and then 6 would show exactly the sixth person's answers. Until it closes it shows
+    no question, no free text and no finding, only when its results will show."""
+    text = run(open_checkin, "results", "2").output
+    assert "Results show when the check-in closes on " in text
+    assert "and at least 5 have finished." in text and "Finished at least 10." in text
+    assert "How are you feeling" not in text and "Main findings" not in text
+    assert "phone number removed" not in text
+    assert "How are you feeling" in run(open_checkin, "results", "1").output
+
+
+def test_open_checkin_finished_count_moves_in_steps_of_k(open_checkin: dict[str, str]) -> None:
+    """Regression: the list showed an open check-in's exact finished count, so staff could
+    watch it go up one person at a time. Open: "at least 10" for 12, no rate; closed: exact."""
+    lines = run(open_checkin, "results").output.splitlines()
+    assert "finished at least 10;" in lines[0] and "finished 12" not in lines[0]
+    assert "finished 12;" in lines[1]
+
+
+def test_trend_leaves_out_open_checkins(open_checkin: dict[str, str]) -> None:
+    lines = run(open_checkin, "results", "--trend", "mood").output.splitlines()
+    assert lines[0] == "Question 'mood' across 1 closed check-in (oldest first):"
+    assert len(lines) == 2
+
+
+def test_trend_lists_a_hidden_follow_up_without_saying_anyone_answered(
+    env: dict[str, str],
+) -> None:
+    """Regression: --trend chose check-ins by which had answers to the question, so a
+    follow-up listed for a check-in with hidden results told that someone in that small group
+    was asked it. Now every closed check-in of a survey with the question is listed, the
+    same whether anyone answered or not."""
+    nobody_unsafe = [{**r, "safe_home": "yes"} for r in RESPONSES[:3] if "safer" not in r]
+    answered_checkin(env, 72, RESPONSES)
+    answered_checkin(env, 48, RESPONSES[:3])  # two of them answered "safer"
+    answered_checkin(env, 24, nobody_unsafe[:1] + RESPONSES[2:4])  # nobody did
+    lines = run(env, "results", "--trend", "safer").output.splitlines()
+    assert lines[0] == "Question 'safer' across 3 closed check-ins (oldest first):"
+    assert lines[2].split(": ", 1)[1] == lines[3].split(": ", 1)[1] == "hidden"

@@ -24,7 +24,7 @@ async def test_the_demo_shows_results_as_a_lead_sees_them_small_numbers_hidden(
     threshold was 3). It now prints what ``youthvoice results`` shows: with six answers, a
     choice picked by 2 reads "fewer than 5", and no count from 1 to 4 appears."""
     assert yv.svc is not None
-    checkin = await yv.open_checkin()
+    checkin = await yv.open_checkin(closes_in=86_400)
     picks = ["ok", "ok", "ok", "ok", "tight", "tight"]
     for n, money in enumerate(picks):
         finished = await yv.store.finish_response(

@@ -30,8 +30,11 @@ async def svc(tmp_path: Path) -> AsyncIterator[Services]:
         await store.close()
 
 
-async def weekly(svc: Services, responses: int) -> int:
-    new = NewCheckin("weekly", None, svc.now(), None)
+async def weekly(svc: Services, responses: int, closes_in: float | None = -3600) -> int:
+    """A weekly check-in opened two days ago and closed an hour ago (or closing ``closes_in``
+    from now; ``None``: no end), with ``responses`` finished."""
+    closes = None if closes_in is None else svc.now() + closes_in
+    new = NewCheckin("weekly", None, svc.now() - 2 * 86_400, closes)
     checkin, _ = await svc.store.open_checkin(new, Audience(), lambda c: {"text": "Hi"})
     assert checkin is not None
     for n in range(responses):
@@ -105,3 +108,44 @@ async def test_results_are_logged_and_hidden(svc: Services) -> None:
     assert [c.shown(5) for c in safe.cells] == ["hidden", "fewer than 5", "0"]
     entries = await svc.store.audit_entries(5)
     assert [(e.who, e.action) for e in entries] == [("staff 5", "viewed results")]
+
+
+@pytest.mark.parametrize("closes_in", [3600.0, None])
+async def test_open_checkin_shows_nothing_to_difference(
+    svc: Services, closes_in: float | None
+) -> None:
+    """Regression: an open check-in's results (and row-level responses) came straight from
+    answers stored as each person finished, so looking at 5 and again at 6 showed the sixth
+    person's answers. Until it closes: no question, no free text, no rows."""
+    checkin_id = await weekly(svc, 12, closes_in)
+    found = await results.checkin_results(svc, checkin_id, staff(5))
+    assert (found.shown, found.open_now, found.questions, found.responses) == (False, True, (), 10)
+    with pytest.raises(ActionError, match=r"still open\. Results show"):
+        await results.responses(svc, checkin_id, staff(5))
+    with pytest.raises(ActionError, match="no closed check-in asked"):
+        await results.trend_results(svc, "mood", staff(5))
+
+
+async def test_trend_takes_every_closed_checkin_of_a_survey_with_the_question(
+    svc: Services,
+) -> None:
+    """Regression: the trend chose check-ins that had answers to the question, so a follow-up
+    listed for a hidden check-in told that someone there was asked it. Check-ins come from
+    the surveys: one where nobody answered "safer" is listed, hidden like one where one did."""
+    answered = await weekly(svc, 3)  # one said "no" to feeling safe and answered "safer"
+    nobody = await weekly(svc, 0)
+    points = await results.trend_results(svc, "safer", staff(5))
+    assert {p.checkin_id: (p.base, p.cells) for p in points} == {
+        answered: (None, ()),
+        nobody: (None, ()),
+    }
+
+
+async def test_use_cases_can_leave_the_audit_line_to_their_caller(svc: Services) -> None:
+    """An export calls these use cases and logs one line itself: with ``log=False`` they
+    write none."""
+    checkin_id = await weekly(svc, 6)
+    await results.checkin_results(svc, checkin_id, staff(5), log=False)
+    await results.responses(svc, checkin_id, staff(5), log=False)
+    await results.trend_results(svc, "mood", staff(5), log=False)
+    assert await svc.store.audit_entries(5) == []

@@ -193,3 +193,16 @@ async def test_a_checkins_updates_as_lines_for_any_staff_view(svc: Services) -> 
         "  Status: done",
         "  Sent to 3; that helps 0, not enough 0; notes 0",
     ]
+
+
+async def test_you_said_is_never_suggested_from_an_open_checkin(svc: Services) -> None:
+    """Regression: the "you said" suggestion read findings straight from a check-in's
+    results, open or not: while open they change as each person finishes. Only closed
+    check-ins give suggestions."""
+    for n in range(15):
+        answers = {"money": "tight", "mood": "3"}
+        await svc.store.finish_response(f"o{n}", 2, answers, "2026-11-20", 2 * 10**9 + n)
+    both = [c for c in [await svc.store.checkin(1), await svc.store.checkin(2)] if c]
+    found = await updates.suggestions(svc.store, SURVEYS, 5, both[1:], now=NOW)
+    assert found == []
+    assert await updates.suggestions(svc.store, SURVEYS, 5, both, now=NOW) != []

@@ -67,7 +67,25 @@ async def test_staff_see_checkins_with_small_numbers_hidden(staffed: Staffed) ->
         assert lines[1] == f"{opened.id}. How are things?, open: 0 invited, fewer than 5 finished"
         assert lines[2].startswith(f"{closed.id}. How are things?, closed ")
         assert lines[2].endswith(": 0 invited, 7 finished")
-        assert lines[3] == "Counts below 5 are hidden."
+        assert lines[3] == (
+            "Counts below 5 are hidden; while a check-in is open, finished goes up in steps of 5."
+        )
+
+
+async def test_open_checkin_finished_count_goes_up_in_steps_of_k(staffed: Staffed) -> None:
+    """Regression: /checkins showed an open check-in's exact finished count, so staff could
+    watch it tick up one person at a time (and read each new answer off the results). While
+    open it shows "at least 10" for 12, and nothing new at 13 or 14."""
+    bot = staffed.bot
+    opened = await bot.open_checkin()
+    await finish(bot, opened.id, 12)
+    seen = []
+    for more in range(2):
+        await staffed.lead.send("/checkins")
+        seen.append(((await staffed.lead.next_reply()).text or "").splitlines()[1])
+        link, update = f"more-{more}", 90_000 + more
+        await bot.store.finish_response(link, opened.id, {"mood": "3"}, "2026-11-23", update)
+    assert seen == [f"{opened.id}. How are things?, open: 0 invited, at least 10 finished"] * 2
 
 
 async def test_a_young_person_gets_the_ordinary_reply(staffed: Staffed) -> None:

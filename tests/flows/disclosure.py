@@ -19,6 +19,10 @@ from storage.values import Checkin, Totals
 
 CHECKIN = Checkin(1, "t", None, 0.0, None, invited=None)
 Table = dict[str, dict[str, int]]  # question id -> cell value -> count
+# Beside a pick-several question's counts, ``PICKS + id`` holds how many picked exactly each
+# set of options ("o0+o1"): a follow-up on two of its options is asked of their union, which
+# the option counts alone do not decide. It is never given to ``summarise``.
+PICKS = "picks:"
 
 
 def cell_values(question: Question) -> list[str]:
@@ -40,45 +44,66 @@ def splits(total: int, parts: int) -> Iterator[tuple[int, ...]]:
             yield (first, *rest)
 
 
-def question_tables(question: Question, base: int) -> Iterator[dict[str, int]]:
-    """Every set of counts one question asked of ``base`` people could have."""
+def _sets(options: Sequence[str]) -> list[tuple[str, ...]]:
+    """Every set of options one person could pick (one or more)."""
+    return [
+        chosen
+        for size in range(1, len(options) + 1)
+        for chosen in itertools.combinations(options, size)
+    ]
+
+
+def question_tables(
+    question: Question, base: int
+) -> Iterator[tuple[dict[str, int], dict[str, int]]]:
+    """Every set of counts one question asked of ``base`` people could have, each with how
+    many picked exactly each set of options (pick-several questions; else empty)."""
     values = cell_values(question)
     if question.type is not QuestionType.MULTI:
         for counts in splits(base, len(values)):
-            yield dict(zip(values, counts, strict=True))
+            yield dict(zip(values, counts, strict=True)), {}
         return
     options = question.allowed_values()
     rest = values[len(options) :]
+    sets = _sets(options)
     for outer in splits(base, len(rest) + 1):
         answered, others = outer[0], dict(zip(rest, outer[1:], strict=True))
-        for picks in itertools.product(range(answered + 1), repeat=len(options)):
-            # Each person who answered picked one option or more, so the picks add up to
-            # at least how many answered (and any such counts can happen).
-            if answered and sum(picks) < answered:
-                continue
-            yield {**dict(zip(options, picks, strict=True)), **others}
+        # Each person who answered picked one set of options.
+        for people in splits(answered, len(sets)):
+            picks = {"+".join(chosen): n for chosen, n in zip(sets, people, strict=True)}
+            counts = {
+                o: sum(n for chosen, n in zip(sets, people, strict=True) if o in chosen)
+                for o in options
+            }
+            yield {**counts, **others}, picks
 
 
-def triggered(question: Question, parent: dict[str, int]) -> int | None:
-    """How many were asked a follow-up, when the parent's counts alone decide it."""
+def triggered(question: Question, table: Table) -> int:
+    """How many were asked a follow-up: those who gave one of its trigger answers (for a
+    pick-several question, who picked any of them: the union)."""
     rule = question.show_if
     assert rule is not None
-    return sum(parent.get(v, 0) for v in rule.answer)
+    picks = table.get(PICKS + rule.question)
+    if picks:
+        return sum(n for chosen, n in picks.items() if set(chosen.split("+")) & set(rule.answer))
+    return sum(table[rule.question].get(v, 0) for v in rule.answer)
 
 
 def survey_tables(survey: Survey, responses: int) -> Iterator[Table]:
-    """Every table of a survey whose follow-ups follow a single-answer question, or one answer
-    of a pick-several question (so a follow-up's base is the sum of its trigger counts)."""
+    """Every table of a survey (a follow-up's base is how many gave any of its triggers)."""
 
     def go(index: int, table: Table) -> Iterator[Table]:
         if index == len(survey.questions):
             yield dict(table)
             return
         question = survey.questions[index]
-        for counts in question_tables(question, base_of(question, table, responses)):
+        for counts, picks in question_tables(question, base_of(question, table, responses)):
             table[question.id] = counts
+            if picks:
+                table[PICKS + question.id] = picks
             yield from go(index + 1, table)
         del table[question.id]
+        table.pop(PICKS + question.id, None)
 
     yield from go(0, {})
 
@@ -86,12 +111,13 @@ def survey_tables(survey: Survey, responses: int) -> Iterator[Table]:
 def base_of(question: Question, table: Table, responses: int) -> int:
     if question.show_if is None:
         return responses
-    return triggered(question, table[question.show_if.question]) or 0
+    return triggered(question, table)
 
 
 def totals(survey: Survey, table: Table, responses: int) -> Totals:
     asked = {q.id: base_of(q, table, responses) for q in survey.questions}
-    return Totals(1, responses, table, asked)
+    counts = {q.id: table[q.id] for q in survey.questions}
+    return Totals(1, responses, counts, asked)
 
 
 def shown(results: CheckinResults) -> Any:
@@ -162,9 +188,27 @@ def pinned_cells(
     view = results(survey, table, responses, k)
     alike = [t for t in tables if consistent(survey, view, t, responses)]
     assert table in alike, "the true table must fit its own results"
-    return [
+    found = [
         (q.question_id, c.value)
         for q in view.questions
         for c in q.cells
         if c.count is None and len({t[q.question_id][c.value] for t in alike}) < 2
     ]
+    return found + small_groups(table, alike, k)
+
+
+def small_groups(table: Table, alike: Sequence[Table], k: int) -> list[tuple[str, str]]:
+    """Groups of 1 to K-1 people known by what they picked in a pick-several question: any
+    mix of sets of options ("picked o0 but not o1") whose size is the same in every table
+    that fits what is shown (as a follow-up's base next to its trigger counts can make it)."""
+    found = []
+    for key, picks in table.items():
+        if not key.startswith(PICKS):
+            continue
+        names = sorted(picks)
+        for size in range(1, len(names) + 1):
+            for mix in itertools.combinations(names, size):
+                sizes = {sum(t[key][n] for n in mix) for t in alike}
+                if len(sizes) == 1 and 0 < next(iter(sizes)) < k:
+                    found.append((key, " or ".join(mix)))
+    return found

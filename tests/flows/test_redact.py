@@ -38,6 +38,11 @@ REMOVED = [
     ("my site is samjones.co.uk", f"my site is {LINK}"),
     ("go to example.com", f"go to {LINK}"),
     ("tiktok.com/@samj", LINK),
+    # Gaps a reviewer found: a two-character handle, a postcode typed with two spaces, an
+    # email address without its domain ending.
+    ("dm @jo", f"dm {HANDLE}"),
+    ("CF10  1AA is me", f"{POSTCODE} is me"),
+    ("jo.smith@gmail", EMAIL),
 ]
 
 KEPT = [

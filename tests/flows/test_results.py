@@ -15,6 +15,7 @@ from flows.results import (
     Hidden,
     checkin_summary,
     findings,
+    finished_words,
     summarise,
     trend,
 )
@@ -234,9 +235,50 @@ def test_trend_hides_each_point_as_its_own_results() -> None:
     [(0, 0, 0.0), (3, None, None), (5, 5, 12.5), (40, 40, 100.0)],
 )
 def test_checkin_summary(finished: int, shown: int | None, rate: float | None) -> None:
-    """Finished from 1 to K-1 is hidden, and so is the rate that would give it away."""
+    """Once closed, finished from 1 to K-1 is hidden, and so is the rate that would give it
+    away; the rest are exact."""
+    row = checkin_summary(CHECKIN, "T", finished, K, 200.0)
+    assert (row.finished, row.rate, row.open_now, row.stepped) == (shown, rate, False, False)
+
+
+@pytest.mark.parametrize(
+    ("finished", "shown", "words"),
+    [
+        (0, None, "fewer than 5"),
+        (4, None, "fewer than 5"),
+        (5, 5, "at least 5"),
+        (9, 5, "at least 5"),
+        (12, 10, "at least 10"),
+        (40, 40, "at least 40"),
+    ],
+)
+def test_open_checkin_finished_count_moves_only_in_steps_of_k(
+    finished: int, shown: int | None, words: str
+) -> None:
+    """While a check-in is open its finished count shows in steps of K ("at least 10" for
+    12), with no rate, so staff cannot watch it tick up one person at a time."""
     row = checkin_summary(CHECKIN, "T", finished, K, 150.0)
-    assert (row.finished, row.rate, row.open_now) == (shown, rate, True)
+    assert (row.finished, row.rate, row.open_now, row.stepped) == (shown, None, True, True)
+    assert finished_words(row.finished, K, row.stepped) == words
+
+
+def test_open_checkin_shows_no_results_so_answers_cannot_be_differenced() -> None:
+    """Results of an open check-in (or one with no end) show nothing per question, however
+    many finished: at 5 and then 6 they would show exactly the sixth person's answers."""
+    made = survey(question("q", "choice"))
+    totals = Totals(4, 6, {"q": {"o0": 6}}, {"q": 6})
+    never_closes = Checkin(4, "t", None, 100.0, None)
+    for checkin, now in ((CHECKIN, 150.0), (never_closes, 10_000.0)):
+        found = summarise(made, checkin, totals, {"q": ["hi"]}, K, random.Random(0), now=now)
+        assert (found.shown, found.open_now, found.questions, found.responses) == (
+            False,
+            True,
+            (),
+            5,
+        )
+        assert findings(found) == []
+    closed_now = summarise(made, CHECKIN, totals, {}, K, random.Random(0), now=200.0)
+    assert closed_now.shown and not closed_now.open_now and closed_now.responses == 6
 
 
 def test_follow_up_nobody_was_asked() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.base import Audience, NewCheckin, Store, Totals
-from tests.storage.contract import INVITE, NOW, TODAY, new_checkin
+from storage.base import Store, Totals
+from tests.storage.contract import TODAY, new_checkin
 
 ANSWERS: list[dict[str, Any]] = [
     {"mood": "3", "help": ["money", "talk"], "anything": "more buses", "safe": "yes"},
@@ -83,22 +83,6 @@ async def test_typed_answers(store: Store) -> None:
     assert said["safer"] == ["a lock"]
     assert said["nothing"] == []
     assert await store.typed_answers(checkin.id, []) == {}
-
-
-async def test_checkins_asking_a_question(store: Store) -> None:
-    """The check-ins with answers to a question, newest first."""
-    old, _ = await store.open_checkin(NewCheckin("weekly", None, NOW, None), Audience(), INVITE)
-    other, _ = await store.open_checkin(
-        NewCheckin("feedback", None, NOW + 1, None), Audience(), INVITE
-    )
-    new, _ = await store.open_checkin(NewCheckin("weekly", None, NOW + 2, None), Audience(), INVITE)
-    assert old is not None and other is not None and new is not None
-    await finish_all(store, old.id, ANSWERS[:1])
-    await finish_all(store, other.id, [{"went": "4"}])
-    await finish_all(store, new.id, ANSWERS[1:2])
-    assert await store.checkins_asking("mood") == [new, old]
-    assert await store.checkins_asking("went") == [other]
-    assert await store.checkins_asking("nobody") == []
 
 
 async def test_responses_are_whole_answers_and_nothing_else(store: Store) -> None:
