@@ -72,7 +72,6 @@ ENGLISH: Mapping[str, str] = {
         "/updates - what we changed\n"
         "/pause - take a break\n"
         "/mydata - what we keep\n"
-        "/privacy - how we keep it private\n"
         "/language - English or Cymraeg\n"
         "/easyread - simpler messages\n"
         "/stop - stop my messages\n"

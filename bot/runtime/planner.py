@@ -22,11 +22,15 @@ from storage.base import NewCheckin, OutgoingMessage, Schedule
 
 log = logging.getLogger(__name__)
 
+# How often the planner forgets handled update ids older than a day (a scan of their table).
+UPDATES_PRUNE_EVERY = 600.0
+
 
 class Planner:
     def __init__(self, svc: Services, tick: float = 2.0):
         self.svc = svc
         self.tick = tick
+        self._updates_pruned = float("-inf")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Plan until ``stop`` is set; one failed pass never ends the loop."""
@@ -51,6 +55,10 @@ class Planner:
         pruned = await self.svc.store.prune_outbox(now)
         if pruned:
             log.info("deleted %d sent or failed messages older than a week", pruned)
+        # Update ids are kept a day. Claims forget older ones too, but a quiet bot makes few.
+        if now - self._updates_pruned >= UPDATES_PRUNE_EVERY:
+            self._updates_pruned = now
+            await self.svc.store.prune_updates(now)
         # A "Tell us more" nobody followed with words: its pseudonym is not kept.
         await self.svc.store.drop_note_waits(now)
         promised = await promises.weekly(self.svc.store, self.svc.settings, self.svc.surveys, now)

@@ -83,6 +83,8 @@ COMMANDS_CY = {
     "urgent": "Siarad â rhywun nawr",
     "checkin": "Ateb yr holiadur agored",
     "meetings": "Cyfarfodydd i ddod",
+    # CHECK: "what has changed, thanks to you", for "what changed because of what you said".
+    "updates": "Beth sy wedi newid, diolch i ti",
     "pause": "Seibiant o fy negeseuon",
     "mydata": "Beth rydyn ni'n ei gadw amdanat ti",
     "privacy": "Sut rydyn ni'n cadw pethau'n breifat",

@@ -257,3 +257,15 @@ async def test_the_planner_deletes_sent_messages_a_week_old(yvp: PlanHarness) ->
     yvp.clock.advance(1 * DAY + 1)
     await yvp.plan()
     assert db_rows(yvp.settings.database, "SELECT * FROM outbox") == []
+
+
+async def test_the_planner_forgets_update_ids_after_a_day_on_a_quiet_bot(yvp: PlanHarness) -> None:
+    """A bot nobody writes to makes no claims that would prune: the planner's pass forgets
+    handled update ids kept for more than a day."""
+    await yvp.plan()  # the first pass after start
+    assert await yvp.store.claim_update(999, yvp.clock())
+    assert not await yvp.store.claim_update(999, yvp.clock())
+    yvp.clock.advance(2 * 24 * 3600)
+    await yvp.plan()
+    rows = db_rows(yvp.settings.database, "SELECT 1 FROM handled_updates WHERE update_id = 999")
+    assert rows == []

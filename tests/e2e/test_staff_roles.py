@@ -8,23 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import Emulator
+from bot.telegram.app import COMMANDS
 from flows.messages import say
 from tests.conftest import TOKEN, Clock, Harness, StaffBot, db_rows, make_settings
 
 pytestmark = pytest.mark.timeout(30)
 
-EVERYONE = [
-    "urgent",
-    "checkin",
-    "meetings",
-    "updates",
-    "pause",
-    "mydata",
-    "privacy",
-    "help",
-    "stop",
-    "delete",
-]
+# Everyone's menu is the young people's command list, in its order.
+EVERYONE = [name for name, _ in COMMANDS]
 WORKER = ["newcheckin", "newmeeting", "checkins"]
 LEAD_ONLY = ["results", "export", "yousaid"]
 STAFF_COMMANDS = WORKER + LEAD_ONLY
