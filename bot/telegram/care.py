@@ -18,9 +18,9 @@ from bot.services import Services
 from bot.telegram.context import services
 from bot.telegram.pacing import URGENT
 from bot.telegram.render import keyboard, remove_buttons, show
+from flows.locales import from_telegram
 from flows.messages import say
 from flows.texts import render_buttons
-from storage.base import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ async def follow_support(svc: Services, update: Update, context: ContextTypes.DE
     again; otherwise "I'm here too"."""
     user = update.effective_user
     assert user is not None
-    lang = DEFAULT_LANGUAGE
+    lang = from_telegram(user.language_code)  # sent without reading their contact row
     anyone = bool(svc.settings.safeguarding)
     match svc.talks.after_support(user.id, svc.now(), anyone):
         case Next.ASK:
@@ -71,7 +71,7 @@ async def on_consent(
 ) -> None:
     """Yes or No to getting in touch. Yes alerts the safeguarding leads (through the outbox,
     never held); No is respected, and the question is not asked again in this conversation."""
-    person, lang = query.from_user.id, DEFAULT_LANGUAGE
+    person, lang = query.from_user.id, from_telegram(query.from_user.language_code)
     await query.answer()
     await remove_buttons(query)
     if not yes:
@@ -91,9 +91,10 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help (and any unknown command): the support contacts first, at once and without the
     database, whatever state the person is in; then what the bot can do."""
     svc = services(context)
-    if not await send_now(update, context, svc.safety.support(DEFAULT_LANGUAGE, anytime=True)):
-        log.error("the support message could not be sent")
     user = update.effective_user
+    lang = from_telegram(user.language_code if user else None)
+    if not await send_now(update, context, svc.safety.support(lang, anytime=True)):
+        log.error("the support message could not be sent")
     assert user is not None
     shown = await people.say_once(svc, user.id, "help", update.update_id)
     await show(update, shown, svc.settings.zone)

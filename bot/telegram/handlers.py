@@ -23,7 +23,6 @@ from bot.telegram.render import show
 from flows import engine
 from flows.locales import from_telegram
 from flows.messages import say
-from storage.base import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +136,7 @@ async def _send_support(
     """The support contacts, at once (``urgent_command``: asked for with /urgent); whether
     they got through."""
     sent = await _send(
-        update, context, svc.safety.support(DEFAULT_LANGUAGE, anytime=urgent_command), URGENT
+        update, context, svc.safety.support(app_language(update), anytime=urgent_command), URGENT
     )
     if not sent:
         log.error("the support message could not be sent")

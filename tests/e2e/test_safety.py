@@ -142,3 +142,17 @@ async def test_support_gets_through_when_telegram_is_slowing_the_chat_down(
             break
         await asyncio.sleep(0.05)
     assert SUPPORT in [m.text for m in sam.messages()], sam.transcript()
+
+
+async def test_support_follows_the_welsh_app_language_without_the_database(yv: Harness) -> None:
+    """Support is sent without reading anyone's contact row, so it follows the language of the
+    person's Telegram app: someone whose app is in Welsh gets the contacts, and what comes
+    after them, in Welsh, even before joining."""
+    cai = yv.emu.user("Cai", language_code="cy")
+    await cai.send("i want to kill myself")
+    first = await cai.next_reply()
+    assert first.text == bundled_safety_net().support("cy")
+    assert first.text != SUPPORT
+    await cai.send("/urgent")
+    replies = await cai.replies(2)
+    assert bundled_safety_net().support("cy", anytime=True) in [r.text for r in replies]
