@@ -123,6 +123,10 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     # Before everything else: a staff menu Telegram would not take at start, and a staff
     # member's messages while one of their wizards runs.
+    # Worrying words after a command ("/pause i want to die") bring support before, and
+    # instead of, the command: commands are not read as text otherwise.
+    risky = private & filters.USER & filters.COMMAND
+    app.add_handler(MessageHandler(risky, handlers.on_command_words), group=-3)
     app.add_handler(TypeHandler(Update, staff.make_retry(COMMANDS)), group=-2)
     app.add_handler(MessageHandler(private & filters.USER, wizard.on_message), group=-1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.on_group))

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes, ExtBot
+from telegram.ext import ApplicationHandlerStop, ContextTypes, ExtBot
 
 from bot.actions import answering, people, reading
 from bot.actions.feedback import end_note_wait
@@ -111,6 +111,16 @@ async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/urgent: the support contacts, at once, whatever state the person is in (joined or not,
     stopped, mid check-in, sending too fast): nothing here reads or writes the database."""
     await _send_support(services(context), update, context, urgent_command=True)
+
+
+async def on_command_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any command, first: if the words typed with it show signs of risk, support at once and
+    nothing else (the command is not carried out); otherwise the command goes on as usual."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    if await support_first(services(context), update, context, message.text):
+        raise ApplicationHandlerStop
 
 
 async def support_first(

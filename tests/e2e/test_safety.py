@@ -156,3 +156,20 @@ async def test_support_follows_the_welsh_app_language_without_the_database(yv: H
     await cai.send("/urgent")
     replies = await cai.replies(2)
     assert bundled_safety_net().support("cy", anytime=True) in [r.text for r in replies]
+
+
+@pytest.mark.parametrize(
+    "command", ["/pause", "/checkin", "/mydata", "/updates", "/start", "/stop"]
+)
+async def test_worrying_words_after_a_command_bring_support_instead(
+    yv: Harness, command: str
+) -> None:
+    """Regression: commands were never read as text, so "/pause i dont want to be alive
+    anymore" got only the pause question. Support comes first, and the command is not
+    carried out."""
+    sam = await yv.joined("Sam")
+    await sam.send(f"{command} i dont want to be alive anymore")
+    first = await sam.next_reply()
+    assert first.text == SUPPORT
+    contact = await yv.store.contact(sam.id)
+    assert contact is not None and contact.status.value == "joined"  # /stop was not done
