@@ -3,14 +3,19 @@ the two or three findings that stand out; or, plainly, that results are still hi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.reports.table import dates, people, took_part
 from flows.results import CheckinResults, findings
 
+# At most this many lines of "you said, we did" updates, so the message stays short.
+DONE_LINES = 12
 
-def summary_message(results: CheckinResults, zone: ZoneInfo) -> str:
-    """Plain text (no markup), short enough to read on a phone."""
+
+def summary_message(results: CheckinResults, zone: ZoneInfo, done: Sequence[str] = ()) -> str:
+    """Plain text (no markup), short enough to read on a phone. ``done``: the updates that
+    answer the check-in, with their feedback counts (small ones already hidden)."""
     head = f"{results.title} (check-in {results.checkin_id}), {dates(results, zone)}"
     if not results.shown:
         so_far = "nobody" if results.responses == 0 else people(results.responses, results.k)
@@ -24,6 +29,9 @@ def summary_message(results: CheckinResults, zone: ZoneInfo) -> str:
         lines += ["", "What stands out:", *(f"• {finding}" for finding in found)]
     else:
         lines += ["", "No figure is large enough to report yet."]
+    if done:
+        more = ["…"] if len(done) > DONE_LINES else []
+        lines += ["", "What we did about it:", *done[:DONE_LINES], *more]
     lines += [
         "",
         f'Counts from 1 to {results.k - 1} show as "fewer than {results.k}". '

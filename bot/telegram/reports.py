@@ -15,7 +15,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.actions import audit, exports, people
+from bot.actions import audit, exports, people, update_views
 from bot.actions import results as results_actions
 from bot.actions.button_data import ExportBack, ExportOf, Press, ResultsOf, encode
 from bot.actions.errors import ActionError
@@ -142,7 +142,8 @@ async def _results(
         when = results_actions.waiting(svc, results.closes_at)
         await _edit(query, f"{results.title} (check-in {checkin_id}) is still open. {when}")
         return
-    await _edit(query, summary_message(results, svc.settings.zone))
+    done = await update_views.checkin_lines(svc.store, svc.settings, checkin_id, svc.now())
+    await _edit(query, summary_message(results, svc.settings.zone, done))
     if not any(question.cells for question in results.questions):
         return  # hidden, or nothing a chart could show
     chat = update.effective_chat

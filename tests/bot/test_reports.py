@@ -20,6 +20,7 @@ from bot.actions.results import ResponseTable
 from bot.reports import charts
 from bot.reports.export import ExportFile, Trend, make
 from bot.reports.formats import FORMATS
+from bot.reports.message import DONE_LINES, summary_message
 from flows.results import CheckinResults
 from tests.bot.report_sample import MOOD, TREND, K, cell, hidden_results, random_results, results
 
@@ -278,3 +279,15 @@ def test_no_format_shows_a_count_below_k_for_random_checkins() -> None:
 
 def test_every_format_is_listed() -> None:
     assert FORMATS == ("csv", "xlsx", "png", "docx", "md")
+
+
+def test_the_results_message_says_what_was_done_about_it() -> None:
+    """/results' summary lists the updates that answer the check-in (their feedback counts come
+    already hidden where small), cut short when there are many."""
+    zone = ZoneInfo("Europe/London")
+    done = ["Update 1:", "  We did: a drop-in on Thursdays", "  that helps fewer than 5"]
+    text = summary_message(results(), zone, done)
+    assert "What we did about it:\nUpdate 1:\n  We did: a drop-in on Thursdays" in text
+    assert "What we did about it" not in summary_message(results(), zone)
+    many = summary_message(results(), zone, [f"line {n}" for n in range(DONE_LINES + 5)])
+    assert f"line {DONE_LINES - 1}\n…" in many and f"line {DONE_LINES}" not in many
