@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.actions import results, roles
+from bot.actions.status import outbox_status
 from bot.services import Services
 from bot.telegram.context import services
 from bot.telegram.render import reply
@@ -38,17 +39,24 @@ def _line(svc: Services, row: CheckinSummary) -> str:
     return f"{row.checkin_id}. {row.title}, {state}: {invited}, {finished}"
 
 
-def checkins_text(svc: Services, rows: list[CheckinSummary]) -> str:
-    """One short message: open check-ins, then the latest closed ones."""
+def checkins_text(svc: Services, rows: list[CheckinSummary], waiting: int = 0) -> str:
+    """One short message: open check-ins, then the latest closed ones, and how many messages
+    wait because Telegram could not be reached (``waiting``)."""
+    held = (
+        f"\n{waiting} message{'s' if waiting != 1 else ''} could not reach Telegram on the last "
+        "try; they go by themselves once it can be reached."
+        if waiting
+        else ""
+    )
     if not rows:
-        return "No check-ins yet."
+        return "No check-ins yet." + held
     chosen = [r for r in rows if r.open_now] + [r for r in rows if not r.open_now]
     lines = [_line(svc, row) for row in chosen[:SHOWN]]
     k = svc.settings.min_group
     note = (
         f"Counts below {k} are hidden; while a check-in is open, finished goes up in steps of {k}."
     )
-    return "\n".join(["Check-ins (newest first):", *lines, note])
+    return "\n".join(["Check-ins (newest first):", *lines, note]) + held
 
 
 @staff_only(roles.may_plan)
@@ -57,4 +65,5 @@ async def on_checkins(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     svc = services(context)
     if not await svc.store.claim_update(update.update_id, svc.now()):
         return  # a repeated update: answered already
-    await reply(update, checkins_text(svc, await results.overview(svc)))
+    waiting = (await outbox_status(svc.store)).waiting_for_telegram
+    await reply(update, checkins_text(svc, await results.overview(svc), waiting))

@@ -13,6 +13,7 @@ import pytest
 
 from bot.emulator import Emulator, SimUser
 from flows.messages import say
+from storage.base import NO_CONNECTION, OutgoingMessage
 from tests.conftest import TOKEN, Clock, Harness, last_update_id, make_settings
 
 pytestmark = pytest.mark.timeout(30)
@@ -119,3 +120,16 @@ async def test_a_repeated_update_is_answered_once(staffed: Staffed) -> None:
     await staffed.worker.next_reply()
     await asyncio.sleep(0.3)
     assert len(staffed.worker.chat.events) == 2
+
+
+async def test_checkins_says_how_many_messages_wait_for_telegram(staffed: Staffed) -> None:
+    """A message that could not reach Telegram on its last try is counted in /checkins too,
+    as in ``youthvoice status``."""
+    store, now = staffed.bot.store, staffed.bot.clock()
+    await store.enqueue([OutgoingMessage(staffed.young.id, {"text": "hi"}, now + 3600)])
+    [queued] = await store.claim_due(now + 3600, 10)
+    await store.retry_later(queued.id, now + 7200, f"{NO_CONNECTION}: could not connect")
+    await staffed.worker.send("/checkins")
+    text = (await staffed.worker.next_reply()).text or ""
+    assert text.startswith("No check-ins yet.")
+    assert "1 message could not reach Telegram on the last try" in text
