@@ -1,14 +1,16 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
 Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
-(pause, /mydata, alerts) and retention live in ``storage.contacts``, ``storage.checkins``,
-``storage.outbox``, ``storage.plans``, ``storage.audit``, ``storage.updates``,
-``storage.care`` and ``storage.retention``; connections
+(pause, /mydata, alerts), retention and the agenda (ideas, action plan, made surveys) live in
+``storage.contacts``, ``storage.checkins``, ``storage.outbox``, ``storage.plans``,
+``storage.audit``, ``storage.updates``, ``storage.care``, ``storage.retention`` and
+``storage.agenda``; connections
 and transactions in ``storage.sqlite_base``.
 """
 
 from __future__ import annotations
 
+from storage.agenda import AgendaMixin
 from storage.audit import AuditMixin
 from storage.base import Store
 from storage.care import CareMixin
@@ -34,6 +36,7 @@ class SqliteStore(
     CareMixin,
     RetentionMixin,
     UpdatesMixin,
+    AgendaMixin,
     Store,
 ):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).
