@@ -520,7 +520,8 @@ class CareStore(Protocol):
 
     async def person_data(self, chat_id: int, links: Sequence[str]) -> PersonData | None:
         """What is held about this contact (``None``: nothing, no contact row). ``links`` are
-        their progress links, one per check-in, to find unfinished check-ins."""
+        their links, one per check-in, to find unfinished check-ins and finished ones whose
+        answers wait for release."""
         ...
 
     async def raise_alert(

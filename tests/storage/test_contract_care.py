@@ -77,16 +77,19 @@ async def test_raising_an_alert_queues_it_once(store: Store) -> None:
 
 async def test_person_data_shows_what_is_held(store: Store) -> None:
     """Group, language, status, joined date, pause, unfinished check-ins by survey (found by
-    the person's links) and meetings with their answers; nothing for a stranger."""
+    the person's links), meetings with their answers, and finished check-ins whose answers
+    still wait for release; nothing for a stranger."""
     north = await store.add_cohort("North", "N1", TODAY)
     await store.join(CHAT, north.id, "cy", TODAY, 1)
     checkin = await new_checkin(store)
     await store.save_progress(LINK, checkin.id, {"a": 1}, TODAY, 2)
+    done = await new_checkin(store)
+    await store.finish_response("link-done", done.id, {"a": 1}, TODAY, 5, batch=K)
     draft = Meeting(0, "Forum", NOW + DAY, None, None, None, None)
     meeting, _ = await store.add_meeting(draft, Audience(), [], lambda m: {}, NOW)
     await store.set_rsvp(meeting.id, CHAT, Rsvp.GOING, 3)
     await store.set_pause(CHAT, NOW + DAY, 4)
-    assert await store.person_data(CHAT, [LINK, "not-theirs"]) == PersonData(
+    assert await store.person_data(CHAT, [LINK, "link-done", "not-theirs"]) == PersonData(
         "North",
         "cy",
         ContactStatus.JOINED,
@@ -94,7 +97,11 @@ async def test_person_data_shows_what_is_held(store: Store) -> None:
         NOW + DAY,
         ("weekly",),
         (HeldMeeting("Forum", NOW + DAY, Rsvp.GOING),),
+        ("weekly",),  # finished, waiting for its batch
     )
+    await store.release_waiting(done.id, TODAY)
+    found = await store.person_data(CHAT, [LINK, "link-done"])
+    assert found is not None and found.waiting == ()
     assert await store.person_data(CHAT + 1, []) is None
 
 
