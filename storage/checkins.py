@@ -265,19 +265,18 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         return True
 
     async def release_waiting(self, checkin_id: int, today: str) -> int:
-        def write(conn: sqlite3.Connection) -> int:
-            return release.release(conn, checkin_id, today)
-
-        released = await self._atomic("release_waiting", write)
-        if released:
-            await self._checkpoint()
-        return released
+        return await self._release(
+            "release_waiting", lambda conn: release.release(conn, checkin_id, today)
+        )
 
     async def release_closed(self, now: float, today: str) -> int:
-        def write(conn: sqlite3.Connection) -> int:
-            return release.release_closed(conn, now, today)
+        return await self._release(
+            "release_closed", lambda conn: release.release_closed(conn, now, today)
+        )
 
-        released = await self._atomic("release_closed", write)
+    async def _release(self, what: str, work: Callable[[sqlite3.Connection], int]) -> int:
+        """Run a release in one transaction; then empty the log of the waiting rows."""
+        released = await self._atomic(what, work)
         if released:
             await self._checkpoint()
         return released
