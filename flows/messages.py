@@ -290,6 +290,8 @@ ENGLISH: Mapping[str, str] = {
     "mydata_messages_paused_open": "paused until you say",
     "mydata_meeting": "{title} ({answer})",
     "mydata_meeting_no_answer": "not answered yet",
+    # priorities: a pick-up-to-three question (a priorities round).
+    "max_picks": "You can pick up to {most}. Tap one you picked to untick it, then pick another.",
 }
 
 
