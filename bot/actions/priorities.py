@@ -80,11 +80,10 @@ async def _fresh_id(svc: Services) -> str:
 
 
 async def plan_round(
-    svc: Services, cohort_name: str | None, codes: Sequence[str] | None, open_for: str | None
+    svc: Services, cohort_id: int | None, codes: Sequence[str] | None, open_for: str | None
 ) -> RoundPlan:
-    """The round for ``cohort_name`` (``None``: everyone), as it would open now; refuses a
-    cohort or idea that does not fit, and an impossible ``open_for``, with the fix."""
-    cohort_id = await plans.find_cohort(svc.store, cohort_name)
+    """The round for the cohort ``cohort_id`` (``None``: everyone), as it would open now;
+    refuses an idea that does not fit, and an impossible ``open_for``, with the fix."""
     ideas = await chosen_ideas(svc.store, codes)
     survey = build_round(await _fresh_id(svc), [(i.id, i.text) for i in ideas])
     settings = svc.settings

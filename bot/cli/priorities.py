@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from bot.actions import plans
 from bot.actions import priorities as priorities_actions
 from bot.actions.audit import COMMAND_LINE
 from bot.actions.priorities import RoundPlan
@@ -50,7 +51,8 @@ def priorities_open(
     codes = acted(lambda: priorities_actions.read_codes(ideas_text))
 
     async def plan(svc: Services) -> RoundPlan:
-        return await priorities_actions.plan_round(svc, cohort_name, codes, open_for_text)
+        cohort_id = await plans.find_cohort(svc.store, cohort_name)
+        return await priorities_actions.plan_round(svc, cohort_id, codes, open_for_text)
 
     chosen = with_services(settings, plan)
     for line in _what_it_asks(chosen):

@@ -141,3 +141,53 @@ async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(tmp_path: Path
         assert "Home (fewer than 5)" in text and "Feeling safe (fewer than 5)" in text
         assert ": 3" not in text and ": 1 " not in text
         assert f"Longer opening hours at the… [idea {hours}]" in text  # picked by nobody
+
+
+async def test_a_lead_opens_a_round_in_telegram(tmp_path: Path) -> None:
+    """/priorities: who, which approved ideas (ticked), how long; the preview lists the ideas
+    and warns that a group of three is small; confirmed, the three are invited and the audit
+    log names the lead. A worker has no such command."""
+    async with staff_running(tmp_path) as staff:
+        yv, lead = staff.yv, staff.lead
+        await yv.cohort("Forum", "FORUM123")
+        bus = await yv.store.add_idea(BUS, "2026-11-20", 9_000_001)
+        hours = await yv.store.add_idea(HOURS, "2026-11-20", 9_000_002)
+        waiting = await yv.store.add_idea("Cooking lessons", "2026-11-20", 9_000_003)
+        assert bus and hours and waiting
+        for code in (bus, hours):
+            await yv.store.decide_idea(code, IdeaStatus.APPROVED, "2026-11-21")
+        people = [await yv.joined(name, "FORUM123") for name in ("Ash", "Bo", "Cy")]
+
+        await lead.send("/priorities")
+        who = await lead.next_reply()
+        assert who.text == "🗳 New priorities round. Who is it for?"
+        await lead.tap("Forum")
+        ideas = (await lead.replies(2))[1]
+        assert ideas.button_texts[:3] == [
+            "All 2 approved ideas",
+            "Choose which ideas",
+            "Only the standing themes",
+        ]
+        await lead.tap("Choose which ideas")
+        ticks = (await lead.replies(2))[1]
+        assert f"Cooking lessons ({waiting})" not in ticks.button_texts  # not approved
+        await lead.tap(f"{BUS_BUTTON} ({bus})")
+        await lead.next_reply()  # the tick
+        await lead.tap("Done ✔")
+        await lead.replies(2)
+        await lead.tap("3 days")
+        preview = (await lead.replies(2))[1]
+        assert preview.text.startswith("Please check: a priorities round, pick up to 3")
+        assert f"({bus})" in preview.text and f"({hours})" not in preview.text
+        assert "⚠ Only 3 people would be asked." in preview.text
+        await lead.tap("✅ Open it")
+        done = (await lead.replies(2))[1]
+        assert done.text == (
+            "Priorities round open (check-in 1): 3 invitations queued. Once it closes, "
+            "/results shows the ranking."
+        )
+        for person in people:
+            invite = await person.next_reply()
+            assert invite.text == say("invitation", "en", title="What matters most")
+        entries = [(e.who, e.action) for e in await yv.store.audit_entries(5)]
+        assert (f"staff {lead.id}", "opened a priorities round") in entries
