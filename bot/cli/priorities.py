@@ -21,7 +21,7 @@ from bot.cli.support import (
     settings_or_exit,
 )
 from bot.services import Services
-from flows.priorities import MAX_IDEAS, MAX_PICKS, THEMES
+from flows.priorities import MAX_IDEAS, MAX_PICKS, THEMES, shorten
 from storage.base import Checkin
 
 
@@ -85,5 +85,5 @@ def _what_it_asks(chosen: RoundPlan) -> list[str]:
         return [f"No approved ideas: the round asks about the themes only ({themes})."]
     ideas = count(len(chosen.ideas), "idea")
     lines = [f"Pick up to {MAX_PICKS} of {ideas} and the themes ({themes}):"]
-    lines += [f"  {idea.id}  {' '.join(idea.text.split())[:70]}" for idea in chosen.ideas]
+    lines += [f"  {idea.id}  {shorten(idea.text, 70)}" for idea in chosen.ideas]
     return lines
