@@ -294,6 +294,8 @@ ENGLISH: Mapping[str, str] = {
         "Your answers to {checkins} are saved, but not mixed in with other people's answers "
         "yet. Until they are, we can still tell they're yours, and /delete removes them too."
     ),
+    # priorities: a pick-up-to-three question (a priorities round).
+    "max_picks": "You can pick up to {most}. Tap one you picked to untick it, then pick another.",
 }
 
 

@@ -28,3 +28,13 @@ async def keep_made_survey(svc: Services, survey: Survey, kind: str) -> None:
     ):
         raise StorageError(f"a survey with the id {survey.id!r} already exists")
     svc.surveys[survey.id] = survey
+
+
+async def knows(svc: Services, survey_id: str) -> bool:
+    """Whether ``survey_id`` is served, learning surveys made since this process loaded them
+    (a round opened from the command line while the bot runs) when it is not yet."""
+    if survey_id in svc.surveys:
+        return True
+    for made_id, (_, body) in (await svc.store.made_surveys()).items():
+        svc.surveys.setdefault(made_id, Survey.model_validate_json(body))
+    return survey_id in svc.surveys

@@ -21,6 +21,7 @@ from bot.cli.exports import export
 from bot.cli.faults import FaultSpec, fault_option
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
+from bot.cli.priorities import priorities
 from bot.cli.results import results
 from bot.cli.retention import retention
 from bot.cli.status import status
@@ -167,6 +168,7 @@ def cohorts_list() -> None:
 for command in (
     checkin,
     schedules,
+    priorities,
     meeting,
     status,
     audit,

@@ -16,6 +16,7 @@ from bot.cli.support import clock, local, settings_or_exit, setup_fail, with_sto
 from bot.cli.updates import update_lines
 from bot.services import Services
 from bot.settings import Settings
+from flows.priorities import ranking, ranking_lines
 from flows.results import (
     Cell,
     CheckinResults,
@@ -102,6 +103,9 @@ def summary_text(settings: Settings, found: CheckinResults) -> list[str]:
     main = findings(found)
     if main:
         lines += ["", "Main findings:", *(f"- {sentence}" for sentence in main)]
+    ranked = ranking(found)
+    if ranked is not None:
+        lines += ["", *ranking_lines(ranked)]
     for number, result in enumerate(found.questions, start=1):
         lines += ["", *_question_lines(number, result, k)]
     return lines

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.reports.table import dates, hidden_note, rows, took_part
+from flows.priorities import ranking, ranking_lines
 from flows.results import CheckinResults, findings
 
 NO_UPDATE = "No update yet."
@@ -29,6 +30,11 @@ def summary(results: CheckinResults, zone: ZoneInfo, done: Sequence[str] = ()) -
     lines += [f"- {finding}" for finding in findings(results)] or [
         "No figure is large enough to report yet."
     ]
+    ranked = ranking(results)
+    if ranked is not None:
+        head, *rest = ranking_lines(ranked)
+        lines += ["", "## What matters most", "", head, ""]
+        lines += [f"- {_cell(line.strip())}" for line in rest]
     lines += ["", "## What we did about it", ""]
     lines += [f"- {line}" for line in done] or [NO_UPDATE]
     lines += ["", "## Answers", ""]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.reports.table import dates, people, took_part
+from flows.priorities import ranking, ranking_lines
 from flows.results import CheckinResults, findings
 
 # At most this many lines of "you said, we did" updates, so the message stays short.
@@ -29,6 +30,9 @@ def summary_message(results: CheckinResults, zone: ZoneInfo, done: Sequence[str]
         lines += ["", "What stands out:", *(f"• {finding}" for finding in found)]
     else:
         lines += ["", "No figure is large enough to report yet."]
+    ranked = ranking(results)
+    if ranked is not None:
+        lines += ["", *ranking_lines(ranked)]
     if done:
         more = ["…"] if len(done) > DONE_LINES else []
         lines += ["", "What we did about it:", *done[:DONE_LINES], *more]

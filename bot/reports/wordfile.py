@@ -17,6 +17,7 @@ from PIL import Image
 from bot.reports.charts import chartable, question_chart, trend_chart
 from bot.reports.markdown import NO_UPDATE
 from bot.reports.table import cell_row, dates, hidden_note, took_part
+from flows.priorities import ranking, ranking_lines
 from flows.results import CheckinResults, QuestionResult, TrendPoint, findings
 
 CHART_WIDTH = Inches(6.0)
@@ -103,6 +104,13 @@ def _first_page(
         width, height = Image.open(io.BytesIO(chart)).size
         fits = min(FIRST_CHART[0] / width, FIRST_CHART[1] / height)
         _picture(document, chart, Emu(int(width * fits)), _described(question, results.k))
+    ranked = ranking(results)
+    if ranked is not None:
+        document.add_heading("What matters most", level=1)
+        head, *rest = ranking_lines(ranked)
+        document.add_paragraph(head)
+        for line in rest:
+            document.add_paragraph(line.strip(), style="List Bullet")
     document.add_heading("What we did about it", level=1)
     for line in done:
         document.add_paragraph(line, style="List Bullet")

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot import keys
 from bot.actions import audience, promises, retention
+from bot.actions.made_surveys import knows
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.actions.plans import occurrence
 from bot.services import Services
@@ -87,7 +88,8 @@ class Planner:
     async def _open(self, schedule: Schedule, now: float) -> None:
         """Open this schedule's due check-in, unless it already closed while the bot was down."""
         store, when = self.svc.store, occurrence(schedule, self.svc.settings.zone)
-        survey = self.svc.surveys.get(schedule.survey_id)
+        known = await knows(self.svc, schedule.survey_id)
+        survey = self.svc.surveys.get(schedule.survey_id) if known else None
         if survey is None:
             log.error("schedule %d names a survey that is not loaded; skipping it", schedule.id)
         elif when.closes_at is not None and when.closes_at <= now:
@@ -122,7 +124,7 @@ class Planner:
         """One reminder, only to people in the audience with no finished-mark."""
         store = self.svc.store
         checkin = await store.checkin(checkin_id)
-        if checkin is None or checkin.survey_id not in self.svc.surveys:
+        if checkin is None or not await knows(self.svc, checkin.survey_id):
             await store.queue_reminders(checkin_id, [])  # mark it done: nothing to send
             return
         zone, quiet = self.svc.settings.zone, self.svc.settings.quiet

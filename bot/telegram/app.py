@@ -26,6 +26,7 @@ from bot.telegram import (
     meetings,
     newcheckin,
     newmeeting,
+    priorities,
     reports,
     results,
     staff,
@@ -153,6 +154,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("checkins", results.on_checkins),
         ("results", reports.on_results),
         ("export", reports.on_export),
+        ("priorities", priorities.on_priorities),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

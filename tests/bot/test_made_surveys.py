@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.actions.made_surveys import keep_made_survey, with_made_surveys
+from bot.actions.made_surveys import keep_made_survey, knows, with_made_surveys
 from bot.services import Services
 from flows.survey import Survey, load_surveys
 from storage.base import StorageError
@@ -57,3 +57,24 @@ async def test_a_made_survey_is_served_now_and_after_a_restart(tmp_path: Path) -
         await store.close()
     assert loaded["priorities_1"] == survey
     assert loaded["weekly"] == bundled["weekly"]
+
+
+async def test_a_survey_made_by_another_process_is_learned_when_asked_for(tmp_path: Path) -> None:
+    """The running bot loaded its surveys at start; a round made since (from the command line)
+    is learned the first time a check-in of it is looked up, and an unknown id stays unknown."""
+    path = tmp_path / "yv.db"
+    bundled = load_surveys()
+    running, command = SqliteStore(path), SqliteStore(path)
+    await running.open()
+    await command.open()
+    try:
+        bot = Services(make_settings(tmp_path), running, dict(bundled), b"k" * 32, Clock())
+        cli = Services(make_settings(tmp_path), command, dict(bundled), b"k" * 32, Clock())
+        await keep_made_survey(cli, Survey.model_validate(MADE), "priorities")
+        assert "priorities_1" not in bot.surveys
+        assert await knows(bot, "priorities_1")
+        assert bot.surveys["priorities_1"].title == "What matters most"
+        assert not await knows(bot, "nothing_here")
+    finally:
+        await running.close()
+        await command.close()

@@ -43,12 +43,16 @@ def small_surveys(draw: st.DrawFn) -> Survey:
     (on one or two of its answers; for a pick-several question, two triggers make its base
     the union of who picked them)."""
     kind = draw(st.sampled_from(["choice", "yesno", "text", "multi"]))
+    options = draw(st.integers(2, 3))
+    # A pick-several question may have a cap ("pick up to 2"), as a priorities round does.
+    cap = draw(st.sampled_from([None, *range(1, options)])) if kind == "multi" else None
     first = question(
         "a",
         kind,
-        draw(st.integers(2, 3)),
+        options,
         draw(st.booleans()),
         draw(st.booleans()),
+        **({"max_picks": cap} if cap else {}),
     )
     if kind == "text" or not draw(st.booleans()):
         return survey(first)
@@ -148,3 +152,21 @@ def test_follow_up_on_two_picks_gives_away_no_small_group(
     tables = every_table(shape.model_dump_json(by_alias=True), responses)
     table = data.draw(st.sampled_from(tables))
     assert pinned_cells(shape, responses, 3, table, tables) == []
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(3, 5), st.integers(0, 3), st.booleans(), st.data())
+def test_pick_up_to_two_gives_away_nothing(
+    k: int, extra: int, optional: bool, data: st.DataObject
+) -> None:
+    """A pick-up-to-N question (a priorities round): the reader also knows nobody picked more
+    than N, so the picks add up to N per person at most. No hidden count may be worked out
+    from that, nor a group of 1 to K-1 (such as those who picked fewer than N)."""
+    shape = survey(question("a", "multi", 3, optional, False, max_picks=2))
+    responses = k + extra
+    tables = every_table(shape.model_dump_json(by_alias=True), responses)
+    table = data.draw(st.sampled_from(tables))
+    view = results(shape, table, responses, k)
+    for result in view.questions:
+        assert all(c.count is None or not 0 < c.count < k for c in result.cells)
+    assert pinned_cells(shape, responses, k, table, tables) == []
