@@ -150,7 +150,9 @@ def test_results_and_the_board_summary_show_the_ranking(
 
     async def answer(store: Store) -> None:
         for n, chose in enumerate(picks):
-            await store.finish_response(f"l{n}", 1, {QUESTION: chose}, "2026-11-23", 700 + n)
+            await store.finish_response(
+                f"l{n}", 1, {QUESTION: chose}, "2026-11-23", 700 + n, batch=5
+            )
 
     on_store(env, answer)
     close(Path(env["YOUTHVOICE_DATABASE"]), 1, clock_start() - 60)
