@@ -174,14 +174,17 @@ async def for_person(store: Store, cohort_id: int | None) -> list[PlanAction]:
     return await store.plan_actions(cohort_id)
 
 
-async def show_plan(svc: Services, chat_id: int, update_id: int) -> Shown | None:
+async def show_plan(
+    svc: Services, chat_id: int, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
     """/plan: the plan in plain words, what changed since they last looked marked, in as few
-    messages as fit; then it counts as seen. Nothing for a repeated update."""
+    messages as fit; then it counts as seen. Nothing for a repeated update. ``language``:
+    the words for someone who has not joined (from their Telegram app)."""
     contact = await joined(svc, chat_id)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     if contact is None:
-        return Shown(DEFAULT_LANGUAGE, [(message("start_first"), [])])
+        return Shown(language, [(message("start_first"), [])])
     actions = await for_person(svc.store, contact.cohort_id)
     seen = await svc.store.plan_seen(chat_id)
     await svc.store.see_plan(chat_id, svc.now())

@@ -25,6 +25,7 @@ from bot.telegram.planning import when_words
 from bot.telegram.render import show
 from bot.telegram.staff import staff_only
 from bot.telegram.yousaid import YOU_SAID
+from flows.locales import from_telegram
 from storage.base import PlanAction, UpdateStatus
 
 LISTED = 12  # actions offered as buttons, the unfinished first
@@ -127,7 +128,8 @@ async def on_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     user = update.effective_user
     assert user is not None
-    shown = await action_plan.show_plan(svc, user.id, update.update_id)
+    language = from_telegram(user.language_code)
+    shown = await action_plan.show_plan(svc, user.id, update.update_id, language)
     await show(update, shown, svc.settings.zone)
 
 
