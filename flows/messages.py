@@ -291,7 +291,8 @@ ENGLISH: Mapping[str, str] = {
     "mydata_messages_paused_open": "paused until you say",
     "mydata_meeting": "{title} ({answer})",
     "mydata_meeting_no_answer": "not answered yet",
-    # The action plan (/plan): what is being done about what young people said.
+    # The action plan (issue 11, part "plan"): /plan, what is being done about what young
+    # people said.
     "plan_none": (
         "There's no plan yet. When young people have picked what matters most, you'll see "
         "here what we're doing about it."

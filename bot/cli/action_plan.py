@@ -85,6 +85,8 @@ def plan_status(action_id: int, status: str, tell: bool, why: str | None, yes: b
     """Change where an action stands (planned, in_progress, done, couldnt); young people see
     it marked as changed in /plan. Offers the "you said, we did" update, pre-filled."""
     settings = settings_or_exit()
+    if why is not None and not tell:
+        support.fail("--why: goes with --tell (the reason is for the update to young people)")
     wanted = action_plan.status_of(status)
     change = with_store(
         settings,

@@ -154,6 +154,7 @@ def test_a_planned_action_with_no_date_cannot_be_told_as_it_is(env: dict[str, st
         (["plan", "status", "1", "finished"], 2, "'finished' is not one of"),
         (["plan", "status", "one", "done"], 2, "'one' is not a valid integer"),
         (["plan", "tell", "9"], 1, "youthvoice: no action 9 in the plan"),
+        (["plan", "status", "1", "couldnt", "--why", "No room"], 1, "--why: goes with --tell"),
     ],
 )  # fmt: skip
 def test_an_unknown_action_or_status_changes_nothing(
