@@ -66,14 +66,15 @@ ENGLISH: Mapping[str, str] = {
     "start_first": "Type /start to join first.",
     "help": (
         "Here's what I can do:\n"
-        "/urgent - someone to talk to now\n"
+        "/urgent - talk to someone now\n"
         "/checkin - the open check-in\n"
         "/meetings - coming up\n"
         "/updates - what we changed\n"
+        "/plan - our plan\n"
         "/pause - take a break\n"
         "/mydata - what we keep\n"
         "/language - English or Cymraeg\n"
-        "/easyread - simpler messages\n"
+        "/easyread - easy read\n"
         "/stop - stop my messages\n"
         "/delete - remove yourself"
     ),
@@ -296,6 +297,25 @@ ENGLISH: Mapping[str, str] = {
     ),
     # priorities: a pick-up-to-three question (a priorities round).
     "max_picks": "You can pick up to {most}. Tap one you picked to untick it, then pick another.",
+    # The action plan (issue 11, part "plan"): /plan, what is being done about what young
+    # people said.
+    "plan_none": (
+        "There's no plan yet. When young people have picked what matters most, you'll see "
+        "here what we're doing about it."
+    ),
+    "plan_heading": "📋 The plan: what we're doing about what young people said.",
+    "plan_changed": "🆕 marks what's new or changed since you last looked.",
+    "plan_same": "Nothing has changed since you last looked.",
+    "plan_priority": "💬 You said this matters: {priority}",
+    "plan_action": "• {what}\n{status}\n👤 Who's doing it: {role}",
+    "plan_action_new": "🆕 New: {what}\n{status}\n👤 Who's doing it: {role}",
+    "plan_action_changed": "🆕 Changed: {what}\n{status}\n👤 Who's doing it: {role}",
+    "plan_planned": "📅 Planned, not started yet",
+    "plan_planned_by": "📅 Planned, to be done by {date}",
+    "plan_in_progress": "⏳ Started, we're working on it",
+    "plan_in_progress_by": "⏳ Started, to be done by {date}",
+    "plan_done": "✅ Done",
+    "plan_couldnt": "😔 We couldn't do this one",
 }
 
 

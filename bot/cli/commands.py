@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from bot.actions import cohorts as cohorts_actions
+from bot.cli.action_plan import plan
 from bot.cli.audit import audit
 from bot.cli.chat import chat
 from bot.cli.emulator import emulator
@@ -173,6 +174,7 @@ for command in (
     status,
     audit,
     update,
+    plan,
     results,
     export,
     retention,

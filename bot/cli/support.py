@@ -94,6 +94,7 @@ OPTIONS |= {"format": "--format", "responses": "--responses"}
 OPTIONS |= {"checkins": "--checkin", "we_did": "--we-did", "you_said": "--you-said"}
 OPTIONS |= {"status": "--status", "by": "--by", "why": "--why"}
 OPTIONS |= {"ideas": "--ideas"}
+OPTIONS |= {"priority": "--priority", "what": "--what", "role": "--role"}
 HINTS = {
     "checkins": "see: youthvoice results",
     "update": "see: youthvoice update list",
@@ -102,6 +103,7 @@ HINTS = {
     "meeting": "see: youthvoice meeting list",
     "checkin": "see: youthvoice results",
     "ideas": "see: youthvoice ideas list",
+    "action": "see: youthvoice plan list",
 }
 
 

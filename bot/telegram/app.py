@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram import (
+    action_plan,
     buttons,
     care,
     feedback,
@@ -69,6 +70,7 @@ COMMANDS = [
     ("checkin", "Answer the check-in that's open"),
     ("meetings", "Meetings coming up"),
     ("updates", "What changed because of what you said"),
+    ("plan", "What we're doing about it"),
     ("pause", "A break from my messages"),
     ("mydata", "What we keep about you"),
     ("privacy", "How we keep it private"),
@@ -86,6 +88,7 @@ COMMANDS_CY = {
     "meetings": "Cyfarfodydd i ddod",
     # CHECK: "what has changed, thanks to you", for "what changed because of what you said".
     "updates": "Beth sy wedi newid, diolch i ti",
+    "plan": "Beth rydyn ni'n ei wneud amdano fe",
     "pause": "Seibiant o fy negeseuon",
     "mydata": "Beth rydyn ni'n ei gadw amdanat ti",
     "privacy": "Sut rydyn ni'n cadw pethau'n breifat",
@@ -148,6 +151,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("easyread", handlers.on_easy_read),
         ("meetings", meetings.on_meetings),
         ("updates", feedback.on_updates),
+        ("plan", action_plan.on_plan),
         ("newcheckin", newcheckin.on_newcheckin),
         ("newmeeting", newmeeting.on_newmeeting),
         ("yousaid", yousaid.on_yousaid),
@@ -155,6 +159,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("results", reports.on_results),
         ("export", reports.on_export),
         ("priorities", priorities.on_priorities),
+        ("actionplan", action_plan.on_actionplan),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))

@@ -21,6 +21,7 @@ from bot.actions.button_data import (
     Language,
     MeetingReply,
     Pause,
+    PlanPress,
     Privacy,
     ResultsOf,
     StartCheckin,
@@ -30,7 +31,7 @@ from bot.actions.button_data import (
 )
 from bot.actions.feedback import end_note_wait
 from bot.services import Services
-from bot.telegram import care, conversation, feedback, meetings, reports, wizard
+from bot.telegram import action_plan, care, conversation, feedback, meetings, reports, wizard
 from bot.telegram.context import services
 from bot.telegram.render import show
 from flows.locales import from_telegram
@@ -77,6 +78,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await wizard.on_press(update, context, press)
         case ResultsOf() | ExportOf() | ExportBack() as for_leads:
             await reports.on_press(svc, update, query, for_leads)
+        case PlanPress() as on_plan:
+            await action_plan.on_press(svc, update, context, query, on_plan)
         case None:
             await show(update, await people.refuse(svc, update_id, "button_expired"), zone)
 

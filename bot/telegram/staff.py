@@ -40,6 +40,7 @@ LEAD_COMMANDS: Commands = (
     ("export", "Results as files"),
     ("yousaid", "Tell young people what changed"),
     ("priorities", "Open a priorities round"),
+    ("actionplan", "The action plan: change a status"),
 )
 _PENDING = "staff_menus_pending"  # bot_data: staff whose menu Telegram would not take yet
 
