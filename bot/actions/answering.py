@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import keys
 from bot.actions import audience
+from bot.actions.made_surveys import load_new_made_surveys
 from bot.actions.people import Shown, refuse, tell
 from bot.services import Services
 from flows import engine
@@ -76,6 +77,8 @@ async def start(svc: Services, chat_id: int, checkin_id: int, update_id: int) ->
     second press right after the question was shown only points to it)."""
     link = keys.link(svc.key, checkin_id, chat_id)
     view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
+    if view.checkin is not None and view.checkin.survey_id not in svc.surveys:
+        await load_new_made_surveys(svc)  # made by a command since the bot started
     contact, refusal = _usable(svc, view, "start_first")
     if refusal is not None or contact is None or view.checkin is None:
         return await refuse(svc, update_id, refusal or "button_expired", view.contact)
@@ -164,7 +167,10 @@ async def _open_for(svc: Services, contact: Contact) -> list[tuple[Checkin, str,
     """Open check-ins whose survey is loaded and that are for this person, each with the
     person's pseudonym for it and their view of it (one read each)."""
     found = []
-    for checkin in await svc.store.open_checkins(svc.now()):
+    checkins = await svc.store.open_checkins(svc.now())
+    if any(checkin.survey_id not in svc.surveys for checkin in checkins):
+        await load_new_made_surveys(svc)  # made by a command since the bot started
+    for checkin in checkins:
         if checkin.survey_id not in svc.surveys:
             continue
         link = keys.link(svc.key, checkin.id, contact.chat_id)

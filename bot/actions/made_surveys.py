@@ -28,3 +28,12 @@ async def keep_made_survey(svc: Services, survey: Survey, kind: str) -> None:
     ):
         raise StorageError(f"a survey with the id {survey.id!r} already exists")
     svc.surveys[survey.id] = survey
+
+
+async def load_new_made_surveys(svc: Services) -> int:
+    """Serve surveys made since the bot started (by a command while it runs); returns how
+    many were new. Called when a check-in names a survey the bot has not loaded."""
+    made = await with_made_surveys(svc.store, {})
+    new = {survey_id: survey for survey_id, survey in made.items() if survey_id not in svc.surveys}
+    svc.surveys.update(new)
+    return len(new)

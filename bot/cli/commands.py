@@ -23,6 +23,7 @@ from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
 from bot.cli.results import results
 from bot.cli.retention import retention
+from bot.cli.review import review
 from bot.cli.status import status
 from bot.cli.support import (
     clock,
@@ -172,6 +173,7 @@ for command in (
     audit,
     update,
     results,
+    review,
     export,
     retention,
     translations,

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot import keys
 from bot.actions import audience, promises, retention
+from bot.actions.made_surveys import load_new_made_surveys
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.actions.plans import occurrence
 from bot.services import Services
@@ -83,6 +84,8 @@ class Planner:
     async def _open(self, schedule: Schedule, now: float) -> None:
         """Open this schedule's due check-in, unless it already closed while the bot was down."""
         store, when = self.svc.store, occurrence(schedule, self.svc.settings.zone)
+        if schedule.survey_id not in self.svc.surveys:
+            await load_new_made_surveys(self.svc)  # made by a command since the bot started
         survey = self.svc.surveys.get(schedule.survey_id)
         if survey is None:
             log.error("schedule %d names a survey that is not loaded; skipping it", schedule.id)
@@ -118,6 +121,8 @@ class Planner:
         """One reminder, only to people in the audience with no finished-mark."""
         store = self.svc.store
         checkin = await store.checkin(checkin_id)
+        if checkin is not None and checkin.survey_id not in self.svc.surveys:
+            await load_new_made_surveys(self.svc)
         if checkin is None or checkin.survey_id not in self.svc.surveys:
             await store.queue_reminders(checkin_id, [])  # mark it done: nothing to send
             return
