@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from click.testing import CliRunner, Result
 from bot.actions.button_data import ResultsOf, encode
 from bot.emulator import Emulator, SimUser
 from storage.base import NewPlanAction, PlanAction, UpdateStatus
-from tests.conftest import TOKEN, Clock, Harness, cli_clock, make_settings
+from tests.conftest import TOKEN, Clock, Harness, PlanHarness, cli_clock, make_settings
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -149,3 +150,35 @@ async def test_a_gap_shows_first_in_results_in_chat_and_in_the_board_summary(
     assert paragraphs[heading - 1] == "7 people took part (of 7 invited)."
     assert "What young people told us" not in paragraphs
     assert not any(re.search(r"\b[12] (?:of|said)\b", p) for p in paragraphs)
+
+
+async def test_a_review_set_for_later_is_opened_by_the_running_bot_in_easy_read(
+    yvp: PlanHarness,
+) -> None:
+    """A review made by a command while the bot runs, for next week: the planner opens it on
+    time (the bot loads the survey it did not know), and a young person who reads easy read
+    gets its easy-read words."""
+    north = await yvp.cohort("North", CODE)
+    await action(yvp, "A drop-in every Tuesday", UpdateStatus.IN_PROGRESS, north.id)
+    sam = await yvp.joined("Sam", CODE)
+    await sam.send("/easyread")
+    await sam.replies(1)
+    at = datetime.fromtimestamp(yvp.clock() + 8 * 86_400, yvp.settings.zone)
+    made = await yvp.cli(
+        "review", "open", "--cohort", "North", "--at", f"{at:%Y-%m-%d %H:%M}", "--yes"
+    )
+    assert made.exit_code == 0, made.output
+    assert "Schedule 1 saved." in made.output
+    assert yvp.svc is not None and "review_1" not in yvp.svc.surveys  # made after it started
+    yvp.clock.advance(8 * 86_400 + 120)
+    await yvp.plan()
+    invite = await sam.next_reply()
+    await sam.tap(invite.button_texts[0])
+    _intro, question = await sam.replies(2)
+    assert question.text == (
+        "1 of 1\n\nWe said we would do this:\nA drop-in every Tuesday\n\nIs it happening?"
+    )
+    assert question.button_texts == ["Yes", "A little", "No", "I don't know"]
+    await sam.tap("A little")
+    _answered, thanks = await sam.replies(2)
+    assert thanks.text.startswith("Thank you.\nThe team will see what you said.")
