@@ -39,6 +39,7 @@ LEAD_COMMANDS: Commands = (
     ("results", "Results of a check-in"),
     ("export", "Results as files"),
     ("yousaid", "Tell young people what changed"),
+    ("review", "Ask if the plan is happening"),
 )
 _PENDING = "staff_menus_pending"  # bot_data: staff whose menu Telegram would not take yet
 

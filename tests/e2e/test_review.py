@@ -20,7 +20,16 @@ from click.testing import CliRunner, Result
 from bot.actions.button_data import ResultsOf, encode
 from bot.emulator import Emulator, SimUser
 from storage.base import NewPlanAction, PlanAction, UpdateStatus
-from tests.conftest import TOKEN, Clock, Harness, PlanHarness, cli_clock, make_settings
+from tests.conftest import (
+    TOKEN,
+    Clock,
+    Harness,
+    PlanHarness,
+    StaffBot,
+    cli_clock,
+    db_rows,
+    make_settings,
+)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -67,6 +76,13 @@ async def action(yv: Harness, what: str, status: UpdateStatus, cohort_id: Any) -
     new = NewPlanAction("Money", what, "Leaving care manager", None, status, cohort_id, "cli", 0.0)
     added: PlanAction = await yv.store.add_plan_action(new)
     return added
+
+
+async def tap_on(person: SimUser, label: str) -> str:
+    """Press a wizard button; returns the new message it brings (the pressed one is edited)."""
+    await person.tap(label)
+    _edited, shown = await person.replies(2)
+    return shown.text
 
 
 async def answer(person: SimUser, labels: list[str]) -> None:
@@ -182,3 +198,46 @@ async def test_a_review_set_for_later_is_opened_by_the_running_bot_in_easy_read(
     await sam.tap("A little")
     _answered, thanks = await sam.replies(2)
     assert thanks.text.startswith("Thank you.\nThe team will see what you said.")
+
+
+async def test_a_lead_opens_a_review_in_telegram_and_a_worker_cannot(
+    staff_bot: StaffBot,
+) -> None:
+    """/review: whose plan, now, how long; the preview lists each action with its status and
+    warns that so few can be told apart; Send opens it and the young person is invited. A
+    worker typing /review gets the ordinary reply, and a plan with nothing to ask about is
+    refused with a button back to the step to change."""
+    yv, lee, wren = staff_bot.yv, staff_bot.lead, staff_bot.worker
+    north = await yv.cohort("North", CODE)
+    await yv.cohort("South", "SOUTH123")
+    await action(yv, "A bigger grant", UpdateStatus.DONE, north.id)
+    sam = await yv.joined("Sam", CODE)
+
+    await wren.send("/review")
+    assert (await wren.replies(2))[1].text.startswith("Here's what I can do")
+
+    await lee.send("/review")
+    first = await lee.next_reply()
+    assert "Whose plan?" in first.text and "North" in first.button_texts
+    refused = await tap_on(lee, "South")
+    assert "When should it open?" in refused
+    assert "How long" in await tap_on(lee, "Now")
+    refusal = await tap_on(lee, "3 days")
+    assert refusal.startswith("⚠ The plan for the cohort 'South' has no actions to ask about")
+    assert "Whose plan?" in await tap_on(lee, "✏️ Change the plan")
+    await tap_on(lee, "North")
+    await tap_on(lee, "Now")
+    preview = await tap_on(lee, "3 days")
+    assert "Please check: a joint review of 1 action, one question each:" in preview
+    assert "• A bigger grant (Leaving care manager; done)" in preview
+    assert "⚠ Only 1 person would be asked." in preview
+    await lee.tap("✅ Send")
+    _, done = await lee.replies(2)
+    assert done.text.startswith("Review open (check-in 1): 1 invitation queued.")
+    invite = await sam.next_reply()
+    assert "Is the plan happening?" in invite.text
+    audit = db_rows(yv.settings.database, "SELECT who, action FROM audit_log ORDER BY id")
+    assert audit == [
+        (f"staff {lee.id}", "made a joint review"),
+        (f"staff {lee.id}", "opened a check-in"),
+    ]
