@@ -217,12 +217,21 @@ GAP_RULE = (
 
 
 def gaps_heading(view: ReviewView) -> str:
-    """One line on the gaps, for the top of every results view."""
-    count = len(view.gaps)
-    if count == 0:
+    """One line on the gaps, for the top of every results view: how many, and how many
+    actions the plan calls happening could not be checked because too few answers show."""
+    found = len(view.gaps)
+    unsure = sum(1 for line in view.lines if line.gap is None)
+    if found:
+        actions = "1 action has a gap" if found == 1 else f"{found} actions have a gap"
+        words = f"{actions}: the plan says it is happening, but most young people said No."
+    elif unsure:
+        words = "No gap found."
+    else:
         return "No gaps: no action the plan calls done or in progress got mostly No."
-    actions = "1 action has a gap" if count == 1 else f"{count} actions have a gap"
-    return f"{actions}: the plan says it is happening, but most young people said No."
+    if unsure:
+        more = "1 action" if unsure == 1 else f"{unsure} actions"
+        words += f" {more} the plan calls happening could not be checked: too few answers show."
+    return words
 
 
 def review_lines(view: ReviewView, k: int) -> list[str]:

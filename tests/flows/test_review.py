@@ -204,3 +204,24 @@ def test_hidden_results_make_no_lines() -> None:
         survey, checkin, Totals(1, 2, {"act_1": {"no": 2}}, {}), {}, 3, random.Random(0), now=2.0
     )
     assert review_view(results, {1: Act(1, "Grant")}).lines == ()
+
+
+def test_the_heading_never_says_no_gaps_when_some_could_not_be_checked() -> None:
+    actions = [Act(1, "Grant"), Act(2, "Drop-in"), Act(3, "Training")]
+    table = {
+        "act_1": answers(6, 0, 2, 0),  # No is 2: fewer than 3, cannot tell
+        "act_2": answers(3, 0, 5, 0),  # a gap
+        "act_3": answers(8, 0, 0, 0),  # no gap
+    }
+    assert review_lines(review_view_of(actions, table), 3)[1] == (
+        "1 action has a gap: the plan says it is happening, but most young people said No. "
+        "1 action the plan calls happening could not be checked: too few answers show."
+    )
+    del table["act_2"]
+    view = review_view_of([actions[0], actions[2]], table)
+    assert review_lines(view, 3)[1] == (
+        "No gap found. 1 action the plan calls happening could not be checked: too few "
+        "answers show."
+    )
+    clear = review_view_of([actions[2]], {"act_3": answers(8, 0, 0, 0)})
+    assert review_lines(clear, 3)[1].startswith("No gaps:")
