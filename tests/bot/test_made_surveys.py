@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.actions.made_surveys import keep_made_survey, with_made_surveys
+from bot.actions.made_surveys import keep_made_survey, load_new_made_surveys, with_made_surveys
 from bot.services import Services
 from flows.survey import Survey, load_surveys
 from storage.base import StorageError
@@ -57,3 +57,21 @@ async def test_a_made_survey_is_served_now_and_after_a_restart(tmp_path: Path) -
         await store.close()
     assert loaded["priorities_1"] == survey
     assert loaded["weekly"] == bundled["weekly"]
+
+
+async def test_a_running_bot_serves_a_survey_made_by_a_command_since_it_started(
+    tmp_path: Path,
+) -> None:
+    """The command keeps the survey in the database; the bot's own surveys gain it when a
+    check-in names it, and never lose or replace one they had."""
+    bundled = load_surveys()
+    async with SqliteStore(tmp_path / "yv.db") as store:
+        running = Services(make_settings(tmp_path), store, dict(bundled), b"k" * 32, Clock())
+        command = Services(make_settings(tmp_path), store, dict(bundled), b"", Clock())
+        survey = Survey.model_validate(MADE)
+        await keep_made_survey(command, survey, "priorities")
+        assert "priorities_1" not in running.surveys
+        assert await load_new_made_surveys(running) == 1
+        assert running.surveys["priorities_1"] == survey
+        assert running.surveys["weekly"] is bundled["weekly"]
+        assert await load_new_made_surveys(running) == 0
