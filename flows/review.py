@@ -196,11 +196,15 @@ def answers_words(result: QuestionResult, k: int) -> str:
     return f"{said} (asked {result.base})"
 
 
-def line_words(line: ReviewLine, k: int) -> str:
-    """One action in a lead's words: the verdict first when there is one."""
+def line_words(line: ReviewLine, k: int, what_cap: int | None = None) -> str:
+    """One action in a lead's words: the verdict first when there is one. ``what_cap``
+    shortens the action's words (a chat message has room for less than a file)."""
     status = STATUS_WORDS.get(line.status or "", "no longer in the plan")
     role = f" ({line.role})" if line.role else ""
-    head = f"Action {line.action_id}: {line.what}{role}. Lead's status: {status}."
+    what = " ".join(line.what.split())
+    if what_cap is not None and len(what) > what_cap:
+        what = what[:what_cap].rsplit(" ", 1)[0] + "…"
+    head = f"Action {line.action_id}: {what}{role}. Lead's status: {status}."
     said = f"Young people: {answers_words(line.result, k)}."
     if line.gap:
         return f"GAP: the plan says {status}, but most young people said No. {head} {said}"

@@ -13,7 +13,9 @@ from flows.review import GAP_RULE, ReviewView, gaps_heading, line_words
 # At most this many lines of "you said, we did" updates, so the message stays short.
 DONE_LINES = 12
 # At most this many actions of a joint review (gaps come first, so none is cut before another).
-REVIEW_LINES = 10
+REVIEW_LINES = 8
+# An action's words in the chat at most (Telegram takes 4,096 characters a message).
+REVIEW_WHAT = 100
 
 
 def summary_message(
@@ -54,7 +56,7 @@ def summary_message(
 
 def _review(review: ReviewView, k: int) -> list[str]:
     """The joint review in a chat: the gaps line, then each action (gaps first), the rule."""
-    shown = [f"• {line_words(line, k)}" for line in review.lines[:REVIEW_LINES]]
+    shown = [f"• {line_words(line, k, REVIEW_WHAT)}" for line in review.lines[:REVIEW_LINES]]
     more = len(review.lines) - REVIEW_LINES
     if more > 0:
         shown.append(f"…and {more} more: /export gives them all.")

@@ -225,3 +225,11 @@ def test_the_heading_never_says_no_gaps_when_some_could_not_be_checked() -> None
     )
     clear = review_view_of([actions[2]], {"act_3": answers(8, 0, 0, 0)})
     assert review_lines(clear, 3)[1].startswith("No gaps:")
+
+
+def test_a_chat_line_shortens_long_action_words() -> None:
+    long = "Ask the council for a bigger grant " * 10
+    view = review_view_of([Act(1, long)], {"act_1": answers(3, 0, 5, 0)})
+    short = line_words(view.lines[0], 3, what_cap=40)
+    assert "Action 1: Ask the council for a bigger grant Ask…" in short
+    assert short.endswith("(asked 8).") and len(short) < 300
