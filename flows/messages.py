@@ -316,6 +316,22 @@ ENGLISH: Mapping[str, str] = {
     "plan_in_progress_by": "⏳ Started, to be done by {date}",
     "plan_done": "✅ Done",
     "plan_couldnt": "😔 We couldn't do this one",
+    # review: the joint review, one "Is this happening?" question per plan action. The
+    # action's words ({what}) are written by staff.
+    "review_title": "Is the plan happening?",
+    "review_intro": (
+        "We made a plan from what you told us. For each thing on it, tell us if it's really "
+        "happening. Nobody sees who said what."
+    ),
+    "review_thanks": (
+        "Thank you. The team will see what you all said next to what they say, and we'll "
+        "tell you what changes."
+    ),
+    "review_question": "{what}\n\nIs this happening?",
+    "review_yes": "Yes",
+    "review_a_bit": "A bit",
+    "review_no": "No",
+    "review_dont_know": "Don't know",
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.actions import audit
 from bot.actions.errors import ActionError
+from bot.actions.made_surveys import knows
 from bot.services import Services
 from flows.redact import redact
 from flows.results import (
@@ -57,6 +58,7 @@ async def _checkin(svc: Services, checkin_id: int) -> tuple[Checkin, Survey]:
     checkin = await svc.store.checkin(checkin_id)
     if checkin is None:
         raise ActionError("checkin", f"no check-in {checkin_id}", unknown=True)
+    await knows(svc, checkin.survey_id)  # a survey made by a command since the bot started
     survey = svc.surveys.get(checkin.survey_id)
     if survey is None:
         raise ActionError(

@@ -25,6 +25,7 @@ from bot.cli.plans import checkin, schedules
 from bot.cli.priorities import priorities
 from bot.cli.results import results
 from bot.cli.retention import retention
+from bot.cli.review import review
 from bot.cli.status import status
 from bot.cli.support import (
     clock,
@@ -176,6 +177,7 @@ for command in (
     update,
     plan,
     results,
+    review,
     export,
     retention,
     translations,

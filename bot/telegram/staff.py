@@ -41,6 +41,7 @@ LEAD_COMMANDS: Commands = (
     ("yousaid", "Tell young people what changed"),
     ("priorities", "Open a priorities round"),
     ("actionplan", "The action plan: change a status"),
+    ("review", "Ask if the plan is happening"),
 )
 _PENDING = "staff_menus_pending"  # bot_data: staff whose menu Telegram would not take yet
 

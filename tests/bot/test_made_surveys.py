@@ -74,6 +74,7 @@ async def test_a_survey_made_by_another_process_is_learned_when_asked_for(tmp_pa
         assert "priorities_1" not in bot.surveys
         assert await knows(bot, "priorities_1")
         assert bot.surveys["priorities_1"].title == "What matters most"
+        assert bot.surveys["weekly"] is bundled["weekly"]  # what it had is kept as it was
         assert not await knows(bot, "nothing_here")
     finally:
         await running.close()

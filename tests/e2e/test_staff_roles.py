@@ -17,7 +17,7 @@ pytestmark = pytest.mark.timeout(30)
 # Everyone's menu is the young people's command list, in its order.
 EVERYONE = [name for name, _ in COMMANDS]
 WORKER = ["newcheckin", "newmeeting", "checkins"]
-LEAD_ONLY = ["results", "export", "yousaid", "priorities", "actionplan"]
+LEAD_ONLY = ["results", "export", "yousaid", "priorities", "actionplan", "review"]
 STAFF_COMMANDS = WORKER + LEAD_ONLY
 TABLES = ["checkins", "schedules", "meetings", "outbox", "audit_log", "cohorts", "contacts"]
 
