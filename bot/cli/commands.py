@@ -19,6 +19,7 @@ from bot.cli.chat import chat
 from bot.cli.emulator import emulator
 from bot.cli.exports import export
 from bot.cli.faults import FaultSpec, fault_option
+from bot.cli.ideas import ideas
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
 from bot.cli.results import results
@@ -171,6 +172,7 @@ for command in (
     status,
     audit,
     update,
+    ideas,
     results,
     export,
     retention,
