@@ -212,3 +212,22 @@ async def test_young_people_cannot_moderate_and_read_ideas_in_welsh(staff_bot: S
     assert say("ideas_heading", "cy") in seen and say("ideas_waiting_few", "cy") in seen
     assert "newideas" not in " ".join(yv.emu.menu(sam))
     assert "newideas" in " ".join(yv.emu.menu(staff_bot.worker))
+
+
+async def test_the_wait_for_an_idea_survives_a_restart_and_goes_with_delete(yv: Harness) -> None:
+    """A bare /idea, then the bot restarts: the words typed next are still the idea. A
+    /delete while the bot waits takes the wait (the pseudonym) with the person."""
+    sam = await yv.joined("Sam")
+    await sam.send("/idea")
+    await sam.next_reply()
+    await yv.restart()
+    await sam.send("Driving lessons")
+    assert (await sam.next_reply()).text == say("idea_thanks", "en")
+    await sam.send("/idea")
+    await sam.next_reply()
+    await sam.send("/delete")
+    await sam.next_reply()
+    await sam.tap("Yes, delete me")
+    await sam.replies(2)
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM idea_waits") == [(0,)]
+    assert [i.text for i in await yv.store.ideas()] == ["Driving lessons"]  # tied to nobody
