@@ -32,6 +32,12 @@ async def listing(
     return found
 
 
+async def one(store: Store, idea_id: str) -> Idea | None:
+    """One idea as staff see it (contact details taken out), or ``None``."""
+    idea = await store.idea(idea_id)
+    return None if idea is None else replace(idea, text=redact(idea.text))
+
+
 async def redacted(store: Store, statuses: Collection[IdeaStatus] = ()) -> list[Idea]:
     """``listing`` without its audit entry, for the later steps of a reading already logged
     (the Telegram door's buttons): the same ideas, in the same order, just as redacted."""

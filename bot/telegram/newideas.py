@@ -51,10 +51,10 @@ async def _ask_idea(svc: Services, answers: Answers) -> Prompt:
 
 async def _idea(svc: Services, code: str) -> Idea:
     """The idea as staff see it (contact details taken out)."""
-    found = [i for i in await moderation.redacted(svc.store) if i.id == code]
-    if not found:
+    idea = await moderation.one(svc.store, code)
+    if idea is None:  # ideas are never deleted: only a forged or very old choice
         raise Refused("idea", f"Idea {code} is not there any more. Please pick another.")
-    return found[0]
+    return idea
 
 
 async def _ask_decision(svc: Services, answers: Answers) -> Prompt:
