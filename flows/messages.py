@@ -67,9 +67,10 @@ ENGLISH: Mapping[str, str] = {
     "help": (
         "Here's what I can do:\n"
         "/urgent - talk to someone now\n"
-        "/checkin - the open check-in\n"
+        "/checkin - a check-in\n"
         "/meetings - coming up\n"
         "/updates - what we changed\n"
+        "/idea - share an idea\n"
         "/plan - our plan\n"
         "/pause - take a break\n"
         "/mydata - what we keep\n"
@@ -332,6 +333,31 @@ ENGLISH: Mapping[str, str] = {
     "review_a_bit": "A bit",
     "review_no": "No",
     "review_dont_know": "Don't know",
+    # Ideas (issue 11, part "ideas"): /idea and /ideas. An idea is kept tied to nobody.
+    "idea_ask": (
+        "💡 What would you change? Type your idea below, in your own words. "
+        "We keep your idea, never who sent it."
+    ),
+    "idea_thanks": (
+        "Thank you! 💡 Your idea is in. The team will read it. "
+        "Nobody can tell it came from you. Type /ideas to see what happens to ideas."
+    ),
+    "idea_long": (
+        "Thank you for writing so much 💛 Ideas work best short, so I've kept the first part."
+    ),
+    "idea_empty": "I didn't get any words there. Type your idea in a few words.",
+    "ideas_heading": "💡 Ideas from young people",
+    "ideas_waiting_none": "No new ideas are waiting right now.",
+    "ideas_waiting_few": "A few new ideas are waiting for the team to read them.",
+    "ideas_waiting_many": "At least {count} new ideas are waiting for the team to read them.",
+    "ideas_approved_heading": (
+        "✅ The team said yes to these. Next, you can pick the ones that matter most:"
+    ),
+    "ideas_approved_none": "The team hasn't said yes to any ideas yet.",
+    "ideas_item": "• {text}",
+    "ideas_backed": "   👥 {count} people said this",
+    "ideas_more": "…and more.",
+    "ideas_add": "Type /idea to share yours. Nobody sees who sent which idea.",
 }
 
 

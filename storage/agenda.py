@@ -61,12 +61,16 @@ def new_idea_code() -> str:
 class AgendaMixin(SqliteBase, AgendaStore):
     """Ideas, plan actions and made surveys; each public method is one transaction."""
 
-    async def add_idea(self, text: str, today: str, update_id: int) -> str | None:
+    async def add_idea(
+        self, text: str, today: str, update_id: int, *, waited: str | None = None
+    ) -> str | None:
         now = time.time()
 
         def write(conn: sqlite3.Connection) -> str | None:
             if not self._claim_now(conn, update_id, now):
                 return None
+            if waited is not None:
+                conn.execute("DELETE FROM idea_waits WHERE link = ?", (waited,))
             while True:  # a clash of random codes is rare; draw again
                 code = new_idea_code()
                 cur = conn.execute(
@@ -76,7 +80,33 @@ class AgendaMixin(SqliteBase, AgendaStore):
                 if cur.rowcount == 1:
                     return code
 
-        return await self._atomic("add_idea", write)
+        code = await self._atomic("add_idea", write)
+        if code is not None and waited is not None:
+            # The -wal file still holds the waiting row (the pseudonym) beside the idea.
+            await self._checkpoint()
+        return code
+
+    async def await_idea(self, link: str, until: float) -> None:
+        sql = (
+            "INSERT INTO idea_waits (link, until) VALUES (?, ?)"
+            " ON CONFLICT (link) DO UPDATE SET until = excluded.until"
+        )
+        await self._write("await_idea", sql, (link, until))
+
+    async def awaiting_idea(self, link: str, now: float) -> bool:
+        sql = "SELECT 1 FROM idea_waits WHERE link = ? AND until > ?"
+        return await self._one("awaiting_idea", sql, (link, now)) is not None
+
+    async def drop_idea_waits(self, now: float, links: Sequence[str] = ()) -> int:
+        async with self._tx("drop_idea_waits") as db:
+            cur = await db.execute("DELETE FROM idea_waits WHERE until <= ?", (now,))
+            dropped = cur.rowcount
+            if links:
+                cur = await db.executemany(
+                    "DELETE FROM idea_waits WHERE link = ?", [(link,) for link in links]
+                )
+                dropped += cur.rowcount
+        return dropped
 
     async def ideas(self, statuses: Collection[IdeaStatus] = ()) -> list[Idea]:
         wanted = [s.value for s in statuses]

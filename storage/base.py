@@ -687,9 +687,24 @@ class AgendaStore(Protocol):
     """What young people put on the agenda: ideas (tied to nobody), the action plan, and the
     surveys the bot makes itself (priorities rounds, joint reviews)."""
 
-    async def add_idea(self, text: str, today: str, update_id: int) -> str | None:
+    async def add_idea(
+        self, text: str, today: str, update_id: int, *, waited: str | None = None
+    ) -> str | None:
         """Keep a new idea under a fresh random code, with the date only, claiming
-        ``update_id``; ``None`` (nothing written) if that update was handled before."""
+        ``update_id``; ``None`` (nothing written) if that update was handled before.
+        ``waited``: the pseudonym whose wait for an idea this ends, in the same transaction."""
+        ...
+
+    async def await_idea(self, link: str, until: float) -> None:
+        """The next words of the person behind ``link`` are an idea, until ``until``."""
+        ...
+
+    async def awaiting_idea(self, link: str, now: float) -> bool:
+        """Whether an idea from ``link`` is awaited (and the wait has not ended)."""
+        ...
+
+    async def drop_idea_waits(self, now: float, links: Sequence[str] = ()) -> int:
+        """End the waits that are over by ``now``, and those of ``links``; how many ended."""
         ...
 
     async def ideas(self, statuses: Collection[IdeaStatus] = ()) -> list[Idea]:

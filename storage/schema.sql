@@ -290,3 +290,11 @@ CREATE TABLE IF NOT EXISTS made_surveys (
     kind TEXT NOT NULL,
     body TEXT NOT NULL
 );
+
+-- Who is about to type an idea (after a bare /idea), under a pseudonym (an HMAC with the key
+-- kept outside the database), until when. Never next to the idea: the row goes in the same
+-- transaction as the idea is kept, when the wait ends, or with the person.
+CREATE TABLE IF NOT EXISTS idea_waits (
+    link TEXT PRIMARY KEY,
+    until REAL NOT NULL
+) WITHOUT ROWID;

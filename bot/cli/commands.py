@@ -20,6 +20,7 @@ from bot.cli.chat import chat
 from bot.cli.emulator import emulator
 from bot.cli.exports import export
 from bot.cli.faults import FaultSpec, fault_option
+from bot.cli.ideas import ideas
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
 from bot.cli.priorities import priorities
@@ -176,6 +177,7 @@ for command in (
     audit,
     update,
     plan,
+    ideas,
     results,
     review,
     export,

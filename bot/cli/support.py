@@ -95,6 +95,7 @@ OPTIONS |= {"checkins": "--checkin", "we_did": "--we-did", "you_said": "--you-sa
 OPTIONS |= {"status": "--status", "by": "--by", "why": "--why"}
 OPTIONS |= {"ideas": "--ideas"}
 OPTIONS |= {"priority": "--priority", "what": "--what", "role": "--role"}
+OPTIONS |= {"into": "INTO"}
 HINTS = {
     "checkins": "see: youthvoice results",
     "update": "see: youthvoice update list",
@@ -104,6 +105,8 @@ HINTS = {
     "checkin": "see: youthvoice results",
     "ideas": "see: youthvoice ideas list",
     "action": "see: youthvoice plan list",
+    "idea": "see: youthvoice ideas list",
+    "into": "see: youthvoice ideas list",
 }
 
 

@@ -66,6 +66,7 @@ class Planner:
             await self.svc.store.prune_updates(now)
         # A "Tell us more" nobody followed with words: its pseudonym is not kept.
         await self.svc.store.drop_note_waits(now)
+        await self.svc.store.drop_idea_waits(now)  # and a bare /idea nobody followed
         promised = await promises.weekly(self.svc.store, self.svc.settings, self.svc.surveys, now)
         if promised:
             log.info("promise reminders queued to %d leads", promised)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot.actions import answering, people, reading
+from bot.actions import answering, ideas, people, reading
 from bot.actions.button_data import (
     Answer,
     Consent,
@@ -64,6 +64,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show(update, await people.delete(svc, person, confirmed, update_id), zone)
         case StartCheckin(checkin_id):
             await end_note_wait(svc, person)  # what they type now is for the check-in
+            await ideas.end_wait(svc, person)
             outcome = await answering.start(svc, person, checkin_id, update_id)
             await conversation.show(svc, update, outcome)
         case Answer() as answer:
@@ -73,6 +74,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case Feedback() as choice:
             await feedback.on_feedback(svc, update, query, choice)
         case TellMore(posted_id):
+            await ideas.end_wait(svc, person)  # what they type now is the note
             await feedback.on_tell_more(svc, update, posted_id)
         case WizardPress() as press:
             await wizard.on_press(update, context, press)

@@ -33,6 +33,7 @@ WORKER_COMMANDS: Commands = (
     ("newcheckin", "Plan a check-in"),
     ("newmeeting", "Plan a forum meeting"),
     ("checkins", "Check-ins and how many answered"),
+    ("newideas", "Young people's new ideas"),
 )
 LEAD_COMMANDS: Commands = (
     *WORKER_COMMANDS,
