@@ -65,7 +65,7 @@ ENGLISH: Mapping[str, str] = {
     "not_joined": "No problem. I won't message you. If you change your mind, type /start.",
     "start_first": "Type /start to join first.",
     "help": (
-        "Here's what I can do:\n"
+        "What I can do:\n"
         "/urgent - talk to someone now\n"
         "/checkin - a check-in\n"
         "/meetings - coming up\n"
@@ -76,7 +76,7 @@ ENGLISH: Mapping[str, str] = {
         "/mydata - what we keep\n"
         "/language - English or Cymraeg\n"
         "/easyread - easy read\n"
-        "/stop - stop my messages\n"
+        "/stop - stop messages\n"
         "/delete - remove yourself"
     ),
     "invitation": (

@@ -342,7 +342,7 @@ async def settle(person: SimUser) -> None:
     updates are handled in order, so every earlier tap of this person has been handled too
     (toasts leave nothing in the chat to wait for)."""
     await person.send("/help")
-    assert (await person.replies(2))[1].text.startswith("Here's what I can do")
+    assert (await person.replies(2))[1].text.startswith("What I can do")
 
 
 async def assert_quiet(person: SimUser) -> None:

@@ -214,7 +214,7 @@ async def test_a_lead_opens_a_review_in_telegram_and_a_worker_cannot(
     sam = await yv.joined("Sam", CODE)
 
     await wren.send("/review")
-    assert (await wren.replies(2))[1].text.startswith("Here's what I can do")
+    assert (await wren.replies(2))[1].text.startswith("What I can do")
 
     await lee.send("/review")
     first = await lee.next_reply()
