@@ -1,0 +1,101 @@
+"""Nothing left behind in the SQLite files: the write-ahead log is emptied after deletions even
+while another connection reads, and the file is compacted when a check-in closes.
+
+Not part of the contract: these tests open ``SqliteStore`` on real files and read their bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from storage.sqlite import SqliteStore
+from tests.storage.contract import CHAT, LINK, TODAY, new_checkin
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def wal_of(path: Path) -> Path:
+    return Path(f"{path}-wal")
+
+
+def file_bytes(path: Path) -> bytes:
+    wal = wal_of(path)
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A second, real connection holding a read transaction until the block ends."""
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM contacts").fetchall()
+        yield reader
+        reader.execute("COMMIT")
+    finally:
+        reader.close()
+
+
+async def until_emptied(path: Path, secret: bytes, within: float = 20.0) -> float:
+    """Seconds until the -wal is empty and ``secret`` is in neither file (fails after
+    ``within``)."""
+    started = time.monotonic()
+    while wal_of(path).stat().st_size or secret in file_bytes(path):
+        assert time.monotonic() - started < within, "the log was never emptied"
+        await asyncio.sleep(0.02)
+    return time.monotonic() - started
+
+
+async def test_an_erasure_blocked_by_a_reader_is_emptied_from_the_log_once_it_lets_go(
+    tmp_path: Path,
+) -> None:
+    """Regression: while another connection held a read transaction, the checkpoint after an
+    erasure failed and the -wal kept the erased person's unfinished answers until some later
+    event. Now the erasure does not wait for the reader, and the store keeps trying on its own:
+    once the reader lets go, the log is emptied with nothing else happening."""
+    path = tmp_path / "t.db"
+    async with SqliteStore(path) as store:
+        await store.join(CHAT, None, "en", TODAY, 1)
+        checkin = await new_checkin(store)
+        await store.save_progress(LINK, checkin.id, {"note": "ERASE-ME-SECRET"}, TODAY, 2)
+        with reading(path):
+            started = time.monotonic()
+            assert await store.erase_person(CHAT, [LINK], 3)
+            assert time.monotonic() - started < 3.0, "the erasure waited for the reader"
+            await asyncio.sleep(0.5)  # several retries, all blocked
+            assert b"ERASE-ME-SECRET" in wal_of(path).read_bytes(), "the reader did not block"
+        await until_emptied(path, b"ERASE-ME-SECRET")
+        assert await store.contact(CHAT) is None
+
+
+async def test_a_store_closed_while_a_reader_blocks_its_log_says_so_and_closes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Closing does not hang on a reader: one warning (no data in it); the next open empties
+    the log."""
+    path = tmp_path / "t.db"
+    store = SqliteStore(path)
+    await store.open()
+    checkin = await new_checkin(store)
+    await store.save_progress(LINK, checkin.id, {"note": "CLOSING-SECRET"}, TODAY, 2)
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM contacts").fetchall()
+        await store.erase_person(CHAT, [LINK], 3)
+        await store.close()
+        reader.execute("COMMIT")
+        assert "could not be emptied" in caplog.text and "SECRET" not in caplog.text
+        assert b"CLOSING-SECRET" in wal_of(path).read_bytes()
+        # The reader's connection stays open, so SQLite does not empty the log on its own.
+        async with SqliteStore(path):
+            await until_emptied(path, b"CLOSING-SECRET", within=5.0)
+    finally:
+        reader.close()
