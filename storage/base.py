@@ -484,6 +484,12 @@ class PlanStore(Protocol):
         was done already."""
         ...
 
+    async def prune_rsvps(self, started_before: float, now: float) -> int:
+        """Delete the RSVPs of meetings that started before ``started_before`` (cancelled
+        ones: before ``now``), except while a check-in for that meeting (its feedback, whose
+        audience they are) is still open at ``now``; returns how many went."""
+        ...
+
 
 class AuditLog(Protocol):
     """What staff did: plans, sends, cancels, results viewed, exports, updates posted."""

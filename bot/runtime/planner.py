@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 
 from bot import keys
-from bot.actions import audience, promises, retention
+from bot.actions import audience, meetings, promises, retention
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.actions.plans import occurrence
 from bot.services import Services
@@ -55,6 +55,10 @@ class Planner:
         pruned = await self.svc.store.prune_outbox(now)
         if pruned:
             log.info("deleted %d sent or failed messages older than a week", pruned)
+        # Who said Going or Maybe is kept only while it is needed: reminders, then feedback.
+        started_before = now - meetings.FEEDBACK_WITHIN.total_seconds()
+        if await self.svc.store.prune_rsvps(started_before, now):
+            log.info("deleted the RSVPs of meetings whose feedback time is over")
         # Update ids are kept a day. Claims forget older ones too, but a quiet bot makes few.
         if now - self._updates_pruned >= UPDATES_PRUNE_EVERY:
             self._updates_pruned = now

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.actions import audience
+from bot.actions.meetings import FEEDBACK_WITHIN
 from bot.actions.notices import meeting_details, meeting_invitation
 from bot.emulator import SimUser
 from bot.emulator.messages import BotMessage
@@ -551,3 +552,27 @@ async def test_a_large_notice_asks_first_and_no_means_nothing_is_sent(
     assert "This will message 4 people (now). Go ahead?" in result.output
     still = await yvp.store.meeting(meeting.id)
     assert still is not None and not still.cancelled
+
+
+async def test_rsvps_are_deleted_after_the_feedback_time_and_feedback_is_refused_then(
+    yvp: PlanHarness,
+) -> None:
+    """Regression: RSVPs were never pruned, so the file kept for ever who said Going or Maybe:
+    the audience of a meeting-feedback check-in. The planner deletes them once feedback can
+    no longer be asked for (``FEEDBACK_WITHIN`` after the start), after the feedback check-in
+    closes if it is still open; ``meeting feedback`` after that time is refused in one line."""
+    meeting, _people = await four_answers(yvp, 2 * HOUR)
+    yvp.clock.advance(FEEDBACK_WITHIN.total_seconds() - HOUR)
+    result = await yvp.cli("meeting", "feedback", str(meeting.id), "--open-for", "3d", "--yes")
+    assert result.exit_code == 0, result.output
+    rsvps = "SELECT * FROM rsvps WHERE meeting_id = ?"
+    yvp.clock.advance(2 * HOUR)  # past the feedback time, but its check-in is open
+    await yvp.plan()
+    assert len(db_rows(yvp.settings.database, rsvps, meeting.id)) == 4
+    yvp.clock.advance(3 * DAY)
+    await yvp.plan()
+    assert db_rows(yvp.settings.database, rsvps, meeting.id) == []
+    late = await yvp.cli("meeting", "feedback", str(meeting.id), "--yes")
+    assert late.exit_code == 1
+    assert f"meeting {meeting.id} was more than 14 days ago" in late.stderr
+    assert len(late.stderr.strip().splitlines()) == 1

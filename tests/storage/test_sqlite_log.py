@@ -10,13 +10,14 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 
+from storage.base import OutgoingMessage
 from storage.sqlite import SqliteStore
-from tests.storage.contract import CHAT, LINK, TODAY, new_checkin
+from tests.storage.contract import CHAT, LINK, NOW, TODAY, new_checkin
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -99,3 +100,39 @@ async def test_a_store_closed_while_a_reader_blocks_its_log_says_so_and_closes(
             await until_emptied(path, b"CLOSING-SECRET", within=5.0)
     finally:
         reader.close()
+
+
+async def test_a_sent_reminder_leaves_no_key_naming_the_person_in_the_file_or_log(
+    tmp_path: Path,
+) -> None:
+    """Regression: sent messages stayed in the outbox a week, and a reminder's dedupe key
+    (``checkin:N:remind:<chat>``) told who had not finished. Now the row goes once sent, and
+    within a moment neither the file nor its -wal holds the key."""
+    path = tmp_path / "t.db"
+    key = "checkin:7:remind:4242424242"
+    async with SqliteStore(path) as store:
+        await store.enqueue([OutgoingMessage(CHAT, {"text": "REMINDER-TEXT"}, NOW, key)])
+        (claimed,) = await store.claim_due(NOW, 10)
+        assert key.encode() in file_bytes(path)  # the search finds what is there
+        await store.mark_sent([claimed.id], NOW)
+        await until_emptied(path, key.encode(), within=10.0)
+        assert b"REMINDER-TEXT" not in file_bytes(path)
+        assert (await store.outbox_counts())["sent"] == 1
+
+
+async def test_sent_messages_an_older_version_kept_are_deleted_and_counted(
+    tmp_path: Path,
+) -> None:
+    """A database from a version that kept sent and failed rows a week: the planner's prune
+    deletes them at once, counted, and empties the log."""
+    path = tmp_path / "t.db"
+    async with SqliteStore(path) as store:
+        await store.enqueue([OutgoingMessage(n, {}, NOW, f"old:{n}") for n in (1, 2, 3)])
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE outbox SET status = 'sent' WHERE chat_id < 3")
+        db.execute("UPDATE outbox SET status = 'failed' WHERE chat_id = 3")
+    async with SqliteStore(path) as store:
+        assert await store.prune_outbox(NOW) == 3
+        assert await store.outbox_entries() == []
+        assert await store.outbox_counts() == {"queued": 0, "sending": 0, "sent": 2, "failed": 1}
+        await until_emptied(path, b"old:1", within=5.0)
