@@ -668,6 +668,20 @@ class ResultsStore(Protocol):
         ...
 
 
+class Compaction(Protocol):
+    """Rewriting the database so that nothing deleted, and no order of writing, stays in it."""
+
+    async def compact_after_close(self, now: float) -> bool:
+        """If a check-in has closed by ``now`` since the last compaction, compact (see
+        ``compact``); whether it did. Called by the planner after its close pass."""
+        ...
+
+    async def compact(self) -> None:
+        """Rewrite the whole database (live rows only, in key order, no free pages) and empty
+        its write-ahead log. Takes a while on a big database (see the README)."""
+        ...
+
+
 class Store(
     UpdateLog,
     ContactStore,
@@ -679,6 +693,7 @@ class Store(
     CareStore,
     RetentionStore,
     UpdateStore,
+    Compaction,
     Protocol,
 ):
     """Everything Youth Voice keeps: every protocol above, on one database, plus opening and

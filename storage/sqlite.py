@@ -1,10 +1,10 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
 Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
-(pause, /mydata, alerts) and retention live in ``storage.contacts``, ``storage.checkins``,
-``storage.outbox``, ``storage.plans``, ``storage.audit``, ``storage.updates``,
-``storage.care`` and ``storage.retention``; connections
-and transactions in ``storage.sqlite_base``.
+(pause, /mydata, alerts), retention and compaction live in ``storage.contacts``,
+``storage.checkins``, ``storage.outbox``, ``storage.plans``, ``storage.audit``,
+``storage.updates``, ``storage.care``, ``storage.retention`` and ``storage.compaction``;
+connections and transactions in ``storage.sqlite_base``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from storage.audit import AuditMixin
 from storage.base import Store
 from storage.care import CareMixin
 from storage.checkins import CheckinsMixin
+from storage.compaction import CompactionMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
@@ -34,6 +35,7 @@ class SqliteStore(
     CareMixin,
     RetentionMixin,
     UpdatesMixin,
+    CompactionMixin,
     Store,
 ):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).

@@ -415,7 +415,12 @@ class SqliteBase:
 
     async def prune_updates(self, now: float) -> int:
         """Forget handled update ids older than a day; how many were forgotten."""
-        return await self._atomic("prune_updates", lambda conn: self._prune_updates_now(conn, now))
+        forgot = await self._atomic(
+            "prune_updates", lambda conn: self._prune_updates_now(conn, now)
+        )
+        if forgot:
+            await self._checkpoint()
+        return forgot
 
     async def _claim(self, db: aiosqlite.Connection, update_id: int, now: float | None) -> bool:
         """Record ``update_id`` as handled; False (nothing written) if it already was. For a

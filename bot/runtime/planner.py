@@ -51,10 +51,11 @@ class Planner:
         dropped = await self.svc.store.drop_closed_progress(now)
         if dropped:
             log.info("deleted %d unfinished responses to closed check-ins", dropped)
-        # Sent messages hold chat ids, and a reminder's key tells who had not finished by then.
+        # Sent counts older than a week, and sent messages an older version kept (they hold
+        # chat ids, and a reminder's key tells who had not finished by then).
         pruned = await self.svc.store.prune_outbox(now)
         if pruned:
-            log.info("deleted %d sent or failed messages older than a week", pruned)
+            log.info("deleted %d sent or failed messages kept by an older version", pruned)
         # Who said Going or Maybe is kept only while it is needed: reminders, then feedback.
         started_before = now - meetings.FEEDBACK_WITHIN.total_seconds()
         if await self.svc.store.prune_rsvps(started_before, now):
@@ -65,6 +66,9 @@ class Planner:
             await self.svc.store.prune_updates(now)
         # A "Tell us more" nobody followed with words: its pseudonym is not kept.
         await self.svc.store.drop_note_waits(now)
+        # A check-in closed: rewrite the file so that no free page or row order keeps history.
+        if await self.svc.store.compact_after_close(now):
+            log.info("compacted the database after a check-in closed")
         promised = await promises.weekly(self.svc.store, self.svc.settings, self.svc.surveys, now)
         if promised:
             log.info("promise reminders queued to %d leads", promised)

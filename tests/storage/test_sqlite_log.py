@@ -7,6 +7,7 @@ Not part of the contract: these tests open ``SqliteStore`` on real files and rea
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.base import OutgoingMessage
+from storage.base import Audience, NewCheckin, OutgoingMessage
 from storage.sqlite import SqliteStore
 from tests.storage.contract import CHAT, LINK, NOW, TODAY, new_checkin
 
@@ -136,3 +137,56 @@ async def test_sent_messages_an_older_version_kept_are_deleted_and_counted(
         assert await store.outbox_entries() == []
         assert await store.outbox_counts() == {"queued": 0, "sending": 0, "sent": 2, "failed": 1}
         await until_emptied(path, b"old:1", within=5.0)
+
+
+def offsets(blob: bytes, names: list[str]) -> list[int]:
+    return [blob.index(name.encode()) for name in names]
+
+
+async def test_compaction_puts_rows_in_key_order_and_keeps_no_free_pages(tmp_path: Path) -> None:
+    """Inside a page, rows sit in the order they were written, even in a WITHOUT ROWID table:
+    byte offsets give that order away. Compaction (VACUUM, then an emptied log) rewrites every
+    table in key order, leaves no free page, and shrinks the file after deletions."""
+    path = tmp_path / "t.db"
+    names = [f"link-{n:02d}" for n in range(12)]
+    written = names[:]
+    random.Random(3).shuffle(written)
+    async with SqliteStore(path) as store:
+        checkin = await new_checkin(store)
+        for update_id, link in enumerate(written, start=1):
+            state = {"note": f"STATE-OF-{link}", "pad": "x" * 2000}
+            await store.save_progress(link, checkin.id, state, TODAY, update_id)
+        await store._checkpoint()
+        before = offsets(path.read_bytes(), [f"STATE-OF-{link}" for link in names])
+        by_key = sorted(range(len(names)), key=lambda i: before[i])
+        assert by_key not in (list(range(12)), list(range(12))[::-1]), "write order shows"
+        for update_id, link in enumerate(names[:6], start=100):
+            await store.erase_person(CHAT, [link], update_id)
+        await store._checkpoint()
+        size = path.stat().st_size
+        await store.compact()
+        assert wal_of(path).stat().st_size == 0
+        blob = path.read_bytes()
+        after = offsets(blob, [f"STATE-OF-{link}" for link in names[6:]])
+        assert after in (sorted(after), sorted(after, reverse=True)), "not in key order"
+        assert path.stat().st_size < size
+        rows = await store._all("peek", "PRAGMA freelist_count")
+        assert rows[0][0] == 0
+
+
+async def test_the_file_is_compacted_once_after_each_checkin_closes(tmp_path: Path) -> None:
+    """``compact_after_close`` compacts when a check-in has closed since the last time, and
+    not again until another closes."""
+    path = tmp_path / "t.db"
+    async with SqliteStore(path) as store:
+        for closes in (NOW + 100, NOW + 200):
+            await store.open_checkin(
+                NewCheckin("weekly", None, NOW, closes), Audience(), lambda c: {"text": "hi"}
+            )
+        assert not await store.compact_after_close(NOW + 99)
+        assert await store.compact_after_close(NOW + 100)
+        assert not await store.compact_after_close(NOW + 150)
+        assert await store.compact_after_close(NOW + 250)
+        assert not await store.compact_after_close(NOW + 10_000)
+    async with SqliteStore(path) as again:  # remembered across restarts
+        assert not await again.compact_after_close(NOW + 10_000)
