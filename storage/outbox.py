@@ -100,19 +100,20 @@ class OutboxMixin(SqliteBase, OutboxStore):
         await self._write("mark_started", sql, (message_id,))
 
     async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
+        requeued = 0
         async with self._tx("mark_unsure") as db:
-            if await settle(db, "sent", "id = ? AND unsure >= 1", (message_id,)):
-                taken_as_sent = True
-            else:
+            # A second unknown outcome: taken as sent, so nobody gets it a third time.
+            taken_as_sent = await settle(db, "sent", "id = ? AND unsure >= 1", (message_id,))
+            if not taken_as_sent:
                 cur = await db.execute(
                     "UPDATE outbox SET unsure = unsure + 1, due_at = ?, status = 'queued',"
                     " error = ? WHERE id = ?",
                     (due_at, error, message_id),
                 )
-                taken_as_sent = False
+                requeued = cur.rowcount
         if taken_as_sent:
             self._checkpoint_soon()
-        return not taken_as_sent and cur.rowcount == 1
+        return requeued == 1
 
     async def claim_due(
         self, now: float, limit: int, urgent_only: bool = False

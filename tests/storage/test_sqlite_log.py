@@ -77,6 +77,24 @@ async def test_an_erasure_blocked_by_a_reader_is_emptied_from_the_log_once_it_le
         assert await store.contact(CHAT) is None
 
 
+async def test_a_prune_blocked_by_a_reader_is_emptied_from_the_log_once_it_lets_go(
+    tmp_path: Path,
+) -> None:
+    """The same for retention's prune of an unfinished response a reader was holding in the
+    log: gone from both files once the reader lets go, with no other event."""
+    path = tmp_path / "t.db"
+    keep = {"unfinished_days": 7, "answer_days": 30, "contact_days": 90, "alert_days": 365}
+    async with SqliteStore(path) as store:
+        checkin = await new_checkin(store)
+        await store.save_progress(LINK, checkin.id, {"note": "PRUNE-ME-SECRET"}, TODAY, 2)
+        with reading(path):
+            removed = await store.apply_retention("2026-06-01", **keep)
+            assert removed.unfinished == 1
+            await asyncio.sleep(0.3)
+            assert b"PRUNE-ME-SECRET" in wal_of(path).read_bytes(), "the reader did not block"
+        await until_emptied(path, b"PRUNE-ME-SECRET")
+
+
 async def test_a_store_closed_while_a_reader_blocks_its_log_says_so_and_closes(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
