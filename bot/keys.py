@@ -149,3 +149,10 @@ def note_link(key: bytes, user_id: int) -> str:
     with the words themselves)."""
     message = f"update-note:user:{user_id}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def idea_link(key: bytes, user_id: int) -> str:
+    """A person's pseudonym while the bot waits for their idea after a bare /idea (never kept
+    with the idea itself)."""
+    message = f"idea:user:{user_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

@@ -130,6 +130,7 @@ class Toast:
     """A small pop-up answer to a button press that changed nothing."""
 
     key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,10 @@ def _toggle(
         return state, [Toast("button_expired")]
     picked = tuple(p for p in state.picked if p != value)
     if value not in state.picked:
+        most = question.max_picks
+        if most is not None and len(state.picked) >= most:
+            # Nothing is lost: the picks so far stay, and unticking one makes room.
+            return state, [Toast("max_picks", {"most": most})]
         picked = (*picked, value)
     state = replace(state, picked=picked)
     return state, [_ask(survey, state, refresh=True)]

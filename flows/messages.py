@@ -66,14 +66,16 @@ ENGLISH: Mapping[str, str] = {
     "start_first": "Type /start to join first.",
     "help": (
         "Here's what I can do:\n"
-        "/urgent - someone to talk to now\n"
-        "/checkin - the open check-in\n"
+        "/urgent - talk to someone now\n"
+        "/checkin - a check-in\n"
         "/meetings - coming up\n"
         "/updates - what we changed\n"
+        "/idea - share an idea\n"
+        "/plan - our plan\n"
         "/pause - take a break\n"
         "/mydata - what we keep\n"
         "/language - English or Cymraeg\n"
-        "/easyread - simpler messages\n"
+        "/easyread - easy read\n"
         "/stop - stop my messages\n"
         "/delete - remove yourself"
     ),
@@ -290,6 +292,72 @@ ENGLISH: Mapping[str, str] = {
     "mydata_messages_paused_open": "paused until you say",
     "mydata_meeting": "{title} ({answer})",
     "mydata_meeting_no_answer": "not answered yet",
+    "mydata_waiting": (
+        "Your answers to {checkins} are saved, but not mixed in with other people's answers "
+        "yet. Until they are, we can still tell they're yours, and /delete removes them too."
+    ),
+    # priorities: a pick-up-to-three question (a priorities round).
+    "max_picks": "You can pick up to {most}. Tap one you picked to untick it, then pick another.",
+    # The action plan (issue 11, part "plan"): /plan, what is being done about what young
+    # people said.
+    "plan_none": (
+        "There's no plan yet. When young people have picked what matters most, you'll see "
+        "here what we're doing about it."
+    ),
+    "plan_heading": "📋 The plan: what we're doing about what young people said.",
+    "plan_changed": "🆕 marks what's new or changed since you last looked.",
+    "plan_same": "Nothing has changed since you last looked.",
+    "plan_priority": "💬 You said this matters: {priority}",
+    "plan_action": "• {what}\n{status}\n👤 Who's doing it: {role}",
+    "plan_action_new": "🆕 New: {what}\n{status}\n👤 Who's doing it: {role}",
+    "plan_action_changed": "🆕 Changed: {what}\n{status}\n👤 Who's doing it: {role}",
+    "plan_planned": "📅 Planned, not started yet",
+    "plan_planned_by": "📅 Planned, to be done by {date}",
+    "plan_in_progress": "⏳ Started, we're working on it",
+    "plan_in_progress_by": "⏳ Started, to be done by {date}",
+    "plan_done": "✅ Done",
+    "plan_couldnt": "😔 We couldn't do this one",
+    # review: the joint review, one "Is this happening?" question per plan action. The
+    # action's words ({what}) are written by staff.
+    "review_title": "Is the plan happening?",
+    "review_intro": (
+        "We made a plan from what you told us. For each thing on it, tell us if it's really "
+        "happening. Nobody sees who said what."
+    ),
+    "review_thanks": (
+        "Thank you. The team will see what you all said next to what they say, and we'll "
+        "tell you what changes."
+    ),
+    "review_question": "{what}\n\nIs this happening?",
+    "review_yes": "Yes",
+    "review_a_bit": "A bit",
+    "review_no": "No",
+    "review_dont_know": "Don't know",
+    # Ideas (issue 11, part "ideas"): /idea and /ideas. An idea is kept tied to nobody.
+    "idea_ask": (
+        "💡 What would you change? Type your idea below, in your own words. "
+        "We keep your idea, never who sent it."
+    ),
+    "idea_thanks": (
+        "Thank you! 💡 Your idea is in. The team will read it. "
+        "Nobody can tell it came from you. Type /ideas to see what happens to ideas."
+    ),
+    "idea_long": (
+        "Thank you for writing so much 💛 Ideas work best short, so I've kept the first part."
+    ),
+    "idea_empty": "I didn't get any words there. Type your idea in a few words.",
+    "ideas_heading": "💡 Ideas from young people",
+    "ideas_waiting_none": "No new ideas are waiting right now.",
+    "ideas_waiting_few": "A few new ideas are waiting for the team to read them.",
+    "ideas_waiting_many": "At least {count} new ideas are waiting for the team to read them.",
+    "ideas_approved_heading": (
+        "✅ The team said yes to these. Next, you can pick the ones that matter most:"
+    ),
+    "ideas_approved_none": "The team hasn't said yes to any ideas yet.",
+    "ideas_item": "• {text}",
+    "ideas_backed": "   👥 {count} people said this",
+    "ideas_more": "…and more.",
+    "ideas_add": "Type /idea to share yours. Nobody sees who sent which idea.",
 }
 
 

@@ -251,7 +251,7 @@ def _hide_cells(
     answered = base - sum(rest.values())
     if 0 < answered < k:
         return FEW_ANSWERED
-    hidden_options = suppress_options(options, answered, k)
+    hidden_options = suppress_options(options, answered, k, question.max_picks)
     if hidden_options is None:
         return NO_SAFE_TABLE
     extra = sum(options.values()) - answered
@@ -260,7 +260,7 @@ def _hide_cells(
         # picked more than one (with two options, exactly that many picked both).
         return NO_SAFE_TABLE
     shown = {v: c for v, c in options.items() if v not in hidden_options}
-    could = answered_could_be(base, k, shown, hidden_options)
+    could = answered_could_be(base, k, shown, hidden_options, question.max_picks)
     hidden_rest = suppress_partition(rest, k, base, {ANSWERED: could})
     return NO_SAFE_TABLE if hidden_rest is None else {**hidden_options, **hidden_rest}
 

@@ -81,21 +81,40 @@ def partition_ranges(
 
 
 def option_ranges(
-    answered: int, shown: Mapping[str, int], hidden: Mapping[str, Values]
+    answered: int,
+    shown: Mapping[str, int],
+    hidden: Mapping[str, Values],
+    most_picks: int | None = None,
 ) -> dict[str, Values]:
     """For the options of a pick-several question answered by ``answered`` people (each picks
-    at least one, so the counts add up to ``answered`` or more; none is above it), the values
-    each hidden option's count could take."""
+    at least one, and at most ``most_picks`` when it is set, so the counts add up to
+    ``answered`` or more, and to ``most_picks`` times ``answered`` or less; none is above
+    ``answered``), the values each hidden option's count could take."""
     up_to = values([(0, answered)])
+    left = answered - sum(shown.values())
+    # What the hidden ones add up to at most. Without a cap a reader knows no such ceiling
+    # (``answered`` bounds each one): this one is too high to matter.
+    ceiling = answered * (len(hidden) + 1)
+    if most_picks is not None:
+        ceiling = most_picks * answered - sum(shown.values())
     ranges: dict[str, Values] = {}
     for name, own in hidden.items():
-        mine = meet(own, up_to)
-        room = sum(
-            max((hi for _, hi in meet(d, up_to)), default=0) for n, d in hidden.items() if n != name
-        )
-        least = answered - sum(shown.values()) - room
-        ranges[name] = meet(mine, values([(max(least, 0), answered)]))
+        others = reduce(plus, (meet(d, up_to) for n, d in hidden.items() if n != name), ZERO)
+        # The others add up to some x in ``others``: this one is at least ``left - x`` and
+        # at most ``ceiling - x``; over a span of x that is one span.
+        fits = values((left - hi, ceiling - lo) for lo, hi in others)
+        ranges[name] = meet(meet(own, up_to), fits)
     return ranges
+
+
+def unused_picks(
+    answered: int, most_picks: int, shown: Mapping[str, int], ranges: Mapping[str, Values]
+) -> Values:
+    """What a reader can tell of how many picks were left unused in a pick-up-to-N question
+    (N times ``answered``, less every pick): a number from 1 to K-1 tells that few people
+    picked fewer than N, as the picks beyond one each do for a pick-several question."""
+    picked = reduce(plus, ranges.values(), values([(sum(shown.values()),) * 2]))
+    return meet(minus_from(most_picks * answered, picked), values([(0, most_picks * answered)]))
 
 
 def pinned(ranges: Mapping[str, Values]) -> bool:
@@ -144,21 +163,28 @@ def _partition_pinned(
     return pinned({n: r for n, r in ranges.items() if n in hidden})
 
 
-def suppress_options(counts: Mapping[str, int], answered: int, k: int) -> dict[str, Hidden] | None:
-    """The options to hide in a pick-several question: counts from 1 to K-1, counts whose
-    complement (answered but did not pick it) is from 1 to K-1, then a few others, the
-    smallest that will do, so that no hidden count can be worked out. ``None``: hide the
-    whole question."""
+def suppress_options(
+    counts: Mapping[str, int], answered: int, k: int, most_picks: int | None = None
+) -> dict[str, Hidden] | None:
+    """The options to hide in a pick-several question (of at most ``most_picks`` picks each,
+    when set): counts from 1 to K-1, counts whose complement (answered but did not pick it) is
+    from 1 to K-1, then a few others, the smallest that will do, so that no hidden count can be
+    worked out, nor a number of unused picks from 1 to K-1. ``None``: hide the whole
+    question."""
     first = {n: Hidden.SMALL for n, c in counts.items() if 0 < c < k}
     first |= {
         n: Hidden.PROTECTS for n, c in counts.items() if n not in first and 0 < answered - c < k
     }
 
     def unsafe(hidden: Mapping[str, Hidden]) -> bool:
-        if not hidden:
-            return False
         shown = {n: c for n, c in counts.items() if n not in hidden}
-        return pinned(option_ranges(answered, shown, _domains(hidden, k, answered)))
+        domains = _domains(hidden, k, answered)
+        ranges = option_ranges(answered, shown, domains, most_picks)
+        if most_picks is not None:
+            unused = unused_picks(answered, most_picks, shown, ranges)
+            if size(unused) == 1 and 0 < unused[0][0] < k:
+                return True
+        return bool(hidden) and pinned(ranges)
 
     return _suppress(counts, first, unsafe)
 
@@ -180,12 +206,17 @@ def _suppress(
 
 
 def answered_could_be(
-    base: int, k: int, shown: Mapping[str, int], hidden: Mapping[str, Hidden]
+    base: int,
+    k: int,
+    shown: Mapping[str, int],
+    hidden: Mapping[str, Hidden],
+    most_picks: int | None = None,
 ) -> Values:
     """What a reader can tell of how many answered a pick-several question (not skipped or
     prefer not to say) from its options: never 1 to K-1 (the question would be hidden), at
     least the biggest option, not within K-1 above a shown option (that option would have
-    been hidden), and at most what the options add up to."""
+    been hidden), at most what the options add up to, and, with at most ``most_picks`` picks
+    each, at least the shown picks shared out that many to a person."""
     could = values([(0, 0), (k, base)])
     for count in shown.values():
         could = meet(could, values([(count, count), (count + k, base)]))
@@ -194,4 +225,6 @@ def answered_could_be(
     if Hidden.PROTECTS not in hidden.values():
         most = sum(shown.values()) + (k - 1) * len(hidden)
         could = meet(could, values([(0, most)]))
+    if most_picks is not None:
+        could = meet(could, values([(-(-sum(shown.values()) // most_picks), base)]))
     return could

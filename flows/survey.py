@@ -40,6 +40,8 @@ YES, NO = "yes", "no"
 # Stored values shown in the catalogue's words rather than the survey's.
 WORDS = {YES: "yes", NO: "no", SKIPPED: "skipped", PREFER_NOT: "prefer_not"}
 MAX_TEXT_CAP = 2000
+# Room for a question's details in one Telegram message (4,096 characters) beside its words.
+MAX_DETAILS = 3000
 # A typed answer longer than its cap is kept up to the cap: generous, so little is ever cut.
 DEFAULT_TEXT_CAP = 1000
 
@@ -169,6 +171,11 @@ class Question(_Strict):
     options: list[Option] | None = None
     scale: list[ScalePoint] | None = None
     max_length: int | None = Field(default=None, ge=1, le=MAX_TEXT_CAP)
+    # A pick-several question may allow at most this many picks ("pick up to three").
+    max_picks: int | None = Field(default=None, ge=1)
+    # More words under the question, the same in every reading: a priorities round lists
+    # young people's ideas here in their own words, longer than a button or a question holds.
+    details: str | None = Field(default=None, min_length=1, max_length=MAX_DETAILS)
     optional: bool = False
     prefer_not_to_say: bool = False
     show_if: ShowIf | None = None
@@ -201,6 +208,8 @@ class Question(_Strict):
             raise ValueError(f"a '{self.type}' question has no 'scale'; remove it")
         if self.type is not QuestionType.TEXT and self.max_length is not None:
             raise ValueError("only 'text' questions have 'max_length'")
+        if self.max_picks is not None:
+            self._check_max_picks(self.max_picks)
         if self.options:
             ids = [o.id for o in self.options]
             dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -209,6 +218,15 @@ class Question(_Strict):
         if self.support_if is not None:
             self._check_support_if(self.support_if)
         return self
+
+    def _check_max_picks(self, most: int) -> None:
+        if self.type is not QuestionType.MULTI:
+            raise ValueError("only 'multi' questions have 'max_picks'; remove it")
+        if most >= len(self.options or ()):
+            raise ValueError(
+                f"max_picks: {most} lets people pick every option; make it less than "
+                f"{len(self.options or ())}, or leave it out"
+            )
 
     def _check_support_if(self, values: list[str]) -> None:
         if self.type is QuestionType.TEXT:

@@ -22,12 +22,16 @@ from storage.values import (
     ContactStatus,
     FeedbackMove,
     HeldMeeting,
+    Idea,
+    IdeaStatus,
     Meeting,
     NewCheckin,
+    NewPlanAction,
     NewUpdate,
     OutboxEntry,
     OutgoingMessage,
     PersonData,
+    PlanAction,
     PostedUpdate,
     Progress,
     QueuedMessage,
@@ -45,6 +49,7 @@ __all__ = [
     "FEEDBACK_VALUES",
     "NO_CONNECTION",
     "PAUSED_FOREVER",
+    "AgendaStore",
     "Audience",
     "AuditEntry",
     "AuditLog",
@@ -58,13 +63,17 @@ __all__ = [
     "ContactStore",
     "FeedbackMove",
     "HeldMeeting",
+    "Idea",
+    "IdeaStatus",
     "Meeting",
     "NewCheckin",
+    "NewPlanAction",
     "NewUpdate",
     "OutboxEntry",
     "OutboxStore",
     "OutgoingMessage",
     "PersonData",
+    "PlanAction",
     "PlanStore",
     "PostedUpdate",
     "Progress",
@@ -175,8 +184,9 @@ class ContactStore(Protocol):
 
     async def erase_person(self, chat_id: int, links: Sequence[str], update_id: int) -> bool:
         """Delete the contact, every outbox row for their chat, their RSVPs, and
-        progress/participation rows whose link or mark is in ``links``. Finished answers are
-        untouched: nothing links them. Nothing deleted stays readable in the backend's files."""
+        progress/waiting/participation rows whose link or mark is in ``links`` (a response
+        still waiting for release goes with them). Released answers are untouched: nothing
+        links them. Nothing deleted stays readable in the backend's files."""
         ...
 
 
@@ -204,7 +214,8 @@ class CheckinStore(Protocol):
         ...
 
     async def finished_marks(self, checkin_id: int) -> set[str]:
-        """The participation marks of everyone who finished the check-in."""
+        """The participation marks of everyone who finished the check-in, the links of
+        responses still waiting for release included."""
         ...
 
     async def due_reminders(self, now: float) -> list[Checkin]:
@@ -274,10 +285,27 @@ class CheckinStore(Protocol):
         answers: Mapping[str, Any],
         today: str,
         update_id: int,
+        *,
+        batch: int,
     ) -> bool:
-        """Write ``answers`` (question id -> JSON-able value) under a new random response id,
-        add the participation mark ``link``, and delete the progress row, atomically. Finishing
-        twice with one link raises ``StorageError`` and writes nothing (not even the claim)."""
+        """Delete the progress row and keep ``answers`` (question id -> JSON-able value)
+        waiting under ``link``, atomically with the claim. From then on ``link`` counts as
+        finished (``has_finished``, ``finished_marks``, ``checkin_view``). Once ``batch``
+        responses of the check-in wait, the same transaction releases them all as
+        ``release_waiting`` does. Finishing twice with one link, waiting or released, raises
+        ``StorageError`` and writes nothing (not even the claim)."""
+        ...
+
+    async def release_waiting(self, checkin_id: int, today: str) -> int:
+        """Release every response waiting for the check-in as one batch: answers under fresh
+        random response ids, dated ``today``, and participation marks, each written in its own
+        random order; the waiting rows are deleted and nothing of them stays readable in the
+        backend's files. Returns how many responses (0: none waited)."""
+        ...
+
+    async def release_closed(self, now: float, today: str) -> int:
+        """``release_waiting`` for every check-in closed by ``now`` (one batch each); returns
+        how many responses were released."""
         ...
 
     async def drop_closed_progress(self, now: float) -> int:
@@ -285,9 +313,12 @@ class CheckinStore(Protocol):
         returns how many."""
         ...
 
-    async def has_finished(self, checkin_id: int, mark: str) -> bool: ...
+    async def has_finished(self, checkin_id: int, mark: str) -> bool:
+        """Whether ``mark`` finished the check-in (released, or waiting to be)."""
+        ...
+
     async def totals(self, checkin_id: int) -> Totals:
-        """Finished responses, and per question how often each value was given (the items of
+        """Released responses, and per question how often each value was given (the items of
         a list answer one by one; values other than strings as JSON)."""
         ...
 
@@ -516,7 +547,8 @@ class CareStore(Protocol):
 
     async def person_data(self, chat_id: int, links: Sequence[str]) -> PersonData | None:
         """What is held about this contact (``None``: nothing, no contact row). ``links`` are
-        their progress links, one per check-in, to find unfinished check-ins."""
+        their links, one per check-in, to find unfinished check-ins and finished ones whose
+        answers wait for release."""
         ...
 
     async def raise_alert(
@@ -541,7 +573,8 @@ class RetentionStore(Protocol):
         alert_days: int,
     ) -> Removed:
         """Delete, as of the date ``today``: unfinished responses untouched for more than
-        ``unfinished_days``, answers older than ``answer_days``, contacts stopped (or
+        ``unfinished_days``, answers older than ``answer_days`` (a response still waiting for
+        release counts from the day it was finished, never as unfinished), contacts stopped (or
         unreachable) more than ``contact_days`` ago with their queued messages and RSVPs, and
         safeguarding alerts older than ``alert_days``. A contact found stopped with no date is
         given ``today``, so the days are counted from the first pass that sees them. Deleted
@@ -668,6 +701,86 @@ class ResultsStore(Protocol):
         ...
 
 
+class AgendaStore(Protocol):
+    """What young people put on the agenda: ideas (tied to nobody), the action plan, and the
+    surveys the bot makes itself (priorities rounds, joint reviews)."""
+
+    async def add_idea(
+        self, text: str, today: str, update_id: int, *, waited: str | None = None
+    ) -> str | None:
+        """Keep a new idea under a fresh random code, with the date only, claiming
+        ``update_id``; ``None`` (nothing written) if that update was handled before.
+        ``waited``: the pseudonym whose wait for an idea this ends, in the same transaction."""
+        ...
+
+    async def await_idea(self, link: str, until: float) -> None:
+        """The next words of the person behind ``link`` are an idea, until ``until``."""
+        ...
+
+    async def awaiting_idea(self, link: str, now: float) -> bool:
+        """Whether an idea from ``link`` is awaited (and the wait has not ended)."""
+        ...
+
+    async def drop_idea_waits(self, now: float, links: Sequence[str] = ()) -> int:
+        """End the waits that are over by ``now``, and those of ``links``; how many ended."""
+        ...
+
+    async def ideas(self, statuses: Collection[IdeaStatus] = ()) -> list[Idea]:
+        """Ideas in these statuses (all when empty), ordered by code: in no order that says
+        when each came in."""
+        ...
+
+    async def idea(self, idea_id: str) -> Idea | None: ...
+    async def idea_counts(self) -> dict[IdeaStatus, int]:
+        """How many ideas stand in each status (statuses with none are left out)."""
+        ...
+
+    async def decide_idea(
+        self,
+        idea_id: str,
+        status: IdeaStatus,
+        today: str,
+        *,
+        into: str | None = None,
+        why: str | None = None,
+    ) -> Idea | None:
+        """Approve, set aside (``why``) or merge (``into``: an approved or new idea, which
+        gains this one's backers) an idea; returns it as it now stands, or ``None`` when there
+        is no such idea (or no such ``into``, or ``into`` is the idea itself)."""
+        ...
+
+    async def add_plan_action(self, new: NewPlanAction) -> PlanAction: ...
+    async def plan_actions(self, cohort_id: int | None = None) -> list[PlanAction]:
+        """The plan, oldest action first: every action, or those for ``cohort_id`` and for
+        everyone when it is given."""
+        ...
+
+    async def plan_action(self, action_id: int) -> PlanAction | None: ...
+    async def set_plan_status(
+        self, action_id: int, status: UpdateStatus, now: float
+    ) -> PlanAction | None:
+        """Change an action's status (``changed_at`` becomes ``now`` when it really changed);
+        ``None`` when there is no such action."""
+        ...
+
+    async def plan_seen(self, chat_id: int) -> float | None:
+        """When this person last looked at the plan (``None``: never)."""
+        ...
+
+    async def see_plan(self, chat_id: int, now: float) -> None:
+        """Remember that this person looked at the plan at ``now``."""
+        ...
+
+    async def save_made_survey(self, survey_id: str, kind: str, body: str) -> bool:
+        """Keep a survey the bot made (``body``: its JSON) under a new id; False if the id is
+        taken (nothing written)."""
+        ...
+
+    async def made_surveys(self) -> dict[str, tuple[str, str]]:
+        """Every survey the bot made: id -> (kind, JSON body)."""
+        ...
+
+
 class Compaction(Protocol):
     """Rewriting the database so that nothing deleted, and no order of writing, stays in it."""
 
@@ -693,6 +806,7 @@ class Store(
     CareStore,
     RetentionStore,
     UpdateStore,
+    AgendaStore,
     Compaction,
     Protocol,
 ):

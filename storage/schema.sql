@@ -1,7 +1,8 @@
 -- Youth Voice database schema (SQLite). Who someone is (contacts) and what they said (answers)
 -- live in separate tables with nothing in common: see README "Privacy model".
--- Tables whose row order could hint at who answered when are WITHOUT ROWID, so rows sit in
--- the order of a random key, not the order they were written.
+-- Tables whose row order could hint at who answered when are WITHOUT ROWID, so queries meet
+-- rows in the order of a random key. Inside a page rows still sit in the order they were
+-- written, so answers and marks are written in shuffled batches (storage/release.py).
 
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -102,7 +103,8 @@ CREATE TABLE IF NOT EXISTS progress (
     reply_due REAL
 ) WITHOUT ROWID;
 
--- Finished answers: a random response id, the check-in, question, value and the date only.
+-- Released answers: a random response id, the check-in, question, value and the date of the
+-- release only (not of finishing); written a batch at a time in a random order.
 CREATE TABLE IF NOT EXISTS answers (
     response_id TEXT NOT NULL,
     checkin_id INTEGER NOT NULL REFERENCES checkins(id),
@@ -112,7 +114,18 @@ CREATE TABLE IF NOT EXISTS answers (
     PRIMARY KEY (response_id, question_id)
 ) WITHOUT ROWID;
 
+-- Finished responses not yet released (storage/release.py): still under the person's link, as
+-- in progress, until at least K of the check-in wait or it closes; then the whole batch goes to
+-- answers and participation in random orders and these rows are deleted. The date only.
+CREATE TABLE IF NOT EXISTS waiting (
+    link TEXT PRIMARY KEY,
+    checkin_id INTEGER NOT NULL REFERENCES checkins(id),
+    answers TEXT NOT NULL,
+    finished_on TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- "Finished this check-in" marks, kept as HMACs so reminders can skip people who answered.
+-- Written with their batch of answers, in another random order (a waiting row counts too).
 CREATE TABLE IF NOT EXISTS participation (
     checkin_id INTEGER NOT NULL REFERENCES checkins(id),
     mark TEXT NOT NULL,
@@ -239,5 +252,59 @@ CREATE TABLE IF NOT EXISTS update_notes (
 CREATE TABLE IF NOT EXISTS update_notes_waiting (
     link TEXT PRIMARY KEY,
     posted_id INTEGER NOT NULL REFERENCES posted_updates(id),
+    until REAL NOT NULL
+) WITHOUT ROWID;
+
+-- Ideas for change from young people, in their own words, tied to nobody: a random code, the
+-- text, and dates only. Kept by code, so rows sit in no order that says when each came in.
+-- A merged idea points at the one that counts it; a set-aside one says why, and is never
+-- shown to young people.
+CREATE TABLE IF NOT EXISTS ideas (
+    id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'approved', 'merged', 'set_aside')),
+    suggested_on TEXT NOT NULL,
+    decided_on TEXT,
+    merged_into TEXT,
+    why TEXT,
+    backers INTEGER NOT NULL DEFAULT 1
+) WITHOUT ROWID;
+
+-- The action plan: what will be done about each priority, which role answers for it, by when
+-- (a local date) and where it stands (the statuses of posted_updates).
+CREATE TABLE IF NOT EXISTS plan_actions (
+    id INTEGER PRIMARY KEY,
+    priority TEXT NOT NULL,
+    what TEXT NOT NULL,
+    role TEXT NOT NULL,
+    due_on TEXT,
+    status TEXT NOT NULL CHECK (status IN ('done', 'in_progress', 'planned', 'couldnt')),
+    cohort_id INTEGER REFERENCES cohorts(id),
+    added_by TEXT NOT NULL,
+    added_at REAL NOT NULL,
+    changed_at REAL NOT NULL
+);
+
+-- When each young person last looked at the plan, so /plan can say what changed since. Goes
+-- with the contact (erasure, retention).
+CREATE TABLE IF NOT EXISTS plan_seen (
+    chat_id INTEGER PRIMARY KEY,
+    seen_at REAL NOT NULL
+);
+
+-- Surveys the bot made itself (a priorities round, a joint review): their JSON, loaded with
+-- the bundled surveys at start.
+CREATE TABLE IF NOT EXISTS made_surveys (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+
+-- Who is about to type an idea (after a bare /idea), under a pseudonym (an HMAC with the key
+-- kept outside the database), until when. Never next to the idea: the row goes in the same
+-- transaction as the idea is kept, when the wait ends, or with the person.
+CREATE TABLE IF NOT EXISTS idea_waits (
+    link TEXT PRIMARY KEY,
     until REAL NOT NULL
 ) WITHOUT ROWID;

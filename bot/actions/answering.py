@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import keys
 from bot.actions import audience
+from bot.actions.made_surveys import knows
 from bot.actions.people import Shown, refuse, tell
 from bot.services import Services
 from flows import engine
@@ -60,6 +61,8 @@ async def press(
     """An answer button under a question: one read, the engine, one write."""
     link = keys.link(svc.key, checkin_id, chat_id)
     view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
+    if view.checkin is not None:
+        await knows(svc, view.checkin.survey_id)
     contact, refusal = _usable(svc, view, "button_expired")
     if refusal is not None or contact is None or view.checkin is None:
         return await refuse(svc, update_id, refusal or "button_expired", view.contact)
@@ -76,6 +79,8 @@ async def start(svc: Services, chat_id: int, checkin_id: int, update_id: int) ->
     second press right after the question was shown only points to it)."""
     link = keys.link(svc.key, checkin_id, chat_id)
     view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
+    if view.checkin is not None:
+        await knows(svc, view.checkin.survey_id)
     contact, refusal = _usable(svc, view, "start_first")
     if refusal is not None or contact is None or view.checkin is None:
         return await refuse(svc, update_id, refusal or "button_expired", view.contact)
@@ -165,7 +170,7 @@ async def _open_for(svc: Services, contact: Contact) -> list[tuple[Checkin, str,
     person's pseudonym for it and their view of it (one read each)."""
     found = []
     for checkin in await svc.store.open_checkins(svc.now()):
-        if checkin.survey_id not in svc.surveys:
+        if not await knows(svc, checkin.survey_id):
             continue
         link = keys.link(svc.key, checkin.id, contact.chat_id)
         view = await svc.store.checkin_view(contact.chat_id, checkin.id, link, audience.of_checkin)
@@ -215,7 +220,10 @@ async def _step(
     store, today, due = svc.store, svc.today(), None
     finish = next((e for e in effects if isinstance(e, Finish)), None)
     if finish is not None:
-        stored = await store.finish_response(link, checkin.id, finish.answers, today, update_id)
+        # The answers wait under the link until K of this check-in's responses can be released
+        # together (``storage.release``); the person is thanked now all the same.
+        k, answers = svc.settings.min_group, finish.answers
+        stored = await store.finish_response(link, checkin.id, answers, today, update_id, batch=k)
     elif new_state != state:
         due = _reply_due(svc, new_state)
         data = new_state.to_data()

@@ -12,7 +12,7 @@ from bot.reports.formats import FORMATS
 from flows.engine import DONE
 from flows.locales import LANGUAGES
 from flows.survey import ID_PATTERN, PREFER_NOT, SKIPPED
-from storage.base import Rsvp
+from storage.base import Rsvp, UpdateStatus
 
 MAX_BYTES = 64  # Telegram's limit on callback_data, in UTF-8 bytes
 VERSION = "1"  # leads all data written now; data without it is from before versions (legacy)
@@ -142,6 +142,19 @@ class ExportBack:
     """Back from the formats to the list of check-ins under /export."""
 
 
+@dataclass(frozen=True)
+class PlanPress:
+    """A lead's button on the action plan (/actionplan). ``step``: "o" open one action (its
+    status buttons), "s" set its status to ``status`` (``was``: where it stood when the button
+    was drawn, so a button from before a change is known to be stale), "t" tell young people
+    (the update about ``status``), "n" not now, "b" back to the whole plan."""
+
+    action_id: int
+    step: str
+    status: UpdateStatus | None = None
+    was: UpdateStatus | None = None
+
+
 Press = (
     Join
     | Decline
@@ -159,6 +172,7 @@ Press = (
     | ExportBack
     | Feedback
     | TellMore
+    | PlanPress
 )
 
 # pick a choice, back, cancel, confirm, fix a step, done (with a multi-choice step)
@@ -176,6 +190,10 @@ _FORMAT = "|".join(FORMATS)
 _SHORT = {"helps": "h", "not_enough": "n"}
 _LONG = {short: value for value, short in _SHORT.items()}
 _LANGUAGE = "|".join(LANGUAGES)
+# Plan statuses, one letter each on the wire.
+_PLAN = {UpdateStatus.PLANNED: "p", UpdateStatus.IN_PROGRESS: "i", UpdateStatus.DONE: "d"}
+_PLAN |= {UpdateStatus.COULDNT: "c"}
+_PLAN_BACK = {letter: status for status, letter in _PLAN.items()}
 
 # One layout for every version so far: version 1 is the legacy layout under a leading "1", so
 # old buttons still on phones or in the outbox read as the same presses. A later version that
@@ -211,6 +229,10 @@ _VERSIONED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
         lambda m: Feedback(int(m[1]), _LONG[m[2]], _LONG.get(m[3])),
     ),
     (re.compile(rf"t:({_NUMBER})"), lambda m: TellMore(int(m[1]))),
+    (
+        re.compile(rf"pl:({_NUMBER}):([obstn])(?::([pidc]))?(?::([pidc]))?"),
+        lambda m: PlanPress(int(m[1]), m[2], _PLAN_BACK.get(m[3]), _PLAN_BACK.get(m[4])),
+    ),
 ]
 
 
@@ -250,6 +272,9 @@ def encode(press: Press) -> str:
             fields = ["ex", str(checkin_id), *([fmt] if fmt else [])]
         case ExportBack():
             fields = ["ex", "back"]
+        case PlanPress(action_id, step, status, was):
+            marks = [_PLAN[s] for s in (status, was) if s is not None]
+            fields = ["pl", str(action_id), step, *marks]
     data = VERSION + ":".join(fields)
     if decode(data) != press:
         raise ValueError(f"cannot be button data: {press!r}")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.actions import audit, update_views
 from bot.actions import results as results_actions
 from bot.actions.errors import ActionError
+from bot.actions.review import review_of
 from bot.reports.formats import FORMATS, WITH_RESPONSES
 from bot.services import Services
 from flows.results import CheckinResults
@@ -83,8 +84,16 @@ async def export(
         trend = Trend(trend_question, words, tuple(points))
     # Drawing charts takes a second or two of CPU: off the event loop, so a running bot keeps
     # answering young people meanwhile.
+    review = await review_of(svc, results)
     files = await asyncio.to_thread(
-        make, fmt, results, svc.settings.zone, trend=trend, responses=table, done=done
+        make,
+        fmt,
+        results,
+        svc.settings.zone,
+        trend=trend,
+        responses=table,
+        done=done,
+        review=review,
     )
     extras = (" with responses" if table else "") + (
         f" and the trend of {trend_question}" if trend else ""

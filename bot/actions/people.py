@@ -167,8 +167,10 @@ async def delete(svc: Services, chat_id: int, confirmed: bool, update_id: int) -
     links = [keys.link(svc.key, c.id, chat_id) for c in await svc.store.checkins()]
     if not await svc.store.erase_person(chat_id, links, update_id):
         return None
-    # A "Tell us more" still waiting for their words (their notes themselves are anonymous).
+    # A "Tell us more" or a bare /idea still waiting for their words (the notes and ideas
+    # themselves are tied to nobody).
     await svc.store.drop_note_waits(svc.now(), [keys.note_link(svc.key, chat_id)])
+    await svc.store.drop_idea_waits(svc.now(), [keys.idea_link(svc.key, chat_id)])
     log.info("contact erased")
     return _said(contact, message("deleted"))
 

@@ -14,15 +14,19 @@ from pathlib import Path
 import click
 
 from bot.actions import cohorts as cohorts_actions
+from bot.cli.action_plan import plan
 from bot.cli.audit import audit
 from bot.cli.chat import chat
 from bot.cli.emulator import emulator
 from bot.cli.exports import export
 from bot.cli.faults import FaultSpec, fault_option
+from bot.cli.ideas import ideas
 from bot.cli.meetings import meeting
 from bot.cli.plans import checkin, schedules
+from bot.cli.priorities import priorities
 from bot.cli.results import results
 from bot.cli.retention import retention
+from bot.cli.review import review
 from bot.cli.status import status
 from bot.cli.support import (
     clock,
@@ -167,11 +171,15 @@ def cohorts_list() -> None:
 for command in (
     checkin,
     schedules,
+    priorities,
     meeting,
     status,
     audit,
     update,
+    plan,
+    ideas,
     results,
+    review,
     export,
     retention,
     translations,

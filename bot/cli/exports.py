@@ -10,6 +10,7 @@ import click
 
 from bot.actions import exports
 from bot.actions.audit import COMMAND_LINE
+from bot.actions.made_surveys import with_made_surveys
 from bot.cli import support
 from bot.cli.support import fail, settings_or_exit, setup_fail, with_store
 from bot.services import Services
@@ -77,7 +78,7 @@ def export(
     async def work(store: Store) -> list[ExportFile]:
         # No key: an export reads only anonymous answers. The clock is read through the module so
         # tests can swap it.
-        svc = Services(settings, store, surveys, b"", support.clock)
+        svc = Services(settings, store, await with_made_surveys(store, surveys), b"", support.clock)
         return await exports.export(
             svc,
             checkin_id,

@@ -64,7 +64,7 @@ def checkin(
 
     cohort_id, reach = with_store(settings, audience)
     who = people(reach) + (f" in {cohort_name}" if cohort_name else " (everyone)")
-    click.echo(_plan_line(settings, plan, who))
+    click.echo(plan_line(settings, plan, who))
     small = plans.small_audience(reach, settings.min_group)
     if dry_run:
         if small:
@@ -72,7 +72,7 @@ def checkin(
         click.echo("Dry run: nothing was queued.")
         return
     confirm_small(small, yes)
-    confirm_reach(reach, _going(settings, plan), yes)
+    confirm_reach(reach, going(settings, plan), yes)
     if plan.later:
         schedule = with_store(
             settings, lambda s: plans.save_schedule(s, plan, cohort_id, COMMAND_LINE, clock())
@@ -84,23 +84,23 @@ def checkin(
     )
     click.echo(
         f"Check-in {created.id} ({survey.title}) is open. Queued {count(queued, 'invitation')}; "
-        f"the running bot sends them {_going(settings, plan)}."
+        f"the running bot sends them {going(settings, plan)}."
     )
     follow_delivery(settings, f"checkin:{created.id}:invite:", queued)
 
 
-def _going(settings: Settings, plan: CheckinPlan) -> str:
+def going(settings: Settings, plan: CheckinPlan) -> str:
     """When the invitations really go, in words: soon, or when quiet hours end."""
     if plan.invitations_at - plan.when.opens_at < 60:
         return "within a few seconds" if not plan.later else local(settings, plan.when.opens_at)
     return f"at {local(settings, plan.invitations_at)}, when quiet hours end"
 
 
-def _plan_line(settings: Settings, plan: CheckinPlan, who: str) -> str:
+def plan_line(settings: Settings, plan: CheckinPlan, who: str) -> str:
     when = plan.when
     parts = [f"'{plan.survey.title}' for {who}: opens {local(settings, when.opens_at)}"]
     if plan.invitations_at - when.opens_at >= 60:
-        parts.append(f"invitations go {_going(settings, plan)}")
+        parts.append(f"invitations go {going(settings, plan)}")
     closes = f"closes {local(settings, when.closes_at)}"
     if plan.default_close:
         closes += f" ({ONE_OFF_OPEN.days} days; change with --open-for)"

@@ -9,12 +9,15 @@ from typing import TypeVar
 import click
 
 from bot.actions import results as results_actions
+from bot.actions import review as review_actions
 from bot.actions import update_views
 from bot.actions.audit import COMMAND_LINE
+from bot.actions.made_surveys import with_made_surveys
 from bot.cli.support import clock, local, settings_or_exit, setup_fail, with_store
 from bot.cli.updates import update_lines
 from bot.services import Services
 from bot.settings import Settings
+from flows.priorities import ranking, ranking_lines
 from flows.results import (
     Cell,
     CheckinResults,
@@ -25,6 +28,7 @@ from flows.results import (
     finished_words,
     when_shown,
 )
+from flows.review import ReviewView, review_lines
 from flows.survey import SurveyError, load_surveys
 from storage.base import Store
 
@@ -40,7 +44,8 @@ def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) 
         setup_fail(str(exc))
 
     async def go(store: Store) -> T:
-        return await work(Services(settings, store, surveys, b"", clock))
+        every = await with_made_surveys(store, surveys)
+        return await work(Services(settings, store, every, b"", clock))
 
     return with_store(settings, go)
 
@@ -78,8 +83,11 @@ def _question_lines(number: int, result: QuestionResult, k: int) -> list[str]:
     return lines
 
 
-def summary_text(settings: Settings, found: CheckinResults) -> list[str]:
-    """One check-in's results as lines a lead can read."""
+def summary_text(
+    settings: Settings, found: CheckinResults, review: ReviewView | None = None
+) -> list[str]:
+    """One check-in's results as lines a lead can read; a joint review's actions beside the
+    plan's status come first, gaps at the top."""
     k = found.k
     invited = "" if found.invited is None else f" Invited {found.invited}."
     done = finished_words(found.responses, k, found.open_now)
@@ -97,9 +105,14 @@ def summary_text(settings: Settings, found: CheckinResults) -> list[str]:
         f'Counts from 1 to {k - 1} show as "fewer than {k}"; "hidden" counts are hidden so '
         "that those cannot be worked out."
     )
-    main = findings(found)
+    main = findings(found) if review is None else []  # a review's lines are its findings
+    if review is not None:
+        lines += ["", *review_lines(review, k)]
     if main:
         lines += ["", "Main findings:", *(f"- {sentence}" for sentence in main)]
+    ranked = ranking(found)
+    if ranked is not None:
+        lines += ["", *ranking_lines(ranked)]
     for number, result in enumerate(found.questions, start=1):
         lines += ["", *_question_lines(number, result, k)]
     return lines
@@ -136,13 +149,17 @@ def results(checkin_id: int | None, question_id: str | None) -> None:
         click.echo("\n".join(trend_text(settings, question_id, points, k)))
     elif checkin_id is not None:
 
-        async def one(svc: Services) -> tuple[CheckinResults, list[update_views.UpdateLine]]:
+        async def one(
+            svc: Services,
+        ) -> tuple[CheckinResults, ReviewView | None, list[update_views.UpdateLine]]:
             found = await results_actions.checkin_results(svc, checkin_id, COMMAND_LINE)
+            review = await review_actions.review_of(svc, found)
             posted = await update_views.listing(svc.store, svc.settings, svc.now(), checkin_id)
-            return found, posted
+            return found, review, posted
 
-        found, posted = with_services(settings, one)
-        click.echo("\n".join(summary_text(settings, found) + update_lines(settings, posted)))
+        found, review, posted = with_services(settings, one)
+        text = summary_text(settings, found, review) + update_lines(settings, posted)
+        click.echo("\n".join(text))
     else:
 
         async def every(svc: Services) -> tuple[list[CheckinSummary], dict[int, float]]:

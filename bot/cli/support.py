@@ -93,6 +93,9 @@ OPTIONS |= {"link": "--link", "where": "--where"}
 OPTIONS |= {"format": "--format", "responses": "--responses"}
 OPTIONS |= {"checkins": "--checkin", "we_did": "--we-did", "you_said": "--you-said"}
 OPTIONS |= {"status": "--status", "by": "--by", "why": "--why"}
+OPTIONS |= {"ideas": "--ideas"}
+OPTIONS |= {"priority": "--priority", "what": "--what", "role": "--role"}
+OPTIONS |= {"into": "INTO"}
 HINTS = {
     "checkins": "see: youthvoice results",
     "update": "see: youthvoice update list",
@@ -100,6 +103,10 @@ HINTS = {
     "schedule": "see: youthvoice schedules list",
     "meeting": "see: youthvoice meeting list",
     "checkin": "see: youthvoice results",
+    "ideas": "see: youthvoice ideas list",
+    "action": "see: youthvoice plan list",
+    "idea": "see: youthvoice ideas list",
+    "into": "see: youthvoice ideas list",
 }
 
 

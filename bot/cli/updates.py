@@ -34,14 +34,14 @@ def update() -> None:
     """ "You said, we did": tell young people what was done about what they said."""
 
 
-def _going(settings: Settings, plan: UpdatePlan) -> str:
+def going(settings: Settings, plan: UpdatePlan) -> str:
     """When the messages really go: soon, or when quiet hours end."""
     if plan.goes_at - support.clock() < 60:
         return "within a few seconds"
     return f"at {local(settings, plan.goes_at)}, when quiet hours end"
 
 
-def _preview(settings: Settings, plan: UpdatePlan) -> None:
+def show_preview(settings: Settings, plan: UpdatePlan) -> None:
     new = plan.new
     said = " (suggested from the results; change it with --you-said)" if plan.suggested else ""
     click.echo(f"You said{said}: {new.you_said}")
@@ -57,7 +57,7 @@ def _preview(settings: Settings, plan: UpdatePlan) -> None:
         who = f"everyone {about} for, whether they answered or not"
     else:
         who = "everyone" if new.cohort_id is None else "the cohort"
-    click.echo(f"It goes to {people(plan.reach)} ({who}), {_going(settings, plan)}.")
+    click.echo(f"It goes to {people(plan.reach)} ({who}), {going(settings, plan)}.")
 
 
 @update.command("add")
@@ -103,11 +103,11 @@ def update_add(
     plan = with_store(
         settings, lambda s: updates.plan_update(s, settings, surveys, request, support.clock())
     )
-    _preview(settings, plan)
+    show_preview(settings, plan)
     if dry_run:
         click.echo("Dry run: nothing was sent.")
         return
-    confirm_reach(plan.reach, _going(settings, plan), yes)
+    confirm_reach(plan.reach, going(settings, plan), yes)
 
     async def post(store: Store) -> tuple[int, int]:
         # Checked again as it is posted: a check-in may have been planned meanwhile.
@@ -118,7 +118,7 @@ def update_add(
     posted_id, sent = with_store(settings, post)
     click.echo(
         f"Update {posted_id} posted: {count(sent, 'message')} queued; "
-        f"the running bot sends them {_going(settings, plan)}."
+        f"the running bot sends them {going(settings, plan)}."
     )
     follow_delivery(settings, f"update:{posted_id}:", sent)
 

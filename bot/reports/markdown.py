@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.reports.table import dates, hidden_note, rows, took_part
+from flows.priorities import ranking, ranking_lines
 from flows.results import CheckinResults, findings
+from flows.review import GAP_RULE, ReviewView, gaps_heading, line_words
 
 NO_UPDATE = "No update yet."
 
@@ -16,19 +18,34 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def summary(results: CheckinResults, zone: ZoneInfo, done: Sequence[str] = ()) -> str:
-    """Title, dates, who took part, the main findings, a table per question, what was done."""
+def summary(
+    results: CheckinResults,
+    zone: ZoneInfo,
+    done: Sequence[str] = (),
+    review: ReviewView | None = None,
+) -> str:
+    """Title, dates, who took part, a joint review's gaps (first), the main findings, a table
+    per question, what was done."""
     lines = [
         f"# What young people told us: {results.title}",
         "",
         f"Check-in {results.checkin_id}, {dates(results, zone)}. {took_part(results)}",
         "",
-        "## Main findings",
-        "",
     ]
-    lines += [f"- {finding}" for finding in findings(results)] or [
-        "No figure is large enough to report yet."
-    ]
+    if review is not None:
+        lines += ["## Is the plan happening? Gaps first", "", f"**{gaps_heading(review)}**", ""]
+        lines += [f"- {line_words(line, results.k)}" for line in review.lines]
+        lines += ["", f"_{GAP_RULE}_"]
+    else:  # a review's lines are its findings
+        lines += ["## Main findings", ""]
+        lines += [f"- {finding}" for finding in findings(results)] or [
+            "No figure is large enough to report yet."
+        ]
+    ranked = ranking(results)
+    if ranked is not None:
+        head, *rest = ranking_lines(ranked)
+        lines += ["", "## What matters most", "", head, ""]
+        lines += [f"- {_cell(line.strip())}" for line in rest]
     lines += ["", "## What we did about it", ""]
     lines += [f"- {line}" for line in done] or [NO_UPDATE]
     lines += ["", "## Answers", ""]

@@ -17,7 +17,9 @@ from PIL import Image
 from bot.reports.charts import chartable, question_chart, trend_chart
 from bot.reports.markdown import NO_UPDATE
 from bot.reports.table import cell_row, dates, hidden_note, took_part
+from flows.priorities import ranking, ranking_lines
 from flows.results import CheckinResults, QuestionResult, TrendPoint, findings
+from flows.review import GAP_RULE, ReviewView, gaps_heading, line_words
 
 CHART_WIDTH = Inches(6.0)
 # What is left of page one for the chart behind the main finding (taller charts are scaled).
@@ -31,15 +33,16 @@ def build(
     *,
     trend: Sequence[TrendPoint] | None = None,
     trend_question: str = "",
+    review: ReviewView | None = None,
 ) -> bytes:
-    """The document's bytes."""
+    """The document's bytes; a joint review's gaps lead page one."""
     document = Document()
     document.core_properties.title = f"What young people told us: {results.title}"
-    found = findings(results)
+    found = findings(results) if review is None else []  # a review's lines are its findings
     questions = chartable(results)
     main = _behind(results, found[0]) if found else None
     first = next((q for q in questions if q.question_id == main), None)
-    _first_page(document, results, zone, found, done, first)
+    _first_page(document, results, zone, found, done, first, review)
     rest = [q for q in questions if q is not first]
     if rest or trend is not None:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -86,23 +89,34 @@ def _first_page(
     found: Sequence[str],
     done: Sequence[str],
     question: QuestionResult | None,
+    review: ReviewView | None = None,
 ) -> None:
-    """Page one, the summary: the check-in, who took part, what they told us (with the chart
-    behind the main finding), what was done about it."""
+    """Page one, the summary: the check-in, who took part, a joint review's gaps, what they
+    told us (with the chart behind the main finding), what was done about it."""
     document.add_heading(f"What young people told us: {results.title}", level=0)
     document.add_paragraph(f"Check-in {results.checkin_id}, {dates(results, zone)}.")
     document.add_heading("Who took part", level=1)
     document.add_paragraph(took_part(results))
-    document.add_heading("What young people told us", level=1)
-    for finding in found:
-        document.add_paragraph(finding, style="List Bullet")
-    if not found:
-        document.add_paragraph("No figure is large enough to report yet.")
+    if review is not None:
+        _review(document, review, results.k)
+    else:
+        document.add_heading("What young people told us", level=1)
+        for finding in found:
+            document.add_paragraph(finding, style="List Bullet")
+        if not found:
+            document.add_paragraph("No figure is large enough to report yet.")
     if question is not None:
         chart = question_chart(results, question)
         width, height = Image.open(io.BytesIO(chart)).size
         fits = min(FIRST_CHART[0] / width, FIRST_CHART[1] / height)
         _picture(document, chart, Emu(int(width * fits)), _described(question, results.k))
+    ranked = ranking(results)
+    if ranked is not None:
+        document.add_heading("What matters most", level=1)
+        head, *rest = ranking_lines(ranked)
+        document.add_paragraph(head)
+        for line in rest:
+            document.add_paragraph(line.strip(), style="List Bullet")
     document.add_heading("What we did about it", level=1)
     for line in done:
         document.add_paragraph(line, style="List Bullet")
@@ -111,3 +125,14 @@ def _first_page(
     note = document.add_paragraph().add_run(hidden_note(results.k))
     note.italic = True
     note.font.size = Pt(9)
+
+
+def _review(document: DocumentObject, review: ReviewView, k: int) -> None:
+    """A joint review, gaps first and in bold, with the rule that finds them."""
+    document.add_heading("Is the plan happening? Gaps first", level=1)
+    document.add_paragraph().add_run(gaps_heading(review)).bold = True
+    for line in review.lines:
+        document.add_paragraph(style="List Bullet").add_run(line_words(line, k)).bold = bool(
+            line.gap
+        )
+    document.add_paragraph().add_run(GAP_RULE).italic = True

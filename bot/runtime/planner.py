@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot import keys
 from bot.actions import audience, meetings, promises, retention
+from bot.actions.made_surveys import knows
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.actions.plans import occurrence
 from bot.services import Services
@@ -51,6 +52,10 @@ class Planner:
         dropped = await self.svc.store.drop_closed_progress(now)
         if dropped:
             log.info("deleted %d unfinished responses to closed check-ins", dropped)
+        # Finished responses still waiting for a full batch go out together once it closes.
+        released = await self.svc.store.release_closed(now, self.svc.today())
+        if released:
+            log.info("released %d finished responses to closed check-ins", released)
         # Sent counts older than a week, and sent messages an older version kept (they hold
         # chat ids, and a reminder's key tells who had not finished by then).
         pruned = await self.svc.store.prune_outbox(now)
@@ -66,6 +71,7 @@ class Planner:
             await self.svc.store.prune_updates(now)
         # A "Tell us more" nobody followed with words: its pseudonym is not kept.
         await self.svc.store.drop_note_waits(now)
+        await self.svc.store.drop_idea_waits(now)  # and a bare /idea nobody followed
         # A check-in closed: rewrite the file so that no free page or row order keeps history.
         if await self.svc.store.compact_after_close(now):
             log.info("compacted the database after a check-in closed")
@@ -91,7 +97,8 @@ class Planner:
     async def _open(self, schedule: Schedule, now: float) -> None:
         """Open this schedule's due check-in, unless it already closed while the bot was down."""
         store, when = self.svc.store, occurrence(schedule, self.svc.settings.zone)
-        survey = self.svc.surveys.get(schedule.survey_id)
+        known = await knows(self.svc, schedule.survey_id)
+        survey = self.svc.surveys.get(schedule.survey_id) if known else None
         if survey is None:
             log.error("schedule %d names a survey that is not loaded; skipping it", schedule.id)
         elif when.closes_at is not None and when.closes_at <= now:
@@ -126,7 +133,7 @@ class Planner:
         """One reminder, only to people in the audience with no finished-mark."""
         store = self.svc.store
         checkin = await store.checkin(checkin_id)
-        if checkin is None or checkin.survey_id not in self.svc.surveys:
+        if checkin is None or not await knows(self.svc, checkin.survey_id):
             await store.queue_reminders(checkin_id, [])  # mark it done: nothing to send
             return
         zone, quiet = self.svc.settings.zone, self.svc.settings.quiet

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot.actions import answering, people, reading
+from bot.actions import answering, ideas, people, reading
 from bot.actions.button_data import (
     Answer,
     Consent,
@@ -21,6 +21,7 @@ from bot.actions.button_data import (
     Language,
     MeetingReply,
     Pause,
+    PlanPress,
     Privacy,
     ResultsOf,
     StartCheckin,
@@ -30,7 +31,7 @@ from bot.actions.button_data import (
 )
 from bot.actions.feedback import end_note_wait
 from bot.services import Services
-from bot.telegram import care, conversation, feedback, meetings, reports, wizard
+from bot.telegram import action_plan, care, conversation, feedback, meetings, reports, wizard
 from bot.telegram.context import services
 from bot.telegram.render import show
 from flows.locales import from_telegram
@@ -63,6 +64,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show(update, await people.delete(svc, person, confirmed, update_id), zone)
         case StartCheckin(checkin_id):
             await end_note_wait(svc, person)  # what they type now is for the check-in
+            await ideas.end_wait(svc, person)
             outcome = await answering.start(svc, person, checkin_id, update_id)
             await conversation.show(svc, update, outcome)
         case Answer() as answer:
@@ -72,11 +74,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case Feedback() as choice:
             await feedback.on_feedback(svc, update, query, choice)
         case TellMore(posted_id):
+            await ideas.end_wait(svc, person)  # what they type now is the note
             await feedback.on_tell_more(svc, update, posted_id)
         case WizardPress() as press:
             await wizard.on_press(update, context, press)
         case ResultsOf() | ExportOf() | ExportBack() as for_leads:
             await reports.on_press(svc, update, query, for_leads)
+        case PlanPress() as on_plan:
+            await action_plan.on_press(svc, update, context, query, on_plan)
         case None:
             await show(update, await people.refuse(svc, update_id, "button_expired"), zone)
 

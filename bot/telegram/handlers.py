@@ -13,10 +13,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ExtBot
 
-from bot.actions import answering, people, reading
+from bot.actions import answering, ideas, people, reading
 from bot.actions.feedback import end_note_wait
 from bot.services import Services
 from bot.telegram import care, conversation, feedback
+from bot.telegram import ideas as idea_doors
 from bot.telegram.context import services
 from bot.telegram.pacing import URGENT
 from bot.telegram.render import show
@@ -85,20 +86,23 @@ async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """/checkin: resume the started check-in, or start the open one."""
     svc = services(context)
     await end_note_wait(svc, _user_id(update))  # what they type now is for the check-in
+    await ideas.end_wait(svc, _user_id(update))
     outcome = await answering.carry_on(svc, _user_id(update), update.update_id)
     await conversation.show(svc, update, outcome)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text: checked for signs of risk first (support at once, and nothing else); then a
-    note if "Tell us more" was just tapped, an answer if a text question is waiting, otherwise
-    a gentle pointer. Worrying words are never
-    kept as an answer: the question waits for whatever they want to say next."""
+    """Plain text: checked for signs of risk first (support at once, and nothing else); then an
+    idea if a bare /idea asked for one, a note if "Tell us more" was just tapped, an answer if
+    a text question is waiting, otherwise a gentle pointer. Worrying words are never kept as
+    an answer or an idea: the question waits for whatever they want to say next."""
     svc = services(context)
     message = update.effective_message
     assert message is not None and message.text is not None
     if await support_first(svc, update, context, message.text):
         return  # never kept as an answer, and no survey words after support
+    if await idea_doors.take_awaited(svc, update, message.text):
+        return  # words after a bare /idea, kept as an idea tied to nobody
     if await feedback.take_note(svc, update, message.text):
         return  # words after "Tell us more", kept as an anonymous note
     outcome = await answering.event(

@@ -55,6 +55,8 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
 def question_text(ask: Ask, lang: str) -> str:
     header = say("progress", lang, number=ask.number, total=ask.total)
     text = f"{header}\n\n{ask.question.text_for(lang)}"
+    if ask.question.details:
+        text += "\n\n" + ask.question.details
     if ask.question.type is QuestionType.TEXT:
         text += "\n\n" + say("text_hint", lang)
     return text

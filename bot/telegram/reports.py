@@ -19,6 +19,7 @@ from bot.actions import audit, exports, people, update_views
 from bot.actions import results as results_actions
 from bot.actions.button_data import ExportBack, ExportOf, Press, ResultsOf, encode
 from bot.actions.errors import ActionError
+from bot.actions.review import review_of
 from bot.actions.roles import may_see_results, role_of
 from bot.reports.message import summary_message
 from bot.reports.table import day, slug
@@ -143,7 +144,8 @@ async def _results(
         await _edit(query, f"{results.title} (check-in {checkin_id}) is still open. {when}")
         return
     done = await update_views.checkin_lines(svc.store, svc.settings, checkin_id, svc.now())
-    await _edit(query, summary_message(results, svc.settings.zone, done))
+    review = await review_of(svc, results)
+    await _edit(query, summary_message(results, svc.settings.zone, done, review))
     if not any(question.cells for question in results.questions):
         return  # hidden, or nothing a chart could show
     chat = update.effective_chat

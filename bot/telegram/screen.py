@@ -67,7 +67,7 @@ def screen(
     popup: str | None = None
     for effect in effects:
         if isinstance(effect, Toast):
-            popup = say(effect.key, lang)
+            popup = say(effect.key, lang, **effect.params)
         elif isinstance(effect, Confirm) and pressed:
             ops.append(MarkPressed(say("your_answer", lang, label=_label(effect, lang))))
         elif isinstance(effect, Confirm) and effect.message_id is not None:

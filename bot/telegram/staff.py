@@ -33,12 +33,16 @@ WORKER_COMMANDS: Commands = (
     ("newcheckin", "Plan a check-in"),
     ("newmeeting", "Plan a forum meeting"),
     ("checkins", "Check-ins and how many answered"),
+    ("newideas", "Young people's new ideas"),
 )
 LEAD_COMMANDS: Commands = (
     *WORKER_COMMANDS,
     ("results", "Results of a check-in"),
     ("export", "Results as files"),
     ("yousaid", "Tell young people what changed"),
+    ("priorities", "Open a priorities round"),
+    ("actionplan", "The action plan: change a status"),
+    ("review", "Ask if the plan is happening"),
 )
 _PENDING = "staff_menus_pending"  # bot_data: staff whose menu Telegram would not take yet
 

@@ -85,12 +85,22 @@ def sessions(context: ContextTypes.DEFAULT_TYPE) -> WizardSessions:
     return found
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE, wizard: Wizard) -> None:
-    """Begin ``wizard`` for this staff member (putting away any other they had running)."""
+async def start(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    wizard: Wizard,
+    answers: Answers | None = None,
+) -> None:
+    """Begin ``wizard`` for this staff member (putting away any other they had running).
+    ``answers`` fills steps in ahead (by step name): it opens at the first step after them
+    that applies, or at the preview, and Back goes through them as if they were chosen."""
     assert update.effective_user is not None
     session = sessions(context).begin(update.effective_user.id, wizard)
     session.fresh(update)
-    await _advance(update, context, session, after=-1)
+    given = [i for i, step in enumerate(wizard.steps) if step.name in (answers or {})]
+    session.answers.update(answers or {})
+    session.path.extend(given)
+    await _advance(update, context, session, after=given[-1] if given else -1)
 
 
 async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, press: WizardPress) -> None:

@@ -20,6 +20,7 @@ from bot.actions.button_data import (
     Join,
     MeetingReply,
     Pause,
+    PlanPress,
     Press,
     Privacy,
     ResultsOf,
@@ -32,7 +33,7 @@ from bot.actions.button_data import (
 from bot.telegram.render import question_buttons
 from flows.engine import DONE, Ask
 from flows.survey import PREFER_NOT, SKIPPED, Survey, load_surveys
-from storage.base import Rsvp
+from storage.base import Rsvp, UpdateStatus
 
 BIGGEST_ID = 10**18 - 1  # 18 digits: the most button data carries
 LONGEST_ID = "q" + "_" * 18 + "z"  # 20 characters: the most a survey id may have
@@ -74,6 +75,15 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (ExportOf(12, "xlsx"), "1ex:12:xlsx"),
     (ExportOf(BIGGEST_ID, "docx"), f"1ex:{BIGGEST_ID}:docx"),
     (ExportBack(), "1ex:back"),
+    (PlanPress(3, "o"), "1pl:3:o"),
+    (PlanPress(3, "s", UpdateStatus.DONE, UpdateStatus.PLANNED), "1pl:3:s:d:p"),
+    (
+        PlanPress(BIGGEST_ID, "s", UpdateStatus.COULDNT, UpdateStatus.IN_PROGRESS),
+        f"1pl:{BIGGEST_ID}:s:c:i",
+    ),
+    (PlanPress(3, "t", UpdateStatus.IN_PROGRESS), "1pl:3:t:i"),
+    (PlanPress(3, "n"), "1pl:3:n"),
+    (PlanPress(3, "b"), "1pl:3:b"),
 ]
 
 
@@ -183,6 +193,11 @@ REFUSED = [
     "1ex:1:pdf",  # no such format
     "1ex:1:",
     "1ex:back:csv",
+    "pl:3:o",  # plan buttons were never written without a version
+    "1pl:3:x",  # no such step
+    "1pl:3:s:q:p",  # no such status
+    "1pl:-3:o",
+    "1pl:3:s:d:p:i",
 ]
 
 
@@ -229,6 +244,9 @@ def test_decode_never_raises_on_random_data() -> None:
         WizardPress("checkin", "short", 1, "p"),
         WizardPress("checkin", "Ab3dE9", -1, "p"),
         WizardPress("checkin", "Ab3dE9", 1, "z"),
+        PlanPress(-1, "o"),
+        PlanPress(1, "q"),
+        PlanPress(1, "s", None, UpdateStatus.DONE),
     ],
 )
 def test_encode_refuses_data_it_could_not_read_back(press: Press) -> None:

@@ -16,10 +16,19 @@ pytestmark = pytest.mark.timeout(30)
 
 # Everyone's menu is the young people's command list, in its order.
 EVERYONE = [name for name, _ in COMMANDS]
-WORKER = ["newcheckin", "newmeeting", "checkins"]
-LEAD_ONLY = ["results", "export", "yousaid"]
+WORKER = ["newcheckin", "newmeeting", "checkins", "newideas"]
+LEAD_ONLY = ["results", "export", "yousaid", "priorities", "actionplan", "review"]
 STAFF_COMMANDS = WORKER + LEAD_ONLY
-TABLES = ["checkins", "schedules", "meetings", "outbox", "audit_log", "cohorts", "contacts"]
+TABLES = [
+    "checkins",
+    "schedules",
+    "meetings",
+    "outbox",
+    "audit_log",
+    "cohorts",
+    "contacts",
+    "ideas",
+]
 
 
 def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:

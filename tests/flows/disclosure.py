@@ -44,11 +44,11 @@ def splits(total: int, parts: int) -> Iterator[tuple[int, ...]]:
             yield (first, *rest)
 
 
-def _sets(options: Sequence[str]) -> list[tuple[str, ...]]:
-    """Every set of options one person could pick (one or more)."""
+def _sets(options: Sequence[str], most: int | None = None) -> list[tuple[str, ...]]:
+    """Every set of options one person could pick (one or more; at most ``most``)."""
     return [
         chosen
-        for size in range(1, len(options) + 1)
+        for size in range(1, (most or len(options)) + 1)
         for chosen in itertools.combinations(options, size)
     ]
 
@@ -65,7 +65,7 @@ def question_tables(
         return
     options = question.allowed_values()
     rest = values[len(options) :]
-    sets = _sets(options)
+    sets = _sets(options, question.max_picks)
     for outer in splits(base, len(rest) + 1):
         answered, others = outer[0], dict(zip(rest, outer[1:], strict=True))
         # Each person who answered picked one set of options.

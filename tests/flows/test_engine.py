@@ -178,6 +178,26 @@ def test_multi_done_with_nothing_picked_changes_nothing() -> None:
     assert advance(KIT, state, Press("many", DONE)) == (state, [Toast("pick_one_first")])
 
 
+def test_a_pick_beyond_max_picks_is_refused_kindly_and_loses_nothing() -> None:
+    """With "pick up to 2", a third pick only toasts (saying how many may be picked) and keeps
+    the two picks; unticking one makes room, and Done stores what is ticked."""
+    capped = KIT.model_copy(
+        update={"questions": [q(KIT, "many").model_copy(update={"max_picks": 2})]}
+    )
+    many = q(capped, "many")
+    state = at(capped, "many", picked=("a", "c"))
+    assert advance(capped, state, Press("many", "b")) == (
+        state,
+        [Toast("max_picks", {"most": 2})],
+    )
+    state, effects = advance(capped, state, Press("many", "a"))
+    assert state.picked == ("c",)
+    state, effects = advance(capped, state, Press("many", "b"))
+    assert state.picked == ("c", "b") and effects == [Ask(many, 1, 1, ("c", "b"), refresh=True)]
+    state, effects = advance(capped, state, Press("many", DONE))
+    assert state.answers == {"many": ["b", "c"]} and isinstance(effects[0], Confirm)
+
+
 def test_multi_skip_drops_ticks_and_records_skipped() -> None:
     """Skip on an optional multi records "~skip" even with ticks showing, and clears them."""
     state, effects = advance(KIT, at(KIT, "many", picked=("a",)), Press("many", SKIPPED))

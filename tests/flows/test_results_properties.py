@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.results import ANSWERED, Hidden
+from flows.review import line_words, review_survey, review_view
 from flows.suppression import could_be, partition_ranges, pinned
 from flows.survey import Question, QuestionType, Survey
-from tests.flows.disclosure import Table, pinned_cells, results, survey_tables
+from tests.flows.disclosure import Table, pinned_cells, results, shown, survey_tables
 
 pytestmark = pytest.mark.timeout(600)
 # HYPOTHESIS_EXAMPLES=5000 hunts harder (minutes); the suite's default takes seconds.
@@ -43,12 +45,16 @@ def small_surveys(draw: st.DrawFn) -> Survey:
     (on one or two of its answers; for a pick-several question, two triggers make its base
     the union of who picked them)."""
     kind = draw(st.sampled_from(["choice", "yesno", "text", "multi"]))
+    options = draw(st.integers(2, 3))
+    # A pick-several question may have a cap ("pick up to 2"), as a priorities round does.
+    cap = draw(st.sampled_from([None, *range(1, options)])) if kind == "multi" else None
     first = question(
         "a",
         kind,
-        draw(st.integers(2, 3)),
+        options,
         draw(st.booleans()),
         draw(st.booleans()),
+        **({"max_picks": cap} if cap else {}),
     )
     if kind == "text" or not draw(st.booleans()):
         return survey(first)
@@ -148,3 +154,74 @@ def test_follow_up_on_two_picks_gives_away_no_small_group(
     tables = every_table(shape.model_dump_json(by_alias=True), responses)
     table = data.draw(st.sampled_from(tables))
     assert pinned_cells(shape, responses, 3, table, tables) == []
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(3, 5), st.integers(0, 3), st.booleans(), st.data())
+def test_pick_up_to_two_gives_away_nothing(
+    k: int, extra: int, optional: bool, data: st.DataObject
+) -> None:
+    """A pick-up-to-N question (a priorities round): the reader also knows nobody picked more
+    than N, so the picks add up to N per person at most. No hidden count may be worked out
+    from that, nor a group of 1 to K-1 (such as those who picked fewer than N)."""
+    shape = survey(question("a", "multi", 3, optional, False, max_picks=2))
+    responses = k + extra
+    tables = every_table(shape.model_dump_json(by_alias=True), responses)
+    table = data.draw(st.sampled_from(tables))
+    view = results(shape, table, responses, k)
+    for result in view.questions:
+        assert all(c.count is None or not 0 < c.count < k for c in result.cells)
+    assert pinned_cells(shape, responses, k, table, tables) == []
+
+
+# --- The joint review (flows.review): each action's answers beside the plan's status -------
+
+
+@dataclass(frozen=True)
+class _Act:
+    id: int
+    what: str
+    role: str
+    status: str
+
+
+REVIEW = review_survey("review_1", [_Act(1, "A bigger grant", "Manager", "done")])
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(3, 5),
+    st.integers(0, 5),
+    st.sampled_from(["done", "in_progress", "planned", "couldnt"]),
+    st.data(),
+)
+def test_review_view_hides_small_counts_and_its_gap_says_nothing_more(
+    k: int, extra: int, status: str, data: st.DataObject
+) -> None:
+    """A review question's answers are hidden as any check-in's: no shown count from 1 to
+    K-1 and no hidden count that can be worked out. The gap is read from shown figures only,
+    so every table that fits what is shown gets the same verdict; a gap claimed is true of the
+    real answers (more than half of those with a view said No)."""
+    responses = k + extra
+    tables = every_table(REVIEW.model_dump_json(by_alias=True), responses)
+    table = data.draw(st.sampled_from(tables))
+    plan = {1: _Act(1, "A bigger grant", "Manager", status)}
+    view = results(REVIEW, table, responses, k)
+    (line,) = review_view(view, plan).lines
+    for cell in line.result.cells:
+        assert cell.count is None or not 0 < cell.count < k
+    assert pinned_cells(REVIEW, responses, k, table, tables) == []
+    words = line_words(line, k)
+    for cell in line.result.cells:
+        if cell.count is None:
+            assert f"{cell.label} {table['act_1'][cell.value]} " not in words + " "
+    # Every table whose view looks the same gets the same verdict: it adds nothing.
+    same = [v for t in tables if shown(v := results(REVIEW, t, responses, k)) == shown(view)]
+    verdicts = {review_view(v, plan).lines[0].gap for v in same}
+    assert verdicts == {line.gap}
+    real = table["act_1"]
+    if line.gap:
+        assert status in ("done", "in_progress")
+        assert 2 * real["no"] > real["yes"] + real["a_bit"] + real["no"]
+    if status in ("planned", "couldnt"):
+        assert line.gap is False

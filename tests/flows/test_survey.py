@@ -271,6 +271,25 @@ ERRORS = [
         id="support_if-on-text",
     ),
     pytest.param(
+        _set("1.max_picks", 2),
+        "weekly.yaml: questions[1]: only 'multi' questions have 'max_picks'; remove it",
+        id="max_picks-on-yesno",
+    ),
+    pytest.param(
+        lambda data: data["questions"].append(
+            {
+                "id": "help",
+                "type": "multi",
+                "text": "What would help?",
+                "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+                "max_picks": 2,
+            }
+        ),
+        "weekly.yaml: questions[4]: max_picks: 2 lets people pick every option; make it less "
+        "than 2, or leave it out",
+        id="max_picks-every-option",
+    ),
+    pytest.param(
         _set("1.support_if", []),
         "weekly.yaml: questions[1].support_if: needs at least 1 item(s)",
         id="support_if-empty",
