@@ -53,7 +53,7 @@ async def outbox_send_rate(messages: int, send_rate: float = 30) -> list[Row]:
         Row(name, "messages lost", str(lost), "0", lost == 0),
         Row(name, "duplicates", str(duplicates), "0", duplicates == 0),
         Row(name, "check-in opened -> first / last delivery", f"{first:.2f} s / {took:.1f} s"),
-        Row(name, "outbox rows by status", by_status(counts)),
+        Row(name, "outbox messages by status", by_status(counts)),
     ]
 
 
@@ -255,5 +255,5 @@ async def peak_memory(count: int) -> list[Row]:
         Row(name, f"{count:,} contacts: delivered / seconds", f"{reached:,} / {took:.1f}"),
         Row(name, "bot RSS idle (after start)", f"{idle['VmRSS'] / 1024:.1f} MB"),
         Row(name, "bot peak RSS (VmHWM)", f"{hwm:.1f} MB", "reported"),
-        Row(name, "outbox rows by status", by_status(counts)),
+        Row(name, "outbox messages by status", by_status(counts)),
     ]

@@ -119,5 +119,5 @@ async def _copies_when_cut(count: int, seconds: float) -> list[Row]:
             + (f" (NOT settled: {unsettled} left)" if unsettled else ""),
         ),
         Row(name, "sends cut / 429s", f"{cut} / {too_many}"),
-        Row(name, "outbox rows by status", by_status(counts)),
+        Row(name, "outbox messages by status", by_status(counts)),
     ]

@@ -1,5 +1,5 @@
 """A row of the benchmark table, and how its figures are written: percentiles, milliseconds,
-outbox rows by status.
+outbox messages by status.
 """
 
 from __future__ import annotations
@@ -31,5 +31,6 @@ def ms(seconds: float) -> str:
 
 
 def by_status(counts: dict[str, int]) -> str:
-    """Outbox rows by status, leaving out the empty ones."""
+    """Outbox messages by status (sent and failed ones counted, their rows deleted), leaving
+    out the empty ones."""
     return " ".join(f"{k}={v}" for k, v in counts.items() if v) or "empty"

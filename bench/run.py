@@ -1,6 +1,6 @@
 """Run the Youth Voice benchmarks and print one table: target, measured, PASS or MISS.
 
-    python bench/run.py                 # all eight, full size (about 10 minutes)
+    python bench/run.py                 # all nine, full size (about 11 minutes)
     python bench/run.py --quick         # smaller and faster (about 5 minutes)
     python bench/run.py --only outbox   # one benchmark (repeat --only for more)
 
@@ -24,10 +24,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import benchmarks, charts, delivery, results
+from bench import benchmarks, charts, compaction, delivery, results
 from bench.figures import Row
 
-NAMES = ("outbox", "inbound", "latency", "memory", "busy", "faults", "results", "charts")
+NAMES = (
+    "outbox",
+    "inbound",
+    "latency",
+    "memory",
+    "busy",
+    "faults",
+    "results",
+    "charts",
+    "compaction",
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -71,7 +81,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="faults: seconds of connections cut after the work, one send each (15 and 60)",
     )
     parser.add_argument(
-        "--responses", type=int, help="results: responses to 20 questions (50000; quick 10000)"
+        "--responses",
+        type=int,
+        help="results and compaction: responses to 20 questions (50000; quick 10000)",
     )
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
@@ -146,6 +158,10 @@ async def run(args: argparse.Namespace) -> list[Row]:
                 )
             elif name == "charts":
                 found = await charts.charts_for_ten_questions(args.seed)
+            elif name == "compaction":
+                found = await asyncio.to_thread(
+                    compaction.measure, args.responses or (10_000 if quick else 50_000)
+                )
             else:
                 found = await delivery.copies_when_cut(
                     args.fault_people or (100 if quick else 300), args.fault_seconds or [15, 60]

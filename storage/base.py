@@ -324,18 +324,23 @@ class CheckinStore(Protocol):
 
 
 class OutboxStore(Protocol):
-    """Messages the bot starts: queued, claimed for sending, then sent, retried or failed."""
+    """Messages the bot starts: queued, claimed for sending, then sent, retried or failed.
+    A message is deleted once sent or failed; only counts per day are kept (a week)."""
 
-    async def enqueue(self, messages: Sequence[OutgoingMessage]) -> int:
-        """Queue messages; one whose ``dedupe_key`` is already queued or sent is ignored.
-        Returns how many were queued."""
+    async def enqueue(self, messages: Sequence[OutgoingMessage], once: str | None = None) -> int:
+        """Queue messages; one whose ``dedupe_key`` is still waiting (queued or being sent) is
+        ignored. Returns how many were queued.
+
+        A sent message is deleted, so its key guards nothing after that: with ``once`` (a meta
+        key), the messages are queued only if that key is not set yet, and it is set in the
+        same transaction (even with no messages), so a repeated call never sends twice."""
         ...
 
     async def requeue_inflight(self) -> int:
         """At start-up (or after a failed pass), messages left 'sending' go back to the queue.
         One whose request was started (``mark_started``) may have reached Telegram, so it
         counts as a try of unknown outcome (see ``mark_unsure``): after the second such try it
-        is taken as sent (error 'unconfirmed'). One never started is simply queued again, its
+        is taken as sent (deleted, counted as sent). One never started is simply queued again, its
         claim not counted as a try. Returns how many were left 'sending'."""
         ...
 
@@ -346,8 +351,8 @@ class OutboxStore(Protocol):
     async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
         """A try whose outcome is unknown (a timeout, a connection cut after the request went
         out): the first time, queue the message again for ``due_at`` with ``error`` and return
-        True; the second time, take it as sent at ``now`` (error 'unconfirmed') and return
-        False, so nobody gets a message more than twice."""
+        True; the second time, take it as sent (deleted, counted as sent) and return False,
+        so nobody gets a message more than twice."""
         ...
 
     async def claim_due(
@@ -357,12 +362,12 @@ class OutboxStore(Protocol):
         earliest due first (then by id), attempts incremented; only urgent ones if asked.
         Only each chat's oldest queued or sending message is claimable, so one person's
         messages go out one at a time, in the order they were queued. First, in the same
-        transaction, queued messages expired by ``now`` become 'failed' (error 'expired'):
-        they are never returned."""
+        transaction, queued messages expired by ``now`` are deleted, counted as failed: they
+        are never returned."""
         ...
 
     async def mark_sent(self, ids: Sequence[int], now: float) -> None:
-        """Record the messages sent at ``now``."""
+        """Record the messages sent at ``now``: deleted, counted as sent."""
         ...
 
     async def retry_later(
@@ -372,13 +377,19 @@ class OutboxStore(Protocol):
         pacing, never tried) does not count the claim as an attempt."""
         ...
 
-    async def mark_failed(self, message_id: int, error: str) -> None: ...
-    async def outbox_progress(self, dedupe_prefix: str) -> int:
-        """How many messages whose dedupe key starts with the prefix are sent or failed."""
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        """The message can never be sent: deleted, counted as failed (``error`` is for the
+        caller's log only)."""
+        ...
+
+    async def outbox_left(self, dedupe_prefix: str) -> int:
+        """How many messages whose dedupe key starts with the prefix still wait to be sent
+        (queued or being sent)."""
         ...
 
     async def outbox_counts(self) -> dict[str, int]:
-        """Messages per status (queued, sending, sent, failed), every status present."""
+        """Messages per status (queued, sending, sent, failed), every status present; sent and
+        failed ones are counts of the last week (the messages themselves are deleted)."""
         ...
 
     async def outbox_waiting(self) -> int:
@@ -387,13 +398,14 @@ class OutboxStore(Protocol):
         ...
 
     async def outbox_entries(self, dedupe_prefix: str | None = None) -> list[OutboxEntry]:
-        """Every message in the outbox (or those whose dedupe key starts with the prefix),
-        in the order they were queued."""
+        """Every message still in the outbox, queued or being sent (or those whose dedupe key
+        starts with the prefix), in the order they were queued."""
         ...
 
     async def prune_outbox(self, now: float) -> int:
-        """Delete sent and failed messages due more than a week before ``now`` (they hold chat
-        ids, and reminder keys tell who had not finished); returns how many."""
+        """Forget the sent and failed counts of days more than a week before ``now``, and
+        delete any sent or failed message an older version kept (they hold chat ids, and
+        reminder keys tell who had not finished); returns how many messages went."""
         ...
 
 
@@ -501,6 +513,12 @@ class PlanStore(Protocol):
     async def skip_meeting_reminder(self, meeting_id: int, kind: str) -> bool:
         """Mark the reminder done without sending it (it would come too late); False if it
         was done already."""
+        ...
+
+    async def prune_rsvps(self, started_before: float, now: float) -> int:
+        """Delete the RSVPs of meetings that started before ``started_before`` (cancelled
+        ones: before ``now``), except while a check-in for that meeting (its feedback, whose
+        audience they are) is still open at ``now``; returns how many went."""
         ...
 
 
@@ -763,6 +781,20 @@ class AgendaStore(Protocol):
         ...
 
 
+class Compaction(Protocol):
+    """Rewriting the database so that nothing deleted, and no order of writing, stays in it."""
+
+    async def compact_after_close(self, now: float) -> bool:
+        """If a check-in has closed by ``now`` since the last compaction, compact (see
+        ``compact``); whether it did. Called by the planner after its close pass."""
+        ...
+
+    async def compact(self) -> None:
+        """Rewrite the whole database (live rows only, in key order, no free pages) and empty
+        its write-ahead log. Takes a while on a big database (see the README)."""
+        ...
+
+
 class Store(
     UpdateLog,
     ContactStore,
@@ -775,6 +807,7 @@ class Store(
     RetentionStore,
     UpdateStore,
     AgendaStore,
+    Compaction,
     Protocol,
 ):
     """Everything Youth Voice keeps: every protocol above, on one database, plus opening and

@@ -10,6 +10,7 @@ from typing import Any
 
 from storage.audience import audience_sql
 from storage.base import Audience, Cohort, Contact, ContactStatus, ContactStore
+from storage.outbox import settle
 from storage.sqlite_base import SqliteBase, rowid
 
 # A contact as ``contact_from`` reads it.
@@ -85,6 +86,7 @@ class ContactsMixin(SqliteBase, ContactStore):
         return len(rows)
 
     async def set_status(self, chat_id: int, status: ContactStatus, update_id: int | None) -> bool:
+        dropped = 0
         async with self._tx("set_status") as db:
             if update_id is not None and not await self._claim(db, update_id, None):
                 return False
@@ -92,12 +94,11 @@ class ContactsMixin(SqliteBase, ContactStore):
             await db.execute(sql, (ContactStatus(status).value, chat_id))
             if status is not ContactStatus.JOINED:
                 # Someone who stopped gets nothing more, not even what was already queued.
-                await db.execute(
-                    "UPDATE outbox SET status = 'failed', error = ?"
-                    " WHERE chat_id = ? AND status = 'queued'",
-                    (ContactStatus(status).value, chat_id),
-                )
-            return True
+                where = "chat_id = ? AND status = 'queued'"
+                dropped = await settle(db, "failed", where, (chat_id,))
+        if dropped:
+            self._checkpoint_soon()
+        return True
 
     async def mark_unreachable(self, chat_ids: Sequence[int]) -> None:
         params = [(chat_id,) for chat_id in chat_ids]
@@ -105,11 +106,11 @@ class ContactsMixin(SqliteBase, ContactStore):
             await db.executemany(
                 "UPDATE contacts SET status = 'unreachable' WHERE chat_id = ?", params
             )
-            await db.executemany(
-                "UPDATE outbox SET status = 'failed', error = 'unreachable'"
-                " WHERE chat_id = ? AND status = 'queued'",
-                params,
-            )
+            marks = ", ".join("?" for _ in chat_ids)
+            where = f"chat_id IN ({marks}) AND status = 'queued'"
+            dropped = await settle(db, "failed", where, chat_ids)
+        if dropped:
+            self._checkpoint_soon()
 
     async def contact_counts(self) -> dict[int | None, int]:
         sql = "SELECT cohort_id, count(*) FROM contacts WHERE status = 'joined' GROUP BY 1"
@@ -136,7 +137,7 @@ class ContactsMixin(SqliteBase, ContactStore):
             if not await self._claim(db, update_id, None):
                 return False
             await db.execute("DELETE FROM contacts WHERE chat_id = ?", (chat_id,))
-            # Sent and failed rows go too: they hold the chat id and nothing else needs them.
+            # Anything still waiting for them goes too (sent and failed ones are gone already).
             await db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
             await db.execute("DELETE FROM rsvps WHERE chat_id = ?", (chat_id,))
             await db.execute("DELETE FROM plan_seen WHERE chat_id = ?", (chat_id,))

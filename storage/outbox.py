@@ -1,12 +1,16 @@
-"""SQLite storage for the outbox: messages the bot starts, waiting to be sent or sent.
+"""SQLite storage for the outbox: messages the bot starts, waiting to be sent.
 
-A mixin of ``SqliteStore``: the SQLite ``OutboxStore``.
+A message is deleted once it is sent, or can never be (failed, expired): its row names the
+person (the chat, and a key such as a reminder's, which tells who had not finished). Only
+plain counts per day are kept, for status views. A mixin of ``SqliteStore``: the SQLite
+``OutboxStore``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import aiosqlite
 
@@ -23,7 +27,9 @@ from storage.sqlite_base import SqliteBase
 _OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
 # How the dedupe key of a safeguarding alert starts: never held by a pause.
 ALERT_PREFIX = "alert:"
+# Counts of sent and failed messages are kept for the week status views speak of.
 _KEEP_DONE_SECONDS = 7 * 24 * 3600.0
+_DAY = 86400
 _ENTRY_COLUMNS = (
     "id, chat_id, payload, due_at, status, attempts, dedupe_key, urgent, expires_at, error, sent_at"
 )
@@ -45,43 +51,69 @@ async def insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMes
     return cur.rowcount
 
 
+async def settle(db: aiosqlite.Connection, outcome: str, where: str, params: Sequence[Any]) -> int:
+    """Delete the messages ``where`` picks (in the caller's transaction), counting them as
+    ``outcome`` ('sent' or 'failed') on the day each was due; returns how many."""
+    await db.execute(
+        "INSERT INTO outbox_done (day, outcome, count)"
+        f" SELECT CAST(due_at / {_DAY} AS INTEGER), ?, count(*) FROM outbox WHERE {where}"
+        " GROUP BY 1 ON CONFLICT (day, outcome) DO UPDATE SET count = count + excluded.count",
+        (outcome, *params),
+    )
+    cur = await db.execute(f"DELETE FROM outbox WHERE {where}", tuple(params))
+    return cur.rowcount
+
+
 class OutboxMixin(SqliteBase, OutboxStore):
     """Queueing, claiming and recording sends; each public method is one transaction."""
 
-    async def enqueue(self, messages: Sequence[OutgoingMessage]) -> int:
-        if not messages:
+    async def enqueue(self, messages: Sequence[OutgoingMessage], once: str | None = None) -> int:
+        if not messages and once is None:
             return 0
         async with self._tx("enqueue") as db:
+            if once is not None:
+                cur = await db.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, 'done')", (once,)
+                )
+                if cur.rowcount != 1:
+                    return 0
             return await insert_outbox(db, messages)
 
     async def requeue_inflight(self) -> int:
         # A started one was perhaps sent: one try of unknown outcome (a second means it is taken
         # as sent). One never started is queued again, and its claim is not counted as a try.
-        sql = (
-            "UPDATE outbox SET unsure = unsure + started,"
-            " status = CASE WHEN started = 1 AND unsure >= 1 THEN 'sent' ELSE 'queued' END,"
-            " error = CASE WHEN started = 1 AND unsure >= 1 THEN 'unconfirmed' ELSE error END,"
-            " attempts = attempts - 1 + started, started = 0"
-            " WHERE status = 'sending'"
-        )
-        return (await self._write("requeue_inflight", sql)).rowcount
+        async with self._tx("requeue_inflight") as db:
+            gone = await settle(
+                db, "sent", "status = 'sending' AND started = 1 AND unsure >= 1", ()
+            )
+            cur = await db.execute(
+                "UPDATE outbox SET unsure = unsure + started, status = 'queued',"
+                " attempts = attempts - 1 + started, started = 0 WHERE status = 'sending'"
+            )
+            requeued = cur.rowcount
+        if gone:
+            self._checkpoint_soon()
+        return gone + requeued
 
     async def mark_started(self, message_id: int) -> None:
         sql = "UPDATE outbox SET started = 1 WHERE id = ? AND status = 'sending'"
         await self._write("mark_started", sql, (message_id,))
 
     async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
-        # SQLite computes every new value from the row as it was before the update.
-        sql = (
-            "UPDATE outbox SET unsure = unsure + 1, due_at = ?,"
-            " status = CASE WHEN unsure >= 1 THEN 'sent' ELSE 'queued' END,"
-            " error = CASE WHEN unsure >= 1 THEN 'unconfirmed' ELSE ? END,"
-            " sent_at = CASE WHEN unsure >= 1 THEN ? ELSE sent_at END"
-            " WHERE id = ? RETURNING status"
-        )
+        requeued = 0
         async with self._tx("mark_unsure") as db:
-            rows = list(await db.execute_fetchall(sql, (due_at, error, now, message_id)))
-        return bool(rows) and rows[0][0] == "queued"
+            # A second unknown outcome: taken as sent, so nobody gets it a third time.
+            taken_as_sent = await settle(db, "sent", "id = ? AND unsure >= 1", (message_id,))
+            if not taken_as_sent:
+                cur = await db.execute(
+                    "UPDATE outbox SET unsure = unsure + 1, due_at = ?, status = 'queued',"
+                    " error = ? WHERE id = ?",
+                    (due_at, error, message_id),
+                )
+                requeued = cur.rowcount
+        if taken_as_sent:
+            self._checkpoint_soon()
+        return requeued == 1
 
     async def claim_due(
         self, now: float, limit: int, urgent_only: bool = False
@@ -89,11 +121,7 @@ class OutboxMixin(SqliteBase, OutboxStore):
         async with self._tx("claim_due") as db:
             # Too late to be of use: an invitation after the check-in closed, a meeting
             # reminder after the start.
-            await db.execute(
-                "UPDATE outbox SET status = 'failed', error = 'expired'"
-                " WHERE status = 'queued' AND expires_at <= ?",
-                (now,),
-            )
+            expired = await settle(db, "failed", "status = 'queued' AND expires_at <= ?", (now,))
             rows = list(
                 await db.execute_fetchall(
                     # Only each chat's oldest unsent message, so one person's messages
@@ -120,6 +148,8 @@ class OutboxMixin(SqliteBase, OutboxStore):
                 " WHERE id = ?",
                 [(row[0],) for row in rows],
             )
+        if expired:
+            self._checkpoint_soon()
         return [
             QueuedMessage(
                 r[0], r[1], json.loads(r[2]), r[3], r[4] + 1, r[5] or DEFAULT_LANGUAGE, bool(r[6])
@@ -130,11 +160,10 @@ class OutboxMixin(SqliteBase, OutboxStore):
     async def mark_sent(self, ids: Sequence[int], now: float) -> None:
         if not ids:
             return
+        marks = ", ".join("?" for _ in ids)
         async with self._tx("mark_sent") as db:
-            await db.executemany(
-                "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?",
-                [(now, message_id) for message_id in ids],
-            )
+            await settle(db, "sent", f"id IN ({marks})", ids)
+        self._checkpoint_soon()
 
     async def retry_later(
         self, message_id: int, due_at: float, error: str, attempted: bool = True
@@ -146,26 +175,41 @@ class OutboxMixin(SqliteBase, OutboxStore):
         await self._write("retry_later", sql, (due_at, error, int(not attempted), message_id))
 
     async def mark_failed(self, message_id: int, error: str) -> None:
-        sql = "UPDATE outbox SET status = 'failed', error = ? WHERE id = ?"
-        await self._write("mark_failed", sql, (error, message_id))
+        # Why it failed is not kept: the message is gone, and the log said why.
+        async with self._tx("mark_failed") as db:
+            await settle(db, "failed", "id = ?", (message_id,))
+        self._checkpoint_soon()
 
-    async def outbox_progress(self, dedupe_prefix: str) -> int:
+    async def outbox_left(self, dedupe_prefix: str) -> int:
         sql = (
             "SELECT count(*) FROM outbox WHERE substr(dedupe_key, 1, length(?1)) = ?1"
-            " AND status IN ('sent', 'failed')"
+            " AND status IN ('queued', 'sending')"
         )
-        row = await self._one("outbox_progress", sql, (dedupe_prefix,))
+        row = await self._one("outbox_left", sql, (dedupe_prefix,))
         return int(row[0])
 
     async def prune_outbox(self, now: float) -> int:
-        sql = "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND due_at < ?"
-        return (await self._write("prune_outbox", sql, (now - _KEEP_DONE_SECONDS,))).rowcount
+        async with self._tx("prune_outbox") as db:
+            # Rows a version that kept sent and failed messages left behind.
+            gone = await settle(db, "sent", "status = 'sent'", ())
+            gone += await settle(db, "failed", "status = 'failed'", ())
+            oldest = int((now - _KEEP_DONE_SECONDS) // _DAY)
+            await db.execute("DELETE FROM outbox_done WHERE day < ?", (oldest,))
+        if gone:
+            await self._checkpoint()
+        return gone
 
     async def outbox_counts(self) -> dict[str, int]:
-        """Messages per status, every status present (zero when none)."""
-        sql = "SELECT status, count(*) FROM outbox GROUP BY status"
+        """Messages per status, every status present (zero when none): those waiting as they
+        stand, sent and failed ones from the counts of the last week."""
+        sql = (
+            "SELECT status, count(*) FROM outbox WHERE status IN ('queued', 'sending')"
+            " GROUP BY status UNION ALL SELECT outcome, sum(count) FROM outbox_done"
+            " GROUP BY outcome"
+        )
         counts = dict.fromkeys(_OUTBOX_STATUSES, 0)
-        counts.update({status: int(n) for status, n in await self._all("outbox_counts", sql)})
+        for status, n in await self._all("outbox_counts", sql):
+            counts[status] += int(n)
         return counts
 
     async def outbox_waiting(self) -> int:

@@ -279,3 +279,15 @@ class PlansMixin(SqliteBase, PlanStore):
     async def skip_meeting_reminder(self, meeting_id: int, kind: str) -> bool:
         sql = "UPDATE meeting_reminders SET done = 1 WHERE meeting_id = ? AND kind = ? AND done = 0"
         return (await self._write("skip_meeting_reminder", sql, (meeting_id, kind))).rowcount == 1
+
+    async def prune_rsvps(self, started_before: float, now: float) -> int:
+        sql = (
+            "DELETE FROM rsvps WHERE meeting_id IN (SELECT id FROM meetings m"
+            " WHERE (m.starts_at < ?1 OR (m.cancelled = 1 AND m.starts_at < ?2))"
+            " AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.meeting_id = m.id"
+            " AND (c.closes_at IS NULL OR c.closes_at > ?2)))"
+        )
+        gone = (await self._write("prune_rsvps", sql, (started_before, now))).rowcount
+        if gone:
+            await self._checkpoint()  # no older copy of who said what stays in the -wal file
+        return gone

@@ -138,7 +138,8 @@ CREATE TABLE IF NOT EXISTS handled_updates (
     handled_at REAL NOT NULL
 );
 
--- Messages the bot starts (invitations, reminders, notices), sent by one delivery loop.
+-- Messages the bot starts (invitations, reminders, notices), sent by one delivery loop and
+-- deleted once sent or failed (older versions kept them a week as 'sent' or 'failed').
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY,
     chat_id INTEGER NOT NULL,
@@ -160,6 +161,15 @@ CREATE TABLE IF NOT EXISTS outbox (
     -- 1 once the request of the current try is about to leave: a row left 'sending' without it
     -- was claimed but never tried, so it is simply queued again.
     started INTEGER NOT NULL DEFAULT 0
+);
+-- How many messages were sent, and how many could never be (failed, expired), per day they
+-- were due (days since 1970, UTC). The outbox deletes a message once it is done, since its row
+-- names the person: these plain counts are all that status views need. Kept a week.
+CREATE TABLE IF NOT EXISTS outbox_done (
+    day INTEGER NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('sent', 'failed')),
+    count INTEGER NOT NULL,
+    PRIMARY KEY (day, outcome)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at);
 -- Finds each chat's oldest unsent message (messages to one person go in order).

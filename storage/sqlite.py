@@ -1,11 +1,11 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
 Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
-(pause, /mydata, alerts), retention and the agenda (ideas, action plan, made surveys) live in
-``storage.contacts``, ``storage.checkins``, ``storage.outbox``, ``storage.plans``,
-``storage.audit``, ``storage.updates``, ``storage.care``, ``storage.retention`` and
-``storage.agenda``; connections
-and transactions in ``storage.sqlite_base``.
+(pause, /mydata, alerts), retention, the agenda (ideas, action plan, made surveys) and
+compaction live in ``storage.contacts``, ``storage.checkins``, ``storage.outbox``,
+``storage.plans``, ``storage.audit``, ``storage.updates``, ``storage.care``,
+``storage.retention``, ``storage.agenda`` and ``storage.compaction``; connections and
+transactions in ``storage.sqlite_base``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from storage.audit import AuditMixin
 from storage.base import Store
 from storage.care import CareMixin
 from storage.checkins import CheckinsMixin
+from storage.compaction import CompactionMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
@@ -37,6 +38,7 @@ class SqliteStore(
     RetentionMixin,
     UpdatesMixin,
     AgendaMixin,
+    CompactionMixin,
     Store,
 ):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).

@@ -48,6 +48,11 @@ _LATE_INDEXES = (
 # the planner calls ``prune_updates`` too, so a quiet bot forgets them on time as well).
 _PRUNE_EVERY_SECONDS = 600.0
 T = TypeVar("T")
+# A checkpoint a reader blocked is tried again after this many seconds, then after twice as
+# long each time, up to the longest wait; deleted sent messages are checkpointed this soon.
+_RETRY_FIRST = 0.05
+_RETRY_LONGEST = 5.0
+_CHECKPOINT_SOON = 1.0
 # Telegram offers an unanswered update again for up to a day, so ids are kept that long (plus
 # the hour their time is rounded down by); a finer time or a longer list would only help
 # someone with a copy of the file tell when each person was active.
@@ -55,7 +60,8 @@ _KEEP_UPDATES_SECONDS = 25 * 3600.0
 _UPDATE_TIME_STEP = 3600.0
 # secure_delete overwrites deleted rows with zeros, so a deleted progress row (a person's link
 # and their unfinished answers) leaves no remnant in the database file.
-_PRAGMAS = ("busy_timeout=5000", "foreign_keys=ON", "synchronous=FULL", "secure_delete=ON")
+_BUSY_TIMEOUT = "busy_timeout=5000"
+_PRAGMAS = (_BUSY_TIMEOUT, "foreign_keys=ON", "synchronous=FULL", "secure_delete=ON")
 
 
 class DatabasePlaceError(StorageError):
@@ -201,6 +207,8 @@ class SqliteBase:
         # interleave inside each other's transactions.
         self._lock = asyncio.Lock()
         self._pruned_at = float("-inf")
+        # Empties the log in the background after a checkpoint a reader blocked.
+        self._flusher: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Self:
         await self.open()
@@ -230,6 +238,8 @@ class SqliteBase:
                     raise _open_error(self._path, exc) from exc
                 raise
             self._db = db
+        # A log a reader kept full when the store last closed is emptied now.
+        await self._checkpoint()
 
     async def _prepare(self, db: aiosqlite.Connection) -> None:
         for pragma in _PRAGMAS:
@@ -259,7 +269,16 @@ class SqliteBase:
 
     async def close(self) -> None:
         """Close the connection once running calls finish (an open one keeps the process alive)."""
-        await self._checkpoint()
+        flusher, self._flusher = self._flusher, None
+        if flusher is not None:
+            flusher.cancel()
+            with suppress(asyncio.CancelledError):
+                await flusher
+        if not await self._try_checkpoint():
+            log.warning(
+                "the database log could not be emptied on closing: another program is reading "
+                "the database; it is emptied the next time Youth Voice opens it"
+            )
         async with self._lock:
             db, self._db = self._db, None
             if db is not None:
@@ -269,19 +288,55 @@ class SqliteBase:
         """Copy the write-ahead log into the database file and empty it, outside a transaction.
 
         Deleted rows are zeroed in the database (secure_delete), but the ``-wal`` file keeps
-        older page images, with the rows still in them, until a checkpoint. If another process
-        is reading, the log cannot be emptied now; a later checkpoint catches up.
+        older page images, with the rows still in them, until a checkpoint. If another
+        connection is reading, the log cannot be emptied now: a background task tries again,
+        waiting longer each time (up to a few seconds), until it is.
         """
-        async with self._lock:
-            if self._db is None:
+        if not await self._try_checkpoint():
+            self._flush_later(_RETRY_FIRST)
+
+    def _checkpoint_soon(self) -> None:
+        """Empty the log within a moment: for deletions too frequent to each pay for a
+        checkpoint (sent messages); several in that moment share one."""
+        self._flush_later(_CHECKPOINT_SOON)
+
+    def _flush_later(self, first_wait: float) -> None:
+        if self._db is not None and (self._flusher is None or self._flusher.done()):
+            self._flusher = asyncio.create_task(self._keep_flushing(first_wait))
+
+    async def _keep_flushing(self, wait: float) -> None:
+        while True:
+            await asyncio.sleep(wait)
+            if await self._try_checkpoint():
                 return
+            wait = min(wait * 2, _RETRY_LONGEST)
+
+    async def _try_checkpoint(self) -> bool:
+        """One checkpoint that does not wait for readers; whether the log is now empty."""
+
+        def truncate(conn: sqlite3.Connection) -> bool:
+            # Not waiting (busy_timeout 0) keeps the lock, and any writer, free: a blocked
+            # try is retried in the background instead.
+            conn.execute("PRAGMA busy_timeout=0")
             try:
-                rows = list(await self._db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+                row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                conn.execute(f"PRAGMA {_BUSY_TIMEOUT}")
+            return row is None or row[0] == 0
+
+        async with self._lock:
+            db = self._db
+            if db is None:
+                return True
+            try:
+                done = db._execute(truncate, db._conn)  # type: ignore[no-untyped-call]
+                emptied = bool(await done)
             except sqlite3.Error as exc:
                 log.debug("checkpoint failed: %s", _error("checkpoint", exc))
-                return
-            if rows and rows[0][0]:
-                log.debug("checkpoint not finished: another connection is using the database")
+                return False
+        if not emptied:
+            log.debug("checkpoint not finished: another connection is reading the database")
+        return emptied
 
     @asynccontextmanager
     async def _tx(self, what: str, *, write: bool = True) -> AsyncIterator[aiosqlite.Connection]:
@@ -360,7 +415,12 @@ class SqliteBase:
 
     async def prune_updates(self, now: float) -> int:
         """Forget handled update ids older than a day; how many were forgotten."""
-        return await self._atomic("prune_updates", lambda conn: self._prune_updates_now(conn, now))
+        forgot = await self._atomic(
+            "prune_updates", lambda conn: self._prune_updates_now(conn, now)
+        )
+        if forgot:
+            await self._checkpoint()
+        return forgot
 
     async def _claim(self, db: aiosqlite.Connection, update_id: int, now: float | None) -> bool:
         """Record ``update_id`` as handled; False (nothing written) if it already was. For a

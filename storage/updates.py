@@ -213,6 +213,8 @@ class UpdatesMixin(SqliteBase, UpdateStore):
                     "DELETE FROM update_notes_waiting WHERE link = ?", [(link,) for link in links]
                 )
                 dropped += cur.rowcount
+        if dropped:
+            await self._checkpoint()  # the pseudonyms leave the -wal file too
         return dropped
 
     async def notes(self, posted_id: int) -> list[str]:

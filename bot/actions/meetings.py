@@ -15,6 +15,11 @@ from flows.schedule import QuietHours, meeting_reminders, parse_at, release_time
 from flows.survey import Survey
 from storage.base import Audience, Meeting, NewCheckin, Store
 
+# Feedback on a meeting may be asked for this long after it starts. Then its RSVPs (who said
+# Going or Maybe: the feedback check-in's audience) are deleted, unless that check-in is still
+# open; then they go when it closes.
+FEEDBACK_WITHIN = timedelta(days=14)
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -168,9 +173,9 @@ async def cancel(store: Store, meeting: Meeting, clock: Clock, who: str) -> int:
 
 
 async def check_feedback(store: Store, meeting: Meeting, open_for: timedelta, clock: Clock) -> None:
-    """Raises unless feedback can be asked for now: after the meeting, not twice at once, and
-    open past the end of quiet hours (or nobody could be asked). A dry run makes the same
-    checks as the real send."""
+    """Raises unless feedback can be asked for now: after the meeting (within
+    ``FEEDBACK_WITHIN``), not twice at once, and open past the end of quiet hours (or nobody
+    could be asked). A dry run makes the same checks as the real send."""
     now = clock.now
     if clock.released(now) >= now + open_for.total_seconds():
         raise ActionError(
@@ -181,6 +186,12 @@ async def check_feedback(store: Store, meeting: Meeting, open_for: timedelta, cl
     if meeting.starts_at > now:
         raise ActionError(
             "feedback", f"meeting {meeting.id} has not happened yet; send feedback after it"
+        )
+    if meeting.starts_at + FEEDBACK_WITHIN.total_seconds() <= now:
+        raise ActionError(
+            "feedback",
+            f"meeting {meeting.id} was more than {FEEDBACK_WITHIN.days} days ago; who came is "
+            "no longer kept, so feedback can only be asked for within that time",
         )
     if any(c.meeting_id == meeting.id for c in await store.open_checkins(now)):
         raise ActionError(

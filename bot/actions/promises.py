@@ -84,15 +84,13 @@ async def weekly(
     today = datetime.fromtimestamp(now, settings.zone).date().isoformat()
     overdue = await store.overdue_updates(today)
     silent = await store.unanswered_checkins(now - SILENT_AFTER)
-    queued = 0
+    messages = []
     if (overdue or silent) and settings.leads:
         text = reminder_text(overdue, silent, surveys, settings)
-        # The dedupe key makes a second try this week (a crash before the mark) harmless.
-        queued = await store.enqueue(
-            [
-                OutgoingMessage(lead, {"text": text}, now, f"promises:{week}:{lead}")
-                for lead in sorted(settings.leads)
-            ]
-        )
-    await store.set_meta(done_key, "done")
-    return queued
+        messages = [
+            OutgoingMessage(lead, {"text": text}, now, f"promises:{week}:{lead}")
+            for lead in sorted(settings.leads)
+        ]
+    # Queued and marked done in one transaction: a second pass this week sends nothing, even
+    # after the first week's messages were sent (and so deleted).
+    return await store.enqueue(messages, once=done_key)

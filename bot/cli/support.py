@@ -213,7 +213,8 @@ def follow_delivery(settings: Settings, prefix: str, total: int) -> None:
         return
 
     async def done(store: Store) -> int:
-        return await store.outbox_progress(prefix)
+        # Sent and failed messages are deleted: whatever no longer waits is done.
+        return total - await store.outbox_left(prefix)
 
     with click.progressbar(length=total, label="Sending") as bar:
         seen, quiet_since = 0, time.monotonic()

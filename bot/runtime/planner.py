@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 
 from bot import keys
-from bot.actions import audience, promises, retention
+from bot.actions import audience, meetings, promises, retention
 from bot.actions.made_surveys import knows
 from bot.actions.notices import checkin_reminder, invitation, meeting_reminder
 from bot.actions.plans import occurrence
@@ -56,10 +56,15 @@ class Planner:
         released = await self.svc.store.release_closed(now, self.svc.today())
         if released:
             log.info("released %d finished responses to closed check-ins", released)
-        # Sent messages hold chat ids, and a reminder's key tells who had not finished by then.
+        # Sent counts older than a week, and sent messages an older version kept (they hold
+        # chat ids, and a reminder's key tells who had not finished by then).
         pruned = await self.svc.store.prune_outbox(now)
         if pruned:
-            log.info("deleted %d sent or failed messages older than a week", pruned)
+            log.info("deleted %d sent or failed messages kept by an older version", pruned)
+        # Who said Going or Maybe is kept only while it is needed: reminders, then feedback.
+        started_before = now - meetings.FEEDBACK_WITHIN.total_seconds()
+        if await self.svc.store.prune_rsvps(started_before, now):
+            log.info("deleted the RSVPs of meetings whose feedback time is over")
         # Update ids are kept a day. Claims forget older ones too, but a quiet bot makes few.
         if now - self._updates_pruned >= UPDATES_PRUNE_EVERY:
             self._updates_pruned = now
@@ -67,6 +72,9 @@ class Planner:
         # A "Tell us more" nobody followed with words: its pseudonym is not kept.
         await self.svc.store.drop_note_waits(now)
         await self.svc.store.drop_idea_waits(now)  # and a bare /idea nobody followed
+        # A check-in closed: rewrite the file so that no free page or row order keeps history.
+        if await self.svc.store.compact_after_close(now):
+            log.info("compacted the database after a check-in closed")
         promised = await promises.weekly(self.svc.store, self.svc.settings, self.svc.surveys, now)
         if promised:
             log.info("promise reminders queued to %d leads", promised)

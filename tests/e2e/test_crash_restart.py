@@ -99,9 +99,16 @@ def logs(setup: Setup) -> str:
 
 
 def outbox_counts(setup: Setup) -> dict[str, int]:
+    """Waiting messages per status, and the counts of sent and failed ones (deleted once
+    done), read straight from the file."""
     counts = dict.fromkeys(("queued", "sending", "sent", "failed"), 0)
-    rows = db_rows(setup.database, "SELECT status, count(*) FROM outbox GROUP BY status")
-    counts.update({status: n for status, n in rows})
+    rows = db_rows(
+        setup.database,
+        "SELECT status, count(*) FROM outbox GROUP BY status"
+        " UNION ALL SELECT outcome, sum(count) FROM outbox_done GROUP BY outcome",
+    )
+    for status, n in rows:
+        counts[status] += n
     return counts
 
 

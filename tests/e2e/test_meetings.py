@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.actions import audience
+from bot.actions.meetings import FEEDBACK_WITHIN
 from bot.actions.notices import meeting_details, meeting_invitation
 from bot.emulator import SimUser
 from bot.emulator.messages import BotMessage
@@ -274,14 +275,12 @@ async def test_reminders_go_to_going_and_maybe_only_once_each(yvp: PlanHarness) 
         assert reminder.text == say("meeting_reminder_1h", "en", title=TITLE, details=details)
     for person in (gus, may, nia, oli):
         await person.assert_no_reply()
-    urgent = db_rows(
-        yvp.settings.database,
-        "SELECT dedupe_key, urgent FROM outbox WHERE dedupe_key LIKE '%remind%'",
+    # Sent, so deleted (meeting_reminders.done keeps each to once): four invitations and
+    # four reminders counted.
+    waiting = db_rows(
+        yvp.settings.database, "SELECT * FROM outbox WHERE dedupe_key LIKE '%remind%'"
     )
-    assert sorted(urgent) == sorted(
-        [(f"meeting:{meeting.id}:v1:remind:24h:{p.id}", 0) for p in (gus, may)]
-        + [(f"meeting:{meeting.id}:v1:remind:1h:{p.id}", 1) for p in (gus, may)]
-    )
+    assert waiting == [] and (await yvp.store.outbox_counts())["sent"] == 8
 
 
 async def test_the_hour_before_reminder_goes_even_in_quiet_hours(
@@ -492,10 +491,8 @@ async def test_a_late_cancellation_or_change_goes_out_in_quiet_hours(
         "SELECT dedupe_key, urgent FROM outbox WHERE dedupe_key LIKE ?",
         f"meeting:%:{command[0]}:%",
     )
-    assert sorted((key.split(":")[1], urgent) for key, urgent in rows) == [
-        (str(soon.id), 1),
-        (str(later.id), 0),
-    ]
+    # The urgent one went (and so was deleted); the other waits, not urgent.
+    assert [(key.split(":")[1], urgent) for key, urgent in rows] == [(str(later.id), 0)]
 
 
 async def test_meeting_add_dry_run_says_who_and_when_and_queues_nothing(yvp: PlanHarness) -> None:
@@ -555,3 +552,27 @@ async def test_a_large_notice_asks_first_and_no_means_nothing_is_sent(
     assert "This will message 4 people (now). Go ahead?" in result.output
     still = await yvp.store.meeting(meeting.id)
     assert still is not None and not still.cancelled
+
+
+async def test_rsvps_are_deleted_after_the_feedback_time_and_feedback_is_refused_then(
+    yvp: PlanHarness,
+) -> None:
+    """Regression: RSVPs were never pruned, so the file kept for ever who said Going or Maybe:
+    the audience of a meeting-feedback check-in. The planner deletes them once feedback can
+    no longer be asked for (``FEEDBACK_WITHIN`` after the start), after the feedback check-in
+    closes if it is still open; ``meeting feedback`` after that time is refused in one line."""
+    meeting, _people = await four_answers(yvp, 2 * HOUR)
+    yvp.clock.advance(FEEDBACK_WITHIN.total_seconds() - HOUR)
+    result = await yvp.cli("meeting", "feedback", str(meeting.id), "--open-for", "3d", "--yes")
+    assert result.exit_code == 0, result.output
+    rsvps = "SELECT * FROM rsvps WHERE meeting_id = ?"
+    yvp.clock.advance(2 * HOUR)  # past the feedback time, but its check-in is open
+    await yvp.plan()
+    assert len(db_rows(yvp.settings.database, rsvps, meeting.id)) == 4
+    yvp.clock.advance(3 * DAY)
+    await yvp.plan()
+    assert db_rows(yvp.settings.database, rsvps, meeting.id) == []
+    late = await yvp.cli("meeting", "feedback", str(meeting.id), "--yes")
+    assert late.exit_code == 1
+    assert f"meeting {meeting.id} was more than 14 days ago" in late.stderr
+    assert len(late.stderr.strip().splitlines()) == 1

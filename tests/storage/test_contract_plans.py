@@ -9,8 +9,16 @@ from typing import Any
 
 import pytest
 
-from storage.base import ContactStatus, Meeting, Store
-from tests.storage.contract import NOTICE, NOW, STARTS, coming, everyone_invited, meeting_for_three
+from storage.base import Audience, ContactStatus, Meeting, NewCheckin, Rsvp, Store
+from tests.storage.contract import (
+    INVITE,
+    NOTICE,
+    NOW,
+    STARTS,
+    coming,
+    everyone_invited,
+    meeting_for_three,
+)
 
 
 async def outbox_rows(store: Store, meeting: Meeting, kind: str) -> list[tuple[Any, ...]]:
@@ -73,3 +81,25 @@ async def test_a_skipped_meeting_reminder_is_no_longer_due(store: Store) -> None
     assert (
         await store.queue_meeting_reminder(meeting.id, "24h", coming(meeting), {}, False, NOW) == 0
     )
+
+
+async def test_rsvps_are_deleted_once_the_meeting_and_its_feedback_are_over(store: Store) -> None:
+    """RSVPs name who said Going or Maybe (a feedback check-in's audience): deleted once the
+    meeting started before the given time, but kept while its feedback check-in is open; a
+    cancelled meeting's go once its time has passed."""
+    meeting = await meeting_for_three(store)
+    later = STARTS + 10 * 86400
+    assert await store.prune_rsvps(STARTS, NOW) == 0  # not started before STARTS
+    feedback = NewCheckin("meeting_feedback", None, STARTS, later, meeting_id=meeting.id)
+    await store.open_checkin(feedback, coming(meeting), INVITE)
+    assert await store.prune_rsvps(STARTS + 1, later - 1) == 0  # the feedback is still open
+    assert await store.rsvp(meeting.id, 1) is Rsvp.GOING
+    assert await store.prune_rsvps(STARTS + 1, later) == 3
+    assert await store.rsvp_counts(meeting.id) == {"going": 0, "maybe": 0, "no": 0, "none": 0}
+    assert await store.prune_rsvps(STARTS + 1, later) == 0
+
+    draft = Meeting(0, "Cancelled", STARTS, None, None, None, None)
+    cancelled, _ = await store.add_meeting(draft, Audience(), [], NOTICE, NOW)
+    await store.cancel_meeting(cancelled.id, everyone_invited(cancelled), NOTICE, NOW)
+    assert await store.prune_rsvps(NOW, STARTS) == 0
+    assert await store.prune_rsvps(NOW, STARTS + 1) == 3
