@@ -23,6 +23,7 @@ from storage.values import (
     FeedbackMove,
     HeldMeeting,
     Meeting,
+    Member,
     NewCheckin,
     NewUpdate,
     OutboxEntry,
@@ -59,6 +60,7 @@ __all__ = [
     "FeedbackMove",
     "HeldMeeting",
     "Meeting",
+    "Member",
     "NewCheckin",
     "NewUpdate",
     "OutboxEntry",
@@ -69,6 +71,7 @@ __all__ = [
     "PostedUpdate",
     "Progress",
     "QueuedMessage",
+    "ReachStore",
     "Removed",
     "ReplyDue",
     "ResultsStore",
@@ -650,6 +653,15 @@ class ResultsStore(Protocol):
         ...
 
 
+class ReachStore(Protocol):
+    """What reach (who is being heard) needs of the people who joined: their cohort and since
+    when, never anything they said."""
+
+    async def members(self) -> list[Member]:
+        """Every joined contact (not stopped or unreachable), in no meaningful order."""
+        ...
+
+
 class Store(
     UpdateLog,
     ContactStore,
@@ -661,6 +673,7 @@ class Store(
     CareStore,
     RetentionStore,
     UpdateStore,
+    ReachStore,
     Protocol,
 ):
     """Everything Youth Voice keeps: every protocol above, on one database, plus opening and

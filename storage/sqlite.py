@@ -1,9 +1,9 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
 Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
-(pause, /mydata, alerts) and retention live in ``storage.contacts``, ``storage.checkins``,
+(pause, /mydata, alerts), retention and reach live in ``storage.contacts``, ``storage.checkins``,
 ``storage.outbox``, ``storage.plans``, ``storage.audit``, ``storage.updates``,
-``storage.care`` and ``storage.retention``; connections
+``storage.care``, ``storage.retention`` and ``storage.reach``; connections
 and transactions in ``storage.sqlite_base``.
 """
 
@@ -16,6 +16,7 @@ from storage.checkins import CheckinsMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
+from storage.reach import ReachMixin
 from storage.results import ResultsMixin
 from storage.retention import RetentionMixin
 from storage.sqlite_base import SCHEMA_VERSION
@@ -34,6 +35,7 @@ class SqliteStore(
     CareMixin,
     RetentionMixin,
     UpdatesMixin,
+    ReachMixin,
     Store,
 ):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).

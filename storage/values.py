@@ -327,3 +327,14 @@ class FeedbackMove(StrEnum):
     MOVED = "moved"  # the counts changed
     REPEATED = "repeated"  # that Telegram update was handled before: nothing changed
     STALE = "stale"  # the press named an old choice that is not counted: nothing changed
+
+
+@dataclass(frozen=True)
+class Member:
+    """A joined contact as reach needs it: the chat id only to work out their participation
+    marks (never shown or kept), their cohort (``None``: no group) and the local date they
+    last joined."""
+
+    chat_id: int
+    cohort_id: int | None
+    joined_on: str
