@@ -46,11 +46,11 @@ async def reach(svc: Services) -> list[GroupReach]:
     groups = []
     for cohort in await svc.store.cohorts():
         people = None if counts is None else participation(counts.get(cohort.id, {}), k)
-        groups.append(group_reach(cohort.name, cohort.id, rates_of(cohort.id), people))
+        groups.append(group_reach(cohort.name, cohort.id, rates_of(cohort.id), people, k))
     if rates_of(None):
-        groups.append(group_reach(EVERYONE, None, rates_of(None), None))
+        groups.append(group_reach(EVERYONE, None, rates_of(None), None, k))
     if counts is not None and counts.get(None):
-        groups.append(group_reach(NO_GROUP, None, [], participation(counts[None], k)))
+        groups.append(group_reach(NO_GROUP, None, [], participation(counts[None], k), k))
     return groups
 
 

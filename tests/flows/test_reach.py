@@ -13,6 +13,7 @@ from flows.reach import (
     group_reach,
     participation,
     participation_words,
+    rate_spans,
     rate_words,
     shown_rates,
 )
@@ -52,7 +53,21 @@ def test_falling_means_the_last_three_rates_each_lower_than_the_one_before(
 ) -> None:
     """A group is falling when its last three shown rates each are lower than the one
     before; fewer than three rates is never falling."""
-    assert falling(rates) is expected
+    assert falling([(r, r) for r in rates]) is expected
+
+
+def test_a_hidden_rate_counts_only_when_surely_lower() -> None:
+    """A hidden rate (1 to K-1 of 20 finished: 5% to 20%) is lower than 30% for sure, so a
+    fall to it is a fall; below 15% it may not be, so that is not."""
+    lines = [line(1, 50.0), line(2, 30.0), line(3, None)]
+    assert rate_spans(lines, K) == [(50.0, 50.0), (30.0, 30.0), (5.0, 20.0)]
+    assert group_reach("North", 1, lines, None, K).falling
+    assert not group_reach(
+        "North", 1, [line(1, 50.0), line(2, 15.0), line(3, None)], None, K
+    ).falling
+    assert not group_reach(
+        "North", 1, [line(1, 50.0), line(2, None), line(3, 10.0)], None, K
+    ).falling
 
 
 def test_open_and_hidden_rates_are_left_out_of_the_rule_and_the_average() -> None:
@@ -66,25 +81,27 @@ def test_open_and_hidden_rates_are_left_out_of_the_rule_and_the_average() -> Non
         line(5, None, stepped=True),
     ]
     assert shown_rates(lines) == [60.0, 50.0, 40.0]
-    group = group_reach("North", 1, list(reversed(lines)), None)
+    group = group_reach("North", 1, list(reversed(lines)), None, K)
     assert [c.checkin_id for c in group.checkins] == [1, 2, 3, 4, 5]  # oldest first
-    assert group.falling and group.average == 50.0
+    assert group.average == 50.0
+    # The last three closed: 5% to 20%, then 50%, then 40%: 50% is not lower.
+    assert not group.falling
 
 
 def test_a_group_with_no_closed_checkin_has_no_average() -> None:
-    group = group_reach("New", 2, [line(1, None, stepped=True)], None)
+    group = group_reach("New", 2, [line(1, None, stepped=True)], None, K)
     assert (group.average, group.falling) == (None, False)
-    assert rate_words(group) == "no closed check-in yet"
+    assert rate_words(group, K) == "no closed check-in yet"
 
 
 def test_rate_words_show_the_latest_rates_and_say_falling() -> None:
-    """A lead reads the rates oldest to newest, hidden ones as "hidden", unknown ones as "?",
-    with the average and, when it is falling, why."""
+    """A lead reads the rates oldest to newest, hidden ones as "fewer than K finished",
+    unknown ones as "?", with the average and, when it is falling, why."""
     unknown = CheckinSummary(9, "w", "W", 2.5, 3.0, False, None, 12, None)
     lines = [line(1, 80.0), line(2, None), unknown, line(3, 60.0), line(4, 55.0), line(5, 50.0)]
-    words = rate_words(group_reach("North", 1, lines, None), last=5)
+    words = rate_words(group_reach("North", 1, lines, None, K), K, last=5)
     assert words == (
-        "response rates ..., hidden, ?, 60%, 55%, 50% "
+        "response rates ..., fewer than 5 finished, ?, 60%, 55%, 50% "
         "(average 61.2%; FALLING: each of the last 3 lower than the one before)"
     )
 
@@ -98,7 +115,8 @@ def test_participation_shows_counts_of_k_or_more() -> None:
         (NOT_ASKED, 0, 0.0),
     ]
     assert participation_words(people, K) == (
-        "18 joined: 12 answered at least once, 6 joined but never answered, 0 not asked yet"
+        "18 joined. Answered at least once: 12; joined but never answered: 6; "
+        "not asked yet (joined since the last closed check-in): 0"
     )
 
 
