@@ -30,6 +30,7 @@ __all__ = [
     "note",
     "participation",
     "participation_words",
+    "rate_list",
     "rate_spans",
     "rate_words",
     "shown_rates",
@@ -145,18 +146,24 @@ def group_reach(
     return GroupReach(name, cohort_id, ordered, average, falling(rate_spans(ordered, k)), people)
 
 
+def rate_list(group: GroupReach, k: int, last: int = 6) -> str:
+    """The rates of the group's last ``last`` closed check-ins, oldest first: "80%, fewer
+    than 5 finished, 50%" ("..., " before them when there were more); "" when none closed."""
+    closed = [c for c in group.checkins if not c.stepped]
+    more = "" if len(closed) <= last else "..., "
+    return more + ", ".join(_rate(c, k) for c in closed[-last:])
+
+
 def rate_words(group: GroupReach, k: int, last: int = 6) -> str:
     """The group's rates over time as a lead reads them: "response rates 80%, fewer than 5
     finished, 50% (average 65%)"; at most ``last`` closed check-ins, the newest last."""
-    closed = [c for c in group.checkins if not c.stepped]
-    if not closed:
+    shown = rate_list(group, k, last)
+    if not shown:
         return "no closed check-in yet"
-    shown = ", ".join(_rate(c, k) for c in closed[-last:])
-    more = "" if len(closed) <= last else "..., "
     notes = [] if group.average is None else [f"average {group.average:g}%"]
     if group.falling:
         notes.append(f"FALLING: each of the last {FALLING_RUN} lower than the one before")
-    return f"response rates {more}{shown}" + (f" ({'; '.join(notes)})" if notes else "")
+    return f"response rates {shown}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def participation_words(people: Participation, k: int) -> str:

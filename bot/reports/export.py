@@ -12,6 +12,7 @@ from bot.actions.results import ResponseTable
 from bot.reports import charts, csvfile, markdown, wordfile, workbook
 from bot.reports.formats import MIME, WITH_RESPONSES
 from bot.reports.table import slug
+from flows.reach import GroupReach
 from flows.results import CheckinResults, TrendPoint
 
 _ONE_AT_A_TIME = threading.Lock()
@@ -49,12 +50,14 @@ def make(
     trend: Trend | None = None,
     responses: ResponseTable | None = None,
     done: Sequence[str] = (),
+    reach: Sequence[GroupReach] = (),
 ) -> list[ExportFile]:
-    """The files for ``fmt`` (one of ``FORMATS``): the main file first. ValueError for a format
-    that does not exist or cannot hold responses. Safe to call from several threads: matplotlib
-    is not thread-safe, so one export is made at a time."""
+    """The files for ``fmt`` (one of ``FORMATS``): the main file first; the Word and Markdown
+    summaries end with ``reach`` (who we are hearing from). ValueError for a format that does
+    not exist or cannot hold responses. Safe to call from several threads: matplotlib is not
+    thread-safe, so one export is made at a time."""
     with _ONE_AT_A_TIME:
-        return _make(fmt, results, zone, trend=trend, responses=responses, done=done)
+        return _make(fmt, results, zone, trend=trend, responses=responses, done=done, reach=reach)
 
 
 def picture(results: CheckinResults) -> bytes:
@@ -71,6 +74,7 @@ def _make(
     trend: Trend | None = None,
     responses: ResponseTable | None = None,
     done: Sequence[str] = (),
+    reach: Sequence[GroupReach] = (),
 ) -> list[ExportFile]:
     if fmt not in MIME:
         raise ValueError(f"unknown format {fmt!r}")
@@ -101,11 +105,11 @@ def _make(
         return [one(data)]
     if fmt == "docx":
         data = wordfile.build(
-            results, zone, done, trend=points if trend else None, trend_question=words
+            results, zone, done, trend=points if trend else None, trend_question=words, reach=reach
         )
         return [one(data)]
     if fmt == "md":
-        return [one(markdown.summary(results, zone, done).encode())]
+        return [one(markdown.summary(results, zone, done, reach).encode())]
     # png: every question in one tall image (the main file, what a chat shows), then one
     # image per question, each readable alone in a slide or a document, then the trend. The
     # tall image is the others stacked, so each question is drawn once.

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from bot.reports.reach import HEADERS, HEADING, falling, reach_rows
 from bot.reports.table import dates, hidden_note, rows, took_part
+from flows.reach import GroupReach, note
 from flows.results import CheckinResults, findings
 
 NO_UPDATE = "No update yet."
@@ -16,8 +18,14 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def summary(results: CheckinResults, zone: ZoneInfo, done: Sequence[str] = ()) -> str:
-    """Title, dates, who took part, the main findings, a table per question, what was done."""
+def summary(
+    results: CheckinResults,
+    zone: ZoneInfo,
+    done: Sequence[str] = (),
+    reach: Sequence[GroupReach] = (),
+) -> str:
+    """Title, dates, who took part, the main findings, a table per question, what was done,
+    and who we are hearing from (``reach``; left out when empty)."""
     lines = [
         f"# What young people told us: {results.title}",
         "",
@@ -31,6 +39,7 @@ def summary(results: CheckinResults, zone: ZoneInfo, done: Sequence[str] = ()) -
     ]
     lines += ["", "## What we did about it", ""]
     lines += [f"- {line}" for line in done] or [NO_UPDATE]
+    lines += _reach(reach, results.k)
     lines += ["", "## Answers", ""]
     current = None
     for row in rows(results):
@@ -46,3 +55,16 @@ def summary(results: CheckinResults, zone: ZoneInfo, done: Sequence[str] = ()) -
         lines += [f"- *{_cell(question)}*: {_cell(text)}" for question, text in comments]
     lines += ["", f"_{hidden_note(results.k)}_", ""]
     return "\n".join(lines)
+
+
+def _reach(groups: Sequence[GroupReach], k: int) -> list[str]:
+    """Each group's response rates and who never answered, as one table."""
+    if not groups:
+        return []
+    lines = ["", f"## {HEADING}", ""]
+    warning = falling(groups)
+    if warning:
+        lines += [f"**{warning}**", ""]
+    lines += ["| " + " | ".join(HEADERS) + " |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in reach_rows(groups, k)]
+    return [*lines, "", f"_{note(k)}_"]

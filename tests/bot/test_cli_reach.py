@@ -109,3 +109,29 @@ def test_no_checkins_no_reach(env: dict[str, str]) -> None:
     result = run({**env, "YOUTHVOICE_SECRET_KEY": SECRET}, "results")
     assert result.exit_code == 0
     assert result.output.strip() == "No check-ins yet. Open one with: youthvoice checkin SURVEY_ID"
+
+
+def test_the_board_summary_says_who_we_are_hearing_from(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """``export --format md`` (and docx) ends page one with reach, people counts included
+    when the key is there; a CSV needs no key, so a key file problem does not stop it."""
+    seed(env)
+    out = tmp_path / "board.md"
+    result = run(
+        {**env, "YOUTHVOICE_SECRET_KEY": SECRET}, "export", "4", "--format", "md", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "**Response rates are falling for: North" in text
+    assert (
+        "| North (falling) | 80%, 65%, 50%, 40% | 58.8% | 20 | hidden | fewer than 5 | 0 |" in text
+    )
+    assert "| South | 83.3% | 83.3% | 6 | too few to say |  |  |" in text
+    path = keys.key_path(Path(env["YOUTHVOICE_DATABASE"]))
+    path.write_text(SECRET)
+    path.chmod(0o644)
+    csv = run(env, "export", "4", "--format", "csv", "--out", str(tmp_path / "r.csv"))
+    assert csv.exit_code == 0, csv.output
+    refused = run(env, "export", "4", "--format", "md", "--out", str(out))
+    assert refused.exit_code == 2 and "chmod 600" in refused.output
