@@ -22,13 +22,17 @@ from storage.values import (
     ContactStatus,
     FeedbackMove,
     HeldMeeting,
+    Idea,
+    IdeaStatus,
     Meeting,
     Member,
     NewCheckin,
+    NewPlanAction,
     NewUpdate,
     OutboxEntry,
     OutgoingMessage,
     PersonData,
+    PlanAction,
     PostedUpdate,
     Progress,
     QueuedMessage,
@@ -46,6 +50,7 @@ __all__ = [
     "FEEDBACK_VALUES",
     "NO_CONNECTION",
     "PAUSED_FOREVER",
+    "AgendaStore",
     "Audience",
     "AuditEntry",
     "AuditLog",
@@ -59,14 +64,18 @@ __all__ = [
     "ContactStore",
     "FeedbackMove",
     "HeldMeeting",
+    "Idea",
+    "IdeaStatus",
     "Meeting",
     "Member",
     "NewCheckin",
+    "NewPlanAction",
     "NewUpdate",
     "OutboxEntry",
     "OutboxStore",
     "OutgoingMessage",
     "PersonData",
+    "PlanAction",
     "PlanStore",
     "PostedUpdate",
     "Progress",
@@ -653,6 +662,71 @@ class ResultsStore(Protocol):
         ...
 
 
+class AgendaStore(Protocol):
+    """What young people put on the agenda: ideas (tied to nobody), the action plan, and the
+    surveys the bot makes itself (priorities rounds, joint reviews)."""
+
+    async def add_idea(self, text: str, today: str, update_id: int) -> str | None:
+        """Keep a new idea under a fresh random code, with the date only, claiming
+        ``update_id``; ``None`` (nothing written) if that update was handled before."""
+        ...
+
+    async def ideas(self, statuses: Collection[IdeaStatus] = ()) -> list[Idea]:
+        """Ideas in these statuses (all when empty), ordered by code: in no order that says
+        when each came in."""
+        ...
+
+    async def idea(self, idea_id: str) -> Idea | None: ...
+    async def idea_counts(self) -> dict[IdeaStatus, int]:
+        """How many ideas stand in each status (statuses with none are left out)."""
+        ...
+
+    async def decide_idea(
+        self,
+        idea_id: str,
+        status: IdeaStatus,
+        today: str,
+        *,
+        into: str | None = None,
+        why: str | None = None,
+    ) -> Idea | None:
+        """Approve, set aside (``why``) or merge (``into``: an approved or new idea, which
+        gains this one's backers) an idea; returns it as it now stands, or ``None`` when there
+        is no such idea (or no such ``into``, or ``into`` is the idea itself)."""
+        ...
+
+    async def add_plan_action(self, new: NewPlanAction) -> PlanAction: ...
+    async def plan_actions(self, cohort_id: int | None = None) -> list[PlanAction]:
+        """The plan, oldest action first: every action, or those for ``cohort_id`` and for
+        everyone when it is given."""
+        ...
+
+    async def plan_action(self, action_id: int) -> PlanAction | None: ...
+    async def set_plan_status(
+        self, action_id: int, status: UpdateStatus, now: float
+    ) -> PlanAction | None:
+        """Change an action's status (``changed_at`` becomes ``now`` when it really changed);
+        ``None`` when there is no such action."""
+        ...
+
+    async def plan_seen(self, chat_id: int) -> float | None:
+        """When this person last looked at the plan (``None``: never)."""
+        ...
+
+    async def see_plan(self, chat_id: int, now: float) -> None:
+        """Remember that this person looked at the plan at ``now``."""
+        ...
+
+    async def save_made_survey(self, survey_id: str, kind: str, body: str) -> bool:
+        """Keep a survey the bot made (``body``: its JSON) under a new id; False if the id is
+        taken (nothing written)."""
+        ...
+
+    async def made_surveys(self) -> dict[str, tuple[str, str]]:
+        """Every survey the bot made: id -> (kind, JSON body)."""
+        ...
+
+
 class ReachStore(Protocol):
     """What reach (who is being heard) needs of the people who joined: their cohort and since
     when, never anything they said."""
@@ -673,6 +747,7 @@ class Store(
     CareStore,
     RetentionStore,
     UpdateStore,
+    AgendaStore,
     ReachStore,
     Protocol,
 ):

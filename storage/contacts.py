@@ -139,6 +139,7 @@ class ContactsMixin(SqliteBase, ContactStore):
             # Sent and failed rows go too: they hold the chat id and nothing else needs them.
             await db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
             await db.execute("DELETE FROM rsvps WHERE chat_id = ?", (chat_id,))
+            await db.execute("DELETE FROM plan_seen WHERE chat_id = ?", (chat_id,))
             marks = [(link,) for link in links]
             await db.executemany("DELETE FROM progress WHERE link = ?", marks)
             await db.executemany("DELETE FROM participation WHERE mark = ?", marks)

@@ -46,6 +46,7 @@ class RetentionMixin(SqliteBase, RetentionStore):
             left = "SELECT chat_id FROM contacts WHERE status != 'joined' AND stopped_on < ?"
             await db.execute(f"DELETE FROM outbox WHERE chat_id IN ({left})", stopped)
             await db.execute(f"DELETE FROM rsvps WHERE chat_id IN ({left})", stopped)
+            await db.execute(f"DELETE FROM plan_seen WHERE chat_id IN ({left})", stopped)
             gone = await db.execute(
                 "DELETE FROM contacts WHERE status != 'joined' AND stopped_on < ?", stopped
             )

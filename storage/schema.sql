@@ -231,3 +231,49 @@ CREATE TABLE IF NOT EXISTS update_notes_waiting (
     posted_id INTEGER NOT NULL REFERENCES posted_updates(id),
     until REAL NOT NULL
 ) WITHOUT ROWID;
+
+-- Ideas for change from young people, in their own words, tied to nobody: a random code, the
+-- text, and dates only. Kept by code, so rows sit in no order that says when each came in.
+-- A merged idea points at the one that counts it; a set-aside one says why, and is never
+-- shown to young people.
+CREATE TABLE IF NOT EXISTS ideas (
+    id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'approved', 'merged', 'set_aside')),
+    suggested_on TEXT NOT NULL,
+    decided_on TEXT,
+    merged_into TEXT,
+    why TEXT,
+    backers INTEGER NOT NULL DEFAULT 1
+) WITHOUT ROWID;
+
+-- The action plan: what will be done about each priority, which role answers for it, by when
+-- (a local date) and where it stands (the statuses of posted_updates).
+CREATE TABLE IF NOT EXISTS plan_actions (
+    id INTEGER PRIMARY KEY,
+    priority TEXT NOT NULL,
+    what TEXT NOT NULL,
+    role TEXT NOT NULL,
+    due_on TEXT,
+    status TEXT NOT NULL CHECK (status IN ('done', 'in_progress', 'planned', 'couldnt')),
+    cohort_id INTEGER REFERENCES cohorts(id),
+    added_by TEXT NOT NULL,
+    added_at REAL NOT NULL,
+    changed_at REAL NOT NULL
+);
+
+-- When each young person last looked at the plan, so /plan can say what changed since. Goes
+-- with the contact (erasure, retention).
+CREATE TABLE IF NOT EXISTS plan_seen (
+    chat_id INTEGER PRIMARY KEY,
+    seen_at REAL NOT NULL
+);
+
+-- Surveys the bot made itself (a priorities round, a joint review): their JSON, loaded with
+-- the bundled surveys at start.
+CREATE TABLE IF NOT EXISTS made_surveys (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+);

@@ -1,14 +1,16 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
 Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
-(pause, /mydata, alerts), retention and reach live in ``storage.contacts``, ``storage.checkins``,
-``storage.outbox``, ``storage.plans``, ``storage.audit``, ``storage.updates``,
-``storage.care``, ``storage.retention`` and ``storage.reach``; connections
+(pause, /mydata, alerts), retention, the agenda (ideas, action plan, made surveys) and reach
+live in ``storage.contacts``, ``storage.checkins``, ``storage.outbox``, ``storage.plans``,
+``storage.audit``, ``storage.updates``, ``storage.care``, ``storage.retention``,
+``storage.agenda`` and ``storage.reach``; connections
 and transactions in ``storage.sqlite_base``.
 """
 
 from __future__ import annotations
 
+from storage.agenda import AgendaMixin
 from storage.audit import AuditMixin
 from storage.base import Store
 from storage.care import CareMixin
@@ -35,6 +37,7 @@ class SqliteStore(
     CareMixin,
     RetentionMixin,
     UpdatesMixin,
+    AgendaMixin,
     ReachMixin,
     Store,
 ):

@@ -329,6 +329,64 @@ class FeedbackMove(StrEnum):
     STALE = "stale"  # the press named an old choice that is not counted: nothing changed
 
 
+class IdeaStatus(StrEnum):
+    """Where a young person's idea stands after a worker read it."""
+
+    NEW = "new"  # waiting for a worker
+    APPROVED = "approved"  # may go into a priorities round and be shown to young people
+    MERGED = "merged"  # the same as another idea (``merged_into``), which counts it
+    SET_ASIDE = "set_aside"  # never shown to young people; ``why`` says why
+
+
+@dataclass(frozen=True)
+class Idea:
+    """An idea for change, in a young person's own words, tied to nobody.
+
+    ``id`` is a short random code (typed by staff in ``youthvoice ideas approve ID``).
+    ``backers`` is how many ideas were merged into this one, plus itself. Dates only.
+    """
+
+    id: str
+    text: str
+    status: IdeaStatus
+    suggested_on: str
+    decided_on: str | None = None
+    merged_into: str | None = None
+    why: str | None = None
+    backers: int = 1
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    """One action of the plan: what will be done about a priority, which role answers for it
+    (a job title, never a young person's name), by when, and where it stands (the statuses of
+    "you said, we did"). ``changed_at`` is when the status last changed, or when it was added.
+    ``cohort_id`` is who the plan is for (``None``: everyone)."""
+
+    id: int
+    priority: str
+    what: str
+    role: str
+    due_on: str | None
+    status: UpdateStatus
+    cohort_id: int | None
+    added_by: str
+    added_at: float
+    changed_at: float
+
+
+@dataclass(frozen=True)
+class NewPlanAction:
+    priority: str
+    what: str
+    role: str
+    due_on: str | None
+    status: UpdateStatus
+    cohort_id: int | None
+    added_by: str
+    added_at: float
+
+
 @dataclass(frozen=True)
 class Member:
     """A joined contact as reach needs it: the chat id only to work out their participation

@@ -10,6 +10,7 @@ import click
 
 from bot.actions import exports
 from bot.actions.audit import COMMAND_LINE
+from bot.actions.made_surveys import with_made_surveys
 from bot.cli import support
 from bot.cli.support import fail, settings_or_exit, setup_fail, with_store
 from bot.keys import SecretKeyError, saved_key
@@ -81,7 +82,8 @@ def export(
 
     async def work(store: Store) -> list[ExportFile]:
         # The clock is read through the module so tests can swap it.
-        svc = Services(settings, store, surveys, key, support.clock)
+        every = await with_made_surveys(store, surveys)
+        svc = Services(settings, store, every, key, support.clock)
         return await exports.export(
             svc,
             checkin_id,

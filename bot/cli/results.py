@@ -12,6 +12,7 @@ from bot.actions import reach as reach_actions
 from bot.actions import results as results_actions
 from bot.actions import update_views
 from bot.actions.audit import COMMAND_LINE
+from bot.actions.made_surveys import with_made_surveys
 from bot.cli.support import clock, local, settings_or_exit, setup_fail, with_store
 from bot.cli.updates import update_lines
 from bot.keys import SecretKeyError, saved_key
@@ -48,7 +49,8 @@ def with_services(
         setup_fail(str(exc))
 
     async def go(store: Store) -> T:
-        return await work(Services(settings, store, surveys, found, clock))
+        every = await with_made_surveys(store, surveys)
+        return await work(Services(settings, store, every, found, clock))
 
     return with_store(settings, go)
 

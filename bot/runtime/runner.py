@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from bot.actions import answering
+from bot.actions.made_surveys import with_made_surveys
 from bot.actions.safety import load_safety_net
 from bot.keys import load_key
 from bot.runtime.delivery import Delivery
@@ -93,6 +94,7 @@ async def open_services(settings: Settings, clock: Callable[[], float] = time.ti
     store: Store = SqliteStore(settings.database)
     await store.open()
     try:
+        surveys = await with_made_surveys(store, surveys)
         key = load_key(secret, settings.database)
     except BaseException:
         await store.close()
