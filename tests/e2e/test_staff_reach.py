@@ -12,6 +12,9 @@ import pytest
 
 from bot import keys
 from bot.emulator import Emulator, SimUser
+from bot.telegram.results import GROUPS_SHOWN, reach_lines
+from flows.reach import group_reach
+from flows.results import CheckinSummary
 from tests.conftest import TOKEN, Clock, Harness, finish_weekly, make_settings, start_invited
 
 pytestmark = pytest.mark.timeout(60)
@@ -103,3 +106,18 @@ async def test_a_falling_cohort_is_listed_first(staffed: Staffed) -> None:
         "not asked yet (joined since the last closed check-in): 0"
     )
     assert lines[first + 2] == "- Steady: response rates 80%, 80%, 80% (average 80%)"
+
+
+def test_many_groups_fit_one_message() -> None:
+    """Beyond six groups /checkins names how many more there are and where to see them all;
+    falling ones are never the ones left out."""
+
+    def line(n: int, rate: float) -> CheckinSummary:
+        return CheckinSummary(n, "w", "W", float(n), n + 1.0, False, 20, int(rate / 5), rate)
+
+    steady = [group_reach(f"Group {n}", n, [line(n, 50.0)], None, 5) for n in range(8)]
+    down = [line(20, 90.0), line(21, 70.0), line(22, 50.0)]
+    lines = reach_lines([*steady, group_reach("Last", 99, down, None, 5)], 5)
+    assert lines[2].startswith("- Last: response rates 90%, 70%, 50%")
+    assert sum(line.startswith("- ") for line in lines) == GROUPS_SHOWN
+    assert "and 3 more: youthvoice results lists all." in lines
