@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         le=1000,
         description=(
             "The smallest count any result, chart or export shows; smaller ones show as "
-            "'fewer than N'. At least 3."
+            "'fewer than N'. Finished answers are also released this many at a time. At least 3."
         ),
     )
     retention_days: int = Field(

@@ -290,6 +290,10 @@ ENGLISH: Mapping[str, str] = {
     "mydata_messages_paused_open": "paused until you say",
     "mydata_meeting": "{title} ({answer})",
     "mydata_meeting_no_answer": "not answered yet",
+    "mydata_waiting": (
+        "Your answers to {checkins} are saved, but not mixed in with other people's answers "
+        "yet. Until they are, we can still tell they're yours, and /delete removes them too."
+    ),
 }
 
 

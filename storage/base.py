@@ -187,8 +187,9 @@ class ContactStore(Protocol):
 
     async def erase_person(self, chat_id: int, links: Sequence[str], update_id: int) -> bool:
         """Delete the contact, every outbox row for their chat, their RSVPs, and
-        progress/participation rows whose link or mark is in ``links``. Finished answers are
-        untouched: nothing links them. Nothing deleted stays readable in the backend's files."""
+        progress/waiting/participation rows whose link or mark is in ``links`` (a response
+        still waiting for release goes with them). Released answers are untouched: nothing
+        links them. Nothing deleted stays readable in the backend's files."""
         ...
 
 
@@ -216,7 +217,8 @@ class CheckinStore(Protocol):
         ...
 
     async def finished_marks(self, checkin_id: int) -> set[str]:
-        """The participation marks of everyone who finished the check-in."""
+        """The participation marks of everyone who finished the check-in, the links of
+        responses still waiting for release included."""
         ...
 
     async def due_reminders(self, now: float) -> list[Checkin]:
@@ -286,10 +288,27 @@ class CheckinStore(Protocol):
         answers: Mapping[str, Any],
         today: str,
         update_id: int,
+        *,
+        batch: int,
     ) -> bool:
-        """Write ``answers`` (question id -> JSON-able value) under a new random response id,
-        add the participation mark ``link``, and delete the progress row, atomically. Finishing
-        twice with one link raises ``StorageError`` and writes nothing (not even the claim)."""
+        """Delete the progress row and keep ``answers`` (question id -> JSON-able value)
+        waiting under ``link``, atomically with the claim. From then on ``link`` counts as
+        finished (``has_finished``, ``finished_marks``, ``checkin_view``). Once ``batch``
+        responses of the check-in wait, the same transaction releases them all as
+        ``release_waiting`` does. Finishing twice with one link, waiting or released, raises
+        ``StorageError`` and writes nothing (not even the claim)."""
+        ...
+
+    async def release_waiting(self, checkin_id: int, today: str) -> int:
+        """Release every response waiting for the check-in as one batch: answers under fresh
+        random response ids, dated ``today``, and participation marks, each written in its own
+        random order; the waiting rows are deleted and nothing of them stays readable in the
+        backend's files. Returns how many responses (0: none waited)."""
+        ...
+
+    async def release_closed(self, now: float, today: str) -> int:
+        """``release_waiting`` for every check-in closed by ``now`` (one batch each); returns
+        how many responses were released."""
         ...
 
     async def drop_closed_progress(self, now: float) -> int:
@@ -297,9 +316,12 @@ class CheckinStore(Protocol):
         returns how many."""
         ...
 
-    async def has_finished(self, checkin_id: int, mark: str) -> bool: ...
+    async def has_finished(self, checkin_id: int, mark: str) -> bool:
+        """Whether ``mark`` finished the check-in (released, or waiting to be)."""
+        ...
+
     async def totals(self, checkin_id: int) -> Totals:
-        """Finished responses, and per question how often each value was given (the items of
+        """Released responses, and per question how often each value was given (the items of
         a list answer one by one; values other than strings as JSON)."""
         ...
 
@@ -510,7 +532,8 @@ class CareStore(Protocol):
 
     async def person_data(self, chat_id: int, links: Sequence[str]) -> PersonData | None:
         """What is held about this contact (``None``: nothing, no contact row). ``links`` are
-        their progress links, one per check-in, to find unfinished check-ins."""
+        their links, one per check-in, to find unfinished check-ins and finished ones whose
+        answers wait for release."""
         ...
 
     async def raise_alert(
@@ -535,7 +558,8 @@ class RetentionStore(Protocol):
         alert_days: int,
     ) -> Removed:
         """Delete, as of the date ``today``: unfinished responses untouched for more than
-        ``unfinished_days``, answers older than ``answer_days``, contacts stopped (or
+        ``unfinished_days``, answers older than ``answer_days`` (a response still waiting for
+        release counts from the day it was finished, never as unfinished), contacts stopped (or
         unreachable) more than ``contact_days`` ago with their queued messages and RSVPs, and
         safeguarding alerts older than ``alert_days``. A contact found stopped with no date is
         given ``today``, so the days are counted from the first pass that sees them. Deleted

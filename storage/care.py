@@ -46,14 +46,15 @@ class CareMixin(SqliteBase, CareStore):
             )
             if not rows:
                 return None
-            unfinished: list[str] = []
-            for link in links:  # one keyed lookup each: the links are HMACs, not a column
-                found = await db.execute_fetchall(
-                    "SELECT checkins.survey_id FROM progress JOIN checkins"
-                    " ON checkins.id = progress.checkin_id WHERE link = ?",
-                    (link,),
-                )
-                unfinished.extend(str(row[0]) for row in found)
+            held: dict[str, list[str]] = {"progress": [], "waiting": []}
+            for table, found in held.items():
+                for link in links:  # one keyed lookup each: the links are HMACs, not a column
+                    surveys = await db.execute_fetchall(
+                        f"SELECT checkins.survey_id FROM {table} JOIN checkins"
+                        f" ON checkins.id = {table}.checkin_id WHERE link = ?",
+                        (link,),
+                    )
+                    found.extend(str(row[0]) for row in surveys)
             meetings = await db.execute_fetchall(
                 "SELECT title, starts_at, answer FROM rsvps JOIN meetings"
                 " ON meetings.id = rsvps.meeting_id WHERE chat_id = ? ORDER BY starts_at",
@@ -66,8 +67,9 @@ class CareMixin(SqliteBase, CareStore):
             ContactStatus(status),
             joined_on,
             None if paused is None else float(paused),
-            tuple(unfinished),
+            tuple(held["progress"]),
             tuple(HeldMeeting(t, s, Rsvp(a) if a else None) for t, s, a in meetings),
+            tuple(held["waiting"]),
         )
 
     async def raise_alert(

@@ -6,7 +6,6 @@ A mixin of ``SqliteStore``: the SQLite ``CheckinStore``.
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import time
 from collections import Counter, defaultdict
@@ -14,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, replace
 from typing import Any
 
+from storage import release
 from storage.audience import audience_sql
 from storage.base import (
     Audience,
@@ -34,6 +34,16 @@ _CHECKIN_COLUMNS = (
     "id, survey_id, cohort_id, opens_at, closes_at, remind_at, schedule_id, meeting_id, invited"
 )
 _NEWEST_FIRST = "ORDER BY opens_at DESC, id DESC"
+# Whether a link finished a check-in (parameters: ``_finished(checkin_id, link)``): released
+# with a batch, or finished and still waiting for one.
+_FINISHED = (
+    "(EXISTS (SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?)"
+    " OR EXISTS (SELECT 1 FROM waiting WHERE checkin_id = ? AND link = ?))"
+)
+
+
+def _finished(checkin_id: int, link: str) -> tuple[int, str, int, str]:
+    return checkin_id, link, checkin_id, link
 
 
 def _checkin(row: Sequence[Any]) -> Checkin:
@@ -101,8 +111,8 @@ class CheckinsMixin(SqliteBase, CheckinStore):
             invited, state, finished = conn.execute(
                 f"SELECT EXISTS (SELECT 1 FROM ({chats}) WHERE chat_id = ?),"
                 " (SELECT state FROM progress WHERE link = ? AND checkin_id = ?),"
-                " EXISTS (SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?)",
-                (*params, chat_id, link, checkin_id, checkin_id, link),
+                f" {_FINISHED}",
+                (*params, chat_id, link, checkin_id, *_finished(checkin_id, link)),
             ).fetchone()
             progress = None if state is None else Progress(checkin_id, json.loads(state))
             return CheckinView(contact, checkin, bool(invited), progress, bool(finished))
@@ -110,7 +120,8 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         return await self._atomic("checkin_view", read, write=False)
 
     async def finished_marks(self, checkin_id: int) -> set[str]:
-        sql = "SELECT mark FROM participation WHERE checkin_id = ?"
+        sql = "SELECT mark FROM participation WHERE checkin_id = ?1"
+        sql += " UNION ALL SELECT link FROM waiting WHERE checkin_id = ?1"
         return {str(row[0]) for row in await self._all("finished_marks", sql, (checkin_id,))}
 
     async def due_reminders(self, now: float) -> list[Checkin]:
@@ -230,34 +241,45 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         answers: Mapping[str, Any],
         today: str,
         update_id: int,
+        *,
+        batch: int,
     ) -> bool:
-        """Write the answers under a fresh random id, mark participation and drop the progress.
-
-        A second finish with the same ``link`` raises ``StorageError`` and writes nothing.
+        """Keep the answers waiting under ``link`` and drop the progress; once ``batch`` wait,
+        release them all (``storage.release``). A second finish with the same ``link`` raises
+        ``StorageError`` and writes nothing.
         """
-        # Made here, never derived from the link: nothing ties answers to a person.
-        response_id, now = secrets.token_hex(16), time.time()
-        rows = [(response_id, checkin_id, q, json.dumps(v), today) for q, v in answers.items()]
+        now = time.time()
 
         def write(conn: sqlite3.Connection) -> bool:
             if not self._claim_now(conn, update_id, now):
                 return False
-            conn.executemany(
-                "INSERT INTO answers (response_id, checkin_id, question_id, value, answered_on)"
-                " VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
-            conn.execute(
-                "INSERT INTO participation (checkin_id, mark) VALUES (?, ?)", (checkin_id, link)
-            )
             conn.execute("DELETE FROM progress WHERE link = ?", (link,))
+            release.hold(conn, link, checkin_id, answers, today, batch)
             return True
 
         if not await self._atomic("finish_response", write):
             return False
-        # The -wal file still holds the progress row as it was (the link with the answers).
+        # The -wal file still holds the progress row as it was, and after a release the
+        # waiting rows: each of them a link with answers.
         await self._checkpoint()
         return True
+
+    async def release_waiting(self, checkin_id: int, today: str) -> int:
+        return await self._release(
+            "release_waiting", lambda conn: release.release(conn, checkin_id, today)
+        )
+
+    async def release_closed(self, now: float, today: str) -> int:
+        return await self._release(
+            "release_closed", lambda conn: release.release_closed(conn, now, today)
+        )
+
+    async def _release(self, what: str, work: Callable[[sqlite3.Connection], int]) -> int:
+        """Run a release in one transaction; then empty the log of the waiting rows."""
+        released = await self._atomic(what, work)
+        if released:
+            await self._checkpoint()
+        return released
 
     async def drop_closed_progress(self, now: float) -> int:
         sql = (
@@ -270,8 +292,8 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         return dropped
 
     async def has_finished(self, checkin_id: int, mark: str) -> bool:
-        sql = "SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?"
-        return await self._one("has_finished", sql, (checkin_id, mark)) is not None
+        found = await self._one("has_finished", f"SELECT {_FINISHED}", _finished(checkin_id, mark))
+        return bool(found[0])
 
     async def totals(self, checkin_id: int) -> Totals:
         """Responses, and per question how often each value was given (list items one by one)."""

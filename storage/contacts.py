@@ -142,6 +142,7 @@ class ContactsMixin(SqliteBase, ContactStore):
             await db.execute("DELETE FROM plan_seen WHERE chat_id = ?", (chat_id,))
             marks = [(link,) for link in links]
             await db.executemany("DELETE FROM progress WHERE link = ?", marks)
+            await db.executemany("DELETE FROM waiting WHERE link = ?", marks)
             await db.executemany("DELETE FROM participation WHERE mark = ?", marks)
         await self._checkpoint()  # no older copy of what was deleted stays in the -wal file
         return True

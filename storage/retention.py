@@ -38,10 +38,18 @@ class RetentionMixin(SqliteBase, RetentionStore):
                 "DELETE FROM progress WHERE updated_on < ?", (_before(today, unfinished_days),)
             )
             unfinished = gone.rowcount
-            gone = await db.execute(
-                "DELETE FROM answers WHERE answered_on < ?", (_before(today, answer_days),)
-            )
+            kept_from = (_before(today, answer_days),)
+            gone = await db.execute("DELETE FROM answers WHERE answered_on < ?", kept_from)
             answers = gone.rowcount
+            # A finished response still waiting for its batch (a check-in that never closes
+            # and that few finish) is not unfinished: it goes when its answers would.
+            waited = "SELECT answers FROM waiting WHERE finished_on < ?"
+            async with db.execute(
+                f"SELECT count(*) FROM ({waited}), json_each(answers)", kept_from
+            ) as cur:
+                row = await cur.fetchone()
+            answers += 0 if row is None else int(row[0])
+            await db.execute("DELETE FROM waiting WHERE finished_on < ?", kept_from)
             stopped = (_before(today, contact_days),)
             left = "SELECT chat_id FROM contacts WHERE status != 'joined' AND stopped_on < ?"
             await db.execute(f"DELETE FROM outbox WHERE chat_id IN ({left})", stopped)

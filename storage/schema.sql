@@ -1,7 +1,8 @@
 -- Youth Voice database schema (SQLite). Who someone is (contacts) and what they said (answers)
 -- live in separate tables with nothing in common: see README "Privacy model".
--- Tables whose row order could hint at who answered when are WITHOUT ROWID, so rows sit in
--- the order of a random key, not the order they were written.
+-- Tables whose row order could hint at who answered when are WITHOUT ROWID, so queries meet
+-- rows in the order of a random key. Inside a page rows still sit in the order they were
+-- written, so answers and marks are written in shuffled batches (storage/release.py).
 
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -102,7 +103,8 @@ CREATE TABLE IF NOT EXISTS progress (
     reply_due REAL
 ) WITHOUT ROWID;
 
--- Finished answers: a random response id, the check-in, question, value and the date only.
+-- Released answers: a random response id, the check-in, question, value and the date of the
+-- release only (not of finishing); written a batch at a time in a random order.
 CREATE TABLE IF NOT EXISTS answers (
     response_id TEXT NOT NULL,
     checkin_id INTEGER NOT NULL REFERENCES checkins(id),
@@ -112,7 +114,18 @@ CREATE TABLE IF NOT EXISTS answers (
     PRIMARY KEY (response_id, question_id)
 ) WITHOUT ROWID;
 
+-- Finished responses not yet released (storage/release.py): still under the person's link, as
+-- in progress, until at least K of the check-in wait or it closes; then the whole batch goes to
+-- answers and participation in random orders and these rows are deleted. The date only.
+CREATE TABLE IF NOT EXISTS waiting (
+    link TEXT PRIMARY KEY,
+    checkin_id INTEGER NOT NULL REFERENCES checkins(id),
+    answers TEXT NOT NULL,
+    finished_on TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- "Finished this check-in" marks, kept as HMACs so reminders can skip people who answered.
+-- Written with their batch of answers, in another random order (a waiting row counts too).
 CREATE TABLE IF NOT EXISTS participation (
     checkin_id INTEGER NOT NULL REFERENCES checkins(id),
     mark TEXT NOT NULL,

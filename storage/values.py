@@ -249,7 +249,9 @@ class HeldMeeting:
 @dataclass(frozen=True)
 class PersonData:
     """Everything held about one person that /mydata shows: their contact row, the check-ins
-    they have not finished (by survey id) and the meetings they were invited to."""
+    they have not finished (by survey id), the meetings they were invited to, and the
+    check-ins they finished whose answers still wait for a batch (by survey id), so are
+    still theirs."""
 
     cohort_name: str | None
     language: str
@@ -258,6 +260,7 @@ class PersonData:
     paused_until: float | None
     unfinished: tuple[str, ...]
     meetings: tuple[HeldMeeting, ...]
+    waiting: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,10 @@ async def _step(
     store, today, due = svc.store, svc.today(), None
     finish = next((e for e in effects if isinstance(e, Finish)), None)
     if finish is not None:
-        stored = await store.finish_response(link, checkin.id, finish.answers, today, update_id)
+        # The answers wait under the link until K of this check-in's responses can be released
+        # together (``storage.release``); the person is thanked now all the same.
+        k, answers = svc.settings.min_group, finish.answers
+        stored = await store.finish_response(link, checkin.id, answers, today, update_id, batch=k)
     elif new_state != state:
         due = _reply_due(svc, new_state)
         data = new_state.to_data()

@@ -85,7 +85,20 @@ async def my_data(svc: Services, chat_id: int, update_id: int) -> Shown | None:
 
 
 def _described(svc: Services, held: PersonData) -> Text:
-    surveys = [svc.surveys[s].title if s in svc.surveys else s for s in held.unfinished]
+    described = _kept(svc, held)
+    if not held.waiting:
+        return described
+    # Finished, but not yet released with others' answers: still theirs, so said plainly.
+    waiting = ", ".join(_titles(svc, held.waiting))
+    return lines(described, "", message("mydata_waiting", checkins=waiting))
+
+
+def _titles(svc: Services, survey_ids: tuple[str, ...]) -> list[str]:
+    return [svc.surveys[s].title if s in svc.surveys else s for s in survey_ids]
+
+
+def _kept(svc: Services, held: PersonData) -> Text:
+    surveys = _titles(svc, held.unfinished)
     meetings = [
         message(
             "mydata_meeting",

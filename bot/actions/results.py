@@ -67,6 +67,12 @@ async def _checkin(svc: Services, checkin_id: int) -> tuple[Checkin, Survey]:
     return checkin, survey
 
 
+async def _release_closed(svc: Services) -> None:
+    """Release what waits for check-ins that have closed, as the planner does on its next
+    pass: results read while the bot is stopped still count everyone who finished."""
+    await svc.store.release_closed(svc.now(), svc.today())
+
+
 def _typed(survey: Survey) -> list[str]:
     return [q.id for q in survey.questions if q.type is QuestionType.TEXT]
 
@@ -87,6 +93,7 @@ async def checkin_results(
     """One check-in's results with small numbers hidden, nothing per question until it has
     closed; logs that ``who`` viewed them (unless ``log`` is off: an export logs itself)."""
     checkin, survey = await _checkin(svc, checkin_id)
+    await _release_closed(svc)
     typed = _typed(survey)
     counts = await svc.store.answer_counts(checkin_id, typed)
     k, now = svc.settings.min_group, svc.now()
@@ -106,6 +113,7 @@ def _title(svc: Services, checkin: Checkin) -> str:
 
 async def overview(svc: Services) -> list[CheckinSummary]:
     """Every check-in, newest first: invited, finished (hidden from 1 to K-1) and the rate."""
+    await _release_closed(svc)
     finished = await svc.store.response_counts()
     now, k = svc.now(), svc.settings.min_group
     return [
@@ -124,6 +132,7 @@ async def trend_results(
     only where someone answered it would tell that someone in a hidden group was asked it."""
     points = []
     now = svc.now()
+    await _release_closed(svc)
     for checkin in await svc.store.checkins():
         survey = svc.surveys.get(checkin.survey_id)
         if survey is None or survey.question(question_id) is None or not closed(checkin, now):
@@ -155,6 +164,7 @@ async def responses(svc: Services, checkin_id: int, who: str, *, log: bool = Tru
         raise ActionError(
             "responses", f"check-in {checkin_id} is still open. {waiting(svc, checkin.closes_at)}"
         )
+    await _release_closed(svc)
     answers = await svc.store.responses(checkin_id)
     k = svc.settings.min_group
     if len(answers) < k:

@@ -51,6 +51,10 @@ class Planner:
         dropped = await self.svc.store.drop_closed_progress(now)
         if dropped:
             log.info("deleted %d unfinished responses to closed check-ins", dropped)
+        # Finished responses still waiting for a full batch go out together once it closes.
+        released = await self.svc.store.release_closed(now, self.svc.today())
+        if released:
+            log.info("released %d finished responses to closed check-ins", released)
         # Sent messages hold chat ids, and a reminder's key tells who had not finished by then.
         pruned = await self.svc.store.prune_outbox(now)
         if pruned:

@@ -14,6 +14,8 @@ from storage.base import Store
 from storage.sqlite import SqliteStore
 
 _update_ids = itertools.count(9_000_000)
+# The default small-numbers threshold: the bot releases finished responses in batches this big.
+K = 5
 
 
 def weekly_answers(rng: random.Random) -> dict[str, Any]:
@@ -34,12 +36,15 @@ def weekly_answers(rng: random.Random) -> dict[str, Any]:
 
 
 async def finished(store: Store, checkin_id: int, people: int, seed: int = 1) -> None:
-    """``people`` finished responses to check-in ``checkin_id``, written through ``store``."""
+    """``people`` finished responses to check-in ``checkin_id``, written through ``store``,
+    all released (the last batch too, as when the check-in closes)."""
     rng = random.Random(seed)
     for n in range(people):
         link = f"seed-{checkin_id}-{seed}-{n}"
         answers = weekly_answers(rng)
-        await store.finish_response(link, checkin_id, answers, "2026-11-23", next(_update_ids))
+        update_id = next(_update_ids)
+        await store.finish_response(link, checkin_id, answers, "2026-11-23", update_id, batch=K)
+    await store.release_waiting(checkin_id, "2026-11-23")
 
 
 def finish(database: Path, checkin_id: int, people: int, seed: int = 1) -> None:

@@ -52,8 +52,9 @@ def answered_checkin(
             for n, given in enumerate(responses):
                 link = f"link-{checkin_id}-{n}"
                 await store.finish_response(
-                    link, checkin_id, given, "2026-11-23", 100 * checkin_id + n
+                    link, checkin_id, given, "2026-11-23", 100 * checkin_id + n, batch=5
                 )
+            await store.release_waiting(checkin_id, "2026-11-23")  # the last batch, as at closing
         finally:
             await store.close()
 

@@ -32,8 +32,11 @@ async def fill(path: Path) -> None:
         assert checkin is not None
         await store.save_progress("old-link", checkin.id, {}, day(8), 1)
         await store.save_progress("new-link", checkin.id, {}, day(7), 2)
-        await store.finish_response("a", checkin.id, {"q": 1}, day(731), 3)
-        await store.finish_response("b", checkin.id, {"q": 2}, day(730), 4)
+        # Each released on its day (a check-in's last batch is released when it closes).
+        await store.finish_response("a", checkin.id, {"q": 1}, day(731), 3, batch=5)
+        await store.release_waiting(checkin.id, day(731))
+        await store.finish_response("b", checkin.id, {"q": 2}, day(730), 4, batch=5)
+        await store.release_waiting(checkin.id, day(730))
         await store.raise_alert(1, day(366), [], 5)
         await store.raise_alert(2, day(365), [], 6)
         await store.join(42, None, "en", day(400), 7)

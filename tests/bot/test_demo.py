@@ -28,9 +28,10 @@ async def test_the_demo_shows_results_as_a_lead_sees_them_small_numbers_hidden(
     picks = ["ok", "ok", "ok", "ok", "tight", "tight"]
     for n, money in enumerate(picks):
         finished = await yv.store.finish_response(
-            f"link-{n}", checkin.id, {"money": money}, "2026-11-23", 900 + n
+            f"link-{n}", checkin.id, {"money": money}, "2026-11-23", 900 + n, batch=5
         )
         assert finished
+    await yv.store.release_waiting(checkin.id, "2026-11-23")  # the sixth, as at closing
     lines = await demo_results(yv.svc, checkin.id)
     start = next(i for i, line in enumerate(lines) if "How is money" in line)
     block = lines[start : start + 5]
@@ -100,4 +101,5 @@ async def test_the_demo_person_tries_again_after_a_fault_and_finishes(yv: Harnes
     walk = await asyncio.wait_for(walking, 40)
     assert walk.finished, person.person.transcript()
     assert walk.retries >= 1
+    assert await yv.store.release_waiting(checkin.id, "2026-11-23") == 1
     assert (await yv.store.totals(checkin.id)).responses == 1

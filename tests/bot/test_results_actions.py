@@ -48,8 +48,9 @@ async def weekly(svc: Services, responses: int, closes_in: float | None = -3600)
             "anything": "~skip",
         }
         await svc.store.finish_response(
-            f"l{checkin.id}-{n}", checkin.id, answers, "2026-11-23", 10 * checkin.id + n
+            f"l{checkin.id}-{n}", checkin.id, answers, "2026-11-23", 10 * checkin.id + n, batch=5
         )
+    await svc.store.release_waiting(checkin.id, "2026-11-23")  # the last batch, as at closing
     return checkin.id
 
 

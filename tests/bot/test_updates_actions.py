@@ -43,7 +43,7 @@ async def svc(tmp_path: Path) -> AsyncIterator[Services]:
                              lambda c: {"text": "hi"})  # fmt: skip
     for n in range(15):
         answers = {"money": "tight" if n < 10 else "ok", "mood": "3" if n < 8 else "4"}
-        await store.finish_response(f"l{n}", closed.id, answers, "2026-11-20", 10**9 + n)
+        await store.finish_response(f"l{n}", closed.id, answers, "2026-11-20", 10**9 + n, batch=5)
     settings = make_settings(tmp_path)
     yield Services(settings, store, SURVEYS, b"k" * 32, clock=lambda: NOW)
     await store.close()
@@ -201,7 +201,7 @@ async def test_you_said_is_never_suggested_from_an_open_checkin(svc: Services) -
     check-ins give suggestions."""
     for n in range(15):
         answers = {"money": "tight", "mood": "3"}
-        await svc.store.finish_response(f"o{n}", 2, answers, "2026-11-20", 2 * 10**9 + n)
+        await svc.store.finish_response(f"o{n}", 2, answers, "2026-11-20", 2 * 10**9 + n, batch=5)
     both = [c for c in [await svc.store.checkin(1), await svc.store.checkin(2)] if c]
     found = await updates.suggestions(svc.store, SURVEYS, 5, both[1:], now=NOW)
     assert found == []

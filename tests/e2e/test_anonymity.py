@@ -134,6 +134,8 @@ async def _audited_run(tmp_path: Path) -> tuple[list[SimUser], SimUser, int, byt
         await h.start()
         try:
             people, halfway, checkin_id = await run_people(h)
+            # Three finished, fewer than K: released as they would be when it closes.
+            assert await h.release() == len(people)
             return people, halfway, checkin_id, _database_bytes(h.settings.database)
         finally:
             await h.stop()
@@ -219,9 +221,10 @@ def test_our_own_logs_hold_no_personal_data(audit: Audit) -> None:
 
 
 async def test_progress_row_is_deleted_at_finish(yv: Harness) -> None:
-    """The only link between a person and a response goes the moment they finish."""
+    """The progress row goes the moment they finish; their answers wait, still under their
+    link and nothing else, until they are released with others, and then that row goes too."""
     halfway = await _join(yv, "Ottoline", "ottoline_halfway")
-    await yv.open_checkin("weekly")
+    checkin = await yv.open_checkin("weekly")
     await start_invited(halfway)
     for label in ["😐 OK", "No"]:  # "No" brings the support contacts too (support_if)
         await halfway.tap(label)
@@ -234,6 +237,15 @@ async def test_progress_row_is_deleted_at_finish(yv: Harness) -> None:
         await halfway.tap(label)
         await halfway.replies(2)
     assert db_rows(database, "SELECT * FROM progress") == []
+    assert db_rows(database, "SELECT * FROM answers") == []
+    key = keys.key_path(database).read_bytes().strip()
+    (waiting,) = db_rows(database, "SELECT link, answers FROM waiting")
+    assert waiting[0] == keys.link(key, checkin.id, halfway.id)
+    assert HALFWAY_TEXT in waiting[1]
+    for trace in traces(halfway):
+        assert trace not in repr(waiting)
+    assert await yv.release() == 1
+    assert db_rows(database, "SELECT * FROM waiting") == []
     answers = db_rows(database, "SELECT value FROM answers WHERE question_id = 'safer'")
     assert answers == [(f'"{HALFWAY_TEXT}"',)]
 

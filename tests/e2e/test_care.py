@@ -12,7 +12,7 @@ from bot.actions.safety import bundled_safety_net
 from bot.emulator import SimUser
 from flows.messages import say
 from storage.base import StorageError
-from tests.conftest import Harness, assert_quiet, start_invited
+from tests.conftest import Harness, assert_quiet, finish_weekly, start_invited
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -167,6 +167,24 @@ async def test_mydata_says_what_is_held_in_plain_words(yv: Harness) -> None:
     stranger = yv.emu.user("Stranger")
     await stranger.send("/mydata")
     assert (await stranger.next_reply()).text == say("mydata_nothing", "en")
+
+
+async def test_mydata_says_finished_answers_still_waiting_are_theirs(yv: Harness) -> None:
+    """Finished answers not yet released with others are not unfinished, but are still
+    theirs: /mydata says so, and how /delete removes them; once released, it says nothing
+    of them."""
+    sam = await yv.joined("Sam")
+    await yv.open_checkin("weekly")
+    await start_invited(sam)
+    await finish_weekly(sam)
+    await sam.send("/mydata")
+    held = (await sam.next_reply()).text or ""
+    assert "Unfinished check-ins: none" in held
+    waiting = say("mydata_waiting", "en", checkins="How are things?")
+    assert held.endswith("\n\n" + waiting), held
+    assert await yv.release() == 1
+    await sam.send("/mydata")
+    assert "mixed in" not in ((await sam.next_reply()).text or "")
 
 
 async def test_keep_them_coming_while_paused_turns_messages_back_on(yv: Harness) -> None:

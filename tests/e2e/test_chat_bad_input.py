@@ -31,8 +31,10 @@ EXPIRED = say("button_expired", "en")
 MEDIA = ["sticker", "photo", "voice"]
 
 
-def answers(yv: Harness) -> dict[str, object]:
-    """Every stored answer, question id to decoded value (one response expected)."""
+async def answers(yv: Harness) -> dict[str, object]:
+    """Every answer, question id to decoded value (one response expected), once what waits
+    for a batch is released."""
+    await yv.release()
     rows = db_rows(yv.settings.database, "SELECT response_id, question_id, value FROM answers")
     assert len({r[0] for r in rows}) <= 1, rows
     return {q: json.loads(v) for _, q, v in rows}
@@ -127,7 +129,7 @@ async def test_stale_copy_of_the_question_after_resume_cannot_answer_twice(yv: H
     await assert_quiet(sam)
     assert sam.toasts()[-1] == say("already_answered", "en")
     await finish_from_money(sam)
-    assert answers(yv)["safe_home"] == "yes"
+    assert (await answers(yv))["safe_home"] == "yes"
 
 
 FORGED = [
@@ -161,7 +163,7 @@ async def test_forged_or_garbage_button_data_expires(yv: Harness) -> None:
     await assert_quiet(sam)
     assert sam.toasts() == [EXPIRED] * len(FORGED)
     assert progress_rows(yv) == state_before
-    assert answers(yv) == {}
+    assert await answers(yv) == {}
 
 
 async def test_forged_meeting_button_data_expires(yv: Harness) -> None:
@@ -188,7 +190,7 @@ async def test_forged_answer_button_from_someone_not_joined(yv: Harness) -> None
     await eve.tap_data("a:1:mood:1")
     await assert_quiet(eve)
     assert eve.toasts() == [EXPIRED]
-    assert answers(yv) == {}
+    assert await answers(yv) == {}
 
 
 async def test_double_tap_records_one_answer(yv: Harness) -> None:
@@ -204,7 +206,7 @@ async def test_double_tap_records_one_answer(yv: Harness) -> None:
     assert sam.toasts() == [say("already_answered", "en")] * 2
     await answer(sam, "Yes")
     await finish_from_money(sam)
-    assert answers(yv)["mood"] == "4"
+    assert (await answers(yv))["mood"] == "4"
 
 
 async def test_double_tapped_start_shows_the_first_question_once(yv: Harness) -> None:
@@ -266,7 +268,7 @@ async def test_media_during_a_checkin_says_text_and_buttons_only(yv: Harness) ->
         assert line.text == TEXT_ONLY, kind
         assert older.edited and older.buttons == [], kind
         assert again.text == MOOD_Q, kind
-    assert answers(yv) == {}
+    assert await answers(yv) == {}
 
 
 async def test_media_outside_a_checkin(yv: Harness) -> None:
@@ -299,7 +301,7 @@ async def test_photo_caption_on_a_text_question_is_not_an_answer(yv: Harness) ->
     await sam.send("A lock")
     await sam.replies(2)
     await finish_from_money(sam)
-    assert answers(yv)["safer"] == "A lock"
+    assert (await answers(yv))["safer"] == "A lock"
     assert "secret caption" not in json.dumps(progress_rows(yv))
 
 
@@ -313,7 +315,7 @@ async def test_very_long_text_is_kept_up_to_the_cap_never_sent_back(yv: Harness)
     assert say("long_kept", "en") in texts
     assert texts[-1].startswith("Thank you.")
     await assert_quiet(sam)
-    assert answers(yv)["anything"] == "x" * 1000
+    assert (await answers(yv))["anything"] == "x" * 1000
 
 
 async def test_text_at_exactly_the_limit_is_taken(yv: Harness) -> None:
@@ -322,7 +324,7 @@ async def test_text_at_exactly_the_limit_is_taken(yv: Harness) -> None:
     await sam.send("y" * 1000)
     assert (await sam.replies(2))[1].text.startswith("3 of 6")
     await finish_from_money(sam)
-    assert answers(yv)["safer"] == "y" * 1000
+    assert (await answers(yv))["safer"] == "y" * 1000
 
 
 async def test_edited_answer_never_changes_what_was_stored(yv: Harness) -> None:
@@ -335,7 +337,7 @@ async def test_edited_answer_never_changes_what_was_stored(yv: Harness) -> None:
     assert kind.text == say("edited", "en")
     await assert_quiet(sam)
     await finish_from_money(sam)
-    assert answers(yv)["safer"] == "A lock on my door"
+    assert (await answers(yv))["safer"] == "A lock on my door"
 
 
 async def test_editing_the_last_answer_after_finishing_changes_nothing(yv: Harness) -> None:
@@ -345,7 +347,7 @@ async def test_editing_the_last_answer_after_finishing_changes_nothing(yv: Harne
     await sam.replies(2)  # Skip taken off the question, then thanks
     await sam.edit(sent["message_id"], "my second words")
     assert (await sam.next_reply()).text == say("edited", "en")
-    assert answers(yv)["anything"] == "my first words"
+    assert (await answers(yv))["anything"] == "my first words"
 
 
 async def test_repeated_answer_tap_is_handled_once(yv: Harness) -> None:
@@ -360,7 +362,7 @@ async def test_repeated_answer_tap_is_handled_once(yv: Harness) -> None:
     assert sam.toasts() == toasts
     await answer(sam, "Yes")
     await finish_from_money(sam)
-    assert answers(yv)["mood"] == "4"
+    assert (await answers(yv))["mood"] == "4"
 
 
 async def test_repeated_multi_toggle_does_not_untick(yv: Harness) -> None:
@@ -377,7 +379,7 @@ async def test_repeated_multi_toggle_does_not_untick(yv: Harness) -> None:
     await answer(sam, "Done ✔")
     await sam.send("bye")
     await sam.replies(2)
-    assert answers(yv)["help"] == ["health"]
+    assert (await answers(yv))["help"] == ["health"]
 
 
 async def test_repeated_text_answer_is_handled_once(yv: Harness) -> None:
@@ -389,7 +391,7 @@ async def test_repeated_text_answer_is_handled_once(yv: Harness) -> None:
     yv.emu.repeat_update(text_update)
     await assert_quiet(sam)
     await finish_from_money(sam)
-    assert answers(yv)["safer"] == "A lock"
+    assert (await answers(yv))["safer"] == "A lock"
 
 
 async def test_repeated_finishing_update_stores_one_response(yv: Harness) -> None:
@@ -400,6 +402,7 @@ async def test_repeated_finishing_update_stores_one_response(yv: Harness) -> Non
     await sam.replies(2)
     yv.emu.repeat_update(finishing)
     await assert_quiet(sam)
+    assert await yv.release() == 1
     rows = db_rows(yv.settings.database, "SELECT count(DISTINCT response_id) FROM answers")
     assert rows == [(1,)]
 
@@ -471,7 +474,7 @@ async def test_forged_start_for_another_cohorts_checkin_expires(yv: Harness) -> 
     await assert_quiet(sam)
     assert sam.toasts() == [EXPIRED, EXPIRED]
     assert progress_rows(yv) == []
-    assert answers(yv) == {}
+    assert await answers(yv) == {}
 
 
 async def test_answer_after_moving_to_another_cohort_expires(yv: Harness) -> None:

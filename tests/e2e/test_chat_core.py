@@ -36,6 +36,8 @@ async def test_weekly_checkin_end_to_end(yv: Harness) -> None:
     assert "How are things?" in (intro.text or "")
     assert (first.text or "").startswith("1 of ")
     await finish_weekly(sam)
+    assert (await yv.store.totals(checkin.id)).responses == 0  # waiting for K, or the close
+    assert await yv.release() == 1
     totals = await yv.store.totals(checkin.id)
     assert totals.responses == 1
     assert totals.counts["mood"] == {"3": 1}

@@ -30,6 +30,7 @@ async def finished_one_and_started_another(yv: Harness) -> tuple[SimUser, SimUse
     for person in (sam, ash):
         await start_invited(person)
         await finish_weekly(person)
+    assert await yv.release() == 2  # as when the check-in closes: their answers are anonymous
     await yv.open_checkin("meeting_feedback")
     await ash.next_reply()  # Ash's invitation, left alone
     invite = await sam.next_reply()
@@ -84,6 +85,23 @@ async def test_yes_delete_me_removes_contact_progress_and_marks_not_answers(
     assert sam.toasts()[-1] == say("button_expired", "en")
     await sam.send("hello")
     assert (await sam.next_reply()).text == say("start_first", "en")
+
+
+async def test_yes_delete_me_also_removes_answers_still_waiting(yv: Harness) -> None:
+    """Finished answers not yet released with others are still under the person's link:
+    'Yes, delete me' removes them too, so they are never released."""
+    sam = await yv.joined("Sam")
+    await yv.open_checkin("weekly")
+    await start_invited(sam)
+    await finish_weekly(sam, "WAITING-WORDS-TO-DELETE")
+    assert count(yv, "waiting") == 1
+    await sam.send("/delete")
+    await sam.next_reply()
+    await sam.tap("Yes, delete me")
+    await sam.replies(2)
+    assert count(yv, "waiting") == 0
+    assert await yv.release() == 0
+    assert count(yv, "answers") == 0
 
 
 async def test_repeated_delete_confirmation_is_handled_once(yv: Harness) -> None:

@@ -32,7 +32,9 @@ async def two_answered_then_restart(yv: Harness) -> tuple[SimUser, int]:
     return sam, checkin.id
 
 
-def stored(yv: Harness, checkin_id: int) -> dict[str, object]:
+async def stored(yv: Harness, checkin_id: int) -> dict[str, object]:
+    """The check-in's answers, once what waits for a batch is released."""
+    await yv.release()
     rows = db_rows(
         yv.settings.database,
         "SELECT question_id, value FROM answers WHERE checkin_id = ?",
@@ -54,7 +56,7 @@ async def test_button_still_on_screen_works_after_restart(yv: Harness) -> None:
     await answer(sam, "Done ✔")
     await sam.send("ok")
     assert (await sam.replies(2))[1].text.startswith("Thank you.")
-    assert stored(yv, checkin_id) == {
+    assert await stored(yv, checkin_id) == {
         "mood": "2",
         "safe_home": "yes",
         "money": "tight",
@@ -75,7 +77,7 @@ async def test_checkin_command_after_restart_shows_the_same_question(yv: Harness
     assert again.button_texts == ["I'm OK", "It's tight", "I'm struggling", "Prefer not to say"]
     for label in ["I'm OK", "Prefer not to say", "Skip", "Skip"]:
         await answer(sam, label)
-    assert stored(yv, checkin_id) == {
+    assert await stored(yv, checkin_id) == {
         "mood": "2",
         "safe_home": "yes",
         "money": "ok",

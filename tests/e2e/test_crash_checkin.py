@@ -90,8 +90,13 @@ async def kill(proc: subprocess.Popen[bytes]) -> None:
     assert await exited(proc) == -signal.SIGKILL
 
 
-def assert_stored_once(setup: Setup) -> None:
-    """Exactly the answers given, each once, under one response id; no progress left."""
+async def assert_stored_once(setup: Setup) -> None:
+    """One finished response waits for its batch; released, it holds exactly the answers
+    given, each once, under one response id; no progress left."""
+    assert db_rows(setup.database, "SELECT count(*) FROM waiting") == [(1,)]
+    async with SqliteStore(setup.database) as store:
+        (checkin,) = await store.checkins()
+        assert await store.release_waiting(checkin.id, "2026-11-23") == 1
     rows = db_rows(setup.database, "SELECT response_id, question_id, value FROM answers")
     assert len({response_id for response_id, _, _ in rows}) == 1, rows
     assert Counter(question for _, question, _ in rows) == Counter(EXPECTED.keys()), rows
@@ -122,7 +127,7 @@ async def test_killed_mid_checkin_resumes_at_the_same_question(setup: Setup) -> 
             assert again.button_texts == ["Yes", "No", "Prefer not to say"], sam.transcript()
             await finish_weekly(sam, LAST_WORDS, answered=3)
 
-    assert_stored_once(setup)
+    await assert_stored_once(setup)
 
 
 @pytest.mark.parametrize("moment", ["at once", "once stored", "after the edit"])
@@ -170,4 +175,4 @@ async def test_killed_right_after_a_tap_loses_nothing_and_repeats_nothing(
                 assert following.text == SOMEONE_Q, sam.transcript()
             await finish_weekly(sam, LAST_WORDS, answered=3)
 
-    assert_stored_once(setup)
+    await assert_stored_once(setup)

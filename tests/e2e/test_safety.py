@@ -70,6 +70,7 @@ async def test_worrying_words_in_a_checkin_bring_support_and_are_never_kept(yv: 
     await sam.assert_no_reply(within=0.3)
     await sam.send("Nothing else, thanks")  # the question waited for what they say next
     assert (await sam.replies(2))[-1].text.startswith("Thank you."), sam.transcript()
+    assert await yv.release() == 1
     rows = db_rows(
         yv.settings.database,
         "SELECT value FROM answers WHERE checkin_id = ? AND question_id = 'anything'",

@@ -17,6 +17,7 @@ from storage.base import NO_CONNECTION, OutgoingMessage
 from tests.conftest import TOKEN, Clock, Harness, last_update_id, make_settings
 
 pytestmark = pytest.mark.timeout(30)
+TODAY = "2026-11-23"
 
 
 @dataclass
@@ -46,9 +47,13 @@ async def staffed(tmp_path: Path) -> AsyncIterator[Staffed]:
 
 
 async def finish(bot: Harness, checkin_id: int, count: int) -> None:
+    """``count`` people finish, in batches of K; the last batch is released too (as it
+    would be when the check-in closes)."""
+    k = bot.settings.min_group
     for n in range(count):
         link, update = f"link-{checkin_id}-{n}", 10_000 * checkin_id + n
-        await bot.store.finish_response(link, checkin_id, {"mood": "3"}, "2026-11-23", update)
+        await bot.store.finish_response(link, checkin_id, {"mood": "3"}, TODAY, update, batch=k)
+    await bot.store.release_waiting(checkin_id, TODAY)
 
 
 async def test_staff_see_checkins_with_small_numbers_hidden(staffed: Staffed) -> None:
@@ -85,7 +90,8 @@ async def test_open_checkin_finished_count_goes_up_in_steps_of_k(staffed: Staffe
         await staffed.lead.send("/checkins")
         seen.append(((await staffed.lead.next_reply()).text or "").splitlines()[1])
         link, update = f"more-{more}", 90_000 + more
-        await bot.store.finish_response(link, opened.id, {"mood": "3"}, "2026-11-23", update)
+        k = bot.settings.min_group
+        await bot.store.finish_response(link, opened.id, {"mood": "3"}, TODAY, update, batch=k)
     assert seen == [f"{opened.id}. How are things?, open: 0 invited, at least 10 finished"] * 2
 
 

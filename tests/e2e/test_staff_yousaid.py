@@ -32,7 +32,7 @@ async def test_a_lead_posts_an_update_to_everyone_the_checkin_was_for(staff_bot:
     for n in range(15):  # fifteen finished (as if by 15 people): figures can be shown
         money = "tight" if n < 10 else "ok"
         answers = {"mood": "3" if n < 8 else "4", "money": money}
-        assert await yv.store.finish_response(f"l{n}", checkin.id, answers, "x", BIG + n)
+        assert await yv.store.finish_response(f"l{n}", checkin.id, answers, "x", BIG + n, batch=5)
     yv.clock.advance(2 * HOUR)
 
     await lee.send("/yousaid")

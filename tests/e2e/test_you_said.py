@@ -204,5 +204,7 @@ async def test_starting_a_checkin_ends_the_wait_for_a_note(yvp: PlanHarness) -> 
     database = yvp.settings.database
     assert db_rows(database, "SELECT * FROM update_notes") == []
     assert db_rows(database, "SELECT * FROM update_notes_waiting") == []
+    # This response, and Sam's to the closed check-in (no planner pass since it closed).
+    assert await yvp.release() == 2
     kept = db_rows(database, "SELECT value FROM answers WHERE question_id = 'anything'")
     assert ('"More youth clubs"',) in kept

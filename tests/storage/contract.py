@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from storage.base import Audience, Checkin, Meeting, NewCheckin, Rsvp, Store
@@ -12,6 +13,14 @@ CHAT = 4242424242
 LINK = "link-5f0c3a"
 INVITE_PAYLOAD = {"text": "How was your week?", "buttons": [[{"text": "Start", "data": "c:1"}]]}
 STARTS = NOW + 3 * 24 * 3600.0
+# Finished responses are released once this many of a check-in wait (the bot passes its
+# small-numbers threshold); tests that read answers sooner release them with release_waiting.
+K = 5
+
+
+def later(days: int) -> str:
+    """The date ``days`` after ``TODAY`` (2025-03-01)."""
+    return (date.fromisoformat(TODAY) + timedelta(days=days)).isoformat()
 
 
 def INVITE(checkin: Checkin) -> dict[str, object]:

@@ -6,8 +6,6 @@ Every backend in ``conftest.BACKENDS`` must pass it; see conftest.py to add one.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from storage.base import (
     PAUSED_FOREVER,
     Audience,
@@ -20,15 +18,10 @@ from storage.base import (
     Rsvp,
     Store,
 )
-from tests.storage.contract import CHAT, LINK, NOW, TODAY, new_checkin
+from tests.storage.contract import CHAT, LINK, NOW, TODAY, K, later, new_checkin
 
 DAY = 24 * 3600.0
 KEEP = {"unfinished_days": 7, "answer_days": 730, "contact_days": 90, "alert_days": 365}
-
-
-def later(days: int) -> str:
-    """The date ``days`` after ``TODAY`` (2025-03-01)."""
-    return (date.fromisoformat(TODAY) + timedelta(days=days)).isoformat()
 
 
 async def test_a_pause_holds_messages_until_it_ends_and_loses_none(store: Store) -> None:
@@ -84,16 +77,19 @@ async def test_raising_an_alert_queues_it_once(store: Store) -> None:
 
 async def test_person_data_shows_what_is_held(store: Store) -> None:
     """Group, language, status, joined date, pause, unfinished check-ins by survey (found by
-    the person's links) and meetings with their answers; nothing for a stranger."""
+    the person's links), meetings with their answers, and finished check-ins whose answers
+    still wait for release; nothing for a stranger."""
     north = await store.add_cohort("North", "N1", TODAY)
     await store.join(CHAT, north.id, "cy", TODAY, 1)
     checkin = await new_checkin(store)
     await store.save_progress(LINK, checkin.id, {"a": 1}, TODAY, 2)
+    done = await new_checkin(store)
+    await store.finish_response("link-done", done.id, {"a": 1}, TODAY, 5, batch=K)
     draft = Meeting(0, "Forum", NOW + DAY, None, None, None, None)
     meeting, _ = await store.add_meeting(draft, Audience(), [], lambda m: {}, NOW)
     await store.set_rsvp(meeting.id, CHAT, Rsvp.GOING, 3)
     await store.set_pause(CHAT, NOW + DAY, 4)
-    assert await store.person_data(CHAT, [LINK, "not-theirs"]) == PersonData(
+    assert await store.person_data(CHAT, [LINK, "link-done", "not-theirs"]) == PersonData(
         "North",
         "cy",
         ContactStatus.JOINED,
@@ -101,7 +97,11 @@ async def test_person_data_shows_what_is_held(store: Store) -> None:
         NOW + DAY,
         ("weekly",),
         (HeldMeeting("Forum", NOW + DAY, Rsvp.GOING),),
+        ("weekly",),  # finished, waiting for its batch
     )
+    await store.release_waiting(done.id, TODAY)
+    found = await store.person_data(CHAT, [LINK, "link-done"])
+    assert found is not None and found.waiting == ()
     assert await store.person_data(CHAT + 1, []) is None
 
 
@@ -115,7 +115,8 @@ async def test_retention_deletes_each_kind_after_its_time_and_twice_changes_noth
     await store.join(7, None, "en", TODAY, 2)
     checkin = await new_checkin(store)
     await store.save_progress(LINK, checkin.id, {"a": 1}, TODAY, 3)
-    await store.finish_response("done", checkin.id, {"q": "yes"}, TODAY, 4)
+    await store.finish_response("done", checkin.id, {"q": "yes"}, TODAY, 4, batch=K)
+    await store.release_waiting(checkin.id, TODAY)
     await store.raise_alert(7, TODAY, [], 5)
     await store.set_status(CHAT, ContactStatus.STOPPED, 6)
     assert await store.apply_retention(TODAY, **KEEP) == Removed()  # marks CHAT stopped today
@@ -127,6 +128,20 @@ async def test_retention_deletes_each_kind_after_its_time_and_twice_changes_noth
     assert await store.apply_retention(later(731), **KEEP) == Removed(answers=1)
     assert (await store.totals(checkin.id)).responses == 0
     assert await store.apply_retention(later(731), **KEEP) == Removed()
+
+
+async def test_retention_keeps_a_waiting_response_as_long_as_answers(store: Store) -> None:
+    """A finished response still waiting for its batch is not unfinished: the 7-day pass keeps
+    it (still finished, still released later); it goes with the answers of its day, each
+    answer counted."""
+    checkin = await new_checkin(store)
+    await store.finish_response(LINK, checkin.id, {"q": "yes", "r": 2}, TODAY, 1, batch=K)
+    assert await store.apply_retention(later(8), **KEEP) == Removed()
+    assert await store.has_finished(checkin.id, LINK)
+    assert await store.apply_retention(later(731), **KEEP) == Removed(answers=2)
+    assert not await store.has_finished(checkin.id, LINK)
+    assert await store.release_waiting(checkin.id, later(731)) == 0
+    assert (await store.totals(checkin.id)).responses == 0
 
 
 async def test_rejoining_restarts_the_count_for_someone_who_stopped(store: Store) -> None:

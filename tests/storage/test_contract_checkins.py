@@ -18,7 +18,7 @@ from storage.base import (
     StorageError,
     Store,
 )
-from tests.storage.contract import INVITE, LINK, NOW, TODAY, new_checkin, snapshot
+from tests.storage.contract import INVITE, LINK, NOW, TODAY, K, later, new_checkin, snapshot
 
 
 @pytest.mark.parametrize(
@@ -105,35 +105,107 @@ async def test_progress_round_trip_and_upsert(store: Store) -> None:
     assert await store.progress(LINK) == Progress(checkin.id, {"step": 2})
 
 
-async def test_finish_response_writes_answers_marks_and_drops_progress(store: Store) -> None:
-    """Finishing writes the answers as one response, adds the participation mark and deletes
-    the progress row."""
+async def test_finish_response_keeps_answers_waiting_but_counts_them_finished(
+    store: Store,
+) -> None:
+    """Finishing deletes the progress row and counts the person as finished at once (marks,
+    has_finished, the view), but writes no answers while fewer than K wait."""
     checkin = await new_checkin(store)
-    await store.save_progress(LINK, checkin.id, {"step": 3}, TODAY, 1)
+    await store.join(1, None, "en", TODAY, 1)
+    await store.save_progress(LINK, checkin.id, {"step": 3}, TODAY, 2)
     answers = {"mood": "good", "topics": ["school", "housing"], "note": "thanks"}
 
-    assert await store.finish_response(LINK, checkin.id, answers, TODAY, 2)
+    assert await store.finish_response(LINK, checkin.id, answers, TODAY, 3, batch=K)
 
     assert await store.progress(LINK) is None
     assert await store.has_finished(checkin.id, LINK)
     assert not await store.has_finished(checkin.id, "someone-else")
+    assert not await store.has_finished(checkin.id + 1, LINK)
     assert await store.finished_marks(checkin.id) == {LINK}
+    view = await store.checkin_view(1, checkin.id, LINK, lambda c: Audience())
+    assert (view.progress, view.finished) == (None, True)
+    assert (await store.totals(checkin.id)).responses == 0
+    assert await store.response_counts() == {}
+
+
+async def test_the_kth_finish_releases_the_whole_batch(store: Store) -> None:
+    """When K responses of a check-in wait, that finish releases all K (answers and marks);
+    the next ones wait for the next batch. Another check-in's count is its own."""
+    checkin, other = await new_checkin(store), await new_checkin(store)
+    await store.finish_response("link-x", other.id, {"mood": "bad"}, TODAY, 99, batch=K)
+    for n in range(K - 1):
+        await store.finish_response(f"link-{n}", checkin.id, {"mood": "ok"}, TODAY, n, batch=K)
+    assert (await store.totals(checkin.id)).responses == 0
+
+    await store.finish_response("link-k", checkin.id, {"mood": "good"}, TODAY, 50, batch=K)
+
     totals = await store.totals(checkin.id)
-    assert totals.responses == 1 and sorted(totals.counts) == sorted(answers)
-    await store.finish_response("link-2", checkin.id, answers, TODAY, 3)
-    assert (await store.totals(checkin.id)).responses == 2
-    assert await store.finished_marks(checkin.id) == {LINK, "link-2"}
+    assert totals.responses == K and totals.counts == {"mood": {"ok": K - 1, "good": 1}}
+    await store.finish_response("link-next", checkin.id, {"mood": "bad"}, TODAY, 51, batch=K)
+    assert (await store.totals(checkin.id)).responses == K
+    marks = {f"link-{n}" for n in range(K - 1)} | {"link-k", "link-next"}
+    assert await store.finished_marks(checkin.id) == marks
+    assert (await store.totals(other.id)).responses == 0
+    assert await store.release_waiting(checkin.id, TODAY) == 1
+    assert await store.response_counts() == {checkin.id: K + 1}
+
+
+async def test_release_waiting_releases_what_waits_once(store: Store) -> None:
+    """``release_waiting`` writes whatever waits as one batch, with fresh response ids (every
+    response stays whole) and the release date; a second call releases nothing."""
+    checkin = await new_checkin(store)
+    given = [{"mood": "good", "age": 17}, {"mood": "bad", "age": 18}]
+    for n, answers in enumerate(given):
+        await store.finish_response(f"link-{n}", checkin.id, answers, TODAY, n, batch=K)
+    released_on = later(10)
+
+    assert await store.release_waiting(checkin.id, released_on) == 2
+    assert await store.release_waiting(checkin.id, released_on) == 0
+
+    found = await store.responses(checkin.id)
+    assert sorted(found, key=lambda r: r["age"]) == given
+    assert await store.finished_marks(checkin.id) == {"link-0", "link-1"}
+    # Dated by the release: answers are kept 730 days from it, not from finishing.
+    keep = {"unfinished_days": 7, "answer_days": 730, "contact_days": 90, "alert_days": 365}
+    assert (await store.apply_retention(later(731), **keep)).answers == 0
+    assert (await store.apply_retention(later(741), **keep)).answers == 4
+    assert await store.release_waiting(checkin.id + 1, TODAY) == 0
+
+
+async def test_release_closed_releases_each_closed_checkins_batch(store: Store) -> None:
+    """Whatever waits for a check-in that has closed is released, as one batch per check-in;
+    an open check-in's waiting responses stay waiting."""
+    closing, _ = await store.open_checkin(
+        NewCheckin("weekly", None, NOW, NOW + 100), Audience(), INVITE
+    )
+    assert closing is not None
+    still_open = await new_checkin(store)
+    for n in range(2):
+        await store.finish_response(f"c-{n}", closing.id, {"q": "a"}, TODAY, n, batch=K)
+        await store.finish_response(f"o-{n}", still_open.id, {"q": "b"}, TODAY, 10 + n, batch=K)
+
+    assert await store.release_closed(NOW + 99, TODAY) == 0
+    assert await store.release_closed(NOW + 100, TODAY) == 2
+    assert await store.release_closed(NOW + 200, TODAY) == 0
+
+    assert await store.response_counts() == {closing.id: 2}
+    assert await store.finished_marks(still_open.id) == {"o-0", "o-1"}
 
 
 async def test_finish_twice_for_one_link_writes_nothing(store: Store) -> None:
-    """A second finish for the same participation mark fails as a whole: no answers, no claim."""
+    """A second finish for the same link fails as a whole, whether the first still waits or
+    was released: no answers, no claim."""
     checkin = await new_checkin(store)
-    await store.finish_response(LINK, checkin.id, {"mood": "good"}, TODAY, 1)
-    before = await snapshot(store)
-    with pytest.raises(StorageError):
-        await store.finish_response(LINK, checkin.id, {"mood": "bad"}, TODAY, 2)
-    assert await snapshot(store) == before
-    assert await store.claim_update(2, NOW)  # the failed call's update id was not kept
+    await store.finish_response(LINK, checkin.id, {"mood": "good"}, TODAY, 1, batch=K)
+    for released in (False, True):
+        if released:
+            assert await store.release_waiting(checkin.id, TODAY) == 1
+        before = await snapshot(store)
+        with pytest.raises(StorageError):
+            await store.finish_response(LINK, checkin.id, {"mood": "bad"}, TODAY, 2, batch=K)
+        assert await snapshot(store) == before
+    assert await store.claim_update(2, NOW)  # the failed calls' update id was not kept
+    assert (await store.totals(checkin.id)).counts == {"mood": {"good": 1}}
 
 
 async def test_totals_count_each_item_of_multi_answers(store: Store) -> None:
@@ -146,8 +218,9 @@ async def test_totals_count_each_item_of_multi_answers(store: Store) -> None:
         {"mood": "bad", "topics": []},
     ]
     for n, answers in enumerate(given):
-        await store.finish_response(f"link-{n}", checkin.id, answers, TODAY, n)
-    await store.finish_response("link-x", other.id, {"mood": "bad"}, TODAY, 99)
+        await store.finish_response(f"link-{n}", checkin.id, answers, TODAY, n, batch=K)
+    await store.finish_response("link-x", other.id, {"mood": "bad"}, TODAY, 99, batch=K)
+    await store.release_waiting(checkin.id, TODAY)
 
     totals = await store.totals(checkin.id)
 
@@ -201,7 +274,7 @@ async def test_checkin_view_reads_a_whole_turn_at_once(store: Store) -> None:
     await store.save_progress(LINK, checkin.id, {"step": 1}, TODAY, 10)
     view = await store.checkin_view(1, checkin.id, LINK, by_cohort)
     assert view.progress == Progress(checkin.id, {"step": 1})
-    await store.finish_response(LINK, checkin.id, {"q": "a"}, TODAY, 11)
+    await store.finish_response(LINK, checkin.id, {"q": "a"}, TODAY, 11, batch=K)
     view = await store.checkin_view(1, checkin.id, LINK, by_cohort)
     assert (view.progress, view.finished) == (None, True)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from storage.base import Audience, ContactStatus, Meeting, OutgoingMessage, Progress, Rsvp, Store
-from tests.storage.contract import CHAT, LINK, NOW, TODAY, new_checkin
+from tests.storage.contract import CHAT, LINK, NOW, TODAY, K, new_checkin
 
 
 async def test_cohorts_are_found_by_code_and_name(store: Store) -> None:
@@ -91,7 +91,8 @@ async def test_erase_person_keeps_answers(store: Store) -> None:
     other_link = "link-other"
     await store.join(CHAT, None, "en", TODAY, 1)
     await store.join(CHAT + 1, None, "en", TODAY, 2)
-    await store.finish_response("link-done", first.id, {"mood": "ok"}, TODAY, 3)
+    await store.finish_response("link-done", first.id, {"mood": "ok"}, TODAY, 3, batch=K)
+    assert await store.release_waiting(first.id, TODAY) == 1
     await store.save_progress(LINK, second.id, {"step": 2}, TODAY, 4)
     await store.save_progress(other_link, second.id, {"step": 1}, TODAY, 5)
     await store.enqueue([OutgoingMessage(CHAT, {}, NOW + 60), OutgoingMessage(CHAT + 1, {}, NOW)])
@@ -105,6 +106,22 @@ async def test_erase_person_keeps_answers(store: Store) -> None:
     assert (await store.totals(first.id)).responses == 1
     assert await store.progress(other_link) == Progress(second.id, {"step": 1})
     assert await store.contact(CHAT + 1) is not None
+
+
+async def test_erase_person_deletes_a_response_still_waiting(store: Store) -> None:
+    """A finished response not yet released is still under the person's link: erasing them
+    deletes it (it is never released), and leaves others' waiting responses alone."""
+    checkin = await new_checkin(store)
+    await store.join(CHAT, None, "en", TODAY, 1)
+    await store.finish_response(LINK, checkin.id, {"mood": "theirs"}, TODAY, 2, batch=K)
+    await store.finish_response("link-other", checkin.id, {"mood": "other"}, TODAY, 3, batch=K)
+
+    assert await store.erase_person(CHAT, [LINK], 4)
+
+    assert not await store.has_finished(checkin.id, LINK)
+    assert await store.finished_marks(checkin.id) == {"link-other"}
+    assert await store.release_waiting(checkin.id, TODAY) == 1
+    assert (await store.totals(checkin.id)).counts == {"mood": {"other": 1}}
 
 
 @pytest.mark.timeout(30)

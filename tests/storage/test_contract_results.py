@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from storage.base import Store, Totals
-from tests.storage.contract import TODAY, new_checkin
+from tests.storage.contract import TODAY, K, new_checkin
 
 ANSWERS: list[dict[str, Any]] = [
     {"mood": "3", "help": ["money", "talk"], "anything": "more buses", "safe": "yes"},
@@ -20,11 +20,11 @@ ANSWERS: list[dict[str, Any]] = [
 
 
 async def finish_all(store: Store, checkin_id: int, answers: list[dict[str, Any]]) -> None:
+    """Everyone finishes, then whatever still waits for a batch is released."""
     for number, given in enumerate(answers):
-        done = await store.finish_response(
-            f"link-{checkin_id}-{number}", checkin_id, given, TODAY, 1000 * checkin_id + number
-        )
-        assert done
+        link, update_id = f"link-{checkin_id}-{number}", 1000 * checkin_id + number
+        assert await store.finish_response(link, checkin_id, given, TODAY, update_id, batch=K)
+    await store.release_waiting(checkin_id, TODAY)
 
 
 async def test_answer_counts_by_question_and_value(store: Store) -> None:

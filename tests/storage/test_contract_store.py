@@ -12,7 +12,7 @@ import pytest
 
 from storage.base import Audience, ContactStatus, StorageError, Store
 from tests.storage.conftest import Backend
-from tests.storage.contract import CHAT, LINK, NOW, TODAY, new_checkin, snapshot
+from tests.storage.contract import CHAT, LINK, NOW, TODAY, K, new_checkin, snapshot
 
 # Each call takes a variant (0 on the first call, 1 on the repeat) so the repeat asks for a change.
 UpdateCall = Callable[[Store, int, int], Awaitable[bool]]
@@ -22,7 +22,7 @@ UPDATE_CALLS: dict[str, UpdateCall] = {
     "set_status": lambda s, ck, v: s.set_status(CHAT, ContactStatus.STOPPED, 7),
     "erase_person": lambda s, ck, v: s.erase_person(CHAT, [LINK], 7),
     "save_progress": lambda s, ck, v: s.save_progress(LINK, ck, {"step": 10 + v}, TODAY, 7),
-    "finish_response": lambda s, ck, v: s.finish_response(LINK, ck, {"mood": v}, TODAY, 7),
+    "finish_response": lambda s, ck, v: s.finish_response(LINK, ck, {"mood": v}, TODAY, 7, batch=K),
 }
 
 

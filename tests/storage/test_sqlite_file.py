@@ -24,7 +24,7 @@ from storage.base import (
     Store,
 )
 from storage.sqlite import SCHEMA_VERSION, SqliteStore
-from tests.storage.contract import CHAT, INVITE, LINK, NOW, TODAY, new_checkin
+from tests.storage.contract import CHAT, INVITE, LINK, NOW, TODAY, K, new_checkin
 
 
 @pytest.fixture(params=["memory", "file"])
@@ -44,26 +44,30 @@ async def test_each_response_has_one_random_id_and_the_day(store: SqliteStore) -
     """Finishing writes each answer under one random 128-bit response id, with the day."""
     checkin = await new_checkin(store)
     answers = {"mood": "good", "topics": ["school", "housing"], "note": "thanks"}
-    await store.finish_response(LINK, checkin.id, answers, TODAY, 2)
+    await store.finish_response(LINK, checkin.id, answers, TODAY, 2, batch=K)
+    await store.release_waiting(checkin.id, TODAY)
     rows = await peek(store, "SELECT response_id, question_id, answered_on FROM answers")
     assert sorted(q for _, q, _ in rows) == sorted(answers)
     assert len({r for r, _, _ in rows}) == 1 and {d for _, _, d in rows} == {TODAY}
     response_id = rows[0][0]
     assert len(response_id) == 32 and int(response_id, 16) >= 0
-    await store.finish_response("link-2", checkin.id, answers, TODAY, 3)
+    await store.finish_response("link-2", checkin.id, answers, TODAY, 3, batch=K)
+    await store.release_waiting(checkin.id, TODAY)
     assert len({r for r, *_ in await peek(store, "SELECT response_id FROM answers")}) == 2
 
 
 async def test_answers_cannot_be_traced_to_a_person(store: SqliteStore) -> None:
     """No answer row holds the link or the chat id, and the anonymous tables are WITHOUT ROWID,
-    so their storage order follows the random key, not the order of writing."""
+    so no row number counts them in the order they were written (their order in the file is
+    the work of the shuffled release: see test_release_attacks.py)."""
     checkin = await new_checkin(store)
     await store.join(CHAT, None, "en", TODAY, 1)
-    await store.finish_response(LINK, checkin.id, {"mood": "good", "age": 17}, TODAY, 2)
+    await store.finish_response(LINK, checkin.id, {"mood": "good", "age": 17}, TODAY, 2, batch=K)
+    await store.release_waiting(checkin.id, TODAY)
     for row in await peek(store, "SELECT * FROM answers"):
         for column in row:
             assert LINK not in str(column) and str(CHAT) not in str(column)
-    for table in ("answers", "participation", "progress"):
+    for table in ("answers", "participation", "progress", "waiting"):
         with pytest.raises(StorageError):
             await peek(store, f"SELECT rowid FROM {table}")
 
@@ -79,7 +83,9 @@ async def test_a_database_error_is_chained_as_the_storage_error_cause(store: Sql
 
 
 FORGET_PROGRESS: dict[str, Callable[[Store, int], Awaitable[object]]] = {
-    "finish_response": lambda s, ck: s.finish_response(LINK, ck, {"note": "FINAL"}, TODAY, 3),
+    "finish_response": lambda s, ck: s.finish_response(
+        LINK, ck, {"note": "FINAL"}, TODAY, 3, batch=K
+    ),
     "erase_person": lambda s, ck: s.erase_person(CHAT, [LINK], 3),
     "drop_closed_progress": lambda s, ck: s.drop_closed_progress(NOW + 100),
 }
@@ -109,7 +115,8 @@ async def test_a_deleted_progress_row_leaves_no_remnant_in_the_file_or_wal(
         blob = path.read_bytes() + wal.read_bytes()
         assert b"STILL-GOING" in blob  # the search finds what is there
         assert b"HALF-WAY-SECRET" not in blob
-        marks = 1 if forget == "finish_response" else 0  # the participation mark, by design
+        # The waiting response, by design: it stays under the link until its batch goes.
+        marks = 1 if forget == "finish_response" else 0
         assert blob.count(LINK.encode()) == marks
         assert wal.stat().st_size == 0
 
@@ -124,17 +131,25 @@ async def test_retention_leaves_nothing_it_deleted_readable_in_the_file_or_wal(
         await store.join(CHAT, None, "en", TODAY, 1)
         checkin = await new_checkin(store)
         await store.save_progress(LINK, checkin.id, {"note": "HALF-WAY-SECRET"}, TODAY, 2)
-        await store.finish_response("done", checkin.id, {"q": "OLD-ANSWER-SECRET"}, TODAY, 3)
+        await store.finish_response(
+            "done", checkin.id, {"q": "OLD-ANSWER-SECRET"}, TODAY, 3, batch=K
+        )
+        await store.release_waiting(checkin.id, TODAY)
+        # A response that waited for its batch all that time goes with the answers of its day.
+        await store.finish_response(
+            "link-waits", checkin.id, {"q": "OLD-WAITING-SECRET"}, TODAY, 6, batch=K
+        )
         await store.raise_alert(987654321, TODAY, [], 4)
         await store.set_status(CHAT, ContactStatus.STOPPED, 5)
         keep = {"unfinished_days": 7, "answer_days": 30, "contact_days": 90, "alert_days": 365}
         await store.apply_retention(TODAY, **keep)
         removed = await store.apply_retention("2026-06-01", **keep)
-        assert removed.total() == 4
+        assert removed.total() == 5
         wal = Path(f"{path}-wal")
         blob = path.read_bytes() + wal.read_bytes()
         assert b"weekly" in blob  # the search finds what is there
-        for secret in (b"HALF-WAY-SECRET", b"OLD-ANSWER-SECRET", LINK.encode()):
+        secrets = (b"HALF-WAY-SECRET", b"OLD-ANSWER-SECRET", b"OLD-WAITING-SECRET", b"link-waits")
+        for secret in (*secrets, LINK.encode()):
             assert secret not in blob
         assert (987654321).to_bytes(4, "big") not in blob
         assert CHAT.to_bytes(5, "big") not in blob
