@@ -50,8 +50,9 @@ def seed(env: dict[str, str]) -> None:
                     update += 1
                     link = keys.link(SECRET.encode(), checkin.id, chat)
                     await store.finish_response(
-                        link, checkin.id, {"mood": "3"}, "2026-11-01", update
+                        link, checkin.id, {"mood": "3"}, "2026-11-01", update, batch=5
                     )
+                await store.release_waiting(checkin.id, "2026-11-01")  # as at closing
         finally:
             await store.close()
 

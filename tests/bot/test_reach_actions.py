@@ -22,6 +22,7 @@ from tests.conftest import Clock, make_settings
 pytestmark = pytest.mark.timeout(30)
 KEY = b"k" * 16 + b"0123456789abcdef"
 DAY = 86_400.0
+K_BATCH = 3  # min_group: finished answers are released in batches of it
 
 
 @pytest.fixture
@@ -59,8 +60,13 @@ async def checkin(
     for n, chat in enumerate(finished_by):
         link = keys.link(KEY, found.id, chat)
         update = 1000 * found.id + n
-        done = await svc.store.finish_response(link, found.id, {"mood": "3"}, "2026-11-23", update)
+        answers = {"mood": "3"}
+        done = await svc.store.finish_response(
+            link, found.id, answers, "2026-11-23", update, batch=K_BATCH
+        )
         assert done
+    if closed:
+        await svc.store.release_waiting(found.id, "2026-11-23")  # the last batch, as at closing
     return found.id
 
 
