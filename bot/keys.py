@@ -90,6 +90,15 @@ def load_key(secret: str | None, database: Path) -> bytes:
     return key
 
 
+def saved_key(secret: str | None, database: Path) -> bytes:
+    """The key if there is one (set, or its file beside ``database``), else ``b""``: for
+    commands that only read, which must never make a key (a new one would not match the
+    marks the bot made with the old)."""
+    if secret is None and not key_path(database).exists():
+        return b""
+    return load_key(secret, database)
+
+
 def _refuse_open_to_others(path: Path) -> None:
     """Anyone who can read the key and the database can link people to their unfinished
     answers: a key file other users may read is refused until it is made private."""

@@ -25,6 +25,7 @@ from storage.values import (
     Idea,
     IdeaStatus,
     Meeting,
+    Member,
     NewCheckin,
     NewPlanAction,
     NewUpdate,
@@ -66,6 +67,7 @@ __all__ = [
     "Idea",
     "IdeaStatus",
     "Meeting",
+    "Member",
     "NewCheckin",
     "NewPlanAction",
     "NewUpdate",
@@ -78,6 +80,7 @@ __all__ = [
     "PostedUpdate",
     "Progress",
     "QueuedMessage",
+    "ReachStore",
     "Removed",
     "ReplyDue",
     "ResultsStore",
@@ -792,6 +795,14 @@ class Compaction(Protocol):
     async def compact(self) -> None:
         """Rewrite the whole database (live rows only, in key order, no free pages) and empty
         its write-ahead log. Takes a while on a big database (see the README)."""
+
+
+class ReachStore(Protocol):
+    """What reach (who is being heard) needs of the people who joined: their cohort and since
+    when, never anything they said."""
+
+    async def members(self) -> list[Member]:
+        """Every joined contact (not stopped or unreachable), in no meaningful order."""
         ...
 
 
@@ -808,6 +819,7 @@ class Store(
     UpdateStore,
     AgendaStore,
     Compaction,
+    ReachStore,
     Protocol,
 ):
     """Everything Youth Voice keeps: every protocol above, on one database, plus opening and

@@ -1,11 +1,11 @@
 """The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
 
 Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
-(pause, /mydata, alerts), retention, the agenda (ideas, action plan, made surveys) and
-compaction live in ``storage.contacts``, ``storage.checkins``, ``storage.outbox``,
+(pause, /mydata, alerts), retention, the agenda (ideas, action plan, made surveys),
+compaction and reach live in ``storage.contacts``, ``storage.checkins``, ``storage.outbox``,
 ``storage.plans``, ``storage.audit``, ``storage.updates``, ``storage.care``,
-``storage.retention``, ``storage.agenda`` and ``storage.compaction``; connections and
-transactions in ``storage.sqlite_base``.
+``storage.retention``, ``storage.agenda``, ``storage.compaction`` and ``storage.reach``;
+connections and transactions in ``storage.sqlite_base``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from storage.compaction import CompactionMixin
 from storage.contacts import ContactsMixin
 from storage.outbox import OutboxMixin
 from storage.plans import PlansMixin
+from storage.reach import ReachMixin
 from storage.results import ResultsMixin
 from storage.retention import RetentionMixin
 from storage.sqlite_base import SCHEMA_VERSION
@@ -39,6 +40,7 @@ class SqliteStore(
     UpdatesMixin,
     AgendaMixin,
     CompactionMixin,
+    ReachMixin,
     Store,
 ):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).

@@ -388,3 +388,14 @@ class NewPlanAction:
     cohort_id: int | None
     added_by: str
     added_at: float
+
+
+@dataclass(frozen=True)
+class Member:
+    """A joined contact as reach needs it: the chat id only to work out their participation
+    marks (never shown or kept), their cohort (``None``: no group) and the local date they
+    last joined."""
+
+    chat_id: int
+    cohort_id: int | None
+    joined_on: str

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.actions import audit, update_views
+from bot.actions import audit, reach, update_views
 from bot.actions import results as results_actions
 from bot.actions.errors import ActionError
 from bot.actions.review import review_of
@@ -18,7 +18,10 @@ from flows.results import CheckinResults
 if TYPE_CHECKING:
     from bot.reports.export import ExportFile
 
-__all__ = ["FORMATS", "export", "hidden_reason", "picture"]
+__all__ = ["FORMATS", "SUMMARIES", "export", "hidden_reason", "picture"]
+
+# The formats that are a summary for a board, and so say who we are hearing from.
+SUMMARIES = ("docx", "md")
 
 
 def hidden_reason(svc: Services, results: CheckinResults) -> str:
@@ -82,6 +85,8 @@ async def export(
     if trend_question is not None:
         points = await results_actions.trend_results(svc, trend_question, who, log=False)
         trend = Trend(trend_question, words, tuple(points))
+    # The board summaries (Word and Markdown) end with who we are hearing from.
+    groups = await reach.reach(svc) if fmt in SUMMARIES else []
     # Drawing charts takes a second or two of CPU: off the event loop, so a running bot keeps
     # answering young people meanwhile.
     review = await review_of(svc, results)
@@ -94,6 +99,7 @@ async def export(
         responses=table,
         done=done,
         review=review,
+        reach=groups,
     )
     extras = (" with responses" if table else "") + (
         f" and the trend of {trend_question}" if trend else ""

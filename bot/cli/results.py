@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import click
 
+from bot.actions import reach as reach_actions
 from bot.actions import results as results_actions
 from bot.actions import review as review_actions
 from bot.actions import update_views
@@ -15,9 +16,11 @@ from bot.actions.audit import COMMAND_LINE
 from bot.actions.made_surveys import with_made_surveys
 from bot.cli.support import clock, local, settings_or_exit, setup_fail, with_store
 from bot.cli.updates import update_lines
+from bot.keys import SecretKeyError, saved_key
 from bot.services import Services
 from bot.settings import Settings
 from flows.priorities import ranking, ranking_lines
+from flows.reach import GroupReach, group_lines, note
 from flows.results import (
     Cell,
     CheckinResults,
@@ -35,17 +38,22 @@ from storage.base import Store
 T = TypeVar("T")
 
 
-def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+def with_services(
+    settings: Settings, work: Callable[[Services], Awaitable[T]], *, key: bool = False
+) -> T:
     """Run a use case on the database and the surveys. Results never need the secret key
-    (answers are anonymous), so none is read or made."""
+    (answers are anonymous), so none is read or made; reach (``key``) reads it if it exists,
+    to tell who ever finished, and never makes one."""
     try:
         surveys = load_surveys(settings.surveys)
-    except SurveyError as exc:
+        secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+        found = saved_key(secret, settings.database) if key else b""
+    except (SurveyError, SecretKeyError) as exc:
         setup_fail(str(exc))
 
     async def go(store: Store) -> T:
         every = await with_made_surveys(store, surveys)
-        return await work(Services(settings, store, every, b"", clock))
+        return await work(Services(settings, store, every, found, clock))
 
     return with_store(settings, go)
 
@@ -132,6 +140,22 @@ def trend_text(settings: Settings, question_id: str, points: list[TrendPoint], k
     return lines
 
 
+def reach_text(groups: list[GroupReach], k: int, keyed: bool) -> list[str]:
+    """Reach after the list: each cohort's rates over time and who never answered."""
+    if not groups:
+        return []
+    lines = ["", "Who we are hearing from (response rates oldest to newest):"]
+    for group in groups:
+        first, *rest = group_lines(group, k)
+        lines += [f"  {first}", *(f"    {line}" for line in rest)]
+    if not keyed:
+        lines.append(
+            "  Who never answered shows once the bot has run with this database (its key is"
+            " not here)."
+        )
+    return [*lines, note(k)]
+
+
 @click.command()
 @click.argument("checkin_id", required=False, type=int)
 @click.option("--trend", "question_id", help="One question (by id) across the check-ins.")
@@ -162,12 +186,18 @@ def results(checkin_id: int | None, question_id: str | None) -> None:
         click.echo("\n".join(text))
     else:
 
-        async def every(svc: Services) -> tuple[list[CheckinSummary], dict[int, float]]:
-            return await results_actions.overview(svc), await update_views.answered(svc.store)
+        async def every(
+            svc: Services,
+        ) -> tuple[list[CheckinSummary], dict[int, float], list[GroupReach], bool]:
+            rows = await results_actions.overview(svc)
+            answered = await update_views.answered(svc.store)
+            return rows, answered, await reach_actions.reach(svc), bool(svc.key)
 
-        rows, answered = with_services(settings, every)
+        rows, answered, groups, keyed = with_services(settings, every, key=True)
         if not rows:
             click.echo("No check-ins yet. Open one with: youthvoice checkin SURVEY_ID")
         for row in rows:
             came = update_views.answered_words(row.closes_at, answered.get(row.checkin_id), clock())
             click.echo(f"{_overview_line(settings, row)}; {came}")
+        if rows:
+            click.echo("\n".join(reach_text(groups, k, keyed)))

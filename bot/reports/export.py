@@ -12,6 +12,7 @@ from bot.actions.results import ResponseTable
 from bot.reports import charts, csvfile, markdown, wordfile, workbook
 from bot.reports.formats import MIME, WITH_RESPONSES
 from bot.reports.table import slug
+from flows.reach import GroupReach
 from flows.results import CheckinResults, TrendPoint
 from flows.review import ReviewView
 
@@ -51,12 +52,23 @@ def make(
     responses: ResponseTable | None = None,
     done: Sequence[str] = (),
     review: ReviewView | None = None,
+    reach: Sequence[GroupReach] = (),
 ) -> list[ExportFile]:
-    """The files for ``fmt`` (one of ``FORMATS``): the main file first. ValueError for a format
-    that does not exist or cannot hold responses. Safe to call from several threads: matplotlib
-    is not thread-safe, so one export is made at a time."""
+    """The files for ``fmt`` (one of ``FORMATS``): the main file first; the Word and Markdown
+    summaries end with ``reach`` (who we are hearing from). ValueError for a format that does
+    not exist or cannot hold responses. Safe to call from several threads: matplotlib is not
+    thread-safe, so one export is made at a time."""
     with _ONE_AT_A_TIME:
-        return _make(fmt, results, zone, trend=trend, responses=responses, done=done, review=review)
+        return _make(
+            fmt,
+            results,
+            zone,
+            trend=trend,
+            responses=responses,
+            done=done,
+            review=review,
+            reach=reach,
+        )
 
 
 def picture(results: CheckinResults) -> bytes:
@@ -74,6 +86,7 @@ def _make(
     responses: ResponseTable | None = None,
     done: Sequence[str] = (),
     review: ReviewView | None = None,
+    reach: Sequence[GroupReach] = (),
 ) -> list[ExportFile]:
     if fmt not in MIME:
         raise ValueError(f"unknown format {fmt!r}")
@@ -110,10 +123,11 @@ def _make(
             trend=points if trend else None,
             trend_question=words,
             review=review,
+            reach=reach,
         )
         return [one(data)]
     if fmt == "md":
-        return [one(markdown.summary(results, zone, done, review).encode())]
+        return [one(markdown.summary(results, zone, done, review=review, reach=reach).encode())]
     # png: every question in one tall image (the main file, what a chat shows), then one
     # image per question, each readable alone in a slide or a document, then the trend. The
     # tall image is the others stacked, so each question is drawn once.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from bot.reports.reach import HEADERS, HEADING, falling, reach_rows
 from bot.reports.table import dates, hidden_note, rows, took_part
 from flows.priorities import ranking, ranking_lines
+from flows.reach import GroupReach, note
 from flows.results import CheckinResults, findings
 from flows.review import GAP_RULE, ReviewView, gaps_heading, line_words
 
@@ -23,9 +25,11 @@ def summary(
     zone: ZoneInfo,
     done: Sequence[str] = (),
     review: ReviewView | None = None,
+    reach: Sequence[GroupReach] = (),
 ) -> str:
     """Title, dates, who took part, a joint review's gaps (first), the main findings, a table
-    per question, what was done."""
+    per question, what was done, and who we are hearing from (``reach``; left out when
+    empty)."""
     lines = [
         f"# What young people told us: {results.title}",
         "",
@@ -48,6 +52,7 @@ def summary(
         lines += [f"- {_cell(line.strip())}" for line in rest]
     lines += ["", "## What we did about it", ""]
     lines += [f"- {line}" for line in done] or [NO_UPDATE]
+    lines += _reach(reach, results.k)
     lines += ["", "## Answers", ""]
     current = None
     for row in rows(results):
@@ -63,3 +68,16 @@ def summary(
         lines += [f"- *{_cell(question)}*: {_cell(text)}" for question, text in comments]
     lines += ["", f"_{hidden_note(results.k)}_", ""]
     return "\n".join(lines)
+
+
+def _reach(groups: Sequence[GroupReach], k: int) -> list[str]:
+    """Each group's response rates and who never answered, as one table."""
+    if not groups:
+        return []
+    lines = ["", f"## {HEADING}", ""]
+    warning = falling(groups)
+    if warning:
+        lines += [f"**{warning}**", ""]
+    lines += ["| " + " | ".join(HEADERS) + " |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in reach_rows(groups, k)]
+    return [*lines, "", f"_{note(k)}_"]

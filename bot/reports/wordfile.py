@@ -16,14 +16,18 @@ from PIL import Image
 
 from bot.reports.charts import chartable, question_chart, trend_chart
 from bot.reports.markdown import NO_UPDATE
+from bot.reports.reach import HEADERS, HEADING, falling, reach_rows
 from bot.reports.table import cell_row, dates, hidden_note, took_part
 from flows.priorities import ranking, ranking_lines
+from flows.reach import GroupReach, note
 from flows.results import CheckinResults, QuestionResult, TrendPoint, findings
 from flows.review import GAP_RULE, ReviewView, gaps_heading, line_words
 
 CHART_WIDTH = Inches(6.0)
 # What is left of page one for the chart behind the main finding (taller charts are scaled).
 FIRST_CHART = (Inches(5.5), Inches(3.6))
+# The reach table's columns: the group and its rates get room; counts are short words.
+REACH_WIDTHS = tuple(Inches(w) for w in (1.3, 1.4, 0.8, 0.7, 0.8, 0.8, 0.7))
 
 
 def build(
@@ -34,8 +38,10 @@ def build(
     trend: Sequence[TrendPoint] | None = None,
     trend_question: str = "",
     review: ReviewView | None = None,
+    reach: Sequence[GroupReach] = (),
 ) -> bytes:
-    """The document's bytes; a joint review's gaps lead page one."""
+    """The document's bytes; a joint review's gaps lead page one, and ``reach`` (who we are
+    hearing from) ends it if given."""
     document = Document()
     document.core_properties.title = f"What young people told us: {results.title}"
     found = findings(results) if review is None else []  # a review's lines are its findings
@@ -43,6 +49,7 @@ def build(
     main = _behind(results, found[0]) if found else None
     first = next((q for q in questions if q.question_id == main), None)
     _first_page(document, results, zone, found, done, first, review)
+    _reach(document, reach, results.k)
     rest = [q for q in questions if q is not first]
     if rest or trend is not None:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -57,6 +64,33 @@ def build(
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _reach(document: DocumentObject, groups: Sequence[GroupReach], k: int) -> None:
+    """Each group's response rates and who never answered, as a table, falling ones named."""
+    if not groups:
+        return
+    document.add_heading(HEADING, level=1)
+    warning = falling(groups)
+    if warning:
+        document.add_paragraph().add_run(warning).bold = True
+    table = document.add_table(rows=1, cols=len(HEADERS))
+    table.style = "Table Grid"
+    for cell, words in zip(table.rows[0].cells, HEADERS, strict=True):
+        cell.text = words
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in reach_rows(groups, k):
+        for cell, words in zip(table.add_row().cells, row, strict=True):
+            cell.text = words
+    table.autofit = False
+    for column, width in zip(table.columns, REACH_WIDTHS, strict=True):
+        column.width = width  # LibreOffice reads the grid, Word the cells
+        for cell in column.cells:
+            cell.width = width
+    small = document.add_paragraph().add_run(note(k))
+    small.italic = True
+    small.font.size = Pt(9)
 
 
 def _described(question: QuestionResult, k: int) -> str:

@@ -1,10 +1,12 @@
 """Property tests of small-number suppression over random small surveys and answers: no shown
 count from 1 to K-1, no hidden count a reader could work out (checked by brute force over every
-table that fits what is shown), and percentages that come from shown counts only."""
+table that fits what is shown), and percentages that come from shown counts only; the same
+for reach's people counts."""
 
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flows.reach import ANSWERED as REACH_ANSWERED
+from flows.reach import NEVER, NOT_ASKED, participation
 from flows.results import ANSWERED, Hidden
 from flows.review import line_words, review_survey, review_view
 from flows.suppression import could_be, partition_ranges, pinned
@@ -225,3 +229,41 @@ def test_review_view_hides_small_counts_and_its_gap_says_nothing_more(
         assert 2 * real["no"] > real["yes"] + real["a_bit"] + real["no"]
     if status in ("planned", "couldnt"):
         assert line.gap is False
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.integers(3, 6), st.lists(st.integers(0, 14), min_size=3, max_size=3))
+def test_reach_people_counts_give_no_small_group_away(k: int, counts: list[int]) -> None:
+    """A group's people split into answered, never answered and not asked yet, beside the
+    joined total: no shown count is from 1 to K-1, and every hidden count could be two values
+    or more among all the splits that fit what is shown (tried one by one)."""
+    table = dict(zip((REACH_ANSWERED, NEVER, NOT_ASKED), counts, strict=True))
+    people = participation(table, k)
+    assert people.joined == sum(counts)
+    if not people.cells:
+        return  # hidden whole: only the joined total is shown
+    for cell in people.cells:
+        assert cell.count is None or not 0 < cell.count < k
+        if cell.count is not None:
+            assert cell.count == table[cell.value]
+        elif cell.hidden is Hidden.SMALL:
+            assert 0 < table[cell.value] < k
+    fits = [
+        split
+        for split in itertools.product(range(people.joined + 1), repeat=3)
+        if sum(split) == people.joined
+        and all(
+            split[i] == c.count
+            if c.count is not None
+            else split[i] in _label_allows(c.hidden, k, people.joined)
+            for i, c in enumerate(people.cells)
+        )
+    ]
+    for i, cell in enumerate(people.cells):
+        if cell.count is None:
+            assert len({split[i] for split in fits}) >= 2, (table, people.cells)
+
+
+def _label_allows(hidden: Hidden | None, k: int, top: int) -> set[int]:
+    """The values a reader who knows the rules allows a hidden count by its label."""
+    return {v for lo, hi in could_be(hidden or Hidden.PROTECTS, k, top) for v in range(lo, hi + 1)}
