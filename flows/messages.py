@@ -111,15 +111,15 @@ ENGLISH: Mapping[str, str] = {
     "stopped": "Okay, I won't send you any more messages. Type /start any time to come back.",
     "delete_ask": (
         "This removes you from Youth Voice: the number Telegram gives your account, your "
-        "group, your meeting answers and any answers you haven't finished.\n\n"
-        "Check-ins you already finished stay, but nobody, not even us, can tell which "
-        "answers were yours.\n\nDelete now?"
+        "group, your meeting answers, and any answers we can still tell are yours.\n\n"
+        "Answers already mixed in with everyone else's stay, but nobody, not even us, can "
+        "tell which were yours.\n\nDelete now?"
     ),
     "delete_yes": "Yes, delete me",
     "delete_no": "No, keep me",
     "deleted": (
-        "Done. You've been removed. Finished check-ins stay, but nobody can tell they were yours. "
-        "Type /start if you ever want to come back."
+        "Done. You've been removed. Answers already mixed in with everyone else's stay, but "
+        "nobody can tell they were yours. Type /start if you ever want to come back."
     ),
     "delete_cancelled": "Okay, nothing was deleted.",
     "skip": "Skip",
