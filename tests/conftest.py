@@ -11,7 +11,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -229,6 +229,19 @@ def db_rows(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     """Rows read straight from the database file, as an auditor with sqlite3 would see them."""
     with closing(sqlite3.connect(database)) as db:
         return list(db.execute(sql, params).fetchall())
+
+
+def assert_no_row_ties(database: Path, values: Collection[str], chat_ids: Collection[int]) -> None:
+    """No row of any table that holds one of ``values`` (an idea's code, a response id) also
+    holds one of ``chat_ids``: nothing in the database ties those to a person."""
+    tables = [
+        row[0] for row in db_rows(database, "SELECT name FROM sqlite_master WHERE type='table'")
+    ]
+    for table in tables:
+        for row in db_rows(database, f"SELECT * FROM {table}"):
+            cells = [str(cell) for cell in row]
+            if any(value in cell for value in values for cell in cells):
+                assert not any(str(chat) in cells for chat in chat_ids), (table, row)
 
 
 async def start_invited(person: SimUser) -> BotMessage:

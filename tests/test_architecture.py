@@ -106,3 +106,43 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -e '.[test]'" in readme and "pytest" in readme
     assert "pip install -e '.[test]' && pytest" in ci
+
+
+FOLDERS = (
+    "flows",
+    "storage",
+    "bot/actions",
+    "bot/telegram",
+    "bot/runtime",
+    "bot/cli",
+    "bot/reports",
+)
+
+
+def architecture_rows() -> dict[str, str]:
+    """The README's architecture table, by its first cell; a folder named twice fails."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").split("\n")
+    start = lines.index("| folder | owns |") + 2
+    rows: dict[str, str] = {}
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        first, owns = line.strip("|").split(" | ", 1)
+        key = first.strip()
+        assert key not in rows, f"the README's architecture table names {key} twice"
+        rows[key] = owns
+    return rows
+
+
+def test_the_readme_names_each_folder_once_and_each_module_in_it() -> None:
+    """Regression: merged branches each added their own copy of six folders' rows, so the
+    table said some things twice and each copy missed the modules the other named. Now one
+    row per folder names every module in it (or another row names it by its path)."""
+    rows = architecture_rows()
+    table = "\n".join(rows.values())
+    for folder in FOLDERS:
+        owns = rows[f"`{folder}/`"]
+        for path in sorted((ROOT / folder).glob("*.py")):
+            named = f"`{path.name}`" in owns or f"`{folder}/{path.name}`" in table
+            if path.name != "__init__.py":
+                assert named, f"{folder}/{path.name} is not in the README's architecture table"

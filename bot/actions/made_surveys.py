@@ -10,13 +10,16 @@ from flows.survey import Survey
 from storage.base import StorageError, Store
 
 
-async def with_made_surveys(store: Store, bundled: Mapping[str, Survey]) -> dict[str, Survey]:
-    """The bundled surveys plus every survey the bot made (a bundled id wins a clash)."""
-    made = {
+async def _made(store: Store) -> dict[str, Survey]:
+    return {
         survey_id: Survey.model_validate_json(body)
         for survey_id, (_, body) in (await store.made_surveys()).items()
     }
-    return {**made, **bundled}
+
+
+async def with_made_surveys(store: Store, bundled: Mapping[str, Survey]) -> dict[str, Survey]:
+    """The bundled surveys plus every survey the bot made (a bundled id wins a clash)."""
+    return {**await _made(store), **bundled}
 
 
 async def keep_made_survey(svc: Services, survey: Survey, kind: str) -> None:
@@ -38,3 +41,11 @@ async def knows(svc: Services, survey_id: str) -> bool:
     for made_id, (_, body) in (await svc.store.made_surveys()).items():
         svc.surveys.setdefault(made_id, Survey.model_validate_json(body))
     return survey_id in svc.surveys
+
+
+async def bundled(svc: Services) -> list[Survey]:
+    """The surveys staff open check-ins of: the bundled ones, without those the bot made for a
+    priorities round or a joint review (each is opened by its own command). A bundled survey
+    whose id a made one also has is still offered: it is the one served."""
+    made = await _made(svc.store)
+    return [s for survey_id, s in svc.surveys.items() if made.get(survey_id) != s]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.actions import audit, plans
+from bot.actions import audit, moderation, plans
 from bot.actions.errors import ActionError
 from bot.actions.made_surveys import keep_made_survey
 from bot.actions.plans import CheckinPlan, CheckinRequest
@@ -42,10 +42,16 @@ def read_codes(text: str | None) -> list[str] | None:
     return codes
 
 
+async def approved_ideas(store: Store) -> list[Idea]:
+    """Every approved idea, its words as staff read them (contact details taken out)."""
+    return await moderation.redacted(store, [IdeaStatus.APPROVED])
+
+
 async def chosen_ideas(store: Store, codes: Sequence[str] | None) -> list[Idea]:
-    """The ideas for the round: those named (each must be approved), or every approved one."""
+    """The ideas for the round: those named (each must be approved), or every approved one;
+    their words as staff read them (contact details taken out, as in exports)."""
     if codes is None:
-        approved = await store.ideas([IdeaStatus.APPROVED])
+        approved = await approved_ideas(store)
         if len(approved) > MAX_IDEAS:
             raise ActionError(
                 "ideas",
@@ -57,7 +63,7 @@ async def chosen_ideas(store: Store, codes: Sequence[str] | None) -> list[Idea]:
         raise ActionError("ideas", f"a round holds {MAX_IDEAS} ideas at most, not {len(codes)}")
     found = []
     for code in codes:
-        idea = await store.idea(code)
+        idea = await moderation.one(store, code)
         if idea is None:
             raise ActionError("ideas", f"no idea '{code}'", unknown=True)
         if idea.status is IdeaStatus.MERGED:

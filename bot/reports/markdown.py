@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.reports.reach import HEADERS, HEADING, falling, reach_rows
-from bot.reports.table import dates, hidden_note, rows, took_part
+from bot.reports.table import NOTHING_YET, dates, hidden_note, nothing_yet, rows, took_part
 from flows.priorities import ranking, ranking_lines
 from flows.reach import GroupReach, note
 from flows.results import CheckinResults, findings
@@ -36,16 +36,15 @@ def summary(
         f"Check-in {results.checkin_id}, {dates(results, zone)}. {took_part(results)}",
         "",
     ]
+    ranked = ranking(results)
+    found = findings(results) if review is None else []  # a review's lines are its findings
     if review is not None:
         lines += ["## Is the plan happening? Gaps first", "", f"**{gaps_heading(review)}**", ""]
         lines += [f"- {line_words(line, results.k)}" for line in review.lines]
         lines += ["", f"_{GAP_RULE}_"]
-    else:  # a review's lines are its findings
+    elif found or nothing_yet(found, ranked):
         lines += ["## Main findings", ""]
-        lines += [f"- {finding}" for finding in findings(results)] or [
-            "No figure is large enough to report yet."
-        ]
-    ranked = ranking(results)
+        lines += [f"- {finding}" for finding in found] or [NOTHING_YET]
     if ranked is not None:
         head, *rest = ranking_lines(ranked)
         lines += ["", "## What matters most", "", head, ""]

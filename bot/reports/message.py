@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.reports.table import dates, people, took_part
+from bot.reports.table import NOTHING_YET, dates, nothing_yet, people, took_part
 from flows.priorities import ranking, ranking_lines
 from flows.results import CheckinResults, findings
 from flows.review import GAP_RULE, ReviewView, gaps_heading, line_words
@@ -36,15 +36,15 @@ def summary_message(
             f"so nobody can be picked out. So far: {so_far}."
         )
     found = findings(results, 3)
+    ranked = ranking(results)
     lines = [head, "", took_part(results)]
     if review is not None:
         # The review's lines are its findings: each action with what young people said.
         lines += ["", *_review(review, results.k)]
     elif found:
         lines += ["", "What stands out:", *(f"• {finding}" for finding in found)]
-    else:
-        lines += ["", "No figure is large enough to report yet."]
-    ranked = ranking(results)
+    elif nothing_yet(found, ranked):
+        lines += ["", NOTHING_YET]
     if ranked is not None:
         lines += ["", *ranking_lines(ranked)]
     if done:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flows.priorities import Ranking
 from flows.results import Cell, CheckinResults, QuestionResult, TrendPoint
 
 
@@ -68,6 +69,16 @@ def took_part(results: CheckinResults) -> str:
     """ "12 people took part (of 40 invited)." in words a board reads."""
     invited = f" (of {results.invited} invited)" if results.invited else ""
     return f"{people(results.responses, results.k)} took part{invited}."
+
+
+NOTHING_YET = "No figure is large enough to report yet."
+
+
+def nothing_yet(found: Sequence[str], ranked: Ranking | None) -> bool:
+    """Whether to say that no figure is large enough: there is no finding, and no ranking of
+    a priorities round either (the ranking is what a round found, and says itself when no
+    count is large enough to rank)."""
+    return not found and ranked is None
 
 
 def hidden_note(k: int) -> str:

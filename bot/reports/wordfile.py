@@ -17,7 +17,7 @@ from PIL import Image
 from bot.reports.charts import chartable, question_chart, trend_chart
 from bot.reports.markdown import NO_UPDATE
 from bot.reports.reach import HEADERS, HEADING, falling, reach_rows
-from bot.reports.table import cell_row, dates, hidden_note, took_part
+from bot.reports.table import NOTHING_YET, cell_row, dates, hidden_note, nothing_yet, took_part
 from flows.priorities import ranking, ranking_lines
 from flows.reach import GroupReach, note
 from flows.results import CheckinResults, QuestionResult, TrendPoint, findings
@@ -131,20 +131,20 @@ def _first_page(
     document.add_paragraph(f"Check-in {results.checkin_id}, {dates(results, zone)}.")
     document.add_heading("Who took part", level=1)
     document.add_paragraph(took_part(results))
+    ranked = ranking(results)
     if review is not None:
         _review(document, review, results.k)
-    else:
+    elif found or nothing_yet(found, ranked):
         document.add_heading("What young people told us", level=1)
         for finding in found:
             document.add_paragraph(finding, style="List Bullet")
         if not found:
-            document.add_paragraph("No figure is large enough to report yet.")
+            document.add_paragraph(NOTHING_YET)
     if question is not None:
         chart = question_chart(results, question)
         width, height = Image.open(io.BytesIO(chart)).size
         fits = min(FIRST_CHART[0] / width, FIRST_CHART[1] / height)
         _picture(document, chart, Emu(int(width * fits)), _described(question, results.k))
-    ranked = ranking(results)
     if ranked is not None:
         document.add_heading("What matters most", level=1)
         head, *rest = ranking_lines(ranked)

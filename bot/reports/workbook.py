@@ -22,7 +22,17 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.actions.results import ResponseTable
-from bot.reports.table import dates, day, hidden_note, rows, took_part, trend_rows
+from bot.reports.table import (
+    NOTHING_YET,
+    dates,
+    day,
+    hidden_note,
+    nothing_yet,
+    rows,
+    took_part,
+    trend_rows,
+)
+from flows.priorities import ranking, ranking_lines
 from flows.results import CheckinResults, TrendPoint, findings
 
 if TYPE_CHECKING:  # the streamed sheet's class is only named, never made, here
@@ -124,9 +134,19 @@ def _summary(sheet: WriteOnlyWorksheet, results: CheckinResults, zone: ZoneInfo)
     sheet.append([took_part(results)])
     sheet.append([hidden_note(results.k)])
     sheet.append([])
-    sheet.append(_cells(sheet, ("Main findings",), BOLD))
-    for finding in findings(results) or ["No figure is large enough to report yet."]:
-        sheet.append([finding])
+    found, ranked = findings(results), ranking(results)
+    if found or nothing_yet(found, ranked):
+        sheet.append(_cells(sheet, ("Main findings",), BOLD))
+        for finding in found or [NOTHING_YET]:
+            sheet.append([finding])
+    if ranked is not None:
+        if found:
+            sheet.append([])
+        head, *rest = ranking_lines(ranked)
+        sheet.append(_cells(sheet, ("What matters most",), BOLD))
+        sheet.append([head])
+        for line in rest:
+            sheet.append([line.strip()])
     sheet.append([])
     sheet.append(_cells(sheet, TABLE_HEADER, BOLD))
     for row in rows(results):

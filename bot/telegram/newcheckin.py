@@ -11,7 +11,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.actions import audit, plans
+from bot.actions import audit, made_surveys, plans
 from bot.actions.errors import ActionError
 from bot.actions.plans import ONE_OFF_OPEN, CheckinPlan, CheckinRequest
 from bot.actions.roles import may_plan
@@ -35,7 +35,7 @@ _FIX = {"at": "at", "every": "repeat", "open_for": "open_for", "remind_after": "
 
 
 async def _ask_survey(svc: Services, answers: Answers) -> Prompt:
-    choices = [Choice(s.title, s.id) for s in svc.surveys.values()]
+    choices = [Choice(s.title, s.id) for s in await made_surveys.bundled(svc)]
     return Prompt("📝 New check-in. Which survey?", choices)
 
 

@@ -26,7 +26,6 @@ from bot.telegram.planning import (
 from bot.telegram.staff import staff_only
 from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Step, Wizard
 from flows.priorities import BUTTON, MAX_IDEAS, MAX_PICKS, THEMES, shorten
-from storage.base import IdeaStatus
 
 ALL, CHOOSE, NONE = "all", "choose", "none"
 _THEMES = ", ".join(words["en"] for _, words in THEMES)
@@ -37,7 +36,7 @@ async def _ask_cohort(svc: Services, answers: Answers) -> Prompt:
 
 
 async def _ask_ideas(svc: Services, answers: Answers) -> Prompt:
-    approved = await svc.store.ideas([IdeaStatus.APPROVED])
+    approved = await priorities_actions.approved_ideas(svc.store)
     themes_only = Choice("Only the standing themes", NONE)
     if not approved:
         return Prompt(
@@ -60,7 +59,7 @@ def _approved(count: int) -> str:
 
 
 async def _ask_chosen(svc: Services, answers: Answers) -> Prompt:
-    approved = await svc.store.ideas([IdeaStatus.APPROVED])
+    approved = await priorities_actions.approved_ideas(svc.store)
     choices = [Choice(f"{shorten(i.text, BUTTON)} ({i.id})", i.id) for i in approved]
     return Prompt("Tick the ideas to put in the round, then Done.", choices, multi=True)
 

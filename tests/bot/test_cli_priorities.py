@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import docx
+import openpyxl
 import pytest
 
 from flows.priorities import QUESTION, idea_option
@@ -174,3 +175,55 @@ def test_results_and_the_board_summary_show_the_ranking(
     md = tmp_path / "board.md"
     assert run(env, "export", "1", "--format", "md", "--out", str(md)).exit_code == 0
     assert "## What matters most" in md.read_text()
+
+
+def test_a_round_shows_its_ideas_to_staff_with_contact_details_taken_out(
+    env: dict[str, str], forum: dict[str, str]
+) -> None:
+    """Regression: ``priorities open`` listed an approved idea's words as written, phone
+    number and all; staff now read them as in exports and /newideas."""
+
+    async def approve(store: Store) -> str:
+        code = await store.add_idea("Text 07700 900123 or jo@example.com about buses", "", 9)
+        assert code is not None
+        await store.decide_idea(code, IdeaStatus.APPROVED, "2026-11-21")
+        return code
+
+    code = on_store(env, approve)
+    shown = run(env, "priorities", "open", "--cohort", "North Forum", "--ideas", code, "--dry-run")
+    assert shown.exit_code == 0, shown.output
+    assert f"{code}  Text [phone number removed] or [email removed] about buses" in shown.output
+    assert "07700" not in shown.output and "jo@" not in shown.output
+
+
+def test_a_ranking_is_not_led_by_a_nothing_to_report_line(
+    env: dict[str, str], forum: dict[str, str], tmp_path: Path
+) -> None:
+    """Regression: when all of a few picked the same things (too few to say "all of you"),
+    the board summary, the Markdown and the workbook said "No figure is large enough to report
+    yet." just above the ranking they then showed. The ranking is the round's finding."""
+    assert run(env, "priorities", "open", "--cohort", "North Forum", "--yes").exit_code == 0
+    bus = idea_option(forum["bus"])
+
+    async def answer(store: Store) -> None:
+        for n in range(5):
+            await store.finish_response(
+                f"l{n}", 1, {QUESTION: [bus, "money"]}, "2026-11-23", 700 + n, batch=5
+            )
+
+    on_store(env, answer)
+    close(Path(env["YOUTHVOICE_DATABASE"]), 1, clock_start() - 60)
+    ranked = " =1. Money: 5 (100%)"
+    for kind in ("docx", "md", "xlsx"):
+        out = tmp_path / f"board.{kind}"
+        exported = run(env, "export", "1", "--format", kind, "--out", str(out))
+        assert exported.exit_code == 0, exported.output
+        if kind == "docx":
+            text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+        elif kind == "md":
+            text = out.read_text()
+        else:
+            sheet = openpyxl.load_workbook(out)["Summary"]
+            text = "\n".join(str(row[0]) for row in sheet.iter_rows(values_only=True))
+        assert ranked.strip() in text, (kind, text)
+        assert "No figure is large enough" not in text, kind

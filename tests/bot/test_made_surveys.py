@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.actions import made_surveys
 from bot.actions.made_surveys import keep_made_survey, knows, with_made_surveys
 from bot.services import Services
 from flows.survey import Survey, load_surveys
@@ -79,3 +80,23 @@ async def test_a_survey_made_by_another_process_is_learned_when_asked_for(tmp_pa
     finally:
         await running.close()
         await command.close()
+
+
+async def test_staff_are_offered_the_bundled_surveys_only(tmp_path: Path) -> None:
+    """A round or a review the bot made is not a survey to open again by hand; a bundled
+    survey is still offered when a made one has its id (the bundled one is served)."""
+    bundled = load_surveys()
+    store = SqliteStore(tmp_path / "yv.db")
+    await store.open()
+    try:
+        clash = Survey.model_validate({**MADE, "id": "weekly"})
+        assert await store.save_made_survey(
+            "weekly", "review", clash.model_dump_json(by_alias=True, exclude_none=True)
+        )
+        served = await with_made_surveys(store, bundled)
+        svc = Services(make_settings(tmp_path), store, served, b"k" * 32, Clock())
+        await keep_made_survey(svc, Survey.model_validate(MADE), "priorities")
+        offered = [survey.id for survey in await made_surveys.bundled(svc)]
+    finally:
+        await store.close()
+    assert sorted(offered) == sorted(bundled)

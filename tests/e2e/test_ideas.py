@@ -12,7 +12,14 @@ from bot.actions.safety import bundled_safety_net
 from bot.emulator import SimUser
 from flows.messages import say
 from storage.base import IdeaStatus
-from tests.conftest import Harness, StaffBot, db_rows, last_update_id, settle
+from tests.conftest import (
+    Harness,
+    StaffBot,
+    assert_no_row_ties,
+    db_rows,
+    last_update_id,
+    settle,
+)
 from tests.e2e.test_staff_newcheckin import tap_on
 
 pytestmark = pytest.mark.timeout(60)
@@ -23,7 +30,7 @@ NOBODY = f"{say('consent_nobody', 'en')}\n\n{bundled_safety_net().contact_list('
 WORRYING = "i dont want to be alive anymore"
 
 
-def _button(person: SimUser, words: str) -> str:
+def button_with(person: SimUser, words: str) -> str:
     """The label of the button on the newest message that carries ``words``."""
     message = person.last_message()
     assert message is not None
@@ -49,7 +56,7 @@ async def test_ideas_are_sent_decided_by_a_worker_and_seen_rightly(staff_bot: St
     listed = (await wren.next_reply()).text
     assert "Cheaper bus passes, text me on [phone number removed]" in listed
     assert "07700" not in listed
-    asked = await tap_on(wren, _button(wren, "Cheaper bus"))
+    asked = await tap_on(wren, button_with(wren, "Cheaper bus"))
     assert "What would you like to do?" in asked
     assert "Approve idea" in await tap_on(wren, "✅ Approve")
     await wren.tap("✅ Confirm")
@@ -58,15 +65,15 @@ async def test_ideas_are_sent_decided_by_a_worker_and_seen_rightly(staff_bot: St
 
     await wren.send("/newideas")
     await wren.next_reply()
-    await tap_on(wren, _button(wren, "bus passes cost"))
+    await tap_on(wren, button_with(wren, "bus passes cost"))
     assert "Merge it into which idea?" in await tap_on(wren, "🔗 Merge with a similar one")
-    assert "Merge idea" in await tap_on(wren, _button(wren, "Cheaper bus"))
+    assert "Merge idea" in await tap_on(wren, button_with(wren, "Cheaper bus"))
     await wren.tap("✅ Confirm")
     assert "merged into" in (await wren.replies(2))[1].text
 
     await wren.send("/newideas")
     await wren.next_reply()
-    await tap_on(wren, _button(wren, "something unkind"))
+    await tap_on(wren, button_with(wren, "something unkind"))
     assert "Why set it aside?" in await tap_on(wren, "🗂 Set aside")
     await wren.send("   ")
     assert "say why" in (await wren.next_reply()).text.lower()
@@ -109,14 +116,7 @@ def assert_no_table_ties_an_idea_to_a_person(yv: Harness, chat_ids: list[int]) -
     expected = ["id", "text", "status", "suggested_on", "decided_on", "merged_into", "why"]
     assert columns == [*expected, "backers"]
     codes = [row[0] for row in db_rows(database, "SELECT id FROM ideas")]
-    tables = [
-        row[0] for row in db_rows(database, "SELECT name FROM sqlite_master WHERE type='table'")
-    ]
-    for table in tables:
-        for row in db_rows(database, f"SELECT * FROM {table}"):
-            cells = [str(cell) for cell in row]
-            if any(code in cell for code in codes for cell in cells):
-                assert not any(str(chat) in cells for chat in chat_ids), (table, row)
+    assert_no_row_ties(database, codes, chat_ids)
     assert db_rows(database, "SELECT COUNT(*) FROM idea_waits") == [(0,)]
 
 

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.actions.made_surveys import keep_made_survey
 from bot.emulator import SimUser
+from flows.priorities import build_round
 from flows.schedule import format_local
 from tests.conftest import StaffBot, clock_start, db_rows, staff_running
 
@@ -213,3 +215,16 @@ async def test_send_recounts_who_it_reaches(staff_bot: StaffBot) -> None:
     await wren.tap("✅ Send")
     _, done = await wren.replies(2)
     assert done.text == "Check-in 1 is open: 5 invitations queued, going within a few seconds."
+
+
+async def test_newcheckin_offers_no_survey_the_bot_made(staff_bot: StaffBot) -> None:
+    """Regression: /newcheckin listed the surveys the bot made for a priorities round or a
+    joint review beside the bundled ones, so a round could be sent again by hand, out of
+    its own command. Now it offers the bundled surveys only."""
+    yv, lee = staff_bot.yv, staff_bot.lead
+    assert yv.svc is not None
+    await keep_made_survey(yv.svc, build_round("priorities_1", []), "priorities")
+    await lee.send("/newcheckin")
+    first = await lee.next_reply()
+    assert "Which survey?" in first.text and WEEKLY in first.button_texts
+    assert "What matters most" not in first.button_texts
