@@ -6,15 +6,20 @@ decision, shared by ``youthvoice ideas`` and /newideas in Telegram; each is in t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import replace
+from datetime import datetime
 
 from bot.actions import audit
 from bot.actions.errors import ActionError
 from bot.actions.updates import today_of
 from bot.settings import Settings
 from flows.ideas import why_not
+from flows.priorities import KIND as ROUND_KIND
+from flows.priorities import idea_option
 from flows.redact import redact
+from flows.schedule import format_local
 from storage.base import Idea, IdeaStatus, Store
 
 WHY_LIMIT = 200  # characters a set-aside reason may have
@@ -64,6 +69,8 @@ async def _decided(
         raise ActionError("idea", f"no idea with the code '{idea_id}'", unknown=True)
     target = await store.idea(into.strip().lower()) if into is not None else None
     problem = why_not(idea, status.value, target)
+    if problem is None and status is not IdeaStatus.APPROVED:
+        problem = await _in_a_round(store, settings, code, now)
     if problem is not None:
         field = "into" if target is None and into is not None else "idea"
         raise ActionError(field, f"idea {code}: {problem}", unknown=field == "into")
@@ -79,6 +86,37 @@ async def _decided(
         detail += f": {why}"
     await audit.record(store, who, f"{_verb(status)} an idea", detail, now)
     return replace(done, text=redact(done.text))
+
+
+async def _in_a_round(store: Store, settings: Settings, code: str, now: float) -> str | None:
+    """Why an idea may not be set aside or merged yet: young people are reading its words in
+    a priorities round that has not closed (the round's question cannot change under them).
+    ``None`` when no such round holds it. A round opens at once (it is never scheduled)."""
+    option = idea_option(code)
+    rounds = {
+        survey_id
+        for survey_id, (kind, body) in (await store.made_surveys()).items()
+        if kind == ROUND_KIND and option in _option_ids(body)
+    }
+    if not rounds:
+        return None
+    for checkin in await store.checkins():  # opened, or opening after quiet hours
+        if checkin.survey_id in rounds and (checkin.closes_at is None or checkin.closes_at > now):
+            until = ""
+            if checkin.closes_at is not None:
+                closes = datetime.fromtimestamp(checkin.closes_at, settings.zone)
+                until = f" until {format_local(closes, settings.zone)}"
+            return (
+                f"young people are reading it in the priorities round (check-in {checkin.id}), "
+                f"open{until}; decide once it closes"
+            )
+    return None
+
+
+def _option_ids(body: str) -> set[str]:
+    """The option ids of a made survey's questions (from its kept JSON)."""
+    questions = json.loads(body)["questions"]
+    return {o["id"] for q in questions for o in q.get("options") or ()}
 
 
 def _verb(status: IdeaStatus) -> str:

@@ -227,3 +227,31 @@ def test_a_ranking_is_not_led_by_a_nothing_to_report_line(
             text = "\n".join(str(row[0]) for row in sheet.iter_rows(values_only=True))
         assert ranked.strip() in text, (kind, text)
         assert "No figure is large enough" not in text, kind
+
+
+def test_an_idea_in_an_open_round_is_not_set_aside_or_merged_until_it_closes(
+    env: dict[str, str], forum: dict[str, str]
+) -> None:
+    """Young people are reading an idea's words in an open round: setting it aside (or merging
+    it) then would not take the words back, so it waits until the round closes, and says so."""
+    assert run(env, "priorities", "open", "--cohort", "North Forum", "--yes").exit_code == 0
+    bus, hours = forum["bus"], forum["hours"]
+    refused = run(env, "ideas", "set-aside", bus, "--why", "names a worker")
+    assert refused.exit_code == 1
+    assert refused.output.startswith(
+        f"youthvoice: idea {bus}: young people are reading it in the priorities round "
+        "(check-in 1), open until "
+    )
+    assert refused.output.endswith("; decide once it closes\n")
+    merged = run(env, "ideas", "merge", bus, hours)
+    assert merged.exit_code == 1 and "priorities round (check-in 1)" in merged.output
+    statuses = on_store(env, lambda store: store.ideas(()))
+    assert {i.id: i.status for i in statuses}[bus] is IdeaStatus.APPROVED
+
+    close(Path(env["YOUTHVOICE_DATABASE"]), 1, clock_start() - 60)
+    later = run(env, "priorities", "open", "--cohort", "North Forum", "--ideas", hours)
+    assert later.exit_code == 0, later.output
+    freed = run(env, "ideas", "set-aside", bus, "--why", "names a worker")
+    assert freed.exit_code == 0, freed.output  # its round closed; the new one holds only hours
+    close(Path(env["YOUTHVOICE_DATABASE"]), 2, clock_start() - 60)
+    assert run(env, "ideas", "set-aside", hours, "--why", "done already").exit_code == 0
