@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -16,7 +17,7 @@ from .limits import RateLimiter
 from .markup import MAX_CAPTION, BadRequest, check_reply_markup, check_text, format_text
 from .messages import FileInfo, StoredMessage
 from .params import ApiError, Params, Upload
-from .world import Chat, World
+from .world import Chat, Webhook, World
 
 JSON = dict[str, Any]
 Method = Callable[[Params], Awaitable[Any]]
@@ -26,11 +27,16 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
+)
+HTTPS_ONLY = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+# Telegram's rule for a webhook's secret token: 1 to 256 of these characters.
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 HARMLESS = (
     "close",
     "logOut",
-    "deleteWebhook",
-    "setWebhook",
     "sendChatAction",
     "setMyDescription",
     "setMyShortDescription",
@@ -42,6 +48,8 @@ IMPLEMENTED = {
     "getMe": "get_me",
     "getUpdates": "get_updates",
     "getWebhookInfo": "get_webhook_info",
+    "setWebhook": "set_webhook",
+    "deleteWebhook": "delete_webhook",
     "setMyCommands": "set_my_commands",
     "getMyCommands": "get_my_commands",
     "deleteMyCommands": "delete_my_commands",
@@ -107,22 +115,75 @@ class BotApi:
         return dict(self.world.bot)
 
     async def get_webhook_info(self, params: Params) -> Any:
-        return {
-            "url": "",
+        hook = self.world.webhook
+        info: JSON = {
+            "url": hook.url if hook else "",
             "has_custom_certificate": False,
             "pending_update_count": self.world.pending_updates,
         }
+        if hook is not None:
+            info["max_connections"] = hook.max_connections
+            if hook.allowed_updates:
+                info["allowed_updates"] = list(hook.allowed_updates)
+            if hook.last_error_date is not None:
+                info["last_error_date"] = hook.last_error_date
+                info["last_error_message"] = hook.last_error_message
+        return info
+
+    async def set_webhook(self, params: Params) -> Any:
+        """Set (or, with an empty url, remove) the webhook. Unlike Telegram, http:// is
+        accepted, on any port, so a test can serve it locally. Settings not given keep their
+        old values; pending updates stay unless `drop_pending_updates`."""
+        url = params.text("url", "") or ""
+        if not url:
+            return await self.delete_webhook(params)
+        if not url.startswith(("http://", "https://")):
+            raise ApiError(400, HTTPS_ONLY)
+        secret = params.text("secret_token")
+        if secret is not None and not SECRET_TOKEN.fullmatch(secret):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        allowed = params.json("allowed_updates")
+        if allowed is not None and not (
+            isinstance(allowed, list) and all(isinstance(kind, str) for kind in allowed)
+        ):
+            raise ApiError(400, "Bad Request: can't parse allowed updates JSON object")
+        old = self.world.webhook
+        hook = Webhook(url, secret or None)
+        if old is not None:
+            hook.max_connections, hook.allowed_updates = old.max_connections, old.allowed_updates
+        connections = params.integer("max_connections")
+        if connections is not None:
+            hook.max_connections = min(100, max(1, connections))
+        if allowed is not None:
+            hook.allowed_updates = tuple(allowed)
+        if params.flag("drop_pending_updates"):
+            self.world.drop_pending()
+        self.world.webhook = hook
+        self.world.updates_signal.notify()
+        return True
+
+    async def delete_webhook(self, params: Params) -> Any:
+        self.world.webhook = None
+        if params.flag("drop_pending_updates"):
+            self.world.drop_pending()
+        self.world.updates_signal.notify()
+        return True
 
     async def get_updates(self, params: Params) -> Any:
         """Long polling: wait up to `timeout` seconds for an update, then hand out a batch."""
         world = self.world
+        if world.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         world.confirm(params.integer("offset"))
         limit = min(100, max(1, params.integer("limit", 100) or 100))
         timeout = max(0.0, params.number("timeout", 0.0))
         if timeout > 0:
             await world.updates_signal.wait_until(
-                lambda: world.pending_updates > 0 or world.closing, timeout
+                lambda: world.pending_updates > 0 or world.closing or world.webhook is not None,
+                timeout,
             )
+        if world.webhook is not None:  # set while this call waited
+            raise ApiError(409, WEBHOOK_ACTIVE)
         return world.take_updates(limit)
 
     def _scope_key(self, params: Params) -> str:
