@@ -122,6 +122,21 @@ async def test_a_young_person_joins_and_answers_a_checkin_over_webhooks(
     assert yvw.emu.stats.webhook_answered[yvw.url] >= 10
 
 
+async def test_the_200_comes_once_the_update_is_handled_and_recorded(
+    yvw: WebhookHarness,
+) -> None:
+    """When Telegram has its 200 (the update is off its queue), the reply has gone and the
+    step is in the database: a bot that died after answering would lose nothing."""
+    sam = yvw.emu.user("Sam")
+    await sam.send("/start")
+    await until(lambda: not yvw.emu.pending_updates)
+    assert sam.messages() != []
+    await sam.tap("Yes, I'm in")
+    await until(lambda: not yvw.emu.pending_updates)
+    contact = await yvw.store.contact(sam.id)
+    assert contact is not None and contact.status == "joined"
+
+
 async def test_a_wrong_or_missing_secret_is_refused_and_the_update_comes_again_once(
     yvw: WebhookHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
