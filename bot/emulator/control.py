@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .params import Params
 from .people import SimUser
+from .webhook import webhook_info
 from .world import Chat
 
 MAX_WAIT = 10.0  # seconds an events request may wait for something to happen
@@ -162,7 +162,7 @@ class ControlApi:
 
     async def webhook(self, request: web.Request) -> web.Response:
         """What getWebhookInfo says, with the backends the URL stands for and how they share."""
-        info = await self.emulator.api.get_webhook_info(Params({}))
+        info = webhook_info(self.emulator.world)
         sender = self.emulator.webhooks
         return _ok({**info, "backends": sender.backends, "spread": sender.spread})
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -17,7 +16,8 @@ from .limits import RateLimiter
 from .markup import MAX_CAPTION, BadRequest, check_reply_markup, check_text, format_text
 from .messages import FileInfo, StoredMessage
 from .params import ApiError, Params, Upload
-from .world import Chat, Webhook, World
+from .webhook import new_webhook, webhook_info
+from .world import Chat, World
 
 JSON = dict[str, Any]
 Method = Callable[[Params], Awaitable[Any]]
@@ -31,9 +31,6 @@ WEBHOOK_ACTIVE = (
     "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
     "delete the webhook first"
 )
-HTTPS_ONLY = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
-# Telegram's rule for a webhook's secret token: 1 to 256 of these characters.
-SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 HARMLESS = (
     "close",
     "logOut",
@@ -115,47 +112,14 @@ class BotApi:
         return dict(self.world.bot)
 
     async def get_webhook_info(self, params: Params) -> Any:
-        hook = self.world.webhook
-        info: JSON = {
-            "url": hook.url if hook else "",
-            "has_custom_certificate": False,
-            "pending_update_count": self.world.pending_updates,
-        }
-        if hook is not None:
-            info["max_connections"] = hook.max_connections
-            if hook.allowed_updates:
-                info["allowed_updates"] = list(hook.allowed_updates)
-            if hook.last_error_date is not None:
-                info["last_error_date"] = hook.last_error_date
-                info["last_error_message"] = hook.last_error_message
-        return info
+        return webhook_info(self.world)
 
     async def set_webhook(self, params: Params) -> Any:
-        """Set (or, with an empty url, remove) the webhook. Unlike Telegram, http:// is
-        accepted, on any port, so a test can serve it locally. Settings not given keep their
-        old values; pending updates stay unless `drop_pending_updates`."""
+        """Set (or, with an empty url, remove) the webhook; see `webhook.new_webhook`."""
         url = params.text("url", "") or ""
         if not url:
             return await self.delete_webhook(params)
-        if not url.startswith(("http://", "https://")):
-            raise ApiError(400, HTTPS_ONLY)
-        secret = params.text("secret_token")
-        if secret is not None and not SECRET_TOKEN.fullmatch(secret):
-            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
-        allowed = params.json("allowed_updates")
-        if allowed is not None and not (
-            isinstance(allowed, list) and all(isinstance(kind, str) for kind in allowed)
-        ):
-            raise ApiError(400, "Bad Request: can't parse allowed updates JSON object")
-        old = self.world.webhook
-        hook = Webhook(url, secret or None)
-        if old is not None:
-            hook.max_connections, hook.allowed_updates = old.max_connections, old.allowed_updates
-        connections = params.integer("max_connections")
-        if connections is not None:
-            hook.max_connections = min(100, max(1, connections))
-        if allowed is not None:
-            hook.allowed_updates = tuple(allowed)
+        hook = new_webhook(url, params, self.world.webhook)
         if params.flag("drop_pending_updates"):
             self.world.drop_pending()
         self.world.webhook = hook

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
+import re
 from typing import Any, Literal, get_args
 
 import aiohttp
 
+from .params import ApiError, Params
 from .world import QueuedUpdate, Webhook, World
 
 JSON = dict[str, Any]
@@ -22,6 +24,53 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Spread = Literal["round_robin", "chat"]
 SPREADS: tuple[Spread, ...] = get_args(Spread)
 IDLE = 1.0  # seconds between looks at the queue when nothing wakes the sender
+HTTPS_ONLY = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+# Telegram's rule for a webhook's secret token: 1 to 256 of these characters.
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def new_webhook(url: str, params: Params, old: Webhook | None) -> Webhook:
+    """The webhook a setWebhook call asks for, or `ApiError` as Telegram refuses it. Unlike
+    Telegram, http:// is accepted, on any port, so a test can serve it locally. Settings not
+    given keep their old values."""
+    if not url.startswith(("http://", "https://")):
+        raise ApiError(400, HTTPS_ONLY)
+    secret = params.text("secret_token")
+    if secret is not None and not SECRET_TOKEN.fullmatch(secret):
+        raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+    allowed = params.json("allowed_updates")
+    if allowed is not None and not (
+        isinstance(allowed, list) and all(isinstance(kind, str) for kind in allowed)
+    ):
+        raise ApiError(400, "Bad Request: can't parse allowed updates JSON object")
+    hook = Webhook(url, secret or None)
+    if old is not None:
+        hook.max_connections, hook.allowed_updates = old.max_connections, old.allowed_updates
+    connections = params.integer("max_connections")
+    if connections is not None:
+        hook.max_connections = min(100, max(1, connections))
+    if allowed is not None:
+        hook.allowed_updates = tuple(allowed)
+    return hook
+
+
+def webhook_info(world: World) -> JSON:
+    """getWebhookInfo's answer: the fields Telegram leaves out when they have no value are
+    left out too."""
+    hook = world.webhook
+    info: JSON = {
+        "url": hook.url if hook else "",
+        "has_custom_certificate": False,
+        "pending_update_count": world.pending_updates,
+    }
+    if hook is not None:
+        info["max_connections"] = hook.max_connections
+        if hook.allowed_updates:
+            info["allowed_updates"] = list(hook.allowed_updates)
+        if hook.last_error_date is not None:
+            info["last_error_date"] = hook.last_error_date
+            info["last_error_message"] = hook.last_error_message
+    return info
 
 
 def chat_of(payload: JSON) -> int:

@@ -13,6 +13,7 @@ import collections
 import hmac
 import json
 import logging
+import math
 import socket
 import time
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ class WebhookServer:
         self.port = options.port
         self._secret = options.secret.encode()
         self.telegram_fresh = telegram_fresh
-        self._telegram_ok_at = time.monotonic()  # the bot has just called getMe to start
+        self._telegram_ok_at = -math.inf
         self._runner: web.AppRunner | None = None
         # Updates being handled, and the last ones handled: a repeat of one (Telegram did not
         # get our 200) is not handled again. The store's claims cover what this forgets.
@@ -106,6 +107,7 @@ class WebhookServer:
         self.port = sock.getsockname()[1]
         await web.SockSite(runner, sock).start()
         self._runner = runner
+        self._telegram_ok_at = time.monotonic()  # the bot called getMe to start
         log.info("taking Telegram's updates at port %d, path %s", self.port, self.options.path)
 
     async def stop(self) -> None:
