@@ -5,6 +5,7 @@ A bad value becomes one line naming the variable and what is wrong (see ``load_s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +17,8 @@ from bot.keys import MAKE_ONE, MIN_KEY_LENGTH, weakness
 from flows.schedule import QuietHours, parse_quiet_hours
 
 PREFIX = "YOUTHVOICE_"
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
+MAKE_WEBHOOK_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
 class SettingsError(Exception):
@@ -111,6 +114,18 @@ class Settings(BaseSettings):
         description="Fewest seconds between two queued messages to one chat.",
     )
 
+    webhook_path: str = Field(
+        default="/telegram",
+        description="The path `run --webhook` takes Telegram's updates at (starts with /).",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The secret Telegram sends with each webhook update, 16 to 256 letters, digits, "
+            "_ or -. Secret; needed by `run --webhook` and `webhook set`."
+        ),
+    )
+
     @field_validator("workers", "leads", "safeguarding", mode="before")
     @classmethod
     def _parse_ids(cls, value: Any) -> Any:
@@ -138,6 +153,24 @@ class Settings(BaseSettings):
                 f"{weak}; use at least {MIN_KEY_LENGTH} random characters, for example "
                 f"from: {MAKE_ONE}"
             )
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram takes 1 to 256 of these; fewer than 16 would be guessable.
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "use 16 to 256 letters, digits, _ or - (no other characters), for example "
+                f"from: {MAKE_WEBHOOK_SECRET}"
+            )
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/") or any(c.isspace() or c in "?#" for c in value):
+            raise ValueError("should be a path such as /telegram (starting with /, no spaces)")
         return value
 
     @field_validator("timezone")

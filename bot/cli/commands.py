@@ -40,11 +40,16 @@ from bot.cli.support import (
 )
 from bot.cli.translations import translations
 from bot.cli.updates import update
+from bot.cli.webhook import needs_secret, webhook
 from bot.emulator import MALFORMED_KINDS
 from bot.keys import SecretKeyError
 from flows.safety import SafetyFileError
 from flows.survey import SurveyError, bundled_dir, check_surveys, load_surveys
 from storage.base import Cohort, StorageError, Store
+
+# Where `run --webhook` listens unless told: this computer only, for a proxy in front.
+WEBHOOK_HOST = "127.0.0.1"
+WEBHOOK_PORT = 8080
 
 
 @click.group()
@@ -55,19 +60,40 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-def run() -> None:
-    """Run the bot (long polling) until Ctrl-C or SIGTERM."""
+@click.option(
+    "--webhook",
+    "by_webhook",
+    is_flag=True,
+    help="Take updates from Telegram's webhook (see `youthvoice webhook set`), not polling.",
+)
+@click.option(
+    "--port", type=int, help=f"With --webhook: the port to listen on [default: {WEBHOOK_PORT}]."
+)
+@click.option(
+    "--host",
+    help=f"With --webhook: the address to listen on, 0.0.0.0 for all [default: {WEBHOOK_HOST}].",
+)
+def run(by_webhook: bool, port: int | None, host: str | None) -> None:
+    """Run the bot (long polling, or a webhook server) until Ctrl-C or SIGTERM."""
     from bot.runtime.runner import serve
     from bot.telegram.app import TelegramUnreachable, TokenRejected
+    from bot.telegram.webhook import ListenError, WebhookOptions
 
+    if not by_webhook and (port is not None or host is not None):
+        setup_fail("--port and --host are for --webhook; long polling listens on no port")
     settings = settings_or_exit()
     if settings.bot_token is None:
         setup_fail("YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather")
+    options = None
+    if by_webhook:
+        secret = needs_secret(settings)
+        where = (host or WEBHOOK_HOST, WEBHOOK_PORT if port is None else port)
+        options = WebhookOptions(*where, settings.webhook_path, secret)
     try:
-        asyncio.run(serve(settings, clock))
+        asyncio.run(serve(settings, clock, options))
     except (SurveyError, SafetyFileError, SecretKeyError, TokenRejected) as exc:
         setup_fail(str(exc))
-    except TelegramUnreachable as exc:
+    except (TelegramUnreachable, ListenError) as exc:
         fail(str(exc))
     except StorageError as exc:
         storage_exit(exc)
@@ -185,5 +211,6 @@ for command in (
     translations,
     emulator,
     chat,
+    webhook,
 ):
     main.add_command(command)

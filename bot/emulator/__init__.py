@@ -11,11 +11,13 @@ from .limits import RateLimits
 from .messages import BotMessage, Button, FileInfo
 from .people import SimGroup, SimUser
 from .server import Emulator
-from .world import Stats
+from .webhook import SECRET_HEADER, Spread
+from .world import Stats, Webhook
 
 __all__ = [
     "FAULT_KINDS",
     "MALFORMED_KINDS",
+    "SECRET_HEADER",
     "BotMessage",
     "Button",
     "Emulator",
@@ -26,5 +28,7 @@ __all__ = [
     "RateLimits",
     "SimGroup",
     "SimUser",
+    "Spread",
     "Stats",
+    "Webhook",
 ]

@@ -5,8 +5,10 @@ POST /_emulator/tap {"user_id", "text"} or {"user_id", "data", "message_id"?},
 GET /_emulator/messages?chat_id=..., GET /_emulator/events?chat_id=...&after=N&wait=S (what the
 bot did in a chat after the first N events, waiting up to S seconds for one), GET
 /_emulator/stats; faults: POST /_emulator/faults {"kind", "methods"?, "seconds"?, "start"?,
-"status"?, "delay"?}, GET and DELETE /_emulator/faults, POST /_emulator/malformed {"kind"}.
-Answers are {"ok": true, "result"}.
+"status"?, "delay"?}, GET and DELETE /_emulator/faults, POST /_emulator/malformed {"kind"};
+webhooks: GET /_emulator/webhook (the webhook and its backends), POST /_emulator/webhook
+{"backends": [URL, ...], "spread"?: "round_robin"|"chat"}, POST /_emulator/webhook/lose
+{"times"?}. Answers are {"ok": true, "result"}.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .people import SimUser
+from .webhook import webhook_info
 from .world import Chat
 
 MAX_WAIT = 10.0  # seconds an events request may wait for something to happen
@@ -45,6 +48,9 @@ class ControlApi:
         app.router.add_get("/_emulator/faults", self.list_faults)
         app.router.add_delete("/_emulator/faults", self.clear_faults)
         app.router.add_post("/_emulator/malformed", self.malformed)
+        app.router.add_get("/_emulator/webhook", self.webhook)
+        app.router.add_post("/_emulator/webhook", self.webhook_backends)
+        app.router.add_post("/_emulator/webhook/lose", self.lose_webhook_answers)
 
     def _user(self, body: JSON) -> SimUser:
         try:
@@ -118,6 +124,9 @@ class ControlApi:
             "send_rate": counts.send_rate(),
             "fault_hits": dict(counts.fault_hits),
             "late_answers": counts.late_answers,
+            "webhook_posts": counts.webhook_posts,
+            "webhook_errors": counts.webhook_errors,
+            "webhook_answered": dict(counts.webhook_answered),
         }
         return _ok(summary)
 
@@ -150,6 +159,31 @@ class ControlApi:
         except ValueError as exc:
             raise web.HTTPBadRequest(text=str(exc)) from None
         return _ok({"update_id": update_id})
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """What getWebhookInfo says, with the backends the URL stands for and how they share."""
+        info = webhook_info(self.emulator.world)
+        sender = self.emulator.webhooks
+        return _ok({**info, "backends": sender.backends, "spread": sender.spread})
+
+    async def webhook_backends(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        urls = body.get("backends", [])
+        if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
+            raise web.HTTPBadRequest(text="backends is a list of URLs")
+        try:
+            self.emulator.webhook_backends(urls, body.get("spread", "round_robin"))
+        except ValueError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return await self.webhook(request)
+
+    async def lose_webhook_answers(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        times = body.get("times", 1)
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise web.HTTPBadRequest(text="times is a whole number, at least 1")
+        self.emulator.lose_webhook_answers(times)
+        return _ok({"times": times})
 
 
 async def _body(request: web.Request) -> JSON:

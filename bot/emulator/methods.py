@@ -16,6 +16,7 @@ from .limits import RateLimiter
 from .markup import MAX_CAPTION, BadRequest, check_reply_markup, check_text, format_text
 from .messages import FileInfo, StoredMessage
 from .params import ApiError, Params, Upload
+from .webhook import new_webhook, webhook_info
 from .world import Chat, World
 
 JSON = dict[str, Any]
@@ -26,11 +27,13 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
+)
 HARMLESS = (
     "close",
     "logOut",
-    "deleteWebhook",
-    "setWebhook",
     "sendChatAction",
     "setMyDescription",
     "setMyShortDescription",
@@ -42,6 +45,8 @@ IMPLEMENTED = {
     "getMe": "get_me",
     "getUpdates": "get_updates",
     "getWebhookInfo": "get_webhook_info",
+    "setWebhook": "set_webhook",
+    "deleteWebhook": "delete_webhook",
     "setMyCommands": "set_my_commands",
     "getMyCommands": "get_my_commands",
     "deleteMyCommands": "delete_my_commands",
@@ -107,22 +112,42 @@ class BotApi:
         return dict(self.world.bot)
 
     async def get_webhook_info(self, params: Params) -> Any:
-        return {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": self.world.pending_updates,
-        }
+        return webhook_info(self.world)
+
+    async def set_webhook(self, params: Params) -> Any:
+        """Set (or, with an empty url, remove) the webhook; see `webhook.new_webhook`."""
+        url = params.text("url", "") or ""
+        if not url:
+            return await self.delete_webhook(params)
+        hook = new_webhook(url, params, self.world.webhook)
+        if params.flag("drop_pending_updates"):
+            self.world.drop_pending()
+        self.world.webhook = hook
+        self.world.updates_signal.notify()
+        return True
+
+    async def delete_webhook(self, params: Params) -> Any:
+        self.world.webhook = None
+        if params.flag("drop_pending_updates"):
+            self.world.drop_pending()
+        self.world.updates_signal.notify()
+        return True
 
     async def get_updates(self, params: Params) -> Any:
         """Long polling: wait up to `timeout` seconds for an update, then hand out a batch."""
         world = self.world
+        if world.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         world.confirm(params.integer("offset"))
         limit = min(100, max(1, params.integer("limit", 100) or 100))
         timeout = max(0.0, params.number("timeout", 0.0))
         if timeout > 0:
             await world.updates_signal.wait_until(
-                lambda: world.pending_updates > 0 or world.closing, timeout
+                lambda: world.pending_updates > 0 or world.closing or world.webhook is not None,
+                timeout,
             )
+        if world.webhook is not None:  # set while this call waited
+            raise ApiError(409, WEBHOOK_ACTIVE)
         return world.take_updates(limit)
 
     def _scope_key(self, params: Params) -> str:

@@ -21,7 +21,8 @@ from .limits import RateLimiter, RateLimits
 from .methods import BotApi, scope_key
 from .params import ApiError, Params, Upload
 from .people import SimGroup, SimUser
-from .world import Stats, World
+from .webhook import Spread, WebhookSender
+from .world import Stats, Webhook, World
 
 JSON = dict[str, Any]
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -69,7 +70,9 @@ class Emulator:
     `clock` is the emulator's now (seconds): message dates, fault windows and the age of a
     button press go by it, so a test can pass a fake one. The rate limits keep their own
     monotonic clock. `callback_answer_limit` is how old a press may be when the bot answers it
-    (None: any age).
+    (None: any age). `webhook_timeout` is how long a webhook may take to answer, and
+    `webhook_backoff` the first and the longest wait before a failed update is posted again
+    (real seconds).
     """
 
     def __init__(
@@ -83,6 +86,8 @@ class Emulator:
         port: int = 0,
         clock: Callable[[], float] = time.time,
         callback_answer_limit: float | None = 15.0,
+        webhook_timeout: float = 10.0,
+        webhook_backoff: tuple[float, float] = (1.0, 30.0),
     ) -> None:
         self.token = token
         self.host = host
@@ -103,6 +108,7 @@ class Emulator:
         self.rate_limits = rate_limits
         self.api = BotApi(self.world, self.limiter, callback_answer_limit)
         self.faults = Faults(clock)
+        self.webhooks = WebhookSender(self.world, timeout=webhook_timeout, backoff=webhook_backoff)
         self._runner: web.AppRunner | None = None
 
     @property
@@ -154,11 +160,13 @@ class Emulator:
         self.port = sock.getsockname()[1]
         await web.SockSite(runner, sock).start()
         self._runner = runner
+        await self.webhooks.start()
 
     async def stop(self) -> None:
         """Answer waiting long polls, close connections and stop serving."""
         self.world.closing = True
         self.world.updates_signal.notify()
+        await self.webhooks.stop()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -273,6 +281,22 @@ class Emulator:
     @property
     def pending_updates(self) -> int:
         return self.world.pending_updates
+
+    @property
+    def webhook(self) -> Webhook | None:
+        """The webhook setWebhook set (URL, secret token, last error), or None."""
+        return self.world.webhook
+
+    def webhook_backends(self, urls: Iterable[str], spread: Spread = "round_robin") -> None:
+        """For tests: the webhook's URL stands for these backends, as behind a load balancer;
+        each update goes to one of them ("round_robin": in turn; "chat": a chat's updates to
+        the same one, and each retry to the next). No URLs: post to the URL itself again."""
+        self.webhooks.use_backends(list(urls), spread)
+
+    def lose_webhook_answers(self, times: int = 1) -> None:
+        """The bot's next `times` 2xx answers to webhook posts are lost on the way back: the
+        emulator takes each for a timeout and posts that update again later."""
+        self.webhooks.lose_answers(times)
 
     def file_bytes(self, file_id: str) -> bytes:
         """The bytes of a document or photo the bot sent (KeyError if it sent none by that id)."""

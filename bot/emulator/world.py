@@ -6,6 +6,7 @@ Everything here is synchronous bookkeeping; waiting is done on `Signal`s that wa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import time
@@ -43,6 +44,13 @@ class Signal:
             except TimeoutError:
                 return ready()
         return True
+
+    async def changed(self, timeout: float) -> None:
+        """Wait for the next change, at most `timeout` seconds. (Not `wait_for`: in Python
+        3.11 it can swallow a cancellation that comes as the event is set.)"""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._event.wait()
 
 
 @dataclass
@@ -110,12 +118,43 @@ class CallbackRecord:
         return self.answered_at is not None
 
 
-@dataclass
+@dataclass(eq=False)
 class QueuedUpdate:
+    """An update waiting for getUpdates or the webhook. `attempts`, `not_before` (event loop
+    time) and `posting` are the webhook's: failed posts so far, when the next may start, and
+    whether one is under way."""
+
     update_id: int
     payload: JSON
     repeat: bool = False
     delivered: bool = False
+    attempts: int = 0
+    not_before: float = 0.0
+    posting: bool = False
+
+
+# Telegram's update kinds left out when `allowed_updates` is empty or was never given.
+NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+
+
+@dataclass
+class Webhook:
+    """What setWebhook set, and the last failed delivery (a Unix time, Telegram's words)."""
+
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+    allowed_updates: tuple[str, ...] = ()
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+    def allows(self, payload: JSON) -> bool:
+        """Whether an update of this kind goes out, as Telegram reads `allowed_updates`."""
+        kinds = [key for key in payload if key != "update_id"]
+        kind = kinds[0] if kinds else ""
+        if self.allowed_updates:
+            return kind in self.allowed_updates
+        return kind not in NOT_BY_DEFAULT
 
 
 @dataclass
@@ -126,7 +165,9 @@ class Stats:
     rate limiter's clock, so `send_rate` is real messages a second). `press_answer_delays` are
     seconds by the emulator's clock from a button press to the bot's first answer to it, late
     ones (`late_answers`, refused as too old) included. `fault_hits` counts the calls each kind
-    of injected fault failed.
+    of injected fault failed. `webhook_posts` counts updates POSTed to a webhook,
+    `webhook_errors` those that failed (and will be posted again), and `webhook_answered` the
+    ones answered 2xx, by URL.
     """
 
     calls: Counter[str] = field(default_factory=Counter)
@@ -139,6 +180,9 @@ class Stats:
     press_answer_delays: list[float] = field(default_factory=list)
     late_answers: int = 0
     fault_hits: Counter[str] = field(default_factory=Counter)
+    webhook_posts: int = 0
+    webhook_errors: int = 0
+    webhook_answered: Counter[str] = field(default_factory=Counter)
 
     def send_rate(self, chat_id: int | None = None) -> float:
         """Achieved messages a second, first to last delivery (one chat, or all chats)."""
@@ -167,6 +211,7 @@ class World:
         self.stats = Stats()
         self.updates_signal = Signal()
         self.closing = False
+        self.webhook: Webhook | None = None
         self._queue: list[QueuedUpdate] = []
         self._history: dict[int, JSON] = {}
         self._update_ids = itertools.count(1)
@@ -306,6 +351,18 @@ class World:
     @property
     def pending_updates(self) -> int:
         return len(self._queue)
+
+    def queued(self) -> list[QueuedUpdate]:
+        """The updates waiting, oldest first (a copy of the list; the items are shared)."""
+        return list(self._queue)
+
+    def forget(self, item: QueuedUpdate) -> None:
+        """Take one update off the queue (delivered, or not wanted)."""
+        self._queue = [queued for queued in self._queue if queued is not item]
+
+    def drop_pending(self) -> None:
+        """Forget every waiting update (`drop_pending_updates`)."""
+        self._queue = []
 
 
 def _label_for(message: StoredMessage, data: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Starts and stops the bot: the Telegram application, the delivery loop and the planner.
+"""Starts and stops the bot: the Telegram application (polling, or a webhook server), the
+delivery loop and the planner.
 
 ``BotRunner`` is used the same way by ``youthvoice run``, the demo and the end-to-end tests.
 """
@@ -22,6 +23,7 @@ from bot.runtime.replies import ReplyRecovery
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram.app import TelegramBot
+from bot.telegram.webhook import WebhookOptions, WebhookServer
 from flows.survey import load_surveys
 from storage.base import StorageError, Store
 from storage.sqlite import SqliteStore
@@ -40,6 +42,7 @@ class BotRunner:
         delivery_idle: float = 0.5,
         planner_tick: float = 2.0,
         stop_timeout: float = 15,
+        webhook: WebhookOptions | None = None,
     ):
         self.svc = svc
         self.telegram = TelegramBot(svc)
@@ -56,12 +59,18 @@ class BotRunner:
         )
         self.planner = Planner(svc, tick=planner_tick)
         self.poll_timeout = poll_timeout
+        # With webhook options, updates come from Telegram's webhook instead of polling.
+        self.webhook = (
+            WebhookServer(self.telegram.app, svc.store, webhook) if webhook is not None else None
+        )
         self.stop_timeout = stop_timeout
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        username = await self.telegram.start(self.poll_timeout)
+        username = await self.telegram.start(self.poll_timeout, polling=self.webhook is None)
+        if self.webhook is not None:
+            await self.webhook.start()
         # So `youthvoice cohorts add` can print a real invite link without calling Telegram.
         await self.svc.store.set_meta("bot_username", username)
         self._tasks = [
@@ -71,6 +80,8 @@ class BotRunner:
         log.info("Youth Voice is running")
 
     async def stop(self) -> None:
+        if self.webhook is not None:
+            await self.webhook.stop()  # first: updates being handled finish
         self._stop.set()
         for task in self._tasks:
             # wait_for cancels a loop that does not finish in time; Telegram must still stop.
@@ -102,15 +113,20 @@ async def open_services(settings: Settings, clock: Callable[[], float] = time.ti
     return Services(settings, store, surveys, key, clock, safety=safety)
 
 
-async def serve(settings: Settings, clock: Callable[[], float] = time.time) -> None:
-    """``youthvoice run``: poll until SIGINT or SIGTERM, then stop cleanly."""
+async def serve(
+    settings: Settings,
+    clock: Callable[[], float] = time.time,
+    webhook: WebhookOptions | None = None,
+) -> None:
+    """``youthvoice run``: poll (or take updates by webhook) until SIGINT or SIGTERM, then
+    stop cleanly."""
     svc = await open_services(settings, clock)
     try:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        runner = BotRunner(svc)
+        runner = BotRunner(svc, webhook=webhook)
         try:
             await runner.start()
             await stop.wait()

@@ -4,6 +4,8 @@ the command menu, polling, and the sender the delivery loop uses."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 
 from telegram import BotCommand, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
@@ -190,6 +192,47 @@ def _needs_reading(svc: Services, update: Update) -> bool:
     return text.startswith(("/urgent", "/help")) or svc.safety.risk(text) is not None
 
 
+@contextlib.contextmanager
+def told_plainly(api_url: str, token: str) -> Iterator[None]:
+    """Turns the library's errors (whose text may carry the token) into ``TokenRejected`` or
+    ``TelegramUnreachable``, one line each, never the token."""
+    try:
+        yield
+    except InvalidToken:
+        raise TokenRejected(_rejected(api_url)) from None
+    except (TimeoutError, TimedOut):
+        raise TelegramUnreachable(_unreachable(api_url, "no answer in time")) from None
+    except BadRequest as exc:
+        raise TelegramUnreachable(_unreachable(api_url, _redact(exc.message, token))) from None
+    except NetworkError:
+        raise TelegramUnreachable(_unreachable(api_url, "could not connect")) from None
+    except TelegramError as exc:
+        raise TelegramUnreachable(_unreachable(api_url, _redact(exc.message, token))) from None
+
+
+def _rejected(api_url: str) -> str:
+    words = (
+        "Telegram rejected the bot token (YOUTHVOICE_BOT_TOKEN); check it, or get a new "
+        "one from @BotFather"
+    )
+    if api_url != Settings.model_fields["api_url"].default:
+        # Any web server that is not a Bot API answers 404, which looks the same.
+        words += f"; also check YOUTHVOICE_API_URL ({api_url})"
+    return words
+
+
+def _unreachable(api_url: str, reason: str) -> str:
+    return (
+        f"could not reach Telegram at {api_url} ({reason}); check the internet "
+        "connection, and YOUTHVOICE_API_URL if you set it"
+    )
+
+
+def _redact(text: str, token: str) -> str:
+    """A message from the server, with the token (if it ever echoes it) taken out."""
+    return text.replace(token, "<token>") if token else text
+
+
 class TelegramBot:
     """The Application, started and stopped as the runner needs it."""
 
@@ -201,12 +244,13 @@ class TelegramBot:
         self.app = build_application(svc)
         self.sender = TelegramSender(self.app.bot, svc.safety.contacts)
 
-    async def start(self, poll_timeout: float) -> str:
-        """Connect, set the command menu and start polling; returns the bot's username.
+    async def start(self, poll_timeout: float, *, polling: bool = True) -> str:
+        """Connect, set the command menu and start polling (unless the updates come by
+        webhook); returns the bot's username.
 
         Raises ``TokenRejected`` or ``TelegramUnreachable`` (one line each, never the token)
         instead of the library's errors, whose text may carry the token."""
-        try:
+        with told_plainly(self.api_url, self.token):
             async with asyncio.timeout(CONNECT_LIMIT):
                 await self.app.initialize()
                 await self.app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
@@ -214,43 +258,13 @@ class TelegramBot:
                 staff.remember_missing(self.app.bot_data, missing)
                 welsh = [BotCommand(n, COMMANDS_CY.get(n, d)) for n, d in COMMANDS]
                 await self.app.bot.set_my_commands(welsh, language_code=WELSH)
-        except InvalidToken:
-            # The library's message names the token: it is never shown.
-            raise TokenRejected(self._rejected()) from None
-        except (TimeoutError, TimedOut):
-            raise TelegramUnreachable(self._unreachable("no answer in time")) from None
-        except BadRequest as exc:
-            raise TelegramUnreachable(self._unreachable(self._redact(exc.message))) from None
-        except NetworkError:
-            raise TelegramUnreachable(self._unreachable("could not connect")) from None
-        except TelegramError as exc:
-            raise TelegramUnreachable(self._unreachable(self._redact(exc.message))) from None
         await self.app.start()
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(
-            poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
-        )
+        if polling:
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(
+                poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+            )
         return str(self.app.bot.username)
-
-    def _rejected(self) -> str:
-        words = (
-            "Telegram rejected the bot token (YOUTHVOICE_BOT_TOKEN); check it, or get a new "
-            "one from @BotFather"
-        )
-        if self.api_url != Settings.model_fields["api_url"].default:
-            # Any web server that is not a Bot API answers 404, which looks the same.
-            words += f"; also check YOUTHVOICE_API_URL ({self.api_url})"
-        return words
-
-    def _unreachable(self, reason: str) -> str:
-        return (
-            f"could not reach Telegram at {self.api_url} ({reason}); check the internet "
-            "connection, and YOUTHVOICE_API_URL if you set it"
-        )
-
-    def _redact(self, text: str) -> str:
-        """A message from the server, with the token (if it ever echoes it) taken out."""
-        return text.replace(self.token, "<token>") if self.token else text
 
     async def stop(self) -> None:
         if self.app.updater is not None and self.app.updater.running:

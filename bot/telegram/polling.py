@@ -1,5 +1,6 @@
 """Polling that survives an update python-telegram-bot cannot read: the update is skipped with
 one log line naming its id and kind (never its content), and everyone else is still answered.
+The webhook server checks each update it is sent with the same ``readable``.
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ class SkippingRequest(HTTPXRequest):
     def parse_json_payload(payload: bytes) -> JSONDict:
         data = HTTPXRequest.parse_json_payload(payload)
         if isinstance(data, dict) and isinstance(data.get("result"), list):
-            readable = [_readable(update) for update in data["result"]]
-            data["result"] = [update for update in readable if update is not None]
+            kept = [readable(update) for update in data["result"]]
+            data["result"] = [update for update in kept if update is not None]
         return data
 
 
-def _readable(update: object) -> JSONDict | None:
+def readable(update: object) -> JSONDict | None:
     """``update`` if the library can read it, else the bare update id (``None`` when there is
     not even an id: nothing can be kept of it)."""
     update_id = update.get("update_id") if isinstance(update, dict) else None

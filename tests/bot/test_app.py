@@ -40,7 +40,7 @@ async def test_serve_closes_the_database_even_when_stopping_fails(
             closed.append(True)
 
     class Runner:
-        def __init__(self, svc: Services) -> None:
+        def __init__(self, svc: Services, **options: object) -> None:
             pass
 
         async def start(self) -> None:

@@ -28,6 +28,8 @@ def test_defaults() -> None:
     assert settings.quiet_hours == "21:00-09:00"
     assert settings.send_rate == 30.0
     assert settings.chat_gap == 1.0
+    assert settings.webhook_path == "/telegram"
+    assert settings.webhook_secret is None
     assert settings.quiet is not None
     assert str(settings.zone) == "Europe/London"
 
@@ -137,12 +139,18 @@ def test_bad_value_is_one_line_naming_the_variable(
 
 
 def test_secrets_are_hidden_in_repr() -> None:
-    """The token and key never show in a repr or str of the settings."""
+    """The token, the key and the webhook secret never show in a repr or str of the settings."""
     key = "k3y-value-665bf0e9cfa87381487f8082f5c0"
-    settings = Settings(_env_file=None, bot_token="123:topsecret", secret_key=key)  # type: ignore[call-arg]
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token="123:topsecret",
+        secret_key=key,
+        webhook_secret="w3bhook-secret_0123456789",
+    )
     for shown in (repr(settings), str(settings)):
         assert "topsecret" not in shown
         assert "k3y-value" not in shown
+        assert "w3bhook" not in shown
 
 
 def test_a_short_secret_key_is_not_shown_in_its_error(monkeypatch: pytest.MonkeyPatch) -> None:
