@@ -40,7 +40,8 @@ class Signal:
             if remaining <= 0:
                 return False
             try:
-                await asyncio.wait_for(self._event.wait(), remaining)
+                async with asyncio.timeout(remaining):
+                    await self._event.wait()
             except TimeoutError:
                 return ready()
         return True

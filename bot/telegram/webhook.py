@@ -16,6 +16,7 @@ import logging
 import math
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -37,6 +38,37 @@ HEALTH_WAIT = 5.0
 # Seconds updates being handled get to finish when the server stops.
 FINISH_WAIT = 10.0
 REMEMBERED = 10_000  # update ids kept to answer a repeat without handling it again
+# Refused calls (a wrong secret: a scanner, or a secret changed on one side only) are logged at
+# once, then summed up at most this often, so a flood of them cannot fill the log.
+REFUSALS_EVERY = 60.0
+
+
+class RefusalLog:
+    """Logs the first refused call at once, and later ones as a count at most once every
+    ``every`` seconds (``clock`` is injectable for tests). The count is written with the
+    next refused call after that time: one still unwritten when the calls stop stays so."""
+
+    def __init__(self, every: float = REFUSALS_EVERY, clock: Callable[[], float] = time.monotonic):
+        self.every = every
+        self.clock = clock
+        self._logged_at = -math.inf
+        self._unlogged = 0
+
+    def refused(self) -> None:
+        now = self.clock()
+        if now - self._logged_at < self.every:
+            self._unlogged += 1
+            return
+        if self._unlogged:
+            log.warning(
+                "refused %d webhook calls with a missing or wrong secret token in the last "
+                "%d seconds",
+                self._unlogged + 1,
+                round(now - self._logged_at),
+            )
+        else:
+            log.warning("refused a webhook call: missing or wrong secret token")
+        self._logged_at, self._unlogged = now, 0
 
 
 class ListenError(Exception):
@@ -82,6 +114,7 @@ class WebhookServer:
         self._handling: dict[int, asyncio.Task[None]] = {}
         self._recent: collections.deque[int] = collections.deque(maxlen=REMEMBERED)
         self._handled: set[int] = set()
+        self._refusals = RefusalLog()
 
     @property
     def url(self) -> str:
@@ -119,7 +152,7 @@ class WebhookServer:
     async def _on_update(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
-            log.warning("refused a webhook call: missing or wrong secret token")
+            self._refusals.refused()
             return web.Response(status=403)
         if not self.app.running:
             return web.Response(status=503)  # stopping: Telegram sends it again later
