@@ -313,6 +313,15 @@ class Emulator:
         return error_reply(404, "Not Found")
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        stats = self.world.stats
+        stats.in_flight += 1
+        stats.most_in_flight = max(stats.most_in_flight, stats.in_flight)
+        try:
+            return await self._answer(request)
+        finally:
+            stats.in_flight -= 1
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         if self.token is not None and request.match_info["token"] != self.token:
             return error_reply(401, "Unauthorized")

@@ -168,7 +168,8 @@ class Stats:
     ones (`late_answers`, refused as too old) included. `fault_hits` counts the calls each kind
     of injected fault failed. `webhook_posts` counts updates POSTed to a webhook,
     `webhook_errors` those that failed (and will be posted again), and `webhook_answered` the
-    ones answered 2xx, by URL.
+    ones answered 2xx, by URL. `in_flight` counts the Bot API calls being answered now (a
+    long poll included), `most_in_flight` the most there have been at once.
     """
 
     calls: Counter[str] = field(default_factory=Counter)
@@ -183,6 +184,8 @@ class Stats:
     fault_hits: Counter[str] = field(default_factory=Counter)
     webhook_posts: int = 0
     webhook_errors: int = 0
+    in_flight: int = 0
+    most_in_flight: int = 0
     webhook_answered: Counter[str] = field(default_factory=Counter)
 
     def send_rate(self, chat_id: int | None = None) -> float:

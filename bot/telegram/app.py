@@ -39,6 +39,7 @@ from bot.telegram import (
     wizard,
     yousaid,
 )
+from bot.telegram.connections import GatedRequest
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import SkippingRequest
 from bot.telegram.sender import TelegramSender
@@ -120,14 +121,9 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         .rate_limiter(Pacer(settings.send_rate * PACE_MARGIN))
         # Messages that may need support are read even from someone sending too fast.
         .concurrent_updates(PerPersonUpdateProcessor(always_read=lambda u: _needs_reading(svc, u)))
-        # httpcore scans every pooled connection on each request; with people's updates
-        # handled side by side the pool grew to ~50. 16 is plenty under the 30/s cap.
-        .connection_pool_size(16)
         # A request may wait for a free connection when Telegram is slow: it must not fail
-        # after 1 s (the default) and lose a reply whose answer is already stored.
-        .pool_timeout(30)
-        .read_timeout(READ_TIMEOUT)
-        .write_timeout(READ_TIMEOUT)
+        # after 1 s (the library's pool timeout) and lose a reply whose answer is stored.
+        .request(GatedRequest(READ_TIMEOUT))
         # An update the library cannot read is skipped instead of stalling polling.
         .get_updates_request(SkippingRequest())
         .build()
