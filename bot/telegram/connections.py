@@ -19,8 +19,8 @@ class GatedRequest(HTTPXRequest):
     httpcore looks over every pooled connection, for every request waiting for one, each
     time any request starts or ends: with the updates of many people handled side by side,
     hundreds of requests waited there (about a tenth of the bot's CPU in the inbound
-    benchmark). Here they wait in a semaphore's queue, in turn. No wait here is limited by a timeout: each
-    request in flight is (``timeout``), so a place is always freed.
+    benchmark). Here they wait in a semaphore's queue, in turn. No wait here is limited by
+    a timeout: each request in flight is (``timeout``), so a place is always freed.
     """
 
     def __init__(self, timeout: float, connections: int = CONNECTIONS) -> None:
