@@ -132,3 +132,16 @@ def test_the_easy_read_invitation_says_one_thing_a_message(reader: str) -> None:
 
 def _placeholders(template: str) -> list[str]:
     return [part.split("}")[0] for part in template.split("{")[1:]]
+
+
+# Lists, one thing a line: what the bot can do, what /mydata shows (never easy read), and the
+# note to someone flooding the bot (sent before their contact row is read).
+LISTS = {"help", "mydata", "slow_down"}
+
+
+@pytest.mark.parametrize("key", sorted(set(ENGLISH) - LISTS))
+def test_every_easy_read_idea_is_a_few_lines(key: str) -> None:
+    """Easy read is written with a blank line between ideas, so each message is short."""
+    params = {name: name.upper() for name in _placeholders(ENGLISH[key])}
+    for part, _ in in_parts(say(key, "en@easyread", **params), None, "en@easyread", None):
+        assert part.count("\n") < 4, (key, part)
