@@ -98,6 +98,8 @@ class Delivery:
     # back that person's later messages, so the mark is tried again at every pass.
     unrecorded: set[int] = field(default_factory=set)
     recovery: Recovery | None = None
+    # Messages in parts part way, by id (see ``Progress``); an entry whose message expired
+    # or was dropped part way is a few bytes, forgotten at the next start.
     progress: dict[int, Progress] = field(default_factory=dict)
     part_burst: int = PART_BURST
 

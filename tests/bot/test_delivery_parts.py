@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from telegram import Bot
 
-from bot.emulator import Emulator, SimUser
+from bot.emulator import Emulator, RateLimits, SimUser
 from bot.runtime.delivery import Delivery
 from bot.runtime.outcomes import Buttons, Outcome, Started
 from bot.telegram.sender import TelegramSender
@@ -131,6 +131,21 @@ async def test_a_telegram_error_between_parts_sends_nothing_twice_and_loses_noth
     assert shown(sam) == [(PARTS[0], []), (PARTS[1], []), (PARTS[2], ["Start"])]
     assert (await store.outbox_counts())["sent"] == 1
     assert run.progress == {}
+
+
+async def test_a_429_between_parts_pauses_and_the_message_goes_on_from_that_part(
+    emu: Emulator, store: SqliteStore, bot: Bot
+) -> None:
+    """Telegram slows the chat down at the third part (a chat holding only two at once): the
+    outbox waits as told, then sends the third part, not the first two again."""
+    emu.rate_limits = RateLimits(chat_capacity=2, chat_per_second=2)
+    sam = emu.user("Sam")
+    await reader(store, sam, easy_read=True)
+    await queue(store, sam)
+    await deliver_all(delivery(store, TelegramSender(bot)), store)
+    assert emu.stats.too_many_requests >= 1
+    assert shown(sam) == [(PARTS[0], []), (PARTS[1], []), (PARTS[2], ["Start"])]
+    assert (await store.outbox_counts())["sent"] == 1
 
 
 async def test_a_part_with_no_answer_is_tried_once_more_and_the_message_goes_on(
