@@ -82,11 +82,11 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
             "gyntaf. Mae'n cymryd munud, a does neb yn gweld pwy ddewisodd beth."
         ),
         "en@easyread": (
-            "Young people told us what should change.\nNow you pick what comes first.\n"
+            "Young people told us what should change.\nNow you pick what comes first.\n\n"
             "It takes 1 minute.\nNobody will know what you picked."
         ),
         "cy@easyread": (
-            "Dwedodd pobl ifanc beth ddylai newid.\nNawr ti sy'n dewis beth sy'n dod gyntaf.\n"
+            "Dwedodd pobl ifanc beth ddylai newid.\nNawr ti sy'n dewis beth sy'n dod gyntaf.\n\n"
             "Mae'n cymryd 1 munud.\nFydd neb yn gwybod beth ddewisaist ti."
         ),
     },

@@ -8,21 +8,26 @@ joined one per line), or ``{"words": {"en": ..., "cy": ..., "en@easyread": ...}}
 survey file gives in each reading, such as its title; ``flows.locales`` picks the reader's).
 
 ``lang`` is the reader: a language, with ``@easyread`` for easy-read (``flows.locales``).
+Easy read is one idea a message: ``in_parts`` splits a rendered message at its blank lines.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from flows.locales import language_of, pick
+from flows.locales import is_easy_read, language_of, pick
 from flows.messages import say
 from flows.schedule import format_date, format_local
 
 Text = str | Mapping[str, Any]
 Buttons = list[list[dict[str, Any]]]
+B = TypeVar("B")
+# A blank line (perhaps with spaces on it) ends a paragraph: one idea.
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def message(key: str, **params: Any) -> dict[str, Any]:
@@ -77,6 +82,19 @@ def render_buttons(
         [{**button, "text": render(button["text"], lang, zone)} for button in row]
         for row in buttons
     ]
+
+
+def in_parts(words: str, buttons: B, lang: str, empty: B) -> list[tuple[str, B]]:
+    """The messages ``words`` (with ``buttons``) go out as. For an easy-read reader, one a
+    paragraph (paragraphs are split at blank lines: one idea a message), the buttons on the
+    last, so a tap answers the message it is on; ``empty`` is no buttons. For anyone else, the
+    words whole, as one message."""
+    if not is_easy_read(lang):
+        return [(words, buttons)]
+    found = [part.strip() for part in _BLANK_LINE.split(words) if part.strip()]
+    if len(found) < 2:
+        return [(words, buttons)]
+    return [(part, empty) for part in found[:-1]] + [(found[-1], buttons)]
 
 
 def in_reading(value: Any, lang: str) -> Any:

@@ -5,6 +5,8 @@ its meeting started); only Telegram's final answers (blocked, chat not found, ba
 it sooner. It is marked sent as soon as Telegram takes it. A try whose outcome is unknown (no
 answer in time, a connection cut after the request went out, a crash mid-send) may have
 reached the person: it is tried once more, never again, so nobody gets a message three times.
+An easy-read message goes in parts, one idea each (``flows.texts.in_parts``), buttons on the
+last; it is marked sent once its last part went (see ``Progress``).
 Each pass first shows anyone whose reply was lost their current question (``Recovery``).
 """
 
@@ -14,14 +16,25 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.runtime.outcomes import (
+    Buttons,
+    Failed,
+    Outcome,
+    RateLimited,
+    Refused,
+    Sender,
+    Sent,
+    Unknown,
+    Unreachable,
+)
 from flows.schedule import QuietHours, release_time
-from flows.texts import render, render_buttons
+from flows.texts import in_parts, render, render_buttons
 from storage.base import NO_CONNECTION, QueuedMessage, Store
 
 log = logging.getLogger(__name__)
@@ -32,6 +45,8 @@ MAX_BACKOFF = 60.0
 UNSURE_PAUSE = 15.0
 # While the outbox waits out a 429, lost replies are still looked at this often.
 RECOVERY_EVERY = 1.0
+# Parts of one message sent to a chat together: Telegram lets a chat take a short burst.
+PART_BURST = 3
 
 
 # Only safeguarding alerts carry a fallback: one that cannot be delivered is a setup problem.
@@ -45,63 +60,16 @@ class DeliveryError(Exception):
     """A pass sent messages but could not record what happened to some of them."""
 
 
-Buttons = list[list[dict[str, str]]]
-
-
 @dataclass(frozen=True)
-class Sent:
-    """Telegram took the message (``message_id``: the one showing a question, if any)."""
+class Progress:
+    """How far a message in parts has got: the reading its parts were rendered for (kept, so
+    they line up if the reader changes it meanwhile), how many Telegram took, and whether the
+    next one's last try had an unknown outcome. Held in memory only while a message is part
+    way: after a restart such a message is sent again from its first part, once."""
 
-    message_id: int | None = None
-
-
-@dataclass(frozen=True)
-class RateLimited:
-    """Too many messages: send nothing more for ``seconds``."""
-
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Unreachable:
-    """The person blocked the bot or deleted their account: final."""
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Telegram refused this message (chat not found, bad request): final."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
-class Failed:
-    """The message surely did not get through (no connection, a 5xx): try again later."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """No answer (a timeout, a connection cut after the request went out): perhaps sent."""
-
-    reason: str
-
-
-Outcome = Sent | RateLimited | Unreachable | Refused | Failed | Unknown
-
-
-Started = Callable[[], Awaitable[None]]
-
-
-class Sender(Protocol):
-    """Sends one outbox message, after any reply waiting for Telegram's limit, and says what
-    happened; never raises for Telegram's answers. ``started`` is awaited just before the
-    request leaves (if it raises, nothing is sent and the outcome is ``Failed``)."""
-
-    async def send(
-        self, chat_id: int, text: str, buttons: Buttons, started: Started | None = None
-    ) -> Outcome: ...
+    locale: str
+    done: int = 0
+    unsure: bool = False
 
 
 class Recovery(Protocol):
@@ -130,6 +98,10 @@ class Delivery:
     # back that person's later messages, so the mark is tried again at every pass.
     unrecorded: set[int] = field(default_factory=set)
     recovery: Recovery | None = None
+    # Messages in parts part way, by id (see ``Progress``); an entry whose message expired
+    # or was dropped part way is a few bytes, forgotten at the next start.
+    progress: dict[int, Progress] = field(default_factory=dict)
+    part_burst: int = PART_BURST
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failure in one pass never ends the loop."""
@@ -222,17 +194,31 @@ class Delivery:
         return release_time(when, self.quiet, self.zone) > when
 
     async def _send(self, message: QueuedMessage) -> bool:
+        progress = self.progress.pop(message.id, None) or Progress(message.locale)
         try:
-            text, buttons = self.words(message)
+            parts = self.parts(message, progress.locale)
         except (KeyError, TypeError, ValueError) as exc:  # a payload this version cannot read
             log.error("a queued message could not be rendered: %s", type(exc).__name__)
             await self.store.mark_failed(message.id, "unreadable")
             return False
-        # Recorded just before the request leaves: after a crash, a message claimed but never
-        # tried is queued again as it was, not counted as perhaps sent.
-        outcome = await self.sender.send(
-            message.chat_id, text, buttons, lambda: self.store.mark_started(message.id)
-        )
+        outcome, progress = await self._send_parts(message, parts, progress)
+        if isinstance(outcome, Sent) and progress.done < len(parts):
+            # The chat has had its burst: the rest follow at the chat's pace.
+            self.progress[message.id] = progress
+            due = self.last_sent[message.chat_id] + self.chat_gap
+            await self.store.retry_later(message.id, due, "more parts to send", attempted=False)
+            return True
+        if isinstance(outcome, RateLimited | Failed) or (
+            isinstance(outcome, Unknown) and progress.done > 0
+        ):
+            self.progress[message.id] = progress  # tried again from the part that did not go
+        if isinstance(outcome, Unknown) and progress.done < len(parts) - 1:
+            await self._unsure_part(message, progress, outcome.reason)
+            return False
+        return await self._record(message, outcome)
+
+    async def _record(self, message: QueuedMessage, outcome: Outcome) -> bool:
+        """Record what the try of the message's last part came to; whether it was sent."""
         if isinstance(outcome, RateLimited):
             self.paused_until = max(self.paused_until, self.clock() + outcome.seconds)
             await self.store.retry_later(message.id, self.clock() + outcome.seconds, "rate limited")
@@ -257,11 +243,9 @@ class Delivery:
         elif isinstance(outcome, Unknown):
             due, error = self.clock() + self.unsure_pause, f"{NO_CONNECTION}: {outcome.reason}"
             if not await self.store.mark_unsure(message.id, due, error, self.clock()):
+                self.progress.pop(message.id, None)
                 log.warning("a message had no answer twice; taken as sent, never tried again")
         else:
-            # The gap counts from when Telegram took the message, not from the claim: a send
-            # that waited for the rate limiter must not let the next one follow it too closely.
-            self.last_sent[message.chat_id] = self.clock()
             # Marked at once, not with the batch: after a crash only messages whose request
             # was still in flight (or whose mark had not committed) can go out again.
             try:
@@ -286,11 +270,51 @@ class Delivery:
         self.unrecorded.clear()
         return True
 
-    def words(self, message: QueuedMessage) -> tuple[str, Buttons]:
-        """The message's text and buttons in its reader's language, rendered now."""
-        payload, lang = message.payload, message.locale
+    async def _send_parts(
+        self, message: QueuedMessage, parts: list[tuple[str, Buttons]], progress: Progress
+    ) -> tuple[Outcome, Progress]:
+        """Send the parts not sent yet, a burst at most, until one does not get through."""
+        outcome: Outcome = Sent()
+        first = progress.done
+
+        async def started() -> None:
+            await self.store.mark_started(message.id)
+
+        for text, buttons in parts[first : first + self.part_burst]:
+            # Recorded just before the first request leaves: after a crash, a message claimed
+            # but never tried is queued again as it was, not counted as perhaps sent.
+            mark = started if progress.done == first else None
+            outcome = await self.sender.send(message.chat_id, text, buttons, mark)
+            if not isinstance(outcome, Sent):
+                break
+            # The gap counts from when Telegram took the message, not from the claim: a send
+            # that waited for the rate limiter must not let the next one follow it too closely.
+            # Each part counts as a message for the chat's pace.
+            gap = progress.done - first
+            self.last_sent[message.chat_id] = self.clock() + gap * self.chat_gap
+            progress = replace(progress, done=progress.done + 1, unsure=False)
+        return outcome, progress
+
+    async def _unsure_part(self, message: QueuedMessage, progress: Progress, reason: str) -> None:
+        """A part before the last had an unknown outcome: tried once more after the pause;
+        after a second, taken as sent, and the message goes on from the next part. (The
+        last part, which carries the buttons, is the message's own try: ``mark_unsure``.)"""
+        if progress.unsure:
+            log.warning("a part of a message had no answer twice; taken as sent")
+            progress = replace(progress, done=progress.done + 1, unsure=False)
+        else:
+            progress = replace(progress, unsure=True)
+        self.progress[message.id] = progress
+        due, error = self.clock() + self.unsure_pause, f"{NO_CONNECTION}: {reason}"
+        await self.store.retry_later(message.id, due, error)
+
+    def parts(self, message: QueuedMessage, lang: str) -> list[tuple[str, Buttons]]:
+        """The message's parts (one, unless the reader reads easy read), each a text and its
+        buttons, rendered now in ``lang``."""
+        payload = message.payload
         text = render(payload["text"], lang, self.zone)
-        return text, render_buttons(payload.get("buttons", []), lang, self.zone)
+        buttons = render_buttons(payload.get("buttons", []), lang, self.zone)
+        return in_parts(text, buttons, lang, [])
 
     async def _backoff(self, message: QueuedMessage, error: str) -> None:
         """Try again later, however many tries it took: the message goes once Telegram is back,

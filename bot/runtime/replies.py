@@ -12,7 +12,7 @@ from typing import Protocol
 
 from bot.actions import replies
 from bot.actions.answering import Turn
-from bot.runtime.delivery import Failed, Outcome, RateLimited, Sent
+from bot.runtime.outcomes import Failed, Outcome, RateLimited, Sent
 from bot.services import Services
 from storage.base import ReplyDue
 

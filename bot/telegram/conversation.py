@@ -14,6 +14,7 @@ from bot.actions import replies
 from bot.actions.answering import Outcome
 from bot.actions.people import Shown
 from bot.services import Services
+from bot.telegram.pacing import chat_turn
 from bot.telegram.render import keyboard
 from bot.telegram.render import show as show_said
 from bot.telegram.screen import ClearButtons, MarkPressed, Popup, RedrawPressed, Send, screen
@@ -65,8 +66,11 @@ async def render(
         popup = next((op.text for op in ops if isinstance(op, Popup)), None)
         await _answer(query, popup)
     question_message: int | None = None
+    sends = 0
     for op in ops:
         if isinstance(op, Send):
+            await chat_turn(sends)
+            sends += 1
             sent = await chat.send_message(op.text, reply_markup=keyboard(op.buttons))
             question_message = sent.message_id if op.question else question_message
         elif isinstance(op, ClearButtons):

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from bot.actions import feedback
 from bot.actions.button_data import Feedback
 from bot.actions.people import Shown
-from bot.runtime.delivery import Unknown
+from bot.runtime.outcomes import Unknown
 from bot.services import Services
 from bot.telegram.context import services
 from bot.telegram.render import keyboard, reply, show

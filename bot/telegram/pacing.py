@@ -36,6 +36,17 @@ URGENT_TRIES = 4
 # burst plus the steady rate (about 39 in all): more than 30, as the library's own limiter also
 # allowed (about 58). Telegram answers a real excess with a 429, which pauses only its chat.
 BURST = 10.0
+# One chat takes a short burst of messages at once, then about one a second (Telegram's
+# guidance; the emulator holds the bot to it): a reply of several messages (easy read sends
+# one idea a message) spaces those after the burst.
+CHAT_BURST = 3
+CHAT_GAP = 1.0
+
+
+async def chat_turn(sent: int) -> None:
+    """Wait, if need be, before a reply's next message to one chat, ``sent`` having gone."""
+    if sent >= CHAT_BURST:
+        await asyncio.sleep(CHAT_GAP)
 
 
 class Pacer(BaseRateLimiter[Bulk | str]):

@@ -13,10 +13,11 @@ from telegram.error import BadRequest
 
 from bot.actions.button_data import Answer, encode
 from bot.actions.people import Shown
+from bot.telegram.pacing import chat_turn
 from flows.engine import DONE, Ask
 from flows.messages import say
 from flows.survey import NO, PREFER_NOT, SKIPPED, YES, QuestionType
-from flows.texts import render, render_buttons
+from flows.texts import in_parts, render, render_buttons
 
 Buttons = list[list[dict[str, str]]]
 
@@ -94,19 +95,26 @@ def question_buttons(ask: Ask, checkin_id: int, lang: str) -> Buttons:
 async def show(update: Update, shown: Shown | None, zone: ZoneInfo) -> None:
     """Carry out what a use case of ``bot.actions.people`` or ``attending`` decided (nothing
     for a repeated update), in the person's language: the press answered, the pressed message
-    edited or its buttons taken off (left alone when refused), then the messages sent."""
+    edited or its buttons taken off (left alone when refused), then the messages sent.
+    In easy read each message goes in parts (``flows.texts.in_parts``), and an edit shows the
+    new words' last part: the pressed message is the last part of the one it belongs to."""
     if shown is None:
         return
     lang, query = shown.language, update.callback_query
     if query is not None:
         await query.answer(say(shown.popup, lang) if shown.popup else None)
         if shown.edit is not None:
-            edited = render(shown.edit[0], lang, zone)
-            markup = keyboard(render_buttons(shown.edit[1], lang, zone))
+            words = render(shown.edit[0], lang, zone)
+            buttons = render_buttons(shown.edit[1], lang, zone)
+            edited, buttons = in_parts(words, buttons, lang, [])[-1]
             if not isinstance(query.message, Message) or query.message.text != edited:
-                await query.edit_message_text(edited, reply_markup=markup)
+                await query.edit_message_text(edited, reply_markup=keyboard(buttons))
         elif shown.popup is None:
             await remove_buttons(query)
+    sent = 0
     for text, buttons in shown.messages:
         words = render(text, lang, zone)
-        await reply(update, words, keyboard(render_buttons(buttons, lang, zone)))
+        for part, part_buttons in in_parts(words, render_buttons(buttons, lang, zone), lang, []):
+            await chat_turn(sent)
+            await reply(update, part, keyboard(part_buttons))
+            sent += 1

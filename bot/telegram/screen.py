@@ -1,5 +1,6 @@
 """What the chat should show for the engine's effects, as plain data: the pure half of
 ``conversation.render``, so golden transcripts check the bot's own rendering without Telegram.
+In easy read, what the bot says is one message a paragraph; a question is one message.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from bot.telegram.render import Buttons, question_buttons, question_text
 from flows.engine import Ask, Confirm, Effect, Say, Support, Toast, answer_label
 from flows.messages import say
 from flows.safety import SupportContact, default_support_contacts, support_message
-from flows.texts import in_reading
+from flows.texts import in_parts, in_reading
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,12 @@ def screen(
             ops.append(Send(question_text(effect, lang), buttons, question=True))
         elif isinstance(effect, Say):
             params = {name: in_reading(value, lang) for name, value in effect.params.items()}
-            ops.append(Send(say(effect.key, lang, **params), []))
+            words = say(effect.key, lang, **params)
+            none: Buttons = []
+            ops.extend(Send(part, kept) for part, kept in in_parts(words, none, lang, none))
         elif isinstance(effect, Support):
+            # One message, even in easy read: the numbers stay together with the words
+            # that say who they are for.
             listed = default_support_contacts() if contacts is None else contacts
             ops.append(Send(support_message(listed, lang, urgent=effect.urgent), []))
     if pressed:

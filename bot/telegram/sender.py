@@ -15,7 +15,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 
 from bot.actions.answering import Turn
-from bot.runtime.delivery import (
+from bot.runtime.outcomes import (
     Buttons,
     Failed,
     Outcome,
@@ -26,7 +26,7 @@ from bot.runtime.delivery import (
     Unknown,
     Unreachable,
 )
-from bot.telegram.pacing import Bulk, seconds_of
+from bot.telegram.pacing import Bulk, chat_turn, seconds_of
 from bot.telegram.render import keyboard
 from bot.telegram.screen import Send, screen
 from flows.safety import SupportContact
@@ -68,9 +68,10 @@ class TelegramSender:
         that does not get through. ``Sent.message_id`` is the message showing the question."""
         question: int | None = None
         ops = screen(turn.effects, turn.checkin_id, turn.language, False, self.contacts)
-        for op in ops:
-            if not isinstance(op, Send):
-                continue  # taking buttons off an older copy is cosmetic: not worth a call here
+        sends = [op for op in ops if isinstance(op, Send)]
+        # Taking buttons off an older copy is cosmetic: not worth a call here.
+        for index, op in enumerate(sends):
+            await chat_turn(index)
             try:
                 sent = await self.bot.send_message(
                     chat_id, op.text, reply_markup=keyboard(op.buttons)

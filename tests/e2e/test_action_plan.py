@@ -216,16 +216,21 @@ async def test_plan_in_welsh_and_easy_read_and_before_joining(staff_bot: StaffBo
     assert welsh.startswith("📋 Y cynllun: beth rydyn ni'n ei wneud")
     assert "💬 Dwedoch chi fod hyn yn bwysig: Home" in welsh
     await sam.send("/easyread")
-    await sam.next_reply()
+    await sam.replies(3)
     yv.clock.advance(MINUTE)
     await cli(yv, "plan", "status", "2", "in_progress")
     yv.clock.advance(MINUTE)
     await sam.send("/plan")
-    easy = (await sam.next_reply()).text
-    assert easy.startswith("📋 The plan.\nThis is what we are doing about what young people said.")
-    assert "⏳ Started.\nWe are working on it\n👤 Who is doing it: Housing officer" in easy
+    # Easy read: the heading, then each action, a message each.
+    heading, first, second = [m.text for m in await sam.replies(3)]
+    assert heading.startswith("📋 The plan.\nThis is what we are doing about what young people")
+    assert first.startswith("💬 You said this matters: Money\n• Run a budgeting session\n")
+    assert second == (
+        "💬 You said this matters: Home\n• Visit every flat\n⏳ Started.\nWe are working on it\n"
+        "👤 Who is doing it: Housing officer"
+    )
     # Their first look, so nothing is marked even though action 2 just changed.
-    assert "🆕" not in easy
+    assert not any("🆕" in text for text in (heading, first, second))
 
 
 async def test_the_lead_sees_an_empty_plan_and_goes_back_to_the_list(staff_bot: StaffBot) -> None:

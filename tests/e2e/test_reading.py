@@ -5,6 +5,7 @@ message queued before the switch (rendered in the new words when it is sent)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from bot.emulator import SimUser
 from bot.emulator.messages import BotMessage
 from flows.messages import ENGLISH, say
 from flows.survey import load_surveys
+from flows.texts import in_parts
 from storage.base import OutgoingMessage
 from tests.conftest import Harness
 
@@ -40,9 +42,17 @@ def english_in(message: BotMessage) -> list[str]:
     return sorted(piece for piece in english_words() for text in shown if piece in text)
 
 
-async def answer_weekly(person: SimUser, taps: list[str], tick: str, done: str) -> None:
+def parts(key: str, lang: str, **params: Any) -> list[str]:
+    """The messages a catalogue message goes out as for ``lang`` (several in easy read)."""
+    return [part for part, _ in in_parts(say(key, lang, **params), None, lang, None)]
+
+
+async def answer_weekly(
+    person: SimUser, taps: list[str], tick: str, done: str, thanks: int = 1
+) -> None:
     """Answer the weekly check-in from its first question: ``taps`` for mood, safe, money and
-    someone, ``tick`` and ``done`` for the multi question, then a typed last answer."""
+    someone, ``tick`` and ``done`` for the multi question, then a typed last answer (the
+    thanks in ``thanks`` messages)."""
     for label in taps:
         await person.tap(label)
         await person.replies(2)  # the answered question edited, then the next one
@@ -51,7 +61,7 @@ async def answer_weekly(person: SimUser, taps: list[str], tick: str, done: str) 
     await person.tap(done)
     await person.replies(2)
     await person.send("Dim byd arall")
-    await person.replies(2)  # the question's Skip taken off, then the thanks
+    await person.replies(1 + thanks)  # the question's Skip taken off, then the thanks
 
 
 async def test_a_welsh_speaker_gets_the_whole_check_in_in_welsh(yv: Harness) -> None:
@@ -102,21 +112,29 @@ async def test_a_welsh_speaker_gets_the_whole_check_in_in_welsh(yv: Harness) -> 
 
 async def test_an_easy_read_person_gets_easy_read_words_where_they_differ(yv: Harness) -> None:
     """/easyread on: the intro, questions and options use the survey's easy-read words,
-    messages use the easy-read catalogue, and what has no easy-read wording stays standard."""
+    messages use the easy-read catalogue, and what has no easy-read wording stays standard.
+    Each idea is a message of its own (a paragraph), buttons on the last."""
     sam = await yv.joined("Sam")
     await sam.send("/easyread")
-    said = await sam.next_reply()
-    assert said.text == say("easy_read_on", "en@easyread")
+    said = await sam.replies(3)
+    assert [m.text for m in said] == parts("easy_read_on", "en@easyread")
+    assert said[0].text == "Easy read is on ✅"
     await yv.open_checkin("weekly")
-    invite = await sam.next_reply()
-    assert invite.text == say("invitation", "en@easyread", title="How are things?")
-    assert invite.text.startswith("Hi 👋 I have some new questions for you: How are things?\n")
+    invite = await sam.replies(3)
+    assert [m.text for m in invite] == parts("invitation", "en@easyread", title="How are things?")
+    assert [m.text for m in invite] == [
+        "Hi 👋 I have some new questions for you: How are things?\nIt only takes a few minutes.",
+        "Nobody will know which answers are yours.",
+        "Tap Start when you are ready.",
+    ]
+    assert [m.button_texts for m in invite] == [[], [], ["Start"]]
     await sam.tap("Start")
-    intro, first = await sam.replies(2)
-    assert intro.text == (
-        "How are things?\n\nHi!\nThis takes about 2 minutes.\n"
-        "We will not know which answers are yours.\nYou do not have to answer every question."
-    )
+    *intro, first = await sam.replies(4)
+    assert [m.text for m in intro] == [
+        "How are things?",
+        "Hi!\nThis takes about 2 minutes.",
+        "We will not know which answers are yours.\nYou do not have to answer every question.",
+    ]
     assert first.text == "1 of 6\n\nHow do you feel this week?"
     assert first.button_texts == [
         "😞 Very bad",
@@ -131,11 +149,11 @@ async def test_an_easy_read_person_gets_easy_read_words_where_they_differ(yv: Ha
     assert confirmed.text.endswith("\n\n✔ Your answer: 🙂 Good")
     assert safe.text == "2 of 6\n\nDo you feel safe at home?"
     assert safe.button_texts == ["Yes", "No", "I don't want to say"]
-    await answer_weekly(sam, ["Yes", "OK", "Yes"], "Help with money", "Done ✔")
-    assert (
-        sam.messages()[-1].text
-        == "Thank you.\nWe read every answer.\nWe will tell you what changes."
-    )
+    await answer_weekly(sam, ["Yes", "OK", "Yes"], "Help with money", "Done ✔", thanks=2)
+    assert [m.text for m in sam.messages()[-2:]] == [
+        "Thank you.\nWe read every answer.",
+        "We will tell you what changes.",
+    ]
 
 
 async def test_switching_language_and_easy_read_applies_to_a_message_already_queued(
@@ -155,16 +173,17 @@ async def test_switching_language_and_easy_read_applies_to_a_message_already_que
     [chosen] = await sam.replies(1)
     assert chosen.edited and chosen.text == say("language_set", "cy") and chosen.buttons == []
     await sam.send("/easyread")
-    said = await sam.next_reply()
-    assert said.text.startswith("Iawn ✅ Bydda i'n ysgrifennu mewn ffordd hawdd ei deall.")
+    said = await sam.replies(len(parts("easy_read_on", "cy@easyread")))
+    assert said[0].text.startswith("Iawn ✅ Bydda i'n ysgrifennu mewn ffordd hawdd ei deall.")
     contact = await yv.store.contact(sam.id)
     assert contact is not None and (contact.language, contact.easy_read) == ("cy", True)
 
     yv.clock.advance(61)
-    queued = await sam.next_reply()
-    assert queued.text == say("invitation", "cy@easyread", title="Sut mae pethau?")
-    assert queued.text.startswith("Helo 👋 Mae gen i gwestiynau newydd i ti: Sut mae pethau?")
-    assert queued.button_texts == ["Dechrau"]
+    queued = await sam.replies(3)
+    welsh = parts("invitation", "cy@easyread", title="Sut mae pethau?")
+    assert [m.text for m in queued] == welsh
+    assert welsh[0].startswith("Helo 👋 Mae gen i gwestiynau newydd i ti: Sut mae pethau?")
+    assert [m.button_texts for m in queued] == [[], [], ["Dechrau"]]
 
     await sam.send("/easyread")
     assert (await sam.next_reply()).text == say("easy_read_off", "cy")

@@ -178,7 +178,7 @@ async def test_a_review_set_for_later_is_opened_by_the_running_bot_in_easy_read(
     await action(yvp, "A drop-in every Tuesday", UpdateStatus.IN_PROGRESS, north.id)
     sam = await yvp.joined("Sam", CODE)
     await sam.send("/easyread")
-    await sam.replies(1)
+    await sam.replies(3)  # easy read is on: one idea a message
     at = datetime.fromtimestamp(yvp.clock() + 8 * 86_400, yvp.settings.zone)
     made = await yvp.cli(
         "review", "open", "--cohort", "North", "--at", f"{at:%Y-%m-%d %H:%M}", "--yes"
@@ -188,16 +188,24 @@ async def test_a_review_set_for_later_is_opened_by_the_running_bot_in_easy_read(
     assert yvp.svc is not None and "review_1" not in yvp.svc.surveys  # made after it started
     yvp.clock.advance(8 * 86_400 + 120)
     await yvp.plan()
-    invite = await sam.next_reply()
+    *_, invite = await sam.replies(3)
     await sam.tap(invite.button_texts[0])
-    _intro, question = await sam.replies(2)
+    *intro, question = await sam.replies(4)
+    assert [m.text for m in intro[1:]] == [
+        "We made a plan from what you told us.\nWe want to know if it is really happening.",
+        "Nobody sees who said what.",
+    ]
+    # A question is one message: its words stay with its buttons.
     assert question.text == (
         "1 of 1\n\nWe said we would do this:\nA drop-in every Tuesday\n\nIs it happening?"
     )
     assert question.button_texts == ["Yes", "A little", "No", "I don't know"]
     await sam.tap("A little")
-    _answered, thanks = await sam.replies(2)
-    assert thanks.text.startswith("Thank you.\nThe team will see what you said.")
+    _answered, *thanks = await sam.replies(3)
+    assert [m.text for m in thanks] == [
+        "Thank you.\nThe team will see what you said.",
+        "We will tell you what changes.",
+    ]
 
 
 async def test_a_lead_opens_a_review_in_telegram_and_a_worker_cannot(
