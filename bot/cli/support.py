@@ -17,8 +17,8 @@ from bot.settings import Settings, SettingsError, load_settings
 from flows.schedule import format_local
 from flows.survey import Survey, SurveyError, load_surveys
 from storage.base import StorageError, Store
+from storage.sql import DatabasePlaceError
 from storage.sqlite import SqliteStore
-from storage.sqlite_base import DatabasePlaceError
 
 T = TypeVar("T")
 LARGE_SEND = 100  # a send to more people than this asks for confirmation first
