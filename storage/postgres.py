@@ -3,26 +3,29 @@ psycopg connections, each transaction body run whole in a worker thread.
 
 The bodies are the same plain functions SQLite runs in aiosqlite's thread, so they are
 shared verbatim: a synchronous ``psycopg_pool.ConnectionPool`` and ``asyncio.to_thread``,
-rather than the async pool and a second, awaiting copy of every transaction.
+rather than the async pool and a second, awaiting copy of every transaction. Their
+connection (statements translated, errors in plain words) is ``storage.postgres_conn``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+import logging
+from collections.abc import Callable
+from contextlib import suppress
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool
 
 from storage.base import StorageError
+from storage.postgres_conn import PLAIN, PgConn, plain, storage_error
 from storage.shared import SqlStore
 from storage.sql import POSTGRESQL, Conn, DatabasePlaceError, SqlBase
 from storage.sqlite_base import SCHEMA_VERSION
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 # Up to this many transactions at once; a call waits this long for a free connection.
 _POOL_SIZE = 8
@@ -43,88 +46,23 @@ _KEYED_TABLES = (
     "idea_waits",
 )
 
-# A string literal (kept, with any % doubled), a SQLite parameter (``?`` or ``?N``), or a %.
-_TOKEN = re.compile(r"'(?:[^']|'')*'|\?(\d*)|%")
-
-
-@lru_cache(maxsize=1024)
-def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
-    """A statement written for SQLite, for psycopg: each ``?`` or ``?N`` becomes ``%s``, and
-    which parameter each ``%s`` takes (None: the statement has no parameters, and is sent as
-    it is). A bare ``?`` takes the one after the largest used so far, as in SQLite."""
-    order: list[int] = []
-
-    def swap(found: re.Match[str]) -> str:
-        text = found.group(0)
-        if text.startswith("'"):
-            return text.replace("%", "%%")
-        if text == "%":
-            return "%%"
-        number = found.group(1)
-        order.append(int(number) - 1 if number else max(order, default=-1) + 1)
-        return "%s"
-
-    translated = _TOKEN.sub(swap, sql)
-    return (translated, tuple(order)) if order else (sql, None)
-
-
-def _arranged(order: tuple[int, ...] | None, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    return None if order is None else tuple(params[i] for i in order)
-
-
-class PgConn:
-    """The ``Conn`` transaction bodies get, on one pooled psycopg connection."""
-
-    dialect = POSTGRESQL
-
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
-        self._conn = conn
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        text, order = translate(sql)
-        return self._conn.execute(text, _arranged(order, params))
-
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
-        text, order = translate(sql)
-        params = [_arranged(order, row) or () for row in rows]
-        if not params:
-            return 0
-        with self._conn.cursor() as cur:
-            cur.executemany(text, params)
-            return max(cur.rowcount, 0)
-
-    def insert(self, sql: str, params: Sequence[Any]) -> int:
-        row = self.execute(f"{sql} RETURNING id", params).fetchone()
-        if row is None:
-            raise StorageError("insert returned no row id")
-        return int(row[0])
-
-
-# PostgreSQL's error classes (the first two characters of SQLSTATE) in plain words.
-_PLAIN = {
-    "08": "the connection to the database server was lost; try again",
-    "23": "a rule of the database was broken",
-    "28": "the database server refused the user name or password",
-    "3D": "the database named in YOUTHVOICE_DATABASE does not exist on the server",
-    "40": "the database server undid the change because another clashed with it; try again",
-    "53": "the database server ran out of disk space, memory or connections",
-    "57": "the database server is shutting down or cancelled the request; try again",
-}
-
-
-def _plain(exc: psycopg.Error) -> str:
-    """What went wrong without the driver's message, which can quote a row's values (a
-    clashing key) or the server's address."""
-    if isinstance(exc, PoolTimeout):
-        return "no database connection came free in time; is the server reachable?"
-    state = exc.sqlstate or ""
-    words = _PLAIN.get(state[:2])
-    name = f"{type(exc).__name__}" + (f" {state}" if state else "")
-    return f"{words} ({name})" if words else name
-
-
-def _error(what: str, exc: psycopg.Error) -> StorageError:
-    return StorageError(f"{what} failed: {_plain(exc)}")
+# The tables whose deleted rows named or linked a person: a moment after such a deletion (a
+# release, /delete, retention, a sent message), one VACUUM removes their dead row versions.
+_LINKED_TABLES = (
+    "progress",
+    "waiting",
+    "participation",
+    "update_notes_waiting",
+    "idea_waits",
+    "contacts",
+    "outbox",
+    "rsvps",
+    "plan_seen",
+    "handled_updates",
+    "safeguarding_alerts",
+)
+_VACUUM_AFTER = 2.0
+_VACUUM_TIMEOUT = "30s"
 
 
 def _unreachable(exc: psycopg.Error) -> StorageError:
@@ -133,9 +71,9 @@ def _unreachable(exc: psycopg.Error) -> StorageError:
     error code for a refused connection, so its (English) words are looked at, never shown."""
     state, said = exc.sqlstate or "", str(exc)
     if state[:2] == "3D" or ("FATAL" in said and "database" in said and "does not exist" in said):
-        return DatabasePlaceError(_PLAIN["3D"], "Create it")
+        return DatabasePlaceError(PLAIN["3D"], "Create it")
     if state[:2] == "28" or "authentication failed" in said or "pg_hba.conf" in said:
-        return DatabasePlaceError(_PLAIN["28"], "Check them")
+        return DatabasePlaceError(PLAIN["28"], "Check them")
     if "FATAL" in said:
         return DatabasePlaceError(
             "the PostgreSQL server named in YOUTHVOICE_DATABASE refused the connection",
@@ -146,7 +84,7 @@ def _unreachable(exc: psycopg.Error) -> StorageError:
             "cannot connect to the PostgreSQL server named in YOUTHVOICE_DATABASE",
             "Check that it is running and can be reached from here",
         )
-    return _error("open", exc)
+    return storage_error("open", exc)
 
 
 class PostgresBase(SqlBase):
@@ -158,11 +96,13 @@ class PostgresBase(SqlBase):
         self._url = url
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         self._opening = asyncio.Lock()
+        # Vacuums the linked tables in the background after deletions (see _checkpoint).
+        self._vacuumer: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<PostgreSQL database>)"  # the URL may hold a password
 
-    async def __aenter__(self) -> PostgresBase:
+    async def __aenter__(self) -> Self:
         await self.open()
         return self
 
@@ -216,6 +156,11 @@ class PostgresBase(SqlBase):
 
     async def close(self) -> None:
         """Close every connection (running calls finish first, for up to the usual wait)."""
+        vacuumer, self._vacuumer = self._vacuumer, None
+        if vacuumer is not None:
+            vacuumer.cancel()  # a VACUUM already running finishes first
+            with suppress(asyncio.CancelledError):
+                await vacuumer
         async with self._opening:
             pool, self._pool = self._pool, None
             if pool is not None:
@@ -236,7 +181,37 @@ class PostgresBase(SqlBase):
         try:
             return await asyncio.to_thread(transaction)
         except psycopg.Error as exc:
-            raise _error(what, exc) from exc
+            raise storage_error(what, exc) from exc
+
+    async def _checkpoint(self) -> None:
+        """PostgreSQL's counterpart of emptying SQLite's log: soon after rows that named or
+        linked a person are deleted, VACUUM removes their dead row versions from the tables.
+        (Their bytes may stay in free space until it is reused, and in the server's own
+        write-ahead log: README, "PostgreSQL".)"""
+        self._checkpoint_soon()
+
+    def _checkpoint_soon(self) -> None:
+        if self._pool is not None and (self._vacuumer is None or self._vacuumer.done()):
+            self._vacuumer = asyncio.create_task(self._vacuum_later())
+
+    async def _vacuum_later(self) -> None:
+        await asyncio.sleep(_VACUUM_AFTER)  # deletions in this moment share one VACUUM
+        running = asyncio.ensure_future(asyncio.to_thread(self._vacuum))
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            await running  # the store is closing: the statement is bounded by its timeout
+            raise
+
+    def _vacuum(self) -> None:
+        try:
+            with psycopg.connect(
+                self._url, autocommit=True, connect_timeout=_CONNECT_SECONDS
+            ) as conn:
+                conn.execute(f"SET statement_timeout = '{_VACUUM_TIMEOUT}'".encode())
+                conn.execute(f"VACUUM {', '.join(_LINKED_TABLES)}".encode())
+        except psycopg.Error as exc:  # autovacuum comes by anyway; the next deletion retries
+            log.debug("vacuum after deletions failed: %s", plain(exc))
 
     async def compact(self) -> None:
         """Rewrite the answer and link tables in key order (CLUSTER), then VACUUM the rest.
@@ -260,7 +235,7 @@ class PostgresBase(SqlBase):
         try:
             await asyncio.to_thread(rewrite)
         except psycopg.Error as exc:
-            raise _error("compact", exc) from exc
+            raise storage_error("compact", exc) from exc
 
 
 class PostgresStore(PostgresBase, SqlStore):

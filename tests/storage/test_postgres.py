@@ -14,10 +14,11 @@ import psycopg
 import pytest
 
 from storage.base import StorageError
-from storage.postgres import PostgresStore, translate
+from storage.postgres import PostgresStore
+from storage.postgres_conn import translate
 from storage.sql import DatabasePlaceError
 from tests.postgres import PostgresMissing, PostgresServer, programs
-from tests.storage.contract import TODAY, new_checkin
+from tests.storage.contract import CHAT, LINK, TODAY, new_checkin
 
 pytestmark = pytest.mark.timeout(60)
 PASSWORD = "s3cret-Pa55word"
@@ -98,6 +99,24 @@ async def test_compaction_rewrites_the_tables_and_keeps_every_row(url: str) -> N
                 " WHERE i.indisclustered ORDER BY relname"
             ).fetchall()
         assert ("answers_pkey",) in row
+
+
+async def test_deletions_are_vacuumed_soon_after(url: str) -> None:
+    """After /delete, a VACUUM of the tables that named or linked the person follows within
+    a few seconds (the counterpart of emptying SQLite's log)."""
+    async with PostgresStore(url) as store:
+        await store.join(CHAT, None, "en", TODAY, 1)
+        assert await store.erase_person(CHAT, [LINK], 2)
+        with psycopg.connect(url, autocommit=True) as conn:
+            for _ in range(100):
+                row = conn.execute(
+                    "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'contacts'"
+                ).fetchone()
+                if row is not None and row[0] > 0:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                pytest.fail("contacts was not vacuumed within 10 s of the deletion")
 
 
 async def test_a_missing_database_is_a_setup_error_without_the_password(
