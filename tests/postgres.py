@@ -123,7 +123,8 @@ class PostgresServer:
 @contextmanager
 def running_server() -> Iterator[PostgresServer]:
     """A started server, stopped and removed when the block ends."""
-    server = PostgresServer(Path(tempfile.mkdtemp(prefix="yv-pg-")), programs())
+    found = programs()  # before the folder is made, so a missing program leaves none behind
+    server = PostgresServer(Path(tempfile.mkdtemp(prefix="yv-pg-")), found)
     try:
         server.start()
         yield server
