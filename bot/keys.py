@@ -48,11 +48,14 @@ def key_path(database: Path) -> Path:
     return database.with_name(database.name + ".key")
 
 
-def load_key(secret: str | None, database: Path) -> bytes:
-    """The configured key (checked by ``Settings``), or the key file beside ``database``,
-    created once if missing."""
+def load_key(secret: str | None, database: Path | None) -> bytes:
+    """The configured key (checked by ``Settings``), or the key file beside the SQLite file
+    ``database``, created once if missing (None: a PostgreSQL database, where ``Settings``
+    requires the key to be set)."""
     if secret is not None:
         return secret.encode()
+    if database is None:
+        raise SecretKeyError(f"set YOUTHVOICE_SECRET_KEY, for example from: {MAKE_ONE}")
     path = key_path(database)
     try:
         created = not path.exists() and _create(path)
@@ -90,11 +93,11 @@ def load_key(secret: str | None, database: Path) -> bytes:
     return key
 
 
-def saved_key(secret: str | None, database: Path) -> bytes:
+def saved_key(secret: str | None, database: Path | None) -> bytes:
     """The key if there is one (set, or its file beside ``database``), else ``b""``: for
     commands that only read, which must never make a key (a new one would not match the
     marks the bot made with the old)."""
-    if secret is None and not key_path(database).exists():
+    if secret is None and (database is None or not key_path(database).exists()):
         return b""
     return load_key(secret, database)
 

@@ -1,5 +1,5 @@
-"""What every handler needs, built once at start-up: settings, the store, surveys, key, clock,
-and the safety net."""
+"""What every handler needs, built once at start-up: settings, the store (SQLite or
+PostgreSQL, as ``YOUTHVOICE_DATABASE`` says), surveys, key, clock, and the safety net."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ from datetime import datetime
 
 from bot.actions.safety import Conversations, SafetyNet, bundled_safety_net
 from bot.actions.shown import RecentChoices, ShownQuestions, ShownReplies
-from bot.settings import Settings
+from bot.settings import PostgresUrl, Settings
 from flows.survey import Survey
 from storage.base import Store
+from storage.postgres import PostgresStore
+from storage.sqlite import SqliteStore
+
+
+def make_store(settings: Settings) -> Store:
+    """The store ``YOUTHVOICE_DATABASE`` names, not yet opened: a ``postgresql://`` URL is
+    a PostgreSQL database, anything else a SQLite file."""
+    if isinstance(settings.database, PostgresUrl):
+        return PostgresStore(settings.database.get_secret_value())
+    return SqliteStore(settings.database)
 
 
 @dataclass

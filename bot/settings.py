@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from psycopg.conninfo import conninfo_to_dict
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.keys import MAKE_ONE, MIN_KEY_LENGTH, weakness
@@ -25,6 +26,18 @@ class SettingsError(Exception):
     """One line for the person running the bot: which variable, and what is wrong."""
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+POSTGRES_EXAMPLE = "postgresql://user:password@host:5432/youthvoice"
+
+
+class PostgresUrl(SecretStr):
+    """A ``postgresql://`` URL naming the database: shown (repr, logs) without its password."""
+
+    def _display(self) -> str:
+        url = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", self.get_secret_value())
+        return re.sub(r"(password=)[^&]*", r"\1***", url)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=PREFIX, env_file=".env", extra="ignore", frozen=True
@@ -37,13 +50,20 @@ class Settings(BaseSettings):
         default="https://api.telegram.org/bot",
         description="Bot API base URL; the token is appended (python-telegram-bot's base_url).",
     )
-    database: Path = Field(default=Path("youthvoice.db"), description="The SQLite database file.")
+    database: Path | PostgresUrl = Field(
+        default=Path("youthvoice.db"),
+        description=(
+            "The SQLite database file, or a PostgreSQL database as a URL "
+            f"(`{POSTGRES_EXAMPLE}`; then YOUTHVOICE_SECRET_KEY is needed)."
+        ),
+    )
     secret_key: SecretStr | None = Field(
         default=None,
+        validate_default=True,
         description=(
             f"HMAC key that keeps answers anonymous, at least {MIN_KEY_LENGTH} characters. If "
-            "unset, a key file beside the database is created once (mode 0600). Never stored "
-            "in the database."
+            "unset, a key file beside the SQLite database is created once (mode 0600); with "
+            "PostgreSQL it must be set. Never stored in the database."
         ),
     )
     workers: Annotated[frozenset[int], NoDecode] = Field(
@@ -144,9 +164,40 @@ class Settings(BaseSettings):
             ids.add(int(part))
         return frozenset(ids)
 
+    @field_validator("database", mode="before")
+    @classmethod
+    def _file_or_url(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if "://" not in value:
+            return Path(value)  # made here: a plain string could pass for either kind
+        if not value.startswith(POSTGRES_SCHEMES):
+            scheme = value.split("://", 1)[0]
+            raise ValueError(
+                f"'{scheme}://' is not a database Youth Voice knows: give a file path (SQLite) "
+                f"or a PostgreSQL URL such as {POSTGRES_EXAMPLE}"
+            )
+        unreadable = ValueError(
+            f"not a PostgreSQL URL that can be read; write it like {POSTGRES_EXAMPLE} "
+            "(with special characters in the password %-encoded)"
+        )
+        try:
+            parts = conninfo_to_dict(value)
+        except Exception:  # its message may quote the URL, password and all
+            raise unreadable from None
+        if not all(port.isdigit() for port in str(parts.get("port", "5432")).split(",")):
+            raise unreadable
+        return PostgresUrl(value)
+
     @field_validator("secret_key")
     @classmethod
-    def _hard_to_guess(cls, value: SecretStr | None) -> SecretStr | None:
+    def _hard_to_guess(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None and isinstance(info.data.get("database"), PostgresUrl):
+            # Beside a SQLite file there is a folder for the key file; beside a server, none.
+            raise ValueError(
+                f"needed with a PostgreSQL database (the key is kept outside the database); "
+                f"make one with: {MAKE_ONE}"
+            )
         weak = weakness(value.get_secret_value()) if value is not None else None
         if weak is not None:
             raise ValueError(
@@ -208,6 +259,11 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"no file at {value}")
         return value
+
+    @property
+    def database_file(self) -> Path | None:
+        """The SQLite file, or None for a PostgreSQL database."""
+        return None if isinstance(self.database, PostgresUrl) else self.database
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,13 +1,12 @@
-"""SQLite storage for the agenda young people set: ideas, the action plan, and the surveys the
+"""Storage for the agenda young people set: ideas, the action plan, and the surveys the
 bot makes (priorities rounds, joint reviews).
 
-A mixin of ``SqliteStore``: the SQLite ``AgendaStore``.
+A mixin of both stores: the ``AgendaStore``.
 """
 
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import time
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -20,7 +19,7 @@ from storage.base import (
     PlanAction,
     UpdateStatus,
 )
-from storage.sqlite_base import SqliteBase, rowid
+from storage.sql import Conn, SqlBase
 
 _IDEA_COLUMNS = "id, text, status, suggested_on, decided_on, merged_into, why, backers"
 _ACTION_COLUMNS = (
@@ -58,7 +57,7 @@ def new_idea_code() -> str:
     return "".join(secrets.choice(_CODE_LETTERS) for _ in range(_CODE_LENGTH))
 
 
-class AgendaMixin(SqliteBase, AgendaStore):
+class AgendaMixin(SqlBase, AgendaStore):
     """Ideas, plan actions and made surveys; each public method is one transaction."""
 
     async def add_idea(
@@ -66,7 +65,7 @@ class AgendaMixin(SqliteBase, AgendaStore):
     ) -> str | None:
         now = time.time()
 
-        def write(conn: sqlite3.Connection) -> str | None:
+        def write(conn: Conn) -> str | None:
             if not self._claim_now(conn, update_id, now):
                 return None
             if waited is not None:
@@ -74,7 +73,8 @@ class AgendaMixin(SqliteBase, AgendaStore):
             while True:  # a clash of random codes is rare; draw again
                 code = new_idea_code()
                 cur = conn.execute(
-                    "INSERT OR IGNORE INTO ideas (id, text, suggested_on) VALUES (?, ?, ?)",
+                    "INSERT INTO ideas (id, text, suggested_on) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
                     (code, text, today),
                 )
                 if cur.rowcount == 1:
@@ -98,15 +98,14 @@ class AgendaMixin(SqliteBase, AgendaStore):
         return await self._one("awaiting_idea", sql, (link, now)) is not None
 
     async def drop_idea_waits(self, now: float, links: Sequence[str] = ()) -> int:
-        async with self._tx("drop_idea_waits") as db:
-            cur = await db.execute("DELETE FROM idea_waits WHERE until <= ?", (now,))
-            dropped = cur.rowcount
+        def write(conn: Conn) -> int:
+            dropped = conn.execute("DELETE FROM idea_waits WHERE until <= ?", (now,)).rowcount
             if links:
-                cur = await db.executemany(
-                    "DELETE FROM idea_waits WHERE link = ?", [(link,) for link in links]
-                )
-                dropped += cur.rowcount
-        return dropped
+                sql = "DELETE FROM idea_waits WHERE link = ?"
+                dropped += conn.executemany(sql, [(link,) for link in links])
+            return dropped
+
+        return await self._atomic("drop_idea_waits", write)
 
     async def ideas(self, statuses: Collection[IdeaStatus] = ()) -> list[Idea]:
         wanted = [s.value for s in statuses]
@@ -131,7 +130,7 @@ class AgendaMixin(SqliteBase, AgendaStore):
         into: str | None = None,
         why: str | None = None,
     ) -> Idea | None:
-        def write(conn: sqlite3.Connection) -> Idea | None:
+        def write(conn: Conn) -> Idea | None:
             found = conn.execute(
                 f"SELECT {_IDEA_COLUMNS} FROM ideas WHERE id = ?", (idea_id,)
             ).fetchone()
@@ -161,23 +160,22 @@ class AgendaMixin(SqliteBase, AgendaStore):
         return await self._atomic("decide_idea", write)
 
     async def add_plan_action(self, new: NewPlanAction) -> PlanAction:
-        async with self._tx("add_plan_action") as db:
-            cur = await db.execute(
-                "INSERT INTO plan_actions (priority, what, role, due_on, status, cohort_id,"
-                " added_by, added_at, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    new.priority,
-                    new.what,
-                    new.role,
-                    new.due_on,
-                    new.status.value,
-                    new.cohort_id,
-                    new.added_by,
-                    new.added_at,
-                    new.added_at,
-                ),
-            )
-            action_id = rowid(cur)
+        sql = (
+            "INSERT INTO plan_actions (priority, what, role, due_on, status, cohort_id,"
+            " added_by, added_at, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        values = (
+            new.priority,
+            new.what,
+            new.role,
+            new.due_on,
+            new.status.value,
+            new.cohort_id,
+            new.added_by,
+            new.added_at,
+            new.added_at,
+        )
+        action_id = await self._atomic("add_plan_action", lambda conn: conn.insert(sql, values))
         return PlanAction(
             action_id,
             new.priority,
@@ -211,7 +209,7 @@ class AgendaMixin(SqliteBase, AgendaStore):
     async def set_plan_status(
         self, action_id: int, status: UpdateStatus, now: float
     ) -> PlanAction | None:
-        def write(conn: sqlite3.Connection) -> PlanAction | None:
+        def write(conn: Conn) -> PlanAction | None:
             conn.execute(
                 "UPDATE plan_actions SET status = ?, changed_at = ? WHERE id = ? AND status != ?",
                 (status.value, now, action_id, status.value),
@@ -237,8 +235,8 @@ class AgendaMixin(SqliteBase, AgendaStore):
         await self._write("see_plan", sql, (chat_id, now))
 
     async def save_made_survey(self, survey_id: str, kind: str, body: str) -> bool:
-        sql = "INSERT OR IGNORE INTO made_surveys (id, kind, body) VALUES (?, ?, ?)"
-        return (await self._write("save_made_survey", sql, (survey_id, kind, body))).rowcount == 1
+        sql = "INSERT INTO made_surveys (id, kind, body) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+        return await self._write("save_made_survey", sql, (survey_id, kind, body)) == 1
 
     async def made_surveys(self) -> dict[str, tuple[str, str]]:
         rows = await self._all("made_surveys", "SELECT id, kind, body FROM made_surveys")

@@ -1,4 +1,4 @@
-"""The one query that turns an ``Audience`` into the chats it names, for every SQLite method
+"""The one query that turns an ``Audience`` into the chats it names, for every store method
 that reaches people (counting, checking one person, queueing to all)."""
 
 from __future__ import annotations

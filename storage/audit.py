@@ -1,15 +1,15 @@
-"""SQLite storage for the audit log: what staff did, by whom and when.
+"""Storage for the audit log: what staff did, by whom and when.
 
-A mixin of ``SqliteStore``: the SQLite ``AuditLog``.
+A mixin of both stores: the ``AuditLog``.
 """
 
 from __future__ import annotations
 
 from storage.base import AuditEntry, AuditLog
-from storage.sqlite_base import SqliteBase
+from storage.sql import SqlBase
 
 
-class AuditMixin(SqliteBase, AuditLog):
+class AuditMixin(SqlBase, AuditLog):
     async def add_audit(self, entry: AuditEntry) -> None:
         sql = "INSERT INTO audit_log (at, who, action, detail) VALUES (?, ?, ?, ?)"
         await self._write("add_audit", sql, (entry.at, entry.who, entry.action, entry.detail))

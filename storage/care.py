@@ -1,12 +1,14 @@
-"""SQLite storage for looking after one person: pausing their messages (/pause), what is held
+"""Storage for looking after one person: pausing their messages (/pause), what is held
 about them (/mydata), and the safeguarding alerts they asked for.
 
-A mixin of ``SqliteStore``: the SQLite ``CareStore``.
+A mixin of both stores: the ``CareStore``.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from typing import Any
 
 from storage.base import (
     CareStore,
@@ -17,17 +19,18 @@ from storage.base import (
     Rsvp,
 )
 from storage.outbox import insert_outbox
-from storage.sqlite_base import SqliteBase
+from storage.sql import Conn, SqlBase
 
 
-class CareMixin(SqliteBase, CareStore):
+class CareMixin(SqlBase, CareStore):
     async def set_pause(self, chat_id: int, until: float | None, update_id: int) -> bool:
-        async with self._tx("set_pause") as db:
-            if not await self._claim(db, update_id, None):
+        def write(conn: Conn) -> bool:
+            if not self._claim_now(conn, update_id, time.time()):
                 return False
-            sql = "UPDATE contacts SET paused_until = ? WHERE chat_id = ?"
-            await db.execute(sql, (until, chat_id))
+            conn.execute("UPDATE contacts SET paused_until = ? WHERE chat_id = ?", (until, chat_id))
             return True
+
+        return await self._atomic("set_pause", write)
 
     async def paused_until(self, chat_id: int) -> float | None:
         sql = "SELECT paused_until FROM contacts WHERE chat_id = ?"
@@ -35,32 +38,35 @@ class CareMixin(SqliteBase, CareStore):
         return None if row is None or row[0] is None else float(row[0])
 
     async def person_data(self, chat_id: int, links: Sequence[str]) -> PersonData | None:
-        async with self._tx("person_data", write=False) as db:
-            rows = list(
-                await db.execute_fetchall(
-                    "SELECT cohorts.name, language, status, joined_on, paused_until"
-                    " FROM contacts LEFT JOIN cohorts ON cohorts.id = contacts.cohort_id"
-                    " WHERE chat_id = ?",
-                    (chat_id,),
-                )
-            )
-            if not rows:
+        def read(conn: Conn) -> tuple[Any, dict[str, list[str]], list[Any]] | None:
+            person = conn.execute(
+                "SELECT cohorts.name, language, status, joined_on, paused_until"
+                " FROM contacts LEFT JOIN cohorts ON cohorts.id = contacts.cohort_id"
+                " WHERE chat_id = ?",
+                (chat_id,),
+            ).fetchone()
+            if person is None:
                 return None
             held: dict[str, list[str]] = {"progress": [], "waiting": []}
             for table, found in held.items():
                 for link in links:  # one keyed lookup each: the links are HMACs, not a column
-                    surveys = await db.execute_fetchall(
+                    surveys = conn.execute(
                         f"SELECT checkins.survey_id FROM {table} JOIN checkins"
                         f" ON checkins.id = {table}.checkin_id WHERE link = ?",
                         (link,),
-                    )
+                    ).fetchall()
                     found.extend(str(row[0]) for row in surveys)
-            meetings = await db.execute_fetchall(
+            meetings = conn.execute(
                 "SELECT title, starts_at, answer FROM rsvps JOIN meetings"
                 " ON meetings.id = rsvps.meeting_id WHERE chat_id = ? ORDER BY starts_at",
                 (chat_id,),
-            )
-        name, language, status, joined_on, paused = rows[0]
+            ).fetchall()
+            return person, held, meetings
+
+        found = await self._atomic("person_data", read, write=False)
+        if found is None:
+            return None
+        (name, language, status, joined_on, paused), held, meetings = found
         return PersonData(
             name,
             language,
@@ -75,12 +81,14 @@ class CareMixin(SqliteBase, CareStore):
     async def raise_alert(
         self, chat_id: int, today: str, messages: Sequence[OutgoingMessage], update_id: int
     ) -> bool:
-        async with self._tx("raise_alert") as db:
-            if not await self._claim(db, update_id, None):
+        def write(conn: Conn) -> bool:
+            if not self._claim_now(conn, update_id, time.time()):
                 return False
-            await db.execute(
+            conn.execute(
                 "INSERT INTO safeguarding_alerts (chat_id, raised_on, recipients) VALUES (?, ?, ?)",
                 (chat_id, today, len(messages)),
             )
-            await insert_outbox(db, messages)
+            insert_outbox(conn, messages)
             return True
+
+        return await self._atomic("raise_alert", write)

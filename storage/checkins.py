@@ -1,12 +1,11 @@
-"""SQLite storage for check-ins and anonymous answers: progress, finishing, marks and totals.
+"""Storage for check-ins and anonymous answers: progress, finishing, marks and totals.
 
-A mixin of ``SqliteStore``: the SQLite ``CheckinStore``.
+A mixin of both stores: the ``CheckinStore``.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -28,7 +27,7 @@ from storage.base import (
 )
 from storage.contacts import CONTACT_COLUMNS, contact_from
 from storage.outbox import insert_outbox
-from storage.sqlite_base import SqliteBase, rowid
+from storage.sql import Conn, SqlBase
 
 _CHECKIN_COLUMNS = (
     "id, survey_id, cohort_id, opens_at, closes_at, remind_at, schedule_id, meeting_id, invited"
@@ -55,7 +54,7 @@ def _label(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-class CheckinsMixin(SqliteBase, CheckinStore):
+class CheckinsMixin(SqlBase, CheckinStore):
     """Check-ins, progress and answers; each public method is one transaction."""
 
     async def open_checkin(
@@ -64,10 +63,11 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         who: Audience,
         invitation: Callable[[Checkin], Mapping[str, Any]],
     ) -> tuple[Checkin | None, int]:
-        async with self._tx("open_checkin") as db:
-            cur = await db.execute(
-                "INSERT OR IGNORE INTO checkins (survey_id, cohort_id, opens_at, closes_at,"
-                " remind_at, schedule_id, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        def write(conn: Conn) -> Checkin | None:
+            made = conn.execute(
+                "INSERT INTO checkins (survey_id, cohort_id, opens_at, closes_at,"
+                " remind_at, schedule_id, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING RETURNING id",
                 (
                     new.survey_id,
                     new.cohort_id,
@@ -77,26 +77,29 @@ class CheckinsMixin(SqliteBase, CheckinStore):
                     new.schedule_id,
                     new.meeting_id,
                 ),
-            )
-            if cur.rowcount != 1:  # this schedule's check-in for this time already exists
-                return None, 0
-            checkin = Checkin(rowid(cur), *astuple(new))
+            ).fetchone()
+            if made is None:  # this schedule's check-in for this time already exists
+                return None
+            checkin = Checkin(int(made[0]), *astuple(new))
             # One statement for the whole audience: fast for tens of thousands of contacts.
             chats, params = audience_sql(who)
-            cur = await db.execute(
-                "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, expires_at)"
+            cur = conn.execute(
+                "INSERT INTO outbox (chat_id, payload, due_at, dedupe_key, expires_at)"
                 " SELECT chat_id, ?, ?, 'checkin:' || ? || ':invite:' || chat_id, ?"
-                f" FROM ({chats})",
+                f" FROM ({chats}) AS a WHERE true ON CONFLICT DO NOTHING",
                 (json.dumps(invitation(checkin)), new.opens_at, checkin.id, new.closes_at, *params),
             )
             invited = cur.rowcount
-            await db.execute("UPDATE checkins SET invited = ? WHERE id = ?", (invited, checkin.id))
-            return replace(checkin, invited=invited), invited
+            conn.execute("UPDATE checkins SET invited = ? WHERE id = ?", (invited, checkin.id))
+            return replace(checkin, invited=invited)
+
+        opened = await self._atomic("open_checkin", write)
+        return (None, 0) if opened is None else (opened, opened.invited or 0)
 
     async def checkin_view(
         self, chat_id: int, checkin_id: int, link: str, who: Callable[[Checkin], Audience]
     ) -> CheckinView:
-        def read(conn: sqlite3.Connection) -> CheckinView:
+        def read(conn: Conn) -> CheckinView:
             person = conn.execute(
                 f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE chat_id = ?", (chat_id,)
             ).fetchone()
@@ -109,7 +112,7 @@ class CheckinsMixin(SqliteBase, CheckinStore):
             checkin = _checkin(found)
             chats, params = audience_sql(who(checkin))
             invited, state, finished = conn.execute(
-                f"SELECT EXISTS (SELECT 1 FROM ({chats}) WHERE chat_id = ?),"
+                f"SELECT EXISTS (SELECT 1 FROM ({chats}) AS a WHERE chat_id = ?),"
                 " (SELECT state FROM progress WHERE link = ? AND checkin_id = ?),"
                 f" {_FINISHED}",
                 (*params, chat_id, link, checkin_id, *_finished(checkin_id, link)),
@@ -132,13 +135,15 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         return [_checkin(row) for row in await self._all("due_reminders", sql, (now,))]
 
     async def queue_reminders(self, checkin_id: int, messages: Sequence[OutgoingMessage]) -> int:
-        async with self._tx("queue_reminders") as db:
-            cur = await db.execute(
+        def write(conn: Conn) -> int:
+            cur = conn.execute(
                 "UPDATE checkins SET reminded = 1 WHERE id = ? AND reminded = 0", (checkin_id,)
             )
             if cur.rowcount != 1:
                 return 0
-            return await insert_outbox(db, messages)
+            return insert_outbox(conn, messages)
+
+        return await self._atomic("queue_reminders", write)
 
     async def checkin(self, checkin_id: int) -> Checkin | None:
         sql = f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?"
@@ -172,7 +177,7 @@ class CheckinsMixin(SqliteBase, CheckinStore):
     ) -> bool:
         data, now = json.dumps(state), time.time()
 
-        def write(conn: sqlite3.Connection) -> bool:
+        def write(conn: Conn) -> bool:
             if not self._claim_now(conn, update_id, now):
                 return False
             conn.execute(
@@ -197,26 +202,25 @@ class CheckinsMixin(SqliteBase, CheckinStore):
     async def clear_replies(self, shown: Sequence[tuple[str, float]]) -> None:
         if not shown:
             return
-        async with self._tx("clear_replies") as db:
-            await db.executemany(
-                "UPDATE progress SET reply_due = NULL WHERE link = ? AND reply_due = ?",
-                list(shown),
-            )
+        sql = "UPDATE progress SET reply_due = NULL WHERE link = ? AND reply_due = ?"
+        await self._atomic("clear_replies", lambda conn: conn.executemany(sql, list(shown)))
 
     async def put_off_reply(self, link: str, due: float, new_due: float) -> None:
         sql = "UPDATE progress SET reply_due = ? WHERE link = ? AND reply_due = ?"
         await self._write("put_off_reply", sql, (new_due, link, due))
 
     async def progress_many(self, links: Sequence[str]) -> dict[str, Progress]:
-        found: dict[str, Progress] = {}
-        async with self._tx("progress_many", write=False) as db:
+        def read(conn: Conn) -> dict[str, Progress]:
+            found: dict[str, Progress] = {}
             for start in range(0, len(links), 500):
                 batch = links[start : start + 500]
                 marks = ", ".join("?" for _ in batch)
                 sql = f"SELECT link, checkin_id, state FROM progress WHERE link IN ({marks})"
-                for link, checkin_id, state in await db.execute_fetchall(sql, tuple(batch)):
+                for link, checkin_id, state in conn.execute(sql, batch).fetchall():
                     found[link] = Progress(checkin_id, json.loads(state))
-        return found
+            return found
+
+        return await self._atomic("progress_many", read, write=False)
 
     async def refresh_progress(
         self, states: Mapping[str, tuple[int, Mapping[str, Any]]], today: str
@@ -227,12 +231,8 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         ]
         if not rows:
             return 0
-        async with self._tx("refresh_progress") as db:
-            cur = await db.executemany(
-                "UPDATE progress SET state = ?, updated_on = ? WHERE link = ? AND checkin_id = ?",
-                rows,
-            )
-            return cur.rowcount
+        sql = "UPDATE progress SET state = ?, updated_on = ? WHERE link = ? AND checkin_id = ?"
+        return await self._atomic("refresh_progress", lambda conn: conn.executemany(sql, rows))
 
     async def finish_response(
         self,
@@ -250,7 +250,7 @@ class CheckinsMixin(SqliteBase, CheckinStore):
         """
         now = time.time()
 
-        def write(conn: sqlite3.Connection) -> bool:
+        def write(conn: Conn) -> bool:
             if not self._claim_now(conn, update_id, now):
                 return False
             conn.execute("DELETE FROM progress WHERE link = ?", (link,))
@@ -274,7 +274,7 @@ class CheckinsMixin(SqliteBase, CheckinStore):
             "release_closed", lambda conn: release.release_closed(conn, now, today)
         )
 
-    async def _release(self, what: str, work: Callable[[sqlite3.Connection], int]) -> int:
+    async def _release(self, what: str, work: Callable[[Conn], int]) -> int:
         """Run a release in one transaction; then empty the log of the waiting rows."""
         released = await self._atomic(what, work)
         if released:
@@ -286,7 +286,7 @@ class CheckinsMixin(SqliteBase, CheckinStore):
             "DELETE FROM progress WHERE checkin_id IN"
             " (SELECT id FROM checkins WHERE closes_at IS NOT NULL AND closes_at <= ?)"
         )
-        dropped = (await self._write("drop_closed_progress", sql, (now,))).rowcount
+        dropped = await self._write("drop_closed_progress", sql, (now,))
         if dropped:
             await self._checkpoint()
         return dropped
@@ -297,13 +297,15 @@ class CheckinsMixin(SqliteBase, CheckinStore):
 
     async def totals(self, checkin_id: int) -> Totals:
         """Responses, and per question how often each value was given (list items one by one)."""
-        async with self._tx("totals", write=False) as db:
-            rows = await db.execute_fetchall(
+
+        def read(conn: Conn) -> tuple[list[Any], Any]:
+            rows = conn.execute(
                 "SELECT question_id, value FROM answers WHERE checkin_id = ?", (checkin_id,)
-            )
+            ).fetchall()
             sql = "SELECT count(DISTINCT response_id) FROM answers WHERE checkin_id = ?"
-            async with db.execute(sql, (checkin_id,)) as cur:
-                row = await cur.fetchone()
+            return rows, conn.execute(sql, (checkin_id,)).fetchone()
+
+        rows, row = await self._atomic("totals", read, write=False)
         counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for question_id, value in rows:
             decoded = json.loads(value)

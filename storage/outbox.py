@@ -1,9 +1,8 @@
-"""SQLite storage for the outbox: messages the bot starts, waiting to be sent.
+"""Storage for the outbox: messages the bot starts, waiting to be sent.
 
 A message is deleted once it is sent, or can never be (failed, expired): its row names the
 person (the chat, and a key such as a reminder's, which tells who had not finished). Only
-plain counts per day are kept, for status views. A mixin of ``SqliteStore``: the SQLite
-``OutboxStore``.
+plain counts per day are kept, for status views. A mixin of both stores: the ``OutboxStore``.
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import Any
-
-import aiosqlite
 
 from storage.base import (
     DEFAULT_LANGUAGE,
@@ -22,7 +19,7 @@ from storage.base import (
     OutgoingMessage,
     QueuedMessage,
 )
-from storage.sqlite_base import SqliteBase
+from storage.sql import Conn, SqlBase
 
 _OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
 # How the dedupe key of a safeguarding alert starts: never held by a pause.
@@ -35,7 +32,7 @@ _ENTRY_COLUMNS = (
 )
 
 
-async def insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMessage]) -> int:
+def insert_outbox(conn: Conn, messages: Sequence[OutgoingMessage]) -> int:
     """Queue messages in the caller's transaction; repeated dedupe keys are ignored."""
     if not messages:
         return 0
@@ -43,54 +40,57 @@ async def insert_outbox(db: aiosqlite.Connection, messages: Sequence[OutgoingMes
         (m.chat_id, json.dumps(m.payload), m.due_at, m.dedupe_key, int(m.urgent), m.expires_at)
         for m in messages
     ]
-    cur = await db.executemany(
-        "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key, urgent, expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+    return conn.executemany(
+        "INSERT INTO outbox (chat_id, payload, due_at, dedupe_key, urgent, expires_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         rows,
     )
-    return cur.rowcount
 
 
-async def settle(db: aiosqlite.Connection, outcome: str, where: str, params: Sequence[Any]) -> int:
+def settle(conn: Conn, outcome: str, where: str, params: Sequence[Any]) -> int:
     """Delete the messages ``where`` picks (in the caller's transaction), counting them as
     ``outcome`` ('sent' or 'failed') on the day each was due; returns how many."""
-    await db.execute(
+    day = conn.dialect.day.format("due_at")
+    conn.execute(
         "INSERT INTO outbox_done (day, outcome, count)"
-        f" SELECT CAST(due_at / {_DAY} AS INTEGER), ?, count(*) FROM outbox WHERE {where}"
-        " GROUP BY 1 ON CONFLICT (day, outcome) DO UPDATE SET count = count + excluded.count",
+        f" SELECT {day}, ?, count(*) FROM outbox WHERE {where} GROUP BY 1"
+        " ON CONFLICT (day, outcome) DO UPDATE SET count = outbox_done.count + excluded.count",
         (outcome, *params),
     )
-    cur = await db.execute(f"DELETE FROM outbox WHERE {where}", tuple(params))
-    return cur.rowcount
+    return conn.execute(f"DELETE FROM outbox WHERE {where}", tuple(params)).rowcount
 
 
-class OutboxMixin(SqliteBase, OutboxStore):
+class OutboxMixin(SqlBase, OutboxStore):
     """Queueing, claiming and recording sends; each public method is one transaction."""
 
     async def enqueue(self, messages: Sequence[OutgoingMessage], once: str | None = None) -> int:
         if not messages and once is None:
             return 0
-        async with self._tx("enqueue") as db:
+
+        def write(conn: Conn) -> int:
             if once is not None:
-                cur = await db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, 'done')", (once,)
+                cur = conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, 'done') ON CONFLICT DO NOTHING",
+                    (once,),
                 )
                 if cur.rowcount != 1:
                     return 0
-            return await insert_outbox(db, messages)
+            return insert_outbox(conn, messages)
+
+        return await self._atomic("enqueue", write)
 
     async def requeue_inflight(self) -> int:
         # A started one was perhaps sent: one try of unknown outcome (a second means it is taken
         # as sent). One never started is queued again, and its claim is not counted as a try.
-        async with self._tx("requeue_inflight") as db:
-            gone = await settle(
-                db, "sent", "status = 'sending' AND started = 1 AND unsure >= 1", ()
-            )
-            cur = await db.execute(
+        def write(conn: Conn) -> tuple[int, int]:
+            gone = settle(conn, "sent", "status = 'sending' AND started = 1 AND unsure >= 1", ())
+            cur = conn.execute(
                 "UPDATE outbox SET unsure = unsure + started, status = 'queued',"
                 " attempts = attempts - 1 + started, started = 0 WHERE status = 'sending'"
             )
-            requeued = cur.rowcount
+            return gone, cur.rowcount
+
+        gone, requeued = await self._atomic("requeue_inflight", write)
         if gone:
             self._checkpoint_soon()
         return gone + requeued
@@ -100,17 +100,19 @@ class OutboxMixin(SqliteBase, OutboxStore):
         await self._write("mark_started", sql, (message_id,))
 
     async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
-        requeued = 0
-        async with self._tx("mark_unsure") as db:
+        def write(conn: Conn) -> tuple[int, int]:
             # A second unknown outcome: taken as sent, so nobody gets it a third time.
-            taken_as_sent = await settle(db, "sent", "id = ? AND unsure >= 1", (message_id,))
-            if not taken_as_sent:
-                cur = await db.execute(
-                    "UPDATE outbox SET unsure = unsure + 1, due_at = ?, status = 'queued',"
-                    " error = ? WHERE id = ?",
-                    (due_at, error, message_id),
-                )
-                requeued = cur.rowcount
+            taken_as_sent = settle(conn, "sent", "id = ? AND unsure >= 1", (message_id,))
+            if taken_as_sent:
+                return taken_as_sent, 0
+            cur = conn.execute(
+                "UPDATE outbox SET unsure = unsure + 1, due_at = ?, status = 'queued',"
+                " error = ? WHERE id = ?",
+                (due_at, error, message_id),
+            )
+            return taken_as_sent, cur.rowcount
+
+        taken_as_sent, requeued = await self._atomic("mark_unsure", write)
         if taken_as_sent:
             self._checkpoint_soon()
         return requeued == 1
@@ -118,36 +120,37 @@ class OutboxMixin(SqliteBase, OutboxStore):
     async def claim_due(
         self, now: float, limit: int, urgent_only: bool = False
     ) -> list[QueuedMessage]:
-        async with self._tx("claim_due") as db:
+        def write(conn: Conn) -> tuple[int, list[Any]]:
             # Too late to be of use: an invitation after the check-in closed, a meeting
             # reminder after the start.
-            expired = await settle(db, "failed", "status = 'queued' AND expires_at <= ?", (now,))
-            rows = list(
-                await db.execute_fetchall(
-                    # Only each chat's oldest unsent message, so one person's messages
-                    # arrive in the order they were queued even when pacing holds one back.
-                    "SELECT id, chat_id, payload, due_at, attempts,"
-                    " (SELECT language FROM contacts WHERE contacts.chat_id = o.chat_id),"
-                    " (SELECT easy_read FROM contacts WHERE contacts.chat_id = o.chat_id)"
-                    " FROM outbox AS o"
-                    " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
-                    " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id"
-                    "   AND e.status IN ('queued', 'sending') AND e.id < o.id"
-                    "   AND (e.urgent = 1 OR NOT ?))"
-                    # A paused person's messages wait, still queued, until the pause ends;
-                    # a safeguarding alert never waits (its reader is on the team).
-                    f" AND (substr(o.dedupe_key, 1, {len(ALERT_PREFIX)}) = '{ALERT_PREFIX}'"
-                    "   OR NOT EXISTS (SELECT 1 FROM contacts AS c"
-                    "   WHERE c.chat_id = o.chat_id AND c.paused_until > ?))"
-                    " ORDER BY due_at, id LIMIT ?",
-                    (now, urgent_only, urgent_only, now, limit),
-                )
-            )
-            await db.executemany(
+            expired = settle(conn, "failed", "status = 'queued' AND expires_at <= ?", (now,))
+            rows = conn.execute(
+                # Only each chat's oldest unsent message, so one person's messages
+                # arrive in the order they were queued even when pacing holds one back.
+                "SELECT id, chat_id, payload, due_at, attempts,"
+                " (SELECT language FROM contacts WHERE contacts.chat_id = o.chat_id),"
+                " (SELECT easy_read FROM contacts WHERE contacts.chat_id = o.chat_id)"
+                " FROM outbox AS o"
+                " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
+                " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id"
+                "   AND e.status IN ('queued', 'sending') AND e.id < o.id"
+                "   AND (e.urgent = 1 OR NOT ?))"
+                # A paused person's messages wait, still queued, until the pause ends;
+                # a safeguarding alert never waits (its reader is on the team).
+                f" AND (substr(o.dedupe_key, 1, {len(ALERT_PREFIX)}) = '{ALERT_PREFIX}'"
+                "   OR NOT EXISTS (SELECT 1 FROM contacts AS c"
+                "   WHERE c.chat_id = o.chat_id AND c.paused_until > ?))"
+                " ORDER BY due_at, id LIMIT ?",
+                (now, urgent_only, urgent_only, now, limit),
+            ).fetchall()
+            conn.executemany(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, started = 0"
                 " WHERE id = ?",
                 [(row[0],) for row in rows],
             )
+            return expired, rows
+
+        expired, rows = await self._atomic("claim_due", write)
         if expired:
             self._checkpoint_soon()
         return [
@@ -161,8 +164,7 @@ class OutboxMixin(SqliteBase, OutboxStore):
         if not ids:
             return
         marks = ", ".join("?" for _ in ids)
-        async with self._tx("mark_sent") as db:
-            await settle(db, "sent", f"id IN ({marks})", ids)
+        await self._atomic("mark_sent", lambda conn: settle(conn, "sent", f"id IN ({marks})", ids))
         self._checkpoint_soon()
 
     async def retry_later(
@@ -176,25 +178,29 @@ class OutboxMixin(SqliteBase, OutboxStore):
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         # Why it failed is not kept: the message is gone, and the log said why.
-        async with self._tx("mark_failed") as db:
-            await settle(db, "failed", "id = ?", (message_id,))
+        await self._atomic(
+            "mark_failed", lambda conn: settle(conn, "failed", "id = ?", (message_id,))
+        )
         self._checkpoint_soon()
 
     async def outbox_left(self, dedupe_prefix: str) -> int:
         sql = (
-            "SELECT count(*) FROM outbox WHERE substr(dedupe_key, 1, length(?1)) = ?1"
+            "SELECT count(*) FROM outbox WHERE substr(dedupe_key, 1, ?) = ?"
             " AND status IN ('queued', 'sending')"
         )
-        row = await self._one("outbox_left", sql, (dedupe_prefix,))
+        row = await self._one("outbox_left", sql, (len(dedupe_prefix), dedupe_prefix))
         return int(row[0])
 
     async def prune_outbox(self, now: float) -> int:
-        async with self._tx("prune_outbox") as db:
+        def write(conn: Conn) -> int:
             # Rows a version that kept sent and failed messages left behind.
-            gone = await settle(db, "sent", "status = 'sent'", ())
-            gone += await settle(db, "failed", "status = 'failed'", ())
+            gone = settle(conn, "sent", "status = 'sent'", ())
+            gone += settle(conn, "failed", "status = 'failed'", ())
             oldest = int((now - _KEEP_DONE_SECONDS) // _DAY)
-            await db.execute("DELETE FROM outbox_done WHERE day < ?", (oldest,))
+            conn.execute("DELETE FROM outbox_done WHERE day < ?", (oldest,))
+            return gone
+
+        gone = await self._atomic("prune_outbox", write)
         if gone:
             await self._checkpoint()
         return gone
@@ -215,17 +221,20 @@ class OutboxMixin(SqliteBase, OutboxStore):
     async def outbox_waiting(self) -> int:
         sql = (
             "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending') AND attempts > 0"
-            " AND substr(error, 1, length(?1)) = ?1"
+            " AND substr(error, 1, ?) = ?"
         )
-        row = await self._one("outbox_waiting", sql, (NO_CONNECTION,))
+        row = await self._one("outbox_waiting", sql, (len(NO_CONNECTION), NO_CONNECTION))
         return int(row[0])
 
     async def outbox_entries(self, dedupe_prefix: str | None = None) -> list[OutboxEntry]:
-        sql = (
-            f"SELECT {_ENTRY_COLUMNS} FROM outbox"
-            " WHERE ?1 IS NULL OR substr(dedupe_key, 1, length(?1)) = ?1 ORDER BY id"
-        )
-        rows = await self._all("outbox_entries", sql, (dedupe_prefix,))
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM outbox"
+        params: tuple[Any, ...] = ()
+        if dedupe_prefix is not None:
+            sql, params = (
+                sql + " WHERE substr(dedupe_key, 1, ?) = ?",
+                (len(dedupe_prefix), dedupe_prefix),
+            )
+        rows = await self._all("outbox_entries", sql + " ORDER BY id", params)
         return [
             OutboxEntry(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6], bool(r[7]), *r[8:])
             for r in rows

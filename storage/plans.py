@@ -1,19 +1,18 @@
-"""SQLite storage for what is planned ahead: check-in schedules, meetings, RSVPs and reminders.
+"""Storage for what is planned ahead: check-in schedules, meetings, RSVPs and reminders.
 
-A mixin of ``SqliteStore``: the SQLite ``PlanStore``.
+A mixin of both stores: the ``PlanStore``.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-
-import aiosqlite
 
 from storage.audience import audience_sql
 from storage.base import Audience, Meeting, OutgoingMessage, PlanStore, Rsvp, Schedule, StorageError
 from storage.outbox import insert_outbox
-from storage.sqlite_base import SqliteBase, rowid
+from storage.sql import Conn, SqlBase
 
 _SCHEDULE_COLUMNS = "id, survey_id, cohort_id, next_at, every, open_for, remind_after, cancelled"
 _MEETING_COLUMNS = "id, title, starts_at, place, link, notes, cohort_id, cancelled, version"
@@ -33,8 +32,8 @@ def _meeting(row: Sequence[Any]) -> Meeting:
     )
 
 
-async def _queue(
-    db: aiosqlite.Connection,
+def _queue(
+    conn: Conn,
     chat_ids: Iterable[int],
     payload: Mapping[str, Any],
     now: float,
@@ -48,37 +47,32 @@ async def _queue(
         OutgoingMessage(chat, payload, now, f"{key}:{chat}", urgent, expires_at=meeting.starts_at)
         for chat in chat_ids
     ]
-    return await insert_outbox(db, messages)
+    return insert_outbox(conn, messages)
 
 
-async def _fetch_meeting(db: aiosqlite.Connection, meeting_id: int) -> Meeting:
+def _fetch_meeting(conn: Conn, meeting_id: int) -> Meeting:
     """The meeting, read in the caller's transaction."""
     sql = f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ?"
-    async with db.execute(sql, (meeting_id,)) as cur:
-        row = await cur.fetchone()
+    row = conn.execute(sql, (meeting_id,)).fetchone()
     if row is None:
         raise StorageError("no such meeting")
     return _meeting(row)
 
 
-async def _column(db: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> list[int]:
-    return [int(row[0]) for row in await db.execute_fetchall(sql, tuple(params))]
+def _column(conn: Conn, sql: str, params: Sequence[Any]) -> list[int]:
+    return [int(row[0]) for row in conn.execute(sql, params).fetchall()]
 
 
-async def _replace_reminders(
-    db: aiosqlite.Connection, meeting_id: int, reminders: Sequence[tuple[str, float]]
-) -> None:
-    await db.execute(
-        "DELETE FROM meeting_reminders WHERE meeting_id = ? AND done = 0", (meeting_id,)
-    )
-    await db.executemany(
-        "INSERT OR REPLACE INTO meeting_reminders (meeting_id, kind, due_at, done)"
-        " VALUES (?, ?, ?, 0)",
+def _replace_reminders(conn: Conn, meeting_id: int, reminders: Sequence[tuple[str, float]]) -> None:
+    conn.execute("DELETE FROM meeting_reminders WHERE meeting_id = ? AND done = 0", (meeting_id,))
+    conn.executemany(
+        "INSERT INTO meeting_reminders (meeting_id, kind, due_at, done) VALUES (?, ?, ?, 0)"
+        " ON CONFLICT (meeting_id, kind) DO UPDATE SET due_at = excluded.due_at, done = 0",
         [(meeting_id, kind, due_at) for kind, due_at in reminders],
     )
 
 
-class PlansMixin(SqliteBase, PlanStore):
+class PlansMixin(SqlBase, PlanStore):
     """Schedules, meetings and RSVPs; each public method is one transaction."""
 
     # Schedules
@@ -93,24 +87,20 @@ class PlansMixin(SqliteBase, PlanStore):
         remind_after: float | None,
     ) -> Schedule:
         values = (survey_id, cohort_id, next_at, every, open_for, remind_after)
-        async with self._tx("add_schedule") as db:
-            cur = await db.execute(
-                "INSERT INTO schedules (survey_id, cohort_id, next_at, every, open_for,"
-                " remind_after) VALUES (?, ?, ?, ?, ?, ?)",
-                values,
-            )
-            return Schedule(rowid(cur), *values)
+        sql = (
+            "INSERT INTO schedules (survey_id, cohort_id, next_at, every, open_for,"
+            " remind_after) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        made = await self._atomic("add_schedule", lambda conn: conn.insert(sql, values))
+        return Schedule(made, *values)
 
     async def schedules(self) -> list[Schedule]:
         sql = f"SELECT {_SCHEDULE_COLUMNS} FROM schedules ORDER BY id"
         return [_schedule(row) for row in await self._all("schedules", sql)]
 
     async def cancel_schedule(self, schedule_id: int) -> bool:
-        async with self._tx("cancel_schedule") as db:
-            cur = await db.execute(
-                "UPDATE schedules SET cancelled = 1 WHERE id = ? AND cancelled = 0", (schedule_id,)
-            )
-            return cur.rowcount == 1
+        sql = "UPDATE schedules SET cancelled = 1 WHERE id = ? AND cancelled = 0"
+        return await self._write("cancel_schedule", sql, (schedule_id,)) == 1
 
     async def due_schedules(self, now: float) -> list[Schedule]:
         sql = (
@@ -120,10 +110,8 @@ class PlansMixin(SqliteBase, PlanStore):
         return [_schedule(row) for row in await self._all("due_schedules", sql, (now,))]
 
     async def advance_schedule(self, schedule_id: int, next_at: float | None) -> None:
-        async with self._tx("advance_schedule") as db:
-            await db.execute(
-                "UPDATE schedules SET next_at = ? WHERE id = ?", (next_at, schedule_id)
-            )
+        sql = "UPDATE schedules SET next_at = ? WHERE id = ?"
+        await self._write("advance_schedule", sql, (next_at, schedule_id))
 
     # Meetings
 
@@ -135,8 +123,8 @@ class PlansMixin(SqliteBase, PlanStore):
         invitation: Callable[[Meeting], Mapping[str, Any]],
         now: float,
     ) -> tuple[Meeting, int]:
-        async with self._tx("add_meeting") as db:
-            cur = await db.execute(
+        def write(conn: Conn) -> tuple[Meeting, int]:
+            made = conn.insert(
                 "INSERT INTO meetings (title, starts_at, place, link, notes, cohort_id)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -149,22 +137,24 @@ class PlansMixin(SqliteBase, PlanStore):
                 ),
             )
             stored = Meeting(
-                rowid(cur),
+                made,
                 *(
                     getattr(meeting, f)
                     for f in ("title", "starts_at", "place", "link", "notes", "cohort_id")
                 ),
             )
-            invited = await _column(db, *audience_sql(who))
-            await db.executemany(
+            invited = _column(conn, *audience_sql(who))
+            conn.executemany(
                 "INSERT INTO rsvps (meeting_id, chat_id) VALUES (?, ?)",
                 [(stored.id, chat_id) for chat_id in invited],
             )
-            await _replace_reminders(db, stored.id, reminders)
-            queued = await _queue(
-                db, invited, invitation(stored), now, f"meeting:{stored.id}:invite", stored
+            _replace_reminders(conn, stored.id, reminders)
+            queued = _queue(
+                conn, invited, invitation(stored), now, f"meeting:{stored.id}:invite", stored
             )
             return stored, queued
+
+        return await self._atomic("add_meeting", write)
 
     async def meeting(self, meeting_id: int) -> Meeting | None:
         sql = f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ?"
@@ -187,17 +177,19 @@ class PlansMixin(SqliteBase, PlanStore):
         now: float,
         urgent: bool = False,
     ) -> int:
-        async with self._tx("change_meeting") as db:
-            await db.execute(
+        def write(conn: Conn) -> int:
+            conn.execute(
                 "UPDATE meetings SET starts_at = ?, place = ?, link = ?, notes = ?,"
                 " version = version + 1 WHERE id = ?",
                 (meeting.starts_at, meeting.place, meeting.link, meeting.notes, meeting.id),
             )
-            changed = await _fetch_meeting(db, meeting.id)
-            await _replace_reminders(db, changed.id, reminders)
-            invited = await _column(db, *audience_sql(who))
+            changed = _fetch_meeting(conn, meeting.id)
+            _replace_reminders(conn, changed.id, reminders)
+            invited = _column(conn, *audience_sql(who))
             key = f"meeting:{changed.id}:change:{changed.version}"
-            return await _queue(db, invited, notice(changed), now, key, changed, urgent)
+            return _queue(conn, invited, notice(changed), now, key, changed, urgent)
+
+        return await self._atomic("change_meeting", write)
 
     async def cancel_meeting(
         self,
@@ -207,17 +199,19 @@ class PlansMixin(SqliteBase, PlanStore):
         now: float,
         urgent: bool = False,
     ) -> int:
-        async with self._tx("cancel_meeting") as db:
-            cur = await db.execute(
+        def write(conn: Conn) -> int:
+            cur = conn.execute(
                 "UPDATE meetings SET cancelled = 1 WHERE id = ? AND cancelled = 0", (meeting_id,)
             )
             if cur.rowcount != 1:
                 return 0
-            await db.execute("DELETE FROM meeting_reminders WHERE meeting_id = ?", (meeting_id,))
-            cancelled = await _fetch_meeting(db, meeting_id)
-            invited = await _column(db, *audience_sql(who))
+            conn.execute("DELETE FROM meeting_reminders WHERE meeting_id = ?", (meeting_id,))
+            cancelled = _fetch_meeting(conn, meeting_id)
+            invited = _column(conn, *audience_sql(who))
             key = f"meeting:{meeting_id}:cancel"
-            return await _queue(db, invited, notice(cancelled), now, key, cancelled, urgent)
+            return _queue(conn, invited, notice(cancelled), now, key, cancelled, urgent)
+
+        return await self._atomic("cancel_meeting", write)
 
     async def rsvp(self, meeting_id: int, chat_id: int) -> Rsvp | None:
         sql = "SELECT answer FROM rsvps WHERE meeting_id = ? AND chat_id = ?"
@@ -225,15 +219,17 @@ class PlansMixin(SqliteBase, PlanStore):
         return None if row is None or row[0] is None else Rsvp(row[0])
 
     async def set_rsvp(self, meeting_id: int, chat_id: int, answer: Rsvp, update_id: int) -> bool:
-        async with self._tx("set_rsvp") as db:
-            if not await self._claim(db, update_id, None):
+        def write(conn: Conn) -> bool:
+            if not self._claim_now(conn, update_id, time.time()):
                 return False
-            await db.execute(
+            conn.execute(
                 "INSERT INTO rsvps (meeting_id, chat_id, answer) VALUES (?, ?, ?)"
                 " ON CONFLICT (meeting_id, chat_id) DO UPDATE SET answer = excluded.answer",
                 (meeting_id, chat_id, Rsvp(answer).value),
             )
             return True
+
+        return await self._atomic("set_rsvp", write)
 
     async def rsvp_counts(self, meeting_id: int) -> dict[str, int]:
         sql = "SELECT coalesce(answer, 'none'), count(*) FROM rsvps WHERE meeting_id = ? GROUP BY 1"
@@ -262,8 +258,8 @@ class PlansMixin(SqliteBase, PlanStore):
         urgent: bool,
         now: float,
     ) -> int:
-        async with self._tx("queue_meeting_reminder") as db:
-            cur = await db.execute(
+        def write(conn: Conn) -> int:
+            cur = conn.execute(
                 "UPDATE meeting_reminders SET done = 1"
                 " WHERE meeting_id = ? AND kind = ? AND done = 0",
                 (meeting_id, kind),
@@ -271,14 +267,16 @@ class PlansMixin(SqliteBase, PlanStore):
             if cur.rowcount != 1:
                 return 0
             # A meeting moved after a reminder went out gets that reminder again: key on version.
-            meeting = await _fetch_meeting(db, meeting_id)
-            coming = await _column(db, *audience_sql(who))
+            meeting = _fetch_meeting(conn, meeting_id)
+            coming = _column(conn, *audience_sql(who))
             key = f"meeting:{meeting_id}:v{meeting.version}:remind:{kind}"
-            return await _queue(db, coming, payload, now, key, meeting, urgent)
+            return _queue(conn, coming, payload, now, key, meeting, urgent)
+
+        return await self._atomic("queue_meeting_reminder", write)
 
     async def skip_meeting_reminder(self, meeting_id: int, kind: str) -> bool:
         sql = "UPDATE meeting_reminders SET done = 1 WHERE meeting_id = ? AND kind = ? AND done = 0"
-        return (await self._write("skip_meeting_reminder", sql, (meeting_id, kind))).rowcount == 1
+        return await self._write("skip_meeting_reminder", sql, (meeting_id, kind)) == 1
 
     async def prune_rsvps(self, started_before: float, now: float) -> int:
         sql = (
@@ -287,7 +285,7 @@ class PlansMixin(SqliteBase, PlanStore):
             " AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.meeting_id = m.id"
             " AND (c.closes_at IS NULL OR c.closes_at > ?2)))"
         )
-        gone = (await self._write("prune_rsvps", sql, (started_before, now))).rowcount
+        gone = await self._write("prune_rsvps", sql, (started_before, now))
         if gone:
             await self._checkpoint()  # no older copy of who said what stays in the -wal file
         return gone

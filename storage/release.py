@@ -4,25 +4,26 @@ Inside a page of the file, rows sit in the order they were written, whatever the
 finished response first waits under its person's link (table ``waiting``); once enough of one
 check-in wait, or it closes, the whole batch is written in a random order with fresh random
 ids and the release date, and the finished-marks in another random order. Byte positions then
-tell no more than which batch a response was in. These run inside the caller's transaction.
+tell no more than which batch a response was in. These run inside the caller's transaction,
+on either store (PostgreSQL's heap pages keep write order just as SQLite's do).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
 from storage.base import StorageError
+from storage.sql import Conn
 
 # The operating system's randomness: a seeded generator's order could be replayed.
 _SHUFFLE = secrets.SystemRandom()
 
 
 def hold(
-    conn: sqlite3.Connection,
+    conn: Conn,
     link: str,
     checkin_id: int,
     answers: Mapping[str, Any],
@@ -35,9 +36,9 @@ def hold(
     A second finish under one link, waiting or released, raises ``StorageError``.
     """
     done = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM participation WHERE checkin_id = ?1 AND mark = ?2)"
-        " OR EXISTS (SELECT 1 FROM waiting WHERE link = ?2)",
-        (checkin_id, link),
+        "SELECT EXISTS (SELECT 1 FROM participation WHERE checkin_id = ? AND mark = ?)"
+        " OR EXISTS (SELECT 1 FROM waiting WHERE link = ?)",
+        (checkin_id, link, link),
     ).fetchone()[0]
     if done:
         raise StorageError("finish_response failed: this response was already finished")
@@ -51,11 +52,13 @@ def hold(
     return release(conn, checkin_id, today)
 
 
-def release(conn: sqlite3.Connection, checkin_id: int, today: str) -> int:
+def release(conn: Conn, checkin_id: int, today: str) -> int:
     """Write every response waiting for the check-in as one batch and delete them from
     ``waiting``; returns how many."""
+    # Deleted first, and only what this statement deleted is written: two releases at once
+    # (on PostgreSQL) cannot both write the same responses.
     found = conn.execute(
-        "SELECT link, answers FROM waiting WHERE checkin_id = ?", (checkin_id,)
+        "DELETE FROM waiting WHERE checkin_id = ? RETURNING link, answers", (checkin_id,)
     ).fetchall()
     if not found:
         return 0
@@ -76,11 +79,10 @@ def release(conn: sqlite3.Connection, checkin_id: int, today: str) -> int:
         rows,
     )
     conn.executemany("INSERT INTO participation (checkin_id, mark) VALUES (?, ?)", marks)
-    conn.execute("DELETE FROM waiting WHERE checkin_id = ?", (checkin_id,))
     return len(found)
 
 
-def release_closed(conn: sqlite3.Connection, now: float, today: str) -> int:
+def release_closed(conn: Conn, now: float, today: str) -> int:
     """Release, one batch per check-in, whatever waits for check-ins closed by ``now``;
     returns how many responses."""
     closed = conn.execute(

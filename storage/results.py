@@ -1,7 +1,7 @@
-"""SQLite storage for results: answer counts worked out in SQL, free text, and the rows of an
+"""Storage for results: answer counts worked out in SQL, free text, and the rows of an
 explicit row-level export.
 
-A mixin of ``SqliteStore``: the SQLite ``ResultsStore``.
+A mixin of both stores: the ``ResultsStore``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from flows.results import ANSWERED
 from flows.survey import PREFER_NOT, SKIPPED
 from storage.base import ResultsStore, Totals
-from storage.sqlite_base import SqliteBase
+from storage.sql import Conn, SqlBase
 
 # Stored answers are JSON: these are the stored forms of the values that are not typed words.
 _NOT_TYPED = (json.dumps(SKIPPED), json.dumps(PREFER_NOT))
@@ -28,32 +28,42 @@ def _marks(count: int) -> str:
     return ", ".join("?" for _ in range(count))
 
 
-class ResultsMixin(SqliteBase, ResultsStore):
+class ResultsMixin(SqlBase, ResultsStore):
     async def answer_counts(self, checkin_id: int, typed: Collection[str] = ()) -> Totals:
         # Both groupings follow the answers_by_question index, so nothing is sorted: buttons
         # by stored JSON (a pick-several answer is one group per combination picked, a few
         # hundred at most; Python spreads them), typed words by question alone.
         typed = list(typed)
-        marks = _marks(len(typed))
+        # PostgreSQL has no empty ``IN ()``.
+        not_typed = f"question_id NOT IN ({_marks(len(typed))})" if typed else "true"
         skip, pns = _NOT_TYPED
-        async with self._tx("answer_counts", write=False) as db:
-            buttons = await db.execute_fetchall(
+
+        def read(conn: Conn) -> tuple[list[Any], list[Any], int]:
+            buttons = conn.execute(
                 "SELECT question_id, value, count(*) FROM answers WHERE checkin_id = ?"
-                f" AND question_id NOT IN ({marks}) GROUP BY question_id, value",
+                f" AND {not_typed} GROUP BY question_id, value",
                 (checkin_id, *typed),
-            )
-            words = await db.execute_fetchall(
-                "SELECT question_id, sum(value = ?), sum(value = ?), count(*) FROM answers"
-                f" WHERE checkin_id = ? AND question_id IN ({marks}) GROUP BY question_id",
-                (skip, pns, checkin_id, *typed),
+            ).fetchall()
+            words = (
+                typed
+                and conn.execute(
+                    "SELECT question_id, sum(CASE WHEN value = ? THEN 1 ELSE 0 END),"
+                    " sum(CASE WHEN value = ? THEN 1 ELSE 0 END), count(*) FROM answers"
+                    f" WHERE checkin_id = ? AND question_id IN ({_marks(len(typed))})"
+                    " GROUP BY question_id",
+                    (skip, pns, checkin_id, *typed),
+                ).fetchall()
             )
             # In key order (response id first), so each response is met in one run: the
-            # index would need a sort. "+" keeps the planner off the index.
-            found = await db.execute_fetchall(
+            # index would need a sort. "+" keeps SQLite's planner off the index.
+            found = conn.execute(
                 "SELECT count(*) FROM (SELECT DISTINCT response_id FROM answers"
-                " WHERE +checkin_id = ?)",
+                " WHERE +checkin_id = ?) AS r",
                 (checkin_id,),
-            )
+            ).fetchone()
+            return buttons, words, int(found[0])
+
+        buttons, words, responses = await self._atomic("answer_counts", read, write=False)
         counts: defaultdict[str, dict[str, int]] = defaultdict(dict)
         asked: defaultdict[str, int] = defaultdict(int)
         for question_id, given, count in buttons:
@@ -63,6 +73,7 @@ class ResultsMixin(SqliteBase, ResultsStore):
                 value = _item(item)
                 counts[question_id][value] = counts[question_id].get(value, 0) + count
         for question_id, skipped, rather_not, count in words:
+            skipped, rather_not, count = int(skipped), int(rather_not), int(count)
             asked[question_id] = count
             given = {
                 ANSWERED: count - skipped - rather_not,
@@ -70,29 +81,34 @@ class ResultsMixin(SqliteBase, ResultsStore):
                 PREFER_NOT: rather_not,
             }
             counts[question_id] = {v: c for v, c in given.items() if c}
-        responses = int(next(iter(found))[0])
         return Totals(checkin_id, responses, dict(counts), dict(asked))
 
     async def typed_answers(
         self, checkin_id: int, question_ids: Collection[str], limit: int | None = None
     ) -> dict[str, list[str]]:
-        said: dict[str, list[str]] = {}
         sql = (
             "SELECT value FROM answers WHERE checkin_id = ? AND question_id = ?"
-            " AND value NOT IN (?, ?) ORDER BY random() LIMIT ?"
+            " AND value NOT IN (?, ?) ORDER BY random()"
         )
-        async with self._tx("typed_answers", write=False) as db:
+        more = () if limit is None else (limit,)
+        if limit is not None:
+            sql += " LIMIT ?"
+
+        def read(conn: Conn) -> dict[str, list[str]]:
+            said: dict[str, list[str]] = {}
             for question_id in question_ids:
-                params = (checkin_id, question_id, *_NOT_TYPED, -1 if limit is None else limit)
-                rows = await db.execute_fetchall(sql, params)
+                params = (checkin_id, question_id, *_NOT_TYPED, *more)
+                rows = conn.execute(sql, params).fetchall()
                 said[question_id] = [_item(json.loads(value)) for (value,) in rows]
-        return said
+            return said
+
+        return await self._atomic("typed_answers", read, write=False)
 
     async def response_counts(self) -> dict[int, int]:
         # Grouped by response id in key order first (no sort of every answer).
         sql = (
             "SELECT checkin_id, count(*) FROM (SELECT response_id, min(checkin_id) AS checkin_id"
-            " FROM answers GROUP BY response_id) GROUP BY checkin_id"
+            " FROM answers GROUP BY response_id) AS r GROUP BY checkin_id"
         )
         return {int(c): int(n) for c, n in await self._all("response_counts", sql)}
 

@@ -1,70 +1,13 @@
-"""The SQLite backend of the ``Store``: one mixin per protocol, and the update log here.
-
-Contacts, check-ins, the outbox, plans, the audit log, "you said, we did" updates, care
-(pause, /mydata, alerts), retention, the agenda (ideas, action plan, made surveys),
-compaction and reach live in ``storage.contacts``, ``storage.checkins``, ``storage.outbox``,
-``storage.plans``, ``storage.audit``, ``storage.updates``, ``storage.care``,
-``storage.retention``, ``storage.agenda``, ``storage.compaction`` and ``storage.reach``;
-connections and transactions in ``storage.sqlite_base``.
-"""
+"""The SQLite backend of the ``Store``: the shared store (``storage.shared``) on one SQLite
+file, whose connection, transactions and compaction live in ``storage.sqlite_base``."""
 
 from __future__ import annotations
 
-from storage.agenda import AgendaMixin
-from storage.audit import AuditMixin
-from storage.base import Store
-from storage.care import CareMixin
-from storage.checkins import CheckinsMixin
-from storage.compaction import CompactionMixin
-from storage.contacts import ContactsMixin
-from storage.outbox import OutboxMixin
-from storage.plans import PlansMixin
-from storage.reach import ReachMixin
-from storage.results import ResultsMixin
-from storage.retention import RetentionMixin
-from storage.sqlite_base import SCHEMA_VERSION
-from storage.updates import UpdatesMixin
+from storage.shared import SqlStore
+from storage.sqlite_base import SCHEMA_VERSION, SqliteBase
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
-class SqliteStore(
-    ContactsMixin,
-    CheckinsMixin,
-    OutboxMixin,
-    PlansMixin,
-    AuditMixin,
-    ResultsMixin,
-    CareMixin,
-    RetentionMixin,
-    UpdatesMixin,
-    AgendaMixin,
-    CompactionMixin,
-    ReachMixin,
-    Store,
-):
-    """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests).
-
-    The ``UpdateLog`` methods are here; the other protocols come from the mixins.
-    """
-
-    async def claim_update(self, update_id: int, now: float) -> bool:
-        return await self._atomic(
-            "claim_update", lambda conn: self._claim_now(conn, update_id, now)
-        )
-
-    async def get_meta(self, key: str) -> str | None:
-        row = await self._one("get_meta", "SELECT value FROM meta WHERE key = ?", (key,))
-        return None if row is None else str(row[0])
-
-    async def set_meta(self, key: str, value: str) -> None:
-        sql = (
-            "INSERT INTO meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-        )
-        await self._write("set_meta", sql, (key, value))
-
-    async def claim_meta(self, key: str, value: str) -> bool:
-        sql = "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)"
-        cursor = await self._write("claim_meta", sql, (key, value))
-        return cursor.rowcount == 1
+class SqliteStore(SqliteBase, SqlStore):
+    """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests)."""

@@ -1,4 +1,4 @@
-"""The shared machinery of the SQLite backend: one aiosqlite connection, one transaction per call.
+"""The machinery of the SQLite backend: one aiosqlite connection, one transaction per call.
 
 Several processes (the bot and the CLI) may share one file: WAL, a busy timeout and
 ``BEGIN IMMEDIATE`` let their writes queue up instead of failing.
@@ -10,9 +10,8 @@ import asyncio
 import logging
 import os
 import sqlite3
-import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -20,6 +19,7 @@ from typing import Any, Self, TypeVar
 import aiosqlite
 
 from storage.base import StorageError
+from storage.sql import SQLITE, Conn, DatabasePlaceError, SqlBase
 
 log = logging.getLogger(__name__)
 
@@ -44,34 +44,16 @@ _LATE_INDEXES = (
     "CREATE INDEX IF NOT EXISTS progress_reply_due ON progress (reply_due)"
     " WHERE reply_due IS NOT NULL",
 )
-# Pruning handled update ids scans the table, so a claim prunes at most once this often (and
-# the planner calls ``prune_updates`` too, so a quiet bot forgets them on time as well).
-_PRUNE_EVERY_SECONDS = 600.0
 T = TypeVar("T")
 # A checkpoint a reader blocked is tried again after this many seconds, then after twice as
 # long each time, up to the longest wait; deleted sent messages are checkpointed this soon.
 _RETRY_FIRST = 0.05
 _RETRY_LONGEST = 5.0
 _CHECKPOINT_SOON = 1.0
-# Telegram offers an unanswered update again for up to a day, so ids are kept that long (plus
-# the hour their time is rounded down by); a finer time or a longer list would only help
-# someone with a copy of the file tell when each person was active.
-_KEEP_UPDATES_SECONDS = 25 * 3600.0
-_UPDATE_TIME_STEP = 3600.0
 # secure_delete overwrites deleted rows with zeros, so a deleted progress row (a person's link
 # and their unfinished answers) leaves no remnant in the database file.
 _BUSY_TIMEOUT = "busy_timeout=5000"
 _PRAGMAS = (_BUSY_TIMEOUT, "foreign_keys=ON", "synchronous=FULL", "secure_delete=ON")
-
-
-class DatabasePlaceError(StorageError):
-    """The database cannot be created or opened where it is configured to be: a setup
-    problem, not a fault in the data. ``problem`` and ``fix`` are each a plain sentence."""
-
-    def __init__(self, problem: str, fix: str) -> None:
-        super().__init__(f"{problem}. {fix}")
-        self.problem = problem
-        self.fix = fix
 
 
 # SQLite's error codes in plain words, each with what to do; anything else keeps its code.
@@ -108,12 +90,6 @@ async def _schema_version(db: aiosqlite.Connection) -> int:
     async with db.execute("SELECT value FROM meta WHERE key = 'schema_version'") as cur:
         row = await cur.fetchone()
     return 0 if row is None else int(row[0])
-
-
-def rowid(cursor: aiosqlite.Cursor) -> int:
-    if cursor.lastrowid is None:
-        raise StorageError("insert returned no row id")
-    return cursor.lastrowid
 
 
 def _check_place(path: str) -> None:
@@ -197,8 +173,31 @@ def _open_error(path: str, exc: sqlite3.Error) -> StorageError:
     return _error("open", exc)
 
 
-class SqliteBase:
-    """Opening, closing and transactions; the store's mixins build on these helpers."""
+class SqliteConn:
+    """The ``Conn`` transaction bodies get, on SQLite's own connection (in its thread)."""
+
+    dialect = SQLITE
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, tuple(params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        return self._conn.executemany(sql, rows).rowcount
+
+    def insert(self, sql: str, params: Sequence[Any]) -> int:
+        made = self._conn.execute(sql, tuple(params)).lastrowid
+        if made is None:
+            raise StorageError("insert returned no row id")
+        return made
+
+
+class SqliteBase(SqlBase):
+    """Opening, closing, transactions and compaction on one SQLite file."""
+
+    dialect = SQLITE
 
     def __init__(self, path: str | Path) -> None:
         self._path = str(path)
@@ -206,7 +205,6 @@ class SqliteBase:
         # aiosqlite runs one connection in one thread: without the lock, coroutines would
         # interleave inside each other's transactions.
         self._lock = asyncio.Lock()
-        self._pruned_at = float("-inf")
         # Empties the log in the background after a checkpoint a reader blocked.
         self._flusher: asyncio.Task[None] | None = None
 
@@ -338,30 +336,7 @@ class SqliteBase:
             log.debug("checkpoint not finished: another connection is reading the database")
         return emptied
 
-    @asynccontextmanager
-    async def _tx(self, what: str, *, write: bool = True) -> AsyncIterator[aiosqlite.Connection]:
-        """Run the body as one transaction under the lock, translating database errors."""
-        async with self._lock:
-            db = self._db
-            if db is None:
-                raise StorageError(f"{what} failed: the store is not open")
-            try:
-                # IMMEDIATE takes the write lock up front, so busy_timeout applies; a deferred
-                # read-then-write transaction can fail at once with SQLITE_BUSY.
-                await db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                yield db
-                await db.execute("COMMIT")
-            except BaseException as exc:
-                if db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        await db.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise _error(what, exc) from exc
-                raise
-
-    async def _atomic(
-        self, what: str, work: Callable[[sqlite3.Connection], T], *, write: bool = True
-    ) -> T:
+    async def _atomic(self, what: str, work: Callable[[Conn], T], *, write: bool = True) -> T:
         """Run ``work`` as one transaction inside the database thread.
 
         aiosqlite hands every statement to its thread and back, which wakes the event loop each
@@ -377,7 +352,7 @@ class SqliteBase:
             def transaction(conn: sqlite3.Connection) -> T:
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
-                    result = work(conn)
+                    result = work(SqliteConn(conn))
                     conn.execute("COMMIT")
                 except BaseException:
                     # A failed COMMIT (disk full) can leave the transaction open: end it, or
@@ -394,52 +369,20 @@ class SqliteBase:
             except sqlite3.Error as exc:
                 raise _error(what, exc) from exc
 
-    def _claim_now(self, conn: sqlite3.Connection, update_id: int, now: float) -> bool:
-        """``_claim`` inside the database thread (see ``_atomic``)."""
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
-            (update_id, now // _UPDATE_TIME_STEP * _UPDATE_TIME_STEP),
-        )
-        if cur.rowcount != 1:
-            return False
-        if now - self._pruned_at >= _PRUNE_EVERY_SECONDS:
-            self._prune_updates_now(conn, now)
-        return True
+    async def compact(self) -> None:
+        """Rewrite the whole file (VACUUM) and empty its log.
 
-    def _prune_updates_now(self, conn: sqlite3.Connection, now: float) -> int:
-        self._pruned_at = now
-        cur = conn.execute(
-            "DELETE FROM handled_updates WHERE handled_at < ?", (now - _KEEP_UPDATES_SECONDS,)
-        )
-        return cur.rowcount
-
-    async def prune_updates(self, now: float) -> int:
-        """Forget handled update ids older than a day; how many were forgotten."""
-        forgot = await self._atomic(
-            "prune_updates", lambda conn: self._prune_updates_now(conn, now)
-        )
-        if forgot:
-            await self._checkpoint()
-        return forgot
-
-    async def _claim(self, db: aiosqlite.Connection, update_id: int, now: float | None) -> bool:
-        """Record ``update_id`` as handled; False (nothing written) if it already was. For a
-        transaction opened with ``_tx``: the same statements as ``_claim_now``, run in the
-        database thread inside it."""
-        stamp = time.time() if now is None else now
-        claimed = db._execute(self._claim_now, db._conn, update_id, stamp)  # type: ignore[no-untyped-call]
-        return bool(await claimed)
-
-    async def _one(self, what: str, sql: str, params: Iterable[Any] = ()) -> Any:
-        """The first row of a read-only query, or None."""
-        async with self._tx(what, write=False) as db, db.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
-
-    async def _all(self, what: str, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        async with self._tx(what, write=False) as db:
-            return list(await db.execute_fetchall(sql, tuple(params)))
-
-    async def _write(self, what: str, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
-        """Run one writing statement as its own transaction."""
-        async with self._tx(what) as db:
-            return await db.execute(sql, tuple(params))
+        VACUUM copies every live row, table by table in key order, into fresh pages: rows of
+        WITHOUT ROWID tables no longer sit in the order they were written, and no free page
+        keeps what was deleted. In WAL mode it writes through the log, so the log is emptied
+        after it (retried in the background if a reader blocks it).
+        """
+        async with self._lock:
+            db = self._db
+            if db is None:
+                raise StorageError("compact failed: the store is not open")
+            try:
+                await db.execute("VACUUM")
+            except sqlite3.Error as exc:
+                raise _error("compact", exc) from exc
+        await self._checkpoint()

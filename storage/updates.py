@@ -1,6 +1,6 @@
-"""SQLite storage for "you said, we did": posted updates, feedback counts and anonymous notes.
+"""Storage for "you said, we did": posted updates, feedback counts and anonymous notes.
 
-A mixin of ``SqliteStore``: the SQLite ``UpdateStore``. Feedback is kept as counts per update
+A mixin of both stores: the ``UpdateStore``. Feedback is kept as counts per update
 and value only, so nothing in the file (nor in the key) can tell who chose what.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -25,13 +24,18 @@ from storage.base import (
     UpdateStatus,
     UpdateStore,
 )
-from storage.sqlite_base import SqliteBase, rowid
+from storage.sql import Conn, Dialect, SqlBase
 
-_COLUMNS = (
-    "u.id, u.you_said, u.we_did, u.status,"
-    " (SELECT group_concat(checkin_id) FROM posted_update_checkins p WHERE p.posted_id = u.id),"
-    " u.cohort_id, u.due_on, u.why, u.posted_by, u.posted_at, u.sent_to, u.status_at"
-)
+
+def _columns(dialect: Dialect) -> str:
+    ids = dialect.list_ids.format("checkin_id")
+    return (
+        "u.id, u.you_said, u.we_did, u.status,"
+        f" (SELECT {ids} FROM posted_update_checkins p WHERE p.posted_id = u.id),"
+        " u.cohort_id, u.due_on, u.why, u.posted_by, u.posted_at, u.sent_to, u.status_at"
+    )
+
+
 _CHECKIN_COLUMNS = (
     "c.id, c.survey_id, c.cohort_id, c.opens_at, c.closes_at, c.remind_at, c.schedule_id,"
     " c.meeting_id, c.invited"
@@ -47,12 +51,12 @@ def _reach_sql(who: Sequence[Audience]) -> tuple[str, tuple[Any, ...]]:
     """The chats in any of ``who``, each once (``UNION`` removes repeats)."""
     parts = [audience_sql(one) for one in who]
     if not parts:
-        return "SELECT NULL AS chat_id WHERE 0", ()
+        return "SELECT NULL AS chat_id WHERE 1 = 0", ()
     params: tuple[Any, ...] = tuple(p for _, ps in parts for p in ps)
     return " UNION ".join(sql for sql, _ in parts), params
 
 
-class UpdatesMixin(SqliteBase, UpdateStore):
+class UpdatesMixin(SqlBase, UpdateStore):
     """Updates, their counts and notes; each public method is one transaction."""
 
     async def post_update(
@@ -62,8 +66,8 @@ class UpdatesMixin(SqliteBase, UpdateStore):
         message: Callable[[PostedUpdate], Mapping[str, Any]],
         due_at: float,
     ) -> tuple[PostedUpdate, int]:
-        async with self._tx("post_update") as db:
-            cur = await db.execute(
+        def write(conn: Conn) -> tuple[PostedUpdate, int]:
+            made = conn.insert(
                 "INSERT INTO posted_updates (you_said, we_did, status, due_on, why, cohort_id,"
                 " posted_by, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -79,38 +83,40 @@ class UpdatesMixin(SqliteBase, UpdateStore):
             )
             ids = tuple(sorted(set(new.checkin_ids)))
             posted = PostedUpdate(
-                rowid(cur), new.you_said, new.we_did, new.status, ids, new.cohort_id,
+                made, new.you_said, new.we_did, new.status, ids, new.cohort_id,
                 new.due_on, new.why, new.posted_by, new.posted_at, 0,
             )  # fmt: skip
-            await db.executemany(
+            conn.executemany(
                 "INSERT INTO posted_update_checkins (posted_id, checkin_id) VALUES (?, ?)",
                 [(posted.id, checkin_id) for checkin_id in ids],
             )
             chats, params = _reach_sql(who)
-            cur = await db.execute(
-                "INSERT OR IGNORE INTO outbox (chat_id, payload, due_at, dedupe_key)"
+            sent = conn.execute(
+                "INSERT INTO outbox (chat_id, payload, due_at, dedupe_key)"
                 " SELECT chat_id, ?, ?, 'update:' || ? || ':' || chat_id"
-                f" FROM ({chats})",
+                f" FROM ({chats}) AS a WHERE true ON CONFLICT DO NOTHING",
                 (json.dumps(message(posted)), due_at, posted.id, *params),
-            )
-            sent = cur.rowcount
-            await db.execute(
-                "UPDATE posted_updates SET sent_to = ? WHERE id = ?", (sent, posted.id)
-            )
-        return replace(posted, sent_to=sent), sent
+            ).rowcount
+            conn.execute("UPDATE posted_updates SET sent_to = ? WHERE id = ?", (sent, posted.id))
+            return replace(posted, sent_to=sent), sent
+
+        return await self._atomic("post_update", write)
 
     async def count_reach(self, who: Sequence[Audience]) -> int:
         chats, params = _reach_sql(who)
-        row = await self._one("count_reach", f"SELECT count(*) FROM ({chats})", params)
+        row = await self._one("count_reach", f"SELECT count(*) FROM ({chats}) AS a", params)
         return int(row[0])
 
     async def posted_update(self, posted_id: int) -> PostedUpdate | None:
-        sql = f"SELECT {_COLUMNS} FROM posted_updates u WHERE u.id = ?"
+        sql = f"SELECT {_columns(self.dialect)} FROM posted_updates u WHERE u.id = ?"
         row = await self._one("posted_update", sql, (posted_id,))
         return None if row is None else _posted(row)
 
     async def posted_updates(self) -> list[PostedUpdate]:
-        sql = f"SELECT {_COLUMNS} FROM posted_updates u ORDER BY u.posted_at DESC, u.id DESC"
+        sql = (
+            f"SELECT {_columns(self.dialect)} FROM posted_updates u"
+            " ORDER BY u.posted_at DESC, u.id DESC"
+        )
         return [_posted(row) for row in await self._all("posted_updates", sql)]
 
     async def set_update_status(
@@ -124,10 +130,10 @@ class UpdatesMixin(SqliteBase, UpdateStore):
         sql = (
             "UPDATE posted_updates SET status = ?, due_on = ?, why = ?, status_at = ? WHERE id = ?"
         )
-        cur = await self._write(
+        changed = await self._write(
             "set_update_status", sql, (status.value, due_on, why, now, posted_id)
         )
-        return cur.rowcount == 1
+        return changed == 1
 
     async def move_feedback(
         self, posted_id: int, to: str | None, from_: str | None, update_id: int | None, now: float
@@ -136,7 +142,7 @@ class UpdatesMixin(SqliteBase, UpdateStore):
             if value is not None and value not in FEEDBACK_VALUES:
                 raise ValueError(f"not a feedback value: {value!r}")
 
-        def write(conn: sqlite3.Connection) -> FeedbackMove:
+        def write(conn: Conn) -> FeedbackMove:
             if from_ is not None:
                 found = conn.execute(
                     "SELECT count FROM update_feedback WHERE posted_id = ? AND value = ?",
@@ -155,7 +161,8 @@ class UpdatesMixin(SqliteBase, UpdateStore):
             if to is not None:
                 conn.execute(
                     "INSERT INTO update_feedback (posted_id, value, count) VALUES (?, ?, 1)"
-                    " ON CONFLICT (posted_id, value) DO UPDATE SET count = count + 1",
+                    " ON CONFLICT (posted_id, value) DO UPDATE"
+                    " SET count = update_feedback.count + 1",
                     (posted_id, to),
                 )
             return FeedbackMove.MOVED
@@ -187,7 +194,7 @@ class UpdatesMixin(SqliteBase, UpdateStore):
         # Made here, never derived from the link: nothing ties the words to a person.
         note_id, now = secrets.token_hex(16), time.time()
 
-        def write(conn: sqlite3.Connection) -> bool:
+        def write(conn: Conn) -> bool:
             if not self._claim_now(conn, update_id, now):
                 return False
             conn.execute(
@@ -205,14 +212,15 @@ class UpdatesMixin(SqliteBase, UpdateStore):
         return True
 
     async def drop_note_waits(self, now: float, links: Sequence[str] = ()) -> int:
-        async with self._tx("drop_note_waits") as db:
-            cur = await db.execute("DELETE FROM update_notes_waiting WHERE until <= ?", (now,))
-            dropped = cur.rowcount
+        def write(conn: Conn) -> int:
+            sql = "DELETE FROM update_notes_waiting WHERE until <= ?"
+            dropped = conn.execute(sql, (now,)).rowcount
             if links:
-                cur = await db.executemany(
-                    "DELETE FROM update_notes_waiting WHERE link = ?", [(link,) for link in links]
-                )
-                dropped += cur.rowcount
+                sql = "DELETE FROM update_notes_waiting WHERE link = ?"
+                dropped += conn.executemany(sql, [(link,) for link in links])
+            return dropped
+
+        dropped = await self._atomic("drop_note_waits", write)
         if dropped:
             await self._checkpoint()  # the pseudonyms leave the -wal file too
         return dropped
@@ -232,7 +240,7 @@ class UpdatesMixin(SqliteBase, UpdateStore):
         # A follow-up is a status change (which moves or clears due_on) or a later update on
         # any of the same check-ins.
         sql = (
-            f"SELECT {_COLUMNS} FROM posted_updates u"
+            f"SELECT {_columns(self.dialect)} FROM posted_updates u"
             " WHERE u.status = 'planned' AND u.due_on < ?"
             " AND NOT EXISTS (SELECT 1 FROM posted_update_checkins mine"
             "   JOIN posted_update_checkins later ON later.checkin_id = mine.checkin_id"

@@ -32,6 +32,7 @@ from bot.services import Services
 from bot.settings import Settings
 from flows.messages import say
 from storage.base import Checkin, Cohort, NewCheckin
+from tests import postgres
 
 TOKEN = "424242:youthvoice-test-token"
 
@@ -190,7 +191,7 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(tmp_path: Path, *, limits: bool) -> AsyncIterator[Harness]:
+async def running_bot(tmp_path: Path, *, limits: bool, **overrides: Any) -> AsyncIterator[Harness]:
     """A running bot against a fresh emulator. With ``limits`` the emulator holds it to
     Telegram's limits (about 30 a second, 1 a second a chat) and keeps the bot's clock."""
     clock = Clock()
@@ -198,7 +199,8 @@ async def running_bot(tmp_path: Path, *, limits: bool) -> AsyncIterator[Harness]
         token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=limits, clock=clock
     )
     async with emulator as emu:
-        harness = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), clock)
+        settings = make_settings(tmp_path, api_url=emu.base_url, **overrides)
+        harness = Harness(emu, settings, clock)
         await harness.start()
         try:
             yield harness
@@ -206,11 +208,44 @@ async def running_bot(tmp_path: Path, *, limits: bool) -> AsyncIterator[Harness]
             await harness.stop()
 
 
+# The key a bot on PostgreSQL is given (there is no folder beside its database for a key file).
+PG_TEST_KEY = "9c4e1a7f3b2d8e6051f4a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2"
+
+
 @pytest.fixture
-async def yv(tmp_path: Path) -> AsyncIterator[Harness]:
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """Which database ``yv`` keeps its data in: SQLite, or for a module marked
+    ``both_databases`` each in turn (a second pass on PostgreSQL)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_databases") is None:
+        return
+    if "database_kind" in metafunc.fixturenames:
+        metafunc.parametrize("database_kind", ["sqlite", "postgresql"], indirect=True)
+
+
+@contextlib.contextmanager
+def chosen_database(request: pytest.FixtureRequest, kind: str) -> Iterator[dict[str, Any]]:
+    """The settings that put a bot's data in ``kind``: a fresh PostgreSQL database on the
+    session's server, or (no settings) the usual SQLite file."""
+    if kind != "postgresql":
+        yield {}
+        return
+    server: postgres.PostgresServer = request.getfixturevalue("postgres_server")
+    with server.database() as url:
+        yield {"database": url, "secret_key": PG_TEST_KEY}
+
+
+@pytest.fixture
+async def yv(
+    tmp_path: Path, request: pytest.FixtureRequest, database_kind: str
+) -> AsyncIterator[Harness]:
     """A running bot against a fresh emulator with rate limits off."""
-    async with running_bot(tmp_path, limits=False) as harness:
-        yield harness
+    with chosen_database(request, database_kind) as overrides:
+        async with running_bot(tmp_path, limits=False, **overrides) as harness:
+            yield harness
 
 
 @pytest.fixture
@@ -376,11 +411,19 @@ async def assert_quiet(person: SimUser) -> None:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--update-golden``: rewrite tests/e2e/golden/*.yaml instead of comparing with them;
-    ``--clock-start``: where every test clock starts (local London time)."""
+    ``--clock-start``: where every test clock starts (local London time); ``--no-postgres``:
+    leave the PostgreSQL tests out on purpose."""
     parser.addoption(
         "--clock-start",
         default=DEFAULT_CLOCK_START,
         help="start every test clock at this local London time, e.g. 2027-03-27T12:00",
+    )
+    parser.addoption(
+        "--no-postgres",
+        action="store_true",
+        default=False,
+        help="leave out the tests that run on PostgreSQL (said at the end; refused when "
+        f"{postgres.REQUIRED}=required)",
     )
     parser.addoption(
         "--update-golden",
@@ -397,6 +440,48 @@ def pytest_configure(config: pytest.Config) -> None:
         _clock_start = datetime.fromisoformat(text).replace(tzinfo=LONDON).timestamp()
     except ValueError:
         raise pytest.UsageError(f"--clock-start: not a date and time: {text!r}") from None
+    config.addinivalue_line(
+        "markers", "both_databases: run the module's yv tests on SQLite, then on PostgreSQL"
+    )
+    if config.getoption("--no-postgres") and os.environ.get(postgres.REQUIRED) == "required":
+        raise pytest.UsageError(f"--no-postgres: {postgres.REQUIRED}=required (CI runs them all)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--no-postgres``, the tests that need the PostgreSQL server are deselected (not
+    skipped: they are not run at all, and the summary says so)."""
+    if not config.getoption("--no-postgres"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        # The server is asked for by name, or by a parameter (a storage backend, the
+        # database an end-to-end test runs on) whose fixture asks for it when it runs.
+        on_postgres = callspec is not None and "postgresql" in callspec.params.values()
+        needs = on_postgres or "postgres_server" in getattr(item, "fixturenames", ())
+        (left_out if needs else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        config.stash[_LEFT_OUT] = len(left_out)
+
+
+_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if left_out := config.stash.get(_LEFT_OUT, 0):
+        terminalreporter.write_line(
+            f"PostgreSQL: {left_out} tests did not run (--no-postgres)", yellow=True, bold=True
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.PostgresServer]:
+    """A throwaway PostgreSQL server for the whole session, always stopped at the end; its
+    absence is an error (see tests/postgres.py)."""
+    with postgres.running_server() as server:
+        yield server
 
 
 def pytest_report_header(config: pytest.Config) -> str:

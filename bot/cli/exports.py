@@ -76,7 +76,7 @@ def export(
         # Answers are anonymous; only a board summary's "who we are hearing from" reads the
         # key (if there is one; none is made) to tell who ever finished.
         secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-        key = saved_key(secret, settings.database) if fmt in exports.SUMMARIES else b""
+        key = saved_key(secret, settings.database_file) if fmt in exports.SUMMARIES else b""
     except (SurveyError, SecretKeyError) as exc:
         setup_fail(str(exc))
 

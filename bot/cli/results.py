@@ -47,7 +47,7 @@ def with_services(
     try:
         surveys = load_surveys(settings.surveys)
         secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-        found = saved_key(secret, settings.database) if key else b""
+        found = saved_key(secret, settings.database_file) if key else b""
     except (SurveyError, SecretKeyError) as exc:
         setup_fail(str(exc))
 

@@ -13,12 +13,12 @@ from typing import NoReturn, TypeVar
 import click
 
 from bot.actions.errors import ActionError
+from bot.services import make_store
 from bot.settings import Settings, SettingsError, load_settings
 from flows.schedule import format_local
 from flows.survey import Survey, SurveyError, load_surveys
 from storage.base import StorageError, Store
-from storage.sqlite import SqliteStore
-from storage.sqlite_base import DatabasePlaceError
+from storage.sql import DatabasePlaceError
 
 T = TypeVar("T")
 LARGE_SEND = 100  # a send to more people than this asks for confirmation first
@@ -71,7 +71,7 @@ def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
     """Run one database task; a refused request (``ActionError``) is one line and exit 1."""
 
     async def go() -> T:
-        store = SqliteStore(settings.database)
+        store = make_store(settings)
         await store.open()
         try:
             return await work(store)

@@ -20,13 +20,12 @@ from bot.keys import load_key
 from bot.runtime.delivery import Delivery
 from bot.runtime.planner import Planner
 from bot.runtime.replies import ReplyRecovery
-from bot.services import Services
+from bot.services import Services, make_store
 from bot.settings import Settings
 from bot.telegram.app import TelegramBot
 from bot.telegram.webhook import WebhookOptions, WebhookServer
 from flows.survey import load_surveys
-from storage.base import StorageError, Store
-from storage.sqlite import SqliteStore
+from storage.base import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +101,11 @@ async def open_services(settings: Settings, clock: Callable[[], float] = time.ti
     surveys = load_surveys(settings.surveys)
     safety = load_safety_net(settings)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    store: Store = SqliteStore(settings.database)
+    store = make_store(settings)
     await store.open()
     try:
         surveys = await with_made_surveys(store, surveys)
-        key = load_key(secret, settings.database)
+        key = load_key(secret, settings.database_file)
     except BaseException:
         await store.close()
         raise

@@ -14,7 +14,8 @@ from flows.messages import say
 from storage.base import StorageError
 from tests.conftest import Harness, assert_quiet, finish_weekly, start_invited
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 ANYTIME = bundled_safety_net().support("en", anytime=True)
 HELP = say("help", "en")

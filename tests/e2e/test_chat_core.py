@@ -6,7 +6,8 @@ import pytest
 
 from tests.conftest import Harness, finish_weekly
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 
 async def test_start_shows_welcome_and_privacy_then_joins(yv: Harness) -> None:

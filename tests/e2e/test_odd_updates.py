@@ -14,7 +14,8 @@ import pytest
 from flows.messages import say
 from tests.conftest import Harness, assert_quiet
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 SECRET = "Secretname"
 

@@ -18,7 +18,8 @@ from flows.texts import in_parts
 from storage.base import OutgoingMessage
 from tests.conftest import Harness
 
-pytestmark = pytest.mark.timeout(40)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(40), pytest.mark.both_databases]
 
 WEEKLY = load_surveys()["weekly"]
 

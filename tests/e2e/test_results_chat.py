@@ -23,7 +23,8 @@ from flows.messages import say
 from tests.bot.answers_seed import finished
 from tests.conftest import TOKEN, Clock, Harness, make_settings
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 
 class Staffed(Harness):

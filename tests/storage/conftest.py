@@ -8,14 +8,16 @@ tear it down there; it may be async), and add ``<name>`` to ``BACKENDS``. Then
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from storage.base import Store
+from storage.postgres import PostgresStore
 from storage.sqlite import SqliteStore
+from tests.postgres import PostgresServer
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,9 @@ class Backend:
     store wrote, another sees, also after closing and opening again)."""
 
 
-BACKENDS = ["sqlite_memory", "sqlite_file"]
+BACKENDS = ["sqlite_memory", "sqlite_file", "postgresql"]
 # The backends whose stores in one test share one database (what one wrote, the next sees).
-PERSISTENT = ["sqlite_file"]
+PERSISTENT = ["sqlite_file", "postgresql"]
 
 
 @pytest.fixture
@@ -45,6 +47,13 @@ def sqlite_file_backend(tmp_path: Path) -> Backend:
     """SQLite in one file (WAL): every store of the test opens the same file."""
     path = tmp_path / "t.db"
     return Backend(make=lambda: SqliteStore(path), persistent=True)
+
+
+@pytest.fixture
+def postgresql_backend(postgres_server: PostgresServer) -> Iterator[Backend]:
+    """PostgreSQL: a fresh database on the session's throwaway server, dropped afterwards."""
+    with postgres_server.database() as url:
+        yield Backend(make=lambda: PostgresStore(url), persistent=True)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,0 +1,242 @@
+"""The PostgreSQL backend of the ``Store``: the shared store (``storage.shared``) on a pool of
+psycopg connections, each transaction body run whole in a worker thread.
+
+The bodies are the same plain functions SQLite runs in aiosqlite's thread, so they are
+shared verbatim: a synchronous ``psycopg_pool.ConnectionPool`` and ``asyncio.to_thread``,
+rather than the async pool and a second, awaiting copy of every transaction. Their
+connection (statements translated, errors in plain words) is ``storage.postgres_conn``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+from importlib import resources
+from typing import Any, Self, TypeVar
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from storage.base import StorageError
+from storage.postgres_conn import PLAIN, PgConn, plain, storage_error
+from storage.shared import SqlStore
+from storage.sql import POSTGRESQL, Conn, DatabasePlaceError, SqlBase
+from storage.sqlite_base import SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Up to this many transactions at once; a call waits this long for a free connection.
+_POOL_SIZE = 8
+_WAIT_SECONDS = 30.0
+_CONNECT_SECONDS = 10
+# Instances starting together take turns to create the tables (a transaction-scoped lock).
+_SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('youthvoice schema'))"
+# The tables SQLite keeps WITHOUT ROWID (ordered by a random key or a pseudonym): compaction
+# rewrites them in key order, as SQLite's VACUUM does, so row order keeps no history.
+_KEYED_TABLES = (
+    "progress",
+    "answers",
+    "waiting",
+    "participation",
+    "update_notes",
+    "update_notes_waiting",
+    "ideas",
+    "idea_waits",
+)
+
+# The tables whose deleted rows named or linked a person: a moment after such a deletion (a
+# release, /delete, retention, a sent message), one VACUUM removes their dead row versions.
+_LINKED_TABLES = (
+    "progress",
+    "waiting",
+    "participation",
+    "update_notes_waiting",
+    "idea_waits",
+    "contacts",
+    "outbox",
+    "rsvps",
+    "plan_seen",
+    "handled_updates",
+    "safeguarding_alerts",
+)
+_VACUUM_AFTER = 2.0
+_VACUUM_TIMEOUT = "30s"
+
+
+def _unreachable(exc: psycopg.Error) -> StorageError:
+    """Connecting failed: a server that cannot be reached, or refuses us, is a setup problem
+    (the setting or the server), said without the address or the password. libpq gives no
+    error code for a refused connection, so its (English) words are looked at, never shown."""
+    state, said = exc.sqlstate or "", str(exc)
+    if state[:2] == "3D" or ("FATAL" in said and "database" in said and "does not exist" in said):
+        return DatabasePlaceError(PLAIN["3D"], "Create it")
+    if state[:2] == "28" or "authentication failed" in said or "pg_hba.conf" in said:
+        return DatabasePlaceError(PLAIN["28"], "Check them")
+    if "FATAL" in said:
+        return DatabasePlaceError(
+            "the PostgreSQL server named in YOUTHVOICE_DATABASE refused the connection",
+            "Check its log",
+        )
+    if not state:
+        return DatabasePlaceError(
+            "cannot connect to the PostgreSQL server named in YOUTHVOICE_DATABASE",
+            "Check that it is running and can be reached from here",
+        )
+    return storage_error("open", exc)
+
+
+class PostgresBase(SqlBase):
+    """Opening, closing, transactions and compaction on a PostgreSQL database."""
+
+    dialect = POSTGRESQL
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        self._opening = asyncio.Lock()
+        # Vacuums the linked tables in the background after deletions (see _checkpoint).
+        self._vacuumer: asyncio.Task[None] | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<PostgreSQL database>)"  # the URL may hold a password
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        """Connect, create the tables if they are missing and check the schema version."""
+        async with self._opening:
+            if self._pool is None:
+                self._pool = await asyncio.to_thread(self._connect)
+
+    def _connect(self) -> ConnectionPool[psycopg.Connection[Any]]:
+        try:
+            # One plain connection first: its error says why (the pool's would only time out).
+            with psycopg.connect(self._url, connect_timeout=_CONNECT_SECONDS) as conn:
+                self._prepare(conn)
+        except psycopg.Error as exc:
+            raise _unreachable(exc) from exc
+        pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            self._url,
+            min_size=1,
+            max_size=_POOL_SIZE,
+            timeout=_WAIT_SECONDS,
+            kwargs={"connect_timeout": _CONNECT_SECONDS},
+            check=ConnectionPool.check_connection,
+            open=False,
+            name="youthvoice",
+        )
+        try:
+            pool.open(wait=True, timeout=_WAIT_SECONDS)
+        except psycopg.Error as exc:
+            pool.close()
+            raise _unreachable(exc) from exc
+        return pool
+
+    def _prepare(self, conn: psycopg.Connection[Any]) -> None:
+        schema = resources.files("storage").joinpath("schema_pg.sql").read_text(encoding="utf-8")
+        with conn.transaction():
+            conn.execute(_SCHEMA_LOCK)
+            conn.execute(schema.encode())
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', %s)"
+                " ON CONFLICT DO NOTHING",
+                (str(SCHEMA_VERSION),),
+            )
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        found = 0 if row is None else int(row[0])
+        if found != SCHEMA_VERSION:
+            raise StorageError(f"database schema version {found}; expected {SCHEMA_VERSION}")
+
+    async def close(self) -> None:
+        """Close every connection (running calls finish first, for up to the usual wait)."""
+        vacuumer, self._vacuumer = self._vacuumer, None
+        if vacuumer is not None:
+            vacuumer.cancel()  # a VACUUM already running finishes first
+            with suppress(asyncio.CancelledError):
+                await vacuumer
+        async with self._opening:
+            pool, self._pool = self._pool, None
+            if pool is not None:
+                await asyncio.to_thread(pool.close, _WAIT_SECONDS)
+
+    async def _atomic(self, what: str, work: Callable[[Conn], T], *, write: bool = True) -> T:
+        """Run ``work`` as one transaction on a pooled connection, in a worker thread."""
+        pool = self._pool
+        if pool is None:
+            raise StorageError(f"{what} failed: the store is not open")
+
+        def transaction() -> T:
+            # The pool commits when the block ends, and rolls back if ``work`` raised.
+            with pool.connection() as conn:
+                conn.read_only = not write
+                return work(PgConn(conn))
+
+        try:
+            return await asyncio.to_thread(transaction)
+        except psycopg.Error as exc:
+            raise storage_error(what, exc) from exc
+
+    async def _checkpoint(self) -> None:
+        """PostgreSQL's counterpart of emptying SQLite's log: soon after rows that named or
+        linked a person are deleted, VACUUM removes their dead row versions from the tables.
+        (Their bytes may stay in free space until it is reused, and in the server's own
+        write-ahead log: README, "PostgreSQL".)"""
+        self._checkpoint_soon()
+
+    def _checkpoint_soon(self) -> None:
+        if self._pool is not None and (self._vacuumer is None or self._vacuumer.done()):
+            self._vacuumer = asyncio.create_task(self._vacuum_later())
+
+    async def _vacuum_later(self) -> None:
+        await asyncio.sleep(_VACUUM_AFTER)  # deletions in this moment share one VACUUM
+        running = asyncio.ensure_future(asyncio.to_thread(self._vacuum))
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            await running  # the store is closing: the statement is bounded by its timeout
+            raise
+
+    def _vacuum(self) -> None:
+        try:
+            with psycopg.connect(
+                self._url, autocommit=True, connect_timeout=_CONNECT_SECONDS
+            ) as conn:
+                conn.execute(f"SET statement_timeout = '{_VACUUM_TIMEOUT}'".encode())
+                conn.execute(f"VACUUM {', '.join(_LINKED_TABLES)}".encode())
+        except psycopg.Error as exc:  # autovacuum comes by anyway; the next deletion retries
+            log.debug("vacuum after deletions failed: %s", plain(exc))
+
+    async def compact(self) -> None:
+        """Rewrite the answer and link tables in key order (CLUSTER), then VACUUM the rest.
+
+        CLUSTER writes every live row into a new file in the order of its random key, so
+        the rows no longer sit in the order they were written and the old file, with its
+        dead rows, is dropped; VACUUM frees what other tables deleted for reuse.
+        """
+        if self._pool is None:
+            raise StorageError("compact failed: the store is not open")
+
+        def rewrite() -> None:
+            # VACUUM cannot run inside a transaction: a connection of its own, autocommit.
+            with psycopg.connect(
+                self._url, autocommit=True, connect_timeout=_CONNECT_SECONDS
+            ) as conn:
+                for table in _KEYED_TABLES:
+                    conn.execute(f"CLUSTER {table} USING {table}_pkey".encode())
+                conn.execute(b"VACUUM")
+
+        try:
+            await asyncio.to_thread(rewrite)
+        except psycopg.Error as exc:
+            raise storage_error("compact", exc) from exc
+
+
+class PostgresStore(PostgresBase, SqlStore):
+    """A ``Store`` kept in a PostgreSQL database, named by a ``postgresql://`` URL."""
