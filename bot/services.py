@@ -3,6 +3,7 @@ PostgreSQL, as ``YOUTHVOICE_DATABASE`` says), surveys, key, clock, and the safet
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from bot.actions.safety import Conversations, SafetyNet, bundled_safety_net
 from bot.actions.shown import RecentChoices, ShownQuestions, ShownReplies
 from bot.settings import PostgresUrl, Settings
 from flows.survey import Survey
+from storage import postgres, sqlite_base
 from storage.base import Store
 from storage.postgres import PostgresStore
 from storage.sqlite import SqliteStore
@@ -23,6 +25,15 @@ def make_store(settings: Settings) -> Store:
     if isinstance(settings.database, PostgresUrl):
         return PostgresStore(settings.database.get_secret_value())
     return SqliteStore(settings.database)
+
+
+async def stored_version(settings: Settings) -> int | None:
+    """The schema version of the database ``YOUTHVOICE_DATABASE`` names, read without
+    upgrading it (None: not made yet)."""
+    if isinstance(settings.database, PostgresUrl):
+        url = settings.database.get_secret_value()
+        return await asyncio.to_thread(postgres.stored_version, url)
+    return await asyncio.to_thread(sqlite_base.stored_version, settings.database)
 
 
 @dataclass

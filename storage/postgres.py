@@ -20,10 +20,10 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from storage.base import StorageError
+from storage.migrate import SCHEMA_VERSION, pending
 from storage.postgres_conn import PLAIN, PgConn, plain, storage_error
 from storage.shared import SqlStore
 from storage.sql import POSTGRESQL, Conn, DatabasePlaceError, SqlBase
-from storage.sqlite_base import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,6 +63,23 @@ _LINKED_TABLES = (
 )
 _VACUUM_AFTER = 2.0
 _VACUUM_TIMEOUT = "30s"
+
+
+def _version(conn: psycopg.Connection[Any]) -> int:
+    """The schema version recorded in ``meta`` (0: none yet)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def stored_version(url: str) -> int | None:
+    """The schema version of the database at ``url``, read without changing anything (None:
+    it has no Youth Voice tables yet)."""
+    try:
+        with psycopg.connect(url, connect_timeout=_CONNECT_SECONDS) as conn:
+            row = conn.execute("SELECT to_regclass('meta')").fetchone()
+            return None if row is None or row[0] is None else (_version(conn) or None)
+    except psycopg.Error as exc:
+        raise _unreachable(exc) from exc
 
 
 def _unreachable(exc: psycopg.Error) -> StorageError:
@@ -149,8 +166,16 @@ class PostgresBase(SqlBase):
                 " ON CONFLICT DO NOTHING",
                 (str(SCHEMA_VERSION),),
             )
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        found = 0 if row is None else int(row[0])
+            found = _version(conn)
+            for migration in pending("postgresql", found):
+                for statement in migration.statements:
+                    conn.execute(statement.encode())
+                conn.execute(
+                    "UPDATE meta SET value = %s WHERE key = 'schema_version'",
+                    (str(migration.version),),
+                )
+                log.info("database upgraded to schema version %d", migration.version)
+            found = _version(conn)
         if found != SCHEMA_VERSION:
             raise StorageError(f"database schema version {found}; expected {SCHEMA_VERSION}")
 

@@ -3,8 +3,9 @@ file, whose connection, transactions and compaction live in ``storage.sqlite_bas
 
 from __future__ import annotations
 
+from storage.migrate import SCHEMA_VERSION
 from storage.shared import SqlStore
-from storage.sqlite_base import SCHEMA_VERSION, SqliteBase
+from storage.sqlite_base import SqliteBase
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 

@@ -19,26 +19,11 @@ from typing import Any, Self, TypeVar
 import aiosqlite
 
 from storage.base import StorageError
+from storage.migrate import SCHEMA_VERSION, pending
 from storage.sql import SQLITE, Conn, DatabasePlaceError, SqlBase
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
-# The statements that bring a database from each older version to the next.
-_MIGRATIONS = {
-    1: ("ALTER TABLE outbox ADD COLUMN expires_at REAL",),
-    2: (
-        "ALTER TABLE outbox ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE outbox ADD COLUMN started INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE progress ADD COLUMN reply_due REAL",
-    ),
-    3: (
-        "ALTER TABLE checkins ADD COLUMN invited INTEGER",
-        "ALTER TABLE contacts ADD COLUMN paused_until REAL",
-        "ALTER TABLE contacts ADD COLUMN easy_read INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE contacts ADD COLUMN stopped_on TEXT",
-    ),
-}
 # Indexes on columns that older databases gain only by migrating: made once they have them.
 _LATE_INDEXES = (
     "CREATE INDEX IF NOT EXISTS progress_reply_due ON progress (reply_due)"
@@ -194,6 +179,29 @@ class SqliteConn:
         return made
 
 
+def stored_version(path: str | Path) -> int | None:
+    """The schema version of the database file at ``path``, read without changing anything
+    (None: there is no file, or it has no Youth Voice tables yet)."""
+    place = Path(path)
+    if str(path) == ":memory:":
+        return None
+    _check_place(str(path))
+    if not place.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{place.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchall()
+            if not tables:
+                return None
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise _error("reading the schema version", exc) from exc
+    return None if row is None else int(row[0])
+
+
 class SqliteBase(SqlBase):
     """Opening, closing, transactions and compaction on one SQLite file."""
 
@@ -251,17 +259,23 @@ class SqliteBase(SqlBase):
             f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
         )
         await db.execute("BEGIN IMMEDIATE")
-        found = await _schema_version(db)
-        while found in _MIGRATIONS:
-            for statement in _MIGRATIONS[found]:
+        try:
+            for migration in pending("sqlite", await _schema_version(db)):
+                for statement in migration.statements:
+                    await db.execute(statement)
+                await db.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                    (str(migration.version),),
+                )
+                log.info("database upgraded to schema version %d", migration.version)
+            for statement in _LATE_INDEXES:
                 await db.execute(statement)
-            found += 1
-            await db.execute(
-                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(found),)
-            )
-        for statement in _LATE_INDEXES:
-            await db.execute(statement)
-        await db.execute("COMMIT")
+            found = await _schema_version(db)
+            await db.execute("COMMIT")
+        except BaseException:
+            with suppress(sqlite3.Error):
+                await db.execute("ROLLBACK")
+            raise
         if found != SCHEMA_VERSION:
             raise StorageError(f"database schema version {found}; expected {SCHEMA_VERSION}")
 

@@ -95,6 +95,28 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     }
 
 
+def back_to_version_1(path: Path) -> None:
+    """Turn a new SQLite database file back into one made at schema version 1: without the
+    columns later versions added (its rows kept)."""
+    with closing(sqlite3.connect(path)) as old, old:
+        for table, column in [
+            ("outbox", "expires_at"),
+            ("outbox", "unsure"),
+            ("outbox", "started"),
+            ("checkins", "invited"),
+            ("contacts", "paused_until"),
+            ("contacts", "easy_read"),
+            ("contacts", "stopped_on"),
+        ]:
+            old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        old.execute("DROP TABLE progress")
+        old.execute(
+            "CREATE TABLE progress (link TEXT PRIMARY KEY, checkin_id INTEGER NOT NULL,"
+            " state TEXT NOT NULL, updated_on TEXT NOT NULL) WITHOUT ROWID"
+        )
+        old.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+
+
 def run(env: dict[str, str], *args: str, input: str | None = None) -> Result:
     """``youthvoice ARGS`` in this process (click's CliRunner) on a fresh test clock;
     ``input`` is what is typed at its questions."""

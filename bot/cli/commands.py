@@ -17,6 +17,7 @@ from bot.actions import cohorts as cohorts_actions
 from bot.cli.action_plan import plan
 from bot.cli.audit import audit
 from bot.cli.chat import chat
+from bot.cli.db import db
 from bot.cli.emulator import emulator
 from bot.cli.exports import export
 from bot.cli.faults import FaultSpec, fault_option
@@ -212,5 +213,6 @@ for command in (
     emulator,
     chat,
     webhook,
+    db,
 ):
     main.add_command(command)

@@ -24,6 +24,7 @@ from storage.base import (
     Store,
 )
 from storage.sqlite import SCHEMA_VERSION, SqliteStore
+from tests.conftest import back_to_version_1
 from tests.storage.contract import CHAT, INVITE, LINK, NOW, TODAY, K, new_checkin
 
 
@@ -179,21 +180,7 @@ async def test_a_version_1_database_is_brought_up_to_date_on_opening(tmp_path: P
     path = tmp_path / "t.db"
     async with SqliteStore(path) as first:
         await first.enqueue([OutgoingMessage(1, {"text": "a"}, NOW)])
-    with sqlite3.connect(path) as old:
-        old.execute("ALTER TABLE outbox DROP COLUMN expires_at")
-        old.execute("ALTER TABLE outbox DROP COLUMN unsure")
-        old.execute("ALTER TABLE outbox DROP COLUMN started")
-        old.execute("ALTER TABLE checkins DROP COLUMN invited")
-        old.execute("ALTER TABLE contacts DROP COLUMN paused_until")
-        old.execute("ALTER TABLE contacts DROP COLUMN easy_read")
-        old.execute("ALTER TABLE contacts DROP COLUMN stopped_on")
-        old.execute("DROP TABLE progress")
-        old.execute(
-            "CREATE TABLE progress (link TEXT PRIMARY KEY, checkin_id INTEGER NOT NULL,"
-            " state TEXT NOT NULL, updated_on TEXT NOT NULL) WITHOUT ROWID"
-        )
-        old.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    old.close()
+    back_to_version_1(path)
     async with SqliteStore(path) as second:
         assert await peek(second, "SELECT value FROM meta WHERE key = 'schema_version'") == [
             (str(SCHEMA_VERSION),)
