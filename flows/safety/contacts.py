@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from flows.datafile import explain, line_of, where, yaml_problem
+from flows.locales import WELSH, language_of
 from flows.messages import say
 from flows.safety.phrases import SCHEMA_VERSION, SafetyFileError
 
@@ -22,8 +23,21 @@ from flows.safety.phrases import SCHEMA_VERSION, SafetyFileError
 CHECK_EVERY = timedelta(days=183)
 
 
+class ContactWords(BaseModel):
+    """A contact's words in Welsh (``cy:``): any left out are shown as written in English."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    call: str | None = Field(default=None, min_length=1, max_length=60)
+    text: str | None = Field(default=None, min_length=1, max_length=60)
+    who: str | None = Field(default=None, min_length=1, max_length=60)
+    when: str | None = Field(default=None, min_length=1, max_length=60)
+
+
 class SupportContact(BaseModel):
-    """One service: how to reach it (``call``, ``text`` or both), who it is for and when."""
+    """One service: how to reach it (``call``, ``text`` or both), who it is for and when, and
+    its words in Welsh (``cy``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -33,6 +47,13 @@ class SupportContact(BaseModel):
     who: str | None = Field(default=None, min_length=1, max_length=60)
     when: str | None = Field(default=None, min_length=1, max_length=60)
     last_checked: date
+    cy: ContactWords | None = None
+
+    def read_in(self, locale: str) -> SupportContact:
+        """This contact as a reader of ``locale`` sees it: the Welsh words for a Welsh one."""
+        if self.cy is None or language_of(locale) != WELSH:
+            return self
+        return self.model_copy(update=self.cy.model_dump(exclude_none=True))
 
     @model_validator(mode="after")
     def _reachable(self) -> SupportContact:
@@ -114,6 +135,7 @@ def contact_lines(contacts: Sequence[SupportContact], lang: str) -> str:
 
 
 def _line(contact: SupportContact, lang: str) -> str:
+    contact = contact.read_in(lang)
     ways = [say("support_call", lang, number=contact.call)] if contact.call else []
     ways += [say("support_text", lang, text=contact.text)] if contact.text else []
     how = ways[0] if len(ways) == 1 else say("support_or", lang, first=ways[0], second=ways[1])

@@ -18,7 +18,7 @@ from flows.safety import (
     needs_checking,
     support_message,
 )
-from flows.safety.contacts import parse_support_contacts
+from flows.safety.contacts import ContactWords, parse_support_contacts
 
 CONTACTS = load_support_contacts()
 CHECKED = date(2026, 12, 3)
@@ -85,8 +85,21 @@ def test_support_message_in_welsh_uses_the_welsh_catalogue() -> None:
     without a catalogue falls back to English."""
     welsh = support_message(CONTACTS, "cy")
     assert welsh.startswith("Dw i'n falch dy fod ti wedi dweud wrtha i.")
-    assert "• Samaritans: ffonia 116 123 (free, any time)" in welsh
+    assert "• Samaritans: ffonia 116 123 (am ddim, unrhyw bryd)" in welsh
+    assert "• Argyfwng: ffonia 999 (os wyt ti mewn perygl nawr)" in welsh
+    assert "free" not in welsh and "danger" not in welsh
+    assert support_message(CONTACTS, "cy@easyread").endswith(welsh.split("\n\n", 1)[1])
     assert support_message(CONTACTS, "zz") == support_message(CONTACTS, "en")
+
+
+def test_a_contact_without_welsh_words_is_shown_as_written() -> None:
+    """A deployment's own contact with no ``cy`` keeps its words; one with part of them
+    in Welsh mixes the two rather than leaving anything out."""
+    plain = SupportContact(name="Helpline", call="0800 000", when="9 to 5", last_checked=CHECKED)
+    part = plain.model_copy(update={"cy": ContactWords(when="9 tan 5")})
+    assert support_message([plain], "cy").endswith("• Helpline: ffonia 0800 000 (9 to 5)")
+    assert support_message([part], "cy").endswith("• Helpline: ffonia 0800 000 (9 tan 5)")
+    assert support_message([part], "en").endswith("• Helpline: call 0800 000 (9 to 5)")
 
 
 def test_needs_checking_lists_contacts_not_checked_for_six_months() -> None:
