@@ -229,7 +229,8 @@ def gaps_heading(view: ReviewView) -> str:
         actions = "1 action has a gap" if found == 1 else f"{found} actions have a gap"
         words = f"{actions}: the plan says it is happening, but most young people said No."
     elif unsure:
-        words = "No gap found."
+        # Not "no gap": the hidden figures may hide one (nobody said Yes or A bit, say).
+        words = "No gap can be shown yet."
     else:
         return "No gaps: no action the plan calls done or in progress got mostly No."
     if unsure:

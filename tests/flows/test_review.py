@@ -220,7 +220,7 @@ def test_the_heading_never_says_no_gaps_when_some_could_not_be_checked() -> None
     del table["act_2"]
     view = review_view_of([actions[0], actions[2]], table)
     assert review_lines(view, 3)[1] == (
-        "No gap found. 1 action the plan calls happening could not be checked: too few "
+        "No gap can be shown yet. 1 action the plan calls happening could not be checked: too few "
         "answers show."
     )
     clear = review_view_of([actions[2]], {"act_3": answers(8, 0, 0, 0)})
