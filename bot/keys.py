@@ -66,8 +66,9 @@ def load_key(secret: str | None, database: Path | None) -> bytes:
         ) from exc
     if created:
         log.warning(
-            "No YOUTHVOICE_SECRET_KEY set: created a key file at %s. Back it up with the "
-            "database, and keep it out of database backups you share.",
+            "No YOUTHVOICE_SECRET_KEY set: created a key file at %s. Back it up, but apart "
+            "from the database's backups: with both, answers not yet released can be linked "
+            "to people.",
             path,
         )
     try:
