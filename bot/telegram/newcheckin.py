@@ -76,12 +76,17 @@ async def _ask_open_for(svc: Services, answers: Answers) -> Prompt:
     return Prompt("⏳ How long should it stay open?", [Choice(w, v) for w, v in days])
 
 
+# The reminders offered for each time open: only ones that come before it closes.
+_REMINDERS = {
+    "1d": [("After 4 hours", "4h"), ("After 12 hours", "12h")],
+    "3d": [("After 1 day", "1d"), ("After 2 days", "2d")],
+    "7d": [("After 1 day", "1d"), ("After 2 days", "2d"), ("After 4 days", "4d")],
+}
+
+
 async def _ask_remind(svc: Services, answers: Answers) -> Prompt:
-    choices = [
-        Choice("No reminder", None),
-        Choice("After 1 day", "1d"),
-        Choice("After 2 days", "2d"),
-    ]
+    offered = _REMINDERS.get(answers.get("open_for") or "", _REMINDERS["3d"])
+    choices = [Choice("No reminder", None), *(Choice(w, v) for w, v in offered)]
     return Prompt("🔔 Send one reminder to those who haven't finished?", choices)
 
 

@@ -99,9 +99,13 @@ async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) 
     assert "3 days is longer than the time between check-ins (1 day)" in refused
     assert "✅ Send" not in refused
     assert "How long should it stay open?" in await tap_on(wren, "✏️ Change the time open")
-    await tap_on(wren, "1 day")
-    preview = await tap_on(wren, "No reminder")
+    await wren.tap("1 day")
+    _, reminders = await wren.replies(2)
+    # Only reminders that come before a one-day check-in closes are offered.
+    assert reminders.button_texts[:3] == ["No reminder", "After 4 hours", "After 12 hours"]
+    preview = await tap_on(wren, "After 12 hours")
     assert "Repeats: daily 18:00, next on" in preview and "Invitations go:" in preview
+    assert "Reminder: " in preview and "Reminder: none" not in preview
     await wren.tap("✅ Send")
     _, done = await wren.replies(2)
     assert done.text.startswith("Saved (schedule 1). It opens "), wren.transcript()
