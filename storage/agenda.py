@@ -221,6 +221,26 @@ class AgendaMixin(SqlBase, AgendaStore):
 
         return await self._atomic("set_plan_status", write)
 
+    async def reword_plan_action(
+        self, action_id: int, what: str, role: str, due_on: str | None, now: float
+    ) -> PlanAction | None:
+        def write(conn: Conn) -> PlanAction | None:
+            sql = f"SELECT {_ACTION_COLUMNS} FROM plan_actions WHERE id = ?"
+            row = conn.execute(sql, (action_id,)).fetchone()
+            if row is None:
+                return None
+            before = _action(row)
+            if (before.what, before.role, before.due_on) == (what, role, due_on):
+                return before
+            conn.execute(
+                "UPDATE plan_actions SET what = ?, role = ?, due_on = ?, changed_at = ?"
+                " WHERE id = ?",
+                (what, role, due_on, now, action_id),
+            )
+            return _action(conn.execute(sql, (action_id,)).fetchone())
+
+        return await self._atomic("reword_plan_action", write)
+
     async def plan_seen(self, chat_id: int) -> float | None:
         row = await self._one(
             "plan_seen", "SELECT seen_at FROM plan_seen WHERE chat_id = ?", (chat_id,)

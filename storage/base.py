@@ -766,6 +766,13 @@ class AgendaStore(Protocol):
         ``None`` when there is no such action."""
         ...
 
+    async def reword_plan_action(
+        self, action_id: int, what: str, role: str, due_on: str | None, now: float
+    ) -> PlanAction | None:
+        """Set an action's words, role and date (``changed_at`` becomes ``now`` when one of
+        them really changed); ``None`` when there is no such action."""
+        ...
+
     async def plan_seen(self, chat_id: int) -> float | None:
         """When this person last looked at the plan (``None``: never)."""
         ...

@@ -89,20 +89,61 @@ async def add(
     priority = _words("priority", request.priority, "the priority")
     what = _words("what", request.what, "what will be done")
     role = _words("role", request.role, "the role")
-    due_on = None
-    if request.by is not None:
-        try:
-            due_on = parse_date(request.by).isoformat()
-        except ValueError as exc:
-            raise ActionError("by", str(exc)) from None
-        if due_on < today_of(settings, now):
-            raise ActionError("by", f"{request.by} has already passed; give a date from today on")
+    due_on = None if request.by is None else _due_on(settings, request.by, now)
     cohort_id = await plans.find_cohort(store, request.cohort)
     new = NewPlanAction(priority, what, role, due_on, UpdateStatus.PLANNED, cohort_id, who, now)
     action = await store.add_plan_action(new)
     for_whom = "everyone" if cohort_id is None else f"cohort {cohort_id}"
     await audit.record(store, who, "added a plan action", f"action {action.id} for {for_whom}", now)
     return action
+
+
+@dataclass(frozen=True)
+class Rewording:
+    """New words for an action as a lead asked for them; ``None`` keeps the part as it is."""
+
+    what: str | None = None
+    role: str | None = None
+    by: str | None = None
+
+
+async def reword(
+    store: Store, settings: Settings, action_id: int, change: Rewording, who: str, now: float
+) -> PlanAction:
+    """Put right what an action says, who answers for it or its date (young people see it
+    marked as changed in /plan); refuses nothing to change, and what ``add`` refuses."""
+    if change.what is None and change.role is None and change.by is None:
+        raise ActionError("change", "nothing to change: give new words, a role or a date")
+    before = await find(store, action_id)
+    what = before.what if change.what is None else _words("what", change.what, "what will be done")
+    role = before.role if change.role is None else _words("role", change.role, "the role")
+    due_on = before.due_on if change.by is None else _due_on(settings, change.by, now)
+    after = await store.reword_plan_action(action_id, what, role, due_on, now)
+    assert after is not None  # actions are never deleted
+    if after.changed_at == now:
+        changed = [
+            name
+            for name, old, new in (
+                ("what", before.what, what),
+                ("role", before.role, role),
+                ("by", before.due_on, due_on),
+            )
+            if old != new
+        ]
+        detail = f"action {action_id}: {', '.join(changed)}"
+        await audit.record(store, who, "changed a plan action's words", detail, now)
+    return after
+
+
+def _due_on(settings: Settings, by: str, now: float) -> str:
+    """A "by" date as stored; refuses one that is not a date or has passed."""
+    try:
+        due_on = parse_date(by).isoformat()
+    except ValueError as exc:
+        raise ActionError("by", str(exc)) from None
+    if due_on < today_of(settings, now):
+        raise ActionError("by", f"{by} has already passed; give a date from today on")
+    return due_on
 
 
 async def find(store: Store, action_id: int) -> PlanAction:

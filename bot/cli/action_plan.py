@@ -53,6 +53,29 @@ def plan_add(priority: str, what: str, role: str, by: str | None, cohort: str | 
     click.echo(f"Change where it stands with: youthvoice plan status {action.id} in_progress")
 
 
+@plan.command("change")
+@click.argument("action_id", metavar="ID", type=int)
+@click.option("--what", help="What will be done, in new words.")
+@click.option("--role", help="Who answers for it: a job title, never a name.")
+@click.option("--by", "by", help="A new date it should be done by (YYYY-MM-DD).")
+def plan_change(action_id: int, what: str | None, role: str | None, by: str | None) -> None:
+    """Put right what an action says, its role or its date; young people see it marked as
+    changed in /plan. Its status changes with `plan status`."""
+    settings = settings_or_exit()
+    change = action_plan.Rewording(what, role, by)
+
+    async def reword(store: Store) -> tuple[PlanAction, str | None]:
+        action = await action_plan.reword(
+            store, settings, action_id, change, COMMAND_LINE, support.clock()
+        )
+        return action, await action_plan.cohort_name(store, action.cohort_id)
+
+    action, name = with_store(settings, reword)
+    first, second = action_plan.describe(action, name)
+    click.echo(f"Action {action.id} now reads: {first}")
+    click.echo(f"  {second}")
+
+
 @plan.command("list")
 def plan_list() -> None:
     """Every action, oldest first, with where it stands and when that last changed."""

@@ -167,3 +167,33 @@ def test_an_unknown_action_or_status_changes_nothing(
     database = env["YOUTHVOICE_DATABASE"]
     assert db_rows(database, "SELECT status FROM plan_actions") == [("planned",)]
     assert db_rows(database, "SELECT COUNT(*) FROM audit_log") == [(1,)]
+
+
+def test_an_action_is_put_right_and_young_people_see_it_changed(env: dict[str, str]) -> None:
+    """A name typed as the role, and a date, are put right; what is not given stays; the
+    audit log names the parts changed, never their words; bad changes change nothing."""
+    setup(env)
+    assert run(env, *ADD, "--role", "Jane Smith").exit_code == 0
+    changed = run(
+        env, "plan", "change", "1", "--role", "Leaving care manager", "--by", "2099-02-01"
+    )
+    assert changed.exit_code == 0, changed.output
+    assert changed.output == (
+        "Action 1 now reads: Money: Run a budgeting session\n"
+        "  who: Leaving care manager · by 2099-02-01 · for everyone\n"
+    )
+    rows = db_rows(env["YOUTHVOICE_DATABASE"], "SELECT role, due_on, status FROM plan_actions")
+    assert rows == [("Leaving care manager", "2099-02-01", "planned")]
+    for args, line in [
+        ([], "youthvoice: nothing to change: give new words, a role or a date"),
+        (["--role", " "], "youthvoice: --role: the role is empty"),
+        (["--by", "2020-01-01"], "youthvoice: --by: 2020-01-01 has already passed"),
+    ]:
+        refused = run(env, "plan", "change", "1", *args)
+        assert refused.exit_code == 1 and refused.stderr.startswith(line), refused.output
+    assert run(env, "plan", "change", "9", "--what", "x").exit_code == 1
+    rows_after = db_rows(env["YOUTHVOICE_DATABASE"], "SELECT role, due_on FROM plan_actions")
+    assert rows_after == [("Leaving care manager", "2099-02-01")]
+    audit = db_rows(env["YOUTHVOICE_DATABASE"], "SELECT action, detail FROM audit_log")
+    assert audit[-1] == ("changed a plan action's words", "action 1: role, by")
+    assert "Jane" not in str(audit)

@@ -89,6 +89,23 @@ async def test_plan_actions_keep_when_their_status_really_changed(store: Store) 
     again = await store.set_plan_status(everyone.id, UpdateStatus.DONE, NOW + 99)
     assert again is not None and again.changed_at == NOW + 50
     assert await store.set_plan_status(999, UpdateStatus.DONE, NOW) is None
+    reworded = await store.reword_plan_action(north.id, "Drop-in on Fridays", "Youth worker",
+                                              "2027-01-31", NOW + 60)  # fmt: skip
+    assert reworded is not None
+    assert (reworded.what, reworded.role, reworded.due_on) == (
+        "Drop-in on Fridays",
+        "Youth worker",
+        "2027-01-31",
+    )
+    assert reworded.status is north.status and reworded.priority == north.priority
+    assert reworded.changed_at == NOW + 60
+    same = await store.reword_plan_action(north.id, "Drop-in on Fridays", "Youth worker",
+                                          "2027-01-31", NOW + 99)  # fmt: skip
+    assert same == reworded  # nothing changed, so neither did changed_at
+    cleared = await store.reword_plan_action(north.id, "Drop-in on Fridays", "Youth worker",
+                                             None, NOW + 70)  # fmt: skip
+    assert cleared is not None and cleared.due_on is None and cleared.changed_at == NOW + 70
+    assert await store.reword_plan_action(999, "x", "y", None, NOW) is None
 
 
 async def test_plan_seen_is_remembered_and_erased_with_the_person(store: Store) -> None:
