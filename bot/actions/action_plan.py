@@ -13,11 +13,10 @@ from bot.actions import audit, plans, updates
 from bot.actions.answering import joined
 from bot.actions.errors import ActionError
 from bot.actions.people import Shown
-from bot.actions.updates import UpdateRequest, today_of
+from bot.actions.updates import UpdateRequest, due_date, today_of
 from bot.services import Services
 from bot.settings import Settings
 from flows import plan as plan_words
-from flows.schedule import parse_date
 from flows.texts import message, render
 from storage.base import DEFAULT_LANGUAGE, NewPlanAction, PlanAction, Store, UpdateStatus
 
@@ -89,7 +88,7 @@ async def add(
     priority = _words("priority", request.priority, "the priority")
     what = _words("what", request.what, "what will be done")
     role = _words("role", request.role, "the role")
-    due_on = None if request.by is None else _due_on(settings, request.by, now)
+    due_on = None if request.by is None else due_date(settings, request.by, now)
     cohort_id = await plans.find_cohort(store, request.cohort)
     new = NewPlanAction(priority, what, role, due_on, UpdateStatus.PLANNED, cohort_id, who, now)
     action = await store.add_plan_action(new)
@@ -117,7 +116,7 @@ async def reword(
     before = await find(store, action_id)
     what = before.what if change.what is None else _words("what", change.what, "what will be done")
     role = before.role if change.role is None else _words("role", change.role, "the role")
-    due_on = before.due_on if change.by is None else _due_on(settings, change.by, now)
+    due_on = before.due_on if change.by is None else due_date(settings, change.by, now)
     after = await store.reword_plan_action(action_id, what, role, due_on, now)
     assert after is not None  # actions are never deleted
     if after.changed_at == now:
@@ -133,17 +132,6 @@ async def reword(
         detail = f"action {action_id}: {', '.join(changed)}"
         await audit.record(store, who, "changed a plan action's words", detail, now)
     return after
-
-
-def _due_on(settings: Settings, by: str, now: float) -> str:
-    """A "by" date as stored; refuses one that is not a date or has passed."""
-    try:
-        due_on = parse_date(by).isoformat()
-    except ValueError as exc:
-        raise ActionError("by", str(exc)) from None
-    if due_on < today_of(settings, now):
-        raise ActionError("by", f"{by} has already passed; give a date from today on")
-    return due_on
 
 
 async def find(store: Store, action_id: int) -> PlanAction:

@@ -93,15 +93,19 @@ def _status(
         raise ActionError("why", "say why it could not be done, in plain words")
     if status is not UpdateStatus.COULDNT and why is not None:
         raise ActionError("why", "a reason is only for --status couldnt")
-    due_on = None
-    if by is not None:
-        try:
-            due_on = parse_date(by).isoformat()
-        except ValueError as exc:
-            raise ActionError("by", str(exc)) from None
-        if due_on < today_of(settings, now):
-            raise ActionError("by", f"{by} has already passed; give a date from today on")
+    due_on = None if by is None else due_date(settings, by, now)
     return status, due_on, why.strip() if why is not None else None
+
+
+def due_date(settings: Settings, by: str, now: float) -> str:
+    """A "by" date as stored (YYYY-MM-DD); refuses one that is not a date or has passed."""
+    try:
+        due_on = parse_date(by).isoformat()
+    except ValueError as exc:
+        raise ActionError("by", str(exc)) from None
+    if due_on < today_of(settings, now):
+        raise ActionError("by", f"{by} has already passed; give a date from today on")
+    return due_on
 
 
 def _words(field: str, text: str | None, what: str) -> str:
