@@ -95,11 +95,13 @@ def day(moment: float, zone: ZoneInfo) -> str:
 
 
 def dates(results: CheckinResults, zone: ZoneInfo) -> str:
-    """ "3 Dec 2026 to 10 Dec 2026", or "from 3 Dec 2026" when it has no closing date."""
+    """ "3 Dec 2026 to 10 Dec 2026", "on 3 Dec 2026" when it opened and closed that day, or
+    "from 3 Dec 2026" when it has no closing date."""
     opened = day(results.opens_at, zone)
     if results.closes_at is None:
         return f"from {opened}"
-    return f"{opened} to {day(results.closes_at, zone)}"
+    closed = day(results.closes_at, zone)
+    return f"on {opened}" if closed == opened else f"{opened} to {closed}"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from bot.reports import charts
 from bot.reports.export import ExportFile, Trend, make
 from bot.reports.formats import FORMATS
 from bot.reports.message import DONE_LINES, summary_message
+from bot.reports.table import dates, day
 from flows.results import CheckinResults
 from tests.bot.report_sample import MOOD, TREND, K, cell, hidden_results, random_results, results
 
@@ -291,3 +292,13 @@ def test_the_results_message_says_what_was_done_about_it() -> None:
     assert "What we did about it" not in summary_message(results(), zone)
     many = summary_message(results(), zone, [f"line {n}" for n in range(DONE_LINES + 5)])
     assert f"line {DONE_LINES - 1}\n…" in many and f"line {DONE_LINES}" not in many
+
+
+def test_a_checkin_open_for_one_day_is_dated_once() -> None:
+    """Dates read "3 Dec 2026 to 10 Dec 2026", but "on 3 Dec 2026" for a single day, not
+    "3 Dec 2026 to 3 Dec 2026"."""
+    week = results()
+    day_long = dataclasses.replace(week, closes_at=week.opens_at + 3600)
+    assert " to " in dates(week, LONDON)
+    assert dates(day_long, LONDON) == f"on {day(week.opens_at, LONDON)}"
+    assert dates(dataclasses.replace(week, closes_at=None), LONDON).startswith("from ")
