@@ -255,7 +255,7 @@ def _newer_schema(env: dict[str, str]) -> str:
     assert run(env, "cohorts", "list").exit_code == 0
     with closing(sqlite3.connect(env["YOUTHVOICE_DATABASE"])) as db, db:
         db.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
-    return "database schema version 999"
+    return "the database is at schema version 999, made by a newer Youth Voice"
 
 
 def _not_a_database(env: dict[str, str]) -> str:
