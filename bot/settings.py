@@ -146,6 +146,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # `YOUTHVOICE_BOT_TOKEN=` in a .env, or a pasted token with a stray space: the first is
+        # "not set", the second the token without its space.
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
     @field_validator("workers", "leads", "safeguarding", mode="before")
     @classmethod
     def _parse_ids(cls, value: Any) -> Any:

@@ -33,6 +33,7 @@ from bot.cli.support import (
     fail,
     people,
     settings_or_exit,
+    settings_with_token,
     setup_fail,
     setup_logging,
     storage_exit,
@@ -81,9 +82,7 @@ def run(by_webhook: bool, port: int | None, host: str | None) -> None:
 
     if not by_webhook and (port is not None or host is not None):
         setup_fail("--port and --host are for --webhook; long polling listens on no port")
-    settings = settings_or_exit()
-    if settings.bot_token is None:
-        setup_fail("YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather")
+    settings = settings_with_token()
     options = None
     if by_webhook:
         secret = needs_secret(settings)

@@ -67,6 +67,15 @@ def settings_or_exit() -> Settings:
         setup_fail(str(exc))
 
 
+def settings_with_token() -> Settings:
+    """Settings for a command that talks to Telegram: one line and exit 2 without a token
+    (an empty one counts as none)."""
+    settings = settings_or_exit()
+    if settings.bot_token is None:
+        setup_fail("YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather")
+    return settings
+
+
 def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
     """Run one database task; a refused request (``ActionError``) is one line and exit 1."""
 

@@ -232,6 +232,20 @@ def test_run_without_a_token_says_how_to_get_one(env: dict[str, str]) -> None:
     assert result.stderr.startswith("youthvoice: YOUTHVOICE_BOT_TOKEN: is not set")
 
 
+@pytest.mark.parametrize("token", ["", "   "])
+@pytest.mark.parametrize("command", [["run"], ["run", "--webhook"], ["webhook", "info"]])
+def test_an_empty_token_is_treated_as_not_set(
+    env: dict[str, str], token: str, command: list[str]
+) -> None:
+    """``YOUTHVOICE_BOT_TOKEN=`` (empty or only spaces) is one line and exit 2, like no token,
+    not python-telegram-bot's InvalidToken traceback."""
+    result = run({**env, "YOUTHVOICE_BOT_TOKEN": token}, *command)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "youthvoice: YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather\n"
+    )
+
+
 def test_run_with_a_short_secret_key_exits_2_naming_it(env: dict[str, str]) -> None:
     """A YOUTHVOICE_SECRET_KEY under 32 characters is refused before anything starts."""
     result = run({**env, "YOUTHVOICE_BOT_TOKEN": "1:x", "YOUTHVOICE_SECRET_KEY": "short"}, "run")

@@ -138,6 +138,18 @@ def test_bad_value_is_one_line_naming_the_variable(
     assert says in message
 
 
+@pytest.mark.parametrize(("value", "token"), [("", None), (" \t ", None), (" 1:abc\n", "1:abc")])
+def test_a_blank_token_is_unset_and_spaces_around_one_are_dropped(
+    monkeypatch: pytest.MonkeyPatch, value: str, token: str | None
+) -> None:
+    """An empty YOUTHVOICE_BOT_TOKEN is no token (so every command says it is not set), and a
+    pasted token keeps no stray space."""
+    monkeypatch.setenv("YOUTHVOICE_BOT_TOKEN", value)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    got = settings.bot_token.get_secret_value() if settings.bot_token else None
+    assert got == token
+
+
 def test_secrets_are_hidden_in_repr() -> None:
     """The token, the key and the webhook secret never show in a repr or str of the settings."""
     key = "k3y-value-665bf0e9cfa87381487f8082f5c0"
