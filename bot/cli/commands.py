@@ -29,6 +29,7 @@ from bot.cli.retention import retention
 from bot.cli.review import review
 from bot.cli.status import status
 from bot.cli.support import (
+    PORT,
     clock,
     fail,
     people,
@@ -68,7 +69,7 @@ def main(verbose: bool) -> None:
     help="Take updates from Telegram's webhook (see `youthvoice webhook set`), not polling.",
 )
 @click.option(
-    "--port", type=int, help=f"With --webhook: the port to listen on [default: {WEBHOOK_PORT}]."
+    "--port", type=PORT, help=f"With --webhook: the port to listen on [default: {WEBHOOK_PORT}]."
 )
 @click.option(
     "--host",

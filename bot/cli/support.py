@@ -23,6 +23,7 @@ from storage.sql import DatabasePlaceError
 T = TypeVar("T")
 LARGE_SEND = 100  # a send to more people than this asks for confirmation first
 OURS = ("bot", "flows", "storage")  # Youth Voice's own loggers
+PORT = click.IntRange(0, 65535)  # every --port: a bad one is click's one-line refusal
 
 
 def setup_logging(verbose: bool = False) -> None:
