@@ -52,6 +52,8 @@ from storage.base import Cohort, StorageError, Store
 # Where `run --webhook` listens unless told: this computer only, for a proxy in front.
 WEBHOOK_HOST = "127.0.0.1"
 WEBHOOK_PORT = 8080
+# The demo shows a forum's worth of people; a cap keeps a typo (600) from a long, slow run.
+DEMO_MOST = 100
 
 
 @click.group()
@@ -100,7 +102,13 @@ def run(by_webhook: bool, port: int | None, host: str | None) -> None:
 
 
 @main.command()
-@click.option("--people", default=6, show_default=True, help="How many simulated young people.")
+@click.option(
+    "--people",
+    type=click.IntRange(1, DEMO_MOST),
+    default=6,
+    show_default=True,
+    help=f"How many simulated young people (1 to {DEMO_MOST}).",
+)
 @fault_option
 @click.option(
     "--malformed",
