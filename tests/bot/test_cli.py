@@ -253,6 +253,15 @@ def test_bad_setting_from_the_installed_command(env: dict[str, str]) -> None:
     )
 
 
+def test_a_yes_no_setting_that_is_neither_is_one_line_and_exit_2(env: dict[str, str]) -> None:
+    """YOUTHVOICE_OPEN_JOIN=maybe stops any command with one plain line, exit 2."""
+    result = run({**env, "YOUTHVOICE_OPEN_JOIN": "maybe"}, "cohorts", "list")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "youthvoice: YOUTHVOICE_OPEN_JOIN: 'maybe' is not true or false; use true or false\n"
+    )
+
+
 def test_run_without_a_token_says_how_to_get_one(env: dict[str, str]) -> None:
     """``run`` with no token exits 2 and names YOUTHVOICE_BOT_TOKEN."""
     result = run(env, "run")
