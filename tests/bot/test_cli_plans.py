@@ -147,6 +147,38 @@ def test_dates_carry_the_year_when_it_is_not_this_year(env: dict[str, str]) -> N
     assert f"opens {NEXT_WEEK_SAID}," in result.stdout
 
 
+INSECURE = "should start with https:// (an http:// link is not secure)"
+
+
+@pytest.mark.parametrize(
+    ("link", "why"),
+    [
+        ("http://insecure.example.org", INSECURE),
+        ("HTTP://meet.example.org", INSECURE),
+        ("www.example.org/forum", "should start with https://, then the web address"),
+        ("https://", "should start with https://, then the web address"),
+        ("https://meet example.org", "should start with https://, then the web address"),
+    ],
+)  # fmt: skip
+def test_a_meeting_link_that_is_not_https_is_refused(
+    env: dict[str, str], link: str, why: str
+) -> None:
+    """Regression: ``meeting add --link http://...`` was accepted while /newmeeting asks for
+    https://. Both doors share the rule: one line, and no meeting saved or changed."""
+    added = run(env, "meeting", "add", "Forum", "--at", NEXT_WEEK, "--link", link)
+    assert one_line_error(added) == f"youthvoice: --link: {why}"
+    assert rows_in(env, "meetings") == 0
+    ok = run(
+        env, "meeting", "add", "Forum", "--at", NEXT_WEEK, "--link", "https://meet.example.org"
+    )
+    assert ok.exit_code == 0, ok.output
+    changed = run(env, "meeting", "change", "1", "--link", link, "--yes")
+    assert one_line_error(changed) == f"youthvoice: --link: {why}"
+    assert db_rows(env["YOUTHVOICE_DATABASE"], "SELECT link FROM meetings") == [
+        ("https://meet.example.org",)
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
