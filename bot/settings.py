@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.keys import MAKE_ONE, MIN_KEY_LENGTH, weakness
@@ -146,6 +147,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # `YOUTHVOICE_BOT_TOKEN=` in a .env, or a pasted token with a stray space: the first is
+        # "not set", the second the token without its space.
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
     @field_validator("workers", "leads", "safeguarding", mode="before")
     @classmethod
     def _parse_ids(cls, value: Any) -> Any:
@@ -274,6 +284,35 @@ class Settings(BaseSettings):
         return parse_quiet_hours(self.quiet_hours)
 
 
+def _in_words(field: str, error: ErrorDetails) -> str:
+    """What is wrong, for the person setting it: pydantic's own words for a yes/no or number
+    setting ("Input should be a valid boolean") read like programmer output."""
+    info = Settings.model_fields.get(field)
+    kind = info.annotation if info is not None else None
+    given = error["input"]
+    blank = isinstance(given, str) and not given.strip()
+    if kind is bool:
+        return f"{'is empty' if blank else f'{given!r} is not true or false'}; use true or false"
+    if info is not None and kind in (int, float):
+        wanted = _number_range(kind is int, info.metadata)
+        return f"is empty; give {wanted}" if blank else f"{given!r} is not {wanted}"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _number_range(whole: bool, metadata: list[Any]) -> str:
+    """ "a whole number from 3 to 1000", "a number more than 0, up to 1000", from a field's
+    ge/gt/le limits."""
+    limits = {n: getattr(m, n) for m in metadata for n in ("ge", "gt", "le") if hasattr(m, n)}
+    words = ["a whole number" if whole else "a number"]
+    if "ge" in limits:
+        words.append(f"from {limits['ge']}")
+    elif "gt" in limits:
+        words.append(f"more than {limits['gt']},")
+    if "le" in limits:
+        words.append(f"{'to' if 'ge' in limits else 'up to'} {limits['le']}")
+    return " ".join(words).removesuffix(",")
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build settings, turning a validation error into a one-line ``SettingsError``."""
     try:
@@ -281,5 +320,4 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "settings"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"{PREFIX}{field.upper()}: {message}") from None
+        raise SettingsError(f"{PREFIX}{field.upper()}: {_in_words(field, error)}") from None

@@ -32,6 +32,7 @@ from bot.services import Services
 from bot.settings import Settings
 from flows.messages import say
 from storage.base import Checkin, Cohort, NewCheckin
+from storage.sqlite import SqliteStore
 from tests import postgres
 
 TOKEN = "424242:youthvoice-test-token"
@@ -124,6 +125,22 @@ def run(env: dict[str, str], *args: str, input: str | None = None) -> Result:
 
     with cli_clock(Clock()):
         return CliRunner().invoke(main, list(args), env=env, input=input)
+
+
+def people_joined(env: dict[str, str], chat_ids: range, cohort: str | None = None) -> None:
+    """These young people join (the cohort called ``cohort``, or none), straight into the
+    command's database: a check-in opening now needs someone to ask."""
+
+    async def work() -> None:
+        store = SqliteStore(env["YOUTHVOICE_DATABASE"])
+        await store.open()
+        try:
+            found = await store.cohort_by_name(cohort) if cohort is not None else None
+            await store.join_many(list(chat_ids), found.id if found else None, "en", "2026-11-01")
+        finally:
+            await store.close()
+
+    asyncio.run(work())
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.actions import audience, audit
@@ -49,8 +50,15 @@ def start_time(text: str, clock: Clock) -> float:
 
 
 def checked_link(url: str | None) -> str | None:
-    if url is not None and not url.startswith(("https://", "http://")):
-        raise ActionError("link", "should start with https://")
+    """A link young people may be sent: https:// and a web address. An http:// one is
+    refused too: what is typed on its page travels unprotected."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "http":
+        raise ActionError("link", "should start with https:// (an http:// link is not secure)")
+    if parts.scheme.lower() != "https" or not parts.hostname or any(c.isspace() for c in url):
+        raise ActionError("link", "should start with https://, then the web address")
     return url
 
 

@@ -195,11 +195,27 @@ async def reach(store: Store, cohort_id: int | None) -> int:
     return await store.count_audience(audience.cohort(cohort_id))
 
 
+async def checked_reach(store: Store, cohort_id: int | None, *, opens_now: bool) -> int:
+    """``reach``, refusing a check-in that would open now for nobody: it would ask no one and
+    could never show results. A later one may wait for people to join."""
+    count = await reach(store, cohort_id)
+    if count == 0 and opens_now:
+        names = {c.id: c.name for c in await store.cohorts()}
+        name = names.get(cohort_id) if cohort_id is not None else None
+        who, link = (f" '{name}'", "its") if name is not None else ("", "an")
+        raise ActionError(
+            "audience",
+            f"nobody has joined{who} yet, so nobody would be asked; share {link} invite link first",
+        )
+    return count
+
+
 async def open_now(
     store: Store, plan: CheckinPlan, cohort_id: int | None, who: str, now: float
 ) -> tuple[Checkin, int]:
     """Open the check-in now and queue its invitations; returns it and how many were queued.
-    ``who`` did it (for the audit log)."""
+    ``who`` did it (for the audit log). Refuses a check-in for nobody, opening nothing."""
+    await checked_reach(store, cohort_id, opens_now=True)
     survey, when = plan.survey, plan.when
     new = NewCheckin(survey.id, cohort_id, when.opens_at, when.closes_at, when.remind_at)
     created, queued = await store.open_checkin(

@@ -96,7 +96,7 @@ async def plan_round(
     plan = plans.plan_checkin(
         survey, CheckinRequest(open_for=open_for), settings.zone, settings.quiet, svc.now()
     )
-    reach = await plans.reach(svc.store, cohort_id)
+    reach = await plans.checked_reach(svc.store, cohort_id, opens_now=True)
     small = plans.small_audience(reach, settings.min_group)
     return RoundPlan(tuple(ideas), plan, cohort_id, reach, small)
 

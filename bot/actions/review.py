@@ -64,14 +64,7 @@ async def prepare(svc: Services, cohort_name: str | None, request: CheckinReques
     survey = review_survey(_next_id(svc), asked)
     settings = svc.settings
     plan = plans.plan_checkin(survey, request, settings.zone, settings.quiet, svc.now())
-    reach = await plans.reach(svc.store, cohort_id)
-    if reach == 0 and not plan.later:
-        who = f"the cohort '{cohort_name}'" if cohort_name else "Youth Voice"
-        raise ActionError(
-            "cohort",
-            f"nobody has joined {who} yet, so nobody would be asked; share the invite "
-            "link first (youthvoice cohorts list), or open it later with --at",
-        )
+    reach = await plans.checked_reach(svc.store, cohort_id, opens_now=not plan.later)
     return ReviewDraft(cohort_id, reach, tuple(asked), len(every) - len(asked), plan)
 
 

@@ -5,6 +5,7 @@ that update. Thin doors onto ``bot.actions.action_plan`` and ``bot.actions.updat
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 
 import click
 
@@ -111,6 +112,13 @@ def plan_status(action_id: int, status: str, tell: bool, why: str | None, yes: b
     if why is not None and not tell:
         support.fail("--why: goes with --tell (the reason is for the update to young people)")
     wanted = action_plan.status_of(status)
+    ready = None
+    if tell:
+        # The update is checked (and a large send agreed) before the status changes, so a
+        # refusal leaves everything as it was.
+        ready = with_store(settings, lambda s: _prepare(s, settings, action_id, why, wanted))
+        show_preview(settings, ready)
+        confirm_reach(ready.reach, going(settings, ready), yes)
     change = with_store(
         settings,
         lambda s: action_plan.change_status(s, action_id, wanted, COMMAND_LINE, support.clock()),
@@ -121,8 +129,8 @@ def plan_status(action_id: int, status: str, tell: bool, why: str | None, yes: b
     else:
         was = action_plan.status_words(change.was)
         click.echo(f"Action {action_id} is now: {now} (was: {was}).")
-    if tell:
-        _tell(settings, action_id, why, yes)
+    if ready is not None:
+        _post(settings, action_id, why, ready)
     elif change.outcome is Outcome.CHANGED:
         _offer(settings, change.action)
 
@@ -160,32 +168,46 @@ def _offer(settings: Settings, action: PlanAction) -> None:
         click.echo(f"Or post it as it is: youthvoice plan tell {action.id}")
 
 
+async def _prepare(
+    store: Store,
+    settings: Settings,
+    action_id: int,
+    why: str | None,
+    status: UpdateStatus | None = None,
+) -> UpdatePlan:
+    """The pre-filled update about the action, as it stands or (``status``) as it will."""
+    action = await action_plan.find(store, action_id)
+    if status is not None:
+        action = replace(action, status=status)
+    name = await action_plan.cohort_name(store, action.cohort_id)
+    request = action_plan.offer(action, name, settings, support.clock(), why)
+    if request.status == "planned" and request.by is None:
+        raise ActionError(
+            "action",
+            f"action {action_id} has no date still to come; post the update with "
+            "youthvoice update add ... --status planned --by YYYY-MM-DD",
+        )
+    return await updates.plan_update(store, settings, {}, request, support.clock())
+
+
 def _tell(
     settings: Settings, action_id: int, why: str | None, yes: bool, *, dry_run: bool = False
 ) -> None:
     """Show the pre-filled update, then post it (asking first before a large send)."""
-
-    async def prepare(store: Store) -> UpdatePlan:
-        action = await action_plan.find(store, action_id)
-        name = await action_plan.cohort_name(store, action.cohort_id)
-        request = action_plan.offer(action, name, settings, support.clock(), why)
-        if request.status == "planned" and request.by is None:
-            raise ActionError(
-                "action",
-                f"action {action_id} has no date still to come; post the update with "
-                "youthvoice update add ... --status planned --by YYYY-MM-DD",
-            )
-        return await updates.plan_update(store, settings, {}, request, support.clock())
-
-    ready = with_store(settings, prepare)
+    ready = with_store(settings, lambda s: _prepare(s, settings, action_id, why))
     show_preview(settings, ready)
     if dry_run:
         click.echo("Dry run: nothing was sent.")
         return
     confirm_reach(ready.reach, going(settings, ready), yes)
+    _post(settings, action_id, why, ready)
+
+
+def _post(settings: Settings, action_id: int, why: str | None, ready: UpdatePlan) -> None:
+    """Post the update shown as ``ready``, checked again as it is posted."""
 
     async def post(store: Store) -> tuple[int, int]:
-        fresh = await prepare(store)  # checked again as it is posted
+        fresh = await _prepare(store, settings, action_id, why)
         posted = await updates.post(store, fresh, COMMAND_LINE, support.clock())
         return posted.id, posted.sent_to
 

@@ -9,11 +9,13 @@ import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import click
 
 from bot.cli.emulator import DEFAULT_URL
+from bot.cli.support import fail
 
 REPLY_WAIT = 10.0  # seconds to wait for the bot's first answer to what the person did
 QUIET = 1.5  # the bot has finished answering once it is silent this long (it paces 1/s a chat)
@@ -224,6 +226,21 @@ async def run_chat(url: str, name: str, language: str = "en") -> None:
             await client.settle()
 
 
+def emulator_url(url: str) -> str:
+    """The emulator's address without a trailing /, or one line saying what one looks like."""
+    parts = urlsplit(url.strip())
+    try:
+        parts.port  # noqa: B018 -- reading it checks the port is a number from 0 to 65535
+    except ValueError:
+        parts = parts._replace(scheme="")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/"):
+        fail(
+            f"--url: '{url}' is not a web address; give the one `youthvoice emulator` "
+            f"printed, such as {DEFAULT_URL}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 @click.command()
 @click.option(
     "--url", default=DEFAULT_URL, show_default=True, help="Where `youthvoice emulator` runs."
@@ -238,7 +255,7 @@ async def run_chat(url: str, name: str, language: str = "en") -> None:
 def chat(url: str, name: str, language: str) -> None:
     """Chat with the running bot as a pretend young person, through the emulator."""
     try:
-        asyncio.run(run_chat(url.rstrip("/"), name, language))
+        asyncio.run(run_chat(emulator_url(url), name, language))
     except Lost as exc:
         click.echo(
             f"youthvoice: can't talk to the emulator at {url} ({exc}).\n"

@@ -30,10 +30,12 @@ from bot.cli.retention import retention
 from bot.cli.review import review
 from bot.cli.status import status
 from bot.cli.support import (
+    PORT,
     clock,
     fail,
     people,
     settings_or_exit,
+    settings_with_token,
     setup_fail,
     setup_logging,
     storage_exit,
@@ -51,6 +53,8 @@ from storage.base import Cohort, StorageError, Store
 # Where `run --webhook` listens unless told: this computer only, for a proxy in front.
 WEBHOOK_HOST = "127.0.0.1"
 WEBHOOK_PORT = 8080
+# The demo shows a forum's worth of people; a cap keeps a typo (600) from a long, slow run.
+DEMO_MOST = 100
 
 
 @click.group()
@@ -68,7 +72,7 @@ def main(verbose: bool) -> None:
     help="Take updates from Telegram's webhook (see `youthvoice webhook set`), not polling.",
 )
 @click.option(
-    "--port", type=int, help=f"With --webhook: the port to listen on [default: {WEBHOOK_PORT}]."
+    "--port", type=PORT, help=f"With --webhook: the port to listen on [default: {WEBHOOK_PORT}]."
 )
 @click.option(
     "--host",
@@ -82,9 +86,7 @@ def run(by_webhook: bool, port: int | None, host: str | None) -> None:
 
     if not by_webhook and (port is not None or host is not None):
         setup_fail("--port and --host are for --webhook; long polling listens on no port")
-    settings = settings_or_exit()
-    if settings.bot_token is None:
-        setup_fail("YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather")
+    settings = settings_with_token()
     options = None
     if by_webhook:
         secret = needs_secret(settings)
@@ -101,7 +103,13 @@ def run(by_webhook: bool, port: int | None, host: str | None) -> None:
 
 
 @main.command()
-@click.option("--people", default=6, show_default=True, help="How many simulated young people.")
+@click.option(
+    "--people",
+    type=click.IntRange(1, DEMO_MOST),
+    default=6,
+    show_default=True,
+    help=f"How many simulated young people (1 to {DEMO_MOST}).",
+)
 @fault_option
 @click.option(
     "--malformed",

@@ -142,6 +142,12 @@ async def run_demo(
                 ]
                 tasks = [asyncio.create_task(p.take_part()) for p in crowd]
                 joined = await _joined(svc, cohort.id, people, started + JOIN_TIME + longest)
+                if joined == 0:  # there is nobody to open a check-in for
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                    click.echo("Nobody managed to join in time, so there is nothing to show.")
+                    return
                 # What `youthvoice checkin weekly --cohort "Demo forum"` does.
                 plan = plans.plan_checkin(survey, CheckinRequest(), settings.zone, None, svc.now())
                 checkin, queued = await plans.open_now(

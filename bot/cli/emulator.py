@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import click
 
 from bot.cli.faults import FaultSpec, fault_option
+from bot.cli.support import PORT
 from bot.emulator import Emulator
 
 DEFAULT_PORT = 8081
@@ -22,6 +23,7 @@ LOCAL_TOKEN = "123456:local-emulator"
 @click.command()
 @click.option(
     "--port",
+    type=PORT,
     default=DEFAULT_PORT,
     show_default=True,
     help="Port to listen on, on 127.0.0.1 only (0 picks a free one).",

@@ -60,7 +60,7 @@ def checkin(
 
     async def audience(store: Store) -> tuple[int | None, int]:
         cohort_id = await plans.find_cohort(store, cohort_name)
-        return cohort_id, await plans.reach(store, cohort_id)
+        return cohort_id, await plans.checked_reach(store, cohort_id, opens_now=not plan.later)
 
     cohort_id, reach = with_store(settings, audience)
     who = people(reach) + (f" in {cohort_name}" if cohort_name else " (everyone)")

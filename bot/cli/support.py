@@ -23,6 +23,7 @@ from storage.sql import DatabasePlaceError
 T = TypeVar("T")
 LARGE_SEND = 100  # a send to more people than this asks for confirmation first
 OURS = ("bot", "flows", "storage")  # Youth Voice's own loggers
+PORT = click.IntRange(0, 65535)  # every --port: a bad one is click's one-line refusal
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -65,6 +66,15 @@ def settings_or_exit() -> Settings:
         return load_settings()
     except SettingsError as exc:
         setup_fail(str(exc))
+
+
+def settings_with_token() -> Settings:
+    """Settings for a command that talks to Telegram: one line and exit 2 without a token
+    (an empty one counts as none)."""
+    settings = settings_or_exit()
+    if settings.bot_token is None:
+        setup_fail("YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather")
+    return settings
 
 
 def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from bot.cli.support import fail, settings_or_exit, setup_fail
+from bot.cli.support import fail, settings_with_token, setup_fail
 from bot.settings import MAKE_WEBHOOK_SECRET, Settings
 
 T = TypeVar("T")
@@ -24,13 +24,6 @@ def needs_secret(settings: Settings) -> str:
             f"digits, _ or -), for example from: {MAKE_WEBHOOK_SECRET}"
         )
     return settings.webhook_secret.get_secret_value()
-
-
-def _with_token() -> Settings:
-    settings = settings_or_exit()
-    if settings.bot_token is None:
-        setup_fail("YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather")
-    return settings
 
 
 def _ask_telegram(call: Coroutine[Any, Any, T]) -> T:
@@ -57,7 +50,7 @@ def webhook_set(url: str, drop_pending: bool) -> None:
     """Have Telegram send updates to URL (https, reaching `youthvoice run --webhook`)."""
     from bot.telegram.webhook_setup import set_webhook
 
-    settings = _with_token()
+    settings = settings_with_token()
     needs_secret(settings)
     _ask_telegram(set_webhook(settings, url, drop_pending=drop_pending))
     click.echo(f"Telegram now sends updates to {url}")
@@ -76,7 +69,7 @@ def webhook_delete(drop_pending: bool) -> None:
     """Stop the webhook; `youthvoice run` (long polling) then fetches the updates."""
     from bot.telegram.webhook_setup import delete_webhook
 
-    _ask_telegram(delete_webhook(_with_token(), drop_pending=drop_pending))
+    _ask_telegram(delete_webhook(settings_with_token(), drop_pending=drop_pending))
     click.echo("Webhook deleted. Run the bot with: youthvoice run")
 
 
@@ -85,7 +78,7 @@ def webhook_info() -> None:
     """Show where Telegram sends updates, how many wait, and its last delivery error."""
     from bot.telegram.webhook_setup import webhook_state
 
-    state = _ask_telegram(webhook_state(_with_token()))
+    state = _ask_telegram(webhook_state(settings_with_token()))
     click.echo(f"Webhook: {state.url}" if state.url else "Webhook: none (the bot polls)")
     click.echo(f"Updates waiting at Telegram: {state.pending}")
     if state.last_error_at is not None:

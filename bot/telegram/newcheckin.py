@@ -137,7 +137,11 @@ def _going(svc: Services, plan: CheckinPlan) -> str:
 async def _preview(svc: Services, answers: Answers) -> str:
     plan = _plan(svc, answers)
     when, draft = plan.when, plan.draft
-    reach = reach_shown(answers, await plans.reach(svc.store, answers["cohort"]))
+    try:
+        found = await plans.checked_reach(svc.store, answers["cohort"], opens_now=not plan.later)
+    except ActionError as exc:
+        raise Refused("cohort", _plain(exc)) from None
+    reach = reach_shown(answers, found)
     lines = [
         f"Please check: '{plan.survey.title}'",
         f"For: {await cohort_words(svc, answers['cohort'])}",
@@ -154,7 +158,7 @@ async def _preview(svc: Services, answers: Answers) -> str:
     lines.append(
         f"\nIt will reach {people(reach)} (as things stand now). Send it?"
         if reach
-        else "\nNobody has joined that group yet, so nobody would be invited. Send it anyway?"
+        else "\nNobody has joined that group yet; it opens for whoever has by then. Save it?"
     )
     return "\n".join(lines)
 

@@ -87,7 +87,8 @@ async def _plan(svc: Services, answers: Answers) -> RoundPlan:
             svc, answers["cohort"], _codes(answers), answers["open_for"]
         )
     except ActionError as exc:
-        step = {"ideas": "chosen" if _choosing(answers) else "ideas"}.get(exc.field, "open_for")
+        steps = {"ideas": "chosen" if _choosing(answers) else "ideas", "audience": "cohort"}
+        step = steps.get(exc.field, "open_for")
         words = str(exc)
         raise Refused(step, words[:1].upper() + words[1:] + ".") from None
 
@@ -106,11 +107,7 @@ async def _preview(svc: Services, answers: Answers) -> str:
     ]
     if chosen.small:
         lines.append(f"\n⚠ {chosen.small}")
-    lines.append(
-        f"\nIt will reach {people(reach)} (as things stand now). Open it?"
-        if reach
-        else "\nNobody has joined that group yet, so nobody would be invited. Open it anyway?"
-    )
+    lines.append(f"\nIt will reach {people(reach)} (as things stand now). Open it?")
     return "\n".join(lines)
 
 

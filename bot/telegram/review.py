@@ -76,7 +76,7 @@ async def _draft(svc: Services, answers: Answers) -> ReviewDraft:
     try:
         return await review_actions.prepare(svc, name, request)
     except ActionError as exc:
-        words = str(exc).replace("youthvoice plan add", "the plan").replace(" with --at", "")
+        words = str(exc).replace("youthvoice plan add", "the plan")
         raise Refused(_FIX.get(exc.field, "cohort"), words[:1].upper() + words[1:] + ".") from None
 
 

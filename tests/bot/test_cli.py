@@ -18,7 +18,7 @@ import pytest
 
 from flows.messages import say
 from flows.survey import bundled_dir
-from tests.conftest import Harness, clock_start, db_rows, run
+from tests.conftest import Harness, clock_start, db_rows, people_joined, run
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -127,13 +127,41 @@ def test_cohorts_add_twice_is_refused(env: dict[str, str]) -> None:
 
 def test_checkin_opens_a_checkin_for_the_cohort(env: dict[str, str]) -> None:
     """``checkin weekly --cohort NAME`` opens a check-in for that cohort and says how many
-    invitations it queued (none yet: nobody has joined; see the next test for delivery)."""
+    invitations it queued (see the delivery test below)."""
     add_cohort(env, "Forum")
+    people_joined(env, range(1, 6), cohort="Forum")
+    people_joined(env, range(6, 8))  # in no cohort: not invited
     result = run(env, "checkin", "weekly", "--cohort", "Forum")
     assert result.exit_code == 0, result.output
-    assert "Check-in 1 (How are things?) is open. Queued 0 invitations" in result.stdout
+    assert "Check-in 1 (How are things?) is open. Queued 5 invitations" in result.stdout
     database = Path(env["YOUTHVOICE_DATABASE"])
     assert db_rows(database, "SELECT survey_id, cohort_id FROM checkins") == [("weekly", 1)]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--cohort", "Tiny"], "nobody has joined 'Tiny' yet, so nobody would be asked; "
+                               "share its invite link first"),
+        ([], "nobody has joined yet, so nobody would be asked; share an invite link first"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("extra", [[], ["--yes"], ["--dry-run"]])
+def test_a_checkin_for_nobody_is_refused_and_opens_nothing(
+    env: dict[str, str], args: list[str], line: str, extra: list[str]
+) -> None:
+    """Regression: on a cohort nobody had joined, ``checkin`` opened a check-in and said
+    "Queued 0 invitations". Now it is one line and exit 1 (the dry run says so too), and
+    nothing is opened or logged; a schedule for later may still wait for people to join."""
+    add_cohort(env, "Tiny")
+    result = run(env, "checkin", "weekly", *args, *extra)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"youthvoice: {line}\n"
+    database = Path(env["YOUTHVOICE_DATABASE"])
+    assert db_rows(database, "SELECT COUNT(*) FROM checkins") == [(0,)]
+    assert db_rows(database, "SELECT COUNT(*) FROM audit_log") == [(0,)]
+    later = run(env, "checkin", "weekly", *args, "--every", "mon 18:00")
+    assert later.exit_code == 0, later.output
 
 
 @pytest.mark.parametrize(
@@ -225,11 +253,34 @@ def test_bad_setting_from_the_installed_command(env: dict[str, str]) -> None:
     )
 
 
+def test_a_yes_no_setting_that_is_neither_is_one_line_and_exit_2(env: dict[str, str]) -> None:
+    """YOUTHVOICE_OPEN_JOIN=maybe stops any command with one plain line, exit 2."""
+    result = run({**env, "YOUTHVOICE_OPEN_JOIN": "maybe"}, "cohorts", "list")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "youthvoice: YOUTHVOICE_OPEN_JOIN: 'maybe' is not true or false; use true or false\n"
+    )
+
+
 def test_run_without_a_token_says_how_to_get_one(env: dict[str, str]) -> None:
     """``run`` with no token exits 2 and names YOUTHVOICE_BOT_TOKEN."""
     result = run(env, "run")
     assert result.exit_code == 2
     assert result.stderr.startswith("youthvoice: YOUTHVOICE_BOT_TOKEN: is not set")
+
+
+@pytest.mark.parametrize("token", ["", "   "])
+@pytest.mark.parametrize("command", [["run"], ["run", "--webhook"], ["webhook", "info"]])
+def test_an_empty_token_is_treated_as_not_set(
+    env: dict[str, str], token: str, command: list[str]
+) -> None:
+    """``YOUTHVOICE_BOT_TOKEN=`` (empty or only spaces) is one line and exit 2, like no token,
+    not python-telegram-bot's InvalidToken traceback."""
+    result = run({**env, "YOUTHVOICE_BOT_TOKEN": token}, *command)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "youthvoice: YOUTHVOICE_BOT_TOKEN: is not set; get one from @BotFather\n"
+    )
 
 
 def test_run_with_a_short_secret_key_exits_2_naming_it(env: dict[str, str]) -> None:
@@ -281,6 +332,7 @@ def test_run_with_a_database_problem_is_one_line(
 def test_one_off_checkin_closes_after_a_week_unless_told(env: dict[str, str]) -> None:
     """A check-in opened now, or once with --at, without --open-for closes after 7 days (so
     its unfinished answers are dropped then) and the plan says so; --open-for still decides."""
+    people_joined(env, range(1, 6))
     database = Path(env["YOUTHVOICE_DATABASE"])
     result = run(env, "checkin", "weekly")
     assert result.exit_code == 0, result.output

@@ -115,21 +115,24 @@ def test_a_change_offers_the_update_ready_to_run(env: dict[str, str]) -> None:
 def test_tell_posts_the_update_and_couldnt_needs_why(env: dict[str, str]) -> None:
     setup(env)
     run(env, *ADD, "--role", "Leaving care manager")
+    database = env["YOUTHVOICE_DATABASE"]
     no_why = run(env, "plan", "status", "1", "couldnt", "--tell")
-    assert no_why.exit_code == 1
-    assert no_why.output.splitlines()[-1] == (
-        "youthvoice: --why: say why it could not be done, in plain words"
-    )
-    told = run(env, "plan", "tell", "1", "--why", "The council said no")
+    assert no_why.exit_code == 1 and no_why.stdout == ""
+    assert no_why.stderr == "youthvoice: --why: say why it could not be done, in plain words\n"
+    # Refused before anything changed: the action still stands where it did.
+    assert db_rows(database, "SELECT status FROM plan_actions") == [("planned",)]
+    assert db_rows(database, "SELECT COUNT(*) FROM audit_log") == [(1,)]
+    told = run(env, "plan", "status", "1", "couldnt", "--tell", "--why", "The council said no")
     assert told.exit_code == 0, told.output
     assert told.output.splitlines() == [
         'You said: "Money" should be a priority.',
         "We did: Run a budgeting session",
         "Status: couldn't: The council said no",
         "It goes to 5 people (everyone), within a few seconds.",
+        "Action 1 is now: couldn't do it (was: planned).",
         "Update 1 posted: 5 messages queued; the running bot sends them within a few seconds.",
     ]
-    database = env["YOUTHVOICE_DATABASE"]
+    assert db_rows(database, "SELECT status FROM plan_actions") == [("couldnt",)]
     assert db_rows(database, "SELECT status, why, cohort_id FROM posted_updates") == [
         ("couldnt", "The council said no", None)
     ]
@@ -144,6 +147,34 @@ def test_a_planned_action_with_no_date_cannot_be_told_as_it_is(env: dict[str, st
     assert "--by YYYY-MM-DD" in back.output and "It needs a date still to come" in back.output
     told = run(env, "plan", "tell", "1")
     assert told.exit_code == 1 and "action 1 has no date still to come" in told.output
+    run(env, "plan", "status", "1", "done")
+    refused = run(env, "plan", "status", "1", "planned", "--tell")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert refused.stderr.startswith("youthvoice: action 1 has no date still to come")
+    database = env["YOUTHVOICE_DATABASE"]
+    assert db_rows(database, "SELECT status FROM plan_actions") == [("done",)]
+
+
+def test_saying_no_to_a_large_tell_leaves_the_status_as_it_was(env: dict[str, str]) -> None:
+    """``status --tell`` asks before a large send BEFORE changing the status: saying no
+    changes nothing."""
+
+    async def crowd() -> None:
+        store = SqliteStore(env["YOUTHVOICE_DATABASE"])
+        await store.open()
+        for chat in range(1, 102):
+            await store.join(chat, None, "en", "x", chat)
+        await store.close()
+
+    asyncio.run(crowd())
+    run(env, *ADD, "--role", "Manager")
+    result = run(env, "plan", "status", "1", "done", "--tell", input="n\n")
+    assert result.exit_code == 1
+    assert "This will message 101 people" in result.output and "Aborted!" in result.output
+    assert "is now" not in result.output
+    database = env["YOUTHVOICE_DATABASE"]
+    assert db_rows(database, "SELECT status FROM plan_actions") == [("planned",)]
+    assert db_rows(database, "SELECT COUNT(*) FROM outbox") == [(0,)]
 
 
 @pytest.mark.parametrize(

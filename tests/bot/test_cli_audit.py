@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import people_joined, run
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -19,6 +19,7 @@ def test_audit_is_empty_at_first(env: dict[str, str]) -> None:
 def test_plans_meetings_and_cancels_are_logged_newest_first(env: dict[str, str]) -> None:
     """Opening a check-in, scheduling one, cancelling it and adding a meeting each leave one
     line naming the command line as who did it."""
+    people_joined(env, range(1, 6))
     assert run(env, "checkin", "weekly").exit_code == 0
     assert run(env, "checkin", "weekly", "--every", "mon 18:00").exit_code == 0
     assert run(env, "schedules", "cancel", "1").exit_code == 0
@@ -26,13 +27,13 @@ def test_plans_meetings_and_cancels_are_logged_newest_first(env: dict[str, str])
     assert added.exit_code == 0, added.output
     lines = run(env, "audit").output.splitlines()
     assert [line.split("  ")[1:] for line in lines] == [
-        ["command line", "added a meeting: meeting 1, 0 invited"],
+        ["command line", "added a meeting: meeting 1, 5 invited"],
         ["command line", "cancelled a schedule: schedule 1"],
         [
             "command line",
             "scheduled a check-in: schedule 1 (weekly), cohort everyone, repeats '0 18 * * mon'",
         ],
-        ["command line", "opened a check-in: check-in 1 (weekly), cohort everyone, 0 invited"],
+        ["command line", "opened a check-in: check-in 1 (weekly), cohort everyone, 5 invited"],
     ]
     assert len(run(env, "audit", "--limit", "1").output.splitlines()) == 1
 
@@ -51,6 +52,7 @@ def test_every_command_reads_the_test_clock(env: dict[str, str]) -> None:
     """Regression: ``youthvoice results`` imported the clock by name and read the real time,
     which a test's fake clock did not reach. Every command's audit line carries the same fake
     time now."""
+    people_joined(env, range(1, 6))
     assert run(env, "checkin", "weekly").exit_code == 0
     assert run(env, "results").exit_code == 0
     assert run(env, "results", "1").exit_code == 0

@@ -72,3 +72,25 @@ def test_chat_without_an_emulator_says_how_to_start_one() -> None:
     assert result.exit_code == 1
     assert "can't talk to the emulator at http://127.0.0.1:1" in result.output
     assert "youthvoice emulator" in result.output
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["notaurl", "127.0.0.1:8081", "ftp://127.0.0.1", "http://", "http://h:99999", "http://h/x"],
+)
+def test_a_url_that_is_not_the_emulators_address_is_one_line(url: str) -> None:
+    """``--url notaurl`` says what the emulator's address looks like (exit 1), not aiohttp's
+    "URL should be absolute" traceback, and talks to nothing."""
+    result = CliRunner().invoke(main, ["chat", "--url", url], input="/start\n")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"youthvoice: --url: '{url}' is not a web address; give the one `youthvoice "
+        "emulator` printed, such as http://127.0.0.1:8081\n"
+    )
+
+
+def test_a_trailing_slash_on_the_url_is_fine() -> None:
+    """``http://127.0.0.1:1/`` is the same address as without the slash."""
+    result = CliRunner().invoke(main, ["chat", "--url", "http://127.0.0.1:1/"], input="/start\n")
+    assert result.exit_code == 1
+    assert "can't talk to the emulator at http://127.0.0.1:1/" in result.output

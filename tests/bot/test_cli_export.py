@@ -3,6 +3,7 @@ one line (exit 1 or 2, never a traceback), with nothing written and nothing logg
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from pathlib import Path
@@ -12,6 +13,8 @@ import openpyxl
 import pytest
 from PIL import Image
 
+from storage.base import Audience, NewCheckin
+from storage.sqlite import SqliteStore
 from tests.bot.answers_seed import close, finish
 from tests.conftest import clock_start, run
 
@@ -22,9 +25,16 @@ pytestmark = pytest.mark.timeout(60)
 def answered(env: dict[str, str]) -> dict[str, str]:
     """Check-in 1 with 12 finished responses, check-in 2 (the same survey) with 3, both closed
     as they opened; check-in 3 still open with 12."""
-    for _ in range(3):
-        assert run(env, "checkin", "weekly").exit_code == 0
     database = Path(env["YOUTHVOICE_DATABASE"])
+
+    async def open_three() -> None:
+        # Straight into the database: the command would refuse a check-in for nobody.
+        async with SqliteStore(database) as store:
+            for _ in range(3):
+                new = NewCheckin("weekly", None, clock_start(), clock_start() + 7 * 86400)
+                await store.open_checkin(new, Audience(cohort_id=None), lambda c: {"t": 1})
+
+    asyncio.run(open_three())
     finish(database, 1, 12)
     finish(database, 2, 3, seed=2)
     finish(database, 3, 12, seed=3)

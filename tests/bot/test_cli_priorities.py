@@ -124,6 +124,22 @@ def test_unknown_ideas_and_cohorts_say_where_to_look(
     assert empty.exit_code == 1 and "no idea codes given" in empty.output
 
 
+def test_a_round_for_a_cohort_nobody_joined_is_refused(
+    env: dict[str, str], forum: dict[str, str]
+) -> None:
+    """A priorities round opens now, so one for nobody is refused like any check-in (the dry
+    run too), and nothing is opened or kept."""
+    assert run(env, "cohorts", "add", "Empty").exit_code == 0
+    for extra in (["--dry-run"], ["--yes"]):
+        result = run(env, "priorities", "open", "--cohort", "Empty", *extra)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            "youthvoice: nobody has joined 'Empty' yet, so nobody would be asked; share its "
+            "invite link first\n"
+        )
+    assert on_store(env, lambda store: store.checkins()) == []
+
+
 def test_a_small_cohort_is_confirmed_first(env: dict[str, str], forum: dict[str, str]) -> None:
     assert run(env, "cohorts", "add", "Tiny").exit_code == 0
 

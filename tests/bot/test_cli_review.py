@@ -95,7 +95,10 @@ def test_requests_that_cannot_work_are_refused_and_keep_nothing(env: dict[str, s
     assert "no actions to ask about; add some" in refused(run(env, "review", "open"))
     seed(env, 0, [("A bigger grant", UpdateStatus.DONE)], cohort="East")
     nobody = refused(run(env, "review", "open", "--cohort", "East"))
-    assert "nobody has joined the cohort 'East' yet" in nobody and "--at" in nobody
+    assert nobody == (
+        "youthvoice: nobody has joined 'East' yet, so nobody would be asked; share its invite "
+        "link first"
+    )
     assert refused(run(env, "review", "open", "--cohort", "East", "--at", "soon")).startswith(
         "youthvoice: --at: "
     )

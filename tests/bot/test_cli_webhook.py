@@ -61,6 +61,19 @@ def test_port_and_host_are_for_webhook_mode(env: dict[str, str]) -> None:
     assert_one_line(run(env, "run", "--port", "8443"), 2, line)
 
 
+@pytest.mark.parametrize("port", ["99999", "-1", "65536"])
+@pytest.mark.parametrize("command", [["run", "--webhook"], ["emulator"]])
+def test_a_port_out_of_range_is_refused_before_listening(
+    env: dict[str, str], command: list[str], port: str
+) -> None:
+    """A --port no computer has (0 to 65535) is click's usage error (exit 2), not an
+    OverflowError from bind()."""
+    result = run({**env, "YOUTHVOICE_WEBHOOK_SECRET": SECRET}, *command, "--port", port)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"Invalid value for '--port': {port} is not in the range 0<=x<=65535." in result.stderr
+    assert "Traceback" not in result.output
+
+
 async def test_webhook_set_info_and_delete(env: dict[str, str]) -> None:
     """`webhook set URL` gives Telegram the URL and the secret; `info` shows what Telegram says,
     its last delivery error too; `delete` stops it; a URL Telegram refuses is one line."""

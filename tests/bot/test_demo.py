@@ -9,8 +9,10 @@ import random
 import time
 
 import pytest
+from click.testing import CliRunner
 
 from bot.actions import plans
+from bot.cli import main
 from bot.cli.demo import delivery_note, demo_results, fault_note
 from bot.cli.participant import Pace, Participant, Walk
 from flows.survey import load_surveys
@@ -103,3 +105,15 @@ async def test_the_demo_person_tries_again_after_a_fault_and_finishes(yv: Harnes
     assert walk.retries >= 1
     assert await yv.store.release_waiting(checkin.id, "2026-11-23") == 1
     assert (await yv.store.totals(checkin.id)).responses == 1
+
+
+@pytest.mark.parametrize("people", ["0", "-3", "101"])
+def test_a_demo_for_nobody_or_a_crowd_is_refused_before_it_starts(people: str) -> None:
+    """``demo --people 0`` (or -3, or more than 100) is click's usage error, exit 2, before the
+    emulator starts: not ``max() arg is an empty sequence`` at the end of the run."""
+    result = CliRunner().invoke(main, ["demo", "--people", people])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"Invalid value for '--people': {people} is not in the range 1<=x<=100." in (
+        result.stderr
+    )
+    assert "Traceback" not in result.output

@@ -109,8 +109,8 @@ def test_comma_separated_ids(
         ("YOUTHVOICE_QUIET_HOURS", "nonsense", ""),
         ("YOUTHVOICE_QUIET_HOURS", "09:00-09:00", "different times"),
         ("YOUTHVOICE_API_URL", "ftp://example.org", "http"),
-        ("YOUTHVOICE_SEND_RATE", "0", ""),
-        ("YOUTHVOICE_CHAT_GAP", "-1", ""),
+        ("YOUTHVOICE_SEND_RATE", "0", "'0' is not a number more than 0, up to 1000"),
+        ("YOUTHVOICE_CHAT_GAP", "-1", "'-1' is not a number from 0 to 60"),
         ("YOUTHVOICE_SURVEYS", "/no/such/folder", "no folder at /no/such/folder"),
         ("YOUTHVOICE_RISK_PHRASES", "/no/such/file.yaml", "no file at /no/such/file.yaml"),
         ("YOUTHVOICE_SUPPORT_CONTACTS", "/tmp", "no file at /tmp"),
@@ -120,8 +120,14 @@ def test_comma_separated_ids(
         ("YOUTHVOICE_SECRET_KEY", "password" * 4, "uses only 7 different characters"),
         ("YOUTHVOICE_SECRET_KEY", "abcdefghijklmnopq" * 2, "repeats the same few characters"),
         ("YOUTHVOICE_SAFEGUARDING", "@lead", "'@lead' is not a Telegram user id"),
-        ("YOUTHVOICE_MIN_GROUP", "2", "greater than or equal to 3"),
-        ("YOUTHVOICE_MIN_GROUP", "five", "integer"),
+        ("YOUTHVOICE_MIN_GROUP", "2", "'2' is not a whole number from 3 to 1000"),
+        ("YOUTHVOICE_MIN_GROUP", "five", "'five' is not a whole number from 3 to 1000"),
+        ("YOUTHVOICE_MIN_GROUP", "", "is empty; give a whole number from 3 to 1000"),
+        ("YOUTHVOICE_RETENTION_DAYS", "2.5", "'2.5' is not a whole number from 30 to 3650"),
+        ("YOUTHVOICE_CHAT_GAP", "nan", "'nan' is not a number from 0 to 60"),
+        ("YOUTHVOICE_SEND_RATE", "inf", "'inf' is not a number more than 0, up to 1000"),
+        ("YOUTHVOICE_OPEN_JOIN", "maybe", "'maybe' is not true or false; use true or false"),
+        ("YOUTHVOICE_OPEN_JOIN", " ", "is empty; use true or false"),
     ],
 )
 def test_bad_value_is_one_line_naming_the_variable(
@@ -136,6 +142,41 @@ def test_bad_value_is_one_line_naming_the_variable(
     assert "\n" not in message
     assert message.startswith(f"{variable}: ")
     assert says in message
+
+
+@pytest.mark.parametrize(
+    "field",
+    [n for n, f in Settings.model_fields.items() if f.annotation in (bool, int, float)],
+)
+def test_every_yes_no_and_number_setting_says_what_it_takes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, field: str
+) -> None:
+    """Regression: YOUTHVOICE_OPEN_JOIN=maybe said "Input should be a valid boolean" and
+    YOUTHVOICE_CHAT_GAP=nan "Input should be less than or equal to 60". Every yes/no and
+    number setting now says what it takes, in words."""
+    monkeypatch.setenv(f"{PREFIX}{field.upper()}", "nan")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "Input should" not in message
+    assert re.fullmatch(
+        rf"{PREFIX}{field.upper()}: 'nan' is not (true or false; use true or false|"
+        r"a (whole )?number (from \d+ to|more than \d+, up to) \d+)",
+        message,
+    ), message
+
+
+@pytest.mark.parametrize(("value", "token"), [("", None), (" \t ", None), (" 1:abc\n", "1:abc")])
+def test_a_blank_token_is_unset_and_spaces_around_one_are_dropped(
+    monkeypatch: pytest.MonkeyPatch, value: str, token: str | None
+) -> None:
+    """An empty YOUTHVOICE_BOT_TOKEN is no token (so every command says it is not set), and a
+    pasted token keeps no stray space."""
+    monkeypatch.setenv("YOUTHVOICE_BOT_TOKEN", value)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    got = settings.bot_token.get_secret_value() if settings.bot_token else None
+    assert got == token
 
 
 def test_secrets_are_hidden_in_repr() -> None:

@@ -28,6 +28,16 @@ async def tap_on(person: SimUser, label: str) -> str:
     return shown.text
 
 
+async def weekly_now_for(wren: SimUser, who: str) -> str:
+    """/newcheckin: the weekly survey for ``who``, now, 7 days, no reminder; returns what the
+    last tap brings (the preview, or its refusal)."""
+    await wren.send("/newcheckin")
+    await wren.next_reply()
+    for label in (WEEKLY, who, "Now (once)", "7 days"):
+        await tap_on(wren, label)
+    return await tap_on(wren, "No reminder")
+
+
 async def test_a_worker_opens_a_check_in_now_for_a_cohort(staff_bot: StaffBot) -> None:
     yv, wren = staff_bot.yv, staff_bot.worker
     forum = await yv.cohort("North forum")
@@ -78,6 +88,22 @@ def _data_of(person: SimUser, label: str) -> str:
     raise AssertionError(f"no button {label!r} was ever shown")
 
 
+async def test_a_check_in_now_for_nobody_is_refused_with_a_way_back(
+    staff_bot: StaffBot,
+) -> None:
+    """Regression: a check-in opening now for a cohort nobody had joined was offered ("Send it
+    anyway?") and opened for nobody. The preview now refuses it, as the command line does,
+    with a button back to "who"; nothing is opened."""
+    yv, wren = staff_bot.yv, staff_bot.worker
+    await yv.cohort("Tiny")
+    refused = await weekly_now_for(wren, "Tiny")
+    assert refused == (
+        "⚠ Nobody has joined 'Tiny' yet, so nobody would be asked; share its invite link first."
+    )
+    assert "Who is it for?" in await tap_on(wren, "✏️ Change the who")
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM checkins") == [(0,)]
+
+
 async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) -> None:
     """Daily, open for 3 days, is refused in plain words with a button back to "how long";
     a bad date first is asked again; the schedule is saved once it fits."""
@@ -106,6 +132,7 @@ async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) 
     preview = await tap_on(wren, "After 12 hours")
     assert "Repeats: daily 18:00, next on" in preview and "Invitations go:" in preview
     assert "Reminder: " in preview and "Reminder: none" not in preview
+    assert "Nobody has joined that group yet; it opens for whoever has by then." in preview
     await wren.tap("✅ Send")
     _, done = await wren.replies(2)
     assert done.text.startswith("Saved (schedule 1). It opens "), wren.transcript()
@@ -159,13 +186,8 @@ async def test_the_preview_says_invitations_wait_for_quiet_hours_to_end(tmp_path
     quiet = f"{start:%H:%M}-{end:%H:%M}"
     async with staff_running(tmp_path, quiet_hours=quiet) as staff:
         wren = staff.worker
-        await wren.send("/newcheckin")
-        await wren.next_reply()
-        await tap_on(wren, WEEKLY)
-        await tap_on(wren, "Everyone who joined")
-        await tap_on(wren, "Now (once)")
-        await tap_on(wren, "7 days")
-        preview = await tap_on(wren, "No reminder")
+        await staff.yv.joined("Sam")  # a check-in opening now needs someone to ask
+        preview = await weekly_now_for(wren, "Everyone who joined")
         released = format_local(end.replace(second=0, microsecond=0), zone, now)
         assert f"Invitations go: at {released}, when quiet hours end" in preview
         await wren.tap("✅ Send")

@@ -80,6 +80,11 @@ async def test_typed_mistakes_are_asked_again_kindly(staff_bot: StaffBot) -> Non
     await wren.next_reply()
     await wren.send("www.example.org/forum")
     assert "should start with https://" in (await wren.next_reply()).text
+    await wren.send("http://meet.example.org/forum")
+    assert (await wren.next_reply()).text.startswith(
+        "⚠ That link should start with https:// (an http:// link is not secure), like "
+        "https://meet.example.org/forum.\n"
+    )
     await wren.send("https://meet.example.org/forum")
     await wren.next_reply()
     await wren.send("Everyone")
