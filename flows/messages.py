@@ -56,6 +56,9 @@ ENGLISH: Mapping[str, str] = {
     ),
     "joined_again": "Welcome back 🙂 You're in again. Type /help to see what I can do.",
     "already_joined": "You're already in 🙂 Type /help to see what I can do.",
+    # A button on an older welcome, pressed after choosing: nothing changes.
+    "welcome_still_in": "You're already in 🙂 To stop my messages, type /stop.",
+    "welcome_still_off": "My messages to you are off right now. Type /start to turn them on again.",
     "invite_only": (
         "Hi 👋 To join Youth Voice you need an invite link. Ask your worker for one, then tap it."
     ),

@@ -91,13 +91,12 @@ async def privacy_details(
     svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
 ) -> Shown | None:
     """The welcome's privacy button: the full details, with the join buttons under them (the
-    welcome's own buttons go) for someone who has not joined yet (in ``language``, from
-    their Telegram app)."""
+    welcome's own buttons go) for someone who has never chosen (in ``language``, from their
+    Telegram app)."""
     contact = await svc.store.contact(chat_id)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    joined = contact is not None and contact.status is ContactStatus.JOINED
-    buttons = None if joined else _join_buttons(code)
+    buttons = None if contact is not None else _join_buttons(code)  # they chose already
     return _said(contact, message("privacy"), buttons, language)
 
 
@@ -105,33 +104,34 @@ async def join(
     svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
 ) -> Shown | None:
     """The welcome's join button (it carries the cohort's code when the link had one).
-    Someone new joins with ``language`` (from their Telegram app); others keep theirs."""
+    Someone new joins with ``language`` (from their Telegram app). Someone who chose already
+    pressed an older welcome: nothing changes, and they hear where they stand."""
     cohort = await svc.store.cohort_by_code(code) if code else None
     before = await svc.store.contact(chat_id)
     if code and cohort is None:  # the welcome carries only real codes: this one is forged
         return await refuse(svc, update_id, "button_expired", before)
-    if cohort is None and before is None and not svc.settings.open_join:
+    if before is not None:
+        return await tell(svc, update_id, _where_they_stand(before), before)
+    if cohort is None and not svc.settings.open_join:
         return await refuse(svc, update_id, "invite_only", before)  # an old or forged button
-    language = before.language if before else language
     cohort_id = cohort.id if cohort else None
     if not await svc.store.join(chat_id, cohort_id, language, svc.today(), update_id):
         return None
     log.info("contact joined")
-    if before is None:
-        return _said(None, message("joined"), language=language)
-    was_in = before.status is ContactStatus.JOINED
-    return _said(before, message("already_joined" if was_in else "joined_again"))
+    return _said(None, message("joined"), language=language)
 
 
 async def decline(svc: Services, chat_id: int, update_id: int) -> Shown | None:
-    """ "No thanks". On an older welcome after joining, it stops them: the reply promises no
-    more messages."""
+    """ "No thanks": nothing is kept. On an older welcome, from someone who chose already,
+    nothing changes either: they hear where they stand (in, or messages off)."""
     contact = await svc.store.contact(chat_id)
-    if contact is not None and contact.status is ContactStatus.JOINED:
-        claimed = await svc.store.set_status(chat_id, ContactStatus.STOPPED, update_id)
-    else:
-        claimed = await svc.store.claim_update(update_id, svc.now())
-    return _said(contact, message("not_joined")) if claimed else None
+    key = "not_joined" if contact is None else _where_they_stand(contact)
+    return await tell(svc, update_id, key, contact)
+
+
+def _where_they_stand(contact: Contact) -> str:
+    """The answer to a welcome button pressed after choosing: in, or messages off."""
+    return "welcome_still_in" if contact.status is ContactStatus.JOINED else "welcome_still_off"
 
 
 async def stop(svc: Services, chat_id: int, update_id: int) -> Shown | None:
