@@ -125,6 +125,8 @@ ENGLISH: Mapping[str, str] = {
         "nobody can tell they were yours. Type /start if you ever want to come back."
     ),
     "delete_cancelled": "Okay, nothing was deleted.",
+    "delete_nothing": "There's nothing to delete. We don't keep anything about you.",
+    "deleted_already": "That's done already. We don't keep anything about you now.",
     "skip": "Skip",
     "skipped": "Skipped",
     "prefer_not": "Prefer not to say",

@@ -146,21 +146,37 @@ async def stop(svc: Services, chat_id: int, update_id: int) -> Shown | None:
     return _said(contact, message("stopped")) if claimed else None
 
 
-async def ask_delete(svc: Services, chat_id: int, update_id: int) -> Shown | None:
-    """/delete: what is removed, and a button to confirm."""
+async def ask_delete(
+    svc: Services, chat_id: int, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
+    """/delete: what is removed, and a button to confirm; nothing to ask when nothing is
+    kept (as /mydata says then: in ``language``, from their Telegram app)."""
+    contact = await svc.store.contact(chat_id)
+    if contact is None:
+        return await tell(svc, update_id, "delete_nothing", None, language)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     buttons: Buttons = [
         [{"text": message("delete_yes"), "data": encode(Delete(confirmed=True))}],
         [{"text": message("delete_no"), "data": encode(Delete(confirmed=False))}],
     ]
-    contact = await svc.store.contact(chat_id)
     return _said(contact, message("delete_ask"), buttons=buttons)
 
 
-async def delete(svc: Services, chat_id: int, confirmed: bool, update_id: int) -> Shown | None:
-    """The delete buttons: remove the contact and everything that points at them, or not."""
+async def delete(
+    svc: Services,
+    chat_id: int,
+    confirmed: bool,
+    update_id: int,
+    language: str = DEFAULT_LANGUAGE,
+) -> Shown | None:
+    """The delete buttons: remove the contact and everything that points at them, or not.
+    Pressed again once they are gone (a double tap): only a pop-up (in ``language``, from
+    their Telegram app), as there is nothing left to do."""
     contact = await svc.store.contact(chat_id)
+    if contact is None:
+        key = "deleted_already" if confirmed else "delete_nothing"
+        return await refuse(svc, update_id, key, None, language)
     if not confirmed:
         claimed = await svc.store.claim_update(update_id, svc.now())
         return _said(contact, message("delete_cancelled")) if claimed else None
@@ -189,17 +205,29 @@ async def say_once(svc: Services, chat_id: int, key: str, update_id: int) -> Sho
     return await tell(svc, update_id, key, await svc.store.contact(chat_id))
 
 
-async def tell(svc: Services, update_id: int, key: str, contact: Contact | None) -> Shown | None:
-    """Claim the update and say ``key``, in the contact's language; nothing if it repeats."""
+async def tell(
+    svc: Services,
+    update_id: int,
+    key: str,
+    contact: Contact | None,
+    language: str = DEFAULT_LANGUAGE,
+) -> Shown | None:
+    """Claim the update and say ``key``, in the contact's language (``language`` for someone
+    not kept); nothing if it repeats."""
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return _said(contact, message(key))
+    return _said(contact, message(key), language=language)
 
 
 async def refuse(
-    svc: Services, update_id: int, key: str, contact: Contact | None = None
+    svc: Services,
+    update_id: int,
+    key: str,
+    contact: Contact | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Shown | None:
-    """A button press that changes nothing: a pop-up ``key`` (silent if the update repeats)."""
+    """A button press that changes nothing: a pop-up ``key`` (silent if the update repeats),
+    in the contact's language (``language`` for someone not kept)."""
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return Shown(contact.locale if contact else DEFAULT_LANGUAGE, popup=key)
+    return Shown(contact.locale if contact else language, popup=key)
