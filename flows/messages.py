@@ -273,6 +273,13 @@ ENGLISH: Mapping[str, str] = {
         "on. /help and /urgent still work."
     ),
     "pause_kept": "Okay, nothing has changed.",
+    # A button on a /pause question answered since, or older than a day: nothing changes.
+    "pause_answered": (
+        "You already answered that one, so I haven't changed anything. Type /pause to choose again."
+    ),
+    "pause_old": (
+        "That question is old, so I haven't changed anything. Type /pause to choose again."
+    ),
     "resumed": "Welcome back 🙂 Messages are on again.",
     "not_paused": "Your messages are already on. Type /pause if you'd like a break.",
     # What we keep (/mydata).

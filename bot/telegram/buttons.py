@@ -54,8 +54,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show(update, await people.decline(svc, person, update_id), zone)
         case Consent(yes):
             await care.on_consent(svc, update, context, query, yes)
-        case Pause(days):
-            await care.on_pause_button(svc, update, days)
+        case Pause() as pause:
+            await care.on_pause_button(svc, update, pause)
         case Privacy(code):
             language = from_telegram(query.from_user.language_code)
             shown = await people.privacy_details(svc, person, code, update_id, language)

@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ExtBot
 
 from bot.actions import care, people
+from bot.actions.button_data import Pause
 from bot.actions.safety import Next, alert_team, consent_buttons
 from bot.services import Services
 from bot.telegram.context import services
@@ -108,11 +109,11 @@ async def on_pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, await care.ask_pause(svc, user.id, update.update_id), svc.settings.zone)
 
 
-async def on_pause_button(svc: Services, update: Update, days: int) -> None:
+async def on_pause_button(svc: Services, update: Update, press: Pause) -> None:
     """A pause button: hold messages until then, or keep them coming."""
     user = update.effective_user
     assert user is not None
-    shown = await care.choose_pause(svc, user.id, days, update.update_id)
+    shown = await care.choose_pause(svc, user.id, press, update.update_id)
     await show(update, shown, svc.settings.zone)
 
 
