@@ -348,7 +348,7 @@ ENGLISH: Mapping[str, str] = {
     # Ideas (issue 11, part "ideas"): /idea and /ideas. An idea is kept tied to nobody.
     "idea_ask": (
         "💡 What would you change? Type your idea below, in your own words. "
-        "We keep your idea, never who sent it."
+        "We keep your idea, never who sent it. Changed your mind? Type /cancel."
     ),
     "idea_thanks": (
         "Thank you! 💡 Your idea is in. The team will read it. "
@@ -358,6 +358,8 @@ ENGLISH: Mapping[str, str] = {
         "Thank you for writing so much 💛 Ideas work best short, so I've kept the first part."
     ),
     "idea_empty": "I didn't get any words there. Type your idea in a few words.",
+    "idea_cancelled": "OK, no idea sent.",
+    "nothing_to_cancel": "There's nothing to cancel right now 🙂 Type /help to see what I can do.",
     "ideas_heading": "💡 Ideas from young people",
     "ideas_waiting_none": "No new ideas are waiting right now.",
     "ideas_waiting_few": "A few new ideas are waiting for the team to read them.",

@@ -64,6 +64,23 @@ async def take_awaited(
     return True, await suggest(svc, chat_id, text, update_id, waited=True)
 
 
+async def end_wait_for_command(svc: Services, chat_id: int) -> bool:
+    """A command typed while a bare /idea waits for words: the wait ends (the words after it
+    are for something else). Whether one was waiting; a read only when none was."""
+    link = keys.idea_link(svc.key, chat_id)
+    if not await svc.store.awaiting_idea(link, svc.now()):
+        return False
+    await svc.store.drop_idea_waits(svc.now(), [link])
+    return True
+
+
+async def cancel(svc: Services, chat_id: int, update_id: int) -> Shown | None:
+    """/cancel: no idea after a bare /idea ("OK, no idea sent."), or nothing to cancel."""
+    waited = await end_wait_for_command(svc, chat_id)
+    key = "idea_cancelled" if waited else "nothing_to_cancel"
+    return await tell(svc, update_id, key, await svc.store.contact(chat_id))
+
+
 async def end_wait(svc: Services, chat_id: int) -> None:
     """No idea is awaited from this person any more: they started a check-in, tapped "Tell
     us more", or deleted themselves."""
