@@ -67,6 +67,8 @@ ENGLISH: Mapping[str, str] = {
     ),
     "not_joined": "No problem. I won't message you. If you change your mind, type /start.",
     "start_first": "Type /start to join first.",
+    # A command the bot does not know; the command list ("help") follows it.
+    "unknown_command": "I don't know {command} 🤔",
     "help": (
         "What I can do:\n"
         "/urgent - talk to someone now\n"

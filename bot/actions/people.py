@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bot import keys
 from bot.actions.button_data import Decline, Delete, Join, Privacy, encode
 from bot.services import Services
-from flows.texts import Buttons, Text, message
+from flows.texts import Buttons, Text, lines, message
 from storage.base import DEFAULT_LANGUAGE, Contact, ContactStatus
 
 log = logging.getLogger(__name__)
@@ -203,6 +203,17 @@ async def greet_group(svc: Services, group_id: int) -> Shown | None:
 async def say_once(svc: Services, chat_id: int, key: str, update_id: int) -> Shown | None:
     """A message that changes nothing (/help, /privacy, an edited message): once per update."""
     return await tell(svc, update_id, key, await svc.store.contact(chat_id))
+
+
+async def unknown_command(
+    svc: Services, chat_id: int, command: str, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
+    """A command the bot does not know: "I don't know /x", then what the bot can do, in the
+    contact's language (``language`` for someone not kept); once per update."""
+    if not await svc.store.claim_update(update_id, svc.now()):
+        return None
+    said = lines(message("unknown_command", command=command or "/"), "", message("help"))
+    return _said(await svc.store.contact(chat_id), said, language=language)
 
 
 async def tell(

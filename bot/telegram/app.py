@@ -175,7 +175,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
-    app.add_handler(MessageHandler(private & filters.COMMAND, care.on_help))
+    app.add_handler(MessageHandler(private & filters.COMMAND, care.on_unknown_command))
     app.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
     app.add_handler(MessageHandler(private, handlers.on_unreadable))
     app.add_error_handler(handlers.on_error)

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from bot.actions import ideas
 from bot.services import Services
 from bot.telegram.context import services
-from bot.telegram.render import show
+from bot.telegram.render import command_name, show
 from storage.base import StorageError
 
 log = logging.getLogger(__name__)
@@ -75,9 +75,3 @@ async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert user is not None
     await show(update, await ideas.cancel(svc, user.id, update.update_id), svc.settings.zone)
-
-
-def command_name(text: str) -> str:
-    """The command a message starts with, lower case and without ``@botname``."""
-    first = text.split(None, 1)[0] if text.strip() else ""
-    return first.split("@", 1)[0].lower()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.notices import invitation
+from bot.actions.safety import bundled_safety_net
 from flows.messages import say
 from storage.base import ContactStatus, OutgoingMessage
-from tests.conftest import Harness, assert_quiet, db_rows
+from tests.conftest import Harness, assert_quiet, db_rows, unknown
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -163,18 +164,42 @@ def _later_invite(chat_id: int, checkin_id: int, due: float) -> list[OutgoingMes
 
 async def test_help_privacy_and_unknown_commands(yv: Harness) -> None:
     """/help lists the commands (after the support contacts) and /privacy explains what is
-    kept, joined or not; an unknown command such as /blah gets the same as /help."""
+    kept, joined or not; an unknown command such as /blah gets "I don't know /blah" and the
+    command list (no support contacts)."""
     sam = yv.emu.user("Sam")
-    for command in ["/help", "/blah"]:
-        await sam.send(command)
-        support, listed = await sam.replies(2)
-        assert support.text.startswith(say("support_anytime", "en")), command
-        assert listed.text == say("help", "en"), command
+    await sam.send("/help")
+    support, listed = await sam.replies(2)
+    assert support.text.startswith(say("support_anytime", "en"))
+    assert listed.text == say("help", "en")
+    await sam.send("/blah")
+    assert (await sam.next_reply()).text == unknown("/blah")
     await sam.send("/privacy")
     assert (await sam.next_reply()).text == say("privacy", "en")
     ash = await yv.joined("Ash")
     await ash.send("/privacy")
     assert (await ash.next_reply()).text == say("privacy", "en")
+
+
+async def test_a_mistyped_command_gets_a_short_reply_without_the_crisis_contacts(
+    yv: Harness,
+) -> None:
+    """Regression: /checkins (a typo) got the whole crisis-contacts message and the command
+    list. Now it is "I don't know /checkins 🤔" and the list, in one message, in the reader's
+    language; the safety net still reads words typed after an unknown command."""
+    sam = await yv.joined("Sam")
+    await sam.send("/checkins")
+    reply = await sam.next_reply()
+    assert reply.text.startswith("I don't know /checkins 🤔\n\nWhat I can do:\n/urgent")
+    assert say("support_anytime", "en") not in sam.transcript()
+    await sam.send("/Blah@YouthVoiceBot please")
+    assert (await sam.next_reply()).text == unknown("/blah")
+    await sam.send("/nope i want to kill myself")
+    support = await sam.next_reply()
+    assert support.text == bundled_safety_net().support("en")
+    await sam.replies(1)  # what follows support
+    cai = yv.emu.user("Cai", language_code="cy")
+    await cai.send("/checkins")
+    assert (await cai.next_reply()).text == unknown("/checkins", "cy")
 
 
 async def test_text_from_someone_not_joined_points_to_start(yv: Harness) -> None:
