@@ -65,7 +65,10 @@ ENGLISH: Mapping[str, str] = {
     "bad_link": (
         "That invite link didn't work. Please ask the person who gave it to you for a new one."
     ),
-    "not_joined": "No problem. I won't message you. If you change your mind, type /start.",
+    "not_joined": (
+        "No problem. I won't message you. If you change your mind, tap your invite link again, "
+        "or ask your worker for one."
+    ),
     "start_first": "Type /start to join first.",
     # A command the bot does not know; the command list ("help") follows it.
     "unknown_command": "I don't know {command} 🤔",
@@ -124,7 +127,8 @@ ENGLISH: Mapping[str, str] = {
     "delete_no": "No, keep me",
     "deleted": (
         "Done. You've been removed. Answers already mixed in with everyone else's stay, but "
-        "nobody can tell they were yours. Type /start if you ever want to come back."
+        "nobody can tell they were yours. If you want to come back, ask your worker for an "
+        "invite link."
     ),
     "delete_cancelled": "Okay, nothing was deleted.",
     "delete_nothing": "There's nothing to delete. We don't keep anything about you.",
@@ -296,7 +300,7 @@ ENGLISH: Mapping[str, str] = {
         "Finished answers stay, but nobody can tell they're yours. /delete removes the rest."
     ),
     "mydata_nothing": (
-        "We don't keep anything about you right now. Type /start if you'd like to join."
+        "We don't keep anything about you right now. To join, ask your worker for an invite link."
     ),
     "mydata_no_group": "none",
     "mydata_none": "none",

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from bot import keys
 from bot.actions.button_data import Pause, encode
-from bot.actions.people import Shown, refuse, tell
+from bot.actions.people import Shown, join_first, refuse, tell
 from bot.services import Services
 from flows.schedule import format_date
 from flows.texts import Buttons, Text, lines, message
@@ -47,7 +47,7 @@ async def ask_pause(svc: Services, chat_id: int, update_id: int) -> Shown | None
     """/pause: how long for (buttons); only someone who joined has messages to pause."""
     contact = await svc.store.contact(chat_id)
     if contact is None or contact.status is not ContactStatus.JOINED:
-        return await tell(svc, update_id, "start_first", contact)
+        return await tell(svc, update_id, join_first(svc, contact), contact)
     was = await svc.store.paused_until(chat_id)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None

@@ -191,6 +191,13 @@ async def delete(
     return _said(contact, message("deleted"))
 
 
+def join_first(svc: Services, contact: Contact | None) -> str:
+    """What to tell someone who must join before they can do this: to type /start if they
+    stopped (it turns messages back on) or anyone may join, else that they need an invite
+    link (a plain /start joins nobody then)."""
+    return "start_first" if contact is not None or svc.settings.open_join else "invite_only"
+
+
 async def greet_group(svc: Services, group_id: int) -> Shown | None:
     """A message in a group: one polite line per group, ever, then silence. The greeting is
     claimed in the database, so two people writing at once still get one line; a group id is
