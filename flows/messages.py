@@ -56,14 +56,22 @@ ENGLISH: Mapping[str, str] = {
     ),
     "joined_again": "Welcome back 🙂 You're in again. Type /help to see what I can do.",
     "already_joined": "You're already in 🙂 Type /help to see what I can do.",
+    # A button on an older welcome, pressed after choosing: nothing changes.
+    "welcome_still_in": "You're already in 🙂 To stop my messages, type /stop.",
+    "welcome_still_off": "My messages to you are off right now. Type /start to turn them on again.",
     "invite_only": (
         "Hi 👋 To join Youth Voice you need an invite link. Ask your worker for one, then tap it."
     ),
     "bad_link": (
         "That invite link didn't work. Please ask the person who gave it to you for a new one."
     ),
-    "not_joined": "No problem. I won't message you. If you change your mind, type /start.",
+    "not_joined": (
+        "No problem. I won't message you. If you change your mind, tap your invite link again, "
+        "or ask your worker for one."
+    ),
     "start_first": "Type /start to join first.",
+    # A command the bot does not know; the command list ("help") follows it.
+    "unknown_command": "I don't know {command} 🤔",
     "help": (
         "What I can do:\n"
         "/urgent - talk to someone now\n"
@@ -119,9 +127,12 @@ ENGLISH: Mapping[str, str] = {
     "delete_no": "No, keep me",
     "deleted": (
         "Done. You've been removed. Answers already mixed in with everyone else's stay, but "
-        "nobody can tell they were yours. Type /start if you ever want to come back."
+        "nobody can tell they were yours. If you want to come back, ask your worker for an "
+        "invite link."
     ),
     "delete_cancelled": "Okay, nothing was deleted.",
+    "delete_nothing": "There's nothing to delete. We don't keep anything about you.",
+    "deleted_already": "That's done already. We don't keep anything about you now.",
     "skip": "Skip",
     "skipped": "Skipped",
     "prefer_not": "Prefer not to say",
@@ -268,6 +279,13 @@ ENGLISH: Mapping[str, str] = {
         "on. /help and /urgent still work."
     ),
     "pause_kept": "Okay, nothing has changed.",
+    # A button on a /pause question answered since, or older than a day: nothing changes.
+    "pause_answered": (
+        "You already answered that one, so I haven't changed anything. Type /pause to choose again."
+    ),
+    "pause_old": (
+        "That question is old, so I haven't changed anything. Type /pause to choose again."
+    ),
     "resumed": "Welcome back 🙂 Messages are on again.",
     "not_paused": "Your messages are already on. Type /pause if you'd like a break.",
     # What we keep (/mydata).
@@ -282,7 +300,7 @@ ENGLISH: Mapping[str, str] = {
         "Finished answers stay, but nobody can tell they're yours. /delete removes the rest."
     ),
     "mydata_nothing": (
-        "We don't keep anything about you right now. Type /start if you'd like to join."
+        "We don't keep anything about you right now. To join, ask your worker for an invite link."
     ),
     "mydata_no_group": "none",
     "mydata_none": "none",
@@ -336,7 +354,7 @@ ENGLISH: Mapping[str, str] = {
     # Ideas (issue 11, part "ideas"): /idea and /ideas. An idea is kept tied to nobody.
     "idea_ask": (
         "💡 What would you change? Type your idea below, in your own words. "
-        "We keep your idea, never who sent it."
+        "We keep your idea, never who sent it. Changed your mind? Type /cancel."
     ),
     "idea_thanks": (
         "Thank you! 💡 Your idea is in. The team will read it. "
@@ -346,6 +364,8 @@ ENGLISH: Mapping[str, str] = {
         "Thank you for writing so much 💛 Ideas work best short, so I've kept the first part."
     ),
     "idea_empty": "I didn't get any words there. Type your idea in a few words.",
+    "idea_cancelled": "OK, no idea sent.",
+    "nothing_to_cancel": "There's nothing to cancel right now 🙂 Type /help to see what I can do.",
     "ideas_heading": "💡 Ideas from young people",
     "ideas_waiting_none": "No new ideas are waiting right now.",
     "ideas_waiting_few": "A few new ideas are waiting for the team to read them.",

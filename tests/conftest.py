@@ -432,6 +432,11 @@ async def settle(person: SimUser) -> None:
     assert (await person.replies(2))[1].text.startswith("What I can do")
 
 
+def unknown(command: str, lang: str = "en") -> str:
+    """The reply to a command the bot does not know (or a staff one, to anyone else)."""
+    return f"{say('unknown_command', lang, command=command)}\n\n{say('help', lang)}"
+
+
 async def assert_quiet(person: SimUser) -> None:
     """Assert the bot sent or edited nothing more in this chat for what it was sent so far.
 

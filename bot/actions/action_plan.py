@@ -12,7 +12,7 @@ from enum import StrEnum
 from bot.actions import audit, plans, updates
 from bot.actions.answering import joined
 from bot.actions.errors import ActionError
-from bot.actions.people import Shown
+from bot.actions.people import Shown, join_first
 from bot.actions.updates import UpdateRequest, due_date, today_of
 from bot.services import Services
 from bot.settings import Settings
@@ -213,7 +213,8 @@ async def show_plan(
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     if contact is None:
-        return Shown(language, [(message("start_first"), [])])
+        key = join_first(svc, await svc.store.contact(chat_id))
+        return Shown(language, [(message(key), [])])
     actions = await for_person(svc.store, contact.cohort_id)
     seen = await svc.store.plan_seen(chat_id)
     await svc.store.see_plan(chat_id, svc.now())

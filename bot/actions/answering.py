@@ -14,7 +14,7 @@ from typing import Any
 from bot import keys
 from bot.actions import audience
 from bot.actions.made_surveys import knows
-from bot.actions.people import Shown, refuse, tell
+from bot.actions.people import Shown, join_first, refuse, tell
 from bot.services import Services
 from flows import engine
 from flows.engine import Effect, Event, Finish, Say, State
@@ -81,7 +81,7 @@ async def start(svc: Services, chat_id: int, checkin_id: int, update_id: int) ->
     view = await svc.store.checkin_view(chat_id, checkin_id, link, audience.of_checkin)
     if view.checkin is not None:
         await knows(svc, view.checkin.survey_id)
-    contact, refusal = _usable(svc, view, "start_first")
+    contact, refusal = _usable(svc, view, join_first(svc, view.contact))
     if refusal is not None or contact is None or view.checkin is None:
         return await refuse(svc, update_id, refusal or "button_expired", view.contact)
     if view.progress is not None:
@@ -96,7 +96,7 @@ async def carry_on(svc: Services, chat_id: int, update_id: int) -> Outcome:
     """/checkin: the started check-in where they were, else the open one they have not done."""
     contact = await joined(svc, chat_id)
     if contact is None:
-        return await tell(svc, update_id, "start_first", None)
+        return await tell(svc, update_id, await _join_first(svc, chat_id), None)
     views = await _open_for(svc, contact)
     for checkin, link, view in views:
         if view.progress is not None:  # started: carry on there first
@@ -114,13 +114,13 @@ async def event(
     happened: Event,
     update_id: int,
     otherwise: str,
-    stranger: str = "start_first",
+    stranger: str | None = None,
 ) -> Outcome:
     """Typed text or something unreadable: an answer to the started check-in; with none,
-    the message ``otherwise`` (``stranger`` to someone who has not joined)."""
+    the message ``otherwise`` (``stranger``, or how to join, to someone who has not joined)."""
     contact = await joined(svc, chat_id)
     if contact is None:
-        return await tell(svc, update_id, stranger, None)
+        return await tell(svc, update_id, stranger or await _join_first(svc, chat_id), None)
     for checkin, link, view in await _open_for(svc, contact):
         if view.progress is not None:
             state = svc.shown.apply(link, State.from_data(view.progress.state))
@@ -143,6 +143,10 @@ async def keep_shown(svc: Services) -> int:
         if state.current == question_id and state.message_id != message_id:
             states[link] = (progress.checkin_id, engine.shown(state, message_id).to_data())
     return await svc.store.refresh_progress(states, svc.today())
+
+
+async def _join_first(svc: Services, chat_id: int) -> str:
+    return join_first(svc, await svc.store.contact(chat_id))
 
 
 async def joined(svc: Services, chat_id: int) -> Contact | None:

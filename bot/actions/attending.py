@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.actions import audience
 from bot.actions.answering import joined
 from bot.actions.notices import meeting_details, rsvp_buttons
-from bot.actions.people import Shown, refuse
+from bot.actions.people import Shown, join_first, refuse
 from bot.services import Services
 from flows.texts import Text, lines, message
 from storage.base import DEFAULT_LANGUAGE, Meeting, Rsvp
@@ -30,7 +30,8 @@ async def coming_up(svc: Services, chat_id: int, update_id: int) -> Shown | None
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     if contact is None:
-        return Shown(DEFAULT_LANGUAGE, [(message("start_first"), [])])
+        key = join_first(svc, await svc.store.contact(chat_id))
+        return Shown(DEFAULT_LANGUAGE, [(message(key), [])])
     upcoming = [
         m
         for m in await svc.store.meetings(svc.now())

@@ -85,9 +85,13 @@ class Consent:
 @dataclass(frozen=True)
 class Pause:
     """A choice under "take a break from my messages?": ``days`` 0 means until they say, -1
-    keeps messages coming."""
+    keeps messages coming. ``was`` is when their pause ended as the question was asked
+    (whole seconds; ``None``: not paused) and ``asked`` when it was asked (whole seconds; 0:
+    a button from before either was written), so an answered or old question is known."""
 
     days: int
+    was: int | None = None
+    asked: int = 0
 
 
 @dataclass(frozen=True)
@@ -220,7 +224,10 @@ _VERSIONED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
     (re.compile(rf"l:({_LANGUAGE})"), lambda m: Language(m[1])),
     (re.compile(rf"p:({_CODE})?"), lambda m: Privacy(m[1] or "")),
     (re.compile(r"s:(yes|no)"), lambda m: Consent(m[1] == "yes")),
-    (re.compile(r"z:(-1|[0-9]{1,3})"), lambda m: Pause(int(m[1]))),
+    (
+        re.compile(r"z:(-1|[0-9]{1,3})(?::(-|[0-9]{1,12}):([0-9]{1,12}))?"),
+        lambda m: Pause(int(m[1]), _number(m[2]), int(m[3] or 0)),
+    ),
     (re.compile(rf"rs:({_NUMBER})"), lambda m: ResultsOf(int(m[1]))),
     (re.compile(rf"ex:({_NUMBER})(?::({_FORMAT}))?"), lambda m: ExportOf(int(m[1]), m[2] or "")),
     (re.compile(r"ex:back"), lambda m: ExportBack()),
@@ -234,6 +241,11 @@ _VERSIONED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Press]]] = [
         lambda m: PlanPress(int(m[1]), m[2], _PLAN_BACK.get(m[3]), _PLAN_BACK.get(m[4])),
     ),
 ]
+
+
+def _number(field: str | None) -> int | None:
+    """A number field that "-" (or its absence) leaves out."""
+    return None if field in (None, "-") else int(field)
 
 
 def encode(press: Press) -> str:
@@ -264,8 +276,9 @@ def encode(press: Press) -> str:
             fields = ["p", code]
         case Consent(yes):
             fields = ["s", "yes" if yes else "no"]
-        case Pause(days):
-            fields = ["z", str(days)]
+        case Pause(days, was, asked):
+            stamps = [str(was) if was is not None else "-", str(asked)] if asked else []
+            fields = ["z", str(days), *stamps]
         case ResultsOf(checkin_id):
             fields = ["rs", str(checkin_id)]
         case ExportOf(checkin_id, fmt):

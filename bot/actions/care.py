@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from bot import keys
 from bot.actions.button_data import Pause, encode
-from bot.actions.people import Shown, refuse, tell
+from bot.actions.people import Shown, join_first, refuse, tell
 from bot.services import Services
 from flows.schedule import format_date
 from flows.texts import Buttons, Text, lines, message
@@ -22,31 +22,52 @@ DAY = 24 * 3600.0
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 
 
-def pause_buttons() -> Buttons:
+# A /pause question pressed later than this is old: nothing changes, they are asked to choose
+# again (their plans may have changed since).
+QUESTION_LIFE = DAY
+
+
+def pause_buttons(was: float | None, asked: float) -> Buttons:
+    """The choices, each carrying the pause as it stood (``was``) and when it was ``asked``."""
+    was_at, asked_at = _stamp(was), int(asked)
     rows: Buttons = [
-        [{"text": message(key), "data": encode(Pause(days))}] for days, key in PAUSES.items()
+        [{"text": message(key), "data": encode(Pause(days, was_at, asked_at))}]
+        for days, key in PAUSES.items()
     ]
-    rows.append([{"text": message("pause_cancel"), "data": encode(Pause(KEEP))}])
+    keep = encode(Pause(KEEP, was_at, asked_at))
+    rows.append([{"text": message("pause_cancel"), "data": keep}])
     return rows
+
+
+def _stamp(until: float | None) -> int | None:
+    return None if until is None else int(until)
 
 
 async def ask_pause(svc: Services, chat_id: int, update_id: int) -> Shown | None:
     """/pause: how long for (buttons); only someone who joined has messages to pause."""
     contact = await svc.store.contact(chat_id)
     if contact is None or contact.status is not ContactStatus.JOINED:
-        return await tell(svc, update_id, "start_first", contact)
+        return await tell(svc, update_id, join_first(svc, contact), contact)
+    was = await svc.store.paused_until(chat_id)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return Shown(contact.locale, [(message("pause_ask"), pause_buttons())])
+    return Shown(contact.locale, [(message("pause_ask"), pause_buttons(was, svc.now()))])
 
 
-async def choose_pause(svc: Services, chat_id: int, days: int, update_id: int) -> Shown | None:
-    """A pause button: hold every message the bot starts until then (or keep them coming)."""
+async def choose_pause(svc: Services, chat_id: int, press: Pause, update_id: int) -> Shown | None:
+    """A pause button: hold every message the bot starts until then (or keep them coming).
+    A button on a question answered since (their pause changed) or older than a day
+    changes nothing: they hear so, and how to choose again."""
     contact = await svc.store.contact(chat_id)
+    days = press.days
     if contact is None or contact.status is not ContactStatus.JOINED or days not in {*PAUSES, KEEP}:
         return await refuse(svc, update_id, "button_expired", contact)
+    paused = await svc.store.paused_until(chat_id)
+    if _stamp(paused) != press.was:
+        return await tell(svc, update_id, "pause_answered", contact)
+    if svc.now() - press.asked > QUESTION_LIFE:
+        return await tell(svc, update_id, "pause_old", contact)
     if days == KEEP:
-        paused = await svc.store.paused_until(chat_id)
         if paused is None or paused <= svc.now():
             return await tell(svc, update_id, "pause_kept", contact)
         return await resume(svc, chat_id, update_id)  # "keep them coming" while paused

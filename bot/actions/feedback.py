@@ -16,7 +16,7 @@ from bot import keys
 from bot.actions import audience
 from bot.actions.answering import joined
 from bot.actions.button_data import Feedback, TellMore, encode
-from bot.actions.people import Shown, refuse, tell
+from bot.actions.people import Shown, join_first, refuse, tell
 from bot.services import Services
 from flows.engine import keep_what_fits
 from flows.texts import Buttons, Text, lines, local_date, message
@@ -198,7 +198,8 @@ async def latest(svc: Services, chat_id: int, update_id: int) -> Shown | None:
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     if contact is None:
-        return Shown(DEFAULT_LANGUAGE, [(message("start_first"), [])])
+        key = join_first(svc, await svc.store.contact(chat_id))
+        return Shown(DEFAULT_LANGUAGE, [(message(key), [])])
     theirs: list[PostedUpdate] = []
     for posted in (await svc.store.posted_updates())[:LOOKED_AT]:
         if await _for_them(svc, posted, chat_id):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot import keys
 from bot.actions.answering import joined
-from bot.actions.people import Shown, tell
+from bot.actions.people import Shown, join_first, tell
 from bot.services import Services
 from flows.ideas import idea_words, young_view
 from flows.texts import Buttons, Text, lines, message
@@ -25,7 +25,8 @@ async def ask(svc: Services, chat_id: int, update_id: int) -> Shown | None:
     us more" still waiting ends: what they type now is the idea."""
     contact = await joined(svc, chat_id)
     if contact is None:
-        return await tell(svc, update_id, "start_first", await svc.store.contact(chat_id))
+        known = await svc.store.contact(chat_id)
+        return await tell(svc, update_id, join_first(svc, known), known)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     await svc.store.drop_note_waits(svc.now(), [keys.note_link(svc.key, chat_id)])
@@ -41,7 +42,8 @@ async def suggest(
     the person told). ``None`` when the update was handled before."""
     contact = await joined(svc, chat_id)
     if contact is None:
-        return await tell(svc, update_id, "start_first", await svc.store.contact(chat_id))
+        known = await svc.store.contact(chat_id)
+        return await tell(svc, update_id, join_first(svc, known), known)
     found = idea_words(text)
     if found is None:
         return await tell(svc, update_id, "idea_empty", contact)
@@ -64,6 +66,23 @@ async def take_awaited(
     return True, await suggest(svc, chat_id, text, update_id, waited=True)
 
 
+async def end_wait_for_command(svc: Services, chat_id: int) -> bool:
+    """A command typed while a bare /idea waits for words: the wait ends (the words after it
+    are for something else). Whether one was waiting; a read only when none was."""
+    link = keys.idea_link(svc.key, chat_id)
+    if not await svc.store.awaiting_idea(link, svc.now()):
+        return False
+    await svc.store.drop_idea_waits(svc.now(), [link])
+    return True
+
+
+async def cancel(svc: Services, chat_id: int, update_id: int) -> Shown | None:
+    """/cancel: no idea after a bare /idea ("OK, no idea sent."), or nothing to cancel."""
+    waited = await end_wait_for_command(svc, chat_id)
+    key = "idea_cancelled" if waited else "nothing_to_cancel"
+    return await tell(svc, update_id, key, await svc.store.contact(chat_id))
+
+
 async def end_wait(svc: Services, chat_id: int) -> None:
     """No idea is awaited from this person any more: they started a check-in, tapped "Tell
     us more", or deleted themselves."""
@@ -78,7 +97,8 @@ async def shared(svc: Services, chat_id: int, update_id: int) -> Shown | None:
         return None
     if contact is None:
         known = await svc.store.contact(chat_id)
-        return Shown(known.locale if known else DEFAULT_LANGUAGE, [(message("start_first"), [])])
+        said = message(join_first(svc, known))
+        return Shown(known.locale if known else DEFAULT_LANGUAGE, [(said, [])])
     return Shown(contact.locale, [(view_text(await svc.store.ideas(), svc.settings.min_group), [])])
 
 

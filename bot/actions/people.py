@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bot import keys
 from bot.actions.button_data import Decline, Delete, Join, Privacy, encode
 from bot.services import Services
-from flows.texts import Buttons, Text, message
+from flows.texts import Buttons, Text, lines, message
 from storage.base import DEFAULT_LANGUAGE, Contact, ContactStatus
 
 log = logging.getLogger(__name__)
@@ -91,13 +91,12 @@ async def privacy_details(
     svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
 ) -> Shown | None:
     """The welcome's privacy button: the full details, with the join buttons under them (the
-    welcome's own buttons go) for someone who has not joined yet (in ``language``, from
-    their Telegram app)."""
+    welcome's own buttons go) for someone who has never chosen (in ``language``, from their
+    Telegram app)."""
     contact = await svc.store.contact(chat_id)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    joined = contact is not None and contact.status is ContactStatus.JOINED
-    buttons = None if joined else _join_buttons(code)
+    buttons = None if contact is not None else _join_buttons(code)  # they chose already
     return _said(contact, message("privacy"), buttons, language)
 
 
@@ -105,33 +104,34 @@ async def join(
     svc: Services, chat_id: int, code: str, update_id: int, language: str = DEFAULT_LANGUAGE
 ) -> Shown | None:
     """The welcome's join button (it carries the cohort's code when the link had one).
-    Someone new joins with ``language`` (from their Telegram app); others keep theirs."""
+    Someone new joins with ``language`` (from their Telegram app). Someone who chose already
+    pressed an older welcome: nothing changes, and they hear where they stand."""
     cohort = await svc.store.cohort_by_code(code) if code else None
     before = await svc.store.contact(chat_id)
     if code and cohort is None:  # the welcome carries only real codes: this one is forged
         return await refuse(svc, update_id, "button_expired", before)
-    if cohort is None and before is None and not svc.settings.open_join:
+    if before is not None:
+        return await tell(svc, update_id, _where_they_stand(before), before)
+    if cohort is None and not svc.settings.open_join:
         return await refuse(svc, update_id, "invite_only", before)  # an old or forged button
-    language = before.language if before else language
     cohort_id = cohort.id if cohort else None
     if not await svc.store.join(chat_id, cohort_id, language, svc.today(), update_id):
         return None
     log.info("contact joined")
-    if before is None:
-        return _said(None, message("joined"), language=language)
-    was_in = before.status is ContactStatus.JOINED
-    return _said(before, message("already_joined" if was_in else "joined_again"))
+    return _said(None, message("joined"), language=language)
 
 
 async def decline(svc: Services, chat_id: int, update_id: int) -> Shown | None:
-    """ "No thanks". On an older welcome after joining, it stops them: the reply promises no
-    more messages."""
+    """ "No thanks": nothing is kept. On an older welcome, from someone who chose already,
+    nothing changes either: they hear where they stand (in, or messages off)."""
     contact = await svc.store.contact(chat_id)
-    if contact is not None and contact.status is ContactStatus.JOINED:
-        claimed = await svc.store.set_status(chat_id, ContactStatus.STOPPED, update_id)
-    else:
-        claimed = await svc.store.claim_update(update_id, svc.now())
-    return _said(contact, message("not_joined")) if claimed else None
+    key = "not_joined" if contact is None else _where_they_stand(contact)
+    return await tell(svc, update_id, key, contact)
+
+
+def _where_they_stand(contact: Contact) -> str:
+    """The answer to a welcome button pressed after choosing: in, or messages off."""
+    return "welcome_still_in" if contact.status is ContactStatus.JOINED else "welcome_still_off"
 
 
 async def stop(svc: Services, chat_id: int, update_id: int) -> Shown | None:
@@ -146,21 +146,37 @@ async def stop(svc: Services, chat_id: int, update_id: int) -> Shown | None:
     return _said(contact, message("stopped")) if claimed else None
 
 
-async def ask_delete(svc: Services, chat_id: int, update_id: int) -> Shown | None:
-    """/delete: what is removed, and a button to confirm."""
+async def ask_delete(
+    svc: Services, chat_id: int, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
+    """/delete: what is removed, and a button to confirm; nothing to ask when nothing is
+    kept (as /mydata says then: in ``language``, from their Telegram app)."""
+    contact = await svc.store.contact(chat_id)
+    if contact is None:
+        return await tell(svc, update_id, "delete_nothing", None, language)
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
     buttons: Buttons = [
         [{"text": message("delete_yes"), "data": encode(Delete(confirmed=True))}],
         [{"text": message("delete_no"), "data": encode(Delete(confirmed=False))}],
     ]
-    contact = await svc.store.contact(chat_id)
     return _said(contact, message("delete_ask"), buttons=buttons)
 
 
-async def delete(svc: Services, chat_id: int, confirmed: bool, update_id: int) -> Shown | None:
-    """The delete buttons: remove the contact and everything that points at them, or not."""
+async def delete(
+    svc: Services,
+    chat_id: int,
+    confirmed: bool,
+    update_id: int,
+    language: str = DEFAULT_LANGUAGE,
+) -> Shown | None:
+    """The delete buttons: remove the contact and everything that points at them, or not.
+    Pressed again once they are gone (a double tap): only a pop-up (in ``language``, from
+    their Telegram app), as there is nothing left to do."""
     contact = await svc.store.contact(chat_id)
+    if contact is None:
+        key = "deleted_already" if confirmed else "delete_nothing"
+        return await refuse(svc, update_id, key, None, language)
     if not confirmed:
         claimed = await svc.store.claim_update(update_id, svc.now())
         return _said(contact, message("delete_cancelled")) if claimed else None
@@ -173,6 +189,13 @@ async def delete(svc: Services, chat_id: int, confirmed: bool, update_id: int) -
     await svc.store.drop_idea_waits(svc.now(), [keys.idea_link(svc.key, chat_id)])
     log.info("contact erased")
     return _said(contact, message("deleted"))
+
+
+def join_first(svc: Services, contact: Contact | None) -> str:
+    """What to tell someone who must join before they can do this: to type /start if they
+    stopped (it turns messages back on) or anyone may join, else that they need an invite
+    link (a plain /start joins nobody then)."""
+    return "start_first" if contact is not None or svc.settings.open_join else "invite_only"
 
 
 async def greet_group(svc: Services, group_id: int) -> Shown | None:
@@ -189,17 +212,40 @@ async def say_once(svc: Services, chat_id: int, key: str, update_id: int) -> Sho
     return await tell(svc, update_id, key, await svc.store.contact(chat_id))
 
 
-async def tell(svc: Services, update_id: int, key: str, contact: Contact | None) -> Shown | None:
-    """Claim the update and say ``key``, in the contact's language; nothing if it repeats."""
+async def unknown_command(
+    svc: Services, chat_id: int, command: str, update_id: int, language: str = DEFAULT_LANGUAGE
+) -> Shown | None:
+    """A command the bot does not know: "I don't know /x", then what the bot can do, in the
+    contact's language (``language`` for someone not kept); once per update."""
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return _said(contact, message(key))
+    said = lines(message("unknown_command", command=command or "/"), "", message("help"))
+    return _said(await svc.store.contact(chat_id), said, language=language)
+
+
+async def tell(
+    svc: Services,
+    update_id: int,
+    key: str,
+    contact: Contact | None,
+    language: str = DEFAULT_LANGUAGE,
+) -> Shown | None:
+    """Claim the update and say ``key``, in the contact's language (``language`` for someone
+    not kept); nothing if it repeats."""
+    if not await svc.store.claim_update(update_id, svc.now()):
+        return None
+    return _said(contact, message(key), language=language)
 
 
 async def refuse(
-    svc: Services, update_id: int, key: str, contact: Contact | None = None
+    svc: Services,
+    update_id: int,
+    key: str,
+    contact: Contact | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Shown | None:
-    """A button press that changes nothing: a pop-up ``key`` (silent if the update repeats)."""
+    """A button press that changes nothing: a pop-up ``key`` (silent if the update repeats),
+    in the contact's language (``language`` for someone not kept)."""
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return Shown(contact.locale if contact else DEFAULT_LANGUAGE, popup=key)
+    return Shown(contact.locale if contact else language, popup=key)

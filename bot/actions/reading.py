@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.actions.button_data import Language, encode
-from bot.actions.people import Shown, refuse
+from bot.actions.people import Shown, join_first, refuse
 from bot.services import Services
 from flows.locales import LANGUAGES, NAMES
 from flows.texts import Buttons, message
@@ -32,7 +32,7 @@ async def set_language(svc: Services, chat_id: int, code: str, update_id: int) -
     """A language button: keep it, and say so in the new language (on the pressed message)."""
     contact = await svc.store.contact(chat_id)
     if contact is None:
-        return await refuse(svc, update_id, "start_first")
+        return await refuse(svc, update_id, join_first(svc, None))
     if not await svc.store.set_reading(chat_id, code, None, update_id):
         return None
     return Shown(replace(contact, language=code).locale, edit=(message("language_set"), []))
@@ -53,4 +53,4 @@ async def toggle_easy_read(svc: Services, chat_id: int, update_id: int) -> Shown
 async def _start_first(svc: Services, update_id: int) -> Shown | None:
     if not await svc.store.claim_update(update_id, svc.now()):
         return None
-    return Shown(DEFAULT_LANGUAGE, [(message("start_first"), [])])
+    return Shown(DEFAULT_LANGUAGE, [(message(join_first(svc, None)), [])])

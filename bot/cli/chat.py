@@ -94,6 +94,10 @@ class Screen:
         click.echo(f"{label}: {text}")
         self._echo_buttons(buttons)
 
+    def popup(self, text: str) -> None:
+        """A pop-up the bot showed on a press (Telegram shows it over the chat briefly)."""
+        click.echo(f"(Pop-up: {text})")
+
     def _echo_buttons(self, buttons: list[tuple[str, str]]) -> None:
         for number, (text, data) in enumerate(buttons, start=1):
             link = f"  (a link to {data})" if "://" in data else ""
@@ -122,6 +126,7 @@ class ChatClient:
         self.screen = screen
         self.user_id = 0
         self.seen = 0
+        self.popups_seen = 0
 
     async def call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
@@ -145,13 +150,23 @@ class ChatClient:
         await self.call("POST", "/_emulator/tap", json=body)
 
     async def news(self, wait: float) -> int:
-        """Show what the bot did since last time, waiting up to `wait` s for something."""
-        params = {"chat_id": self.user_id, "after": self.seen, "wait": wait}
+        """Show what the bot did since last time (pop-ups too), waiting up to `wait` s for
+        something; how many things it did."""
+        params = {
+            "chat_id": self.user_id,
+            "after": self.seen,
+            "wait": wait,
+            "toasts_after": self.popups_seen,
+        }
         result = await self.call("GET", "/_emulator/events", params=params)
+        popups = result.get("toasts", [])
+        for text, _alert in popups:
+            self.screen.popup(str(text))
         for event in result["events"]:
             self.screen.show(event)
         self.seen = int(result["next"])
-        return len(result["events"])
+        self.popups_seen = int(result.get("toasts_next", self.popups_seen))
+        return len(result["events"]) + len(popups)
 
     async def settle(self) -> None:
         """Show the bot's answer: wait for its first reply, then until it goes quiet."""

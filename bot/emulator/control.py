@@ -3,7 +3,8 @@
 POST /_emulator/users {"name"}, POST /_emulator/send {"user_id", "text"},
 POST /_emulator/tap {"user_id", "text"} or {"user_id", "data", "message_id"?},
 GET /_emulator/messages?chat_id=..., GET /_emulator/events?chat_id=...&after=N&wait=S (what the
-bot did in a chat after the first N events, waiting up to S seconds for one), GET
+bot did in a chat after the first N events, waiting up to S seconds for one; with
+&toasts_after=T, the pop-ups shown to its person after the first T too), GET
 /_emulator/stats; faults: POST /_emulator/faults {"kind", "methods"?, "seconds"?, "start"?,
 "status"?, "delay"?}, GET and DELETE /_emulator/faults, POST /_emulator/malformed {"kind"};
 webhooks: GET /_emulator/webhook (the webhook and its backends), POST /_emulator/webhook
@@ -102,17 +103,32 @@ class ControlApi:
         `after`; a long poll: with none yet, waits up to `wait` seconds for one.
 
         Answers {"events": [BotMessage as a dict, with "event": new|edit|delete], "next": N};
-        pass N as `after` next time. A button is a [text, callback data] pair.
+        pass N as `after` next time. A button is a [text, callback data] pair. With
+        `toasts_after` T, a pop-up (answerCallbackQuery text) ends the wait too, and the
+        answer adds {"toasts": [[text, shown as an alert], ...], "toasts_next": M}.
         """
-        chat = self._chat(request)
+        chat, world = self._chat(request), self.emulator.world
         try:
             after = max(0, int(request.query.get("after", "0")))
             wait = min(MAX_WAIT, max(0.0, float(request.query.get("wait", "0"))))
+            asked = request.query.get("toasts_after")
+            toasts_after = None if asked is None else max(0, int(asked))
         except ValueError:
-            raise web.HTTPBadRequest(text="after and wait must be numbers") from None
-        await chat.signal.wait_until(lambda: len(chat.events) > after, wait)
+            raise web.HTTPBadRequest(text="after, wait and toasts_after must be numbers") from None
+
+        def news() -> bool:
+            popped = len(world.toasts.get(chat.id, [])) > (toasts_after or 0)
+            return len(chat.events) > after or (toasts_after is not None and popped)
+
+        await chat.signal.wait_until(news, wait)
         fresh = chat.events[after:]
-        return _ok({"events": [dataclasses.asdict(m) for m in fresh], "next": after + len(fresh)})
+        answer: JSON = {"events": [dataclasses.asdict(m) for m in fresh]}
+        answer["next"] = after + len(fresh)
+        if toasts_after is not None:
+            toasts = world.toasts.get(chat.id, [])  # a private chat's id is its person's
+            answer["toasts"] = [list(toast) for toast in toasts[toasts_after:]]
+            answer["toasts_next"] = len(toasts)
+        return _ok(answer)
 
     async def stats(self, request: web.Request) -> web.Response:
         counts = self.emulator.stats

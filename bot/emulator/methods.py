@@ -386,6 +386,9 @@ class BotApi:
             self.world.toasts.setdefault(record.user_id, []).append(
                 (text, params.flag("show_alert"))
             )
+            chat = self.world.chats.get(record.chat_id)
+            if chat is not None:
+                chat.signal.notify()  # a terminal chat waiting for news shows the pop-up
         return True
 
 

@@ -135,8 +135,10 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     # Worrying words after a command ("/pause i want to die") bring support before, and
     # instead of, the command: commands are not read as text otherwise.
     risky = private & filters.USER & filters.COMMAND
-    app.add_handler(MessageHandler(risky, handlers.on_command_words), group=-3)
-    app.add_handler(TypeHandler(Update, staff.make_retry(COMMANDS)), group=-2)
+    app.add_handler(MessageHandler(risky, handlers.on_command_words), group=-4)
+    app.add_handler(TypeHandler(Update, staff.make_retry(COMMANDS)), group=-3)
+    # Any command ends a bare /idea's wait for words (/cancel says so).
+    app.add_handler(MessageHandler(risky, ideas.on_any_command), group=-2)
     app.add_handler(MessageHandler(private & filters.USER, wizard.on_message), group=-1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.on_group))
     app.add_handler(MessageHandler(private & ~filters.USER, handlers.on_no_sender))
@@ -159,6 +161,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
         ("plan", action_plan.on_plan),
         ("idea", ideas.on_idea),
         ("ideas", ideas.on_ideas),
+        ("cancel", ideas.on_cancel),
         ("newideas", newideas.on_newideas),
         ("newcheckin", newcheckin.on_newcheckin),
         ("newmeeting", newmeeting.on_newmeeting),
@@ -172,7 +175,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
-    app.add_handler(MessageHandler(private & filters.COMMAND, care.on_help))
+    app.add_handler(MessageHandler(private & filters.COMMAND, care.on_unknown_command))
     app.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
     app.add_handler(MessageHandler(private, handlers.on_unreadable))
     app.add_error_handler(handlers.on_error)

@@ -54,14 +54,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show(update, await people.decline(svc, person, update_id), zone)
         case Consent(yes):
             await care.on_consent(svc, update, context, query, yes)
-        case Pause(days):
-            await care.on_pause_button(svc, update, days)
+        case Pause() as pause:
+            await care.on_pause_button(svc, update, pause)
         case Privacy(code):
             language = from_telegram(query.from_user.language_code)
             shown = await people.privacy_details(svc, person, code, update_id, language)
             await show(update, shown, zone)
         case Delete(confirmed):
-            await show(update, await people.delete(svc, person, confirmed, update_id), zone)
+            language = from_telegram(query.from_user.language_code)
+            shown = await people.delete(svc, person, confirmed, update_id, language)
+            await show(update, shown, zone)
         case StartCheckin(checkin_id):
             await end_note_wait(svc, person)  # what they type now is for the check-in
             await ideas.end_wait(svc, person)

@@ -13,11 +13,12 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ExtBot
 
 from bot.actions import care, people
+from bot.actions.button_data import Pause
 from bot.actions.safety import Next, alert_team, consent_buttons
 from bot.services import Services
 from bot.telegram.context import services
 from bot.telegram.pacing import URGENT
-from bot.telegram.render import keyboard, remove_buttons, show
+from bot.telegram.render import command_name, keyboard, remove_buttons, show
 from flows.locales import from_telegram
 from flows.messages import say
 from flows.texts import render_buttons
@@ -88,8 +89,8 @@ async def on_consent(
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/help (and any unknown command): the support contacts first, at once and without the
-    database, whatever state the person is in; then what the bot can do."""
+    """/help: the support contacts first, at once and without the database, whatever state
+    the person is in; then what the bot can do."""
     svc = services(context)
     user = update.effective_user
     lang = from_telegram(user.language_code if user else None)
@@ -97,6 +98,19 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("the support message could not be sent")
     assert user is not None
     shown = await people.say_once(svc, user.id, "help", update.update_id)
+    await show(update, shown, svc.settings.zone)
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not know (a typo, or a staff command to anyone else): says so,
+    then what the bot can do. The support contacts are for /help and /urgent, and for
+    worrying words, which the safety net has read before this (``handlers.on_command_words``)."""
+    svc = services(context)
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    lang = from_telegram(user.language_code)
+    name = command_name(message.text or "")
+    shown = await people.unknown_command(svc, user.id, name, update.update_id, lang)
     await show(update, shown, svc.settings.zone)
 
 
@@ -108,11 +122,11 @@ async def on_pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, await care.ask_pause(svc, user.id, update.update_id), svc.settings.zone)
 
 
-async def on_pause_button(svc: Services, update: Update, days: int) -> None:
+async def on_pause_button(svc: Services, update: Update, press: Pause) -> None:
     """A pause button: hold messages until then, or keep them coming."""
     user = update.effective_user
     assert user is not None
-    shown = await care.choose_pause(svc, user.id, days, update.update_id)
+    shown = await care.choose_pause(svc, user.id, press, update.update_id)
     await show(update, shown, svc.settings.zone)
 
 

@@ -78,7 +78,8 @@ async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/delete: explain what is removed and ask to confirm."""
     svc = services(context)
-    shown = await people.ask_delete(svc, _user_id(update), update.update_id)
+    language = app_language(update)
+    shown = await people.ask_delete(svc, _user_id(update), update.update_id, language)
     await show(update, shown, svc.settings.zone)
 
 

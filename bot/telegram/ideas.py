@@ -4,13 +4,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.actions import ideas
 from bot.services import Services
 from bot.telegram.context import services
-from bot.telegram.render import show
+from bot.telegram.render import command_name, show
+from storage.base import StorageError
+
+log = logging.getLogger(__name__)
 
 
 def _words_after_command(text: str) -> str:
@@ -49,3 +54,24 @@ async def take_awaited(svc: Services, update: Update, text: str) -> bool:
     if awaited:
         await show(update, shown, svc.settings.zone)
     return awaited
+
+
+async def on_any_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before any command but /cancel (after the safety net): a bare /idea's wait for words
+    ends, so words typed after the command are never kept as an idea. A database that fails
+    here never holds up the command (/urgent works without it)."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None or command_name(message.text or "") == "/cancel":
+        return
+    try:
+        await ideas.end_wait_for_command(services(context), user.id)
+    except StorageError:
+        log.warning("could not end a wait for an idea before a command")
+
+
+async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cancel: no idea after a bare /idea, or nothing to cancel."""
+    svc = services(context)
+    user = update.effective_user
+    assert user is not None
+    await show(update, await ideas.cancel(svc, user.id, update.update_id), svc.settings.zone)

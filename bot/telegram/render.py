@@ -5,6 +5,7 @@ plain replies. Button data is written by ``bot.actions.button_data``.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,16 @@ from flows.survey import NO, PREFER_NOT, SKIPPED, YES, QuestionType
 from flows.texts import in_parts, render, render_buttons
 
 Buttons = list[list[dict[str, str]]]
+
+
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}")
+
+
+def command_name(text: str) -> str:
+    """The command a message starts with (``/name``, as Telegram allows them), lower case,
+    without ``@botname``; "" if it starts with none."""
+    found = _COMMAND.match(text)
+    return found[0].lower() if found else ""
 
 
 async def remove_buttons(query: CallbackQuery) -> None:

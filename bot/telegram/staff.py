@@ -75,7 +75,7 @@ def staff_only(may: Callable[[Role], bool]) -> Callable[[Handler], Handler]:
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What anyone without the role gets: the reply to a command the bot does not know."""
     log.info("a staff command was refused: not allowed for this role")
-    await care.on_help(update, context)
+    await care.on_unknown_command(update, context)
     if role(update, context) is Role.YOUNG:
         await forget_menu(update, context)
 

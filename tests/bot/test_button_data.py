@@ -70,6 +70,8 @@ ROUND_TRIPS: list[tuple[Press, str]] = [
     (Pause(7), "1z:7"),
     (Pause(0), "1z:0"),
     (Pause(-1), "1z:-1"),
+    (Pause(7, None, 1790000000), "1z:7:-:1790000000"),
+    (Pause(-1, 253402300799, 1790000000), "1z:-1:253402300799:1790000000"),
     (ResultsOf(12), "1rs:12"),
     (ExportOf(12), "1ex:12"),
     (ExportOf(12, "xlsx"), "1ex:12:xlsx"),

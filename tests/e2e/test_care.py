@@ -10,8 +10,9 @@ import pytest
 
 from bot.actions.safety import bundled_safety_net
 from bot.emulator import SimUser
+from bot.emulator.messages import BotMessage
 from flows.messages import say
-from storage.base import StorageError
+from storage.base import PAUSED_FOREVER, StorageError
 from tests.conftest import Harness, assert_quiet, finish_weekly, start_invited
 
 # Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
@@ -195,3 +196,73 @@ async def test_keep_them_coming_while_paused_turns_messages_back_on(yv: Harness)
     await sam.assert_no_reply(within=0.3)
     assert await pause(sam, "pause_cancel") == say("resumed", "en")
     assert (await sam.next_reply()).button_texts == ["Start"]
+
+
+async def press_on(person: SimUser, question: BotMessage, choice: str) -> None:
+    """Press ``choice`` on an earlier /pause question (a slow phone still shows its buttons)."""
+    button = question.button(say(choice, "en"))
+    assert button is not None
+    await person.tap_data(button.data, message_id=question.message_id)
+
+
+async def test_a_pause_question_already_answered_changes_nothing(yv: Harness) -> None:
+    """Regression: "For a week" on an older, answered /pause question paused them. Now a
+    button on a question answered since (here or on a newer copy) changes nothing and says
+    so kindly; the pause chosen stands."""
+    sam = await yv.joined("Sam")
+    await sam.send("/pause")
+    older = await sam.next_reply()
+    assert await pause(sam, "pause_forever") == say("paused_open", "en")
+    await press_on(sam, older, "pause_week")
+    cleared, answered = await sam.replies(2)
+    assert cleared.message_id == older.message_id and cleared.buttons == []
+    assert answered.text == (
+        "You already answered that one, so I haven't changed anything. Type /pause to choose again."
+    )
+    assert await yv.store.paused_until(sam.id) == PAUSED_FOREVER
+    await press_on(sam, older, "pause_cancel")  # and "keep them coming" does not resume them
+    assert (await sam.next_reply()).text == say("pause_answered", "en")
+    assert await yv.store.paused_until(sam.id) == PAUSED_FOREVER
+
+
+async def test_a_double_tap_on_a_pause_choice_acts_once(yv: Harness) -> None:
+    """ "For a week" pressed twice on one question: paused once, then "already answered"."""
+    sam = await yv.joined("Sam")
+    await sam.send("/pause")
+    question = await sam.next_reply()
+    await sam.tap(say("pause_week", "en"))
+    _, paused = await sam.replies(2)
+    until = await yv.store.paused_until(sam.id)
+    yv.clock.advance(60)
+    await press_on(sam, question, "pause_week")
+    assert (await sam.next_reply()).text == say("pause_answered", "en")
+    assert await yv.store.paused_until(sam.id) == until
+    assert sam.transcript().count(paused.text) == 1
+
+
+async def test_a_pause_question_older_than_a_day_changes_nothing(yv: Harness) -> None:
+    """A /pause question left a day and more, then pressed: nothing changes, in Welsh for a
+    Welsh reader, and /pause asks afresh."""
+    sam = await yv.joined("Sam")
+    assert await yv.store.set_reading(sam.id, "cy", None, 10**9)
+    await sam.send("/pause")
+    question = await sam.next_reply()
+    yv.clock.advance(25 * 3600.0)
+    button = question.button(say("pause_week", "cy"))
+    assert button is not None
+    await sam.tap_data(button.data, message_id=question.message_id)
+    assert (await sam.replies(2))[1].text == say("pause_old", "cy")
+    assert await yv.store.paused_until(sam.id) is None
+    await sam.send("/pause")
+    await sam.tap(say("pause_week", "cy"))
+    await sam.replies(2)
+    assert await yv.store.paused_until(sam.id) is not None
+
+
+async def test_a_pause_button_from_before_stamps_is_old(yv: Harness) -> None:
+    """A pause button written before its data carried the question's time ("1z:7") is
+    treated as old: nothing changes."""
+    sam = await yv.joined("Sam")
+    await sam.tap_data("1z:7")
+    assert (await sam.next_reply()).text == say("pause_old", "en")
+    assert await yv.store.paused_until(sam.id) is None

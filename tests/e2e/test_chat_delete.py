@@ -143,3 +143,37 @@ async def test_after_delete_start_is_a_fresh_welcome(yv: Harness) -> None:
     welcome = await sam.next_reply()
     assert welcome.text == say("welcome", "en")
     assert welcome.button_texts == ["Yes, I'm in", "No thanks", say("privacy_button", "en")]
+
+
+async def test_yes_delete_me_pressed_twice_says_done_once(yv: Harness) -> None:
+    """Regression: a second press of 'Yes, delete me' (a double tap, or a second /delete's
+    button) sent "Done. You've been removed" again. Now it gets a short pop-up that it is
+    done already, and nothing in the chat."""
+    sam = await yv.joined("Sam")
+    await sam.send("/delete")
+    first = await sam.next_reply()
+    await sam.send("/delete")
+    await sam.next_reply()
+    await sam.tap("Yes, delete me")
+    _, done = await sam.replies(2)
+    assert done.text == say("deleted", "en")
+    button = first.button("Yes, delete me")
+    assert button is not None
+    await sam.tap_data(button.data, message_id=first.message_id)
+    await sam.send("/delete")  # the press is handled first, in order
+    assert (await sam.next_reply()).text == say("delete_nothing", "en")
+    assert sam.toasts()[-1] == "That's done already. We don't keep anything about you now."
+    assert sam.transcript().count("Done. You've been removed") == 1
+
+
+async def test_delete_with_nothing_kept_says_so_and_asks_nothing(yv: Harness) -> None:
+    """/delete from someone we keep nothing about (never joined, or removed already) says
+    there is nothing to delete, with no buttons, in their app's language."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/delete")
+    nothing = await sam.next_reply()
+    assert nothing.text == "There's nothing to delete. We don't keep anything about you."
+    assert nothing.buttons == []
+    cy = yv.emu.user("Cai", language_code="cy")
+    await cy.send("/delete")
+    assert (await cy.next_reply()).text == say("delete_nothing", "cy")

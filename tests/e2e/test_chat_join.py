@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.notices import invitation
+from bot.actions.safety import bundled_safety_net
 from flows.messages import say
 from storage.base import ContactStatus, OutgoingMessage
-from tests.conftest import Harness, assert_quiet, db_rows
+from tests.conftest import Harness, assert_quiet, db_rows, unknown
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -163,18 +164,42 @@ def _later_invite(chat_id: int, checkin_id: int, due: float) -> list[OutgoingMes
 
 async def test_help_privacy_and_unknown_commands(yv: Harness) -> None:
     """/help lists the commands (after the support contacts) and /privacy explains what is
-    kept, joined or not; an unknown command such as /blah gets the same as /help."""
+    kept, joined or not; an unknown command such as /blah gets "I don't know /blah" and the
+    command list (no support contacts)."""
     sam = yv.emu.user("Sam")
-    for command in ["/help", "/blah"]:
-        await sam.send(command)
-        support, listed = await sam.replies(2)
-        assert support.text.startswith(say("support_anytime", "en")), command
-        assert listed.text == say("help", "en"), command
+    await sam.send("/help")
+    support, listed = await sam.replies(2)
+    assert support.text.startswith(say("support_anytime", "en"))
+    assert listed.text == say("help", "en")
+    await sam.send("/blah")
+    assert (await sam.next_reply()).text == unknown("/blah")
     await sam.send("/privacy")
     assert (await sam.next_reply()).text == say("privacy", "en")
     ash = await yv.joined("Ash")
     await ash.send("/privacy")
     assert (await ash.next_reply()).text == say("privacy", "en")
+
+
+async def test_a_mistyped_command_gets_a_short_reply_without_the_crisis_contacts(
+    yv: Harness,
+) -> None:
+    """Regression: /checkins (a typo) got the whole crisis-contacts message and the command
+    list. Now it is "I don't know /checkins 🤔" and the list, in one message, in the reader's
+    language; the safety net still reads words typed after an unknown command."""
+    sam = await yv.joined("Sam")
+    await sam.send("/checkins")
+    reply = await sam.next_reply()
+    assert reply.text.startswith("I don't know /checkins 🤔\n\nWhat I can do:\n/urgent")
+    assert say("support_anytime", "en") not in sam.transcript()
+    await sam.send("/Blah@YouthVoiceBot please")
+    assert (await sam.next_reply()).text == unknown("/blah")
+    await sam.send("/nope i want to kill myself")
+    support = await sam.next_reply()
+    assert support.text == bundled_safety_net().support("en")
+    await sam.replies(1)  # what follows support
+    cai = yv.emu.user("Cai", language_code="cy")
+    await cai.send("/checkins")
+    assert (await cai.next_reply()).text == unknown("/checkins", "cy")
 
 
 async def test_text_from_someone_not_joined_points_to_start(yv: Harness) -> None:
@@ -200,10 +225,10 @@ async def test_text_from_joined_person_with_nothing_open(yv: Harness) -> None:
     assert (await sam.next_reply()).text == say("nothing_to_answer", "en")
 
 
-async def test_no_thanks_on_an_older_welcome_after_joining_is_honoured(yv: Harness) -> None:
-    """Two welcomes on screen: 'Yes, I'm in' on one, then 'No thanks' on the other. The bot
-    says it won't message them, so it must not: they are stopped and get no invitation."""
-    ash = await yv.joined("Ash")
+async def test_no_thanks_on_an_older_welcome_after_joining_changes_nothing(yv: Harness) -> None:
+    """Regression: 'No thanks' on an older welcome, pressed after joining, said "I won't
+    message you" and stopped them. Now it changes nothing: the old welcome loses its buttons,
+    they hear they are still in and how to stop, and they are still invited."""
     sam = yv.emu.user("Sam")
     await sam.send("/start")
     first = await sam.next_reply()
@@ -211,17 +236,59 @@ async def test_no_thanks_on_an_older_welcome_after_joining_is_honoured(yv: Harne
     await sam.next_reply()
     await sam.tap("Yes, I'm in")  # on the newest welcome
     await sam.replies(2)
-    no_thanks = first.button("No thanks")
-    assert no_thanks is not None
-    await sam.tap_data(no_thanks.data, message_id=first.message_id)
-    cleared, goodbye = await sam.replies(2)
-    assert cleared.message_id == first.message_id and cleared.buttons == []
-    assert goodbye.text == say("not_joined", "en")
+    for label, cleared in (("No thanks", True), ("Yes, I'm in", False)):
+        button = first.button(label)
+        assert button is not None
+        await sam.tap_data(button.data, message_id=first.message_id)
+        if cleared:  # the old welcome's buttons go with the first press
+            edit = await sam.next_reply()
+            assert edit.message_id == first.message_id and edit.buttons == []
+        still_in = await sam.next_reply()
+        assert still_in.text == "You're already in 🙂 To stop my messages, type /stop."
     contact = await yv.store.contact(sam.id)
-    assert contact is None or contact.status is not ContactStatus.JOINED
+    assert contact is not None and contact.status is ContactStatus.JOINED
     await yv.open_checkin("weekly")
-    await ash.next_reply()
-    await sam.assert_no_reply(within=0.3)
+    assert (await sam.next_reply()).button_texts == ["Start"]
+
+
+async def test_older_welcome_after_stop_keeps_messages_off(yv: Harness) -> None:
+    """Someone who stopped and presses "Yes, I'm in" or "No thanks" on an older welcome stays
+    stopped and hears how to turn messages on; /start does."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    await sam.send("/start")
+    first, _ = await sam.replies(2)
+    await sam.tap("Yes, I'm in")
+    await sam.replies(2)
+    await sam.send("/stop")
+    assert (await sam.next_reply()).text == say("stopped", "en")
+    for label in ("Yes, I'm in", "No thanks"):
+        button = first.button(label)
+        assert button is not None
+        await sam.tap_data(button.data, message_id=first.message_id)
+        off = (await sam.replies(2 if label == "Yes, I'm in" else 1))[-1]
+        assert off.text == say("welcome_still_off", "en")
+        assert "/start" in off.text
+        contact = await yv.store.contact(sam.id)
+        assert contact is not None and contact.status is ContactStatus.STOPPED
+    await sam.send("/start")
+    assert (await sam.next_reply()).text == say("joined_again", "en")
+
+
+async def test_stale_welcome_button_speaks_welsh_to_a_welsh_reader(yv: Harness) -> None:
+    """The answer to an older welcome's button is in the reader's language."""
+    sam = yv.emu.user("Sam")
+    await sam.send("/start")
+    first = await sam.next_reply()
+    await sam.send("/start")
+    await sam.next_reply()
+    await sam.tap("Yes, I'm in")
+    await sam.replies(2)
+    assert await yv.store.set_reading(sam.id, "cy", None, 10**9)
+    button = first.button("No thanks")
+    assert button is not None
+    await sam.tap_data(button.data, message_id=first.message_id)
+    assert (await sam.replies(2))[-1].text == say("welcome_still_in", "cy")
 
 
 async def test_bad_code_from_someone_already_in_says_the_code_did_not_work(yv: Harness) -> None:
@@ -251,21 +318,6 @@ async def test_forged_join_button_with_an_unknown_code_expires(yv: Harness) -> N
     assert joined.text == say("joined", "en")
     contact = await yv.store.contact(sam.id)
     assert contact is not None and contact.cohort_id is None
-
-
-async def test_joining_again_from_an_older_welcome_says_welcome_back(yv: Harness) -> None:
-    """Someone who stopped and taps "Yes, I'm in" on an older welcome is welcomed back."""
-    sam = yv.emu.user("Sam")
-    await sam.send("/start")
-    await sam.send("/start")
-    await sam.replies(2)
-    await sam.tap("Yes, I'm in")
-    await sam.replies(2)
-    await sam.send("/stop")
-    assert (await sam.next_reply()).text == say("stopped", "en")
-    await sam.tap("Yes, I'm in")
-    replies = await sam.replies(2)
-    assert replies[-1].text == say("joined_again", "en")
 
 
 async def test_joining_works_when_telegram_will_not_remove_the_buttons(yv: Harness) -> None:

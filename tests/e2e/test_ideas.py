@@ -19,6 +19,7 @@ from tests.conftest import (
     db_rows,
     last_update_id,
     settle,
+    unknown,
 )
 from tests.e2e.test_staff_newcheckin import tap_on
 
@@ -150,7 +151,6 @@ async def test_worrying_words_in_an_idea_bring_support_and_are_never_kept(yv: Ha
     await sam.send(WORRYING)
     support, _ = await sam.replies(2)
     assert support.text == SUPPORT
-    await settle(sam)
     assert await yv.store.ideas() == []
     await sam.send("A quiet room to study")  # the idea is still awaited
     assert (await sam.next_reply()).text == say("idea_thanks", "en")
@@ -204,7 +204,7 @@ async def test_young_people_cannot_moderate_and_read_ideas_in_welsh(staff_bot: S
     sam = await yv.joined("Sam")
     code = await yv.store.add_idea("Mwy o glybiau ieuenctid", "2026-12-01", BIG)
     await sam.send("/newideas")
-    assert (await sam.replies(2))[1].text == say("help", "en")
+    assert (await sam.next_reply()).text == unknown("/newideas")
     assert (await yv.store.idea(code)).status is IdeaStatus.NEW
     assert await yv.store.set_reading(sam.id, "cy", None, BIG + 1)
     await sam.send("/ideas")
@@ -231,3 +231,45 @@ async def test_the_wait_for_an_idea_survives_a_restart_and_goes_with_delete(yv: 
     await sam.replies(2)
     assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM idea_waits") == [(0,)]
     assert [i.text for i in await yv.store.ideas()] == ["Driving lessons"]  # tied to nobody
+
+
+async def test_cancel_ends_the_wait_for_an_idea(yv: Harness) -> None:
+    """Regression: after a bare /idea, /cancel got the support contacts and the command list,
+    and the next words ("never mind") were kept as an idea. Now /cancel ends the wait with
+    "OK, no idea sent." and keeps nothing; a /cancel with nothing waiting says so."""
+    sam = await yv.joined("Sam")
+    await sam.send("/idea")
+    assert "/cancel" in (await sam.next_reply()).text
+    await sam.send("/cancel")
+    assert (await sam.next_reply()).text == "OK, no idea sent."
+    await sam.send("never mind")
+    assert (await sam.next_reply()).text == say("nothing_to_answer", "en")
+    await sam.send("/cancel")
+    assert (await sam.next_reply()).text == say("nothing_to_cancel", "en")
+    assert await yv.store.ideas() == []
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM idea_waits") == [(0,)]
+
+
+async def test_any_command_ends_the_wait_for_an_idea(yv: Harness) -> None:
+    """A bare /idea, then another command (/help, /mydata, /urgent): the command is carried
+    out as usual and the words typed after it are not kept as an idea."""
+    sam = await yv.joined("Sam")
+    for command, replies in (("/help", 2), ("/mydata", 1), ("/urgent", 1)):
+        await sam.send("/idea")
+        await sam.next_reply()
+        await sam.send(command)
+        await sam.replies(replies)
+        await sam.send("never mind")
+        assert (await sam.next_reply()).text == say("nothing_to_answer", "en"), command
+    assert await yv.store.ideas() == []
+
+
+async def test_cancel_after_idea_in_welsh(yv: Harness) -> None:
+    """/cancel after a bare /idea answers in the reader's language."""
+    sam = await yv.joined("Sam")
+    assert await yv.store.set_reading(sam.id, "cy", None, 10**9)
+    await sam.send("/idea")
+    await sam.next_reply()
+    await sam.send("/cancel")
+    assert (await sam.next_reply()).text == say("idea_cancelled", "cy")
+    assert say("idea_cancelled", "cy") != "OK, no idea sent."

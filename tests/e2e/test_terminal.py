@@ -164,3 +164,30 @@ async def test_emulator_switches_on_the_faults_it_is_given(terminals: list[Termi
     assert (window["kind"], window["status"], window["methods"]) == ("error", 503, ["sendmessage"])
     emulator.proc.send_signal(signal.SIGTERM)
     assert "Emulator stopped." in await emulator.rest(timeout=10)
+
+
+async def test_chat_shows_the_bots_pop_ups_as_its_answer(
+    yv: Harness, terminals: list[Terminal]
+) -> None:
+    """Regression: a press the bot answered only with a pop-up printed "(No answer from the
+    bot yet. Is `youthvoice run` running?)". Now the pop-up is shown, and counts as the
+    answer: here "Yes, delete me" on an older /delete question, after being removed."""
+    chat = await Terminal.open("chat", "--url", yv.emu.url, "--name", "Ali")
+    terminals.append(chat)
+    await chat.expect(r"You're chatting with the bot as Ali")
+    await chat.type("/start")
+    await chat.expect(r"^   #1  Yes, I'm in$")
+    await chat.type("#1")
+    await chat.expect(r"^Bot: You're in")
+    for _ in range(2):
+        await chat.type("/delete")
+        await chat.expect(r"^   #1  Yes, delete me$")
+    await chat.type("#1")
+    await chat.expect(r"^Bot: Done. You've been removed")
+    await chat.type("#1")  # the older question's buttons are the newest left
+    await chat.expect(r"^\(You pressed: Yes, delete me\)$")
+    await chat.expect(r"^\(Pop-up: That's done already. We don't keep anything about you now.\)$")
+    await chat.type("/quit")
+    shown = await chat.rest()
+    assert "No answer from the bot yet" not in shown, shown
+    assert chat.proc.returncode == 0
