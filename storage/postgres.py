@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from contextlib import suppress
 from importlib import resources
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg_pool import ConnectionPool
@@ -118,13 +118,6 @@ class PostgresBase(SqlBase):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<PostgreSQL database>)"  # the URL may hold a password
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
 
     async def open(self) -> None:
         """Connect, create the tables if they are missing and check the schema version."""

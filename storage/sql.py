@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from storage.base import StorageError
 
@@ -85,6 +85,20 @@ class SqlBase:
 
     dialect: Dialect
     _pruned_at: float = float("-inf")
+
+    async def open(self) -> None:
+        """Connect, and make or upgrade the schema."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
 
     async def _atomic(self, what: str, work: Callable[[Conn], T], *, write: bool = True) -> T:
         """Run ``work`` as one transaction, translating the driver's errors into

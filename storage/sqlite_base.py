@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from importlib import resources
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -215,13 +215,6 @@ class SqliteBase(SqlBase):
         self._lock = asyncio.Lock()
         # Empties the log in the background after a checkpoint a reader blocked.
         self._flusher: asyncio.Task[None] | None = None
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
 
     async def open(self) -> None:
         """Connect, set the per-connection pragmas and create the schema if it is missing."""
