@@ -6,6 +6,7 @@ Only ``storage/`` speaks SQL. Backends translate their own errors into ``Storage
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from storage.values import (
@@ -339,12 +340,20 @@ class OutboxStore(Protocol):
         same transaction (even with no messages), so a repeated call never sends twice."""
         ...
 
-    async def requeue_inflight(self) -> int:
-        """At start-up (or after a failed pass), messages left 'sending' go back to the queue.
-        One whose request was started (``mark_started``) may have reached Telegram, so it
-        counts as a try of unknown outcome (see ``mark_unsure``): after the second such try it
-        is taken as sent (deleted, counted as sent). One never started is simply queued again, its
-        claim not counted as a try. Returns how many were left 'sending'."""
+    async def requeue_inflight(self, claimer: str | None = None) -> int:
+        """Messages left 'sending' by ``claimer`` (None: by anyone, when one bot starts alone,
+        or after its failed pass) go back to the queue. One whose request was started
+        (``mark_started``) may have reached Telegram, so it counts as a try of unknown outcome
+        (see ``mark_unsure``): after the second such try it is taken as sent (deleted, counted
+        as sent). One never started is simply queued again, its claim not counted as a try.
+        Returns how many were left 'sending'."""
+        ...
+
+    async def take_over_inflight(self, claimer: str) -> int:
+        """``claimer`` has just become the leader: bulk (not urgent) messages other claimers
+        left 'sending' were the last leader's, in flight when it stopped leading; each goes
+        back to the queue as in ``requeue_inflight``. Urgent ones, which every bot sends, are
+        queued again when their claim runs out (``claim_due``). Returns how many."""
         ...
 
     async def mark_started(self, message_id: int) -> None:
@@ -359,14 +368,21 @@ class OutboxStore(Protocol):
         ...
 
     async def claim_due(
-        self, now: float, limit: int, urgent_only: bool = False
+        self,
+        now: float,
+        limit: int,
+        urgent_only: bool = False,
+        claimer: str = "",
+        lease: float = 300.0,
     ) -> list[QueuedMessage]:
-        """Mark up to ``limit`` queued messages due by ``now`` as 'sending' and return them,
-        earliest due first (then by id), attempts incremented; only urgent ones if asked.
-        Only each chat's oldest queued or sending message is claimable, so one person's
-        messages go out one at a time, in the order they were queued. First, in the same
-        transaction, queued messages expired by ``now`` are deleted, counted as failed: they
-        are never returned."""
+        """Mark up to ``limit`` queued messages due by ``now`` as 'sending' by ``claimer``
+        until ``now + lease`` and return them, earliest due first (then by id), attempts
+        incremented; only urgent ones if asked. Only each chat's oldest queued or sending
+        message is claimable, so one person's messages go out one at a time, in the order they
+        were queued; rows another claimer is claiming at this moment are passed over. First,
+        in the same transaction, claims whose lease ran out by ``now`` are queued again (as in
+        ``requeue_inflight``), and queued messages expired by ``now`` are deleted, counted as
+        failed: they are never returned."""
         ...
 
     async def mark_sent(self, ids: Sequence[int], now: float) -> None:
@@ -813,6 +829,36 @@ class ReachStore(Protocol):
         ...
 
 
+class Coordinator(Protocol):
+    """Several bots on one database: which one leads (sends bulk messages and plans), how many
+    are running, and a lock per person, so that one person's updates are handled one at a time
+    whichever bot receives them. ``solo``: only one bot can run on this database."""
+
+    solo: bool
+
+    async def start(self) -> None:
+        """Join the bots on this database (a bot that cannot is told by ``StorageError``)."""
+        ...
+
+    async def lead(self) -> bool:
+        """Take the lead if nobody holds it, or check that this bot still holds it; whether it
+        leads now. Never raises: a bot that cannot tell does not lead (it tries again later)."""
+        ...
+
+    async def instances(self) -> int:
+        """How many bots are running on this database, this one included (at least 1)."""
+        ...
+
+    def person(self, person: int) -> AbstractAsyncContextManager[None]:
+        """Held while one update of ``person`` is handled; waits (for a while) while another
+        bot handles one of theirs."""
+        ...
+
+    async def close(self) -> None:
+        """Leave: the lead and every lock this bot held are let go."""
+        ...
+
+
 class Store(
     UpdateLog,
     ContactStore,
@@ -838,4 +884,8 @@ class Store(
 
     async def close(self) -> None:
         """Close once running calls finish (an open connection can keep the process alive)."""
+        ...
+
+    def coordinator(self) -> Coordinator:
+        """A new ``Coordinator`` for one running bot on this database (not started)."""
         ...

@@ -24,6 +24,9 @@ from storage.sql import Conn, SqlBase
 _OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
 # How the dedupe key of a safeguarding alert starts: never held by a pause.
 ALERT_PREFIX = "alert:"
+# How long a claim holds: a send is done well within it (two tries of at most a minute), so a
+# claim still held after it belongs to a bot that died.
+OUTBOX_LEASE = 300.0
 # Counts of sent and failed messages are kept for the week status views speak of.
 _KEEP_DONE_SECONDS = 7 * 24 * 3600.0
 _DAY = 86400
@@ -60,6 +63,22 @@ def settle(conn: Conn, outcome: str, where: str, params: Sequence[Any]) -> int:
     return conn.execute(f"DELETE FROM outbox WHERE {where}", tuple(params)).rowcount
 
 
+def requeue(conn: Conn, where: str, params: Sequence[Any]) -> tuple[int, int]:
+    """Queue again the claimed messages ``where`` picks (an SQL tail starting with AND), in the
+    caller's transaction: one whose request had started is a try of unknown outcome (after a
+    second, taken as sent); one never started goes back as it was. How many were taken as sent,
+    and how many queued again."""
+    started_twice = f"status = 'sending' AND started = 1 AND unsure >= 1{where}"
+    gone = settle(conn, "sent", started_twice, params)
+    cur = conn.execute(
+        "UPDATE outbox SET unsure = unsure + started, status = 'queued',"
+        " attempts = attempts - 1 + started, started = 0, claimed_by = NULL, lease_until = NULL"
+        f" WHERE status = 'sending'{where}",
+        tuple(params),
+    )
+    return gone, cur.rowcount
+
+
 class OutboxMixin(SqlBase, OutboxStore):
     """Queueing, claiming and recording sends; each public method is one transaction."""
 
@@ -79,18 +98,23 @@ class OutboxMixin(SqlBase, OutboxStore):
 
         return await self._atomic("enqueue", write)
 
-    async def requeue_inflight(self) -> int:
+    async def requeue_inflight(self, claimer: str | None = None) -> int:
         # A started one was perhaps sent: one try of unknown outcome (a second means it is taken
         # as sent). One never started is queued again, and its claim is not counted as a try.
-        def write(conn: Conn) -> tuple[int, int]:
-            gone = settle(conn, "sent", "status = 'sending' AND started = 1 AND unsure >= 1", ())
-            cur = conn.execute(
-                "UPDATE outbox SET unsure = unsure + started, status = 'queued',"
-                " attempts = attempts - 1 + started, started = 0 WHERE status = 'sending'"
-            )
-            return gone, cur.rowcount
+        where, params = ("", ()) if claimer is None else (" AND claimed_by = ?", (claimer,))
+        return await self._requeue("requeue_inflight", where, params)
 
-        gone, requeued = await self._atomic("requeue_inflight", write)
+    async def take_over_inflight(self, claimer: str) -> int:
+        # Only the leader claims bulk messages: those another claimer holds were in flight
+        # when the last leader stopped leading.
+        sql = " AND urgent = 0 AND (claimed_by IS NULL OR claimed_by <> ?)"
+        return await self._requeue("take_over_inflight", sql, (claimer,))
+
+    async def _requeue(self, what: str, where: str, params: tuple[Any, ...]) -> int:
+        def write(conn: Conn) -> tuple[int, int]:
+            return requeue(conn, where, params)
+
+        gone, requeued = await self._atomic(what, write)
         if gone:
             self._checkpoint_soon()
         return gone + requeued
@@ -118,9 +142,16 @@ class OutboxMixin(SqlBase, OutboxStore):
         return requeued == 1
 
     async def claim_due(
-        self, now: float, limit: int, urgent_only: bool = False
+        self,
+        now: float,
+        limit: int,
+        urgent_only: bool = False,
+        claimer: str = "",
+        lease: float = OUTBOX_LEASE,
     ) -> list[QueuedMessage]:
         def write(conn: Conn) -> tuple[int, list[Any]]:
+            # A claim that ran out: its claimer died (a live one finishes a send well within).
+            lapsed, _ = requeue(conn, " AND lease_until <= ?", (now,))
             # Too late to be of use: an invitation after the check-in closed, a meeting
             # reminder after the start.
             expired = settle(conn, "failed", "status = 'queued' AND expires_at <= ?", (now,))
@@ -140,18 +171,20 @@ class OutboxMixin(SqlBase, OutboxStore):
                 f" AND (substr(o.dedupe_key, 1, {len(ALERT_PREFIX)}) = '{ALERT_PREFIX}'"
                 "   OR NOT EXISTS (SELECT 1 FROM contacts AS c"
                 "   WHERE c.chat_id = o.chat_id AND c.paused_until > ?))"
-                " ORDER BY due_at, id LIMIT ?",
+                " ORDER BY due_at, id LIMIT ?"
+                # Rows another bot is claiming right now are passed over, not waited for.
+                f"{conn.dialect.skip_locked.format('o')}",
                 (now, urgent_only, urgent_only, now, limit),
             ).fetchall()
             conn.executemany(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, started = 0"
-                " WHERE id = ?",
-                [(row[0],) for row in rows],
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, started = 0,"
+                " claimed_by = ?, lease_until = ? WHERE id = ?",
+                [(claimer, now + lease, row[0]) for row in rows],
             )
-            return expired, rows
+            return lapsed + expired, rows
 
-        expired, rows = await self._atomic("claim_due", write)
-        if expired:
+        deleted, rows = await self._atomic("claim_due", write)
+        if deleted:
             self._checkpoint_soon()
         return [
             QueuedMessage(

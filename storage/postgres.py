@@ -20,6 +20,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from storage.base import StorageError
+from storage.coordination import PostgresCoordinator
 from storage.migrate import SCHEMA_VERSION, pending
 from storage.postgres_conn import PLAIN, PgConn, plain, storage_error
 from storage.shared import SqlStore
@@ -257,4 +258,8 @@ class PostgresBase(SqlBase):
 
 
 class PostgresStore(PostgresBase, SqlStore):
-    """A ``Store`` kept in a PostgreSQL database, named by a ``postgresql://`` URL."""
+    """A ``Store`` kept in a PostgreSQL database, named by a ``postgresql://`` URL; several
+    bots may run on it."""
+
+    def coordinator(self) -> PostgresCoordinator:
+        return PostgresCoordinator(self._url)

@@ -160,7 +160,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     unsure INTEGER NOT NULL DEFAULT 0,
     -- 1 once the request of the current try is about to leave: a row left 'sending' without it
     -- was claimed but never tried, so it is simply queued again.
-    started INTEGER NOT NULL DEFAULT 0
+    started INTEGER NOT NULL DEFAULT 0,
+    -- Who claimed it (each running bot names itself at start), and until when the claim holds:
+    -- a claim that ran out belongs to a bot that died, and its message is queued again.
+    claimed_by TEXT,
+    lease_until REAL
 );
 -- How many messages were sent, and how many could never be (failed, expired), per day they
 -- were due (days since 1970, UTC). The outbox deletes a message once it is done, since its row

@@ -133,7 +133,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     error TEXT,
     expires_at double precision,
     unsure bigint NOT NULL DEFAULT 0,
-    started bigint NOT NULL DEFAULT 0
+    started bigint NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    lease_until double precision
 );
 CREATE TABLE IF NOT EXISTS outbox_done (
     day bigint NOT NULL,

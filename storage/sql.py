@@ -45,13 +45,20 @@ class Dialect:
     list_ids: str
     # The day (days since 1970, UTC) of a time in seconds, rounded down (``{}``: the time).
     day: str
+    # Ends a SELECT whose rows are about to be claimed: rows another transaction is claiming
+    # are passed over (``{}``: the table's name or alias).
+    skip_locked: str
 
 
-SQLITE = Dialect("sqlite", list_ids="group_concat({})", day="CAST({} / 86400 AS INTEGER)")
+# SQLite has one writer at a time: nothing to pass over.
+SQLITE = Dialect(
+    "sqlite", list_ids="group_concat({})", day="CAST({} / 86400 AS INTEGER)", skip_locked=""
+)
 POSTGRESQL = Dialect(
     "postgresql",
     list_ids="string_agg(CAST({} AS text), ',')",
     day="CAST(floor({} / 86400) AS bigint)",
+    skip_locked=" FOR UPDATE OF {} SKIP LOCKED",
 )
 
 

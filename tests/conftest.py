@@ -104,6 +104,8 @@ def back_to_version_1(path: Path) -> None:
             ("outbox", "expires_at"),
             ("outbox", "unsure"),
             ("outbox", "started"),
+            ("outbox", "claimed_by"),
+            ("outbox", "lease_until"),
             ("checkins", "invited"),
             ("contacts", "paused_until"),
             ("contacts", "easy_read"),

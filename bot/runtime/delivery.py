@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -73,9 +74,10 @@ class Progress:
 
 
 class Recovery(Protocol):
-    """Shows the people whose reply was lost their current question; how many it tried."""
+    """Clears the marks of replies shown; with ``show``, also shows the people whose reply was
+    lost their current question. How many it tried."""
 
-    async def run_once(self) -> int: ...
+    async def run_once(self, show: bool = True) -> int: ...
 
 
 @dataclass
@@ -102,15 +104,17 @@ class Delivery:
     # or was dropped part way is a few bytes, forgotten at the next start.
     progress: dict[int, Progress] = field(default_factory=dict)
     part_burst: int = PART_BURST
+    # Whether this bot leads now (see ``bot.runtime.leadership``): only the leader sends bulk
+    # messages and shows lost replies again; every bot sends urgent ones. ``solo``: no other
+    # bot can run on this database.
+    leading: Callable[[], bool] = lambda: True
+    solo: bool = True
+    # This bot's name on its claims, new at each start.
+    claimer: str = field(default_factory=lambda: secrets.token_hex(8))
+    led: bool = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failure in one pass never ends the loop."""
-        requeued = await self.store.requeue_inflight()
-        if requeued:
-            log.warning(
-                "%d messages were in flight at the last stop; each is tried once more at most",
-                requeued,
-            )
         while not stop.is_set():
             pause = self.paused_until - self.clock()
             if pause > 0:
@@ -139,7 +143,7 @@ class Delivery:
         if not await self._record_unrecorded():
             return
         try:
-            requeued = await self.store.requeue_inflight()
+            requeued = await self.store.requeue_inflight(None if self.solo else self.claimer)
         except Exception as exc:
             log.error("could not queue a failed pass's messages again: %s", type(exc).__name__)
             return
@@ -152,12 +156,16 @@ class Delivery:
         Raises if the result of a send could not be recorded (``run`` then queues it again).
         """
         await self._record_unrecorded()
-        recovered = await self._recover()
+        leading = await self._take_over()
+        recovered = await self._recover(leading)
         now = self.clock()
         if now < self.paused_until:
             return recovered  # rate limited: ``run`` waits out the pause (a stop cuts it short)
         # In quiet hours only urgent messages go; the rest wait, then go out paced as usual.
-        batch = await self.store.claim_due(now, max(1, int(self.rate)), self.is_quiet(now))
+        urgent_only = self.is_quiet(now) or not leading
+        batch = await self.store.claim_due(
+            now, max(1, int(self.rate)), urgent_only, claimer=self.claimer
+        )
         if not batch:
             return recovered
         self._forget_old(now)
@@ -179,12 +187,33 @@ class Delivery:
             raise DeliveryError(f"{len(failed)} of {len(ready)} send results were not recorded")
         return recovered + len(batch)
 
-    async def _recover(self) -> int:
-        """Lost replies first: they go before any bulk message, in quiet hours too."""
+    async def _take_over(self) -> bool:
+        """Whether this bot leads. A bot that has just begun to lead first queues again what
+        was in flight when the last leader stopped (alone on its database: everything left
+        'sending', as nothing else can be in flight)."""
+        leading = self.leading()
+        if leading and not self.led:
+            store = self.store
+            if self.solo:
+                requeued = await store.requeue_inflight()
+            else:
+                requeued = await store.take_over_inflight(self.claimer)
+            if requeued:
+                log.warning(
+                    "%d messages were in flight when the last leader stopped; each is tried"
+                    " once more at most",
+                    requeued,
+                )
+        self.led = leading
+        return leading
+
+    async def _recover(self, leading: bool) -> int:
+        """Lost replies first: they go before any bulk message, in quiet hours too. Only the
+        leader shows them again; every bot clears the marks of its own replies."""
         if self.recovery is None:
             return 0
         try:
-            return await self.recovery.run_once()
+            return await self.recovery.run_once(show=leading)
         except Exception as exc:
             log.error("showing lost replies again failed: %s", type(exc).__name__)
             return 0

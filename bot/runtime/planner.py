@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from bot import keys
@@ -28,16 +29,22 @@ UPDATES_PRUNE_EVERY = 600.0
 
 
 class Planner:
-    def __init__(self, svc: Services, tick: float = 2.0):
+    """Plans every ``tick`` seconds while ``leading()`` says this bot leads (one bot plans)."""
+
+    def __init__(
+        self, svc: Services, tick: float = 2.0, leading: Callable[[], bool] = lambda: True
+    ):
         self.svc = svc
         self.tick = tick
+        self.leading = leading
         self._updates_pruned = float("-inf")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Plan until ``stop`` is set; one failed pass never ends the loop."""
         while not stop.is_set():
             try:
-                await self.plan_once()
+                if self.leading():
+                    await self.plan_once()
             except Exception:
                 log.exception("planning pass failed")
             with contextlib.suppress(TimeoutError):

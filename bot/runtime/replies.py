@@ -34,15 +34,18 @@ class ReplyRecovery:
     retry: float = 2.0
     batch: int = 20
 
-    async def run_once(self) -> int:
-        """Clear the marks of replies shown since the last pass, then show each person whose
-        mark came due their question again; returns how many were tried."""
+    async def run_once(self, show: bool = True) -> int:
+        """Clear the marks of replies shown since the last pass, then (with ``show``: the
+        leader) show each person whose mark came due their question again; returns how many
+        were tried."""
         store, done = self.svc.store, self.svc.replies.take()
         try:
             await store.clear_replies(done)
         except Exception:
             self.svc.replies.put_back(done)
             raise
+        if not show:
+            return 0
         marks = await store.replies_due(self.svc.now(), self.batch)
         # Side by side (each a reply, paced ahead of the outbox), so one slow chat holds up
         # nobody else; one that fails in an unforeseen way is put off, not retried every pass.

@@ -18,11 +18,12 @@ from bot.actions.made_surveys import with_made_surveys
 from bot.actions.safety import load_safety_net
 from bot.keys import load_key
 from bot.runtime.delivery import Delivery
+from bot.runtime.leadership import CHECK_EVERY, Leadership
 from bot.runtime.planner import Planner
 from bot.runtime.replies import ReplyRecovery
 from bot.services import Services, make_store
 from bot.settings import Settings
-from bot.telegram.app import TelegramBot
+from bot.telegram.app import PACE_MARGIN, TelegramBot
 from bot.telegram.webhook import WebhookOptions, WebhookServer
 from flows.survey import load_surveys
 from storage.base import StorageError
@@ -42,6 +43,7 @@ class BotRunner:
         planner_tick: float = 2.0,
         stop_timeout: float = 15,
         webhook: WebhookOptions | None = None,
+        leader_check: float = CHECK_EVERY,
     ):
         self.svc = svc
         self.telegram = TelegramBot(svc)
@@ -56,7 +58,12 @@ class BotRunner:
             idle=delivery_idle,
             recovery=ReplyRecovery(svc, self.telegram.sender),
         )
-        self.planner = Planner(svc, tick=planner_tick)
+        self.coordinator = svc.store.coordinator()
+        self.leadership = Leadership(
+            self.coordinator, svc.settings.send_rate, self._pace, every=leader_check
+        )
+        self.delivery.leading, self.delivery.solo = self.leadership, self.coordinator.solo
+        self.planner = Planner(svc, tick=planner_tick, leading=self.leadership)
         self.poll_timeout = poll_timeout
         # With webhook options, updates come from Telegram's webhook instead of polling.
         self.webhook = (
@@ -66,7 +73,16 @@ class BotRunner:
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
+    def _pace(self, share: float) -> None:
+        """This bot's share of Telegram's overall limit (see ``bot.runtime.leadership``)."""
+        self.delivery.rate = share
+        self.telegram.pacer.rate = share * PACE_MARGIN
+
     async def start(self) -> None:
+        # Joined first: a person's updates wait for their lock from the first one on.
+        await self.coordinator.start()
+        self.telegram.processor.hold = self.coordinator.person
+        await self.leadership.check()
         username = await self.telegram.start(self.poll_timeout, polling=self.webhook is None)
         if self.webhook is not None:
             await self.webhook.start()
@@ -75,6 +91,7 @@ class BotRunner:
         self._tasks = [
             asyncio.create_task(self.delivery.run(self._stop)),
             asyncio.create_task(self.planner.run(self._stop)),
+            asyncio.create_task(self.leadership.run(self._stop)),
         ]
         log.info("Youth Voice is running")
 
@@ -87,6 +104,7 @@ class BotRunner:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(task, timeout=self.stop_timeout)
         await self.telegram.stop()
+        await self.coordinator.close()  # the lead and the locks go to the other bots
         if self._tasks:  # it started; after a failed start, the error says enough
             try:
                 await answering.keep_shown(self.svc)

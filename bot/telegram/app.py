@@ -242,6 +242,9 @@ class TelegramBot:
         self.token = token.get_secret_value() if token else ""
         self.app = build_application(svc)
         self.sender = TelegramSender(self.app.bot, svc.safety.contacts)
+        pacer, processor = self.app.bot.rate_limiter, self.app.update_processor
+        assert isinstance(pacer, Pacer) and isinstance(processor, PerPersonUpdateProcessor)
+        self.pacer, self.processor = pacer, processor
 
     async def start(self, poll_timeout: float, *, polling: bool = True) -> str:
         """Connect, set the command menu and start polling (unless the updates come by

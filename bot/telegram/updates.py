@@ -9,9 +9,11 @@ the same person can never race over their survey state. Someone sending a flood 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +59,11 @@ def _person(update: object) -> int:
     return 0
 
 
+@contextlib.asynccontextmanager
+async def _nothing_held(person: int) -> AsyncIterator[None]:
+    yield
+
+
 class PerPersonUpdateProcessor(BaseUpdateProcessor):
     """``always_read`` marks updates never dropped, however many came before (a message that
     may need support). The library's limit on updates in hand is set high: one person's
@@ -73,6 +80,9 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         self._shares: dict[int, _Share] = {}
         self._checking: dict[int, asyncio.Lock] = {}
         self.always_read = always_read
+        # Held around each update besides the person's own line here: with several bots on
+        # one database, the person's lock there (``storage.base.Coordinator.person``).
+        self.hold: Callable[[int], AbstractAsyncContextManager[None]] = _nothing_held
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         person = _person(update)
@@ -84,7 +94,7 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(person, asyncio.Lock())
         self._waiting[person] = self._waiting.get(person, 0) + 1
         try:
-            async with lock:  # asyncio.Lock is first come, first served
+            async with lock, self.hold(person):  # asyncio.Lock: first come, first served
                 await coroutine
         finally:
             self._waiting[person] -= 1

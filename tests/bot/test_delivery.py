@@ -634,7 +634,7 @@ class CountingRecovery:
     def __init__(self) -> None:
         self.runs = 0
 
-    async def run_once(self) -> int:
+    async def run_once(self, show: bool = True) -> int:
         self.runs += 1
         return 0
 
