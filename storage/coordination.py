@@ -116,16 +116,15 @@ class PostgresCoordinator:
                 return None
 
     async def lead(self) -> bool:
-        if self._conn is None:
+        if self._leading and await self._ask("SELECT true") is True:
+            return True  # still holding it
+        if self._conn is None:  # lost (and with it the lead, if this bot had it): join again
             try:
                 await self._connect()
             except psycopg.Error:
                 return False  # the database is away: whoever leads, it is not us
-        if self._leading:
-            self._leading = await self._ask("SELECT true") is True
-        else:
-            taken = await self._ask("SELECT pg_try_advisory_lock(%s, %s)", (_BOTS, _LEADER))
-            self._leading = taken is True
+        taken = await self._ask("SELECT pg_try_advisory_lock(%s, %s)", (_BOTS, _LEADER))
+        self._leading = taken is True
         return self._leading
 
     async def instances(self) -> int:

@@ -653,3 +653,23 @@ async def test_lost_replies_are_still_looked_at_while_the_outbox_waits_out_a_429
     stop.set()
     await asyncio.wait_for(task, timeout=5)
     assert recovery.runs >= 2
+
+
+async def test_a_standby_sends_only_urgent_messages_until_it_leads(
+    store: SqliteStore, bot: Bot, emu: Emulator
+) -> None:
+    """With several bots on one database, only the leader sends bulk messages; a standby
+    sends urgent ones (a safeguarding alert never waits for the leader). When it takes the
+    lead, the last leader's bulk messages in flight are queued again and sent."""
+    sam, ali, kim = emu.user("Sam"), emu.user("Ali"), emu.user("Kim")
+    await store.enqueue(messages_for([sam]) + messages_for([ali], urgent=True))
+    await store.enqueue(messages_for([kim]))
+    # The last leader claimed Sam's message and died before sending it.
+    assert [m.chat_id for m in await store.claim_due(clock_start(), 1, claimer="gone")] == [sam.id]
+    leads = False
+    run = delivery(store, bot, leading=lambda: leads, solo=False)
+    await run.deliver_once()
+    assert texts(ali) == [text_for(ali.id, 0)] and texts(sam) == texts(kim) == []
+    leads = True
+    await run.deliver_once()
+    assert texts(sam) == [text_for(sam.id, 0)] and texts(kim) == [text_for(kim.id, 0)]

@@ -195,3 +195,41 @@ async def test_outbox_entries_show_each_message_as_queued(store: Store) -> None:
         "paced",
         1,
     )
+
+
+async def test_a_bot_requeues_only_its_own_claims(store: Store) -> None:
+    """With several bots on one database, a bot whose pass failed queues again only what it
+    claimed: another bot's messages in flight stay theirs (else both would send them)."""
+    await store.enqueue([OutgoingMessage(n, {}, NOW) for n in (1, 2, 3)])
+    mine = await store.claim_due(NOW, 1, claimer="bot-a")
+    theirs = await store.claim_due(NOW, 10, claimer="bot-b")
+    assert [m.chat_id for m in mine] == [1] and [m.chat_id for m in theirs] == [2, 3]
+    assert await store.requeue_inflight("bot-a") == 1
+    assert [m.chat_id for m in await store.claim_due(NOW, 10, claimer="bot-c")] == [1]
+    statuses = {e.chat_id: e.status for e in await store.outbox_entries()}
+    assert statuses == {1: "sending", 2: "sending", 3: "sending"}
+
+
+async def test_a_claim_whose_lease_ran_out_is_queued_again(store: Store) -> None:
+    """A bot that died mid-send never marks its claims: once the lease runs out, the next
+    claim takes them up (a started one as a try of unknown outcome, as after a crash)."""
+    await store.enqueue([OutgoingMessage(n, {}, NOW) for n in (1, 2)])
+    dead = await store.claim_due(NOW, 10, claimer="dead", lease=60)
+    await store.mark_started(dead[0].id)
+    assert await store.claim_due(NOW + 59, 10, claimer="alive") == []  # still held
+    again = await store.claim_due(NOW + 60, 10, claimer="alive")
+    assert [(m.chat_id, m.attempts) for m in again] == [(1, 2), (2, 1)]
+
+
+async def test_a_new_leader_takes_over_bulk_messages_but_not_urgent_ones(store: Store) -> None:
+    """The last leader's bulk messages in flight go back to the queue when another bot takes
+    the lead (only a leader claims them); an urgent one a standby is sending stays its own
+    until its lease runs out."""
+    await store.enqueue([OutgoingMessage(1, {}, NOW), OutgoingMessage(2, {}, NOW, urgent=True)])
+    await store.claim_due(NOW, 1, claimer="old-leader")
+    await store.claim_due(NOW, 10, urgent_only=True, claimer="standby")
+    assert await store.take_over_inflight("new-leader") == 1
+    entries = {e.chat_id: e.status for e in await store.outbox_entries()}
+    assert entries == {1: "queued", 2: "sending"}
+    assert [m.chat_id for m in await store.claim_due(NOW, 10, claimer="new-leader")] == [1]
+    assert await store.take_over_inflight("new-leader") == 0  # its own claims are its own

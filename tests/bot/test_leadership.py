@@ -1,0 +1,64 @@
+"""Which bot leads, and each bot's share of Telegram's overall limit."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.runtime.leadership import STANDBY_SHARE, Leadership, share_of
+
+pytestmark = pytest.mark.timeout(10)
+
+
+class Coordinator:
+    """Says what the test sets: whether this bot leads and how many run."""
+
+    solo = False
+
+    def __init__(self) -> None:
+        self.leads, self.running = True, 1
+
+    async def start(self) -> None:
+        pass
+
+    async def lead(self) -> bool:
+        return self.leads
+
+    async def instances(self) -> int:
+        return self.running
+
+    @contextlib.asynccontextmanager
+    async def person(self, person: int) -> AsyncIterator[None]:
+        yield
+
+    async def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("leading", "instances", "share"),
+    [(True, 1, 30.0), (True, 2, 24.0), (False, 2, 6.0), (True, 3, 18.0), (True, 9, 6.0)],
+)
+def test_the_bots_together_never_go_over_the_limit(
+    leading: bool, instances: int, share: float
+) -> None:
+    assert STANDBY_SHARE == 0.2
+    assert share_of(30.0, leading, instances) == pytest.approx(share)
+    if instances <= 1 / STANDBY_SHARE:
+        total = share_of(30.0, True, instances) + (instances - 1) * share_of(30.0, False, 2)
+        assert total == pytest.approx(30.0)
+
+
+async def test_a_bot_is_paced_to_its_share_whenever_it_changes() -> None:
+    coordinator, paced = Coordinator(), []
+    leadership = Leadership(coordinator, 30.0, paced.append)
+    await leadership.check()
+    assert leadership() is True and paced == [30.0]
+    coordinator.running = 2
+    await leadership.check()
+    await leadership.check()  # nothing changed: not paced again
+    coordinator.leads = False
+    await leadership.check()
+    assert leadership() is False and paced == [30.0, 24.0, 6.0]

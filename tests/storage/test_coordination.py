@@ -1,0 +1,143 @@
+"""Several bots on one database (``storage.coordination``): one leads at a time and a standby
+takes over when it goes; each person's updates are handled by one bot at a time; claims of the
+outbox never overlap. On PostgreSQL's throwaway server; SQLite's bot is alone and leads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+
+import psycopg
+import pytest
+
+from storage.base import OutgoingMessage
+from storage.coordination import PostgresCoordinator, Solo, person_key
+from storage.postgres import PostgresStore
+from tests.postgres import PostgresServer
+from tests.storage.contract import NOW
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def url(postgres_server: PostgresServer) -> Iterator[str]:
+    with postgres_server.database() as made:
+        yield made
+
+
+@pytest.fixture
+async def bots(url: str) -> AsyncIterator[list[PostgresCoordinator]]:
+    """Two bots' coordinators on one database, started."""
+    made = [PostgresCoordinator(url, person_wait=10) for _ in range(2)]
+    for bot in made:
+        await bot.start()
+    yield made
+    for bot in made:
+        await bot.close()
+
+
+async def test_a_bot_alone_on_sqlite_always_leads() -> None:
+    solo = Solo()
+    await solo.start()
+    assert solo.solo and await solo.lead() and await solo.instances() == 1
+    async with solo.person(1), solo.person(1):  # nothing to wait for
+        pass
+
+
+async def test_one_bot_leads_and_a_standby_takes_over_when_it_leaves(
+    bots: list[PostgresCoordinator],
+) -> None:
+    first, second = bots
+    assert await first.lead() is True
+    assert await second.lead() is False
+    assert await first.lead() is True  # still leading: asked again, nothing changes
+    assert [await first.instances(), await second.instances()] == [2, 2]
+    await first.close()
+    assert await second.lead() is True
+    assert await second.instances() == 1
+
+
+async def test_a_leader_whose_connection_is_cut_stops_leading_and_the_standby_leads(
+    bots: list[PostgresCoordinator], url: str
+) -> None:
+    """The server ends a dead bot's session (kill -9, a lost network): every lock it held
+    goes at once. The bot itself notices at its next check and does not lead any more."""
+    first, second = bots
+    assert await first.lead() and not await second.lead()
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND objid = 2 AND granted"
+        )
+    assert await second.lead() is True
+    assert await first.lead() is False  # reconnected, and found the lead taken
+    assert await first.instances() == 2
+
+
+async def test_one_persons_updates_are_handled_by_one_bot_at_a_time(
+    bots: list[PostgresCoordinator],
+) -> None:
+    first, second = bots
+    order: list[str] = []
+    holding = asyncio.Event()
+
+    async def handle_first() -> None:
+        async with first.person(42):
+            holding.set()
+            await asyncio.sleep(0.3)
+            order.append("first done")
+
+    async def handle_second() -> None:
+        await holding.wait()
+        async with second.person(42):
+            order.append("second started")
+        async with second.person(43):  # someone else: no wait
+            pass
+
+    await asyncio.wait_for(asyncio.gather(handle_first(), handle_second()), timeout=10)
+    assert order == ["first done", "second started"]
+
+
+async def test_an_update_is_handled_anyway_when_the_lock_is_held_too_long(url: str) -> None:
+    """A lock held past the wait (a stuck bot) never leaves an update unhandled."""
+    holder, waiter = PostgresCoordinator(url), PostgresCoordinator(url, person_wait=0.2)
+    await holder.start()
+    await waiter.start()
+    try:
+        async with holder.person(7), asyncio.timeout(5), waiter.person(7):
+            handled = True
+        assert handled
+    finally:
+        await holder.close()
+        await waiter.close()
+
+
+def test_person_keys_fit_postgresql_and_keep_people_apart() -> None:
+    ids = [1, 2, 2**31 - 1, 2**31, 2**32 + 5, 7_812_345_678, -100_123_456_789]
+    keys = [person_key(i) for i in ids]
+    assert all(-(2**31) <= k < 2**31 for k in keys)
+    assert len(set(keys)) == len(keys)
+
+
+async def test_two_bots_claiming_at_once_never_claim_one_message_twice(url: str) -> None:
+    """Each claim passes over rows the other is claiming (FOR UPDATE SKIP LOCKED): without
+    it, both would read the same rows and both send them."""
+    stores = [PostgresStore(url), PostgresStore(url)]
+    for store in stores:
+        await store.open()
+    try:
+        await stores[0].enqueue([OutgoingMessage(n, {}, NOW) for n in range(1, 401)])
+        claimed: list[int] = []
+
+        async def claim(store: PostgresStore, name: str) -> None:
+            while batch := await store.claim_due(NOW, 7, claimer=name):
+                claimed.extend(m.id for m in batch)
+
+        await asyncio.wait_for(
+            asyncio.gather(*(claim(s, f"bot-{n}") for n, s in enumerate(stores * 2))), 30
+        )
+        assert len(claimed) == 400 and len(set(claimed)) == 400
+    finally:
+        for store in stores:
+            await store.close()
