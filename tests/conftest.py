@@ -11,7 +11,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +31,7 @@ from bot.runtime.runner import BotRunner, open_services
 from bot.services import Services
 from bot.settings import Settings
 from flows.messages import say
-from storage.base import Checkin, Cohort, NewCheckin
+from storage.base import Audience, Checkin, Cohort, NewCheckin, Store
 from storage.sqlite import SqliteStore
 from tests import postgres
 
@@ -299,6 +299,19 @@ async def yv_limited(tmp_path: Path) -> AsyncIterator[Harness]:
 def last_update_id(emu: Emulator) -> int:
     """The id of the newest update the emulator queued (for ``emu.repeat_update``)."""
     return max(emu.world._history)
+
+
+async def invite_everyone(store: Store, people: Sequence[SimUser]) -> int:
+    """Join ``people`` (in one transaction: join() per person would only test the thread hop)
+    and open the weekly check-in, queuing an invitation to each; the check-in's id."""
+    await store.join_many([p.id for p in people], None, "en", "2026-11-23")
+    checkin, queued = await store.open_checkin(
+        NewCheckin("weekly", None, clock_start()),
+        Audience(),
+        lambda c: invitation(c.id, "How are things?"),
+    )
+    assert checkin is not None and queued == len(people)
+    return checkin.id
 
 
 def db_rows(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

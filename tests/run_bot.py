@@ -1,5 +1,6 @@
 """``youthvoice run`` on the test suite's fake clock, for tests that kill a real bot process:
-``python -m tests.run_bot START`` starts the clock at the Unix time START and runs at real speed.
+``python -m tests.run_bot START [OPTIONS]`` starts the clock at the Unix time START and runs at
+real speed; OPTIONS go to ``run`` (``--webhook --port N``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def main() -> None:
         return start + (time.monotonic() - began)
 
     with patch.object(cli, "clock", clock):
-        cli.main(["run"])
+        cli.main(["run", *sys.argv[2:]])
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ class Leadership:
     async def check(self) -> None:
         """Ask once who leads and how many bots run, and pace this bot to its share."""
         leading = await self.coordinator.lead()
-        if leading != self.leading:
+        if leading != self.leading or self._share is None:  # changed, or the first check
             if leading:
                 log.info("this bot now leads: it sends bulk messages and plans")
             else:

@@ -19,11 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.actions.notices import invitation
 from bot.emulator import Emulator, SimUser
-from storage.base import Audience, NewCheckin
 from storage.sqlite import SqliteStore
-from tests.conftest import TOKEN, clock_start, db_rows
+from tests.conftest import TOKEN, clock_start, db_rows, invite_everyone
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -54,14 +52,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
         people = [emu.user(f"P{n}") for n in range(PEOPLE)]
         database = tmp_path / "youthvoice.db"
         async with SqliteStore(database) as store:
-            # One transaction: calling join() per person would only test the thread hop.
-            await store.join_many([p.id for p in people], None, "en", "2026-11-23")
-            checkin, queued = await store.open_checkin(
-                NewCheckin("weekly", None, clock_start()),
-                Audience(),
-                lambda c: invitation(c.id, "How are things?"),
-            )
-            assert checkin is not None and queued == PEOPLE
+            await invite_everyone(store, people)
         yield Setup(emu, database, people, tmp_path)
 
 
