@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,6 +19,7 @@ import psycopg
 
 from storage.base import StorageError
 from storage.postgres_conn import plain
+from storage.sql import DatabasePlaceError
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +46,32 @@ def person_key(person: int) -> int:
 
 class Solo:
     """One bot alone on a SQLite database: it always leads, and its own line per person
-    (``bot.telegram.updates``) keeps each person's updates in order."""
+    (``bot.telegram.updates``) keeps each person's updates in order. While it runs it holds a
+    lock on the file (``flock``, apart from SQLite's own locks), so a second bot started on
+    the same file by mistake is refused instead of sending everything again."""
 
     solo = True
 
+    def __init__(self, path: str | None = None) -> None:
+        self.path = None if path in (None, ":memory:") else path
+        self._held: int | None = None
+
     async def start(self) -> None:
-        """Nothing to join."""
+        if self.path is None or self._held is not None:
+            return
+        try:
+            held = os.open(self.path, os.O_RDONLY)
+        except OSError as exc:
+            raise StorageError(f"could not open the database file: {exc.strerror}") from None
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(held)
+            raise DatabasePlaceError(
+                "another Youth Voice bot is running on this database file",
+                "Stop it first (several bots at once need PostgreSQL: README, Several instances)",
+            ) from None
+        self._held = held
 
     async def lead(self) -> bool:
         return True
@@ -61,7 +84,9 @@ class Solo:
         yield
 
     async def close(self) -> None:
-        """Nothing to let go."""
+        held, self._held = self._held, None
+        if held is not None:
+            os.close(held)  # the lock goes with it
 
 
 class PostgresCoordinator:

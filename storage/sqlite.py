@@ -15,4 +15,4 @@ class SqliteStore(SqliteBase, SqlStore):
     """A ``Store`` kept in one SQLite file (or ``":memory:"`` for tests); one bot runs on it."""
 
     def coordinator(self) -> Solo:
-        return Solo()
+        return Solo(self._path)

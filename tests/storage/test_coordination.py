@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,6 +15,8 @@ import pytest
 from storage.base import OutgoingMessage
 from storage.coordination import PostgresCoordinator, Solo, person_key
 from storage.postgres import PostgresStore
+from storage.sql import DatabasePlaceError
+from storage.sqlite import SqliteStore
 from tests.postgres import PostgresServer
 from tests.storage.contract import NOW
 
@@ -37,12 +40,29 @@ async def bots(url: str) -> AsyncIterator[list[PostgresCoordinator]]:
         await bot.close()
 
 
-async def test_a_bot_alone_on_sqlite_always_leads() -> None:
-    solo = Solo()
-    await solo.start()
-    assert solo.solo and await solo.lead() and await solo.instances() == 1
-    async with solo.person(1), solo.person(1):  # nothing to wait for
-        pass
+async def test_a_bot_alone_on_sqlite_always_leads_and_a_second_bot_is_refused(
+    tmp_path: Path,
+) -> None:
+    """A SQLite file has one bot: it leads; a second started on the same file by mistake
+    (which would send everything again) is refused with one line saying what to do, until
+    the first has stopped. Commands that do not run the bot are not held up."""
+    path = tmp_path / "youthvoice.db"
+    async with SqliteStore(path) as store:
+        solo = store.coordinator()
+        await solo.start()
+        assert solo.solo and await solo.lead() and await solo.instances() == 1
+        async with solo.person(1), solo.person(1):  # nothing to wait for
+            pass
+        second = store.coordinator()
+        with pytest.raises(DatabasePlaceError, match="another Youth Voice bot is running"):
+            await second.start()
+        assert await store.get_meta("schema_version") is not None  # a command still works
+        await solo.close()
+        await second.start()
+        await second.close()
+    in_memory = Solo(":memory:")
+    await in_memory.start()
+    await in_memory.close()
 
 
 async def test_one_bot_leads_and_a_standby_takes_over_when_it_leaves(
