@@ -58,7 +58,9 @@ class Leadership:
     async def check(self) -> None:
         """Ask once who leads and how many bots run, and pace this bot to its share."""
         leading = await self.coordinator.lead()
-        if leading != self.leading or self._share is None:  # changed, or the first check
+        # Said when it changes, and at the first check, unless the bot runs alone.
+        changed = leading != self.leading or self._share is None
+        if changed and not self.coordinator.solo:
             if leading:
                 log.info("this bot now leads: it sends bulk messages and plans")
             else:

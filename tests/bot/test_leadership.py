@@ -62,3 +62,25 @@ async def test_a_bot_is_paced_to_its_share_whenever_it_changes() -> None:
     coordinator.leads = False
     await leadership.check()
     assert leadership() is False and paced == [30.0, 24.0, 6.0]
+
+
+@pytest.mark.parametrize("solo", [False, True])
+async def test_who_leads_is_logged_only_when_several_bots_can_run(
+    solo: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    coordinator = Coordinator()
+    coordinator.solo, coordinator.leads = solo, False
+    leadership = Leadership(coordinator, 30.0, lambda share: None)
+    with caplog.at_level("INFO", "bot.runtime.leadership"):
+        await leadership.check()
+        coordinator.leads = True
+        await leadership.check()
+        await leadership.check()
+    said = [r.getMessage() for r in caplog.records]
+    if solo:
+        assert said == []
+    else:
+        assert [m.split(";")[0].split(":")[0] for m in said] == [
+            "another bot leads",
+            "this bot now leads",
+        ]
