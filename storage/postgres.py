@@ -32,6 +32,10 @@ T = TypeVar("T")
 _POOL_SIZE = 8
 _WAIT_SECONDS = 30.0
 _CONNECT_SECONDS = 10
+# Transactions that write take turns, whichever bot or command runs them (a lock held until
+# commit): each sees the others' writes whole, as on SQLite, so a transaction that reads, then
+# writes what it read (a merge of ideas, a claim) never interleaves with another.
+_WRITE_TURN = b"SELECT pg_advisory_xact_lock(1498830403)"
 # Instances starting together take turns to create the tables (a transaction-scoped lock).
 _SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('youthvoice schema'))"
 # The tables SQLite keeps WITHOUT ROWID (ordered by a random key or a pseudonym): compaction
@@ -195,6 +199,8 @@ class PostgresBase(SqlBase):
             # The pool commits when the block ends, and rolls back if ``work`` raised.
             with pool.connection() as conn:
                 conn.read_only = not write
+                if write:
+                    conn.execute(_WRITE_TURN)
                 return work(PgConn(conn))
 
         try:

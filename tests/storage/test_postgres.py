@@ -16,7 +16,7 @@ import pytest
 from storage.base import StorageError
 from storage.postgres import PostgresStore
 from storage.postgres_conn import translate
-from storage.sql import DatabasePlaceError
+from storage.sql import Conn, DatabasePlaceError
 from tests.postgres import PostgresMissing, PostgresServer, programs
 from tests.storage.contract import CHAT, LINK, TODAY, new_checkin
 
@@ -83,6 +83,29 @@ async def test_finishes_at_once_release_each_response_exactly_once(url: str) -> 
         assert totals.responses == people
         assert totals.counts == {"mood": {"ok": people}}
         assert len(await store.finished_marks(checkin.id)) == people
+
+
+async def test_writing_transactions_take_turns_as_on_sqlite(url: str) -> None:
+    """A transaction that reads, then writes what it read, never interleaves with another
+    (at READ COMMITTED alone, two would read the same value and one write would be lost):
+    every store on the database, in any bot or command, takes its turn."""
+    stores = [PostgresStore(url) for _ in range(2)]
+    for store in stores:
+        await store.open()
+    try:
+        await stores[0].set_meta("count", "0")
+
+        def add_one(conn: Conn) -> None:
+            (value,) = conn.execute("SELECT value FROM meta WHERE key = 'count'").fetchone()
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'count'", (str(int(value) + 1),))
+
+        await asyncio.wait_for(
+            asyncio.gather(*(s._atomic("add_one", add_one) for s in stores * 20)), 30
+        )
+        assert await stores[1].get_meta("count") == "40"
+    finally:
+        for store in stores:
+            await store.close()
 
 
 async def test_compaction_rewrites_the_tables_and_keeps_every_row(url: str) -> None:
