@@ -314,11 +314,16 @@ def chosen_database(request: pytest.FixtureRequest, kind: str) -> Iterator[dict[
 
 @pytest.fixture
 def database_settings(
-    request: pytest.FixtureRequest, database_kind: str
+    request: pytest.FixtureRequest, database_kind: str, tmp_path: Path
 ) -> Iterator[dict[str, Any]]:
-    """The settings that put the test's bot (and its commands) on its database kind."""
+    """The settings that put the test's bot (and its commands) on its database kind. In the
+    PostgreSQL pass, a SQLite file left in the test's folder means a bot or command of the
+    test ran on SQLite after all (a fixture of its own that forgot these settings)."""
     with chosen_database(request, database_kind) as overrides:
         yield overrides
+    if database_kind == "postgresql":
+        stray = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*.db"))
+        assert not stray, f"the PostgreSQL pass of this test used SQLite: {stray}"
 
 
 @pytest.fixture
