@@ -11,7 +11,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,8 +32,8 @@ from bot.services import Services
 from bot.settings import Settings
 from flows.messages import say
 from storage.base import Audience, Checkin, Cohort, NewCheckin, Store
-from storage.sqlite import SqliteStore
 from tests import postgres
+from tests.database import postgres_url, store_at
 
 TOKEN = "424242:youthvoice-test-token"
 
@@ -86,14 +86,27 @@ def cli_clock(clock: Callable[[], float]) -> Iterator[None]:
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Settings for a ``youthvoice`` command: a fresh database, no quiet hours, no stray .env."""
+def env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_settings: dict[str, Any]
+) -> dict[str, str]:
+    """Settings for a ``youthvoice`` command: a fresh database (the test's SQLite file, or its
+    PostgreSQL database), no quiet hours, no stray .env."""
     monkeypatch.chdir(tmp_path)
     return {
-        "YOUTHVOICE_DATABASE": str(tmp_path / "youthvoice.db"),
+        **database_env(make_settings(tmp_path, **database_settings)),
         "YOUTHVOICE_QUIET_HOURS": "off",
         "YOUTHVOICE_OPEN_JOIN": "true",
     }
+
+
+def database_env(settings: Settings) -> dict[str, str]:
+    """The variables that give a ``youthvoice`` command the database ``settings`` name (and
+    the key a PostgreSQL database needs)."""
+    database = settings.database
+    found = {"YOUTHVOICE_DATABASE": postgres_url(database) or str(database)}
+    if settings.secret_key is not None:
+        found["YOUTHVOICE_SECRET_KEY"] = settings.secret_key.get_secret_value()
+    return found
 
 
 def back_to_version_1(path: Path) -> None:
@@ -134,7 +147,7 @@ def people_joined(env: dict[str, str], chat_ids: range, cohort: str | None = Non
     command's database: a check-in opening now needs someone to ask."""
 
     async def work() -> None:
-        store = SqliteStore(env["YOUTHVOICE_DATABASE"])
+        store = store_at(env["YOUTHVOICE_DATABASE"])
         await store.open()
         try:
             found = await store.cohort_by_name(cohort) if cohort is not None else None
@@ -188,6 +201,24 @@ class Harness:
     def store(self) -> Any:
         assert self.svc is not None
         return self.svc.store
+
+    def cli_env(self) -> dict[str, str]:
+        """Environment for a ``youthvoice`` command on this bot's database and settings."""
+        return {
+            **database_env(self.settings),
+            "YOUTHVOICE_QUIET_HOURS": self.settings.quiet_hours,
+            "YOUTHVOICE_TIMEZONE": self.settings.timezone,
+            "YOUTHVOICE_MIN_GROUP": str(self.settings.min_group),
+        }
+
+    async def cli(self, *args: str) -> Result:
+        """Run ``youthvoice ARGS`` (click's CliRunner, in a thread: it runs its own loop)."""
+        from bot.cli import main
+
+        env = self.cli_env()
+        # Staff commands see the harness's clock, as the running bot does.
+        with cli_clock(self.clock):
+            return await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
 
     async def release(self) -> int:
         """Release every finished response still waiting for its batch, as closing each
@@ -255,14 +286,18 @@ PG_TEST_KEY = "9c4e1a7f3b2d8e6051f4a3c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2"
 
 @pytest.fixture
 def database_kind(request: pytest.FixtureRequest) -> str:
-    """Which database ``yv`` keeps its data in: SQLite, or for a module marked
-    ``both_databases`` each in turn (a second pass on PostgreSQL)."""
+    """Which database a test's bots and commands keep their data in (``database_settings``):
+    SQLite, or for a module marked ``both_databases`` each in turn (a second pass on
+    PostgreSQL), but for its tests marked ``sqlite_only``."""
     return str(getattr(request, "param", "sqlite"))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if metafunc.definition.get_closest_marker("both_databases") is None:
+    definition = metafunc.definition
+    if definition.get_closest_marker("both_databases") is None:
         return
+    if definition.get_closest_marker("sqlite_only") is not None:
+        return  # about SQLite's file itself: no PostgreSQL pass (the README lists why)
     if "database_kind" in metafunc.fixturenames:
         metafunc.parametrize("database_kind", ["sqlite", "postgresql"], indirect=True)
 
@@ -280,19 +315,30 @@ def chosen_database(request: pytest.FixtureRequest, kind: str) -> Iterator[dict[
 
 
 @pytest.fixture
-async def yv(
-    tmp_path: Path, request: pytest.FixtureRequest, database_kind: str
-) -> AsyncIterator[Harness]:
-    """A running bot against a fresh emulator with rate limits off."""
+def database_settings(
+    request: pytest.FixtureRequest, database_kind: str, tmp_path: Path
+) -> Iterator[dict[str, Any]]:
+    """The settings that put the test's bot (and its commands) on its database kind. In the
+    PostgreSQL pass, a SQLite file left in the test's folder means a bot or command of the
+    test ran on SQLite after all (a fixture of its own that forgot these settings)."""
     with chosen_database(request, database_kind) as overrides:
-        async with running_bot(tmp_path, limits=False, **overrides) as harness:
-            yield harness
+        yield overrides
+    if database_kind == "postgresql":
+        stray = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*.db"))
+        assert not stray, f"the PostgreSQL pass of this test used SQLite: {stray}"
 
 
 @pytest.fixture
-async def yv_limited(tmp_path: Path) -> AsyncIterator[Harness]:
+async def yv(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[Harness]:
+    """A running bot against a fresh emulator with rate limits off."""
+    async with running_bot(tmp_path, limits=False, **database_settings) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def yv_limited(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[Harness]:
     """A running bot held to Telegram's limits; the emulator shares its clock."""
-    async with running_bot(tmp_path, limits=True) as harness:
+    async with running_bot(tmp_path, limits=True, **database_settings) as harness:
         yield harness
 
 
@@ -312,25 +358,6 @@ async def invite_everyone(store: Store, people: Sequence[SimUser]) -> int:
     )
     assert checkin is not None and queued == len(people)
     return checkin.id
-
-
-def db_rows(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Rows read straight from the database file, as an auditor with sqlite3 would see them."""
-    with closing(sqlite3.connect(database)) as db:
-        return list(db.execute(sql, params).fetchall())
-
-
-def assert_no_row_ties(database: Path, values: Collection[str], chat_ids: Collection[int]) -> None:
-    """No row of any table that holds one of ``values`` (an idea's code, a response id) also
-    holds one of ``chat_ids``: nothing in the database ties those to a person."""
-    tables = [
-        row[0] for row in db_rows(database, "SELECT name FROM sqlite_master WHERE type='table'")
-    ]
-    for table in tables:
-        for row in db_rows(database, f"SELECT * FROM {table}"):
-            cells = [str(cell) for cell in row]
-            if any(value in cell for value in values for cell in cells):
-                assert not any(str(chat) in cells for chat in chat_ids), (table, row)
 
 
 async def start_invited(person: SimUser) -> BotMessage:
@@ -384,32 +411,16 @@ class PlanHarness(Harness):
         for _ in range(times):
             await self.runner.planner.plan_once()
 
-    def cli_env(self) -> dict[str, str]:
-        """Environment for a ``youthvoice`` command on this bot's database and settings."""
-        return {
-            "YOUTHVOICE_DATABASE": str(self.settings.database),
-            "YOUTHVOICE_QUIET_HOURS": self.settings.quiet_hours,
-            "YOUTHVOICE_TIMEZONE": self.settings.timezone,
-        }
-
-    async def cli(self, *args: str) -> Any:
-        """Run ``youthvoice ARGS`` (click's CliRunner, in a thread: it runs its own loop)."""
-        from click.testing import CliRunner
-
-        from bot.cli import main
-
-        env = self.cli_env()
-        # Staff commands see the harness's clock, as the running bot does.
-        with cli_clock(self.clock):
-            return await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
-
 
 PlanFactory = Callable[..., Awaitable[PlanHarness]]
 
 
 @pytest.fixture
 async def plan_harness(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    database_kind: str,
 ) -> AsyncIterator[PlanFactory]:
     """Start bots with the test's planner tick and settings:
     ``yv = await plan_harness(quiet_hours="21:00-09:00", planner_tick=0.1)``."""
@@ -423,7 +434,8 @@ async def plan_harness(
             )
             folder = tmp_path / f"bot{len(made)}"
             folder.mkdir()
-            settings = make_settings(folder, api_url=emu.base_url, **overrides)
+            database = stack.enter_context(chosen_database(request, database_kind))
+            settings = make_settings(folder, api_url=emu.base_url, **database, **overrides)
             harness = PlanHarness(emu, settings, Clock(), planner_tick=planner_tick)
             stack.push_async_callback(harness.stop)
             await harness.start()
@@ -500,7 +512,11 @@ def pytest_configure(config: pytest.Config) -> None:
     except ValueError:
         raise pytest.UsageError(f"--clock-start: not a date and time: {text!r}") from None
     config.addinivalue_line(
-        "markers", "both_databases: run the module's yv tests on SQLite, then on PostgreSQL"
+        "markers", "both_databases: run the module's database tests on SQLite, then PostgreSQL"
+    )
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only: a test about SQLite's file itself, in a both_databases module",
     )
     if config.getoption("--no-postgres") and os.environ.get(postgres.REQUIRED) == "required":
         raise pytest.UsageError(f"--no-postgres: {postgres.REQUIRED}=required (CI runs them all)")
@@ -581,7 +597,7 @@ async def staff_running(tmp_path: Path, **overrides: Any) -> AsyncIterator[Staff
 
 
 @pytest.fixture
-async def staff_bot(tmp_path: Path) -> AsyncIterator[StaffBot]:
+async def staff_bot(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[StaffBot]:
     """A running bot with a worker and a lead (see ``staff_running``)."""
-    async with staff_running(tmp_path) as staff:
+    async with staff_running(tmp_path, **database_settings) as staff:
         yield staff

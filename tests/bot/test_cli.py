@@ -18,7 +18,8 @@ import pytest
 
 from flows.messages import say
 from flows.survey import bundled_dir
-from tests.conftest import Harness, clock_start, db_rows, people_joined, run
+from tests.conftest import Harness, clock_start, people_joined, run
+from tests.database import db_rows
 
 pytestmark = pytest.mark.timeout(30)
 

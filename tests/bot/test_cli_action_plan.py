@@ -10,7 +10,8 @@ import shlex
 import pytest
 
 from storage.sqlite import SqliteStore
-from tests.conftest import db_rows, run
+from tests.conftest import run
+from tests.database import db_rows
 
 pytestmark = pytest.mark.timeout(60)
 

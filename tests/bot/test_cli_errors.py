@@ -20,7 +20,8 @@ from bot.cli import main
 from bot.emulator import Emulator
 from flows.safety import bundled_risk_phrases
 from flows.survey import bundled_dir
-from tests.conftest import TOKEN, Clock, cli_clock, db_rows
+from tests.conftest import TOKEN, Clock, cli_clock
+from tests.database import db_rows
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -12,7 +12,8 @@ import pytest
 from bot.settings import Settings
 from storage.base import IdeaStatus
 from storage.sqlite import SqliteStore
-from tests.conftest import clock_start, db_rows, run
+from tests.conftest import clock_start, run
+from tests.database import db_rows
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -13,7 +13,8 @@ import pytest
 from bot.cli.support import count, people
 from flows.schedule import format_local
 from storage.sqlite import SqliteStore
-from tests.conftest import clock_start, db_rows, people_joined, run
+from tests.conftest import clock_start, people_joined, run
+from tests.database import db_rows
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -12,7 +12,8 @@ import pytest
 
 from storage.base import NewPlanAction, UpdateStatus
 from storage.sqlite import SqliteStore
-from tests.conftest import clock_start, db_rows, run
+from tests.conftest import clock_start, run
+from tests.database import db_rows
 
 pytestmark = pytest.mark.timeout(30)
 

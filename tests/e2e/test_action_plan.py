@@ -6,7 +6,6 @@ forged, repeated and unknown presses change nothing."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -17,14 +16,14 @@ from tests.conftest import (
     Harness,
     StaffBot,
     assert_quiet,
-    cli_clock,
-    db_rows,
     last_update_id,
     settle,
     unknown,
 )
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 MINUTE = 60.0
 
@@ -32,17 +31,7 @@ MINUTE = 60.0
 async def cli(yv: Harness, *args: str) -> Any:
     """``youthvoice ARGS`` on the running bot's database, on its clock (in a thread: click's
     runner runs its own loop)."""
-    from click.testing import CliRunner
-
-    from bot.cli import main
-
-    env = {
-        "YOUTHVOICE_DATABASE": str(yv.settings.database),
-        "YOUTHVOICE_QUIET_HOURS": "off",
-        "YOUTHVOICE_TIMEZONE": yv.settings.timezone,
-    }
-    with cli_clock(yv.clock):
-        result = await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
+    result = await yv.cli(*args)
     assert result.exit_code == 0, result.output
     return result
 

@@ -15,25 +15,27 @@ At the end, no table ties an idea or a review answer to anyone.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from bot.actions.button_data import ResultsOf, encode
 from bot.emulator import SimUser
 from flows.messages import say
 from storage.base import IdeaStatus
-from tests.conftest import Harness, assert_no_row_ties, cli_clock, db_rows, staff_running
+from tests.conftest import Harness, staff_running
+from tests.database import assert_no_row_ties, db_rows
 from tests.e2e.test_ideas import assert_no_table_ties_an_idea_to_a_person, button_with
 from tests.e2e.test_priorities_round import pick
 from tests.e2e.test_review import answer
 from tests.e2e.test_staff_newcheckin import tap_on
 
-pytestmark = pytest.mark.timeout(120)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(120), pytest.mark.both_databases]
 
 DAY = 86_400.0
 MINUTE = 60.0
@@ -47,15 +49,7 @@ IDEA_BUTTON = "Free bus passes to get to…"  # the idea's first words, as a but
 async def cli(yv: Harness, *args: str) -> Result:
     """``youthvoice ARGS`` on the running bot's database and settings, on its clock (in a
     thread: click's runner runs its own event loop); it must succeed."""
-    from bot.cli import main
-
-    env = {
-        "YOUTHVOICE_DATABASE": str(yv.settings.database),
-        "YOUTHVOICE_QUIET_HOURS": "off",
-        "YOUTHVOICE_MIN_GROUP": str(yv.settings.min_group),
-    }
-    with cli_clock(yv.clock):
-        result = await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
+    result = await yv.cli(*args)
     assert result.exit_code == 0, result.output
     return result
 
@@ -75,9 +69,11 @@ async def board_summary(yv: Harness, checkin_id: int, out: Path) -> list[str]:
     return [p.text for p in docx.Document(str(out)).paragraphs]
 
 
-async def test_an_idea_becomes_a_priority_an_action_and_a_reviewed_gap(tmp_path: Path) -> None:
+async def test_an_idea_becomes_a_priority_an_action_and_a_reviewed_gap(
+    tmp_path: Path, database_settings: dict[str, Any]
+) -> None:
     # K is 3, so seven young people are enough to show every count below.
-    async with staff_running(tmp_path, min_group=3) as staff:
+    async with staff_running(tmp_path, min_group=3, **database_settings) as staff:
         yv, wren, lee = staff.yv, staff.worker, staff.lead
         await yv.cohort("Forum", FORUM)
         names = ("Ash", "Bo", "Cy", "Di", "Eve", "Fay", "Gus")

@@ -1,5 +1,6 @@
-"""Anonymity, checked the way an auditor would: read the database file and the logs after real
-chats, and look for anything that could tie an answer to a person.
+"""Anonymity, checked the way an auditor would: read the database and the logs after real
+chats, and look for anything that could tie an answer to a person (on SQLite, in the bytes of
+its file and -wal too).
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,13 +25,15 @@ from tests.conftest import (
     TOKEN,
     Clock,
     Harness,
-    db_rows,
+    chosen_database,
     finish_weekly,
     make_settings,
     start_invited,
 )
+from tests.database import Database, column_names, db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 ANSWER_TABLES = ("answers", "participation", "progress")
 PEOPLE = [("Zebediah", "zeb_the_tester"), ("Marigold", "marigold_99"), ("Quentin", "q_u_e_n")]
@@ -79,28 +84,51 @@ async def _join(h: Harness, name: str, username: str) -> SimUser:
     return person
 
 
-def table_text(database: Path, table: str) -> str:
+def table_text(database: Database, table: str) -> str:
     return "\n".join(repr(row) for row in db_rows(database, f"SELECT * FROM {table}"))
 
 
 @dataclass(frozen=True)
 class Audit:
-    """A finished run, bot stopped: the database to inspect and who took part."""
+    """A finished run, bot stopped: the database to inspect, the key its links are made with
+    and who took part."""
 
-    database: Path
+    database: Database
+    key: bytes
     people: list[SimUser]
     halfway: SimUser
     checkin_id: int
     records: list[logging.LogRecord]
-    # The database file and its -wal as a copy taken while the bot was still running.
+    # On SQLite, the database file and its -wal as a copy taken while the bot still ran.
     running_bytes: bytes
 
 
 @pytest.fixture(scope="module")
-def audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
-    """One run shared by the read-only checks below (it takes a second or so), logged at
-    DEBUG; environment variables are cleared as for every other test."""
-    tmp_path = tmp_path_factory.mktemp("audit")
+def audits(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Audit]]:
+    """One run on each kind of database, made when first asked for and shared by the
+    read-only checks below (it takes a second or so)."""
+    made: dict[str, Audit] = {}
+    with ExitStack() as stack:
+
+        def audit_on(kind: str) -> Audit:
+            if kind not in made:
+                overrides = stack.enter_context(chosen_database(request, kind))
+                made[kind] = _audit(tmp_path_factory.mktemp(f"audit-{kind}"), overrides)
+            return made[kind]
+
+        yield audit_on
+
+
+@pytest.fixture
+def audit(audits: Callable[[str], Audit], database_kind: str) -> Audit:
+    """The shared run on this test's database."""
+    return audits(database_kind)
+
+
+def _audit(tmp_path: Path, overrides: dict[str, Any]) -> Audit:
+    """A run logged at DEBUG; environment variables are cleared as for every other test."""
     handler = _Keep()
     root = logging.getLogger()
     level = root.level
@@ -111,12 +139,14 @@ def audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
         root.addHandler(handler)
         root.setLevel(logging.DEBUG)
         try:
-            people, halfway, checkin_id, running = asyncio.run(_audited_run(tmp_path))
+            settings = make_settings(tmp_path, **overrides)
+            people, halfway, checkin_id, key, running = asyncio.run(
+                _audited_run(tmp_path, overrides)
+            )
         finally:
             root.removeHandler(handler)
             root.setLevel(level)
-    database = tmp_path / "youthvoice.db"
-    return Audit(database, people, halfway, checkin_id, handler.records, running)
+    return Audit(settings.database, key, people, halfway, checkin_id, handler.records, running)
 
 
 class _Keep(logging.Handler):
@@ -128,15 +158,19 @@ class _Keep(logging.Handler):
         self.records.append(record)
 
 
-async def _audited_run(tmp_path: Path) -> tuple[list[SimUser], SimUser, int, bytes]:
+async def _audited_run(
+    tmp_path: Path, overrides: dict[str, Any]
+) -> tuple[list[SimUser], SimUser, int, bytes, bytes]:
     async with Emulator(token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False) as emu:
-        h = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
+        h = Harness(emu, make_settings(tmp_path, api_url=emu.base_url, **overrides), Clock())
         await h.start()
         try:
             people, halfway, checkin_id = await run_people(h)
             # Three finished, fewer than K: released as they would be when it closes.
             assert await h.release() == len(people)
-            return people, halfway, checkin_id, _database_bytes(h.settings.database)
+            file = h.settings.database_file
+            running = b"" if file is None else _database_bytes(file)
+            return people, halfway, checkin_id, h.svc.key if h.svc else b"", running
         finally:
             await h.stop()
 
@@ -153,9 +187,10 @@ def test_answer_tables_hold_no_ids_usernames_or_plain_hashes(audit: Audit) -> No
                 assert trace not in text, f"{table} holds {trace!r} of {person.name}"
 
 
+@pytest.mark.sqlite_only
 def test_names_and_usernames_are_nowhere_in_the_database_file(audit: Audit) -> None:
     """No name or username reaches the database file or its write-ahead log at all."""
-    blob = _database_bytes(audit.database)
+    blob = _database_bytes(Path(str(audit.database)))
     for person in [*audit.people, audit.halfway]:
         assert person.name.encode() not in blob
         assert str(person.person.username).encode() not in blob
@@ -164,7 +199,7 @@ def test_names_and_usernames_are_nowhere_in_the_database_file(audit: Audit) -> N
 def test_participation_marks_are_keyed_hmacs(audit: Audit) -> None:
     """Each finished-mark is the HMAC of (check-in, user) under the key kept outside the
     database; answers' response ids are random, not derived from it."""
-    key = keys.key_path(audit.database).read_bytes().strip()
+    key = audit.key
     marks = {row[0] for row in db_rows(audit.database, "SELECT mark FROM participation")}
     assert marks == {keys.link(key, audit.checkin_id, p.id) for p in audit.people}
     responses = {r[0] for r in db_rows(audit.database, "SELECT response_id FROM answers")}
@@ -173,19 +208,23 @@ def test_participation_marks_are_keyed_hmacs(audit: Audit) -> None:
     assert all(re.fullmatch(r"[0-9a-f]{32}", r) for r in responses)
 
 
+@pytest.mark.sqlite_only
 def test_the_key_is_not_in_the_database_file(audit: Audit) -> None:
     """The HMAC key (from the key file beside the database, mode 0600) appears nowhere in
     the database file or its -wal, neither as text nor as raw bytes."""
-    key_file = keys.key_path(audit.database)
+    database = Path(str(audit.database))
+    key_file = keys.key_path(database)
     key = key_file.read_bytes().strip()
+    assert key == audit.key
     assert len(key) == 64
     assert (key_file.stat().st_mode & 0o777) == 0o600
-    blob = _database_bytes(audit.database)
+    blob = _database_bytes(database)
     assert key not in blob
     assert key.upper() not in blob
     assert bytes.fromhex(key.decode()) not in blob
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("when", ["running", "stopped"])
 def test_finished_links_survive_only_as_participation_marks(audit: Audit, when: str) -> None:
     """Regression: after someone finished, older copies of their progress row (their link
@@ -193,8 +232,9 @@ def test_finished_links_survive_only_as_participation_marks(audit: Audit, when: 
     while the bot ran, plus the key, could tie their finished answers to them. Now a
     finished person's link is in the database file and its -wal exactly once: their
     participation mark. The halfway person's link is there, so the search does find links."""
-    blob = audit.running_bytes if when == "running" else _database_bytes(audit.database)
-    key = keys.key_path(audit.database).read_bytes().strip()
+    stopped = _database_bytes(Path(str(audit.database)))
+    blob = audit.running_bytes if when == "running" else stopped
+    key = audit.key
     for person in audit.people:
         link = keys.link(key, audit.checkin_id, person.id).encode()
         assert blob.count(link) == 1, f"{person.name}'s link is in {blob.count(link)} places"
@@ -204,7 +244,7 @@ def test_finished_links_survive_only_as_participation_marks(audit: Audit, when: 
 def test_answers_carry_only_ids_value_and_a_date(audit: Audit) -> None:
     """An answer row is response_id, checkin_id, question_id, value and answered_on, a date
     with no time of day; progress rows too carry only a date."""
-    columns = [row[1] for row in db_rows(audit.database, "PRAGMA table_info(answers)")]
+    columns = column_names(audit.database, "answers")
     assert columns == ["response_id", "checkin_id", "question_id", "value", "answered_on"]
     dates = {row[0] for row in db_rows(audit.database, "SELECT answered_on FROM answers")}
     assert dates and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates)
@@ -238,7 +278,8 @@ async def test_progress_row_is_deleted_at_finish(yv: Harness) -> None:
         await halfway.replies(2)
     assert db_rows(database, "SELECT * FROM progress") == []
     assert db_rows(database, "SELECT * FROM answers") == []
-    key = keys.key_path(database).read_bytes().strip()
+    assert yv.svc is not None
+    key = yv.svc.key
     (waiting,) = db_rows(database, "SELECT link, answers FROM waiting")
     assert waiting[0] == keys.link(key, checkin.id, halfway.id)
     assert HALFWAY_TEXT in waiting[1]
@@ -289,10 +330,10 @@ def _leaks(records: list[logging.LogRecord], people: list[SimUser]) -> list[str]
     return found
 
 
-async def _logged_run(tmp_path: Path) -> list[SimUser]:
+async def _logged_run(tmp_path: Path, database: dict[str, Any]) -> list[SimUser]:
     """A whole run, start to stop, including a restart, with everything logged."""
     async with Emulator(token=TOKEN, bot_username="youthvoice_test_bot", rate_limits=False) as emu:
-        h = Harness(emu, make_settings(tmp_path, api_url=emu.base_url), Clock())
+        h = Harness(emu, make_settings(tmp_path, api_url=emu.base_url, **database), Clock())
         await h.start()
         try:
             people, halfway, _ = await run_people(h)
@@ -307,21 +348,27 @@ async def _logged_run(tmp_path: Path) -> list[SimUser]:
 
 
 async def test_verbose_run_logs_hold_no_personal_data(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, restore_logging: None
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    restore_logging: None,
+    database_settings: dict[str, Any],
 ) -> None:
     """With logging set up as ``youthvoice -v run`` does, a whole run at DEBUG logs no typed
     text, user id, name, username or token from any library."""
     setup_logging(verbose=True)
     caplog.set_level(logging.DEBUG)  # what basicConfig(level=DEBUG) does outside pytest
-    people = await _logged_run(tmp_path)
+    people = await _logged_run(tmp_path, database_settings)
     assert _leaks(caplog.records, people) == []
 
 
 async def test_default_run_logs_hold_no_personal_data(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, restore_logging: None
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    restore_logging: None,
+    database_settings: dict[str, Any],
 ) -> None:
     """With logging set up as ``youthvoice run`` does (INFO), nothing personal is logged."""
     setup_logging(verbose=False)
     caplog.set_level(logging.INFO)
-    people = await _logged_run(tmp_path)
+    people = await _logged_run(tmp_path, database_settings)
     assert _leaks(caplog.records, people) == []

@@ -13,16 +13,11 @@ import pytest
 from bot.emulator import SimUser
 from bot.emulator.messages import BotMessage
 from flows.messages import say
-from tests.conftest import (
-    Harness,
-    assert_quiet,
-    db_rows,
-    last_update_id,
-    settle,
-    start_invited,
-)
+from tests.conftest import Harness, assert_quiet, last_update_id, settle, start_invited
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 MOOD_Q = "1 of 6\n\nHow are you feeling this week?"
 SAFE_Q = "2 of 6\n\nDo you feel safe where you live?"

@@ -13,9 +13,11 @@ from bot.actions import audience
 from flows.messages import say
 from flows.texts import message
 from storage.base import Checkin, NewCheckin
-from tests.conftest import Harness, assert_quiet, db_rows, settle, start_invited
+from tests.conftest import Harness, assert_quiet, settle, start_invited
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 MOOD_Q = "1 of 6\n\nHow are you feeling this week?"
 SAFE_Q = "2 of 6\n\nDo you feel safe where you live?"

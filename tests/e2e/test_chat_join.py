@@ -8,9 +8,11 @@ from bot.actions.notices import invitation
 from bot.actions.safety import bundled_safety_net
 from flows.messages import say
 from storage.base import ContactStatus, OutgoingMessage
-from tests.conftest import Harness, assert_quiet, db_rows, unknown
+from tests.conftest import Harness, assert_quiet, unknown
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 JOIN_BUTTONS = [say("join_yes", "en"), say("join_no", "en")]
 WELCOME_BUTTONS = [*JOIN_BUTTONS, say("privacy_button", "en")]

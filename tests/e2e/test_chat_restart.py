@@ -8,9 +8,11 @@ import pytest
 
 from bot.emulator import SimUser
 from flows.messages import say
-from tests.conftest import Harness, assert_quiet, db_rows, last_update_id, start_invited
+from tests.conftest import Harness, assert_quiet, last_update_id, start_invited
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 MONEY_Q = "3 of 6\n\nHow is money for you right now?"
 

@@ -9,9 +9,11 @@ import pytest
 from bot.emulator import SimUser
 from bot.emulator.messages import BotMessage
 from flows.messages import say
-from tests.conftest import Harness, assert_quiet, db_rows, finish_weekly, start_invited
+from tests.conftest import Harness, assert_quiet, finish_weekly, start_invited
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 MOOD = "How are you feeling this week?"
 SAFE = "Do you feel safe where you live?"

@@ -15,9 +15,11 @@ from bot.actions.safety import CONVERSATION, bundled_safety_net
 from bot.emulator import SimUser
 from flows.messages import say
 from storage.base import StorageError
-from tests.conftest import LONDON, Harness, db_rows
+from tests.conftest import LONDON, Harness
+from tests.database import db_rows, everything_stored
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 SUPPORT = bundled_safety_net().support("en")
 NOBODY = f"{say('consent_nobody', 'en')}\n\n{bundled_safety_net().contact_list('en')}"
@@ -66,11 +68,7 @@ async def test_yes_alerts_every_lead_with_a_way_to_reach_them(yv: Harness, count
         ]
     today = datetime.fromtimestamp(yv.clock(), LONDON).date().isoformat()
     assert alerts(yv) == [(1, sam.id, today, count)]
-    stored = b"".join(
-        path.read_bytes()
-        for path in yv.settings.database.parent.iterdir()
-        if path.name.startswith(yv.settings.database.name)
-    )
+    stored = everything_stored(yv.settings.database)
     assert WORRYING.encode() not in stored
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,11 +23,19 @@ from bot.actions.notices import invitation
 from bot.emulator import Emulator, SimUser
 from flows.messages import say
 from storage.base import Audience, NewCheckin
-from storage.sqlite import SqliteStore
-from tests.conftest import TOKEN, clock_start, db_rows, finish_weekly, last_update_id, start_invited
+from tests.conftest import (
+    TOKEN,
+    clock_start,
+    finish_weekly,
+    last_update_id,
+    make_settings,
+    start_invited,
+)
+from tests.database import db_rows, store_at
 from tests.e2e.test_crash_restart import Setup, bot_process, exited, logs
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 STARTUP = 20.0  # seconds a freshly started bot process may take to answer its first update
 MONEY_Q = "3 of 6\n\nHow is money for you right now?"
@@ -43,10 +52,12 @@ EXPECTED: dict[str, object] = {
 
 
 @pytest.fixture
-async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
-    """The emulator and an empty database folder; the bot process is started by each test."""
+async def setup(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[Setup]:
+    """The emulator and an empty database (a SQLite file in the test's folder, or a fresh
+    PostgreSQL database); the bot process is started by each test."""
+    database = make_settings(tmp_path, **database_settings).database
     async with Emulator(token=TOKEN, rate_limits=False) as emu:
-        yield Setup(emu, tmp_path / "youthvoice.db", [], tmp_path)
+        yield Setup(emu, database, [], tmp_path)
 
 
 @contextmanager
@@ -60,7 +71,7 @@ def explained(setup: Setup) -> Iterator[None]:
 
 async def joined_and_invited(setup: Setup) -> SimUser:
     """Sam presses Start and joins (the running bot handles it); a weekly check-in is opened
-    through the store on the same file, as ``youthvoice checkin`` would; Sam taps Start and
+    through the store on the same database, as ``youthvoice checkin`` would; Sam taps Start and
     answers the first two questions, and the third (money) arrives."""
     sam = setup.emu.user("Sam")
     setup.people.append(sam)
@@ -69,7 +80,7 @@ async def joined_and_invited(setup: Setup) -> SimUser:
     assert "Do you want to join?" in (welcome.text or ""), sam.transcript()
     await sam.tap("Yes, I'm in")
     await sam.replies(2)  # the keyboard removed, then "You're in"
-    async with SqliteStore(setup.database) as store:
+    async with store_at(setup.database) as store:
         checkin, queued = await store.open_checkin(
             NewCheckin("weekly", None, clock_start()),
             Audience(),
@@ -94,7 +105,7 @@ async def assert_stored_once(setup: Setup) -> None:
     """One finished response waits for its batch; released, it holds exactly the answers
     given, each once, under one response id; no progress left."""
     assert db_rows(setup.database, "SELECT count(*) FROM waiting") == [(1,)]
-    async with SqliteStore(setup.database) as store:
+    async with store_at(setup.database) as store:
         (checkin,) = await store.checkins()
         assert await store.release_waiting(checkin.id, "2026-11-23") == 1
     rows = db_rows(setup.database, "SELECT response_id, question_id, value FROM answers")

@@ -16,14 +16,16 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.emulator import Emulator, SimUser
-from storage.sqlite import SqliteStore
-from tests.conftest import TOKEN, clock_start, db_rows, invite_everyone
+from tests.conftest import TOKEN, clock_start, invite_everyone, make_settings
+from tests.database import Database, db_rows, postgres_url, store_at
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 # End to end this machine sends about 100 messages a second (both processes are CPU bound),
 # so 1,200 people in batches of 200 keep each test well inside its timeout, and a kill at
@@ -39,19 +41,19 @@ REPO = Path(__file__).resolve().parents[2]
 @dataclass
 class Setup:
     emu: Emulator
-    database: Path
+    database: Database
     people: list[SimUser]
     folder: Path
 
 
 @pytest.fixture
-async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
+async def setup(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[Setup]:
     """The emulator with PEOPLE started chats, and a database where they all joined and a
     check-in has queued an invitation to each of them."""
     async with Emulator(token=TOKEN, rate_limits=False) as emu:
         people = [emu.user(f"P{n}") for n in range(PEOPLE)]
-        database = tmp_path / "youthvoice.db"
-        async with SqliteStore(database) as store:
+        database = make_settings(tmp_path, **database_settings).database
+        async with store_at(database) as store:
             await invite_everyone(store, people)
         yield Setup(emu, database, people, tmp_path)
 
@@ -63,7 +65,7 @@ def bot_process(setup: Setup, name: str) -> Iterator[subprocess.Popen[bytes]]:
     env.update(
         YOUTHVOICE_BOT_TOKEN=TOKEN,
         YOUTHVOICE_API_URL=setup.emu.base_url,
-        YOUTHVOICE_DATABASE=str(setup.database),
+        YOUTHVOICE_DATABASE=postgres_url(setup.database) or str(setup.database),
         YOUTHVOICE_OPEN_JOIN="true",
         YOUTHVOICE_QUIET_HOURS="off",
         YOUTHVOICE_SEND_RATE=str(SEND_RATE),
@@ -91,7 +93,7 @@ def logs(setup: Setup) -> str:
 
 def outbox_counts(setup: Setup) -> dict[str, int]:
     """Waiting messages per status, and the counts of sent and failed ones (deleted once
-    done), read straight from the file."""
+    done), read straight from the database."""
     counts = dict.fromkeys(("queued", "sending", "sent", "failed"), 0)
     rows = db_rows(
         setup.database,

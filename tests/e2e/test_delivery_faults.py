@@ -18,7 +18,8 @@ from bot.emulator import SimUser
 from flows.messages import say
 from tests.conftest import Harness, start_invited
 
-pytestmark = pytest.mark.timeout(120)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(120), pytest.mark.both_databases]
 
 INVITE = "How are things?"
 

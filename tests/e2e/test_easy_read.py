@@ -16,7 +16,8 @@ from flows.texts import in_parts
 from tests.conftest import Harness, PlanHarness
 from tests.e2e.test_meetings import DAY, add_meeting
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 TITLE = "How are things?"
 

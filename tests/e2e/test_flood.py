@@ -11,7 +11,8 @@ from bot.telegram.updates import BURST
 from flows.messages import say
 from tests.conftest import Harness
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 
 async def test_a_flood_from_one_person_does_not_hold_up_anyone_else(yv_limited: Harness) -> None:

@@ -12,18 +12,12 @@ from bot.actions.safety import bundled_safety_net
 from bot.emulator import SimUser
 from flows.messages import say
 from storage.base import IdeaStatus
-from tests.conftest import (
-    Harness,
-    StaffBot,
-    assert_no_row_ties,
-    db_rows,
-    last_update_id,
-    settle,
-    unknown,
-)
+from tests.conftest import Harness, StaffBot, last_update_id, settle, unknown
+from tests.database import assert_no_row_ties, column_names, db_rows
 from tests.e2e.test_staff_newcheckin import tap_on
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 BIG = 10**12  # update ids for ideas written straight to the store: never a real update's
 SUPPORT = bundled_safety_net().support("en")
@@ -113,7 +107,7 @@ def assert_no_table_ties_an_idea_to_a_person(yv: Harness, chat_ids: list[int]) -
     """The ideas table holds codes, words, statuses and dates only; no row of any table
     holding an idea's words or code also holds a chat id; no one is left waiting."""
     database = yv.settings.database
-    columns = [row[1] for row in db_rows(database, "PRAGMA table_info(ideas)")]
+    columns = column_names(database, "ideas")
     expected = ["id", "text", "status", "suggested_on", "decided_on", "merged_into", "why"]
     assert columns == [*expected, "backers"]
     codes = [row[0] for row in db_rows(database, "SELECT id FROM ideas")]

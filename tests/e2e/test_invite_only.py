@@ -7,9 +7,11 @@ import pytest
 
 from bot.actions.button_data import Join, encode
 from flows.messages import say
-from tests.conftest import PlanFactory, assert_quiet, db_rows
+from tests.conftest import PlanFactory, assert_quiet
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 
 async def test_a_plain_start_joins_nobody_by_default(plan_harness: PlanFactory) -> None:

@@ -7,9 +7,11 @@ import json
 import pytest
 
 from flows.messages import say
-from tests.conftest import Harness, db_rows
+from tests.conftest import Harness
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 
 async def test_an_invitation_reaches_each_person_in_their_own_language(yv: Harness) -> None:

@@ -21,9 +21,11 @@ from flows.messages import say
 from flows.schedule import format_local, meeting_reminders, parse_at
 from flows.texts import render
 from storage.base import Meeting, Rsvp
-from tests.conftest import PlanFactory, PlanHarness, clock_start, db_rows, settle
+from tests.conftest import PlanFactory, PlanHarness, clock_start, settle
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 HOUR, DAY = 3600.0, 86400.0
 TITLE = "Forum meeting"

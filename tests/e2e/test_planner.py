@@ -15,9 +15,11 @@ from bot.emulator import SimUser
 from flows.messages import say
 from flows.schedule import parse_every
 from storage.base import OutgoingMessage, Schedule
-from tests.conftest import PlanFactory, PlanHarness, db_rows, finish_weekly, start_invited
+from tests.conftest import PlanFactory, PlanHarness, finish_weekly, start_invited
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 DAY = 86400.0
 INVITE = say("invitation", "en", title="How are things?")

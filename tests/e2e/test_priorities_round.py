@@ -5,38 +5,24 @@ the lead's /results shows the ranking with small counts hidden."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from bot.actions.button_data import ResultsOf, encode
 from bot.emulator import SimUser
 from flows.messages import say
 from storage.base import IdeaStatus
-from tests.conftest import Harness, cli_clock, staff_running
+from tests.conftest import staff_running
 
-pytestmark = pytest.mark.timeout(90)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(90), pytest.mark.both_databases]
 
 BUS = "Free bus passes for everyone leaving care until they are 25, so college is in reach"
 HOURS = "Longer opening hours at the drop-in on Saturdays"
 BUS_BUTTON = "Free bus passes for everyone…"
-
-
-async def cli(yv: Harness, *args: str) -> Any:
-    """``youthvoice ARGS`` on the running bot's database, on its clock (in a thread: the
-    command runs its own event loop)."""
-    from bot.cli import main
-
-    env = {
-        "YOUTHVOICE_DATABASE": str(yv.settings.database),
-        "YOUTHVOICE_QUIET_HOURS": "off",
-    }
-    with cli_clock(yv.clock):
-        return await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
 
 
 async def pick(person: SimUser, labels: Sequence[str], done: str = "Done ✔") -> None:
@@ -49,8 +35,10 @@ async def pick(person: SimUser, labels: Sequence[str], done: str = "Done ✔") -
     await person.replies(2)  # the question shows the answer, then the thanks
 
 
-async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(tmp_path: Path) -> None:
-    async with staff_running(tmp_path) as staff:
+async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(
+    tmp_path: Path, database_settings: dict[str, Any]
+) -> None:
+    async with staff_running(tmp_path, **database_settings) as staff:
         yv, lead = staff.yv, staff.lead
         forum = await yv.cohort("Forum", "FORUM123")
         bus = await yv.store.add_idea(BUS, "2026-11-20", 9_000_001)
@@ -68,9 +56,9 @@ async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(tmp_path: Path
         await cai.replies(2)
 
         # A set-aside idea is refused; the round is opened with the approved ones.
-        refused = await cli(yv, "priorities", "open", "--cohort", "Forum", "--ideas", aside)
+        refused = await yv.cli("priorities", "open", "--cohort", "Forum", "--ideas", aside)
         assert refused.exit_code == 1 and "is set aside, not approved" in refused.output
-        opened = await cli(yv, "priorities", "open", "--cohort", forum.name)
+        opened = await yv.cli("priorities", "open", "--cohort", forum.name)
         assert opened.exit_code == 0, opened.output
         assert "Queued 5 invitations" in opened.output
 
@@ -143,11 +131,13 @@ async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(tmp_path: Path
         assert f"Longer opening hours at the… [idea {hours}]" in text  # picked by nobody
 
 
-async def test_a_lead_opens_a_round_in_telegram(tmp_path: Path) -> None:
+async def test_a_lead_opens_a_round_in_telegram(
+    tmp_path: Path, database_settings: dict[str, Any]
+) -> None:
     """/priorities: who, which approved ideas (ticked), how long; the preview lists the ideas
     and warns that a group of three is small; confirmed, the three are invited and the audit
     log names the lead. A worker has no such command."""
-    async with staff_running(tmp_path) as staff:
+    async with staff_running(tmp_path, **database_settings) as staff:
         yv, lead = staff.yv, staff.lead
         await yv.cohort("Forum", "FORUM123")
         bus = await yv.store.add_idea(BUS, "2026-11-20", 9_000_001)

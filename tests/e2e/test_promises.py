@@ -11,7 +11,8 @@ import pytest
 from bot.emulator import SimUser
 from tests.conftest import PlanHarness
 
-pytestmark = pytest.mark.timeout(40)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(40), pytest.mark.both_databases]
 
 HOUR, DAY, WEEK = 3600.0, 86400.0, 7 * 86400.0
 

@@ -10,9 +10,11 @@ import pytest
 
 from bot.emulator import SimUser
 from flows.messages import say
-from tests.conftest import PlanFactory, PlanHarness, db_rows, finish_weekly, start_invited
+from tests.conftest import PlanFactory, PlanHarness, finish_weekly, start_invited
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 HOUR = 3600.0
 

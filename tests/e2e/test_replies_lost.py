@@ -10,9 +10,11 @@ from bot.actions.answering import REPLY_GRACE, Turn
 from bot.actions.button_data import Answer, decode
 from bot.emulator.messages import BotMessage
 from flows.messages import say
-from tests.conftest import Harness, assert_quiet, db_rows, start_invited
+from tests.conftest import Harness, assert_quiet, start_invited
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 SAFE_Q = "2 of 6\n\nDo you feel safe where you live?"
 

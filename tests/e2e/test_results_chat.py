@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
@@ -33,7 +34,7 @@ class Staffed(Harness):
 
 
 @pytest.fixture
-async def yv(tmp_path: Path) -> AsyncIterator[Staffed]:
+async def yv(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[Staffed]:
     """A running bot with one lead and one worker, check-in 1 with 12 finished responses and
     check-in 2 with 3, both closed; check-in 3, still open, with 12."""
     clock = Clock()
@@ -44,6 +45,7 @@ async def yv(tmp_path: Path) -> AsyncIterator[Staffed]:
             api_url=emu.base_url,
             leads=frozenset({lead.id}),
             workers=frozenset({worker.id}),
+            **database_settings,
         )
         harness = Staffed(emu, settings, clock)
         harness.lead, harness.worker = lead, worker

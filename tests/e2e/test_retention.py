@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PlanHarness, db_rows, start_invited
+from tests.conftest import PlanHarness, start_invited
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 DAY = 24 * 3600.0
 

@@ -6,7 +6,6 @@ summary file (read back)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -15,7 +14,6 @@ from typing import Any
 
 import docx
 import pytest
-from click.testing import CliRunner, Result
 
 from bot.actions.button_data import ResultsOf, encode
 from bot.emulator import Emulator, SimUser
@@ -26,13 +24,13 @@ from tests.conftest import (
     Harness,
     PlanHarness,
     StaffBot,
-    cli_clock,
-    db_rows,
     make_settings,
     unknown,
 )
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(120)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(120), pytest.mark.both_databases]
 
 CODE = "NORTH123"
 
@@ -42,14 +40,20 @@ class Reviewed(Harness):
 
 
 @pytest.fixture
-async def yv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Reviewed]:
+async def yv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_settings: dict[str, Any]
+) -> AsyncIterator[Reviewed]:
     """A running bot with a lead, K = 3, and a cohort "North" to join."""
     monkeypatch.chdir(tmp_path)
     clock = Clock()
     async with Emulator(token=TOKEN, rate_limits=False, clock=clock) as emu:
         lead = emu.user("Lee")
         settings = make_settings(
-            tmp_path, api_url=emu.base_url, leads=frozenset({lead.id}), min_group=3
+            tmp_path,
+            api_url=emu.base_url,
+            leads=frozenset({lead.id}),
+            min_group=3,
+            **database_settings,
         )
         harness = Reviewed(emu, settings, clock)
         harness.lead = lead
@@ -58,19 +62,6 @@ async def yv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[R
             yield harness
         finally:
             await harness.stop()
-
-
-async def cli(yv: Harness, *args: str) -> Result:
-    """``youthvoice ARGS`` on the running bot's database, on its clock (in a thread)."""
-    from bot.cli import main
-
-    env = {
-        "YOUTHVOICE_DATABASE": str(yv.settings.database),
-        "YOUTHVOICE_QUIET_HOURS": "off",
-        "YOUTHVOICE_MIN_GROUP": str(yv.settings.min_group),
-    }
-    with cli_clock(yv.clock):
-        return await asyncio.to_thread(CliRunner().invoke, main, list(args), env=env)
 
 
 async def action(yv: Harness, what: str, status: UpdateStatus, cohort_id: Any) -> PlanAction:
@@ -115,7 +106,7 @@ async def test_a_gap_shows_first_in_results_in_chat_and_in_the_board_summary(
     await people[0].tap("Cymraeg")
     await people[0].replies(1)
 
-    opened = await cli(yv, "review", "open", "--cohort", "North", "--open-for", "2d")
+    opened = await yv.cli("review", "open", "--cohort", "North", "--open-for", "2d")
     assert opened.exit_code == 0, opened.output
     assert "Joint review: 3 questions" in opened.output
     assert "Left out: 1 action marked couldn't happen." in opened.output
@@ -130,7 +121,7 @@ async def test_a_gap_shows_first_in_results_in_chat_and_in_the_board_summary(
         await answer(person, ["Yes", "No", "Don't know"])
 
     yv.clock.advance(3 * 86_400)
-    shown = await cli(yv, "results", str(checkin_id))
+    shown = await yv.cli("results", str(checkin_id))
     assert shown.exit_code == 0, shown.output
     text = shown.output
     assert "1 action has a gap" in text
@@ -158,7 +149,7 @@ async def test_a_gap_shows_first_in_results_in_chat_and_in_the_board_summary(
 
     # The board summary (Word), opened again as a board member would.
     out = tmp_path / "board.docx"
-    exported = await cli(yv, "export", str(checkin_id), "--format", "docx", "--out", str(out))
+    exported = await yv.cli("export", str(checkin_id), "--format", "docx", "--out", str(out))
     assert exported.exit_code == 0, exported.output
     paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
     heading = paragraphs.index("Is the plan happening? Gaps first")

@@ -12,9 +12,11 @@ import pytest
 from bot.actions.safety import bundled_safety_net
 from flows.messages import say
 from storage.base import StorageError
-from tests.conftest import Harness, db_rows, start_invited
+from tests.conftest import Harness, start_invited
+from tests.database import db_rows, everything_stored
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 SUPPORT = bundled_safety_net().support("en")
 ANYTIME = bundled_safety_net().support("en", anytime=True)  # /urgent and /help
@@ -77,11 +79,7 @@ async def test_worrying_words_in_a_checkin_bring_support_and_are_never_kept(yv: 
         checkin.id,
     )
     assert [json.loads(v) for (v,) in rows] == ["Nothing else, thanks"]
-    everything = b"".join(
-        path.read_bytes()
-        for path in yv.settings.database.parent.iterdir()
-        if path.name.startswith(yv.settings.database.name)
-    )
+    everything = everything_stored(yv.settings.database)
     assert b"end it all" not in everything
 
 

@@ -13,10 +13,11 @@ from bot.actions.notices import invitation
 from flows.messages import say
 from flows.schedule import parse_every
 from storage.base import NewCheckin, Schedule
-from storage.sqlite import SqliteStore
-from tests.conftest import PlanFactory, PlanHarness, db_rows
+from tests.conftest import PlanFactory, PlanHarness
+from tests.database import db_rows, store_at
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 DAY = 86400.0
 INVITE = say("invitation", "en", title="How are things?")
@@ -177,7 +178,7 @@ async def test_a_checkin_missed_while_the_bot_was_down_is_sent_once(yvp: PlanHar
     sam = await yvp.joined("Sam")
     await yvp.stop()
     due = yvp.clock() - 3600
-    async with SqliteStore(yvp.settings.database) as store:
+    async with store_at(yvp.settings.database) as store:
         added = await store.add_schedule("weekly", None, due, None, 1 * DAY, None)
     await yvp.start()  # the planner's first pass runs at start
     assert (await sam.next_reply()).text == INVITE

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,8 @@ from bot.emulator import Emulator, SimUser
 from storage.base import NO_CONNECTION, OutgoingMessage
 from tests.conftest import TOKEN, Clock, Harness, last_update_id, make_settings, unknown
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 TODAY = "2026-11-23"
 
 
@@ -28,14 +30,18 @@ class Staffed:
 
 
 @pytest.fixture
-async def staffed(tmp_path: Path) -> AsyncIterator[Staffed]:
+async def staffed(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[Staffed]:
     """A running bot whose settings name one simulated person a worker and one a lead."""
     clock = Clock()
     emulator = Emulator(token=TOKEN, bot_username="youthvoice_test_bot", clock=clock)
     async with emulator as emu:
         worker, lead, young = emu.user("Wren"), emu.user("Lee"), emu.user("Sam")
         settings = make_settings(
-            tmp_path, api_url=emu.base_url, workers=str(worker.id), leads=str(lead.id)
+            tmp_path,
+            api_url=emu.base_url,
+            workers=str(worker.id),
+            leads=str(lead.id),
+            **database_settings,
         )
         harness = Harness(emu, settings, clock)
         await harness.start()

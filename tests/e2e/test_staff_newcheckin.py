@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +15,11 @@ from bot.actions.made_surveys import keep_made_survey
 from bot.emulator import SimUser
 from flows.priorities import build_round
 from flows.schedule import format_local
-from tests.conftest import StaffBot, clock_start, db_rows, staff_running
+from tests.conftest import StaffBot, clock_start, staff_running
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 WEEKLY = "How are things?"
 
@@ -178,13 +181,15 @@ async def test_a_wizard_left_for_half_an_hour_is_put_away(staff_bot: StaffBot) -
     assert "put away" not in (await wren.next_reply()).text
 
 
-async def test_the_preview_says_invitations_wait_for_quiet_hours_to_end(tmp_path: Path) -> None:
+async def test_the_preview_says_invitations_wait_for_quiet_hours_to_end(
+    tmp_path: Path, database_settings: dict[str, Any]
+) -> None:
     """Opened now inside quiet hours: the preview and the confirmation say when they really go."""
     zone = ZoneInfo("Europe/London")
     now = datetime.fromtimestamp(clock_start(), zone)
     start, end = now - timedelta(hours=1), now + timedelta(hours=2)
     quiet = f"{start:%H:%M}-{end:%H:%M}"
-    async with staff_running(tmp_path, quiet_hours=quiet) as staff:
+    async with staff_running(tmp_path, quiet_hours=quiet, **database_settings) as staff:
         wren = staff.worker
         await staff.yv.joined("Sam")  # a check-in opening now needs someone to ask
         preview = await weekly_now_for(wren, "Everyone who joined")

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from flows.schedule import format_local
-from tests.conftest import StaffBot, db_rows, last_update_id
+from tests.conftest import StaffBot, last_update_id
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 RSVP_BUTTONS = ["Going ✅", "Maybe 🤔", "Can't make it"]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,8 @@ from flows.reach import group_reach
 from flows.results import CheckinSummary
 from tests.conftest import TOKEN, Clock, Harness, finish_weekly, make_settings, start_invited
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 
 @dataclass
@@ -27,7 +29,7 @@ class Staffed:
 
 
 @pytest.fixture
-async def staffed(tmp_path: Path) -> AsyncIterator[Staffed]:
+async def staffed(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[Staffed]:
     """A running bot (no rate limits) whose settings name one simulated person a lead."""
     clock = Clock()
     emulator = Emulator(
@@ -35,7 +37,9 @@ async def staffed(tmp_path: Path) -> AsyncIterator[Staffed]:
     )
     async with emulator as emu:
         lead = emu.user("Lee")
-        settings = make_settings(tmp_path, api_url=emu.base_url, leads=str(lead.id))
+        settings = make_settings(
+            tmp_path, api_url=emu.base_url, leads=str(lead.id), **database_settings
+        )
         harness = Harness(emu, settings, clock)
         await harness.start()
         try:

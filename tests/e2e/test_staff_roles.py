@@ -4,15 +4,18 @@ refused as unknown to anyone without the role, with nothing changed."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.emulator import Emulator
 from bot.telegram.app import COMMANDS
 from flows.messages import say
-from tests.conftest import TOKEN, Clock, Harness, StaffBot, db_rows, make_settings, unknown
+from tests.conftest import TOKEN, Clock, Harness, StaffBot, make_settings, unknown
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 # Everyone's menu is the young people's command list, in its order.
 EVERYONE = [name for name, _ in COMMANDS]
@@ -91,14 +94,16 @@ async def test_a_forged_wizard_button_from_a_young_person_is_just_expired(
 
 
 async def test_a_staff_member_who_never_pressed_start_gets_their_menu_when_they_write(
-    tmp_path: Path,
+    tmp_path: Path, database_settings: dict[str, Any]
 ) -> None:
     """Telegram refuses a chat's menu until the person has started the bot ("chat not
     found"): the bot still starts, and sets the menu the first time they write."""
     clock = Clock()
     async with Emulator(token=TOKEN, rate_limits=False, clock=clock) as emu:
         worker = emu.user("Wren", started=False)
-        settings = make_settings(tmp_path, api_url=emu.base_url, workers=str(worker.id))
+        settings = make_settings(
+            tmp_path, api_url=emu.base_url, workers=str(worker.id), **database_settings
+        )
         yv = Harness(emu, settings, clock)
         await yv.start()
         try:

@@ -13,7 +13,8 @@ from bot.telegram import wizard
 from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Retry, Step, Wizard
 from tests.conftest import StaffBot
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 
 async def _ask_colours(svc: Services, answers: Answers) -> Prompt:

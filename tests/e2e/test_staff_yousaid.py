@@ -10,10 +10,12 @@ from datetime import datetime
 import pytest
 
 from flows.schedule import format_date
-from tests.conftest import StaffBot, db_rows, unknown
+from tests.conftest import StaffBot, unknown
+from tests.database import db_rows
 from tests.e2e.test_staff_newcheckin import tap_on
 
-pytestmark = pytest.mark.timeout(30)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 HOUR = 3600.0
 BIG = 10**12  # update ids for answers written straight to the store: never a real update's

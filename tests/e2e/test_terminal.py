@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import Harness
 
-pytestmark = pytest.mark.timeout(60)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 CLI = "from bot.cli import main; main()"
 
 

@@ -34,7 +34,8 @@ from tests.conftest import (
     start_invited,
 )
 
-pytestmark = pytest.mark.timeout(40)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(40), pytest.mark.both_databases]
 
 SECRET = "webhook-secret_0123456789abcdef"
 
@@ -72,7 +73,7 @@ class WebhookHarness(Harness):
 
 
 @pytest.fixture
-async def yvw(tmp_path: Path) -> AsyncIterator[WebhookHarness]:
+async def yvw(tmp_path: Path, database_settings: dict[str, Any]) -> AsyncIterator[WebhookHarness]:
     """The bot in webhook mode, the emulator posting to it (retrying within half a second)."""
     clock = Clock()
     emulator = Emulator(
@@ -83,7 +84,9 @@ async def yvw(tmp_path: Path) -> AsyncIterator[WebhookHarness]:
         webhook_backoff=(0.05, 0.4),
     )
     async with emulator as emu:
-        settings = make_settings(tmp_path, api_url=emu.base_url, webhook_secret=SECRET)
+        settings = make_settings(
+            tmp_path, api_url=emu.base_url, webhook_secret=SECRET, **database_settings
+        )
         harness = WebhookHarness(emu, settings, clock)
         await harness.start()
         try:

@@ -8,9 +8,11 @@ import pytest
 
 from bot.emulator import SimUser
 from flows.messages import say
-from tests.conftest import PlanHarness, assert_quiet, db_rows, finish_weekly, last_update_id, settle
+from tests.conftest import PlanHarness, assert_quiet, finish_weekly, last_update_id, settle
+from tests.database import db_rows
 
-pytestmark = pytest.mark.timeout(40)
+# Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
+pytestmark = [pytest.mark.timeout(40), pytest.mark.both_databases]
 
 HOUR = 3600.0
 WE_DID = "We asked the council for a bigger leaving-care grant"
