@@ -169,3 +169,12 @@ def idea_link(key: bytes, user_id: int) -> str:
     with the idea itself)."""
     message = f"idea:user:{user_id}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def lock_key(key: bytes, user_id: int) -> int:
+    """A person's key for the lock several bots on one database take while one handles their
+    update: 32 bits of a keyed hash, so the server's list of locks, which anyone connected
+    can read, never shows who is talking to the bot (two people may share one now and then,
+    and only wait for each other)."""
+    digest = hmac.new(key, f"lock:user:{user_id}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)

@@ -341,26 +341,26 @@ class OutboxStore(Protocol):
         ...
 
     async def requeue_inflight(self, claimer: str | None = None) -> int:
-        """Messages left 'sending' by ``claimer`` (None: by anyone, when one bot starts alone,
-        or after its failed pass) go back to the queue. One whose request was started
+        """Messages left 'sending' go back to the queue: those ``claimer`` claimed (after its
+        failed pass), or (None, when a bot starts) those whose claimer is no longer running:
+        on SQLite every claim, as one bot runs there; on PostgreSQL, claims by bots whose
+        session is gone (see ``storage.coordination``). One whose request was started
         (``mark_started``) may have reached Telegram, so it counts as a try of unknown outcome
         (see ``mark_unsure``): after the second such try it is taken as sent (deleted, counted
         as sent). One never started is simply queued again, its claim not counted as a try.
-        Returns how many were left 'sending'."""
+        Returns how many were left 'sending'.
+
+        Every method below that changes one claimed message takes the ``claimer`` too: given,
+        it changes the message only while that claimer still holds it."""
         ...
 
-    async def take_over_inflight(self, claimer: str) -> int:
-        """``claimer`` has just become the leader: bulk (not urgent) messages other claimers
-        left 'sending' were the last leader's, in flight when it stopped leading; each goes
-        back to the queue as in ``requeue_inflight``. Urgent ones, which every bot sends, are
-        queued again when their claim runs out (``claim_due``). Returns how many."""
-        ...
-
-    async def mark_started(self, message_id: int) -> None:
+    async def mark_started(self, message_id: int, claimer: str | None = None) -> None:
         """The claimed message's request is about to leave for Telegram."""
         ...
 
-    async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
+    async def mark_unsure(
+        self, message_id: int, due_at: float, error: str, now: float, claimer: str | None = None
+    ) -> bool:
         """A try whose outcome is unknown (a timeout, a connection cut after the request went
         out): the first time, queue the message again for ``due_at`` with ``error`` and return
         True; the second time, take it as sent (deleted, counted as sent) and return False,
@@ -374,29 +374,36 @@ class OutboxStore(Protocol):
         urgent_only: bool = False,
         claimer: str = "",
         lease: float = 300.0,
+        must_lead: bool = False,
     ) -> list[QueuedMessage]:
         """Mark up to ``limit`` queued messages due by ``now`` as 'sending' by ``claimer``
         until ``now + lease`` and return them, earliest due first (then by id), attempts
-        incremented; only urgent ones if asked. Only each chat's oldest queued or sending
-        message is claimable, so one person's messages go out one at a time, in the order they
-        were queued; rows another claimer is claiming at this moment are passed over. First,
-        in the same transaction, claims whose lease ran out by ``now`` are queued again (as in
-        ``requeue_inflight``), and queued messages expired by ``now`` are deleted, counted as
-        failed: they are never returned."""
+        incremented; only urgent ones if asked, or (``must_lead``) unless ``claimer``'s bot
+        holds the lead at this moment. Only each chat's oldest queued or sending message is
+        claimable, so one person's messages go out one at a time, in the order they were
+        queued; rows another claimer is claiming at this moment are passed over. First, in
+        the same transaction, other claimers' claims whose bot is no longer running or whose
+        lease ran out by ``now`` are queued again (as in ``requeue_inflight``), and queued
+        messages expired by ``now`` are deleted, counted as failed: they are never returned."""
         ...
 
-    async def mark_sent(self, ids: Sequence[int], now: float) -> None:
+    async def mark_sent(self, ids: Sequence[int], now: float, claimer: str | None = None) -> None:
         """Record the messages sent at ``now``: deleted, counted as sent."""
         ...
 
     async def retry_later(
-        self, message_id: int, due_at: float, error: str, attempted: bool = True
+        self,
+        message_id: int,
+        due_at: float,
+        error: str,
+        attempted: bool = True,
+        claimer: str | None = None,
     ) -> None:
         """Queue a claimed message again for ``due_at``. ``attempted=False`` (held back by
         pacing, never tried) does not count the claim as an attempt."""
         ...
 
-    async def mark_failed(self, message_id: int, error: str) -> None:
+    async def mark_failed(self, message_id: int, error: str, claimer: str | None = None) -> None:
         """The message can never be sent: deleted, counted as failed (``error`` is for the
         caller's log only)."""
         ...
@@ -835,6 +842,13 @@ class Coordinator(Protocol):
     whichever bot receives them. ``solo``: only one bot can run on this database."""
 
     solo: bool
+    claimer: str  # the name on this bot's outbox claims
+
+    @property
+    def leading(self) -> bool:
+        """Whether this bot holds the lead as far as it knows now (false at once when its hold
+        on the database is found lost, without waiting for the next ``lead``)."""
+        ...
 
     async def start(self) -> None:
         """Join the bots on this database (a bot that cannot is told by ``StorageError``)."""
@@ -849,9 +863,10 @@ class Coordinator(Protocol):
         """How many bots are running on this database, this one included (at least 1)."""
         ...
 
-    def person(self, person: int) -> AbstractAsyncContextManager[None]:
-        """Held while one update of ``person`` is handled; waits (for a while) while another
-        bot handles one of theirs."""
+    def person(self, key: int) -> AbstractAsyncContextManager[None]:
+        """Held while one update of the person with this 32-bit ``key`` (a pseudonym:
+        ``bot.keys.lock_key``) is handled; waits (for a while) while another bot handles one
+        of theirs."""
         ...
 
     async def close(self) -> None:

@@ -79,6 +79,12 @@ def requeue(conn: Conn, where: str, params: Sequence[Any]) -> tuple[int, int]:
     return gone, cur.rowcount
 
 
+def _mine(claimer: str | None) -> tuple[str, tuple[str, ...]]:
+    """An SQL tail (and its parameter) keeping a change to rows ``claimer`` holds, so a bot
+    that lost a claim to another (it was taken for dead) cannot undo the other's send."""
+    return ("", ()) if claimer is None else (" AND claimed_by = ?", (claimer,))
+
+
 class OutboxMixin(SqlBase, OutboxStore):
     """Queueing, claiming and recording sends; each public method is one transaction."""
 
@@ -101,14 +107,11 @@ class OutboxMixin(SqlBase, OutboxStore):
     async def requeue_inflight(self, claimer: str | None = None) -> int:
         # A started one was perhaps sent: one try of unknown outcome (a second means it is taken
         # as sent). One never started is queued again, and its claim is not counted as a try.
-        where, params = ("", ()) if claimer is None else (" AND claimed_by = ?", (claimer,))
-        return await self._requeue("requeue_inflight", where, params)
-
-    async def take_over_inflight(self, claimer: str) -> int:
-        # Only the leader claims bulk messages: those another claimer holds were in flight
-        # when the last leader stopped leading.
-        sql = " AND urgent = 0 AND (claimed_by IS NULL OR claimed_by <> ?)"
-        return await self._requeue("take_over_inflight", sql, (claimer,))
+        if claimer is not None:
+            return await self._requeue("requeue_inflight", " AND claimed_by = ?", (claimer,))
+        live = self.dialect.live_claimers
+        gone = f" AND (claimed_by IS NULL OR claimed_by NOT IN ({live}))"
+        return await self._requeue("requeue_inflight", gone, ())
 
     async def _requeue(self, what: str, where: str, params: tuple[Any, ...]) -> int:
         def write(conn: Conn) -> tuple[int, int]:
@@ -119,20 +122,27 @@ class OutboxMixin(SqlBase, OutboxStore):
             self._checkpoint_soon()
         return gone + requeued
 
-    async def mark_started(self, message_id: int) -> None:
-        sql = "UPDATE outbox SET started = 1 WHERE id = ? AND status = 'sending'"
-        await self._write("mark_started", sql, (message_id,))
+    async def mark_started(self, message_id: int, claimer: str | None = None) -> None:
+        mine, params = _mine(claimer)
+        sql = f"UPDATE outbox SET started = 1 WHERE id = ? AND status = 'sending'{mine}"
+        await self._write("mark_started", sql, (message_id, *params))
 
-    async def mark_unsure(self, message_id: int, due_at: float, error: str, now: float) -> bool:
+    async def mark_unsure(
+        self, message_id: int, due_at: float, error: str, now: float, claimer: str | None = None
+    ) -> bool:
+        mine, params = _mine(claimer)
+
         def write(conn: Conn) -> tuple[int, int]:
             # A second unknown outcome: taken as sent, so nobody gets it a third time.
-            taken_as_sent = settle(conn, "sent", "id = ? AND unsure >= 1", (message_id,))
+            taken_as_sent = settle(
+                conn, "sent", f"id = ? AND unsure >= 1{mine}", (message_id, *params)
+            )
             if taken_as_sent:
                 return taken_as_sent, 0
             cur = conn.execute(
                 "UPDATE outbox SET unsure = unsure + 1, due_at = ?, status = 'queued',"
-                " error = ? WHERE id = ?",
-                (due_at, error, message_id),
+                f" error = ? WHERE id = ?{mine}",
+                (due_at, error, message_id, *params),
             )
             return taken_as_sent, cur.rowcount
 
@@ -148,10 +158,22 @@ class OutboxMixin(SqlBase, OutboxStore):
         urgent_only: bool = False,
         claimer: str = "",
         lease: float = OUTBOX_LEASE,
+        must_lead: bool = False,
     ) -> list[QueuedMessage]:
+        live = self.dialect.live_claimers
+        # Another bot's claim whose bot is no longer running, or whose lease ran out (a live
+        # bot finishes a send well within it): queued again before this claim.
+        gone = (
+            " AND (claimed_by IS NULL OR (claimed_by <> ?"
+            f" AND (claimed_by NOT IN ({live}) OR lease_until <= ?)))"
+        )
+        # Bulk messages only while this bot holds the lead (checked here, in the claim, so a
+        # bot that lost its hold on the database a moment ago claims none).
+        bulk = f"NOT ? AND {self.dialect.leads}" if must_lead else "NOT ?"
+        bulk_params = (claimer,) if must_lead else ()
+
         def write(conn: Conn) -> tuple[int, list[Any]]:
-            # A claim that ran out: its claimer died (a live one finishes a send well within).
-            lapsed, _ = requeue(conn, " AND lease_until <= ?", (now,))
+            lapsed, _ = requeue(conn, gone, (claimer, now))
             # Too late to be of use: an invitation after the check-in closed, a meeting
             # reminder after the start.
             expired = settle(conn, "failed", "status = 'queued' AND expires_at <= ?", (now,))
@@ -162,7 +184,7 @@ class OutboxMixin(SqlBase, OutboxStore):
                 " (SELECT language FROM contacts WHERE contacts.chat_id = o.chat_id),"
                 " (SELECT easy_read FROM contacts WHERE contacts.chat_id = o.chat_id)"
                 " FROM outbox AS o"
-                " WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR NOT ?)"
+                f" WHERE status = 'queued' AND due_at <= ? AND (urgent = 1 OR ({bulk}))"
                 " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id"
                 "   AND e.status IN ('queued', 'sending') AND e.id < o.id"
                 "   AND (e.urgent = 1 OR NOT ?))"
@@ -174,7 +196,7 @@ class OutboxMixin(SqlBase, OutboxStore):
                 " ORDER BY due_at, id LIMIT ?"
                 # Rows another bot is claiming right now are passed over, not waited for.
                 f"{conn.dialect.skip_locked.format('o')}",
-                (now, urgent_only, urgent_only, now, limit),
+                (now, urgent_only, *bulk_params, urgent_only, now, limit),
             ).fetchall()
             conn.executemany(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, started = 0,"
@@ -193,27 +215,35 @@ class OutboxMixin(SqlBase, OutboxStore):
             for r in rows
         ]
 
-    async def mark_sent(self, ids: Sequence[int], now: float) -> None:
+    async def mark_sent(self, ids: Sequence[int], now: float, claimer: str | None = None) -> None:
         if not ids:
             return
-        marks = ", ".join("?" for _ in ids)
-        await self._atomic("mark_sent", lambda conn: settle(conn, "sent", f"id IN ({marks})", ids))
+        marks, (mine, params) = ", ".join("?" for _ in ids), _mine(claimer)
+        where, values = f"id IN ({marks}){mine}", (*ids, *params)
+        await self._atomic("mark_sent", lambda conn: settle(conn, "sent", where, values))
         self._checkpoint_soon()
 
     async def retry_later(
-        self, message_id: int, due_at: float, error: str, attempted: bool = True
+        self,
+        message_id: int,
+        due_at: float,
+        error: str,
+        attempted: bool = True,
+        claimer: str | None = None,
     ) -> None:
+        mine, params = _mine(claimer)
         sql = (
             "UPDATE outbox SET status = 'queued', due_at = ?, error = ?,"
-            " attempts = attempts - ? WHERE id = ?"
+            f" attempts = attempts - ? WHERE id = ?{mine}"
         )
-        await self._write("retry_later", sql, (due_at, error, int(not attempted), message_id))
+        values = (due_at, error, int(not attempted), message_id, *params)
+        await self._write("retry_later", sql, values)
 
-    async def mark_failed(self, message_id: int, error: str) -> None:
+    async def mark_failed(self, message_id: int, error: str, claimer: str | None = None) -> None:
         # Why it failed is not kept: the message is gone, and the log said why.
-        await self._atomic(
-            "mark_failed", lambda conn: settle(conn, "failed", "id = ?", (message_id,))
-        )
+        mine, params = _mine(claimer)
+        where, values = f"id = ?{mine}", (message_id, *params)
+        await self._atomic("mark_failed", lambda conn: settle(conn, "failed", where, values))
         self._checkpoint_soon()
 
     async def outbox_left(self, dedupe_prefix: str) -> int:

@@ -48,17 +48,49 @@ class Dialect:
     # Ends a SELECT whose rows are about to be claimed: rows another transaction is claiming
     # are passed over (``{}``: the table's name or alias).
     skip_locked: str
+    # The outbox claimers of the bots running now, as a subquery (see
+    # ``storage.coordination``); and a condition true while the bot whose claimer is the
+    # statement's parameter holds the lead (one ``?``).
+    live_claimers: str
+    leads: str
 
 
-# SQLite has one writer at a time: nothing to pass over.
+# The advisory lock keys (two 32-bit numbers each) of the bots on one PostgreSQL database
+# (``storage.coordination``); the first tells them apart from any other program's locks.
+BOTS_LOCK = 1_498_830_401  # with RUNNING: every running bot; with LEADER: the leader
+PEOPLE_LOCK = 1_498_830_402  # with a person's key (``bot.keys.lock_key``): their update
+CLAIMERS_LOCK = 1_498_830_404  # with a bot's claimer number: that bot is running
+RUNNING, LEADER = 1, 2
+_THIS_DATABASE = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+
+# SQLite has one writer at a time, nothing to pass over, and one bot (``storage.coordination``):
+# it leads, and any claimer but its own is gone.
 SQLITE = Dialect(
-    "sqlite", list_ids="group_concat({})", day="CAST({} / 86400 AS INTEGER)", skip_locked=""
+    "sqlite",
+    list_ids="group_concat({})",
+    day="CAST({} / 86400 AS INTEGER)",
+    skip_locked="",
+    live_claimers="SELECT '' WHERE 0",
+    leads="(? IS NOT NULL)",
 )
 POSTGRESQL = Dialect(
     "postgresql",
     list_ids="string_agg(CAST({} AS text), ',')",
     day="CAST(floor({} / 86400) AS bigint)",
     skip_locked=" FOR UPDATE OF {} SKIP LOCKED",
+    live_claimers=(
+        "SELECT CAST(objid AS text) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        f" AND database = {_THIS_DATABASE} AND classid = {CLAIMERS_LOCK} AND objsubid = 2"
+    ),
+    # The session holding the claimer's lock holds the leader's too.
+    leads=(
+        "EXISTS (SELECT 1 FROM pg_locks AS c JOIN pg_locks AS l ON l.pid = c.pid"
+        " WHERE c.locktype = 'advisory' AND c.granted AND c.database = l.database"
+        f" AND c.database = {_THIS_DATABASE} AND c.classid = {CLAIMERS_LOCK}"
+        " AND c.objsubid = 2 AND CAST(c.objid AS text) = ?"
+        f" AND l.locktype = 'advisory' AND l.granted AND l.classid = {BOTS_LOCK}"
+        f" AND l.objid = {LEADER} AND l.objsubid = 2)"
+    ),
 )
 
 

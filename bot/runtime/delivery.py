@@ -105,16 +105,19 @@ class Delivery:
     progress: dict[int, Progress] = field(default_factory=dict)
     part_burst: int = PART_BURST
     # Whether this bot leads now (see ``bot.runtime.leadership``): only the leader sends bulk
-    # messages and shows lost replies again; every bot sends urgent ones. ``solo``: no other
-    # bot can run on this database.
+    # messages and shows lost replies again; every bot sends urgent ones.
     leading: Callable[[], bool] = lambda: True
-    solo: bool = True
-    # This bot's name on its claims, new at each start.
+    # This bot's name on its claims (``storage.base.Coordinator.claimer``).
     claimer: str = field(default_factory=lambda: secrets.token_hex(8))
-    led: bool = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failure in one pass never ends the loop."""
+        requeued = await self.store.requeue_inflight()
+        if requeued:
+            log.warning(
+                "%d messages were in flight when a bot stopped; each is tried once more at most",
+                requeued,
+            )
         while not stop.is_set():
             pause = self.paused_until - self.clock()
             if pause > 0:
@@ -143,7 +146,7 @@ class Delivery:
         if not await self._record_unrecorded():
             return
         try:
-            requeued = await self.store.requeue_inflight(None if self.solo else self.claimer)
+            requeued = await self.store.requeue_inflight(self.claimer)
         except Exception as exc:
             log.error("could not queue a failed pass's messages again: %s", type(exc).__name__)
             return
@@ -156,7 +159,7 @@ class Delivery:
         Raises if the result of a send could not be recorded (``run`` then queues it again).
         """
         await self._record_unrecorded()
-        leading = await self._take_over()
+        leading = self.leading()
         recovered = await self._recover(leading)
         now = self.clock()
         if now < self.paused_until:
@@ -164,7 +167,7 @@ class Delivery:
         # In quiet hours only urgent messages go; the rest wait, then go out paced as usual.
         urgent_only = self.is_quiet(now) or not leading
         batch = await self.store.claim_due(
-            now, max(1, int(self.rate)), urgent_only, claimer=self.claimer
+            now, max(1, int(self.rate)), urgent_only, claimer=self.claimer, must_lead=True
         )
         if not batch:
             return recovered
@@ -173,7 +176,9 @@ class Delivery:
         for message in batch:
             gap_ends = self.last_sent.get(message.chat_id, -1e18) + self.chat_gap
             if gap_ends > now:
-                await self.store.retry_later(message.id, gap_ends, "paced", attempted=False)
+                await self.store.retry_later(
+                    message.id, gap_ends, "paced", attempted=False, claimer=self.claimer
+                )
             else:
                 self.last_sent[message.chat_id] = now  # held for this send; see _send
                 ready.append(message)
@@ -186,26 +191,6 @@ class Delivery:
         if failed:
             raise DeliveryError(f"{len(failed)} of {len(ready)} send results were not recorded")
         return recovered + len(batch)
-
-    async def _take_over(self) -> bool:
-        """Whether this bot leads. A bot that has just begun to lead first queues again what
-        was in flight when the last leader stopped (alone on its database: everything left
-        'sending', as nothing else can be in flight)."""
-        leading = self.leading()
-        if leading and not self.led:
-            store = self.store
-            if self.solo:
-                requeued = await store.requeue_inflight()
-            else:
-                requeued = await store.take_over_inflight(self.claimer)
-            if requeued:
-                log.warning(
-                    "%d messages were in flight when the last leader stopped; each is tried"
-                    " once more at most",
-                    requeued,
-                )
-        self.led = leading
-        return leading
 
     async def _recover(self, leading: bool) -> int:
         """Lost replies first: they go before any bulk message, in quiet hours too. Only the
@@ -228,14 +213,16 @@ class Delivery:
             parts = self.parts(message, progress.locale)
         except (KeyError, TypeError, ValueError) as exc:  # a payload this version cannot read
             log.error("a queued message could not be rendered: %s", type(exc).__name__)
-            await self.store.mark_failed(message.id, "unreadable")
+            await self.store.mark_failed(message.id, "unreadable", self.claimer)
             return False
         outcome, progress = await self._send_parts(message, parts, progress)
         if isinstance(outcome, Sent) and progress.done < len(parts):
             # The chat has had its burst: the rest follow at the chat's pace.
             self.progress[message.id] = progress
             due = self.last_sent[message.chat_id] + self.chat_gap
-            await self.store.retry_later(message.id, due, "more parts to send", attempted=False)
+            await self.store.retry_later(
+                message.id, due, "more parts to send", attempted=False, claimer=self.claimer
+            )
             return True
         if isinstance(outcome, RateLimited | Failed) or (
             isinstance(outcome, Unknown) and progress.done > 0
@@ -250,12 +237,14 @@ class Delivery:
         """Record what the try of the message's last part came to; whether it was sent."""
         if isinstance(outcome, RateLimited):
             self.paused_until = max(self.paused_until, self.clock() + outcome.seconds)
-            await self.store.retry_later(message.id, self.clock() + outcome.seconds, "rate limited")
+            await self.store.retry_later(
+                message.id, self.clock() + outcome.seconds, "rate limited", claimer=self.claimer
+            )
         elif isinstance(outcome, Unreachable):
             if "fallback" in message.payload:
                 log.error(_ALERT_LOST)
             await self.store.mark_unreachable([message.chat_id])
-            await self.store.mark_failed(message.id, "unreachable")
+            await self.store.mark_failed(message.id, "unreachable", self.claimer)
         elif isinstance(outcome, Refused) and "fallback" in message.payload:
             # Words that must arrive with or without their buttons (a safeguarding alert
             # whose button to the young person's chat their privacy settings refuse).
@@ -266,19 +255,19 @@ class Delivery:
             return False
         elif isinstance(outcome, Refused):
             log.warning("a queued message was refused: %s", outcome.reason)
-            await self.store.mark_failed(message.id, f"refused: {outcome.reason}")
+            await self.store.mark_failed(message.id, f"refused: {outcome.reason}", self.claimer)
         elif isinstance(outcome, Failed):
             await self._backoff(message, f"{NO_CONNECTION}: {outcome.reason}")
         elif isinstance(outcome, Unknown):
             due, error = self.clock() + self.unsure_pause, f"{NO_CONNECTION}: {outcome.reason}"
-            if not await self.store.mark_unsure(message.id, due, error, self.clock()):
+            if not await self.store.mark_unsure(message.id, due, error, self.clock(), self.claimer):
                 self.progress.pop(message.id, None)
                 log.warning("a message had no answer twice; taken as sent, never tried again")
         else:
             # Marked at once, not with the batch: after a crash only messages whose request
             # was still in flight (or whose mark had not committed) can go out again.
             try:
-                await self.store.mark_sent([message.id], self.clock())
+                await self.store.mark_sent([message.id], self.clock(), self.claimer)
             except Exception as exc:
                 # Telegram has it: never queue it again from here. The mark is tried again at
                 # the next pass (a crash first leaves it 'sending', like any message in flight).
@@ -292,7 +281,7 @@ class Delivery:
         if not self.unrecorded:
             return True
         try:
-            await self.store.mark_sent(sorted(self.unrecorded), self.clock())
+            await self.store.mark_sent(sorted(self.unrecorded), self.clock(), self.claimer)
         except Exception as exc:
             log.error("sent messages still could not be marked sent: %s", type(exc).__name__)
             return False
@@ -307,7 +296,7 @@ class Delivery:
         first = progress.done
 
         async def started() -> None:
-            await self.store.mark_started(message.id)
+            await self.store.mark_started(message.id, self.claimer)
 
         for text, buttons in parts[first : first + self.part_burst]:
             # Recorded just before the first request leaves: after a crash, a message claimed
@@ -335,7 +324,7 @@ class Delivery:
             progress = replace(progress, unsure=True)
         self.progress[message.id] = progress
         due, error = self.clock() + self.unsure_pause, f"{NO_CONNECTION}: {reason}"
-        await self.store.retry_later(message.id, due, error)
+        await self.store.retry_later(message.id, due, error, claimer=self.claimer)
 
     def parts(self, message: QueuedMessage, lang: str) -> list[tuple[str, Buttons]]:
         """The message's parts (one, unless the reader reads easy read), each a text and its
@@ -350,7 +339,7 @@ class Delivery:
         unless it expires first (``claim_due`` fails it then)."""
         exponent = min(message.attempts - 1, 16)  # 2**16 seconds is far beyond the cap
         delay = min(MAX_BACKOFF, self.backoff_base * 2.0**exponent)
-        await self.store.retry_later(message.id, self.clock() + delay, error)
+        await self.store.retry_later(message.id, self.clock() + delay, error, claimer=self.claimer)
 
     def _forget_old(self, now: float) -> None:
         if len(self.last_sent) > 10_000:

@@ -26,11 +26,13 @@ STANDBY_SHARE = 0.2
 
 def share_of(rate: float, leading: bool, instances: int) -> float:
     """The messages a second one bot may send: the whole ``rate`` when it runs alone; else a
-    standby's share, or what the standbys leave the leader."""
-    standby = rate * STANDBY_SHARE
+    standby's share (a fifth, less when there are so many standbys that together they would
+    take more than half), or what the standbys leave the leader."""
+    standbys = max(0, instances - 1)
+    standby = rate * min(STANDBY_SHARE, 0.5 / standbys) if standbys else rate * STANDBY_SHARE
     if not leading:
         return standby
-    return max(standby, rate - standby * (instances - 1))
+    return rate - standby * standbys
 
 
 class Leadership:
@@ -53,7 +55,9 @@ class Leadership:
         self._share: float | None = None
 
     def __call__(self) -> bool:
-        return self.leading
+        """Whether this bot leads: as at the last check, and not if its hold on the database
+        has been found lost since."""
+        return self.leading and self.coordinator.leading
 
     async def check(self) -> None:
         """Ask once who leads and how many bots run, and pace this bot to its share."""
@@ -82,5 +86,6 @@ class Leadership:
             try:
                 await self.check()
             except Exception:
+                self.leading = False  # unsure: never two leaders
                 log.exception("checking which bot leads failed")
         self.leading = False

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from bot.actions import answering
 from bot.actions.made_surveys import with_made_surveys
 from bot.actions.safety import load_safety_net
-from bot.keys import load_key
+from bot.keys import load_key, lock_key
 from bot.runtime.delivery import Delivery
 from bot.runtime.leadership import CHECK_EVERY, Leadership
 from bot.runtime.planner import Planner
@@ -62,7 +62,7 @@ class BotRunner:
         self.leadership = Leadership(
             self.coordinator, svc.settings.send_rate, self._pace, every=leader_check
         )
-        self.delivery.leading, self.delivery.solo = self.leadership, self.coordinator.solo
+        self.delivery.leading, self.delivery.claimer = self.leadership, self.coordinator.claimer
         self.planner = Planner(svc, tick=planner_tick, leading=self.leadership)
         self.poll_timeout = poll_timeout
         # With webhook options, updates come from Telegram's webhook instead of polling.
@@ -81,7 +81,8 @@ class BotRunner:
     async def start(self) -> None:
         # Joined first: a person's updates wait for their lock from the first one on.
         await self.coordinator.start()
-        self.telegram.processor.hold = self.coordinator.person
+        key, coordinator = self.svc.key, self.coordinator
+        self.telegram.processor.hold = lambda person: coordinator.person(lock_key(key, person))
         await self.leadership.check()
         username = await self.telegram.start(self.poll_timeout, polling=self.webhook is None)
         if self.webhook is not None:

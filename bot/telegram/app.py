@@ -242,8 +242,11 @@ class TelegramBot:
         self.token = token.get_secret_value() if token else ""
         self.app = build_application(svc)
         self.sender = TelegramSender(self.app.bot, svc.safety.contacts)
+        # The runner paces the bot to its share and holds each person's lock around their
+        # updates: build_application put these two in.
         pacer, processor = self.app.bot.rate_limiter, self.app.update_processor
-        assert isinstance(pacer, Pacer) and isinstance(processor, PerPersonUpdateProcessor)
+        if not isinstance(pacer, Pacer) or not isinstance(processor, PerPersonUpdateProcessor):
+            raise TypeError("the application lacks the Pacer or the per-person processor")
         self.pacer, self.processor = pacer, processor
 
     async def start(self, poll_timeout: float, *, polling: bool = True) -> str:

@@ -13,7 +13,6 @@ import contextlib
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +81,7 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         self.always_read = always_read
         # Held around each update besides the person's own line here: with several bots on
         # one database, the person's lock there (``storage.base.Coordinator.person``).
-        self.hold: Callable[[int], AbstractAsyncContextManager[None]] = _nothing_held
+        self.hold: Callable[[int], contextlib.AbstractAsyncContextManager[None]] = _nothing_held
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         person = _person(update)

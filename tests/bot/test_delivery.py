@@ -507,19 +507,24 @@ class FlakyStore(SqliteStore):
             self.failures[name] -= 1
             raise StorageError(f"{name} failed: SQLITE_FULL")
 
-    async def mark_sent(self, ids: Sequence[int], now: float) -> None:
+    async def mark_sent(self, ids: Sequence[int], now: float, claimer: str | None = None) -> None:
         self._fail("mark_sent")
-        await super().mark_sent(ids, now)
+        await super().mark_sent(ids, now, claimer)
 
     async def retry_later(
-        self, message_id: int, due_at: float, error: str, attempted: bool = True
+        self,
+        message_id: int,
+        due_at: float,
+        error: str,
+        attempted: bool = True,
+        claimer: str | None = None,
     ) -> None:
         self._fail("retry_later")
-        await super().retry_later(message_id, due_at, error, attempted)
+        await super().retry_later(message_id, due_at, error, attempted, claimer)
 
-    async def mark_failed(self, message_id: int, error: str) -> None:
+    async def mark_failed(self, message_id: int, error: str, claimer: str | None = None) -> None:
         self._fail("mark_failed")
-        await super().mark_failed(message_id, error)
+        await super().mark_failed(message_id, error, claimer)
 
 
 async def test_a_sent_message_whose_mark_fails_is_not_sent_again(
@@ -667,7 +672,7 @@ async def test_a_standby_sends_only_urgent_messages_until_it_leads(
     # The last leader claimed Sam's message and died before sending it.
     assert [m.chat_id for m in await store.claim_due(clock_start(), 1, claimer="gone")] == [sam.id]
     leads = False
-    run = delivery(store, bot, leading=lambda: leads, solo=False)
+    run = delivery(store, bot, leading=lambda: leads)
     await run.deliver_once()
     assert texts(ali) == [text_for(ali.id, 0)] and texts(sam) == texts(kim) == []
     leads = True

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import keys
-from bot.keys import MIN_KEY_LENGTH, SecretKeyError, key_path, load_key
+from bot.keys import MIN_KEY_LENGTH, SecretKeyError, key_path, load_key, lock_key
 
 
 def test_key_file_is_created_once_with_mode_0600(tmp_path: Path) -> None:
@@ -130,3 +130,15 @@ def test_configured_key_is_used_and_no_file_is_made(tmp_path: Path) -> None:
     secret = secrets.token_hex(MIN_KEY_LENGTH // 2)
     assert load_key(secret, tmp_path / "youthvoice.db") == secret.encode()
     assert not os.listdir(tmp_path)
+
+
+def test_lock_keys_fit_postgresql_and_do_not_show_who_they_are_for() -> None:
+    """The person's lock key several bots take in PostgreSQL (whose list of locks anyone
+    connected can read) is 32 bits of a keyed hash: not the Telegram id, nor anything
+    worked out from it without the key."""
+    ids = [1, 2, 123_456_789, 2**31, 7_812_345_678]
+    keys = [lock_key(b"k" * 32, i) for i in ids]
+    assert all(-(2**31) <= k < 2**31 for k in keys)
+    assert len(set(keys)) == len(keys)
+    assert not set(keys) & set(ids)
+    assert [lock_key(b"j" * 32, i) for i in ids] != keys

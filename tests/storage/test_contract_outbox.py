@@ -197,39 +197,52 @@ async def test_outbox_entries_show_each_message_as_queued(store: Store) -> None:
     )
 
 
-async def test_a_bot_requeues_only_its_own_claims(store: Store) -> None:
-    """With several bots on one database, a bot whose pass failed queues again only what it
-    claimed: another bot's messages in flight stay theirs (else both would send them)."""
+async def test_a_bot_requeues_only_its_own_claims_after_a_failed_pass(store: Store) -> None:
+    """A bot whose pass failed queues again only what it claimed, and its next claim does not
+    take its own claims back from it (they are still being sent)."""
     await store.enqueue([OutgoingMessage(n, {}, NOW) for n in (1, 2, 3)])
     mine = await store.claim_due(NOW, 1, claimer="bot-a")
-    theirs = await store.claim_due(NOW, 10, claimer="bot-b")
-    assert [m.chat_id for m in mine] == [1] and [m.chat_id for m in theirs] == [2, 3]
-    assert await store.requeue_inflight("bot-a") == 1
-    assert [m.chat_id for m in await store.claim_due(NOW, 10, claimer="bot-c")] == [1]
+    assert [m.chat_id for m in mine] == [1]
+    assert await store.claim_due(NOW, 10, claimer="bot-a") != []  # 2 and 3; 1 stays claimed
     statuses = {e.chat_id: e.status for e in await store.outbox_entries()}
     assert statuses == {1: "sending", 2: "sending", 3: "sending"}
+    assert await store.requeue_inflight("bot-a") == 3
+    assert await store.requeue_inflight("bot-b") == 0
 
 
-async def test_a_claim_whose_lease_ran_out_is_queued_again(store: Store) -> None:
-    """A bot that died mid-send never marks its claims: once the lease runs out, the next
-    claim takes them up (a started one as a try of unknown outcome, as after a crash)."""
-    await store.enqueue([OutgoingMessage(n, {}, NOW) for n in (1, 2)])
-    dead = await store.claim_due(NOW, 10, claimer="dead", lease=60)
+async def test_claims_of_a_bot_no_longer_running_are_taken_up(store: Store) -> None:
+    """A bot that died mid-send never marks its claims: at start (``requeue_inflight()``)
+    and at every other bot's claim, claims whose bot is not running are queued again (a
+    started one as a try of unknown outcome, as after a crash). Without a coordinator, as
+    here, no claimer counts as running."""
+    await store.enqueue([OutgoingMessage(n, {}, NOW) for n in (1, 2, 3)])
+    dead = await store.claim_due(NOW, 2, claimer="dead")
     await store.mark_started(dead[0].id)
-    assert await store.claim_due(NOW + 59, 10, claimer="alive") == []  # still held
-    again = await store.claim_due(NOW + 60, 10, claimer="alive")
-    assert [(m.chat_id, m.attempts) for m in again] == [(1, 2), (2, 1)]
+    again = await store.claim_due(NOW, 10, claimer="alive")
+    assert [(m.chat_id, m.attempts) for m in again] == [(1, 2), (2, 1), (3, 1)]
+    assert await store.requeue_inflight() == 3
 
 
-async def test_a_new_leader_takes_over_bulk_messages_but_not_urgent_ones(store: Store) -> None:
-    """The last leader's bulk messages in flight go back to the queue when another bot takes
-    the lead (only a leader claims them); an urgent one a standby is sending stays its own
-    until its lease runs out."""
-    await store.enqueue([OutgoingMessage(1, {}, NOW), OutgoingMessage(2, {}, NOW, urgent=True)])
-    await store.claim_due(NOW, 1, claimer="old-leader")
-    await store.claim_due(NOW, 10, urgent_only=True, claimer="standby")
-    assert await store.take_over_inflight("new-leader") == 1
-    entries = {e.chat_id: e.status for e in await store.outbox_entries()}
-    assert entries == {1: "queued", 2: "sending"}
-    assert [m.chat_id for m in await store.claim_due(NOW, 10, claimer="new-leader")] == [1]
-    assert await store.take_over_inflight("new-leader") == 0  # its own claims are its own
+async def test_a_bots_own_claims_are_never_taken_back_by_its_later_claims(store: Store) -> None:
+    """Its own claims are never taken back by a bot's later claims, however long a send
+    waits (a clock that jumped, a long pause): only a failed pass or a restart requeues them."""
+    await store.enqueue([OutgoingMessage(1, {}, NOW)])
+    await store.claim_due(NOW, 10, claimer="bot-a", lease=60)
+    assert await store.claim_due(NOW + 3600, 10, claimer="bot-a") == []
+
+
+async def test_a_bot_changes_only_messages_it_still_holds(store: Store) -> None:
+    """A bot taken for dead (its claims were taken up by another) cannot undo the other's
+    send: its marks change nothing once the claim is someone else's."""
+    await store.enqueue([OutgoingMessage(1, {}, NOW), OutgoingMessage(2, {}, NOW)])
+    first, second = await store.claim_due(NOW, 10, claimer="slow")
+    retaken = await store.claim_due(NOW, 10, claimer="other")  # "slow" taken for dead
+    assert [m.id for m in retaken] == [first.id, second.id]
+    await store.mark_sent([first.id], NOW, claimer="slow")
+    await store.retry_later(second.id, NOW + 60, "rate limited", claimer="slow")
+    await store.mark_failed(second.id, "refused", claimer="slow")
+    assert not await store.mark_unsure(second.id, NOW, "no answer", NOW, claimer="slow")
+    entries = {e.id: (e.status, e.due_at) for e in await store.outbox_entries()}
+    assert entries == {first.id: ("sending", NOW), second.id: ("sending", NOW)}
+    await store.mark_sent([first.id, second.id], NOW, claimer="other")
+    assert await store.outbox_entries() == []
