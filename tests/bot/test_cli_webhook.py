@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -146,7 +147,7 @@ async def healthy(port: int) -> None:
 
 
 async def test_the_real_process_takes_updates_by_webhook_and_stops_on_sigterm(
-    env: dict[str, str],
+    env: dict[str, str], tmp_path: Path
 ) -> None:
     """`youthvoice run --webhook --port N` answers /health, handles what the emulator posts,
     never sets the webhook itself, and exits 0 on SIGTERM; a port in use is one line."""
@@ -162,7 +163,9 @@ async def test_the_real_process_takes_updates_by_webhook_and_stops_on_sigterm(
             await sam.send("/start")
             welcome = await sam.next_reply(timeout=15)
             assert "Do you want to join?" in (welcome.text or "")
-            async with youthvoice(env, "run", "--webhook", "--port", str(port)) as second:
+            # A bot of its own database (a second on the same SQLite file is refused first).
+            apart = {**env, "YOUTHVOICE_DATABASE": str(tmp_path / "apart.db")}
+            async with youthvoice(apart, "run", "--webhook", "--port", str(port)) as second:
                 _, err = await asyncio.wait_for(second.communicate(), timeout=30)
             assert err.decode().endswith(
                 f"youthvoice: could not listen on 127.0.0.1:{port}: Address already in use\n"
