@@ -41,7 +41,7 @@ from bot.telegram import (
 )
 from bot.telegram.connections import GatedRequest
 from bot.telegram.pacing import Pacer
-from bot.telegram.polling import SkippingRequest
+from bot.telegram.polling import SkippingBot
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import PerPersonUpdateProcessor
 from flows.locales import WELSH
@@ -114,18 +114,20 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     """The Application with every handler; private chats only, groups get one polite line."""
     settings = svc.settings
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-    app = (
-        Application.builder()
-        .token(token)
-        .base_url(settings.api_url)
-        .rate_limiter(Pacer(settings.send_rate * PACE_MARGIN))
-        # Messages that may need support are read even from someone sending too fast.
-        .concurrent_updates(PerPersonUpdateProcessor(always_read=lambda u: _needs_reading(svc, u)))
+    # An update the library cannot read is skipped instead of stalling polling.
+    bot = SkippingBot(
+        token,
+        base_url=settings.api_url,
         # A request may wait for a free connection when Telegram is slow: it must not fail
         # after 1 s (the library's pool timeout) and lose a reply whose answer is stored.
-        .request(GatedRequest(READ_TIMEOUT))
-        # An update the library cannot read is skipped instead of stalling polling.
-        .get_updates_request(SkippingRequest())
+        request=GatedRequest(READ_TIMEOUT),
+        rate_limiter=Pacer(settings.send_rate * PACE_MARGIN),
+    )
+    app = (
+        Application.builder()
+        .bot(bot)
+        # Messages that may need support are read even from someone sending too fast.
+        .concurrent_updates(PerPersonUpdateProcessor(always_read=lambda u: _needs_reading(svc, u)))
         .build()
     )
     app.bot_data["services"] = svc

@@ -24,7 +24,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.telegram.polling import readable
+from bot.telegram.polling import read_update, update_id_of
 from storage.base import StorageError, Store
 
 log = logging.getLogger(__name__)
@@ -162,15 +162,15 @@ class WebhookServer:
             # Answered 200, or Telegram would send it again for ever.
             log.warning("skipped a webhook call whose body is not JSON")
             return web.Response()
-        fields = readable(data)
-        if fields is None or set(fields) == {"update_id"}:
-            return web.Response()  # `readable` logged it
-        update_id = int(fields["update_id"])
+        update_id = update_id_of(data)
+        update = None if update_id is None else read_update(data, update_id, self.app.bot)
+        if update_id is None or update is None or set(data) == {"update_id"}:
+            return web.Response()  # logged, if it could not be read
         handling = self._handling.get(update_id)
         if handling is None:
             if update_id in self._handled:
                 return web.Response()  # our 200 was lost on the way: it is done
-            handling = asyncio.create_task(self._handle(Update.de_json(fields, self.app.bot)))
+            handling = asyncio.create_task(self._handle(update))
             self._handling[update_id] = handling
             handling.add_done_callback(lambda task: self._finished(update_id, task))
         # A repeat that comes while the first is still being handled waits for it.
