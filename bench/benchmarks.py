@@ -1,5 +1,6 @@
-"""The four Youth Voice benchmarks. Each starts its own emulator, database and bot process, and
-returns rows for the table: what was measured, the target, and whether it was met.
+"""The four Youth Voice benchmarks. Each starts its own emulator, database (SQLite or
+PostgreSQL) and bot process, and returns rows for the table: what was measured, the target, and
+whether it was met.
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import crowd
+from bench.database import Databases
 from bench.figures import Row, by_status, ms, pct
 from bench.procs import ROOT, TOKEN, BotProcess, bot_env
 from bench.scene import scene
 from bot.emulator import Emulator, SimUser
 
 
-async def outbox_send_rate(messages: int, send_rate: float = 30) -> list[Row]:
+async def outbox_send_rate(messages: int, databases: Databases, send_rate: float = 30) -> list[Row]:
     """5,000 invitations through the real outbox against Telegram's 30 a second overall."""
-    name = "1 outbox"
-    async with scene("outbox", messages, rate_limits=True, send_rate=send_rate) as on:
+    name = databases.title("1 outbox")
+    async with scene("outbox", messages, databases, rate_limits=True, send_rate=send_rate) as on:
         emu, people = on.emu, on.people
         opened = time.monotonic()
         queued = await crowd.open_weekly(on.database, on.cohort)
@@ -106,10 +108,10 @@ async def _tap_as_fast(
 
 
 async def _youthvoice_capacity(
-    count: int, seed: int, send_rate: float, profile_to: Path | None
+    count: int, seed: int, send_rate: float, databases: Databases, profile_to: Path | None
 ) -> Capacity:
     async with scene(
-        "inbound", count, rate_limits=False, send_rate=send_rate, profile_to=profile_to
+        "inbound", count, databases, rate_limits=False, send_rate=send_rate, profile_to=profile_to
     ) as on:
         await crowd.open_weekly(on.database, on.cohort)
         reached, _ = await crowd.wait_for_news(on.emu, on.people, 1, timeout=60)
@@ -131,7 +133,7 @@ async def _bare_capacity(count: int, seed: int) -> Capacity:
                 "--token",
                 TOKEN,
             ]
-            env = bot_env(emu, path / "unused.db", send_rate=30)
+            env = bot_env(emu, str(path / "unused.db"), send_rate=30)
             async with BotProcess(argv, env, path, "bare_bot") as bot:
                 await bot.wait_polling(emu)
                 for person in people:
@@ -142,12 +144,52 @@ async def _bare_capacity(count: int, seed: int) -> Capacity:
                 return await _tap_as_fast(bot, emu, people, seed)
 
 
+def _on_postgres(name: str, yv: Capacity, pg: Capacity, bare: Capacity) -> list[Row]:
+    """The rows of Youth Voice on PostgreSQL against the same on SQLite, measured in one run."""
+    speed = pg.per_second / yv.per_second if yv.per_second else 0.0
+    return [
+        Row(
+            name,
+            "Youth Voice on PostgreSQL: updates/s",
+            f"{pg.per_second:.1f} ({pg.updates} taps, {pg.finished}/{pg.people} finished)",
+        ),
+        Row(name, "PostgreSQL / SQLite updates/s", f"{speed:.2f}x", ">= 0.7x", speed >= 0.7),
+        Row(
+            name,
+            "CPU ms per update, PostgreSQL / SQLite",
+            f"{pg.cpu_ms:.2f} / {yv.cpu_ms:.2f} = {pg.cpu_ms / yv.cpu_ms:.2f}x",
+        ),
+        Row(
+            name,
+            "bot CPU busy / tap -> answer p50, PostgreSQL",
+            f"{pg.bot_cpu / pg.seconds:.0%} / {ms(pct(pg.latencies, 50))}",
+        ),
+        Row(name, "PostgreSQL / bare updates/s", f"{pg.per_second / bare.per_second:.2f}x"),
+    ]
+
+
+def beside(path: Path | None, kind: str) -> Path | None:
+    """Where a second profile goes: next to the first, its name marked with the database."""
+    return None if path is None else path.with_name(f"{path.stem}-{kind}{path.suffix}")
+
+
 async def inbound_capacity(
-    count: int, seed: int, send_rate: float, profile_to: Path | None = None
+    count: int,
+    seed: int,
+    send_rate: float,
+    sqlite: Databases,
+    postgres: Databases | None = None,
+    profile_to: Path | None = None,
 ) -> list[Row]:
-    """Everyone taps as fast as the bot answers; Youth Voice against a bare PTB bot."""
+    """Everyone taps as fast as the bot answers; Youth Voice against a bare PTB bot, and with
+    ``postgres`` Youth Voice on PostgreSQL against the same on SQLite, in the same run."""
     name = "2 inbound"
-    yv = await _youthvoice_capacity(count, seed, send_rate, profile_to)
+    yv = await _youthvoice_capacity(count, seed, send_rate, sqlite, profile_to)
+    pg = None
+    if postgres is not None:
+        pg = await _youthvoice_capacity(
+            count, seed, send_rate, postgres, beside(profile_to, postgres.kind)
+        )
     bare = await _bare_capacity(count, seed)
     speed, cpu = yv.per_second / bare.per_second, yv.cpu_ms / bare.cpu_ms
     rows = [
@@ -187,8 +229,10 @@ async def inbound_capacity(
             f"{ms(pct(yv.latencies, 50))} / {ms(pct(bare.latencies, 50))}",
         ),
     ]
-    for who, cap in (("Youth Voice", yv), ("bare", bare)):
-        if cap.errors:
+    if pg is not None:
+        rows.extend(_on_postgres(name, yv, pg, bare))
+    for who, cap in (("Youth Voice", yv), ("Youth Voice on PostgreSQL", pg), ("bare", bare)):
+        if cap is not None and cap.errors:
             rows.append(
                 Row(
                     name, f"{who}: walks that broke off", f"{len(cap.errors)}: {cap.errors[0][:60]}"
@@ -197,10 +241,10 @@ async def inbound_capacity(
     return rows
 
 
-async def latency_at_human_pace(count: int, seed: int) -> list[Row]:
+async def latency_at_human_pace(count: int, seed: int, databases: Databases) -> list[Row]:
     """People tapping every 3-5 s with Telegram's limits on: tap to next message, p95."""
-    name = "3 latency"
-    async with scene("latency", count, rate_limits=True, send_rate=30) as on:
+    name = databases.title("3 latency")
+    async with scene("latency", count, databases, rate_limits=True, send_rate=30) as on:
         emu, people = on.emu, on.people
         await crowd.open_weekly(on.database, on.cohort)
         await crowd.wait_for_news(emu, people, 1, timeout=60)
@@ -233,10 +277,10 @@ async def latency_at_human_pace(count: int, seed: int) -> list[Row]:
     return rows
 
 
-async def peak_memory(count: int) -> list[Row]:
+async def peak_memory(count: int, databases: Databases) -> list[Row]:
     """Peak resident memory of the bot with ``count`` contacts and a send to all of them."""
-    name = "4 memory"
-    async with scene("memory", count, rate_limits=False, send_rate=1000) as on:
+    name = databases.title("4 memory")
+    async with scene("memory", count, databases, rate_limits=False, send_rate=1000) as on:
         await asyncio.sleep(0.5)
         idle = on.bot.memory_kb()
         await crowd.open_weekly(on.database, on.cohort)

@@ -45,14 +45,14 @@ def youthvoice_argv(profile_to: Path | None = None) -> list[str]:
     return [sys.executable, "-c", "from bot.cli import main; main()", "run"]
 
 
-def bot_env(emu: Emulator, database: Path, send_rate: float) -> dict[str, str]:
+def bot_env(emu: Emulator, database: str, send_rate: float) -> dict[str, str]:
     """The environment for ``youthvoice run``: only our settings, none of the caller's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("YOUTHVOICE_")}
     env.update(
         {
             "YOUTHVOICE_BOT_TOKEN": TOKEN,
             "YOUTHVOICE_API_URL": emu.base_url,
-            "YOUTHVOICE_DATABASE": str(database),
+            "YOUTHVOICE_DATABASE": database,
             "YOUTHVOICE_SECRET_KEY": SECRET,
             "YOUTHVOICE_QUIET_HOURS": "off",
             "YOUTHVOICE_SEND_RATE": f"{send_rate:g}",
