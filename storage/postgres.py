@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -138,7 +138,6 @@ class PostgresBase(SqlBase):
             max_size=_POOL_SIZE,
             timeout=_WAIT_SECONDS,
             kwargs={"connect_timeout": _CONNECT_SECONDS},
-            check=ConnectionPool.check_connection,
             open=False,
             name="youthvoice",
         )
@@ -191,10 +190,22 @@ class PostgresBase(SqlBase):
             raise StorageError(f"{what} failed: the store is not open")
 
         def transaction() -> T:
-            # The pool commits when the block ends, and rolls back if ``work`` raised.
-            with pool.connection() as conn:
-                conn.read_only = not write
-                return work(PgConn(conn))
+            # A connection the server ended (a restart, a proxy's idle timeout) shows itself
+            # at BEGIN, before anything is done: it is dropped (the pool keeps no broken one)
+            # and the next one tried. Checking each connection as it leaves the pool would
+            # cost one more round trip on every transaction.
+            tries_left = _POOL_SIZE
+            while True:
+                with pool.connection() as conn, ExitStack() as block:
+                    conn.read_only = not write
+                    try:
+                        block.enter_context(conn.transaction())  # BEGIN; COMMIT or ROLLBACK
+                    except psycopg.OperationalError:
+                        if not (conn.broken and tries_left):
+                            raise
+                    else:
+                        return work(PgConn(conn))
+                tries_left -= 1
 
         try:
             return await asyncio.to_thread(transaction)
