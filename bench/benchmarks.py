@@ -9,6 +9,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class Capacity:
     latencies: list[float]
     errors: list[str]
     calls: dict[str, int]
+    server_cpu: float = 0.0  # a PostgreSQL server's, for the same updates
 
     @property
     def calls_per_update(self) -> str:
@@ -87,14 +89,19 @@ class Capacity:
 
 
 async def _tap_as_fast(
-    bot: BotProcess, emu: Emulator, people: list[SimUser], seed: int
+    bot: BotProcess,
+    emu: Emulator,
+    people: list[SimUser],
+    seed: int,
+    server_cpu: Callable[[], float] = lambda: 0.0,
 ) -> Capacity:
-    cpu0, emu0, t0 = bot.cpu_seconds(), time.process_time(), time.monotonic()
+    cpu0, emu0, t0, server0 = bot.cpu_seconds(), time.process_time(), time.monotonic(), server_cpu()
     calls0 = dict(emu.stats.calls)
     walks = await crowd.walk_all(people, emu, seed)
     seconds = time.monotonic() - t0
     cpu, emu_cpu = bot.cpu_seconds() - cpu0, time.process_time() - emu0
     return Capacity(
+        server_cpu=server_cpu() - server0,
         updates=sum(w.taps for w in walks),
         seconds=seconds,
         bot_cpu=cpu,
@@ -117,7 +124,7 @@ async def _youthvoice_capacity(
         reached, _ = await crowd.wait_for_news(on.emu, on.people, 1, timeout=60)
         if reached < count:
             raise RuntimeError(f"only {reached} of {count} invitations arrived")
-        return await _tap_as_fast(on.bot, on.emu, on.people, seed)
+        return await _tap_as_fast(on.bot, on.emu, on.people, seed, databases.server_cpu)
 
 
 async def _bare_capacity(count: int, seed: int) -> Capacity:
@@ -158,6 +165,11 @@ def _on_postgres(name: str, yv: Capacity, pg: Capacity, bare: Capacity) -> list[
             name,
             "CPU ms per update, PostgreSQL / SQLite",
             f"{pg.cpu_ms:.2f} / {yv.cpu_ms:.2f} = {pg.cpu_ms / yv.cpu_ms:.2f}x",
+        ),
+        Row(
+            name,
+            "PostgreSQL server CPU ms per update / busy",
+            f"{1000 * pg.server_cpu / pg.updates:.2f} / {pg.server_cpu / pg.seconds:.0%}",
         ),
         Row(
             name,

@@ -9,6 +9,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.procs import family_cpu_seconds
 from storage.postgres import PostgresStore
 from storage.sqlite import SqliteStore
 from tests.postgres import PostgresServer, running_server
@@ -47,6 +48,14 @@ class Databases:
     def title(self, name: str) -> str:
         """A benchmark's name in the table: on SQLite as ever, on PostgreSQL marked."""
         return name if self.kind == SQLITE else f"{name}, {self.label}"
+
+    def server_cpu(self) -> float:
+        """CPU seconds the PostgreSQL server has used so far (0 for SQLite, whose work is
+        in the bot's own process)."""
+        if self.server is None:
+            return 0.0
+        pid = int((self.server.data / "postmaster.pid").read_text().split()[0])
+        return family_cpu_seconds(pid)
 
     @contextmanager
     def fresh(self, folder: Path) -> Iterator[Place]:

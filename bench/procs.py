@@ -143,6 +143,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
 
 
+def family_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process, its children still running and those that ended (a
+    PostgreSQL server: the postmaster and its backends, one per connection)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15]) / CLOCK_TICK  # its own and its ended children's
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            child = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile: counted with the ended ones next time
+            continue
+        if int(child[1]) == pid:
+            total += (int(child[11]) + int(child[12])) / CLOCK_TICK
+    return total
+
+
 def memory_kb(pid: int) -> dict[str, int]:
     """VmRSS and VmHWM (peak resident set) of a process, in kB."""
     found: dict[str, int] = {}
