@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import benchmarks, charts, compaction, delivery, results
+from bench import benchmarks, charts, compaction, delivery, inbound, results
 from bench.database import KINDS, LABELS, POSTGRESQL, SQLITE, Databases, databases
 from bench.figures import Row
 from tests.postgres import PostgresMissing
@@ -81,6 +81,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=1000,
         help="inbound: YOUTHVOICE_SEND_RATE for Youth Voice (1000, so PTB's AIORateLimiter "
         "does not cap it; 30 shows the production cap)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="inbound on PostgreSQL: rounds of SQLite then PostgreSQL, added up (3)",
     )
     parser.add_argument(
         "--profile",
@@ -159,13 +165,14 @@ async def measure(
             args.messages or (600 if quick else 5000), on, args.outbox_send_rate
         )
     if name == "inbound":
-        return await benchmarks.inbound_capacity(
+        return await inbound.inbound_capacity(
             args.people or (20 if quick else 50),
             args.seed,
             args.inbound_send_rate,
             dbs.get(SQLITE) or Databases(SQLITE),
             on if on.kind == POSTGRESQL else None,
             args.profile,
+            args.rounds,
         )
     if name == "latency":
         return await benchmarks.latency_at_human_pace(args.pace_people, args.seed, on)
@@ -250,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     print_table(rows)
     if args.profile is not None:
         print("--profile: Youth Voice ran under cProfile, which slows it; ignore its verdicts.")
-    for profile in (args.profile, benchmarks.beside(args.profile, POSTGRESQL)):
+    for profile in (args.profile, inbound.beside(args.profile, POSTGRESQL)):
         if profile is not None and profile.exists():
             print(f"\nTop of the Youth Voice profile ({profile}), by own time:")
             pstats.Stats(str(profile)).sort_stats("tottime").print_stats(15)
