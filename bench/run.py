@@ -239,10 +239,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile is not None:
         args.profile = args.profile.resolve()
     kinds = list(KINDS) if args.database == "both" else [args.database]
+    on_each = set(args.only or NAMES) & set(ON_EACH_DATABASE)
+    started = kinds if on_each else [k for k in kinds if k == SQLITE]  # no server for nothing
     # A SIGTERM stops everything as Ctrl-C does: bots, emulators and the PostgreSQL server.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        with databases(kinds) as dbs:
+        with databases(started) as dbs:
             rows = asyncio.run(run(args, dbs))
     except PostgresMissing as exc:
         sys.exit(f"--database {args.database}: {exc}")
