@@ -1,27 +1,23 @@
-"""The four Youth Voice benchmarks. Each starts its own emulator, database and bot process, and
-returns rows for the table: what was measured, the target, and whether it was met.
+"""The outbox, latency and memory benchmarks (inbound is in ``bench.inbound``). Each starts its
+own emulator, database (SQLite or PostgreSQL) and bot process, and returns rows for the table:
+what was measured, the target, and whether it was met.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
-import tempfile
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 from bench import crowd
+from bench.database import Databases
 from bench.figures import Row, by_status, ms, pct
-from bench.procs import ROOT, TOKEN, BotProcess, bot_env
 from bench.scene import scene
-from bot.emulator import Emulator, SimUser
 
 
-async def outbox_send_rate(messages: int, send_rate: float = 30) -> list[Row]:
+async def outbox_send_rate(messages: int, databases: Databases, send_rate: float = 30) -> list[Row]:
     """5,000 invitations through the real outbox against Telegram's 30 a second overall."""
-    name = "1 outbox"
-    async with scene("outbox", messages, rate_limits=True, send_rate=send_rate) as on:
+    name = databases.title("1 outbox")
+    async with scene("outbox", messages, databases, rate_limits=True, send_rate=send_rate) as on:
         emu, people = on.emu, on.people
         opened = time.monotonic()
         queued = await crowd.open_weekly(on.database, on.cohort)
@@ -57,150 +53,10 @@ async def outbox_send_rate(messages: int, send_rate: float = 30) -> list[Row]:
     ]
 
 
-@dataclass
-class Capacity:
-    updates: int
-    seconds: float
-    bot_cpu: float
-    emu_cpu: float
-    finished: int
-    people: int
-    latencies: list[float]
-    errors: list[str]
-    calls: dict[str, int]
-
-    @property
-    def calls_per_update(self) -> str:
-        """Bot API calls the bot made per update, by method."""
-        made = {m: n for m, n in self.calls.items() if n}
-        return ", ".join(f"{m} {n / self.updates:.2f}" for m, n in sorted(made.items()))
-
-    @property
-    def per_second(self) -> float:
-        return self.updates / self.seconds if self.seconds else 0.0
-
-    @property
-    def cpu_ms(self) -> float:
-        return 1000 * self.bot_cpu / self.updates if self.updates else float("nan")
-
-
-async def _tap_as_fast(
-    bot: BotProcess, emu: Emulator, people: list[SimUser], seed: int
-) -> Capacity:
-    cpu0, emu0, t0 = bot.cpu_seconds(), time.process_time(), time.monotonic()
-    calls0 = dict(emu.stats.calls)
-    walks = await crowd.walk_all(people, emu, seed)
-    seconds = time.monotonic() - t0
-    cpu, emu_cpu = bot.cpu_seconds() - cpu0, time.process_time() - emu0
-    return Capacity(
-        updates=sum(w.taps for w in walks),
-        seconds=seconds,
-        bot_cpu=cpu,
-        emu_cpu=emu_cpu,
-        finished=sum(w.finished for w in walks),
-        people=len(people),
-        latencies=[x for w in walks for x in w.latencies],
-        errors=[w.error for w in walks if w.error],
-        calls={m: n - calls0.get(m, 0) for m, n in emu.stats.calls.items()},
-    )
-
-
-async def _youthvoice_capacity(
-    count: int, seed: int, send_rate: float, profile_to: Path | None
-) -> Capacity:
-    async with scene(
-        "inbound", count, rate_limits=False, send_rate=send_rate, profile_to=profile_to
-    ) as on:
-        await crowd.open_weekly(on.database, on.cohort)
-        reached, _ = await crowd.wait_for_news(on.emu, on.people, 1, timeout=60)
-        if reached < count:
-            raise RuntimeError(f"only {reached} of {count} invitations arrived")
-        return await _tap_as_fast(on.bot, on.emu, on.people, seed)
-
-
-async def _bare_capacity(count: int, seed: int) -> Capacity:
-    with tempfile.TemporaryDirectory(prefix="yv-bench-bare-") as folder:
-        path = Path(folder)
-        async with Emulator(token=TOKEN, rate_limits=False) as emu:
-            people = crowd.crowd(emu, count)
-            argv = [
-                sys.executable,
-                str(ROOT / "bench" / "bare_bot.py"),
-                "--api-url",
-                emu.base_url,
-                "--token",
-                TOKEN,
-            ]
-            env = bot_env(emu, path / "unused.db", send_rate=30)
-            async with BotProcess(argv, env, path, "bare_bot") as bot:
-                await bot.wait_polling(emu)
-                for person in people:
-                    await person.send("/start")
-                reached, _ = await crowd.wait_for_news(emu, people, 1, timeout=60)
-                if reached < count:
-                    raise RuntimeError(f"only {reached} of {count} first questions arrived")
-                return await _tap_as_fast(bot, emu, people, seed)
-
-
-async def inbound_capacity(
-    count: int, seed: int, send_rate: float, profile_to: Path | None = None
-) -> list[Row]:
-    """Everyone taps as fast as the bot answers; Youth Voice against a bare PTB bot."""
-    name = "2 inbound"
-    yv = await _youthvoice_capacity(count, seed, send_rate, profile_to)
-    bare = await _bare_capacity(count, seed)
-    speed, cpu = yv.per_second / bare.per_second, yv.cpu_ms / bare.cpu_ms
-    rows = [
-        Row(
-            name,
-            f"{count} people, Youth Voice (SEND_RATE={send_rate:g}): updates/s",
-            f"{yv.per_second:.1f} ({yv.updates} taps, {yv.finished}/{count} finished)",
-        ),
-        Row(
-            name,
-            "bare PTB bot: updates/s",
-            f"{bare.per_second:.1f} ({bare.updates} taps, {bare.finished}/{count} finished)",
-        ),
-        Row(name, "Youth Voice / bare updates/s", f"{speed:.2f}x", ">= 0.8x", speed >= 0.8),
-        Row(
-            name,
-            "CPU ms per update, Youth Voice / bare",
-            f"{yv.cpu_ms:.2f} / {bare.cpu_ms:.2f} = {cpu:.2f}x",
-            "<= 1.4x",
-            cpu <= 1.4,
-        ),
-        Row(name, "Bot API calls per update, Youth Voice", yv.calls_per_update),
-        Row(name, "Bot API calls per update, bare", bare.calls_per_update),
-        Row(
-            name,
-            "bot process CPU busy, Youth Voice / bare",
-            f"{yv.bot_cpu / yv.seconds:.0%} / {bare.bot_cpu / bare.seconds:.0%}",
-        ),
-        Row(
-            name,
-            "emulator+driver CPU busy, with YV / bare",
-            f"{yv.emu_cpu / yv.seconds:.0%} / {bare.emu_cpu / bare.seconds:.0%}",
-        ),
-        Row(
-            name,
-            "tap -> answer p50 under load, YV / bare",
-            f"{ms(pct(yv.latencies, 50))} / {ms(pct(bare.latencies, 50))}",
-        ),
-    ]
-    for who, cap in (("Youth Voice", yv), ("bare", bare)):
-        if cap.errors:
-            rows.append(
-                Row(
-                    name, f"{who}: walks that broke off", f"{len(cap.errors)}: {cap.errors[0][:60]}"
-                )
-            )
-    return rows
-
-
-async def latency_at_human_pace(count: int, seed: int) -> list[Row]:
+async def latency_at_human_pace(count: int, seed: int, databases: Databases) -> list[Row]:
     """People tapping every 3-5 s with Telegram's limits on: tap to next message, p95."""
-    name = "3 latency"
-    async with scene("latency", count, rate_limits=True, send_rate=30) as on:
+    name = databases.title("3 latency")
+    async with scene("latency", count, databases, rate_limits=True, send_rate=30) as on:
         emu, people = on.emu, on.people
         await crowd.open_weekly(on.database, on.cohort)
         await crowd.wait_for_news(emu, people, 1, timeout=60)
@@ -233,10 +89,10 @@ async def latency_at_human_pace(count: int, seed: int) -> list[Row]:
     return rows
 
 
-async def peak_memory(count: int) -> list[Row]:
+async def peak_memory(count: int, databases: Databases) -> list[Row]:
     """Peak resident memory of the bot with ``count`` contacts and a send to all of them."""
-    name = "4 memory"
-    async with scene("memory", count, rate_limits=False, send_rate=1000) as on:
+    name = databases.title("4 memory")
+    async with scene("memory", count, databases, rate_limits=False, send_rate=1000) as on:
         await asyncio.sleep(0.5)
         idle = on.bot.memory_kb()
         await crowd.open_weekly(on.database, on.cohort)

@@ -10,45 +10,43 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 import time
 from collections import Counter
-from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from bench.database import Place
 from bot.actions.notices import invitation
 from bot.emulator import BotMessage, Button, Emulator, SimUser
 from flows.survey import load_surveys
 from storage.base import Audience, NewCheckin
-from storage.sqlite import SqliteStore
 
 NOT_CONTENT = ("Skip", "Prefer not to say", "Done ✔")
 DONE = "Done ✔"
+_JOINED = (
+    "INSERT INTO contacts (chat_id, cohort_id, language, status, joined_on)"
+    " VALUES (?, ?, 'en', 'joined', ?)"
+)
 
 
-async def seed_contacts(database: Path, chat_ids: list[int]) -> int:
+async def seed_contacts(database: Place, chat_ids: list[int]) -> int:
     """Create the schema and one cohort, then add every chat as a joined contact in one go.
 
     The store has no bulk join (joining is one person pressing a button), so the rows are
-    written straight into ``contacts`` with one ``executemany``. Returns the cohort id.
+    written straight into ``contacts`` with one ``executemany``, in one of the store's own
+    transactions: the same statement on SQLite and PostgreSQL. Returns the cohort id.
     """
-    async with SqliteStore(database) as store:
-        cohort = await store.add_cohort("Bench cohort", "BENCH123", time.strftime("%Y-%m-%d"))
     today = time.strftime("%Y-%m-%d")
-    with closing(sqlite3.connect(database)) as db, db:
-        db.executemany(
-            "INSERT INTO contacts (chat_id, cohort_id, language, status, joined_on)"
-            " VALUES (?, ?, 'en', 'joined', ?)",
-            [(chat_id, cohort.id, today) for chat_id in chat_ids],
-        )
+    async with database.store() as store:
+        cohort = await store.add_cohort("Bench cohort", "BENCH123", today)
+        rows = [(chat_id, cohort.id, today) for chat_id in chat_ids]
+        await store._atomic("seed contacts", lambda conn: conn.executemany(_JOINED, rows))
     return cohort.id
 
 
-async def open_weekly(database: Path, cohort_id: int) -> int:
+async def open_weekly(database: Place, cohort_id: int) -> int:
     """What ``youthvoice checkin weekly`` does: open it now and queue the invitations."""
     survey = load_surveys(None)["weekly"]
-    async with SqliteStore(database) as store:
+    async with database.store() as store:
         checkin, queued = await store.open_checkin(
             NewCheckin(survey.id, cohort_id, time.time()),
             Audience(cohort_id=cohort_id),
@@ -58,12 +56,12 @@ async def open_weekly(database: Path, cohort_id: int) -> int:
     return queued
 
 
-async def outbox_counts(database: Path) -> dict[str, int]:
-    async with SqliteStore(database) as store:
+async def outbox_counts(database: Place) -> dict[str, int]:
+    async with database.store() as store:
         return await store.outbox_counts()
 
 
-async def wait_settled(database: Path, timeout: float) -> dict[str, int]:
+async def wait_settled(database: Place, timeout: float) -> dict[str, int]:
     """Wait until the outbox has nothing queued or sending (or ``timeout`` seconds pass);
     returns its counts then."""
     deadline = time.monotonic() + timeout

@@ -9,6 +9,7 @@ import math
 import time
 
 from bench import crowd
+from bench.database import Databases
 from bench.figures import Row, by_status, ms, pct
 from bench.scene import scene
 
@@ -18,11 +19,13 @@ from bench.scene import scene
 THINK = (10.0, 25.0)
 
 
-async def presses_during_a_send(contacts: int, answerers: int, seed: int) -> list[Row]:
+async def presses_during_a_send(
+    contacts: int, answerers: int, seed: int, databases: Databases
+) -> list[Row]:
     """A check-in opens for ``contacts`` people; the first ``answerers`` invited answer it, at
     a person's pace, while the other invitations are still going out at Telegram's limit."""
-    name = "5 busy"
-    async with scene("busy", contacts, rate_limits=True, send_rate=30) as on:
+    name = databases.title("5 busy")
+    async with scene("busy", contacts, databases, rate_limits=True, send_rate=30) as on:
         emu, people = on.emu, on.people
         queued = await crowd.open_weekly(on.database, on.cohort)
         started = time.monotonic()
@@ -76,18 +79,18 @@ async def presses_during_a_send(contacts: int, answerers: int, seed: int) -> lis
     return rows
 
 
-async def copies_when_cut(count: int, windows: list[float]) -> list[Row]:
+async def copies_when_cut(count: int, windows: list[float], databases: Databases) -> list[Row]:
     """A send to ``count`` people, once for each window: Telegram does each sendMessage but
     cuts the connection before answering, for that many seconds from the start of the send."""
     rows: list[Row] = []
     for seconds in windows:
-        rows.extend(await _copies_when_cut(count, seconds))
+        rows.extend(await _copies_when_cut(count, seconds, databases))
     return rows
 
 
-async def _copies_when_cut(count: int, seconds: float) -> list[Row]:
-    name = "6 faults"
-    async with scene("faults", count, rate_limits=True, send_rate=30) as on:
+async def _copies_when_cut(count: int, seconds: float, databases: Databases) -> list[Row]:
+    name = databases.title("6 faults")
+    async with scene("faults", count, databases, rate_limits=True, send_rate=30) as on:
         emu, people = on.emu, on.people
         emu.fault("drop_after", "sendMessage", seconds=seconds)
         opened = time.monotonic()

@@ -45,14 +45,14 @@ def youthvoice_argv(profile_to: Path | None = None) -> list[str]:
     return [sys.executable, "-c", "from bot.cli import main; main()", "run"]
 
 
-def bot_env(emu: Emulator, database: Path, send_rate: float) -> dict[str, str]:
+def bot_env(emu: Emulator, database: str, send_rate: float) -> dict[str, str]:
     """The environment for ``youthvoice run``: only our settings, none of the caller's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("YOUTHVOICE_")}
     env.update(
         {
             "YOUTHVOICE_BOT_TOKEN": TOKEN,
             "YOUTHVOICE_API_URL": emu.base_url,
-            "YOUTHVOICE_DATABASE": str(database),
+            "YOUTHVOICE_DATABASE": database,
             "YOUTHVOICE_SECRET_KEY": SECRET,
             "YOUTHVOICE_QUIET_HOURS": "off",
             "YOUTHVOICE_SEND_RATE": f"{send_rate:g}",
@@ -141,6 +141,21 @@ def cpu_seconds(pid: int) -> float:
     """User plus system CPU seconds of a process so far, from /proc/<pid>/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
+
+
+def family_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process, its children still running and those that ended (a
+    PostgreSQL server: the postmaster and its backends, one per connection)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15]) / CLOCK_TICK  # its own and its ended children's
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            child = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile: counted with the ended ones next time
+            continue
+        if int(child[1]) == pid:
+            total += (int(child[11]) + int(child[12])) / CLOCK_TICK
+    return total
 
 
 def memory_kb(pid: int) -> dict[str, int]:

@@ -3,11 +3,17 @@
     python bench/run.py                 # all nine, full size (about 11 minutes)
     python bench/run.py --quick         # smaller and faster (about 5 minutes)
     python bench/run.py --only outbox   # one benchmark (repeat --only for more)
+    python bench/run.py --database postgresql --only outbox --only inbound
+
+--database postgresql (or both) starts a throwaway PostgreSQL server (initdb and pg_ctl from
+the machine's packages, as the tests do) and runs the benchmarks that start a bot on it;
+inbound then measures Youth Voice on SQLite too, in the same run, for the ratio.
 
 busy takes about 3 minutes even with --quick: its people take 10 to 25 s over each tap.
 
-Figures, not tests: a MISS never fails anything. Everything talks only to 127.0.0.1, and every
-bot process and emulator is stopped at the end, on Ctrl-C too.
+Figures, not tests: a MISS never fails anything. Everything talks only to 127.0.0.1 (and
+PostgreSQL to a private socket), and every bot process, emulator and database server is
+stopped at the end, on Ctrl-C and SIGTERM too.
 """
 
 from __future__ import annotations
@@ -18,14 +24,19 @@ import logging
 import os
 import platform
 import pstats
+import signal
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import benchmarks, charts, compaction, delivery, results
+from bench import benchmarks, charts, compaction, delivery, inbound, results
+from bench.database import KINDS, LABELS, POSTGRESQL, SQLITE, Databases, databases
 from bench.figures import Row
+from tests.postgres import PostgresMissing
+
+DatabaseSet = dict[str, Databases]
 
 NAMES = (
     "outbox",
@@ -46,6 +57,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, about 5 minutes")
+    parser.add_argument(
+        "--database",
+        choices=(*KINDS, "both"),
+        default=SQLITE,
+        help="where the bot keeps its data: sqlite (a file), postgresql (a throwaway server "
+        "started for the run, stopped at its end) or both",
+    )
     parser.add_argument("--only", action="append", choices=NAMES, help="run only this one")
     parser.add_argument("--messages", type=int, help="outbox: invitations (5000; quick 600)")
     parser.add_argument(
@@ -63,6 +81,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=1000,
         help="inbound: YOUTHVOICE_SEND_RATE for Youth Voice (1000, so PTB's AIORateLimiter "
         "does not cap it; 30 shows the production cap)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="inbound on PostgreSQL: rounds of SQLite then PostgreSQL, added up (3)",
     )
     parser.add_argument(
         "--profile",
@@ -121,54 +145,90 @@ def print_table(rows: list[Row]) -> None:
     print(line)
 
 
-async def run(args: argparse.Namespace) -> list[Row]:
+# The benchmarks that start a bot run on each database asked for (inbound on PostgreSQL
+# measures SQLite too, for the ratio); the others do not go through the bot's store.
+ON_EACH_DATABASE = ("outbox", "inbound", "latency", "memory", "busy", "faults")
+SQLITE_ONLY = {
+    "results": "writes the SQLite file straight with sqlite3",
+    "charts": "uses no database",
+    "compaction": "measures SQLite's VACUUM",
+}
+
+
+async def measure(
+    name: str, args: argparse.Namespace, on: Databases, dbs: DatabaseSet
+) -> list[Row]:
+    """One benchmark's rows, on the databases ``on`` makes."""
     quick = args.quick
+    if name == "outbox":
+        return await benchmarks.outbox_send_rate(
+            args.messages or (600 if quick else 5000), on, args.outbox_send_rate
+        )
+    if name == "inbound":
+        return await inbound.inbound_capacity(
+            args.people or (20 if quick else 50),
+            args.seed,
+            args.inbound_send_rate,
+            dbs.get(SQLITE) or Databases(SQLITE),
+            on if on.kind == POSTGRESQL else None,
+            args.profile,
+            args.rounds,
+        )
+    if name == "latency":
+        return await benchmarks.latency_at_human_pace(args.pace_people, args.seed, on)
+    if name == "memory":
+        return await benchmarks.peak_memory(args.contacts or (2000 if quick else 10000), on)
+    if name == "busy":
+        return await delivery.presses_during_a_send(
+            args.busy_contacts or (500 if quick else 2000),
+            args.answerers or (50 if quick else 200),
+            args.seed,
+            on,
+        )
+    if name == "faults":
+        return await delivery.copies_when_cut(
+            args.fault_people or (100 if quick else 300), args.fault_seconds or [15, 60], on
+        )
+    if name == "results":
+        return await asyncio.to_thread(
+            results.measure, args.responses or (10_000 if quick else 50_000)
+        )
+    if name == "charts":
+        return await charts.charts_for_ten_questions(args.seed)
+    return await asyncio.to_thread(
+        compaction.measure, args.responses or (10_000 if quick else 50_000)
+    )
+
+
+def plan(args: argparse.Namespace, dbs: DatabaseSet) -> list[tuple[str, Databases | None]]:
+    """Each benchmark to run with its databases (None: a row saying it is SQLite only)."""
     chosen = args.only or list(NAMES)
-    rows: list[Row] = []
+    runs: list[tuple[str, Databases | None]] = []
     for name in NAMES:
         if name not in chosen:
             continue
+        if name in ON_EACH_DATABASE:
+            # Inbound on SQLite alone is part of inbound on PostgreSQL: not run twice.
+            skip = {SQLITE} if name == "inbound" and POSTGRESQL in dbs else set()
+            runs.extend((name, on) for kind, on in dbs.items() if kind not in skip)
+        else:
+            runs.append((name, dbs.get(SQLITE)))
+    return runs
+
+
+async def run(args: argparse.Namespace, dbs: DatabaseSet) -> list[Row]:
+    rows: list[Row] = []
+    for name, on in plan(args, dbs):
+        if on is None:
+            rows.append(Row(name, "on PostgreSQL", f"not run: SQLite only ({SQLITE_ONLY[name]})"))
+            continue
         started = time.monotonic()
-        print(f"running {name} ...", file=sys.stderr, flush=True)
+        print(f"running {on.title(name)} ...", file=sys.stderr, flush=True)
         try:
-            if name == "outbox":
-                found = await benchmarks.outbox_send_rate(
-                    args.messages or (600 if quick else 5000), args.outbox_send_rate
-                )
-            elif name == "inbound":
-                found = await benchmarks.inbound_capacity(
-                    args.people or (20 if quick else 50),
-                    args.seed,
-                    args.inbound_send_rate,
-                    args.profile,
-                )
-            elif name == "latency":
-                found = await benchmarks.latency_at_human_pace(args.pace_people, args.seed)
-            elif name == "memory":
-                found = await benchmarks.peak_memory(args.contacts or (2000 if quick else 10000))
-            elif name == "busy":
-                found = await delivery.presses_during_a_send(
-                    args.busy_contacts or (500 if quick else 2000),
-                    args.answerers or (50 if quick else 200),
-                    args.seed,
-                )
-            elif name == "results":
-                found = await asyncio.to_thread(
-                    results.measure, args.responses or (10_000 if quick else 50_000)
-                )
-            elif name == "charts":
-                found = await charts.charts_for_ten_questions(args.seed)
-            elif name == "compaction":
-                found = await asyncio.to_thread(
-                    compaction.measure, args.responses or (10_000 if quick else 50_000)
-                )
-            else:
-                found = await delivery.copies_when_cut(
-                    args.fault_people or (100 if quick else 300), args.fault_seconds or [15, 60]
-                )
+            found = await measure(name, args, on, dbs)
         except Exception as exc:  # one broken benchmark must not hide the others' figures
             found = [Row(name, "failed", f"{type(exc).__name__}: {str(exc)[:200]}", "", False)]
-        print(f"  {name} took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+        print(f"  took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
         rows.extend(found)
     return rows
 
@@ -178,18 +238,31 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING)
     if args.profile is not None:
         args.profile = args.profile.resolve()
+    kinds = list(KINDS) if args.database == "both" else [args.database]
+    on_each = set(args.only or NAMES) & set(ON_EACH_DATABASE)
+    started = kinds if on_each else [k for k in kinds if k == SQLITE]  # no server for nothing
+    # A SIGTERM stops everything as Ctrl-C does: bots, emulators and the PostgreSQL server.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        rows = asyncio.run(run(args))
+        with databases(started) as dbs:
+            rows = asyncio.run(run(args, dbs))
+    except PostgresMissing as exc:
+        sys.exit(f"--database {args.database}: {exc}")
     except KeyboardInterrupt:
-        print("interrupted; every bot process and emulator was stopped", file=sys.stderr)
+        print(
+            "interrupted; every bot process, emulator and database server was stopped",
+            file=sys.stderr,
+        )
         sys.exit(130)
-    print(f"\nYouth Voice benchmarks{' (--quick)' if args.quick else ''}: {machine()}")
+    on = " and ".join(LABELS[k] for k in kinds)
+    print(f"\nYouth Voice benchmarks{' (--quick)' if args.quick else ''} on {on}: {machine()}")
     print_table(rows)
     if args.profile is not None:
         print("--profile: Youth Voice ran under cProfile, which slows it; ignore its verdicts.")
-    if args.profile is not None and args.profile.exists():
-        print(f"\nTop of the Youth Voice profile ({args.profile}), by own time:")
-        pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(15)
+    for profile in (args.profile, inbound.beside(args.profile, POSTGRESQL)):
+        if profile is not None and profile.exists():
+            print(f"\nTop of the Youth Voice profile ({profile}), by own time:")
+            pstats.Stats(str(profile)).sort_stats("tottime").print_stats(15)
 
 
 if __name__ == "__main__":

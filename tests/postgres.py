@@ -1,5 +1,6 @@
-"""A throwaway PostgreSQL server for the tests: initdb and pg_ctl from the machine's packages,
-a private socket folder and no TCP port, and a fresh database for each test that asks.
+"""A throwaway PostgreSQL server for the tests and the benchmarks (bench/database.py): initdb
+and pg_ctl from the machine's packages, a private socket folder and no TCP port, and a fresh
+database for each test or benchmark that asks.
 
 The server runs as the ``postgres`` user when the tests run as root (initdb refuses root), and
 is always stopped at the end of the session. Where PostgreSQL's programs are missing, the
@@ -55,10 +56,11 @@ def programs() -> Path:
 class PostgresServer:
     """One server on a temporary folder; ``database()`` makes a fresh database."""
 
-    def __init__(self, folder: Path, bin_folder: Path) -> None:
+    def __init__(self, folder: Path, bin_folder: Path, *, durable: bool = False) -> None:
         self.folder = folder
         self.data = folder / "data"
         self.bin = bin_folder
+        self.durable = durable
         self._names = itertools.count(1)
 
     def _run(self, *args: str, timeout: float) -> None:
@@ -75,10 +77,9 @@ class PostgresServer:
             str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
             "-E", "UTF8", "--no-sync", timeout=_START_SECONDS,
         )  # fmt: skip
-        options = (
-            f"-k {self.folder} -c listen_addresses='' -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-k {self.folder} -c listen_addresses=''"
+        if not self.durable:  # tests need no crash safety; benchmarks keep PostgreSQL's own
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
             "-l", str(self.folder / "server.log"), "-w", "-t", str(_START_SECONDS), "start",
@@ -121,10 +122,12 @@ class PostgresServer:
 
 
 @contextmanager
-def running_server() -> Iterator[PostgresServer]:
-    """A started server, stopped and removed when the block ends."""
+def running_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A started server, stopped and removed when the block ends (on Ctrl-C too). ``durable``
+    keeps PostgreSQL's own settings (every commit flushed to disk), as benchmarks want; the
+    tests turn flushing off."""
     found = programs()  # before the folder is made, so a missing program leaves none behind
-    server = PostgresServer(Path(tempfile.mkdtemp(prefix="yv-pg-")), found)
+    server = PostgresServer(Path(tempfile.mkdtemp(prefix="yv-pg-")), found, durable=durable)
     try:
         server.start()
         yield server

@@ -142,6 +142,24 @@ async def test_deletions_are_vacuumed_soon_after(url: str) -> None:
                 pytest.fail("contacts was not vacuumed within 10 s of the deletion")
 
 
+async def test_connections_the_server_dropped_are_replaced_unseen(url: str) -> None:
+    """After the server ends every connection the store holds (a restart, a proxy's idle
+    timeout), the next calls, reads and writes, succeed on new connections."""
+    async with PostgresStore(url) as store:
+        await store.add_cohort("Care leavers 2025", "C1", TODAY)
+        await asyncio.gather(*(store.contact_counts() for _ in range(8)))  # several pooled
+        with psycopg.connect(url, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert ended is not None and ended[0] >= 2
+        counts = await asyncio.gather(*(store.contact_counts() for _ in range(8)))
+        assert counts == [{}] * 8
+        await store.join(CHAT, None, "en", TODAY, 1)
+        assert await store.contact_counts() == {None: 1}
+
+
 async def test_a_missing_database_is_a_setup_error_without_the_password(
     postgres_server: PostgresServer,
 ) -> None:
