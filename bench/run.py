@@ -89,7 +89,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=3,
-        help="inbound on PostgreSQL: rounds of SQLite then PostgreSQL, added up (3)",
+        help="inbound on PostgreSQL and inbound2: rounds of SQLite then PostgreSQL, or of one "
+        "bot then two, added up (3)",
     )
     parser.add_argument(
         "--profile",
@@ -210,7 +211,11 @@ async def measure(
         return await instances.failover(args.invitations or (600 if quick else 1500), on)
     if name == "inbound2":
         return await instances.two_against_one(
-            args.people2 or (20 if quick else 50), args.seed, args.inbound_send_rate, on
+            args.people2 or (20 if quick else 50),
+            args.seed,
+            args.inbound_send_rate,
+            on,
+            args.rounds,
         )
     return await asyncio.to_thread(
         compaction.measure, args.responses or (10_000 if quick else 50_000)
