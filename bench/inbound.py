@@ -49,18 +49,19 @@ class Capacity:
         return 1000 * self.bot_cpu / self.updates if self.updates else float("nan")
 
 
-async def _tap_as_fast(
-    bot: BotProcess,
+async def tap_as_fast(
+    bots: list[BotProcess],
     emu: Emulator,
     people: list[SimUser],
     seed: int,
     server_cpu: Callable[[], float] = lambda: 0.0,
 ) -> Capacity:
-    cpu0, emu0, t0, server0 = bot.cpu_seconds(), time.process_time(), time.monotonic(), server_cpu()
+    """Everyone walks at once, as fast as the bots answer; CPU is the bots' together."""
+    cpu0, emu0, t0, server0 = _cpu(bots), time.process_time(), time.monotonic(), server_cpu()
     calls0 = dict(emu.stats.calls)
     walks = await crowd.walk_all(people, emu, seed)
     seconds = time.monotonic() - t0
-    cpu, emu_cpu = bot.cpu_seconds() - cpu0, time.process_time() - emu0
+    cpu, emu_cpu = _cpu(bots) - cpu0, time.process_time() - emu0
     return Capacity(
         server_cpu=server_cpu() - server0,
         updates=sum(w.taps for w in walks),
@@ -75,6 +76,10 @@ async def _tap_as_fast(
     )
 
 
+def _cpu(bots: list[BotProcess]) -> float:
+    return sum(bot.cpu_seconds() for bot in bots)
+
+
 async def _youthvoice_capacity(
     count: int, seed: int, send_rate: float, databases: Databases, profile_to: Path | None
 ) -> Capacity:
@@ -85,7 +90,7 @@ async def _youthvoice_capacity(
         reached, _ = await crowd.wait_for_news(on.emu, on.people, 1, timeout=60)
         if reached < count:
             raise RuntimeError(f"only {reached} of {count} invitations arrived")
-        return await _tap_as_fast(on.bot, on.emu, on.people, seed, databases.server_cpu)
+        return await tap_as_fast([on.bot], on.emu, on.people, seed, databases.server_cpu)
 
 
 async def _bare_capacity(count: int, seed: int) -> Capacity:
@@ -109,7 +114,7 @@ async def _bare_capacity(count: int, seed: int) -> Capacity:
                 reached, _ = await crowd.wait_for_news(emu, people, 1, timeout=60)
                 if reached < count:
                     raise RuntimeError(f"only {reached} of {count} first questions arrived")
-                return await _tap_as_fast(bot, emu, people, seed)
+                return await tap_as_fast([bot], emu, people, seed)
 
 
 def pooled(caps: list[Capacity]) -> Capacity:

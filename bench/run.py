@@ -1,13 +1,14 @@
 """Run the Youth Voice benchmarks and print one table: target, measured, PASS or MISS.
 
-    python bench/run.py                 # all nine, full size (about 11 minutes)
+    python bench/run.py                 # all on SQLite, full size (about 11 minutes)
     python bench/run.py --quick         # smaller and faster (about 5 minutes)
     python bench/run.py --only outbox   # one benchmark (repeat --only for more)
     python bench/run.py --database postgresql --only outbox --only inbound
 
 --database postgresql (or both) starts a throwaway PostgreSQL server (initdb and pg_ctl from
 the machine's packages, as the tests do) and runs the benchmarks that start a bot on it;
-inbound then measures Youth Voice on SQLite too, in the same run, for the ratio.
+inbound then measures Youth Voice on SQLite too, in the same run, for the ratio. failover and
+inbound2 run two bots by webhook on one database, so only on PostgreSQL.
 
 busy takes about 3 minutes even with --quick: its people take 10 to 25 s over each tap.
 
@@ -31,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import benchmarks, charts, compaction, delivery, inbound, results
+from bench import benchmarks, charts, compaction, delivery, inbound, instances, results
 from bench.database import KINDS, LABELS, POSTGRESQL, SQLITE, Databases, databases
 from bench.figures import Row
 from tests.postgres import PostgresMissing
@@ -48,6 +49,8 @@ NAMES = (
     "results",
     "charts",
     "compaction",
+    "failover",
+    "inbound2",
 )
 
 
@@ -86,7 +89,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=3,
-        help="inbound on PostgreSQL: rounds of SQLite then PostgreSQL, added up (3)",
+        help="inbound on PostgreSQL and inbound2: rounds of SQLite then PostgreSQL, or of one "
+        "bot then two, added up (3)",
     )
     parser.add_argument(
         "--profile",
@@ -108,6 +112,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--responses",
         type=int,
         help="results and compaction: responses to 20 questions (50000; quick 10000)",
+    )
+    parser.add_argument(
+        "--invitations", type=int, help="failover: invitations sent (1500; quick 600)"
+    )
+    parser.add_argument(
+        "--people2", type=int, help="inbound2: people tapping, one bot then two (50; quick 20)"
     )
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
@@ -153,6 +163,8 @@ SQLITE_ONLY = {
     "charts": "uses no database",
     "compaction": "measures SQLite's VACUUM",
 }
+# Two bots share one database only on PostgreSQL (a SQLite file has one bot).
+POSTGRESQL_ONLY = ("failover", "inbound2")
 
 
 async def measure(
@@ -195,6 +207,16 @@ async def measure(
         )
     if name == "charts":
         return await charts.charts_for_ten_questions(args.seed)
+    if name == "failover":
+        return await instances.failover(args.invitations or (600 if quick else 1500), on)
+    if name == "inbound2":
+        return await instances.two_against_one(
+            args.people2 or (20 if quick else 50),
+            args.seed,
+            args.inbound_send_rate,
+            on,
+            args.rounds,
+        )
     return await asyncio.to_thread(
         compaction.measure, args.responses or (10_000 if quick else 50_000)
     )
@@ -211,16 +233,24 @@ def plan(args: argparse.Namespace, dbs: DatabaseSet) -> list[tuple[str, Database
             # Inbound on SQLite alone is part of inbound on PostgreSQL: not run twice.
             skip = {SQLITE} if name == "inbound" and POSTGRESQL in dbs else set()
             runs.extend((name, on) for kind, on in dbs.items() if kind not in skip)
+        elif name in POSTGRESQL_ONLY:
+            runs.append((name, dbs.get(POSTGRESQL)))
         else:
             runs.append((name, dbs.get(SQLITE)))
     return runs
+
+
+def _not_run(name: str) -> Row:
+    if name in POSTGRESQL_ONLY:
+        return Row(name, "on SQLite", "not run: two bots need PostgreSQL (--database postgresql)")
+    return Row(name, "on PostgreSQL", f"not run: SQLite only ({SQLITE_ONLY[name]})")
 
 
 async def run(args: argparse.Namespace, dbs: DatabaseSet) -> list[Row]:
     rows: list[Row] = []
     for name, on in plan(args, dbs):
         if on is None:
-            rows.append(Row(name, "on PostgreSQL", f"not run: SQLite only ({SQLITE_ONLY[name]})"))
+            rows.append(_not_run(name))
             continue
         started = time.monotonic()
         print(f"running {on.title(name)} ...", file=sys.stderr, flush=True)
@@ -239,7 +269,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile is not None:
         args.profile = args.profile.resolve()
     kinds = list(KINDS) if args.database == "both" else [args.database]
-    on_each = set(args.only or NAMES) & set(ON_EACH_DATABASE)
+    on_each = set(args.only or NAMES) & {*ON_EACH_DATABASE, *POSTGRESQL_ONLY}
     started = kinds if on_each else [k for k in kinds if k == SQLITE]  # no server for nothing
     # A SIGTERM stops everything as Ctrl-C does: bots, emulators and the PostgreSQL server.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
