@@ -173,7 +173,7 @@ class OutboxMixin(SqlBase, OutboxStore):
         bulk_params = (claimer,) if must_lead else ()
 
         def write(conn: Conn) -> tuple[int, list[Any]]:
-            lapsed, _ = requeue(conn, gone, (claimer, now))
+            taken_as_sent, _ = requeue(conn, gone, (claimer, now))
             # Too late to be of use: an invitation after the check-in closed, a meeting
             # reminder after the start.
             expired = settle(conn, "failed", "status = 'queued' AND expires_at <= ?", (now,))
@@ -203,7 +203,7 @@ class OutboxMixin(SqlBase, OutboxStore):
                 " claimed_by = ?, lease_until = ? WHERE id = ?",
                 [(claimer, now + lease, row[0]) for row in rows],
             )
-            return lapsed + expired, rows
+            return taken_as_sent + expired, rows
 
         deleted, rows = await self._atomic("claim_due", write)
         if deleted:
