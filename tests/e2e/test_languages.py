@@ -22,14 +22,18 @@ async def test_an_invitation_reaches_each_person_in_their_own_language(yv: Harne
     contact = await yv.store.contact(ash.id)
     assert contact is not None
     assert await yv.store.set_reading(ash.id, "cy", None, 10**9)
+    # Ash's invitation waits in the outbox while they pause (a sent one is deleted at once).
+    assert await yv.store.set_pause(ash.id, yv.clock() + 3600, 10**9 + 1)
     await yv.open_checkin()
-    english, welsh = await sam.next_reply(), await ash.next_reply()
+    english = await sam.next_reply()
     assert english.text == say("invitation", "en", title="How are things?")
     assert english.button_texts == ["Start"]
-    assert welsh.text == say("invitation", "cy", title="Sut mae pethau?")
-    assert welsh.button_texts == ["Dechrau"]
     rows = db_rows(yv.settings.database, "SELECT payload FROM outbox WHERE chat_id = ?", ash.id)
     [(payload,)] = rows
     title = json.loads(payload)["text"]["params"]["title"]
     assert title["words"]["en"] == "How are things?"
     assert title["words"]["cy"] == "Sut mae pethau?"
+    assert await yv.store.set_pause(ash.id, None, 10**9 + 2)
+    welsh = await ash.next_reply()
+    assert welsh.text == say("invitation", "cy", title="Sut mae pethau?")
+    assert welsh.button_texts == ["Dechrau"]
