@@ -40,6 +40,22 @@ async def bots(url: str) -> AsyncIterator[list[PostgresCoordinator]]:
         await bot.close()
 
 
+@pytest.fixture
+async def stored_bots(
+    url: str,
+) -> AsyncIterator[tuple[list[PostgresStore], list[PostgresCoordinator]]]:
+    """Two bots on one database, each its store and its coordinator, open and started."""
+    stores = [PostgresStore(url), PostgresStore(url)]
+    bots = [store.coordinator() for store in stores]
+    for store, bot in zip(stores, bots, strict=True):
+        await store.open()
+        await bot.start()
+    yield stores, bots
+    for store, bot in zip(stores, bots, strict=True):
+        await bot.close()
+        await store.close()
+
+
 async def takes_the_lead(bot: PostgresCoordinator, within: float = 5.0) -> bool:
     """Whether ``bot`` leads within ``within`` seconds, asking as its leadership loop does."""
     async with asyncio.timeout(within):
@@ -142,63 +158,45 @@ async def test_an_update_is_handled_anyway_when_the_lock_is_held_too_long(url: s
 
 
 async def test_only_the_leader_claims_bulk_and_a_running_bots_claims_stay_its_own(
-    url: str,
+    stored_bots: tuple[list[PostgresStore], list[PostgresCoordinator]],
 ) -> None:
     """In the claim itself: bulk messages go to a claimer whose bot holds the lead at that
     moment (so a leader that lost its hold a moment ago claims none), urgent ones to any bot;
     a running bot's claims are never taken up by another, a stopped bot's are at once."""
-    stores = [PostgresStore(url), PostgresStore(url)]
-    bots = [store.coordinator() for store in stores]
-    for store, bot in zip(stores, bots, strict=True):
-        await store.open()
-        await bot.start()
-    try:
-        leader, standby = bots
-        assert await leader.lead() and not await standby.lead()
-        urgent = {2}
-        await stores[0].enqueue(
-            [OutgoingMessage(n, {}, NOW, urgent=n in urgent) for n in (1, 2, 3, 4)]
-        )
+    stores, bots = stored_bots
+    leader, standby = bots
+    assert await leader.lead() and not await standby.lead()
+    urgent = {2}
+    await stores[0].enqueue([OutgoingMessage(n, {}, NOW, urgent=n in urgent) for n in (1, 2, 3, 4)])
 
-        async def claim(n: int, limit: int = 10) -> list[int]:
-            found = await stores[n].claim_due(NOW, limit, claimer=bots[n].claimer, must_lead=True)
-            return [m.chat_id for m in found]
+    async def claim(n: int, limit: int = 10) -> list[int]:
+        found = await stores[n].claim_due(NOW, limit, claimer=bots[n].claimer, must_lead=True)
+        return [m.chat_id for m in found]
 
-        assert await claim(1) == [2]  # the standby: urgent only
-        assert await claim(0, 1) == [1]
-        assert await claim(1) == []  # the leader's claim on 1 stays its own
-        await stores[0].close()
-        await leader.close()  # the leader stops: its claim on 1 is taken up, the lead is free
-        assert await claim(1) == []  # not leading yet: bulk waits
-        assert await takes_the_lead(standby)
-        assert sorted(await claim(1)) == [1, 3, 4]
-    finally:
-        for store, bot in zip(stores, bots, strict=True):
-            await bot.close()
-            await store.close()
+    assert await claim(1) == [2]  # the standby: urgent only
+    assert await claim(0, 1) == [1]
+    assert await claim(1) == []  # the leader's claim on 1 stays its own
+    await stores[0].close()
+    await leader.close()  # the leader stops: its claim on 1 is taken up, the lead is free
+    assert await claim(1) == []  # not leading yet: bulk waits
+    assert await takes_the_lead(standby)
+    assert sorted(await claim(1)) == [1, 3, 4]
 
 
-async def test_two_bots_claiming_at_once_never_claim_one_message_twice(url: str) -> None:
+async def test_two_bots_claiming_at_once_never_claim_one_message_twice(
+    stored_bots: tuple[list[PostgresStore], list[PostgresCoordinator]],
+) -> None:
     """Claims by two running bots, two at a time each, never overlap: each claim passes over
     rows another is claiming (FOR UPDATE SKIP LOCKED), and writing transactions take their
     turn (storage.postgres); either alone keeps them apart, neither would not."""
-    stores = [PostgresStore(url), PostgresStore(url)]
-    bots = [store.coordinator() for store in stores]
-    for store, bot in zip(stores, bots, strict=True):
-        await store.open()
-        await bot.start()
-    try:
-        await stores[0].enqueue([OutgoingMessage(n, {}, NOW) for n in range(1, 401)])
-        claimed: list[int] = []
+    stores, bots = stored_bots
+    await stores[0].enqueue([OutgoingMessage(n, {}, NOW) for n in range(1, 401)])
+    claimed: list[int] = []
 
-        async def claim(store: PostgresStore, name: str) -> None:
-            while batch := await store.claim_due(NOW, 7, claimer=name):
-                claimed.extend(m.id for m in batch)
+    async def claim(store: PostgresStore, name: str) -> None:
+        while batch := await store.claim_due(NOW, 7, claimer=name):
+            claimed.extend(m.id for m in batch)
 
-        claimers = [claim(s, b.claimer) for s, b in zip(stores, bots, strict=True)] * 2
-        await asyncio.wait_for(asyncio.gather(*claimers), 30)
-        assert len(claimed) == 400 and len(set(claimed)) == 400
-    finally:
-        for store, bot in zip(stores, bots, strict=True):
-            await bot.close()
-            await store.close()
+    claimers = [claim(s, b.claimer) for s, b in zip(stores, bots, strict=True)] * 2
+    await asyncio.wait_for(asyncio.gather(*claimers), 30)
+    assert len(claimed) == 400 and len(set(claimed)) == 400
