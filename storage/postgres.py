@@ -13,11 +13,12 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, suppress
+from contextlib import suppress
 from importlib import resources
 from typing import Any, TypeVar
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from storage.base import StorageError
@@ -29,19 +30,27 @@ from storage.sql import POSTGRESQL, Conn, DatabasePlaceError, SqlBase
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Up to this many connections; a call waits this long for a free one.
-_POOL_SIZE = 8
-# Transactions run on this many threads of their own. Each hands Python's lock back and forth
-# at every round trip, and the event loop waits for it after each of its own sends: with
+Pool = ConnectionPool[psycopg.Connection[Any]]
+# Up to this many connections for reading and as many for writing; a call waits this long for
+# a free one.
+_POOL_SIZE = 4
+# Transactions run on one thread of their own. Each hands Python's lock back and forth at
+# every round trip, and the event loop waits for it after each of its own sends: with
 # asyncio's default six threads, Youth Voice's inbound rate on PostgreSQL was 0.52x to 0.77x
-# its rate on SQLite (1.4x to 1.7x the CPU per update); with two, 0.60x to 0.84x (1.2x-1.7x).
-_THREADS = 2
+# its rate on SQLite; with two, 0.60x to 0.84x. Once reads ran outside a transaction, two
+# threads gave 0.68x and 0.71x, one thread 0.70x and 0.73x (benchmarks on a quiet machine).
+_THREADS = 1
 _WAIT_SECONDS = 30.0
 _CONNECT_SECONDS = 10
 # Transactions that write take turns, whichever bot or command runs them (a lock held until
 # commit): each sees the others' writes whole, as on SQLite, so a transaction that reads, then
 # writes what it read (a merge of ideas, a claim) never interleaves with another.
-_WRITE_TURN = b"SELECT pg_advisory_xact_lock(1498830403)"
+# BEGIN goes with it, in one round trip (a string of statements without parameters).
+_BEGIN_WRITE = b"BEGIN; SELECT pg_advisory_xact_lock(1498830403)"
+# Reads run on connections of their own that can only read, one statement at a time, with no
+# BEGIN and COMMIT round trips: at PostgreSQL's READ COMMITTED each statement of a transaction
+# sees its own snapshot anyway, so a read gives up nothing by running outside one.
+_READ_ONLY = "-c default_transaction_read_only=on"
 # Instances starting together take turns to create the tables (a transaction-scoped lock).
 _SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('youthvoice schema'))"
 # The tables SQLite keeps WITHOUT ROWID (ordered by a random key or a pseudonym): compaction
@@ -115,6 +124,34 @@ def _unreachable(exc: psycopg.Error) -> StorageError:
     return storage_error("open", exc)
 
 
+class _BrokenBeforeBegin(Exception):
+    """The connection was found broken at BEGIN, before anything was done on it."""
+
+    def __init__(self, cause: psycopg.OperationalError) -> None:
+        super().__init__("broken before BEGIN")
+        self.cause = cause
+
+
+def _write(conn: psycopg.Connection[Any], work: Callable[[Conn], T]) -> T:
+    """``work`` between BEGIN (with the writing turn) and COMMIT, or ROLLBACK if it fails."""
+    try:
+        conn.execute(_BEGIN_WRITE)
+    except psycopg.OperationalError as exc:
+        if conn.broken:
+            raise _BrokenBeforeBegin(exc) from exc
+        raise
+    try:
+        result = work(PgConn(conn))
+        conn.execute(b"COMMIT")
+    except BaseException:
+        # Left open, the pool would roll it back; done here, the connection goes back clean.
+        if not conn.broken and conn.info.transaction_status != TransactionStatus.IDLE:
+            with suppress(psycopg.Error):
+                conn.execute(b"ROLLBACK")
+        raise
+    return result
+
+
 class PostgresBase(SqlBase):
     """Opening, closing, transactions and compaction on a PostgreSQL database."""
 
@@ -122,7 +159,8 @@ class PostgresBase(SqlBase):
 
     def __init__(self, url: str) -> None:
         self._url = url
-        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        # Two pools of autocommit connections: (for reading, for writing).
+        self._pool: tuple[Pool, Pool] | None = None
         self._opening = asyncio.Lock()
         self._threads: ThreadPoolExecutor | None = None
         # Vacuums the linked tables in the background after deletions (see _checkpoint).
@@ -138,28 +176,35 @@ class PostgresBase(SqlBase):
                 self._pool = await asyncio.to_thread(self._connect)
                 self._threads = ThreadPoolExecutor(_THREADS, "youthvoice-db")
 
-    def _connect(self) -> ConnectionPool[psycopg.Connection[Any]]:
+    def _connect(self) -> tuple[Pool, Pool]:
         try:
             # One plain connection first: its error says why (the pool's would only time out).
             with psycopg.connect(self._url, connect_timeout=_CONNECT_SECONDS) as conn:
                 self._prepare(conn)
         except psycopg.Error as exc:
             raise _unreachable(exc) from exc
-        pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            self._url,
-            min_size=1,
-            max_size=_POOL_SIZE,
-            timeout=_WAIT_SECONDS,
-            kwargs={"connect_timeout": _CONNECT_SECONDS},
-            open=False,
-            name="youthvoice",
-        )
+        pools: list[Pool] = []
         try:
-            pool.open(wait=True, timeout=_WAIT_SECONDS)
+            for name, options in (("youthvoice-read", _READ_ONLY), ("youthvoice-write", None)):
+                kwargs: dict[str, Any] = {"connect_timeout": _CONNECT_SECONDS, "autocommit": True}
+                if options:
+                    kwargs["options"] = options
+                pool: Pool = ConnectionPool(
+                    self._url,
+                    min_size=1,
+                    max_size=_POOL_SIZE,
+                    timeout=_WAIT_SECONDS,
+                    kwargs=kwargs,
+                    open=False,
+                    name=name,
+                )
+                pools.append(pool)
+                pool.open(wait=True, timeout=_WAIT_SECONDS)
         except psycopg.Error as exc:
-            pool.close()
+            for pool in pools:
+                pool.close()
             raise _unreachable(exc) from exc
-        return pool
+        return pools[0], pools[1]
 
     def _prepare(self, conn: psycopg.Connection[Any]) -> None:
         schema = resources.files("storage").joinpath("schema_pg.sql").read_text(encoding="utf-8")
@@ -192,37 +237,38 @@ class PostgresBase(SqlBase):
             with suppress(asyncio.CancelledError):
                 await vacuumer
         async with self._opening:
-            pool, self._pool = self._pool, None
+            pools, self._pool = self._pool, None
             threads, self._threads = self._threads, None
-            if pool is not None:
+            for pool in pools or ():
                 await asyncio.to_thread(pool.close, _WAIT_SECONDS)
             if threads is not None:
                 threads.shutdown(wait=False)  # idle by now: each ends at once
 
     async def _atomic(self, what: str, work: Callable[[Conn], T], *, write: bool = True) -> T:
-        """Run ``work`` as one transaction on a pooled connection, in a worker thread."""
-        pool, threads = self._pool, self._threads
-        if pool is None or threads is None:
+        """Run ``work`` as one transaction on a pooled connection, in a worker thread (a read:
+        statement by statement, on a connection that can only read)."""
+        pools, threads = self._pool, self._threads
+        if pools is None or threads is None:
             raise StorageError(f"{what} failed: the store is not open")
+        pool = pools[1] if write else pools[0]
 
         def transaction() -> T:
             # A connection the server ended (a restart, a proxy's idle timeout) shows itself
-            # at BEGIN, before anything is done: it is dropped (the pool keeps no broken one)
-            # and the next one tried. Checking each connection as it leaves the pool would
-            # cost one more round trip on every transaction.
+            # at its first statement, before anything is done: it is dropped (the pool keeps
+            # no broken one) and the next one tried. Checking each connection as it leaves the
+            # pool would cost one more round trip on every transaction.
             tries_left = _POOL_SIZE
             while True:
-                with pool.connection() as conn, ExitStack() as block:
-                    conn.read_only = not write
+                with pool.connection() as conn:
                     try:
-                        block.enter_context(conn.transaction())  # BEGIN; COMMIT or ROLLBACK
+                        return _write(conn, work) if write else work(PgConn(conn))
+                    except _BrokenBeforeBegin as broken:
+                        if not tries_left:
+                            raise broken.cause from None
                     except psycopg.OperationalError:
-                        if not (conn.broken and tries_left):
+                        # A read changes nothing, so it may start again on another connection.
+                        if write or not (conn.broken and tries_left):
                             raise
-                    else:
-                        if write:
-                            conn.execute(_WRITE_TURN)
-                        return work(PgConn(conn))
                 tries_left -= 1
 
         try:

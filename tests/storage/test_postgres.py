@@ -108,6 +108,30 @@ async def test_writing_transactions_take_turns_as_on_sqlite(url: str) -> None:
             await store.close()
 
 
+async def test_reads_cannot_write_and_a_failed_write_leaves_nothing(url: str) -> None:
+    """Reads run outside a transaction on connections that can only read; a write that fails
+    part way is undone whole, and its connection serves the next write clean."""
+    async with PostgresStore(url) as store:
+        await store.set_meta("count", "0")
+
+        def sneaky(conn: Conn) -> None:
+            conn.execute("UPDATE meta SET value = '9' WHERE key = 'count'")
+
+        with pytest.raises(StorageError, match="sneaky failed"):
+            await store._atomic("sneaky", sneaky, write=False)
+
+        def half(conn: Conn) -> None:
+            conn.execute("UPDATE meta SET value = '1' WHERE key = 'count'")
+            conn.execute("INSERT INTO meta (key, value) VALUES ('count', 'again')")
+
+        for _ in range(6):  # more than the pool's connections: each went back clean
+            with pytest.raises(StorageError, match="half failed"):
+                await store._atomic("half", half)
+        assert await store.get_meta("count") == "0"
+        await store.set_meta("count", "2")
+        assert await store.get_meta("count") == "2"
+
+
 async def test_compaction_rewrites_the_tables_and_keeps_every_row(url: str) -> None:
     """``compact`` (CLUSTER and VACUUM) runs on a live store and loses nothing."""
     async with PostgresStore(url) as store:
