@@ -836,6 +836,24 @@ class ReachStore(Protocol):
         ...
 
 
+class WizardStore(Protocol):
+    """Each staff member's half-finished wizard, by their Telegram id: its state as text (JSON
+    made by ``bot.telegram``) and when it was last touched. Staff data only."""
+
+    async def load_wizard(self, user_id: int, since: float) -> str | None:
+        """The staff member's saved state, unless it was last touched before ``since`` (then
+        it is put away); every wizard touched before ``since`` is deleted."""
+        ...
+
+    async def save_wizard(self, user_id: int, state: str, touched: float) -> None:
+        """Keep ``state`` as the staff member's wizard (replacing any they had)."""
+        ...
+
+    async def drop_wizard(self, user_id: int) -> None:
+        """Forget the staff member's wizard (finished or cancelled); harmless if none."""
+        ...
+
+
 class Coordinator(Protocol):
     """Several bots on one database: which one leads (sends bulk messages and plans), how many
     are running, and a lock per person, so that one person's updates are handled one at a time
@@ -888,6 +906,7 @@ class Store(
     AgendaStore,
     Compaction,
     ReachStore,
+    WizardStore,
     Protocol,
 ):
     """Everything Youth Voice keeps: every protocol above, on one database, plus opening and

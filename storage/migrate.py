@@ -10,7 +10,7 @@ from importlib import resources
 from storage.base import StorageError
 
 # The version new databases are made at, and the one every older database is brought to.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # The version each database's first schema had: there are no files below it.
 FIRST_VERSION = {"sqlite": 1, "postgresql": 4}
 _FILE = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")

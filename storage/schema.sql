@@ -297,6 +297,15 @@ CREATE TABLE IF NOT EXISTS plan_seen (
     seen_at REAL NOT NULL
 );
 
+-- A staff member's half-finished wizard (/newcheckin, /yousaid...), so whichever bot gets their
+-- next tap carries on: staff data only (their Telegram id, the choices so far as JSON).
+-- Put away after 30 minutes without a tap.
+CREATE TABLE IF NOT EXISTS wizard_sessions (
+    user_id INTEGER PRIMARY KEY,
+    state TEXT NOT NULL,
+    touched REAL NOT NULL
+);
+
 -- Surveys the bot made itself (a priorities round, a joint review): their JSON, loaded with
 -- the bundled surveys at start.
 CREATE TABLE IF NOT EXISTS made_surveys (

@@ -234,6 +234,12 @@ CREATE TABLE IF NOT EXISTS plan_seen (
     seen_at double precision NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS wizard_sessions (
+    user_id bigint PRIMARY KEY,
+    state TEXT NOT NULL,
+    touched double precision NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS made_surveys (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,

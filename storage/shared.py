@@ -24,6 +24,7 @@ from storage.reach import ReachMixin
 from storage.results import ResultsMixin
 from storage.retention import RetentionMixin
 from storage.updates import UpdatesMixin
+from storage.wizards import WizardsMixin
 
 
 class SqlStore(
@@ -39,6 +40,7 @@ class SqlStore(
     AgendaMixin,
     CompactionMixin,
     ReachMixin,
+    WizardsMixin,
     Store,
 ):
     """Every ``Store`` method, written once over ``storage.sql.Conn``; the ``UpdateLog``

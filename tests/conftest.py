@@ -126,6 +126,7 @@ def back_to_version_1(path: Path) -> None:
         ]:
             old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         old.execute("DROP TABLE progress")
+        old.execute("DROP TABLE wizard_sessions")
         old.execute(
             "CREATE TABLE progress (link TEXT PRIMARY KEY, checkin_id INTEGER NOT NULL,"
             " state TEXT NOT NULL, updated_on TEXT NOT NULL) WITHOUT ROWID"

@@ -2,10 +2,11 @@
 Cancel on every step, then a preview with a confirm button. Generic: a wizard is data
 (``Wizard`` with its ``Step``s), and this module runs any of them.
 
-State is kept per staff member in memory (``WizardSessions``) and forgotten after
-``EXPIRY`` seconds without a tap, or when the bot restarts: a half-finished wizard is then
-simply started again. Button data goes through ``bot.actions.button_data`` (``WizardPress``):
-the buttons carry a run token, a turn and an index into choices kept here, never the values.
+State is kept per staff member in the database (``WizardSessions``: read at the start of
+each of their updates, written after it), so whichever bot gets their next tap, or a
+restarted one, carries on; it is put away after ``EXPIRY`` seconds without a tap. Button
+data goes through ``bot.actions.button_data`` (``WizardPress``): the buttons carry a run
+token, a turn and an index into choices kept here, never the values.
 
 Making one (``newmeeting.py`` is a short example; tests/e2e/test_staff_wizard.py another)::
 
@@ -42,6 +43,7 @@ from bot.actions.roles import Role
 from bot.telegram import staff
 from bot.telegram.context import services
 from bot.telegram.render import show
+from bot.telegram.wizard_state import WizardSessions
 from bot.telegram.wizard_steps import (
     EXPIRY,
     Answers,
@@ -53,7 +55,6 @@ from bot.telegram.wizard_steps import (
     Session,
     Step,
     Wizard,
-    WizardSessions,
     known,
     register,
 )
@@ -81,8 +82,21 @@ __all__ = [
 def sessions(context: ContextTypes.DEFAULT_TYPE) -> WizardSessions:
     found = context.bot_data.get("wizards")
     if not isinstance(found, WizardSessions):
-        found = context.bot_data["wizards"] = WizardSessions(services(context).clock)
+        svc = services(context)
+        found = context.bot_data["wizards"] = WizardSessions(svc.store, svc.clock)
     return found
+
+
+async def _end(context: ContextTypes.DEFAULT_TYPE, user_id: int, session: Session) -> None:
+    """The wizard is finished or cancelled: forget it."""
+    session.over = True
+    await sessions(context).end(user_id)
+
+
+async def _keep(context: ContextTypes.DEFAULT_TYPE, user_id: int, session: Session) -> None:
+    """Write what this update changed, unless the wizard ended."""
+    if not session.over:
+        await sessions(context).save(user_id, session)
 
 
 async def start(
@@ -95,12 +109,15 @@ async def start(
     ``answers`` fills steps in ahead (by step name): it opens at the first step after them
     that applies, or at the preview, and Back goes through them as if they were chosen."""
     assert update.effective_user is not None
-    session = sessions(context).begin(update.effective_user.id, wizard)
+    session = sessions(context).begin(wizard)
     session.fresh(update)
     given = [i for i, step in enumerate(wizard.steps) if step.name in (answers or {})]
     session.answers.update(answers or {})
     session.path.extend(given)
-    await _advance(update, context, session, after=given[-1] if given else -1)
+    try:
+        await _advance(update, context, session, after=given[-1] if given else -1)
+    finally:
+        await _keep(context, update.effective_user.id, session)
 
 
 async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, press: WizardPress) -> None:
@@ -113,7 +130,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Wi
             update, await people.refuse(svc, update.update_id, "button_expired"), svc.settings.zone
         )
         return
-    session = sessions(context).get(query.from_user.id)
+    session = await sessions(context).get(query.from_user.id)
     if session is None or (session.wizard.name, session.token) != (press.wizard, press.token):
         await query.answer()
         await _strip(update)
@@ -125,8 +142,11 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Wi
         await query.answer("That button is on an older message: please use the newest one.")
         await _strip(update)
         return
-    await query.answer()
-    await _act(update, context, session, press)
+    try:
+        await query.answer()
+        await _act(update, context, session, press)
+    finally:
+        await _keep(context, query.from_user.id, session)
 
 
 async def _act(
@@ -135,7 +155,7 @@ async def _act(
     user_id = update.callback_query.from_user.id if update.callback_query else 0
     step, action, index = session.step, press.action, press.index
     if action == "x":
-        sessions(context).end(user_id)
+        await _end(context, user_id, session)
         await _strip(update, "Cancelled. Nothing was sent or saved.")
     elif action == "b":
         await _strip(update, "↩ Back")
@@ -191,7 +211,7 @@ async def _finish(
         await _strip(update)
         await _show(update, context, session, header=f"⚠ {changed}")
         return
-    sessions(context).end(user_id)
+    await _end(context, user_id, session)
     await _strip(update, "✅ Confirmed")
     await _say(update, words)
 
@@ -201,21 +221,36 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     the wizard's (typed answers, or a kind word on what it needs); otherwise it passes on.
     Commands pass on too, except /cancel."""
     user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
-    session = sessions(context).get(user.id)
+    if user is None or message is None or staff.role(update, context) is Role.YOUNG:
+        return  # young people never run a wizard: their messages cost no read here
+    session = await sessions(context).get(user.id)
     if session is None:
         return
+    text = message.text
+    command = text is not None and text.startswith("/") and text.strip().lower() != "/cancel"
+    if command and update.edited_message is None:
+        return  # another command: let it through, the wizard waits
     if not session.fresh(update):
         raise ApplicationHandlerStop
-    text = message.text
+    try:
+        await _handle_message(update, context, session, user.id, text)
+    finally:
+        await _keep(context, user.id, session)
+    raise ApplicationHandlerStop
+
+
+async def _handle_message(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    session: Session,
+    user_id: int,
+    text: str | None,
+) -> None:
     if update.edited_message is not None:
         await _say(update, "Editing a message doesn't change an answer here: send it again.")
     elif text is not None and text.strip().lower() in ("/cancel", "cancel"):
-        sessions(context).end(user.id)
+        await _end(context, user_id, session)
         await _say(update, "Cancelled. Nothing was sent or saved.")
-    elif text is not None and text.startswith("/"):
-        return  # another command: let it through, the wizard waits
     elif session.step is None or session.step.read is None:
         what = "that" if text is None else "typed words"
         await _say(update, f"I can't use {what} here: please use the buttons above (or Cancel).")
@@ -223,7 +258,6 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _say(update, "I can only read typed words here: please type your answer.")
     else:
         await _read(update, context, session, text)
-    raise ApplicationHandlerStop
 
 
 async def _read(
@@ -317,7 +351,8 @@ def _stale_words(wizard_name: str) -> str:
     again = f" To start again: /{command}" if command else ""
     return (
         "That button is from a plan that's finished or was put away (after "
-        f"{EXPIRY / 60:.0f} minutes without a tap, or a restart). Nothing was changed.{again}"
+        f"{EXPIRY / 60:.0f} minutes without a tap, or an update of the bot). Nothing was "
+        f"changed.{again}"
     )
 
 

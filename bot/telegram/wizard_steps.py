@@ -1,13 +1,11 @@
 """What a staff wizard is made of (``Wizard``, ``Step``, ``Prompt``, ``Choice``, and the
 ``Retry``, ``Refused`` and ``Changed`` a step, a preview or a finish raises) and each staff
-member's run of one (``Session``, kept in memory by ``WizardSessions``).
+member's run of one (``Session``, kept in the database by ``wizard_state.WizardSessions``).
 ``bot/telegram/wizard.py`` runs them and re-exports all of it: import from there.
 """
 
 from __future__ import annotations
 
-import secrets
-import string
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +16,6 @@ from bot.services import Services
 
 Answers = dict[str, Any]
 EXPIRY = 30 * 60.0  # seconds without a tap before a wizard is put away
-_TOKEN_ALPHABET = string.ascii_letters + string.digits
 
 
 class Retry(Exception):
@@ -102,6 +99,7 @@ class Session:
     multi: bool = False
     ticked: set[int] = field(default_factory=set)
     seen: int = 0  # the newest update carried out: one Telegram sends again changes nothing
+    over: bool = False  # finished or cancelled during this update: not saved again
 
     def fresh(self, update: Update) -> bool:
         """Whether ``update`` is new to this run (and mark it seen)."""
@@ -119,32 +117,6 @@ class Session:
         """The step being asked, or None at the preview."""
         steps = self.wizard.steps
         return steps[self.at] if self.at < len(steps) else None
-
-
-class WizardSessions:
-    """Every running wizard, by staff member's Telegram id, in memory only."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.clock = clock
-        self._running: dict[int, Session] = {}
-
-    def begin(self, user_id: int, wizard: Wizard) -> Session:
-        token = "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(6))
-        self._running[user_id] = Session(wizard, token, self.clock())
-        return self._running[user_id]
-
-    def get(self, user_id: int) -> Session | None:
-        """The staff member's wizard, unless it was put away for going unused."""
-        session = self._running.get(user_id)
-        if session is not None and self.clock() - session.touched > EXPIRY:
-            del self._running[user_id]
-            return None
-        if session is not None:
-            session.touched = self.clock()
-        return session
-
-    def end(self, user_id: int) -> None:
-        self._running.pop(user_id, None)
 
 
 _REGISTRY: list[Wizard] = []

@@ -85,6 +85,7 @@ def test_an_older_database_is_upgraded_in_place_and_ends_like_a_new_one(
         "  3: unsure sends and reply marks",
         "  4: invitations pause easy read",
         "  5: outbox claims",
+        "  6: wizard sessions",
         "Run `youthvoice db upgrade` (the bot also upgrades it when it starts).",
     ]
     assert version(path) == "1"
