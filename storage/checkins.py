@@ -41,6 +41,20 @@ _FINISHED = (
 )
 
 
+def _columns(table: str, columns: str) -> str:
+    return ", ".join(f"{table}.{name.strip()}" for name in columns.split(","))
+
+
+_CONTACT_WIDTH = len(CONTACT_COLUMNS.split(","))
+# A contact's and a check-in's columns side by side, NULL where there is none (parameters:
+# chat id, check-in id).
+_PERSON_AND_CHECKIN = (
+    f"SELECT {_columns('p', CONTACT_COLUMNS)}, {_columns('k', _CHECKIN_COLUMNS)}"
+    " FROM (SELECT 1 AS one) AS here"
+    " LEFT JOIN contacts p ON p.chat_id = ? LEFT JOIN checkins k ON k.id = ?"
+)
+
+
 def _finished(checkin_id: int, link: str) -> tuple[int, str, int, str]:
     return checkin_id, link, checkin_id, link
 
@@ -100,14 +114,12 @@ class CheckinsMixin(SqlBase, CheckinStore):
         self, chat_id: int, checkin_id: int, link: str, who: Callable[[Checkin], Audience]
     ) -> CheckinView:
         def read(conn: Conn) -> CheckinView:
-            person = conn.execute(
-                f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE chat_id = ?", (chat_id,)
-            ).fetchone()
-            contact = None if person is None else contact_from(person)
-            found = conn.execute(
-                f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
-            ).fetchone()
-            if found is None:
+            # The person and the check-in in one statement: on PostgreSQL, one round trip.
+            row = conn.execute(_PERSON_AND_CHECKIN, (chat_id, checkin_id)).fetchone()
+            assert row is not None  # one row always, from the one-row table
+            person, found = row[:_CONTACT_WIDTH], row[_CONTACT_WIDTH:]
+            contact = None if person[0] is None else contact_from(person)
+            if found[0] is None:
                 return CheckinView(contact, None, False, None, False)
             checkin = _checkin(found)
             chats, params = audience_sql(who(checkin))
