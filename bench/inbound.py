@@ -141,7 +141,6 @@ def _on_postgres(
     yv, pg = pooled(sqlite), pooled(postgres)
     speed = pg.per_second / yv.per_second if yv.per_second else 0.0
     each = [p.per_second / s.per_second for s, p in zip(sqlite, postgres, strict=True)]
-    rounds = ", ".join(f"{x:.2f}x" for x in each)
     return [
         Row(
             name,
@@ -151,7 +150,7 @@ def _on_postgres(
         Row(
             name,
             f"PostgreSQL / SQLite updates/s, {len(each)} rounds",
-            f"{speed:.2f}x (each round: {rounds}; median {statistics.median(each):.2f}x)",
+            f"{speed:.2f}x ({_each(each)})",
             ">= 0.7x",
             speed >= 0.7,
         ),
@@ -179,6 +178,12 @@ def _on_postgres(
     ]
 
 
+def _each(ratios: list[float]) -> str:
+    """Each round's ratio and their median."""
+    rounds = ", ".join(f"{x:.2f}x" for x in ratios)
+    return f"each round: {rounds}; median {statistics.median(ratios):.2f}x"
+
+
 def beside(path: Path | None, kind: str) -> Path | None:
     """Where a second profile goes: next to the first, its name marked with the database."""
     return None if path is None else path.with_name(f"{path.stem}-{kind}{path.suffix}")
@@ -194,12 +199,14 @@ async def inbound_capacity(
     rounds: int = 1,
 ) -> list[Row]:
     """Everyone taps as fast as the bot answers; Youth Voice against a bare PTB bot, and with
-    ``postgres`` Youth Voice on PostgreSQL against the same on SQLite, ``rounds`` times each,
-    alternating (a profile is of the first round)."""
+    ``postgres`` Youth Voice on PostgreSQL against the same on SQLite: ``rounds`` rounds, each
+    of them all, one after the other, so that all see the same load; the targets are judged
+    on the rounds added up (a profile is of the first round)."""
     name = "2 inbound"
     on_sqlite: list[Capacity] = []
     on_postgres: list[Capacity] = []
-    for turn in range(rounds if postgres is not None else 1):
+    on_bare: list[Capacity] = []
+    for turn in range(rounds):
         profile = profile_to if turn == 0 else None
         on_sqlite.append(await _youthvoice_capacity(count, seed, send_rate, sqlite, profile))
         if postgres is not None:
@@ -208,9 +215,12 @@ async def inbound_capacity(
                     count, seed, send_rate, postgres, beside(profile, postgres.kind)
                 )
             )
-    yv, pg = pooled(on_sqlite), (pooled(on_postgres) if on_postgres else None)
-    bare = await _bare_capacity(count, seed)
+        on_bare.append(await _bare_capacity(count, seed))
+    yv, bare = pooled(on_sqlite), pooled(on_bare)
+    pg = pooled(on_postgres) if on_postgres else None
     speed, cpu = yv.per_second / bare.per_second, yv.cpu_ms / bare.cpu_ms
+    each = [y.per_second / b.per_second for y, b in zip(on_sqlite, on_bare, strict=True)]
+    each_cpu = [y.cpu_ms / b.cpu_ms for y, b in zip(on_sqlite, on_bare, strict=True)]
     rows = [
         Row(
             name,
@@ -220,13 +230,19 @@ async def inbound_capacity(
         Row(
             name,
             "bare PTB bot: updates/s",
-            f"{bare.per_second:.1f} ({bare.updates} taps, {bare.finished}/{count} finished)",
+            f"{bare.per_second:.1f} ({bare.updates} taps, {bare.finished}/{bare.people} finished)",
         ),
-        Row(name, "Youth Voice / bare updates/s", f"{speed:.2f}x", ">= 0.8x", speed >= 0.8),
         Row(
             name,
-            "CPU ms per update, Youth Voice / bare",
-            f"{yv.cpu_ms:.2f} / {bare.cpu_ms:.2f} = {cpu:.2f}x",
+            f"Youth Voice / bare updates/s, {rounds} rounds",
+            f"{speed:.2f}x ({_each(each)})",
+            ">= 0.8x",
+            speed >= 0.8,
+        ),
+        Row(
+            name,
+            f"CPU ms per update, Youth Voice / bare, {rounds} rounds",
+            f"{yv.cpu_ms:.2f} / {bare.cpu_ms:.2f} = {cpu:.2f}x ({_each(each_cpu)})",
             "<= 1.4x",
             cpu <= 1.4,
         ),

@@ -89,8 +89,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=3,
-        help="inbound on PostgreSQL and inbound2: rounds of SQLite then PostgreSQL, or of one "
-        "bot then two, added up (3)",
+        help="inbound and inbound2: rounds of Youth Voice (on SQLite, then on PostgreSQL) then "
+        "the bare bot, or of one bot then two, added up (3)",
     )
     parser.add_argument(
         "--profile",
