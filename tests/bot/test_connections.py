@@ -9,7 +9,12 @@ import pytest
 from telegram import Bot
 
 from bot.emulator import Emulator
-from bot.telegram.connections import GatedRequest
+from bot.telegram.connections import (
+    GatedRequest,
+    KnownSocketBackend,
+    KnownSocketTransport,
+    readable,
+)
 from tests.conftest import clock_start
 
 TOKEN = "123456:TEST-token"
@@ -39,3 +44,41 @@ async def test_many_sends_at_once_wait_their_turn_and_all_arrive(emu: Emulator) 
         )
     assert sum(isinstance(result, Exception) for result in tried) == 3
     assert len(sam.messages()) == 14
+
+
+async def test_the_connections_know_their_socket_and_see_the_server_close(emu: Emulator) -> None:
+    """The bot's client runs on the transport whose connections keep their socket (httpx's
+    pool, made again with that backend), and an idle connection the server closed shows as
+    readable, so httpcore drops it and the next request opens another."""
+    request = GatedRequest(5.0, 2)
+    transport = request._client._transport
+    assert isinstance(transport, KnownSocketTransport)
+    assert isinstance(transport._pool._network_backend, KnownSocketBackend)
+
+    closed = asyncio.Event()
+
+    async def answer_then_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await closed.wait()
+        writer.close()
+
+    server = await asyncio.start_server(answer_then_close, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        stream = await KnownSocketBackend().connect_tcp("127.0.0.1", port, timeout=5)
+        assert stream.get_extra_info("socket").fileno() >= 0
+        assert stream.get_extra_info("is_readable") is False  # open and quiet
+        closed.set()
+        async with asyncio.timeout(5):
+            while not stream.get_extra_info("is_readable"):
+                await asyncio.sleep(0.01)
+        await stream.aclose()
+        assert readable(None) is True
+    finally:
+        server.close()
+        await server.wait_closed()
+    # And the whole path works: a message goes through, then again after a shutdown.
+    sam = emu.user("Sam")
+    for _ in range(2):
+        async with Bot(TOKEN, base_url=emu.base_url, request=request) as bot:
+            await bot.send_message(sam.id, "hello")
+    assert [m.text for m in sam.messages()] == ["hello", "hello"]
