@@ -30,7 +30,6 @@ import dateparser
 
 from flows.schedule import format_date, format_local
 
-EXAMPLES = "like 'tomorrow 6pm', 'mon 18:00', '3/12 18:00' or '2026-12-03 18:00'"
 MAX_AHEAD = timedelta(days=366)
 MAX_LENGTH = 60
 
@@ -63,18 +62,28 @@ _SETTINGS = {
 }
 
 
+def examples(zone: ZoneInfo, now: float) -> str:
+    """Ways to type a date and time, the dated ones a week from today, so that an example is
+    never in the past: "like 'tomorrow 6pm', 'mon 18:00', '12/12 18:00' (day/month) or
+    '2026-12-12 18:00'"."""
+    ahead = datetime.fromtimestamp(now, zone).date() + timedelta(days=7)
+    return (
+        f"like 'tomorrow 6pm', 'mon 18:00', '{ahead.day}/{ahead.month} 18:00' (day/month) or "
+        f"'{ahead.isoformat()} 18:00'"
+    )
+
+
 def read_when(text: str, zone: ZoneInfo, now: float) -> datetime:
     """The local time ``text`` means, timezone-aware in ``zone``; ValueError with kind words
     (naming an example) for anything unreadable, without a time, impossible or past."""
+    like = examples(zone, now)
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise ValueError(f"Please type a date and time, {EXAMPLES}.")
+        raise ValueError(f"Please type a date and time, {like}.")
     if len(cleaned) > MAX_LENGTH:
-        raise ValueError(
-            f"That's too long for a date. Please type just the date and time, {EXAMPLES}."
-        )
+        raise ValueError(f"That's too long for a date. Please type just the date and time, {like}.")
     cleaned = _plain_times(cleaned)
-    clock = _clock_typed(cleaned)
+    clock = _clock_typed(cleaned, like)
     base = datetime.fromtimestamp(now, zone).replace(tzinfo=None)
     if _TIME_ONLY.fullmatch(cleaned):
         # A time alone: today if it is still to come, otherwise tomorrow.
@@ -85,9 +94,7 @@ def read_when(text: str, zone: ZoneInfo, now: float) -> datetime:
         wall = _parse(cleaned, base)
     if wall is None or (wall.hour, wall.minute) != clock:
         # dateparser answers the time of day it was given when it skips the typed time.
-        raise ValueError(
-            f"Sorry, I couldn't read '{cleaned}' as a date and time. Try one {EXAMPLES}."
-        )
+        raise ValueError(f"Sorry, I couldn't read '{cleaned}' as a date and time. Try one {like}.")
     _refuse_passed_day(cleaned, wall, base)
     at = _in(wall, zone)
     shown = format_local(at, zone, datetime.fromtimestamp(now, zone))
@@ -106,14 +113,14 @@ def _plain_times(text: str) -> str:
     return _WORD.sub(lambda m: _WORDS[m[1].lower()], text)
 
 
-def _clock_typed(text: str) -> tuple[int, int]:
+def _clock_typed(text: str, like: str) -> tuple[int, int]:
     """The hour and minute typed (24-hour); ValueError when there is none, more than one, or
     one no clock shows ("18:60", "13pm")."""
     found = list(_CLOCK.finditer(text))
     if not found:
-        raise ValueError(f"Please add a time too, {EXAMPLES}.")
+        raise ValueError(f"Please add a time too, {like}.")
     if len(found) > 1:
-        raise ValueError(f"Please type just one time, {EXAMPLES}.")
+        raise ValueError(f"Please type just one time, {like}.")
     got = found[0]
     if got["ap"]:
         hour, minute = int(got["h12"]), int(got["m12"] or 0)

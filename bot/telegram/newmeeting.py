@@ -17,6 +17,7 @@ from bot.telegram import wizard
 from bot.telegram.planning import (
     cohort_choices,
     cohort_words,
+    date_examples,
     people,
     reach_shown,
     reach_still,
@@ -53,10 +54,7 @@ def _read_title(text: str, svc: Services, answers: Answers) -> str:
 
 
 async def _ask_at(svc: Services, answers: Answers) -> Prompt:
-    return Prompt(
-        "📅 When does it start? Type a date and time, like 'tomorrow 6pm', 'mon 18:00', "
-        "'3/12 18:00' (day/month) or '2026-12-03 18:00'."
-    )
+    return Prompt(f"📅 When does it start? Type a date and time, like {date_examples(svc)}.")
 
 
 async def _ask_where(svc: Services, answers: Answers) -> Prompt:

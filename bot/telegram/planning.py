@@ -9,7 +9,7 @@ from typing import Any
 from bot.actions import plans
 from bot.services import Services
 from bot.telegram.wizard import Answers, Changed, Choice, Retry
-from flows.dates import read_when, show_when
+from flows.dates import examples, read_when, show_when
 
 
 def when_words(svc: Services, timestamp: float | None) -> str:
@@ -18,6 +18,11 @@ def when_words(svc: Services, timestamp: float | None) -> str:
         return "never"
     zone = svc.settings.zone
     return show_when(datetime.fromtimestamp(timestamp, zone), zone, svc.now())
+
+
+def date_examples(svc: Services) -> str:
+    """Ways to type a date and time, none of them in the past (``flows.dates.examples``)."""
+    return examples(svc.settings.zone, svc.now()).removeprefix("like ")
 
 
 def people(count: int) -> str:

@@ -20,6 +20,7 @@ from bot.telegram import wizard
 from bot.telegram.planning import (
     cohort_choices,
     cohort_words,
+    date_examples,
     people,
     reach_shown,
     reach_still,
@@ -50,10 +51,7 @@ async def _ask_start(svc: Services, answers: Answers) -> Prompt:
 
 
 async def _ask_at(svc: Services, answers: Answers) -> Prompt:
-    return Prompt(
-        "📅 Type the date and time it opens, like 'tomorrow 6pm', 'mon 18:00' or '3/12 18:00' "
-        "(day/month)."
-    )
+    return Prompt(f"📅 Type the date and time it opens, like {date_examples(svc)}.")
 
 
 async def _ask_open_for(svc: Services, answers: Answers) -> Prompt:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.dates import read_day, read_when, show_when
+from flows.dates import examples, read_day, read_when, show_when
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 23, 10, 0, 37, tzinfo=LONDON)  # Mon 23 Nov 2026, 10:00:37
@@ -171,3 +171,18 @@ DAYS_REFUSED = [
 def test_unusable_days_are_refused(now: datetime, typed: str, why: str) -> None:
     with pytest.raises(ValueError, match=re.escape(why)):
         read_day(typed, LONDON, now.timestamp())
+
+
+@pytest.mark.parametrize(
+    "now", [MONDAY, EVENING, NEW_YEARS_EVE, BEFORE_CLOCKS_GO_FORWARD, THURSDAY, DECEMBER_30]
+)
+def test_every_example_staff_are_shown_reads_as_a_time_still_to_come(now: datetime) -> None:
+    """The examples in the prompts and refusals are typed back as they stand: each reads,
+    and none is in the past (fixed examples went stale as the days went by)."""
+    like = examples(LONDON, now.timestamp())
+    typed = re.findall(r"'([^']+)'", like)
+    assert len(typed) == 4
+    for example in typed:
+        assert read_when(example, LONDON, now.timestamp()) > now
+    with pytest.raises(ValueError, match=re.escape(like)):
+        read_when("soonish", LONDON, now.timestamp())
