@@ -225,6 +225,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return  # young people never run a wizard: their messages cost no read here
     session = await sessions(context).get(user.id)
     if session is None:
+        await _no_wizard(update, context, user.id, message.text)
         return
     text = message.text
     command = text is not None and text.startswith("/") and text.strip().lower() != "/cancel"
@@ -236,6 +237,30 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _handle_message(update, context, session, user.id, text)
     finally:
         await _keep(context, user.id, session)
+    raise ApplicationHandlerStop
+
+
+async def _no_wizard(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str | None
+) -> None:
+    """A staff member who has not joined as a young person would, typing words (or /start)
+    with no wizard running: most likely an answer to a wizard put away meanwhile. They hear
+    that, not the young people's "you need an invite link"; anything else passes on."""
+    if update.edited_message is not None or text is None:
+        return
+    words = text.strip().lower()
+    if words.startswith("/") and words != "/start":
+        return
+    svc = services(context)
+    if await svc.store.contact(user_id) is not None:
+        return  # joined: perhaps answering a check-in, as young people do
+    if await svc.store.claim_update(update.update_id, svc.now()):
+        await _say(
+            update,
+            "You're set up as staff, so you don't need to join. I wasn't waiting for typed "
+            f"words from you: a plan is put away after {EXPIRY / 60:.0f} minutes without a tap. "
+            "To start again, use its command from your menu, like /newmeeting or /newcheckin.",
+        )
     raise ApplicationHandlerStop
 
 

@@ -177,8 +177,21 @@ async def test_a_wizard_left_for_half_an_hour_is_put_away(staff_bot: StaffBot) -
     await wren.tap(WEEKLY)
     _stripped, stale = await wren.replies(2)
     assert "after 30 minutes without a tap" in stale.text
-    await wren.send("hello")  # no wizard now: an ordinary message
-    assert "put away" not in (await wren.next_reply()).text
+    # Words typed for a wizard put away: staff hear that, not that they need an invite link.
+    await wren.send("Forum night")
+    said = (await wren.next_reply()).text
+    assert "set up as staff" in said and "put away after 30 minutes" in said, said
+    assert "invite link" not in said
+    await wren.send("/start")
+    assert "set up as staff" in (await wren.next_reply()).text
+    # Once joined as young people do (to see what they see), their words pass on as theirs.
+    forum = await yv.cohort("Forum")
+    await wren.send(f"/start {forum.invite_code}")
+    await wren.next_reply()
+    await wren.tap("Yes, I'm in")
+    await wren.replies(2)
+    await wren.send("hello")
+    assert "set up as staff" not in (await wren.next_reply()).text, wren.transcript()
 
 
 async def test_the_preview_says_invitations_wait_for_quiet_hours_to_end(
