@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.actions import audience, audit
 from bot.actions.errors import ActionError
 from bot.actions.notices import invitation, meeting_cancel, meeting_change, meeting_invitation
+from flows.dates import show_when
 from flows.schedule import QuietHours, meeting_reminders, parse_at, release_time
 from flows.survey import Survey
 from storage.base import Audience, Meeting, NewCheckin, Store
@@ -47,6 +48,19 @@ def start_time(text: str, clock: Clock) -> float:
     if at <= clock.now:
         raise ActionError("at", f"{text} has already passed")
     return at
+
+
+def check_invitable(starts_at: float, clock: Clock) -> None:
+    """Refuse a meeting that starts before its invitations may go: held for quiet hours, they
+    would expire at its start unsent, and nobody would be invited."""
+    released = clock.released(clock.now)
+    if starts_at <= released:
+        until = show_when(clock.local(released), clock.zone, clock.now)
+        raise ActionError(
+            "at",
+            f"it starts before quiet hours end ({until}), so nobody could be invited in time. "
+            "Pick a later time",
+        )
 
 
 def checked_link(url: str | None) -> str | None:

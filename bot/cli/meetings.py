@@ -74,6 +74,7 @@ def meeting_add(
     settings = settings_or_exit()
     now = _clock(settings)
     starts_at = acted(lambda: meetings.start_time(at_text, now))
+    acted(lambda: meetings.check_invitable(starts_at, now))
     acted(lambda: meetings.draft(title, starts_at, place, url, notes, None))
 
     async def reach(store: Store) -> tuple[int | None, int]:

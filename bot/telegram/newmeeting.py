@@ -95,6 +95,7 @@ def _draft(svc: Services, answers: Answers) -> Meeting:
     place = where[1] if where and where[0] == "place" else None
     link = where[1] if where and where[0] == "link" else None
     try:
+        meetings.check_invitable(starts_at, _clock(svc))
         return meetings.draft(answers["title"], starts_at, place, link, None, answers["cohort"])
     except ActionError as exc:
         raise Refused(_FIX.get(exc.field, "title"), str(exc).capitalize() + ".") from None

@@ -253,6 +253,22 @@ def test_notices_about_a_meeting_soon_say_they_go_at_once_in_quiet_hours(
     assert f"at {QUIET_END}, after quiet hours" in result.stdout
 
 
+def test_a_meeting_starting_before_quiet_hours_end_is_refused(env: dict[str, str]) -> None:
+    """Found trying it by hand: a meeting 30 minutes away, inside quiet hours that end in an
+    hour, was saved with its invitations held until they ended, by then expired: nobody was
+    invited. Refused with a fix, the dry run too, and nothing saved."""
+    quiet = {**env, "YOUTHVOICE_QUIET_HOURS": QUIET_NOW}
+    people_joined(env, range(1, 6))
+    soon = f"{after_start(30 * 60):%Y-%m-%d %H:%M}"
+    for extra in (["--dry-run"], ["--yes"]):
+        line = one_line_error(run(quiet, "meeting", "add", "Forum", "--at", soon, *extra))
+        assert line == (
+            f"youthvoice: --at: it starts before quiet hours end ({QUIET_END}), so nobody could"
+            " be invited in time. Pick a later time"
+        )
+    assert rows_in(env, "meetings") == 0
+
+
 def test_feedback_that_would_close_inside_quiet_hours_is_refused(env: dict[str, str]) -> None:
     """Regression (review): feedback open for 30 minutes inside quiet hours reached nobody;
     now it is refused with a fix, the dry run too."""
