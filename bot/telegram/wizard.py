@@ -376,8 +376,8 @@ def _stale_words(wizard_name: str) -> str:
     again = f" To start again: /{command}" if command else ""
     return (
         "That button is from a plan that's finished or was put away (after "
-        f"{EXPIRY / 60:.0f} minutes without a tap, or an update of the bot). Nothing was "
-        f"changed.{again}"
+        f"{EXPIRY / 60:.0f} minutes without a tap, or an update of the bot), so it does "
+        f"nothing now. If you had just confirmed the plan, that went through.{again}"
     )
 
 
