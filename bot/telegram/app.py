@@ -148,7 +148,7 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     for name, callback in [
         ("urgent", handlers.on_urgent),
         ("start", handlers.on_start),
-        ("help", care.on_help),
+        ("help", staff.on_help),
         ("pause", care.on_pause),
         ("resume", care.on_resume),
         ("mydata", care.on_mydata),

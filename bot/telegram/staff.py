@@ -80,6 +80,17 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await forget_menu(update, context)
 
 
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: what young people get (support contacts, then what the bot does), and for
+    staff the commands of their role as well, which only their menu shows otherwise."""
+    await care.on_help(update, context)
+    extra = menu(role(update, context), ())
+    chat = update.effective_chat
+    if extra and chat is not None:
+        lines = "\n".join(f"/{command.command} - {command.description}" for command in extra)
+        await chat.send_message(f"As staff you can also use:\n{lines}")
+
+
 def menu(who: Role, everyone: Commands) -> list[BotCommand]:
     """The command menu for a role: everyone's commands, then the staff ones it may use."""
     extra: Commands = ()

@@ -50,6 +50,25 @@ async def test_each_role_sees_its_own_menu(staff_bot: StaffBot) -> None:
     assert emu.menu(staff_bot.lead) == EVERYONE + WORKER + LEAD_ONLY
 
 
+async def test_help_lists_each_roles_own_commands(staff_bot: StaffBot) -> None:
+    """/help gives everyone the support contacts and what the bot does; staff also hear the
+    commands of their role (otherwise only in their menu), and young people never do."""
+    yv = staff_bot.yv
+    sam = await yv.joined("Sam")
+    for person, expected in ((staff_bot.worker, WORKER), (staff_bot.lead, STAFF_COMMANDS)):
+        await person.send("/help")
+        *_, listed = await person.replies(3)
+        assert listed.text.startswith("As staff you can also use:"), person.transcript()
+        assert [line.split(" - ")[0] for line in listed.text.splitlines()[1:]] == [
+            f"/{name}" for name in expected
+        ]
+    await sam.send("/help")
+    await sam.replies(2)
+    await sam.send("/mydata")  # one person's updates in order: any staff list came before
+    await sam.next_reply()
+    assert not any("As staff" in m.text for m in sam.messages()), sam.transcript()
+
+
 async def test_a_young_person_trying_every_staff_command_changes_nothing(
     staff_bot: StaffBot,
 ) -> None:
