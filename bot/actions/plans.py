@@ -157,6 +157,21 @@ def _refuse_impossible(
                 "the check-in would close before quiet hours end, so nobody could be invited. "
                 "Keep it open for longer, or open it at another time.",
             )
+        if opening.remind_at is None:
+            continue
+        reminds = release_time(datetime.fromtimestamp(opening.remind_at, zone), quiet, zone)
+        if reminds <= goes:
+            raise ActionError(
+                "remind_after",
+                "the reminder would wait for quiet hours to end and go with the invitations. "
+                "Choose a longer wait before it, or no reminder.",
+            )
+        if opening.closes_at is not None and reminds.timestamp() >= opening.closes_at:
+            raise ActionError(
+                "remind_after",
+                "the reminder would wait for quiet hours to end, and the check-in closes "
+                "before they do, so it would never go. Choose a shorter wait, or no reminder.",
+            )
 
 
 def _wall(timestamp: float, zone: ZoneInfo) -> float:

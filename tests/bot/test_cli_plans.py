@@ -253,6 +253,21 @@ def test_notices_about_a_meeting_soon_say_they_go_at_once_in_quiet_hours(
     assert f"at {QUIET_END}, after quiet hours" in result.stdout
 
 
+def test_a_reminder_that_would_go_with_the_invitations_is_refused(env: dict[str, str]) -> None:
+    """Found trying it by hand: opened in quiet hours with a reminder due before they end,
+    the preview showed the reminder before the invitations, and both would have gone
+    together. Refused with a fix, the dry run too; a reminder after they end is fine."""
+    quiet = {**env, "YOUTHVOICE_QUIET_HOURS": QUIET_NOW}
+    people_joined(env, range(1, 6))
+    for extra in (["--dry-run"], ["--yes"]):
+        result = run(quiet, "checkin", "weekly", "--remind-after", "30m", *extra)
+        line = one_line_error(result)
+        assert line.startswith("youthvoice: --remind-after: the reminder would wait for quiet")
+    assert rows_in(env, "checkins") == 0
+    later = run(quiet, "checkin", "weekly", "--remind-after", "2h", "--yes")
+    assert later.exit_code == 0, later.output
+
+
 def test_a_meeting_starting_before_quiet_hours_end_is_refused(env: dict[str, str]) -> None:
     """Found trying it by hand: a meeting 30 minutes away, inside quiet hours that end in an
     hour, was saved with its invitations held until they ended, by then expired: nobody was
