@@ -24,6 +24,7 @@ JSON = dict[str, Any]
 
 HELLO = """\
 You're chatting with the bot as {name}, a pretend young person. Nothing here reaches Telegram.
+Your Telegram id here is {user_id} (to try staff commands, name it in YOUTHVOICE_WORKERS).
 Type a message and press Enter; start with /start.
 Buttons are shown as #1, #2, ...: type #1 to press the first one.
 (Typing 1 without the # sends the answer "1" as text.) Type /quit to leave."""
@@ -218,7 +219,7 @@ async def run_chat(url: str, name: str, language: str = "en") -> None:
     async with aiohttp.ClientSession(base_url=url, timeout=timeout) as http:
         client = ChatClient(http, Screen())
         await client.join(name, language)
-        click.echo(HELLO.format(name=name))
+        click.echo(HELLO.format(name=name, user_id=client.user_id))
         lines = read_lines(asyncio.get_running_loop())
         while True:
             line = await client.next_line(lines)

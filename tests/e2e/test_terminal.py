@@ -95,6 +95,7 @@ async def test_chat_joins_and_answers_a_first_question(
     chat = await Terminal.open("chat", "--url", yv.emu.url, "--name", "Ali")
     terminals.append(chat)
     await chat.expect(r"You're chatting with the bot as Ali")
+    await chat.expect(r"^Your Telegram id here is \d+ \(to try staff commands, name it in")
     await chat.type("/start")
     await chat.expect(r"^Do you want to join\?$")
     await chat.expect(r"^   #1  Yes, I'm in$")
