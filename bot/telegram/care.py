@@ -21,7 +21,7 @@ from bot.telegram.pacing import URGENT
 from bot.telegram.render import command_name, keyboard, remove_buttons, show
 from flows.locales import from_telegram
 from flows.messages import say
-from flows.texts import render_buttons
+from flows.texts import lines, render_buttons
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,11 @@ async def on_consent(
     await send_now(update, context, words)
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_help(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, more: str | None = None
+) -> None:
     """/help: the support contacts first, at once and without the database, whatever state
-    the person is in; then what the bot can do."""
+    the person is in; then what the bot can do, with ``more`` below it (staff commands)."""
     svc = services(context)
     user = update.effective_user
     lang = from_telegram(user.language_code if user else None)
@@ -98,6 +100,9 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("the support message could not be sent")
     assert user is not None
     shown = await people.say_once(svc, user.id, "help", update.update_id)
+    if shown is not None and more:
+        said, buttons = shown.messages[-1]
+        shown.messages[-1] = (lines(said, "", more), buttons)
     await show(update, shown, svc.settings.zone)
 
 

@@ -82,13 +82,10 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what young people get (support contacts, then what the bot does), and for
-    staff the commands of their role as well, which only their menu shows otherwise."""
-    await care.on_help(update, context)
+    staff the commands of their role below it, which only their menu shows otherwise."""
     extra = menu(role(update, context), ())
-    chat = update.effective_chat
-    if extra and chat is not None:
-        lines = "\n".join(f"/{command.command} - {command.description}" for command in extra)
-        await chat.send_message(f"As staff you can also use:\n{lines}")
+    listed = "\n".join(f"/{command.command} - {command.description}" for command in extra)
+    await care.on_help(update, context, f"As staff you can also use:\n{listed}" if extra else None)
 
 
 def menu(who: Role, everyone: Commands) -> list[BotCommand]:
