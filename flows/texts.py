@@ -3,7 +3,8 @@ rendered in the reader's language. Queued messages are stored this way, never as
 
 A text is JSON-able: a plain string (a place a worker typed), a message
 ``{"key": ..., "params": {...}}`` whose parameters may be texts themselves, a local time
-``{"time": <unix seconds>}``, a date ``{"date": "YYYY-MM-DD"}``, ``{"lines": [...]}`` (texts
+``{"time": <unix seconds>, "from": <unix seconds>}`` (with its year when ``from``, the moment it
+was written, falls in another year), a date ``{"date": "YYYY-MM-DD"}``, ``{"lines": [...]}`` (texts
 joined one per line), or ``{"words": {"en": ..., "cy": ..., "en@easyread": ...}}`` (words a
 survey file gives in each reading, such as its title; ``flows.locales`` picks the reader's).
 
@@ -35,9 +36,10 @@ def message(key: str, **params: Any) -> dict[str, Any]:
     return {"key": key, "params": params}
 
 
-def local_time(timestamp: float) -> dict[str, Any]:
-    """A moment, shown in the deployment's time zone when rendered."""
-    return {"time": timestamp}
+def local_time(timestamp: float, now: float | None = None) -> dict[str, Any]:
+    """A moment, shown in the deployment's time zone when rendered, with its year when that is
+    not the year of ``now`` (the moment the message is made)."""
+    return {"time": timestamp} if now is None else {"time": timestamp, "from": now}
 
 
 def local_date(day: str) -> dict[str, Any]:
@@ -64,7 +66,9 @@ def render(text: Text, lang: str, zone: ZoneInfo) -> str:
         return say(str(text["key"]), lang, **params)
     if "time" in text:
         when = datetime.fromtimestamp(float(text["time"]), zone)
-        return format_local(when, zone, language=language_of(lang))
+        made = text.get("from")
+        written = None if made is None else datetime.fromtimestamp(float(made), zone)
+        return format_local(when, zone, written, language_of(lang))
     if "date" in text:
         return format_date(date.fromisoformat(str(text["date"])))
     if "lines" in text:

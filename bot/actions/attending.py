@@ -14,14 +14,14 @@ from storage.base import DEFAULT_LANGUAGE, Meeting, Rsvp
 SHOWN = 5  # at most this many upcoming meetings in /meetings, soonest first
 
 
-def card(meeting: Meeting, answer: Rsvp | None) -> Text:
+def card(meeting: Meeting, answer: Rsvp | None, now: float) -> Text:
     """A meeting as a young person sees it: what, when, where, and what they said."""
     said = (
         message("meeting_no_answer")
         if answer is None
         else message("meeting_your_answer", answer=message(f"meeting_{answer.value}"))
     )
-    return lines(f"📅 {meeting.title}", meeting_details(meeting), "", said)
+    return lines(f"📅 {meeting.title}", meeting_details(meeting, now), "", said)
 
 
 async def coming_up(svc: Services, chat_id: int, update_id: int) -> Shown | None:
@@ -39,7 +39,9 @@ async def coming_up(svc: Services, chat_id: int, update_id: int) -> Shown | None
     ][:SHOWN]
     if not upcoming:
         return Shown(contact.locale, [(message("meetings_none"), [])])
-    cards = [(card(m, await svc.store.rsvp(m.id, chat_id)), rsvp_buttons(m)) for m in upcoming]
+    cards = [
+        (card(m, await svc.store.rsvp(m.id, chat_id), svc.now()), rsvp_buttons(m)) for m in upcoming
+    ]
     return Shown(contact.locale, cards)
 
 
@@ -60,5 +62,5 @@ async def reply(
         return await refuse(svc, update_id, "button_expired", contact)
     if not await svc.store.set_rsvp(meeting.id, chat_id, answer, update_id):
         return None
-    shown = (card(meeting, answer), rsvp_buttons(meeting))
+    shown = (card(meeting, answer, svc.now()), rsvp_buttons(meeting))
     return Shown(contact.locale, popup="rsvp_thanks", edit=shown)

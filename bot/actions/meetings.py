@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -118,7 +119,7 @@ async def add(store: Store, meeting: Meeting, clock: Clock, who: str) -> tuple[M
         meeting,
         audience.invited_to(meeting),
         reminders(meeting.starts_at, clock),
-        meeting_invitation,
+        partial(meeting_invitation, now=clock.now),
         clock.now,
     )
     detail = f"meeting {added.id}, {invited} invited"
@@ -163,7 +164,7 @@ async def change(
         new,
         audience.told_of_changes(old),
         reminders(start, clock),
-        meeting_change,
+        partial(meeting_change, now=clock.now),
         clock.now,
         urgent=urgent(min(old.starts_at, start), clock),
     )
@@ -185,7 +186,7 @@ async def cancel(store: Store, meeting: Meeting, clock: Clock, who: str) -> int:
     told = await store.cancel_meeting(
         meeting.id,
         audience.told_of_changes(meeting),
-        meeting_cancel,
+        partial(meeting_cancel, now=clock.now),
         clock.now,
         urgent=urgent(meeting.starts_at, clock),
     )

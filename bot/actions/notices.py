@@ -31,9 +31,10 @@ def _checkin_message(key: str, checkin_id: int, title: Text) -> dict[str, Any]:
     }
 
 
-def meeting_details(meeting: Meeting) -> Text:
-    """When, where and notes, one per line."""
-    parts: list[Text] = [message("meeting_when", when=local_time(meeting.starts_at))]
+def meeting_details(meeting: Meeting, now: float) -> Text:
+    """When (with the year, when it is not the year of ``now``), where and notes, one per
+    line."""
+    parts: list[Text] = [message("meeting_when", when=local_time(meeting.starts_at, now))]
     if meeting.place:
         parts.append(message("meeting_where", place=meeting.place))
     if meeting.notes:
@@ -52,34 +53,31 @@ def rsvp_buttons(meeting: Meeting) -> Buttons:
     return rows
 
 
-def meeting_invitation(meeting: Meeting) -> dict[str, Any]:
-    return _meeting_message("meeting_invite", meeting)
+def meeting_invitation(meeting: Meeting, now: float) -> dict[str, Any]:
+    return _meeting_message("meeting_invite", meeting, now)
 
 
-def meeting_change(meeting: Meeting) -> dict[str, Any]:
-    return _meeting_message("meeting_changed", meeting)
+def meeting_change(meeting: Meeting, now: float) -> dict[str, Any]:
+    return _meeting_message("meeting_changed", meeting, now)
 
 
-def _meeting_message(key: str, meeting: Meeting) -> dict[str, Any]:
+def _meeting_message(key: str, meeting: Meeting, now: float) -> dict[str, Any]:
     """A meeting's details with the RSVP buttons, under the heading ``key``."""
     return {
-        "text": message(key, title=meeting.title, details=meeting_details(meeting)),
+        "text": message(key, title=meeting.title, details=meeting_details(meeting, now)),
         "buttons": rsvp_buttons(meeting),
     }
 
 
-def meeting_cancel(meeting: Meeting) -> dict[str, Any]:
-    return {
-        "text": message(
-            "meeting_cancelled", title=meeting.title, when=local_time(meeting.starts_at)
-        )
-    }
+def meeting_cancel(meeting: Meeting, now: float) -> dict[str, Any]:
+    when = local_time(meeting.starts_at, now)
+    return {"text": message("meeting_cancelled", title=meeting.title, when=when)}
 
 
-def meeting_reminder(meeting: Meeting, kind: str) -> dict[str, Any]:
+def meeting_reminder(meeting: Meeting, kind: str, now: float) -> dict[str, Any]:
     key = "meeting_reminder_1h" if kind == "1h" else "meeting_reminder_24h"
     payload: dict[str, Any] = {
-        "text": message(key, title=meeting.title, details=meeting_details(meeting))
+        "text": message(key, title=meeting.title, details=meeting_details(meeting, now))
     }
     if meeting.link:
         payload["buttons"] = [[{"text": message("meeting_online"), "url": meeting.link}]]

@@ -95,7 +95,7 @@ class Planner:
                 # too, and "is tomorrow" would be wrong. Done, with nobody told.
                 await self.svc.store.skip_meeting_reminder(meeting.id, kind)
                 continue
-            payload = meeting_reminder(meeting, kind)
+            payload = meeting_reminder(meeting, kind, now)
             sent = await self.svc.store.queue_meeting_reminder(
                 meeting.id, kind, audience.reminded_of(meeting), payload, kind == "1h", now
             )

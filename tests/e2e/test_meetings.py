@@ -33,9 +33,9 @@ RSVP_BUTTONS = ["Going ✅", "Maybe 🤔", "Can't make it"]
 LABEL = {"going": "Going ✅", "maybe": "Maybe 🤔", "no": "Can't make it"}
 
 
-def details_of(meeting: Meeting, zone: ZoneInfo) -> str:
-    """A meeting's when / where / notes lines, as an English reader sees them."""
-    return render(meeting_details(meeting), "en", zone)
+def details_of(meeting: Meeting, yv: PlanHarness) -> str:
+    """A meeting's when / where / notes lines, as an English reader sees them now."""
+    return render(meeting_details(meeting, yv.clock()), "en", yv.settings.zone)
 
 
 async def add_meeting(
@@ -60,7 +60,7 @@ async def add_meeting(
         draft,
         audience.invited_to(draft),
         [(kind, when.timestamp()) for kind, when in plan],
-        lambda m: meeting_invitation(m),
+        lambda m: meeting_invitation(m, now),
         now,
     )
     assert isinstance(meeting, Meeting)
@@ -74,12 +74,12 @@ def card(yv: PlanHarness, meeting: Meeting, answer: str | None) -> str:
         if answer is None
         else say("meeting_your_answer", "en", answer=LABEL[answer])
     )
-    return f"📅 {meeting.title}\n{details_of(meeting, yv.settings.zone)}\n\n{line}"
+    return f"📅 {meeting.title}\n{details_of(meeting, yv)}\n\n{line}"
 
 
 async def invited(person: SimUser, meeting: Meeting, yv: PlanHarness) -> BotMessage:
     invite = await person.next_reply()
-    details = details_of(meeting, yv.settings.zone)
+    details = details_of(meeting, yv)
     assert invite.text == say("meeting_invite", "en", title=meeting.title, details=details)
     return invite
 
@@ -147,6 +147,21 @@ async def test_going_edits_the_card_and_the_answer_can_change(yvp: PlanHarness) 
     assert maybe.text == card(yvp, meeting, "maybe")
     assert maybe.button_texts == RSVP_BUTTONS
     assert await yvp.store.rsvp_counts(meeting.id) == {"going": 0, "maybe": 1, "no": 0, "none": 0}
+
+
+async def test_a_meeting_next_year_shows_its_year_to_young_people(yvp: PlanHarness) -> None:
+    """A meeting in another year than today's says which year, in the invitation, the card
+    after an answer and /meetings (a date a year ahead on the same weekday would mislead)."""
+    sam = await yvp.joined("Sam")
+    at, starts = local_at(yvp, 400 * DAY)
+    result = await yvp.cli("meeting", "add", TITLE, "--at", at, "--yes")
+    assert result.exit_code == 0, result.output
+    year = datetime.fromtimestamp(starts, yvp.settings.zone).year
+    invite = await sam.next_reply()
+    assert f" {year}, " in invite.text, invite.text
+    assert f" {year}, " in (await answer(sam, "Going ✅")).text
+    await sam.send("/meetings")
+    assert f" {year}, " in (await sam.next_reply()).text
 
 
 async def test_meeting_add_and_list_commands_show_counts_only(yvp: PlanHarness) -> None:
@@ -235,7 +250,7 @@ async def test_meeting_change_where_tells_everyone_invited(yvp: PlanHarness) -> 
     assert result.stdout.endswith(f"\nMeeting {meeting.id} changed; 2 people will be told.\n")
     moved = await yvp.store.meeting(meeting.id)
     assert moved is not None and moved.place == "Town hall" and moved.version == 2
-    details = details_of(moved, yvp.settings.zone)
+    details = details_of(moved, yvp)
     assert "📍 Town hall" in details
     for person in (sam, ash):
         notice = await person.next_reply()
@@ -261,7 +276,7 @@ async def test_reminders_go_to_going_and_maybe_only_once_each(yvp: PlanHarness) 
     """The day-before and hour-before reminders go to Going and Maybe only, each once; those
     who can't make it or never answered hear nothing."""
     meeting, (gus, may, nia, oli) = await four_answers(yvp, 3 * DAY)
-    details = details_of(meeting, yvp.settings.zone)
+    details = details_of(meeting, yvp)
     yvp.clock.advance(2 * DAY + 60)
     await yvp.plan()
     for person in (gus, may):
@@ -307,7 +322,7 @@ async def test_the_hour_before_reminder_goes_even_in_quiet_hours(
     await yv.plan()
     reminder = await sam.next_reply()
     assert reminder.text == say(
-        "meeting_reminder_1h", "en", title=TITLE, details=details_of(meeting, zone)
+        "meeting_reminder_1h", "en", title=TITLE, details=details_of(meeting, yv)
     )
     await sam.assert_no_reply()
     yv.clock.advance(4 * HOUR)
@@ -326,7 +341,7 @@ async def test_a_moved_meeting_replans_its_reminders(yvp: PlanHarness) -> None:
     assert result.exit_code == 0, result.output
     moved = await yvp.store.meeting(meeting.id)
     assert moved is not None and moved.starts_at == starts
-    details = details_of(moved, yvp.settings.zone)
+    details = details_of(moved, yvp)
     assert (await sam.next_reply()).text == say(
         "meeting_changed", "en", title=TITLE, details=details
     )
@@ -446,7 +461,7 @@ async def test_a_late_day_before_reminder_is_dropped_when_the_hour_before_one_is
     yvp.clock.advance(3 * DAY - 30 * 60)
     await yvp.plan(2)
     reminder = await sam.next_reply()
-    details = details_of(meeting, yvp.settings.zone)
+    details = details_of(meeting, yvp)
     assert reminder.text == say("meeting_reminder_1h", "en", title=TITLE, details=details)
     await sam.assert_no_reply(within=1.5)  # longer than the chat gap a second message waits
 

@@ -31,6 +31,16 @@ def test_texts_render_in_english(text: Any, expected: str) -> None:
     assert render(text, "en", LONDON) == expected
 
 
+def test_a_time_in_another_year_than_its_message_carries_its_year() -> None:
+    """A moment rendered with the time its message was made shows its year only when that
+    is another year, in English and in Welsh."""
+    next_year = datetime(2027, 12, 3, 18, 0, tzinfo=LONDON).timestamp()
+    assert render(local_time(next_year, SIX_PM), "en", LONDON) == "Fri 3 Dec 2027, 6pm"
+    assert render(local_time(next_year, SIX_PM), "cy", LONDON) == "Dydd Gwener 3 Rhagfyr 2027, 6yh"
+    assert render(local_time(SIX_PM, SIX_PM - 86400), "en", LONDON) == "Tue 1 Dec, 6pm"
+    assert render(local_time(next_year), "en", LONDON) == "Fri 3 Dec, 6pm"  # queued before
+
+
 def test_a_welsh_reader_gets_welsh_words_dates_and_buttons() -> None:
     """The same data renders from the Welsh catalogue, nested parameters and dates included
     (Babel's Welsh day and month names); words a worker typed stay as typed."""
