@@ -109,13 +109,15 @@ async def start(
     ``answers`` fills steps in ahead (by step name): it opens at the first step after them
     that applies, or at the preview, and Back goes through them as if they were chosen."""
     assert update.effective_user is not None
+    running = await sessions(context).get(update.effective_user.id)
+    header = "" if running is None else _put_away(running.wizard)
     session = sessions(context).begin(wizard)
     session.fresh(update)
     given = [i for i, step in enumerate(wizard.steps) if step.name in (answers or {})]
     session.answers.update(answers or {})
     session.path.extend(given)
     try:
-        await _advance(update, context, session, after=given[-1] if given else -1)
+        await _advance(update, context, session, after=given[-1] if given else -1, header=header)
     finally:
         await _keep(context, update.effective_user.id, session)
 
@@ -369,6 +371,11 @@ def _keyboard(session: Session, confirm: bool = False, fix: bool = False) -> Inl
     back = [button("⬅ Back", "b")] if len(session.path) > 1 else []
     rows.append([*back, button("✖ Cancel", "x")])
     return InlineKeyboardMarkup(rows)
+
+
+def _put_away(wizard: Wizard) -> str:
+    """Said when a new guided flow replaces one that was still running."""
+    return f"(Your unfinished /{wizard.command} is put away: nothing from it was sent or saved.)"
 
 
 def _stale_words(wizard_name: str) -> str:

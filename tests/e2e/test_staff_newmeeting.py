@@ -145,3 +145,28 @@ async def test_send_recounts_who_it_reaches(staff_bot: StaffBot) -> None:
     assert done.text == "Meeting 1 saved: 2 invitations queued, going now.", wren.transcript()
     for person in (sam, jo):
         assert "Forum night" in (await person.next_reply()).text
+
+
+async def test_another_guided_flow_says_it_put_the_meeting_away(staff_bot: StaffBot) -> None:
+    """/newcheckin typed half way through /newmeeting: the worker hears that the meeting's
+    draft is put away (nothing sent), and the check-in's first question follows."""
+    yv, wren = staff_bot.yv, staff_bot.worker
+    await wren.send("/newmeeting")
+    await wren.next_reply()
+    await wren.send("Forum night")
+    await wren.next_reply()
+    await wren.send("/newcheckin")
+    asked = await wren.next_reply()
+    assert asked.text.startswith("(Your unfinished /newmeeting is put away: nothing from it"), (
+        wren.transcript()
+    )
+    assert "Which survey?" in asked.text
+    await wren.send("/newcheckin")  # and the same flow begun again
+    again = await wren.next_reply()
+    assert again.text.startswith("(Your unfinished /newcheckin is put away"), wren.transcript()
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM meetings") == [(0,)]
+    await wren.tap("✖ Cancel")
+    await wren.next_reply()
+    await wren.send("/newmeeting")  # with nothing running, nothing is said to be put away
+    fresh = await wren.next_reply()
+    assert fresh.text.startswith("📣 New meeting. Type its title"), wren.transcript()
