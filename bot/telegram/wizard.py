@@ -40,6 +40,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.actions import people
 from bot.actions.button_data import WizardPress, encode
 from bot.actions.roles import Role
+from bot.services import Services
 from bot.telegram import staff
 from bot.telegram.context import services
 from bot.telegram.render import show
@@ -58,6 +59,9 @@ from bot.telegram.wizard_steps import (
     known,
     register,
 )
+
+# The button that keeps an earlier typed answer, and how much of that answer it shows.
+KEEP, KEEP_SHOWN = "Keep: ", 40
 
 __all__ = [
     "EXPIRY",
@@ -170,7 +174,10 @@ async def _act(
             await _toggle(update, session, index)
             return
         session.answers[step.name] = chosen.value
-        await _strip(update, f"✔ {step.label.capitalize()}: {chosen.label}")
+        said = chosen.label
+        if step.read is not None and said.startswith(KEEP):  # the words typed before
+            said = step.shown(services(context), chosen.value)
+        await _strip(update, f"✔ {step.label.capitalize()}: {said}")
         await _advance(update, context, session, after=session.at)
     elif action == "d" and step is not None:
         if not session.ticked:
@@ -332,6 +339,7 @@ async def _show(
     if step is not None:
         prompt = await step.ask(svc, session.answers)
         text, session.offered, session.multi = prompt.text, list(prompt.choices), prompt.multi
+        session.offered += _keep_choice(svc, session)
     elif refusal is None:
         try:
             text = await session.wizard.preview(svc, session.answers)
@@ -343,6 +351,21 @@ async def _show(
     words = f"{header}\n\n{text}" if header else text
     confirm = step is None and refusal is None
     await _say(update, words, _keyboard(session, confirm=confirm, fix=refusal is not None))
+
+
+def _keep_choice(svc: Services, session: Session) -> list[Choice]:
+    """Back at a step answered by typing: a button keeping what was typed, so it need not be
+    typed again (none if a button already gives it)."""
+    step = session.step
+    if step is None or step.read is None or session.multi or step.name not in session.answers:
+        return []
+    value = session.answers[step.name]
+    if any(choice.value == value for choice in session.offered):
+        return []
+    shown = step.shown(svc, value)
+    if len(shown) > KEEP_SHOWN:
+        shown = shown[: KEEP_SHOWN - 1].rstrip() + "…"
+    return [Choice(f"{KEEP}{shown}", value)]
 
 
 def _fix_choice(wizard: Wizard, step_name: str) -> list[Choice]:

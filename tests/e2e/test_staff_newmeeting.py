@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.emulator import SimUser
+from bot.emulator.messages import BotMessage
 from flows.schedule import format_local
 from tests.conftest import StaffBot, last_update_id
 from tests.database import db_rows
@@ -15,6 +17,16 @@ from tests.database import db_rows
 pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
 
 RSVP_BUTTONS = ["Going ✅", "Maybe 🤔", "Can't make it"]
+
+
+async def say_each(person: SimUser, *texts: str) -> BotMessage:
+    """Send each text in turn, waiting for the bot's reply to each; the last reply."""
+    reply = None
+    for text in texts:
+        await person.send(text)
+        reply = await person.next_reply()
+    assert reply is not None
+    return reply
 
 
 def tomorrow_6pm(staff_bot: StaffBot) -> str:
@@ -123,14 +135,7 @@ async def test_send_recounts_who_it_reaches(staff_bot: StaffBot) -> None:
     yv, wren = staff_bot.yv, staff_bot.worker
     forum = await yv.cohort("North forum")
     sam = await yv.joined("Sam", forum.invite_code)
-    await wren.send("/newmeeting")
-    await wren.next_reply()
-    await wren.send("Forum night")
-    await wren.next_reply()
-    await wren.send("tomorrow 6pm")
-    await wren.next_reply()
-    await wren.send("Youth centre")
-    await wren.next_reply()
+    await say_each(wren, "/newmeeting", "Forum night", "tomorrow 6pm", "Youth centre")
     await wren.tap("North forum")
     _, preview = await wren.replies(2)
     assert "It will reach 1 person" in preview.text
@@ -151,12 +156,7 @@ async def test_another_guided_flow_says_it_put_the_meeting_away(staff_bot: Staff
     """/newcheckin typed half way through /newmeeting: the worker hears that the meeting's
     draft is put away (nothing sent), and the check-in's first question follows."""
     yv, wren = staff_bot.yv, staff_bot.worker
-    await wren.send("/newmeeting")
-    await wren.next_reply()
-    await wren.send("Forum night")
-    await wren.next_reply()
-    await wren.send("/newcheckin")
-    asked = await wren.next_reply()
+    asked = await say_each(wren, "/newmeeting", "Forum night", "/newcheckin")
     assert asked.text.startswith("(Your unfinished /newmeeting is put away: nothing from it"), (
         wren.transcript()
     )
@@ -170,3 +170,30 @@ async def test_another_guided_flow_says_it_put_the_meeting_away(staff_bot: Staff
     await wren.send("/newmeeting")  # with nothing running, nothing is said to be put away
     fresh = await wren.next_reply()
     assert fresh.text.startswith("📣 New meeting. Type its title"), wren.transcript()
+
+
+async def test_back_to_a_typed_answer_offers_to_keep_it(staff_bot: StaffBot) -> None:
+    """Back at a step answered by typing: a Keep button carries the earlier words on, so they
+    need not be typed again; typing new words still replaces them."""
+    wren = staff_bot.worker
+    await say_each(wren, "/newmeeting", "Forum night")
+    await wren.tap("⬅ Back")
+    _, title = await wren.replies(2)
+    assert title.button_texts == ["Keep: Forum night", "✖ Cancel"], wren.transcript()
+    await wren.tap("Keep: Forum night")
+    kept, when = await wren.replies(2)
+    assert kept.text.endswith("✔ Title: Forum night"), wren.transcript()
+    assert "When does it start?" in when.text
+    await wren.tap("⬅ Back")
+    await wren.replies(2)
+    await wren.send("Forum night with pizza and a film about the care system in the 1990s")
+    renamed = await wren.next_reply()
+    assert renamed.text.startswith("✔ Title: Forum night with pizza"), wren.transcript()
+    await wren.send("tomorrow 6pm")
+    await wren.next_reply()
+    await wren.tap("⬅ Back")
+    _, when = await wren.replies(2)
+    assert when.button_texts[0] == f"Keep: {tomorrow_6pm(staff_bot)}", wren.transcript()
+    await wren.tap("⬅ Back")
+    _, title = await wren.replies(2)
+    assert title.button_texts[0] == "Keep: Forum night with pizza and a film about…"
