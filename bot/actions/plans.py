@@ -133,8 +133,7 @@ def _refuse_impossible(
     coming year, are errors with a fix. Times between openings are counted on the wall clock,
     so "daily" is always 1d: on the day the clocks change a check-in may close an hour early."""
     openings = _openings(draft, zone)
-    gaps = [_wall(o.next_at, zone) - _wall(o.opens_at, zone) for o in openings if o.next_at]
-    gap = min(gaps, default=None)
+    gap = _shortest_gap(openings, zone)
     if draft.open_for is not None and gap is not None and draft.open_for > gap:
         raise ActionError(
             "open_for",
@@ -172,6 +171,23 @@ def _refuse_impossible(
                 "the reminder would wait for quiet hours to end, and the check-in closes "
                 "before they do, so it would never go. Choose a shorter wait, or no reminder.",
             )
+
+
+def longest_open(at: datetime, every: str, zone: ZoneInfo) -> timedelta | None:
+    """The longest a check-in first opening at ``at`` and repeating by ``every`` may stay
+    open: the shortest time between its openings in the coming year (``None``: it never
+    opens again). Doors offer only times open within it."""
+    rule = _read("every", parse_every, every)
+    assert rule is not None
+    draft = Schedule(0, "", None, at.timestamp(), rule.spec, None, None)
+    gap = _shortest_gap(_openings(draft, zone), zone)
+    return None if gap is None else timedelta(seconds=gap)
+
+
+def _shortest_gap(openings: list[Occurrence], zone: ZoneInfo) -> float | None:
+    """The shortest time between openings, in seconds on the wall clock."""
+    gaps = [_wall(o.next_at, zone) - _wall(o.opens_at, zone) for o in openings if o.next_at]
+    return min(gaps, default=None)
 
 
 def _wall(timestamp: float, zone: ZoneInfo) -> float:

@@ -30,6 +30,7 @@ from bot.telegram.planning import (
 )
 from bot.telegram.staff import staff_only
 from bot.telegram.wizard import Answers, Choice, Prompt, Refused, Step, Wizard
+from flows.schedule import parse_duration
 
 # Where a use case's refusal sends the staff member back to, by the field it names.
 _FIX = {"at": "at", "every": "repeat", "open_for": "open_for", "remind_after": "remind"}
@@ -69,9 +70,25 @@ async def _ask_repeat(svc: Services, answers: Answers) -> Prompt:
     )
 
 
+_OPEN_FOR = [("1 day", "1d"), ("3 days", "3d"), (f"{ONE_OFF_OPEN.days} days", "7d")]
+
+
 async def _ask_open_for(svc: Services, answers: Answers) -> Prompt:
-    days = [("1 day", "1d"), ("3 days", "3d"), (f"{ONE_OFF_OPEN.days} days", "7d")]
-    return Prompt("⏳ How long should it stay open?", [Choice(w, v) for w, v in days])
+    """Only times open that end before the next opening: a daily check-in stays open a day
+    at most (the plan would refuse longer at the preview)."""
+    ask = "⏳ How long should it stay open?"
+    repeat = answers.get("repeat") if _later(answers) else None
+    if not repeat:
+        return Prompt(ask, [Choice(w, v) for w, v in _OPEN_FOR])
+    longest = plans.longest_open(answers["at"], repeat, svc.settings.zone)
+    if longest is None:
+        return Prompt(ask, [Choice(w, v) for w, v in _OPEN_FOR])
+    # The repeats offered here are a day or more apart, so "1 day" always fits.
+    fits = [Choice(w, v) for w, v in _OPEN_FOR if parse_duration(v) <= longest]
+    if len(fits) == len(_OPEN_FOR):
+        return Prompt(ask, fits)
+    most = _span_words(longest.days, "d")
+    return Prompt(f"{ask}\n(It opens again after {most}, so {most} at most.)", fits)
 
 
 # The reminders offered for each time open: only ones that come before it closes.

@@ -108,8 +108,9 @@ async def test_a_check_in_now_for_nobody_is_refused_with_a_way_back(
 
 
 async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) -> None:
-    """Daily, open for 3 days, is refused in plain words with a button back to "how long";
-    a bad date first is asked again; the schedule is saved once it fits."""
+    """A daily check-in is offered only a day open (never a choice the preview would refuse);
+    a bad date is asked again; a date that passes before the preview is refused in plain
+    words with a button back to it; the schedule is saved once it fits."""
     yv, wren = staff_bot.yv, staff_bot.worker
     await wren.send("/newcheckin")
     await wren.next_reply()
@@ -119,15 +120,24 @@ async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) 
     assert "Type the date and time" in asked_date
     await wren.send("31/2 18:00")
     assert "couldn't read" in (await wren.next_reply()).text
-    await wren.send("tomorrow 6pm")
+    soon = datetime.fromtimestamp(yv.clock() + 600, yv.settings.zone)
+    await wren.send(f"{soon.day}/{soon.month} {soon:%H:%M}")
     asked = await wren.next_reply()
-    assert "Should it repeat?" in asked.text and "Daily at 18:00" in asked.button_texts
-    await tap_on(wren, "Daily at 18:00")
-    await tap_on(wren, "3 days")
+    daily = f"Daily at {soon:%H:%M}"
+    assert "Should it repeat?" in asked.text and daily in asked.button_texts
+    await wren.tap(daily)
+    _, open_for = await wren.replies(2)
+    assert "(It opens again after 1 day, so 1 day at most.)" in open_for.text
+    assert "1 day" in open_for.button_texts
+    assert "3 days" not in open_for.button_texts and "7 days" not in open_for.button_texts
+    await tap_on(wren, "1 day")
+    yv.clock.advance(20 * 60)  # the time passes while the worker thinks
     refused = await tap_on(wren, "No reminder")
-    assert "3 days is longer than the time between check-ins (1 day)" in refused
-    assert "✅ Send" not in refused
-    assert "How long should it stay open?" in await tap_on(wren, "✏️ Change the time open")
+    assert "has already passed." in refused and "✅ Send" not in refused
+    assert "Type the date and time" in await tap_on(wren, "✏️ Change the date and time")
+    await wren.send("tomorrow 6pm")
+    await wren.next_reply()
+    await tap_on(wren, "Daily at 18:00")
     await wren.tap("1 day")
     _, reminders = await wren.replies(2)
     # Only reminders that come before a one-day check-in closes are offered.
@@ -143,6 +153,23 @@ async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) 
     assert rows == [("0 18 * * *", 86400.0)]
     audit = db_rows(yv.settings.database, "SELECT who, action FROM audit_log")
     assert audit == [(f"staff {wren.id}", "scheduled a check-in")]
+
+
+async def test_a_weekly_check_in_may_stay_open_any_time_offered(staff_bot: StaffBot) -> None:
+    """Weekly leaves every time open on offer, with no note about the repeat."""
+    wren = staff_bot.worker
+    await wren.send("/newcheckin")
+    await wren.next_reply()
+    await tap_on(wren, WEEKLY)
+    await tap_on(wren, "Everyone who joined")
+    await tap_on(wren, "Pick a date and time (once or repeating)")
+    await wren.send("tomorrow 6pm")
+    asked = await wren.next_reply()
+    weekly = next(b for b in asked.button_texts if b.startswith("Weekly, every "))
+    await wren.tap(weekly)
+    _, open_for = await wren.replies(2)
+    assert open_for.text == "⏳ How long should it stay open?"
+    assert open_for.button_texts[:3] == ["1 day", "3 days", "7 days"]
 
 
 async def test_back_cancel_and_stale_buttons(staff_bot: StaffBot) -> None:
