@@ -3,7 +3,9 @@
 No database, no survey engine, no rate limiter: ``/start`` sends question 1, and each button tap
 answers the callback, edits the tapped message and sends the next question with an inline
 keyboard, the same Bot API calls Youth Voice makes per tap. Run as
-``python bench/bare_bot.py --api-url http://127.0.0.1:PORT/bot --token TOKEN``.
+``python bench/bare_bot.py --api-url http://127.0.0.1:PORT/bot --token TOKEN``; with
+``--side-by-side`` it handles updates side by side (the library's ``concurrent_updates``, with
+its defaults), as Youth Voice must, instead of one at a time.
 """
 
 from __future__ import annotations
@@ -52,9 +54,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--token", required=True)
+    parser.add_argument("--side-by-side", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    app = Application.builder().token(args.token).base_url(args.api_url).build()
+    builder = Application.builder().token(args.token).base_url(args.api_url)
+    app = builder.concurrent_updates(args.side_by_side).build()
     app.add_handler(CommandHandler("start", on_start))
     app.add_handler(CallbackQueryHandler(on_button))
     app.run_polling(poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES)

@@ -41,6 +41,13 @@ class Capacity:
         return ", ".join(f"{m} {n / self.updates:.2f}" for m, n in sorted(made.items()))
 
     @property
+    def rate_taps(self) -> str:
+        """Updates a second, with the taps and walks behind the figure."""
+        return (
+            f"{self.per_second:.1f} ({self.updates} taps, {self.finished}/{self.people} finished)"
+        )
+
+    @property
     def per_second(self) -> float:
         return self.updates / self.seconds if self.seconds else 0.0
 
@@ -93,7 +100,7 @@ async def _youthvoice_capacity(
         return await tap_as_fast([on.bot], on.emu, on.people, seed, databases.server_cpu)
 
 
-async def _bare_capacity(count: int, seed: int) -> Capacity:
+async def _bare_capacity(count: int, seed: int, side_by_side: bool = False) -> Capacity:
     with tempfile.TemporaryDirectory(prefix="yv-bench-bare-") as folder:
         path = Path(folder)
         async with Emulator(token=TOKEN, rate_limits=False) as emu:
@@ -105,6 +112,7 @@ async def _bare_capacity(count: int, seed: int) -> Capacity:
                 emu.base_url,
                 "--token",
                 TOKEN,
+                *(["--side-by-side"] if side_by_side else []),
             ]
             env = bot_env(emu, str(path / "unused.db"), send_rate=30)
             async with BotProcess(argv, env, path, "bare_bot") as bot:
@@ -145,7 +153,7 @@ def _on_postgres(
         Row(
             name,
             "Youth Voice on PostgreSQL: updates/s",
-            f"{pg.per_second:.1f} ({pg.updates} taps, {pg.finished}/{pg.people} finished)",
+            pg.rate_taps,
         ),
         Row(
             name,
@@ -178,6 +186,32 @@ def _on_postgres(
     ]
 
 
+def _side_by_side(name: str, yv: list[Capacity], side: list[Capacity]) -> list[Row]:
+    """The bare bot again, handling updates side by side as Youth Voice does (one slow call
+    must not hold up everyone): what that costs the library itself, with no target."""
+    bare, ours = pooled(side), pooled(yv)
+    each = [y.per_second / s.per_second for y, s in zip(yv, side, strict=True)]
+    each_cpu = [y.cpu_ms / s.cpu_ms for y, s in zip(yv, side, strict=True)]
+    return [
+        Row(
+            name,
+            "bare PTB bot, updates side by side: updates/s",
+            bare.rate_taps,
+        ),
+        Row(
+            name,
+            "Youth Voice / side-by-side bare updates/s",
+            f"{ours.per_second / bare.per_second:.2f}x ({_each(each)})",
+        ),
+        Row(
+            name,
+            "CPU ms per update, Youth Voice / side-by-side bare",
+            f"{ours.cpu_ms:.2f} / {bare.cpu_ms:.2f} = {ours.cpu_ms / bare.cpu_ms:.2f}x"
+            f" ({_each(each_cpu)})",
+        ),
+    ]
+
+
 def _each(ratios: list[float]) -> str:
     """Each round's ratio and their median."""
     rounds = ", ".join(f"{x:.2f}x" for x in ratios)
@@ -198,14 +232,16 @@ async def inbound_capacity(
     profile_to: Path | None = None,
     rounds: int = 1,
 ) -> list[Row]:
-    """Everyone taps as fast as the bot answers; Youth Voice against a bare PTB bot, and with
-    ``postgres`` Youth Voice on PostgreSQL against the same on SQLite: ``rounds`` rounds, each
-    of them all, one after the other, so that all see the same load; the targets are judged
-    on the rounds added up (a profile is of the first round)."""
+    """Everyone taps as fast as the bot answers; Youth Voice against a bare PTB bot (and the
+    same bot handling updates side by side), and with ``postgres`` Youth Voice on PostgreSQL
+    against the same on SQLite: ``rounds`` rounds, each of them all, one after the other, so
+    that all see the same load; the targets are judged on the rounds added up (a profile is
+    of the first round)."""
     name = "2 inbound"
     on_sqlite: list[Capacity] = []
     on_postgres: list[Capacity] = []
     on_bare: list[Capacity] = []
+    on_side: list[Capacity] = []
     for turn in range(rounds):
         profile = profile_to if turn == 0 else None
         on_sqlite.append(await _youthvoice_capacity(count, seed, send_rate, sqlite, profile))
@@ -216,7 +252,8 @@ async def inbound_capacity(
                 )
             )
         on_bare.append(await _bare_capacity(count, seed))
-    yv, bare = pooled(on_sqlite), pooled(on_bare)
+        on_side.append(await _bare_capacity(count, seed, side_by_side=True))
+    yv, bare, side = pooled(on_sqlite), pooled(on_bare), pooled(on_side)
     pg = pooled(on_postgres) if on_postgres else None
     speed, cpu = yv.per_second / bare.per_second, yv.cpu_ms / bare.cpu_ms
     each = [y.per_second / b.per_second for y, b in zip(on_sqlite, on_bare, strict=True)]
@@ -225,12 +262,12 @@ async def inbound_capacity(
         Row(
             name,
             f"{count} people, Youth Voice (SEND_RATE={send_rate:g}): updates/s",
-            f"{yv.per_second:.1f} ({yv.updates} taps, {yv.finished}/{yv.people} finished)",
+            yv.rate_taps,
         ),
         Row(
             name,
             "bare PTB bot: updates/s",
-            f"{bare.per_second:.1f} ({bare.updates} taps, {bare.finished}/{bare.people} finished)",
+            bare.rate_taps,
         ),
         Row(
             name,
@@ -246,6 +283,7 @@ async def inbound_capacity(
             "<= 1.4x",
             cpu <= 1.4,
         ),
+        *_side_by_side(name, on_sqlite, on_side),
         Row(name, "Bot API calls per update, Youth Voice", yv.calls_per_update),
         Row(name, "Bot API calls per update, bare", bare.calls_per_update),
         Row(
@@ -266,7 +304,12 @@ async def inbound_capacity(
     ]
     if on_postgres:
         rows.extend(_on_postgres(name, on_sqlite, on_postgres, bare))
-    for who, cap in (("Youth Voice", yv), ("Youth Voice on PostgreSQL", pg), ("bare", bare)):
+    for who, cap in (
+        ("Youth Voice", yv),
+        ("Youth Voice on PostgreSQL", pg),
+        ("bare", bare),
+        ("bare, side by side", side),
+    ):
         if cap is not None and cap.errors:
             rows.append(
                 Row(

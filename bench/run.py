@@ -90,7 +90,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=3,
         help="inbound and inbound2: rounds of Youth Voice (on SQLite, then on PostgreSQL) then "
-        "the bare bot, or of one bot then two, added up (3)",
+        "the bare bot (one update at a time, then side by side), or of one bot then two, added "
+        "up (3)",
     )
     parser.add_argument(
         "--profile",
