@@ -6,11 +6,14 @@ Nothing here talks to Telegram.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from bot.actions.button_data import MeetingReply, StartCheckin, encode
+from bot import keys
+from bot.actions.button_data import MeetingReply, StartCheckin, decode, encode
+from bot.services import Services
 from flows.texts import Buttons, Text, lines, local_time, message
-from storage.base import Meeting, Rsvp
+from storage.base import Meeting, QueuedMessage, Rsvp
 
 
 def invitation(checkin_id: int, title: Text) -> dict[str, Any]:
@@ -22,6 +25,29 @@ def invitation(checkin_id: int, title: Text) -> dict[str, Any]:
 def checkin_reminder(checkin_id: int, title: Text) -> dict[str, Any]:
     """The one reminder to someone who has not finished an open check-in."""
     return _checkin_message("reminder", checkin_id, title)
+
+
+async def needless(svc: Services, queued: QueuedMessage) -> bool:
+    """Whether a queued invitation or reminder is for a check-in its reader has finished since
+    it was queued (with /checkin, perhaps while it waited for quiet hours to end): the delivery
+    loop then ends it unsent, as if sent (nothing in the database may tell who finished)."""
+    checkin_id = _checkin_asked(queued.payload)
+    if checkin_id is None:
+        return False
+    return await svc.store.has_finished(checkin_id, keys.link(svc.key, checkin_id, queued.chat_id))
+
+
+def _checkin_asked(payload: Mapping[str, Any]) -> int | None:
+    """The check-in an invitation or reminder asks its reader to start (by its Start button)."""
+    text = payload.get("text")
+    if not isinstance(text, Mapping) or text.get("key") not in ("invitation", "reminder"):
+        return None
+    for row in payload.get("buttons") or []:
+        for button in row:
+            pressed = decode(str(button.get("data", "")))
+            if isinstance(pressed, StartCheckin):
+                return pressed.checkin_id
+    return None
 
 
 def _checkin_message(key: str, checkin_id: int, title: Text) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
@@ -109,6 +109,9 @@ class Delivery:
     leading: Callable[[], bool] = lambda: True
     # This bot's name on its claims (``storage.base.Coordinator.claimer``).
     claimer: str = field(default_factory=lambda: secrets.token_hex(8))
+    # Whether a message no longer matters to its reader (``bot.actions.notices.needless``):
+    # it is then ended unsent, written as a sent one is.
+    needless: Callable[[QueuedMessage], Awaitable[bool]] | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failure in one pass never ends the loop."""
@@ -209,6 +212,12 @@ class Delivery:
 
     async def _send(self, message: QueuedMessage) -> bool:
         progress = self.progress.pop(message.id, None) or Progress(message.locale)
+        if progress.done == 0 and await self._is_needless(message):
+            # The same writes as a send (started, then sent and counted), so the database
+            # cannot tell a message withdrawn from one that went.
+            await self.store.mark_started(message.id, self.claimer)
+            await self._record(message, Sent())
+            return True
         try:
             parts = self.parts(message, progress.locale)
         except (KeyError, TypeError, ValueError) as exc:  # a payload this version cannot read
@@ -232,6 +241,16 @@ class Delivery:
             await self._unsure_part(message, progress, outcome.reason)
             return False
         return await self._record(message, outcome)
+
+    async def _is_needless(self, message: QueuedMessage) -> bool:
+        """Whether to withdraw the message; if that cannot be told, it goes."""
+        if self.needless is None:
+            return False
+        try:
+            return await self.needless(message)
+        except Exception as exc:
+            log.error("could not tell whether a message is still needed: %s", type(exc).__name__)
+            return False
 
     async def _record(self, message: QueuedMessage, outcome: Outcome) -> bool:
         """Record what the try of the message's last part came to; whether it was sent."""

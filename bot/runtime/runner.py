@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import time
 from collections.abc import Callable
 
-from bot.actions import answering
+from bot.actions import answering, notices
 from bot.actions.made_surveys import with_made_surveys
 from bot.actions.safety import load_safety_net
 from bot.keys import load_key, lock_key
@@ -57,6 +58,7 @@ class BotRunner:
             zone=svc.settings.zone,
             idle=delivery_idle,
             recovery=ReplyRecovery(svc, self.telegram.sender),
+            needless=functools.partial(notices.needless, svc),
         )
         self.coordinator = svc.store.coordinator()
         self.leadership = Leadership(

@@ -678,3 +678,38 @@ async def test_a_standby_sends_only_urgent_messages_until_it_leads(
     leads = True
     await run.deliver_once()
     assert texts(sam) == [text_for(sam.id, 0)] and texts(kim) == [text_for(kim.id, 0)]
+
+
+async def test_a_needless_message_ends_unsent_with_the_writes_of_a_sent_one(
+    emu: Emulator, bot: Bot, tmp_path: Path
+) -> None:
+    """A message the loop is told no longer matters (an invitation to someone who finished
+    meanwhile) is not sent, and the database ends exactly as if it had been: the file must
+    not tell who finished. A check that fails sends the message all the same."""
+    sam, alex = emu.user("Sam"), emu.user("Alex")
+    files: list[list[Any]] = []
+
+    async def withdrawn(message: Any) -> bool:
+        return bool(message.chat_id == sam.id)
+
+    async def broken(message: Any) -> bool:
+        raise StorageError("has_finished failed: SQLITE_IOERR")
+
+    for needless in (None, withdrawn, broken):
+        database = tmp_path / f"{len(files)}.db"
+        async with SqliteStore(database) as store:
+            await store.enqueue(messages_for([sam, alex], due_at=clock_start()))
+            run = delivery(store, bot, clock=FakeClock(clock_start()), needless=needless)
+            assert await run.deliver_once() == 2
+        files.append(dump(database))
+    assert files[0] == files[1] == files[2]
+    assert outbox(tmp_path / "1.db") == []
+    assert texts(sam) == [text_for(sam.id, 0), text_for(sam.id, 0)]  # not the withdrawn one
+    assert texts(alex) == [text_for(alex.id, 0)] * 3
+
+
+def dump(database: Path) -> list[Any]:
+    """Every row of every table, by table."""
+    with closing(sqlite3.connect(database)) as db:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [(t, sorted(db.execute(f"SELECT * FROM {t}").fetchall())) for t in sorted(tables)]

@@ -289,3 +289,34 @@ async def test_the_planner_forgets_update_ids_after_a_day_on_a_quiet_bot(yvp: Pl
     await yvp.plan()
     rows = db_rows(yvp.settings.database, "SELECT 1 FROM handled_updates WHERE update_id = 999")
     assert rows == []
+
+
+async def test_an_invitation_held_for_quiet_hours_is_not_sent_to_someone_who_finished(
+    plan_harness: PlanFactory,
+) -> None:
+    """Sam does the check-in with /checkin while the invitations wait for quiet hours to end.
+    When they end, Kim's invitation goes and Sam's does not (its Start would only thank them
+    again); the outbox ends both alike, counted as sent, so the file does not say who
+    finished."""
+    yv = await plan_harness(quiet_hours="off")
+    sam, kim = await yv.joined("Sam"), await yv.joined("Kim")
+    await yv.stop()
+    yv.settings = yv.settings.model_copy(update={"quiet_hours": quiet_around_now(yv.clock())})
+    await yv.start()
+    await yv.open_checkin()
+    await sam.send("/checkin")  # replies are never held
+    _intro, first = await sam.replies(2)
+    assert first.text.startswith("1 of "), sam.transcript()
+    await finish_weekly(sam)
+    sent_before = sent_count(yv)
+    yv.clock.advance(3 * 3600 + 60)
+    assert (await kim.next_reply()).text == INVITE
+    await sam.assert_no_reply()
+    assert db_rows(yv.settings.database, "SELECT COUNT(*) FROM outbox") == [(0,)]
+    assert sent_count(yv) == sent_before + 2
+
+
+def sent_count(yv: PlanHarness) -> int:
+    """Messages the outbox has ended as sent, all days together."""
+    rows = db_rows(yv.settings.database, "SELECT count FROM outbox_done WHERE outcome = 'sent'")
+    return sum(count for (count,) in rows)
