@@ -124,6 +124,10 @@ def _plan(svc: Services, answers: Answers) -> CheckinPlan:
     try:
         return plans.plan_checkin(survey, request, settings.zone, settings.quiet, svc.now())
     except ActionError as exc:
+        if exc.field == "at" and at is not None and at.timestamp() <= svc.now():
+            # Time passed since it was typed: said as it was read back, not as typed.
+            words = f"{shown_at(svc, at)} has already passed. Please pick a later time."
+            raise Refused("at", words) from None
         raise Refused(_FIX.get(exc.field, "start"), _plain(exc)) from None
 
 

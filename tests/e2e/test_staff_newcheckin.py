@@ -123,6 +123,7 @@ async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) 
     soon = datetime.fromtimestamp(yv.clock() + 600, yv.settings.zone)
     await wren.send(f"{soon.day}/{soon.month} {soon:%H:%M}")
     asked = await wren.next_reply()
+    shown = asked.text.split("\n")[0].removeprefix("✔ Date and time: ")
     daily = f"Daily at {soon:%H:%M}"
     assert "Should it repeat?" in asked.text and daily in asked.button_texts
     await wren.tap(daily)
@@ -133,7 +134,8 @@ async def test_a_refused_plan_goes_back_to_the_step_to_fix(staff_bot: StaffBot) 
     await tap_on(wren, "1 day")
     yv.clock.advance(20 * 60)  # the time passes while the worker thinks
     refused = await tap_on(wren, "No reminder")
-    assert "has already passed." in refused and "✅ Send" not in refused
+    passed = f"⚠ {shown} has already passed. Please pick a later time."
+    assert refused.startswith(passed) and "✅ Send" not in refused
     assert "Type the date and time" in await tap_on(wren, "✏️ Change the date and time")
     await wren.send("tomorrow 6pm")
     await wren.next_reply()
