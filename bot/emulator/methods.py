@@ -31,6 +31,11 @@ WEBHOOK_ACTIVE = (
     "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
     "delete the webhook first"
 )
+# What a waiting getUpdates gets when another one comes in (two bots polling one token).
+OTHER_POLL = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
+    "is running"
+)
 HARMLESS = (
     "close",
     "logOut",
@@ -141,13 +146,25 @@ class BotApi:
         world.confirm(params.integer("offset"))
         limit = min(100, max(1, params.integer("limit", 100) or 100))
         timeout = max(0.0, params.number("timeout", 0.0))
+        # As on Telegram, a getUpdates ends the one waiting before it, if any: of two bots
+        # polling one token, each in turn is told the other is there.
+        world.polls += 1
+        mine = world.polls
+        world.updates_signal.notify()
         if timeout > 0:
             await world.updates_signal.wait_until(
-                lambda: world.pending_updates > 0 or world.closing or world.webhook is not None,
+                lambda: (
+                    world.pending_updates > 0
+                    or world.closing
+                    or world.webhook is not None
+                    or world.polls != mine
+                ),
                 timeout,
             )
         if world.webhook is not None:  # set while this call waited
             raise ApiError(409, WEBHOOK_ACTIVE)
+        if world.polls != mine:
+            raise ApiError(409, OTHER_POLL)
         return world.take_updates(limit)
 
     def _scope_key(self, params: Params) -> str:

@@ -214,6 +214,7 @@ class World:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.stats = Stats()
         self.updates_signal = Signal()
+        self.polls = 0  # getUpdates calls so far: a waiting one ends when another comes in
         self.closing = False
         self.webhook: Webhook | None = None
         self._queue: list[QueuedUpdate] = []

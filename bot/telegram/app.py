@@ -41,7 +41,7 @@ from bot.telegram import (
 )
 from bot.telegram.connections import GatedRequest
 from bot.telegram.pacing import Pacer
-from bot.telegram.polling import SkippingBot
+from bot.telegram.polling import PollingTrouble, SkippingBot
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import PerPersonUpdateProcessor
 from flows.locales import WELSH
@@ -269,7 +269,10 @@ class TelegramBot:
         if polling:
             assert self.app.updater is not None
             await self.app.updater.start_polling(
-                poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+                poll_interval=0,
+                timeout=int(poll_timeout),
+                allowed_updates=Update.ALL_TYPES,
+                error_callback=PollingTrouble(),
             )
         return str(self.app.bot.username)
 

@@ -1,24 +1,60 @@
 """Polling that survives an update python-telegram-bot cannot read: the update is skipped with
 one log line naming its id and kind (never its content), and everyone else is still answered.
-The webhook server reads each update it is sent with the same ``read_update``.
+The webhook server reads each update it is sent with the same ``read_update``. A failed poll
+is one plain log line (``PollingTrouble``), never a traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dtm
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from telegram import Bot, Update
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
+from telegram.error import Conflict, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.telegram.pacing import Bulk
 
 log = logging.getLogger(__name__)
+
+# The same trouble is said again no sooner than this while polling keeps failing.
+SAY_AGAIN_AFTER = 60.0
+WEBHOOK_SET = (
+    "Telegram has a webhook set for this bot, so polling gets no updates: run "
+    "'youthvoice run --webhook', or remove the webhook with 'youthvoice webhook delete'"
+)
+ANOTHER_POLLER = (
+    "another program is polling Telegram with this bot's token (409 Conflict), so each gets "
+    "only some of the updates: stop the other one (only one may poll; several instances "
+    "take updates by webhook)"
+)
+
+
+class PollingTrouble:
+    """What the bot says when a poll fails (python-telegram-bot then tries again): one line,
+    never a traceback, message text or the token; the same trouble at most once in
+    ``SAY_AGAIN_AFTER``. A conflict says what to do about it."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._said: dict[str, float] = {}
+
+    def __call__(self, exc: TelegramError) -> None:
+        if isinstance(exc, Conflict):
+            words = WEBHOOK_SET if "webhook" in exc.message.lower() else ANOTHER_POLLER
+        else:
+            words = f"polling Telegram failed ({type(exc).__name__}); trying again"
+        now = self._clock()
+        if now - self._said.get(words, -SAY_AGAIN_AFTER) < SAY_AGAIN_AFTER:
+            return
+        self._said[words] = now
+        log.warning(words)
 
 
 class SkippingRequest(HTTPXRequest):

@@ -18,7 +18,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.emulator import Button, Emulator, RateLimits
@@ -325,6 +325,21 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(bot: Bot, emu: Emu
     (update,) = await poll
     assert update.message is not None and update.message.text == "hello"
     assert time.monotonic() - started < 15  # far under the 30 s it would otherwise wait
+
+
+async def test_a_second_poller_ends_the_waiting_one_with_409(bot: Bot, emu: Emulator) -> None:
+    """Two programs polling one token, as on Telegram: the getUpdates waiting is ended with
+    409 Conflict when another comes in, and the newer one gets the update."""
+    sam = emu.user("Sam")
+    first = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
+    await asyncio.sleep(0.1)
+    async with Bot(TOKEN, base_url=emu.base_url) as other:
+        second = asyncio.create_task(other.get_updates(timeout=30, read_timeout=40))
+        with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+            await asyncio.wait_for(first, 10)
+        await sam.send("hello")
+        (update,) = await asyncio.wait_for(second, 10)
+    assert update.message is not None and update.message.text == "hello"
 
 
 async def test_user_media_edits_and_groups_parse_in_ptb(bot: Bot, emu: Emulator) -> None:

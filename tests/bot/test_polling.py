@@ -8,8 +8,16 @@ from typing import Any
 
 import pytest
 from telegram import Update
+from telegram.error import Conflict, NetworkError
 
-from bot.telegram.polling import SkippingBot, SkippingRequest
+from bot.telegram.polling import (
+    ANOTHER_POLLER,
+    SAY_AGAIN_AFTER,
+    WEBHOOK_SET,
+    PollingTrouble,
+    SkippingBot,
+    SkippingRequest,
+)
 
 MESSAGE = {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}, "text": "hi"}
 READABLE = {"update_id": 1, "message": MESSAGE}
@@ -77,3 +85,37 @@ async def test_the_long_poll_wait_is_added_to_the_read_timeout() -> None:
     await bot.get_updates(offset=7, timeout=10)
     await bot.get_updates(timeout=10, read_timeout=2)
     assert request.waits == [15.0, 12.0]
+
+
+class TickingClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_polling_trouble_is_one_plain_line_and_not_said_over_and_over(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another poller, a webhook, a network error: each its own line with what to do, never a
+    traceback, and the same one again only after a minute."""
+    clock = TickingClock()
+    trouble = PollingTrouble(clock)
+    other = Conflict("Conflict: terminated by other getUpdates request; make sure ...")
+    hooked = Conflict("Conflict: can't use getUpdates method while webhook is active; ...")
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.polling"):
+        for exc in (other, other, hooked, NetworkError("down"), other):
+            trouble(exc)
+            clock.now += 10
+        clock.now += SAY_AGAIN_AFTER
+        trouble(other)
+    said = [r.getMessage() for r in caplog.records]
+    assert said == [
+        ANOTHER_POLLER,
+        WEBHOOK_SET,
+        "polling Telegram failed (NetworkError); trying again",
+        ANOTHER_POLLER,
+    ]
+    assert all(r.exc_info is None for r in caplog.records)
+    assert "youthvoice webhook delete" in WEBHOOK_SET and "stop the other one" in ANOTHER_POLLER

@@ -1,7 +1,7 @@
 """End to end: updates the bot cannot use, straight from the Bot API. One that
 python-telegram-bot cannot read is skipped after one short log line (its id and kind, never its
-content); a private message without a sender is ignored quietly. Everyone else keeps being
-answered."""
+content); a private message without a sender is ignored quietly; another program polling with
+the bot's token is one plain warning. Everyone else keeps being answered."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import logging
 from typing import Any
 
 import pytest
+from telegram import Bot
 
+from bot.telegram.polling import ANOTHER_POLLER
 from flows.messages import say
-from tests.conftest import Harness, assert_quiet
+from tests.conftest import TOKEN, Harness, assert_quiet
 
 # Also a second pass on PostgreSQL (tests/conftest.py, `database_kind`).
 pytestmark = [pytest.mark.timeout(30), pytest.mark.both_databases]
@@ -109,3 +111,24 @@ async def test_people_around_an_unreadable_update_in_one_batch_are_answered(
     await assert_quiet(sam)
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and warnings[0].startswith("skipped update"), warnings
+
+
+async def test_another_program_polling_the_token_is_one_plain_warning(
+    yv: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stray copy polling with the bot's token ends the bot's waiting poll (409 Conflict, as
+    on Telegram): the bot says so in one line with what to do, no traceback, polls again and
+    answers as before."""
+    sam = await yv.joined("Sam")
+    caplog.set_level(logging.INFO)
+    async with Bot(TOKEN, base_url=yv.emu.base_url) as stray:
+        await asyncio.sleep(0.2)  # the bot's poll is waiting
+        await stray.get_updates(timeout=0)  # not waiting: nothing can end it
+    async with asyncio.timeout(5):
+        while not any(r.getMessage() == ANOTHER_POLLER for r in caplog.records):
+            await asyncio.sleep(0.05)
+    await sam.send("/help")
+    assert (await sam.replies(2, timeout=5))[1].text == say("help", "en")
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage() for r in warnings] == [ANOTHER_POLLER]
+    assert all(r.exc_info is None for r in caplog.records)
