@@ -265,6 +265,22 @@ def _hide_cells(
     return NO_SAFE_TABLE if hidden_rest is None else {**hidden_options, **hidden_rest}
 
 
+def _all_alike(question: Question, counts: Mapping[str, int], base: int, k: int) -> bool:
+    """Whether every answer falls in one cell in a group smaller than 2K: "100% said no" tells
+    staff who know those few what each of them said (findings hold back "all of you" alike).
+    In a pick-several question, an option everyone who answered picked does the same. Typed
+    answers are not counted alike: each says something of its own."""
+    if question.type is QuestionType.TEXT or base >= 2 * k:
+        return False
+    if any(count == base > 0 for count in counts.values()):
+        return True
+    if question.type is not QuestionType.MULTI:
+        return False
+    answered = base - counts.get(SKIPPED, 0) - counts.get(PREFER_NOT, 0)
+    picks = [c for v, c in counts.items() if v not in (SKIPPED, PREFER_NOT)]
+    return answered >= k and answered in picks  # under K: "fewer than K answered it"
+
+
 def _branch_problem(
     question: Question,
     survey: Survey,
@@ -332,6 +348,8 @@ def _question(
     reason = _branch_problem(question, survey, done, totals, base, k)
     if reason is None and 0 < base < k:
         reason = FEW_ASKED
+    if reason is None and _all_alike(question, counts, base, k):
+        reason = NO_SAFE_TABLE  # not "all alike": the reason must not say what it hides
     hidden = reason or _hide_cells(question, counts, base, k)
     if isinstance(hidden, str):
         why = hidden.format(k=k)

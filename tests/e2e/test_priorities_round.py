@@ -48,7 +48,9 @@ async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(
         for code in (bus, hours):
             await yv.store.decide_idea(code, IdeaStatus.APPROVED, "2026-11-21")
         await yv.store.decide_idea(aside, IdeaStatus.SET_ASIDE, "2026-11-21", why="unkind")
-        people = [await yv.joined(name, "FORUM123") for name in ("Ash", "Bo", "Cy", "Di")]
+        # Ten in all: fewer than 2K all picking one idea would hide the ranking whole.
+        names = ("Ash", "Bo", "Cy", "Di", "Ed", "Fi", "Gil", "Hal", "Ivy")
+        people = [await yv.joined(name, "FORUM123") for name in names]
         cai = yv.emu.user("Cai", language_code="cy")
         await cai.send("/start FORUM123")
         await cai.next_reply()
@@ -60,7 +62,7 @@ async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(
         assert refused.exit_code == 1 and "is set aside, not approved" in refused.output
         opened = await yv.cli("priorities", "open", "--cohort", forum.name)
         assert opened.exit_code == 0, opened.output
-        assert "Queued 5 invitations" in opened.output
+        assert "Queued 10 invitations" in opened.output
 
         # Ash: three picks, a fourth refused kindly, the three kept.
         ash = people[0]
@@ -97,7 +99,7 @@ async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(
 
         for person, labels in zip(
             people[1:],
-            [[BUS_BUTTON, "Money", "Home"], [BUS_BUTTON, "Money", "Home"], [BUS_BUTTON, "Money"]],
+            [[BUS_BUTTON, "Money", "Home"]] * 2 + [[BUS_BUTTON, "Money"]] * 6,
             strict=True,
         ):
             await person.next_reply()
@@ -122,10 +124,10 @@ async def test_ideas_become_a_round_and_the_lead_sees_the_ranking(
         await lead.tap_data(encode(ResultsOf(1)), choose.message_id)
         summary, _chart = await lead.replies(2)
         text = summary.text
-        assert "5 people took part" in text
-        assert "What matters most, by how many picked it (5 asked, up to 3 each):" in text
-        assert f" =1. {BUS_BUTTON} [idea {bus}]: 5 (100%)" in text
-        assert " =1. Money: 5 (100%)" in text
+        assert "10 people took part" in text
+        assert "What matters most, by how many picked it (10 asked, up to 3 each):" in text
+        assert f" =1. {BUS_BUTTON} [idea {bus}]: 10 (100%)" in text
+        assert " =1. Money: 10 (100%)" in text
         assert "Home (fewer than 5)" in text and "Feeling safe (fewer than 5)" in text
         assert ": 3" not in text and ": 1 " not in text
         assert f"Longer opening hours at the… [idea {hours}]" in text  # picked by nobody

@@ -136,9 +136,41 @@ def test_follow_up_of_a_shown_answer_is_shown() -> None:
         question("safe", "yesno"),
         question("why", "choice", show_if={"question": "safe", "answer": ["no"]}),
     )
-    totals = Totals(4, 20, {"safe": {"yes": 12, "no": 8}, "why": {"o0": 8}}, {"why": 8})
+    totals = Totals(4, 20, {"safe": {"yes": 9, "no": 11}, "why": {"o0": 6, "o1": 5}}, {"why": 11})
     why = summarise(made, CHECKIN, totals, {}, K, random.Random(0)).questions[1]
-    assert why.base == 8 and [c.count for c in why.cells] == [8, 0, 0]
+    assert why.base == 11 and [c.count for c in why.cells] == [6, 5, 0]
+
+
+NO_SAFE = "its numbers would let a small group be worked out"
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "asked", "hidden"),
+    [
+        ("choice", {"o0": 9}, 9, True),  # 100% of 9 (under 2K = 10): each one's answer
+        ("choice", {"o0": 10}, 10, False),  # 2K or more: as "all of you" in findings
+        ("yesno", {"no": 6}, 6, True),
+        ("choice", {"o0": 8, "o1": 0, "o2": 1}, 9, False),  # not all alike: cells hidden
+        ("multi", {"o0": 7, "o1": 3}, 7, True),  # everyone who answered picked o0
+        ("multi", {"o0": 6, "o1": 5}, 7, False),
+        ("multi", {"o0": 3, "~skip": 4}, 7, "fewer than 5 answered it"),
+        ("text", {"fine": 1, "ok": 1, "good": 1, "meh": 1, "great": 1, "so-so": 1}, 6, False),
+    ],
+)
+def test_everyone_alike_in_a_group_under_2k_hides_the_question_whole(
+    kind: str, given: dict[str, int], asked: int, hidden: bool | str
+) -> None:
+    """Staff who know a small group would read each one's answer off "100%"; the reason
+    given is the general one, never "they all said the same"."""
+    made = survey(question("q", kind))
+    totals = Totals(4, asked, {"q": given}, {"q": asked})
+    found = summarise(made, CHECKIN, totals, {}, K, random.Random(0)).questions[0]
+    if hidden:
+        assert found.cells == () and found.base is None
+        why = hidden if isinstance(hidden, str) else NO_SAFE
+        assert found.hidden_reason == why
+    else:
+        assert found.hidden_reason is None and found.base == asked
 
 
 def test_nothing_until_k_have_finished() -> None:

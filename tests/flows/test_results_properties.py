@@ -80,8 +80,8 @@ def test_no_hidden_count_can_be_worked_out(
     shape: Survey, k: int, extra: int, data: st.DataObject
 ) -> None:
     """For any small survey and answers, every hidden count could still be two values or more
-    given what is shown, no shown count is from 1 to K-1, and each percentage is its shown
-    count over the shown base."""
+    given what is shown, no shown count is from 1 to K-1, each percentage is its shown
+    count over the shown base, and no question under 2K asked shows everyone alike."""
     # Three options picked in every combination make many tables: fewer people then.
     wide = any(q.type is QuestionType.MULTI and len(q.options or ()) == 3 for q in shape.questions)
     responses = k + (min(extra, 1) if wide else extra)
@@ -90,6 +90,8 @@ def test_no_hidden_count_can_be_worked_out(
     view = results(shape, table, responses, k)
     assert view.shown and view.responses == responses
     for result in view.questions:
+        if result.kind != QuestionType.TEXT.value and result.base and result.base < 2 * k:
+            assert all(cell.count != result.base for cell in result.cells)
         for cell in result.cells:
             if cell.count is None:
                 assert cell.percent is None and cell.hidden is not None

@@ -130,8 +130,11 @@ def test_a_question_hidden_whole_cannot_tell() -> None:
     whole = QuestionResult("act_1", "Q", "choice", None, (), "fewer than 5 answered it")
     assert gap("done", whole) is None
     assert gap("planned", whole) is False
-    line = review_view_of([Act(1, "Grant")], {"act_1": answers(5, 0, 0, 0)}).lines[0]
+    line = review_view_of([Act(1, "Grant")], {"act_1": answers(7, 0, 0, 0)}).lines[0]
     assert line.gap is False
+    # All alike in a group under 2K is hidden whole (flows.results), so it cannot tell either.
+    line = review_view_of([Act(1, "Grant")], {"act_1": answers(5, 0, 0, 0)}).lines[0]
+    assert line.result.hidden_reason is not None and line.gap is None
 
 
 def review_view_of(
