@@ -39,7 +39,7 @@ from bot.telegram import (
     wizard,
     yousaid,
 )
-from bot.telegram.connections import GatedRequest
+from bot.telegram.connections import TelegramRequest
 from bot.telegram.pacing import Pacer
 from bot.telegram.polling import PollingTrouble, SkippingBot
 from bot.telegram.sender import TelegramSender
@@ -118,9 +118,8 @@ def build_application(svc: Services) -> Application:  # type: ignore[type-arg]
     bot = SkippingBot(
         token,
         base_url=settings.api_url,
-        # A request may wait for a free connection when Telegram is slow: it must not fail
-        # after 1 s (the library's pool timeout) and lose a reply whose answer is stored.
-        request=GatedRequest(READ_TIMEOUT),
+        # On aiohttp: a request may wait for a free connection when Telegram is slow.
+        request=TelegramRequest(READ_TIMEOUT),
         rate_limiter=Pacer(settings.send_rate * PACE_MARGIN),
     )
     app = (

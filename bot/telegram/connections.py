@@ -1,166 +1,150 @@
-"""The bot's connections to Telegram: a pool of a few, and never more requests handed to it
-than it has connections, so waiting requests queue cheaply here instead of inside httpcore."""
+"""The bot's connections to Telegram: python-telegram-bot's requests carried by aiohttp's client,
+a pool of a few connections, and requests beyond them waiting their turn for one."""
 
 from __future__ import annotations
 
-import asyncio
-import select
 import ssl
-import time
-from collections.abc import Callable
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
-import httpcore
-import httpx
-from telegram.request import HTTPXRequest
+import aiohttp
+import certifi
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
 
 # Plenty under Telegram's 30 messages a second, at Telegram's usual tens of milliseconds a call.
 CONNECTIONS = 16
-
-# A server closes a kept-alive connection after it has been idle for seconds (Telegram keeps
-# them far longer, and httpx drops its own after 5 s): a connection seen open less than this ago
-# is not asked again whether the server closed it.
-SEEN_OPEN_FOR = 0.25
-
-
-class GatedRequest(HTTPXRequest):
-    """python-telegram-bot's request object (every call but ``getUpdates``), with at most
-    ``connections`` requests in flight.
-
-    httpcore looks over every pooled connection, for every request waiting for one, each
-    time any request starts or ends: with the updates of many people handled side by side,
-    hundreds of requests waited there (about a tenth of the bot's CPU in the inbound
-    benchmark). Here they wait in a semaphore's queue, in turn. No wait here is limited by
-    a timeout: each request in flight is (``timeout``), so a place is always freed.
-    """
-
-    def __init__(self, timeout: float, connections: int = CONNECTIONS) -> None:
-        self._connections = connections  # before the library builds its client
-        super().__init__(
-            connection_pool_size=connections,
-            read_timeout=timeout,
-            write_timeout=timeout,
-            # Never waiting for a connection once past the gate; kept generous all the same.
-            pool_timeout=30.0,
-        )
-        self._gate = asyncio.Semaphore(connections)
-
-    def _build_client(self) -> httpx.AsyncClient:
-        """The library's client, on a transport whose connections know their socket (a new
-        one each time: the library builds its client again after a shutdown)."""
-        kwargs = {**self._client_kwargs, "transport": KnownSocketTransport(self._connections)}
-        return httpx.AsyncClient(**kwargs)
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        async with self._gate:
-            return await super().do_request(*args, **kwargs)
+# How long a request may wait for a free connection when Telegram is slow. A request that
+# waited this long was never sent, so it fails plainly and is tried again; it must not fail
+# after a second (the library's own pool timeout) and drop a reply whose answer is stored.
+POOL_WAIT = 30.0
+# The library's defaults for the rest.
+CONNECT_TIMEOUT = 5.0
+MEDIA_WRITE_TIMEOUT = 20.0
 
 
-class KnownSocketTransport(httpx.AsyncHTTPTransport):
-    """httpx's own transport (HTTP/1.1, the usual certificates), whose connections keep their
-    socket at hand. (A proxy from the environment is the client's business, not this one's.)
+class TelegramRequest(BaseRequest):
+    """How python-telegram-bot reaches Telegram, on aiohttp's client instead of httpx's.
 
-    Before each request, and after each, httpcore asks every idle pooled connection whether
-    the server closed it; anyio answers by building a table of the socket's details (among
-    them its peer's address, a system call) just to hand over the socket. That was 8% of the
-    bot's CPU in the inbound benchmark. httpx takes no network backend, so the pool it made
-    is made again with one (``_pool``: httpx's name for it, checked by a test).
-    """
+    With many people's updates handled side by side, httpx and httpcore cost the bot about a
+    third of its CPU in the inbound benchmark: httpcore looks over every pooled connection for
+    every waiting request, and asks the system about each idle one before and after every
+    request. aiohttp keeps waiting requests in a queue and learns of a closed connection from
+    the event loop. At most ``connections`` requests are in flight; the rest wait in turn, up
+    to ``pool_wait`` seconds.
 
-    def __init__(self, connections: int) -> None:
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        super().__init__(limits=limits)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=connections,
-            max_keepalive_connections=connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=KnownSocketBackend(),
-        )
-
-
-class KnownSocketBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's asyncio backend (anyio), its streams wrapped in ``KnownSocketStream``."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._backend = httpcore.AnyIOBackend()
-        self._clock = clock
-
-    async def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
-        stream = await self._backend.connect_tcp(*args, **kwargs)
-        return KnownSocketStream(stream, self._clock)
-
-    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
-        stream = await self._backend.connect_unix_socket(*args, **kwargs)
-        return KnownSocketStream(stream, self._clock)
-
-    async def sleep(self, seconds: float) -> None:
-        await self._backend.sleep(seconds)
-
-
-class KnownSocketStream(httpcore.AsyncNetworkStream):
-    """A connection's stream that looked up its socket once, when it was made, and asks the
-    system whether the server closed it at most once in ``SEEN_OPEN_FOR``.
-
-    With many updates handled side by side, each request polled every idle connection twice
-    (about 6% of the bot's CPU in the inbound benchmark), connections that had brought a
-    response or been polled milliseconds before. A server closing one in between is the same
-    race as one closing it just after a poll.
+    A failure is the library's ``TimedOut`` or ``NetworkError``, caused by aiohttp's own error
+    (``sender.outcome_of`` reads it to tell "surely not sent" from "perhaps sent"). Its text
+    names only the error's kind: aiohttp's messages can carry the URL, and the URL the token.
     """
 
     def __init__(
-        self, stream: httpcore.AsyncNetworkStream, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._stream = stream
-        self._clock = clock
-        # A socket, or asyncio's stand-in for one (``TransportSocket``): all that is used of it
-        # is ``fileno``.
-        self._socket: Any = stream.get_extra_info("socket")
-        self._open_at = -SEEN_OPEN_FOR  # when it was last seen open (monotonic)
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        data = await self._stream.read(max_bytes, timeout)
-        if data:  # none: the server closed it
-            self._open_at = self._clock()
-        return data
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._stream.write(buffer, timeout)
-
-    async def aclose(self) -> None:
-        await self._stream.aclose()
-
-    async def start_tls(
         self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        tls = await self._stream.start_tls(ssl_context, server_hostname, timeout)
-        return KnownSocketStream(tls, self._clock)
+        timeout: float = 5.0,
+        connections: int = CONNECTIONS,
+        pool_wait: float = POOL_WAIT,
+    ) -> None:
+        self._timeout = timeout  # for reading an answer, and for writing the request
+        self._connections = connections
+        self._pool_wait = pool_wait
+        self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
-    def get_extra_info(self, info: str) -> Any:
-        if info == "socket":
-            return self._socket
-        if info == "is_readable":
-            now = self._clock()
-            if now - self._open_at < SEEN_OPEN_FOR:
-                return False
-            if readable(self._socket):
-                return True
-            self._open_at = now
-            return False
-        return self._stream.get_extra_info(info)
+    @property
+    def read_timeout(self) -> float:
+        return self._timeout
+
+    async def initialize(self) -> None:
+        """Open the pool (again, after a shutdown)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections, ssl=_certificates()),
+                headers={"User-Agent": self.USER_AGENT},
+                cookie_jar=aiohttp.DummyCookieJar(),  # Telegram sets none
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("This TelegramRequest is not initialized")
+        files = request_data.multipart_data if request_data is not None else None
+        read = _given(read_timeout, self._timeout)
+        write = _given(write_timeout, MEDIA_WRITE_TIMEOUT if files else self._timeout)
+        connect = _given(connect_timeout, CONNECT_TIMEOUT)
+        pool = _given(pool_timeout, self._pool_wait)
+        # aiohttp has no timeout for writing alone: the whole call is bounded by the sum.
+        # Its ``connect`` counts waiting for a free connection as well as opening one.
+        parts = (pool, connect, write, read)
+        timeout = aiohttp.ClientTimeout(
+            total=None if None in parts else sum(p for p in parts if p is not None),
+            connect=None if pool is None or connect is None else pool + connect,
+            sock_connect=connect,
+            sock_read=read,
+        )
+        try:
+            async with session.request(
+                method,
+                url,
+                data=_body(request_data, files),
+                timeout=timeout,
+                proxy=self._proxy_for(url),
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:  # aiohttp's timeouts are this too
+            raise TimedOut(f"aiohttp.{type(exc).__name__}") from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}") from exc
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy the environment names for ``url`` (``HTTPS_PROXY``, ``NO_PROXY``, ...),
+        as httpx's client takes it; looked up once for each host. (aiohttp's own
+        ``trust_env`` looks it up again for every request: a quarter of the bot's CPU.)"""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            bypass = bool(key[1]) and urllib.request.proxy_bypass(key[1])
+            self._proxies[key] = None if bypass else urllib.request.getproxies().get(key[0])
+        return self._proxies[key]
 
 
-def readable(sock: Any) -> bool:
-    """Whether reading ``sock`` would not wait: for an idle connection, that the server closed
-    it (or sent what it should not have); a socket closed here counts as readable too."""
-    number = -1 if sock is None else sock.fileno()
-    if number < 0:
-        return True
-    if not hasattr(select, "poll"):  # Windows
-        return bool(select.select([number], [], [], 0)[0])
-    poll = select.poll()
-    poll.register(number, select.POLLIN)
-    return bool(poll.poll(0))
+def _certificates() -> ssl.SSLContext:
+    """Telegram's certificate checked against certifi's authorities, as httpx checks it: the
+    same on every machine, whatever the system's own list holds."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _given(value: ODVInput[float], default: float) -> float | None:
+    """A timeout the caller gave (None: no limit), or ``default``."""
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any:
+    """The request's fields as a form; with files, as a multipart form."""
+    if request_data is None:
+        return None
+    fields = request_data.json_parameters
+    if not files:
+        return fields
+    form = aiohttp.FormData()
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, (filename, content, content_type) in files.items():
+        form.add_field(name, content, filename=filename, content_type=content_type)
+    return form

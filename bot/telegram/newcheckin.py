@@ -78,9 +78,7 @@ async def _ask_open_for(svc: Services, answers: Answers) -> Prompt:
     at most (the plan would refuse longer at the preview)."""
     ask = "⏳ How long should it stay open?"
     repeat = answers.get("repeat") if _later(answers) else None
-    if not repeat:
-        return Prompt(ask, [Choice(w, v) for w, v in _OPEN_FOR])
-    longest = plans.longest_open(answers["at"], repeat, svc.settings.zone)
+    longest = plans.longest_open(answers["at"], repeat, svc.settings.zone) if repeat else None
     if longest is None:
         return Prompt(ask, [Choice(w, v) for w, v in _OPEN_FOR])
     # The repeats offered here are a day or more apart, so "1 day" always fits.

@@ -6,6 +6,7 @@ is one plain log line (``PollingTrouble``), never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
 import logging
 import time
@@ -17,8 +18,9 @@ from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.error import Conflict, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
+from bot.telegram.connections import TelegramRequest
 from bot.telegram.pacing import Bulk
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ class PollingTrouble:
         log.warning(words)
 
 
-class SkippingRequest(HTTPXRequest):
+class SkippingRequest(TelegramRequest):
     """The request object for ``getUpdates`` only: it reads each update of a batch on its own.
 
     python-telegram-bot reads a whole batch at once: one unreadable update (a ``message`` that
@@ -70,14 +72,14 @@ class SkippingRequest(HTTPXRequest):
     """
 
     def __init__(self) -> None:
-        # What the library builds for getUpdates when not given a request: one connection,
-        # its default timeouts (the long-poll wait is added to the read timeout per call).
-        super().__init__(connection_pool_size=1)
+        # As the library's own for getUpdates: one connection, its default timeouts (the
+        # long-poll wait is added to the read timeout per call).
+        super().__init__(timeout=5.0, connections=1, pool_wait=1.0)
         self.bot: Bot | None = None
         self._read: dict[int, Update] = {}
 
     def parse_json_payload(self, payload: bytes) -> JSONDict:  # type: ignore[override]
-        data = HTTPXRequest.parse_json_payload(payload)
+        data = BaseRequest.parse_json_payload(payload)
         if isinstance(data, dict) and isinstance(data.get("result"), list):
             self._read, kept = {}, []
             for item in data["result"]:
@@ -121,6 +123,15 @@ class SkippingBot(ExtBot[Bulk | str]):
         reader.bot = self
         with self._unfrozen():  # the library's objects are frozen once made
             self._reader = reader
+
+    async def initialize(self) -> None:
+        """The library's, closing the connections it opened when that fails (``getMe``
+        refused or unanswered): the library shuts down only a bot that started."""
+        try:
+            await super().initialize()
+        except BaseException:
+            await asyncio.gather(self._reader.shutdown(), self.request.shutdown())
+            raise
 
     async def get_updates(
         self,

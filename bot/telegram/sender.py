@@ -9,7 +9,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
+import aiohttp
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
@@ -34,7 +34,7 @@ from flows.safety import SupportContact
 log = logging.getLogger(__name__)
 
 # The request never left this machine: nothing can have reached Telegram.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 
 
 class TelegramSender:
@@ -93,7 +93,7 @@ def outcome_of(exc: Exception) -> Outcome:
     if isinstance(exc, NetworkError):  # includes TimedOut and Telegram's 5xx
         if isinstance(exc.__cause__, _NOT_SENT):
             return Failed(type(exc.__cause__).__name__)
-        if isinstance(exc, TimedOut) or isinstance(exc.__cause__, httpx.TransportError):
+        if isinstance(exc, TimedOut) or isinstance(exc.__cause__, aiohttp.ClientError):
             return Unknown(type(exc.__cause__ or exc).__name__)
         return Failed(type(exc).__name__)  # Telegram answered with an error: not sent
     # ChatMigrated, InvalidToken, ...: kept and tried again, never lost.

@@ -25,6 +25,7 @@ from telegram import Bot
 from bot.emulator import Emulator, RateLimits, SimUser
 from bot.runtime.delivery import MAX_BACKOFF, Delivery
 from bot.runtime.runner import BotRunner, open_services
+from bot.telegram.connections import TelegramRequest
 from bot.telegram.sender import TelegramSender
 from flows.schedule import parse_quiet_hours
 from storage.base import ContactStatus, OutgoingMessage, StorageError
@@ -55,7 +56,8 @@ async def store(database: Path) -> AsyncIterator[SqliteStore]:
 
 @pytest.fixture
 async def bot(emu: Emulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=emu.base_url) as started:
+    # The bot's own request object: a failed call is read as the bot reads it.
+    async with Bot(TOKEN, base_url=emu.base_url, request=TelegramRequest()) as started:
         yield started
 
 

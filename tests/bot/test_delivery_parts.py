@@ -18,6 +18,7 @@ from telegram import Bot
 from bot.emulator import Emulator, RateLimits, SimUser
 from bot.runtime.delivery import Delivery
 from bot.runtime.outcomes import Buttons, Outcome, Started
+from bot.telegram.connections import TelegramRequest
 from bot.telegram.sender import TelegramSender
 from storage.base import OutgoingMessage
 from storage.sqlite import SqliteStore
@@ -46,7 +47,8 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 
 @pytest.fixture
 async def bot(emu: Emulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=emu.base_url) as started:
+    # The bot's own request object: a failed call is read as the bot reads it.
+    async with Bot(TOKEN, base_url=emu.base_url, request=TelegramRequest()) as started:
         yield started
 
 
