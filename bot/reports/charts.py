@@ -56,8 +56,9 @@ def _png(figure: Figure) -> bytes:
 
 
 def chartable(results: CheckinResults) -> list[QuestionResult]:
-    """The questions a chart can show: those with answers to count (not free text alone)."""
-    return [q for q in results.questions if q.cells]
+    """The questions a chart can show: those with answers to count (not free text alone), and
+    those hidden whole, drawn as the reason, so that no question goes missing without a word."""
+    return [q for q in results.questions if q.cells or q.hidden_reason is not None]
 
 
 def question_chart(results: CheckinResults, question: QuestionResult) -> bytes:

@@ -95,6 +95,8 @@ def _reach(document: DocumentObject, groups: Sequence[GroupReach], k: int) -> No
 
 def _described(question: QuestionResult, k: int) -> str:
     """A chart in words, for a screen reader: every figure the bars show."""
+    if question.hidden_reason is not None:
+        return f"Chart: {question.text} Hidden: {question.hidden_reason}"
     figures = "; ".join(
         f"{row.answer}: {row.count_text}" + (f" ({row.percent_text})" if row.percent_text else "")
         for row in (cell_row(question, cell, k) for cell in question.cells)

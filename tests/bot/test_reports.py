@@ -132,12 +132,14 @@ def test_workbook_without_extras_is_the_summary_alone() -> None:
 
 def test_charts_are_one_tall_image_then_one_per_question_then_the_trend() -> None:
     files = make("png", results(), LONDON, trend=MONEY_TREND)
-    assert [f.part for f in files] == ["", "01-mood", "02-money", "03-anything", "trend"]
+    # A question hidden whole is drawn too, as the reason, so none goes missing unexplained.
+    parts = ["", "01-mood", "02-money", "03-safer", "04-anything", "trend"]
+    assert [f.part for f in files] == parts
     for file in files:
         image = Image.open(io.BytesIO(file.data))
         image.load()
         assert image.format == "PNG" and image.width == 1200, file.name
-        assert 300 < image.height < 3000, file.name
+        assert 150 < image.height < 3000, file.name
     tall = Image.open(io.BytesIO(files[0].data))
     assert tall.height > Image.open(io.BytesIO(files[1].data)).height
 
@@ -178,7 +180,7 @@ def test_word_summary_reads_as_a_board_paper() -> None:
     assert '7 in 10 of you said "It\'s tight | very" to "How is money for you right now?"' in text
     assert "What we did about it\nNo update yet." in text
     document = docx.Document(io.BytesIO(data))
-    assert len(document.inline_shapes) == 3
+    assert len(document.inline_shapes) == 4
     # Page one carries the chart behind the main finding, before "What we did about it".
     order = [
         "chart" if p._p.xpath(".//w:drawing") else p.text
@@ -189,6 +191,11 @@ def test_word_summary_reads_as_a_board_paper() -> None:
     described = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
     assert described[0].startswith("Bar chart: How is money for you right now? I'm OK: 7 (29%)")
     assert "Awful: fewer than 5; Not great: 6 (25%)" in described[1]
+    assert [d for d in described if "Hidden: " in d] == [
+        f"Chart: {q.text} Hidden: {q.hidden_reason}"
+        for q in results().questions
+        if q.hidden_reason is not None
+    ]
     done = ["We asked the council for more bus passes.", "A money advice drop-in starts in May."]
     text = docx_text(only(make("docx", results(), LONDON, done=done)).data)
     assert "No update yet" not in text and all(line in text for line in done)
@@ -197,7 +204,7 @@ def test_word_summary_reads_as_a_board_paper() -> None:
 def test_word_summary_with_a_trend_adds_its_chart() -> None:
     data = only(make("docx", results(), LONDON, trend=MONEY_TREND)).data
     document = docx.Document(io.BytesIO(data))
-    assert len(document.inline_shapes) == 4
+    assert len(document.inline_shapes) == 5
     assert "Over time: How is money for you right now?" in docx_text(data)
 
 
